@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { DecimalString, ErpOrderId, MaterialCode, UnitOfMeasure } from '../tokens.js';
+
+/** HTTP contract of the built-in ERP simulator, shared by the simulator (server) and its adapter (client). */
+
+// ConfirmationText holds 40 characters in SAP, MaterialDocumentHeaderText 25: the sim enforces the larger bound.
+const PostingKey = z.string().min(1).max(40);
+
+export const ConfirmationRequest = z.object({
+  postingKey: PostingKey,
+  erpOrderId: ErpOrderId,
+  operation: z.string().regex(/^\d{4}$/),
+  yieldQty: DecimalString,
+  scrapQty: DecimalString,
+  unit: UnitOfMeasure,
+  isFinal: z.boolean(),
+});
+export type ConfirmationRequest = z.infer<typeof ConfirmationRequest>;
+
+export const GoodsMovementRequest = z.object({
+  postingKey: PostingKey,
+  erpOrderId: ErpOrderId,
+  movementType: z.enum(['101', '261', '262']),
+  items: z.array(z.object({ material: MaterialCode, quantity: DecimalString, unit: UnitOfMeasure })).min(1),
+});
+export type GoodsMovementRequest = z.infer<typeof GoodsMovementRequest>;
+
+export const Posting = z.object({
+  document: z.string(),
+  postingKey: z.string(),
+  kind: z.enum(['confirmation', 'goods-movement']),
+  erpOrderId: z.string(),
+  yieldQty: DecimalString.nullable(),
+  scrapQty: DecimalString.nullable(),
+  movementType: z.string().nullable(),
+  isFinal: z.boolean().nullable(),
+  postedAt: z.string(),
+});
+export type Posting = z.infer<typeof Posting>;
+
+export const PostingList = z.object({ postings: z.array(Posting) });
+export type PostingList = z.infer<typeof PostingList>;
+
+export const FaultPlan = z.object({
+  errorRate: z.number().min(0).max(1).default(0),
+  replyLossRate: z.number().min(0).max(1).default(0),
+  latencyMs: z.number().int().min(0).max(60_000).default(0),
+  outage: z.boolean().default(false),
+  seed: z.number().int().optional(),
+});
+export type FaultPlan = z.infer<typeof FaultPlan>;
+
+export const ErpError = z.object({ error: z.string(), message: z.string() });

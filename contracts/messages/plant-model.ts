@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { DecimalString, MaterialCode, Token, UnitOfMeasure } from '../tokens.js';
+import { OrderReleased } from './order-release.js';
+
+const CostCenterCode = z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1-10 of A-Z and 0-9 (SAP KOSTL)');
+
+const Machine = z.object({ code: Token, name: z.string().min(1) });
+
+const Line = z.object({
+  code: Token,
+  name: z.string().min(1),
+  costCenter: CostCenterCode,
+  erpPlant: z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP plant like 1010'),
+  storageLocation: z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP storage location like 0001'),
+  machines: z.array(Machine).min(1),
+});
+
+const Site = z.object({
+  code: Token,
+  name: z.string().min(1),
+  timezone: z.string().min(1),
+  costCenters: z.array(z.object({ code: CostCenterCode, name: z.string().min(1) })).min(1),
+  lines: z.array(Line).min(1),
+});
+
+const BomItem = z.object({ component: MaterialCode, quantityPer: DecimalString, unit: UnitOfMeasure });
+
+const Material = z.object({
+  code: MaterialCode,
+  description: z.string().min(1).max(40),
+  unit: UnitOfMeasure,
+  bom: z.array(BomItem).default([]),
+});
+
+/** The plant model and demo seed: master data the engine needs before the first event arrives. */
+export const PlantModel = z
+  .object({
+    v: z.literal(1),
+    sites: z.array(Site).min(1),
+    materials: z.array(Material).min(1),
+    demoOrders: z.array(OrderReleased).default([]),
+  })
+  .superRefine((plant, ctx) => {
+    const materials = new Set(plant.materials.map((m) => m.code));
+    plant.materials.forEach((m, i) =>
+      m.bom.forEach((b, j) => {
+        if (!materials.has(b.component))
+          ctx.addIssue({ code: 'custom', path: ['materials', i, 'bom', j, 'component'], message: `unknown material ${b.component}` });
+      }),
+    );
+    plant.sites.forEach((s, i) => {
+      const centers = new Set(s.costCenters.map((c) => c.code));
+      s.lines.forEach((l, j) => {
+        if (!centers.has(l.costCenter))
+          ctx.addIssue({ code: 'custom', path: ['sites', i, 'lines', j, 'costCenter'], message: `unknown cost center ${l.costCenter}` });
+      });
+    });
+    plant.demoOrders.forEach((o, i) => {
+      const site = plant.sites.find((s) => s.code === o.site);
+      if (!site) ctx.addIssue({ code: 'custom', path: ['demoOrders', i, 'site'], message: `unknown site ${o.site}` });
+      else if (!site.lines.some((l) => l.code === o.line))
+        ctx.addIssue({ code: 'custom', path: ['demoOrders', i, 'line'], message: `unknown line ${o.line} in site ${o.site}` });
+      if (!materials.has(o.material))
+        ctx.addIssue({ code: 'custom', path: ['demoOrders', i, 'material'], message: `unknown material ${o.material}` });
+    });
+  });
+export type PlantModel = z.infer<typeof PlantModel>;

@@ -1,0 +1,3 @@
+export * from './master-data.js';
+export * from './work-orders.js';
+export * from './erp-postings.js';

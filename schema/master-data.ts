@@ -1,0 +1,60 @@
+import { integer, numeric, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const sites = pgTable('sites', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull(),
+});
+
+export const costCenters = pgTable(
+  'cost_centers',
+  {
+    siteCode: text('site_code').notNull().references(() => sites.code),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteCode, t.code] })],
+);
+
+export const lines = pgTable(
+  'lines',
+  {
+    siteCode: text('site_code').notNull().references(() => sites.code),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    costCenter: text('cost_center').notNull(),
+    erpPlant: text('erp_plant').notNull(),
+    storageLocation: text('storage_location').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteCode, t.code] })],
+);
+
+export const machines = pgTable(
+  'machines',
+  {
+    siteCode: text('site_code').notNull(),
+    lineCode: text('line_code').notNull(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteCode, t.code] })],
+);
+
+export const materials = pgTable('materials', {
+  code: text('code').primaryKey(),
+  description: text('description').notNull(),
+  unit: text('unit').notNull(),
+});
+
+export const bomItems = pgTable(
+  'bom_items',
+  {
+    id: serial('id').primaryKey(),
+    material: text('material').notNull().references(() => materials.code),
+    position: integer('position').notNull(),
+    component: text('component').notNull().references(() => materials.code),
+    quantityPer: numeric('quantity_per', { precision: 16, scale: 3 }).notNull(),
+    unit: text('unit').notNull(),
+  },
+  (t) => [uniqueIndex('bom_items_material_position').on(t.material, t.position)],
+);

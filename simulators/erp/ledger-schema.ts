@@ -1,0 +1,21 @@
+import { boolean, numeric, pgSchema, serial, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** The simulated ERP keeps its own books in its own schema: it is another system, not a table of the MES. */
+export const erpSim = pgSchema('erp_sim');
+
+export const simPostings = erpSim.table('postings', {
+  id: serial('id').primaryKey(),
+  document: text('document').notNull().unique(),
+  // Deliberately not unique: a real ERP does not deduplicate on our key, so the adapter must.
+  postingKey: text('posting_key').notNull(),
+  kind: text('kind').notNull(),
+  erpOrderId: text('erp_order_id').notNull(),
+  operation: text('operation'),
+  yieldQty: numeric('yield_qty', { precision: 16, scale: 3 }),
+  scrapQty: numeric('scrap_qty', { precision: 16, scale: 3 }),
+  unit: text('unit'),
+  isFinal: boolean('is_final'),
+  movementType: text('movement_type'),
+  items: text('items'),
+  postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { startNats, type NatsServer } from './nats.js';
+import { startPostgres, type PostgresServer } from './postgres.js';
+import { startTemporal, type TemporalServer } from './temporal.js';
+
+export interface Stack {
+  temporal: TemporalServer;
+  nats: NatsServer;
+  postgres: PostgresServer;
+  /** Milliseconds each server took to become ready. */
+  startupMs: { temporal: number; nats: number; postgres: number; total: number };
+  stop(): Promise<void>;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const v = await fn();
+  return [v, Math.round(performance.now() - t0)];
+}
+
+/**
+ * Finds or installs, then starts, the three servers on free loopback ports with their data under `dataDir`.
+ * Servers start in parallel; if one fails the others are stopped and the error names the missing piece.
+ */
+export async function startStack(opts: { dataDir: string }): Promise<Stack> {
+  const t0 = performance.now();
+  const results = await Promise.allSettled([
+    timed(() => startTemporal({ dataDir: path.join(opts.dataDir, 'temporal') })),
+    timed(() => startNats({ dataDir: path.join(opts.dataDir, 'nats') })),
+    timed(() => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres') })),
+  ]);
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failures.length > 0) {
+    await Promise.allSettled(
+      results.map((r) => (r.status === 'fulfilled' ? (r.value[0] as { stop(): Promise<void> }).stop() : undefined)),
+    );
+    throw new Error(`the embedded stack did not start:\n${failures.map((f) => `  - ${(f.reason as Error).message}`).join('\n')}`);
+  }
+  const [[temporal, tMs], [nats, nMs], [postgres, pMs]] = results.map(
+    (r) => (r as PromiseFulfilledResult<[unknown, number]>).value,
+  ) as [[TemporalServer, number], [NatsServer, number], [PostgresServer, number]];
+  const total = Math.round(performance.now() - t0);
+  return {
+    temporal,
+    nats,
+    postgres,
+    startupMs: { temporal: tMs, nats: nMs, postgres: pMs, total },
+    stop: async () => {
+      await Promise.allSettled([temporal.stop(), nats.stop(), postgres.stop()]);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { allSearchAttributes } from '../workflows/search-attributes.js';
+import { findServerBinary, MissingServerBinary, TEMPORAL_CLI, type ServerBinary } from './binaries.js';
+import { freePort } from './free-port.js';
+
+export interface TemporalServer {
+  address: string;
+  uiUrl: string;
+  namespace: string;
+  binary: ServerBinary;
+  env: TestWorkflowEnvironment;
+  stop(): Promise<void>;
+}
+
+export interface TemporalOptions {
+  dataDir: string;
+  port?: number;
+  uiPort?: number;
+}
+
+/**
+ * Starts `temporal server start-dev` through @temporalio/testing, handing it the binary as an existing path: the
+ * SDK's own download cannot reach the internet on plant networks. SQLite lives in the data dir, so a restart on the
+ * same dir keeps every workflow.
+ */
+export async function startTemporal(opts: TemporalOptions): Promise<TemporalServer> {
+  await mkdir(opts.dataDir, { recursive: true });
+  const port = opts.port ?? (await freePort());
+  const uiPort = opts.uiPort ?? (await freePort());
+  const namespace = 'default';
+  let binary: ServerBinary;
+  let executable: { type: 'existing-path'; path: string } | { type: 'cached-download'; downloadDir: string };
+  try {
+    binary = await findServerBinary(TEMPORAL_CLI);
+    executable = { type: 'existing-path', path: binary.path };
+  } catch (err) {
+    if (!(err instanceof MissingServerBinary)) throw err;
+    // Last resort where the internet is reachable: the SDK downloads the CLI itself.
+    binary = { name: 'temporal', path: '(downloaded by @temporalio/testing)', source: `download (${err.message})` };
+    executable = { type: 'cached-download', downloadDir: path.join(opts.dataDir, '..', 'temporal-download') };
+  }
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable,
+      ip: '127.0.0.1',
+      port,
+      ui: true,
+      uiPort,
+      namespace,
+      dbFilename: path.join(opts.dataDir, 'temporal.sqlite'),
+      searchAttributes: allSearchAttributes,
+      log: { format: 'json', level: 'error' },
+      extraArgs: ['--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true'],
+    },
+  }).catch((err: Error) => {
+    throw new MissingServerBinary(`Temporal dev server (${binary.path}) did not start: ${err.message}`);
+  });
+  return {
+    address: `127.0.0.1:${port}`,
+    uiUrl: `http://127.0.0.1:${uiPort}`,
+    namespace,
+    binary,
+    env,
+    stop: () => env.teardown(),
+  };
+}
