@@ -1,0 +1,15 @@
+import type { Db } from '../db/client.js';
+import type { ErpAdapter } from '../erp/port.js';
+import { createErpPostingActivities } from './erp-postings.js';
+import { createReadModelActivities } from './read-model.js';
+
+export interface ActivityDeps {
+  erp: ErpAdapter;
+  db: Db;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return { ...createErpPostingActivities(deps), ...createReadModelActivities(deps) };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,30 @@
+import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import type { Db } from '../db/client.js';
+import { workOrders } from '../schema/index.js';
+
+export function createReadModelActivities(deps: { db: Db }) {
+  return {
+    /** Idempotent: the row is the workflow's latest status, so replays and retries write the same thing. */
+    async upsertWorkOrder(s: WorkOrderStatus): Promise<void> {
+      const row = {
+        siteCode: s.site,
+        erpOrderId: s.erpOrderId,
+        lineCode: s.line,
+        material: s.material,
+        operation: s.operation,
+        plannedQuantity: s.plannedQuantity,
+        unit: s.unit,
+        status: s.phase,
+        goodQuantity: s.good,
+        scrapQuantity: s.scrap,
+        confirmationDocument: s.confirmationDocument,
+        releasedAt: new Date(s.releasedAt),
+        updatedAt: new Date(),
+      };
+      await deps.db
+        .insert(workOrders)
+        .values({ workflowId: s.workflowId, ...row })
+        .onConflictDoUpdate({ target: workOrders.workflowId, set: row });
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { jetstream, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { OrderReleased } from '../contracts/messages/order-release.js';
+import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../contracts/names.js';
+import { InvalidInput, parseJson, parseOrThrow } from '../contracts/parse.js';
+import { startWorkOrder } from './start-work-order.js';
+import { exceptionSubject } from './streams.js';
+
+export interface ReleaseListenerDeps {
+  nc: NatsConnection;
+  client: Client;
+  log: Logger;
+}
+
+const RETRY_DELAY_MS = 5_000;
+
+/**
+ * Consumes ERP release events and starts one work-order workflow per order. A release is acked only after Temporal
+ * accepted the start (or said the order exists); a malformed one goes to the exception subject and is terminated.
+ */
+export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Promise<void>; done: Promise<void> } {
+  const { nc, client, log } = deps;
+  const js = jetstream(nc);
+  let stopping = false;
+  let current: { stop(): void } | undefined;
+
+  async function handle(m: JsMsg): Promise<void> {
+    let release: OrderReleased;
+    try {
+      release = parseOrThrow(OrderReleased, parseJson(m.string(), m.subject), m.subject);
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err;
+      const site = m.subject.split('.')[1] ?? 'unknown';
+      log.warn({ subject: m.subject, seq: m.seq, reason: err.message }, 'release rejected');
+      await js.publish(exceptionSubject(site, 'erp-listener'), JSON.stringify({ subject: m.subject, seq: m.seq, reason: err.message, payload: m.string() }));
+      m.term(err.message);
+      return;
+    }
+    try {
+      const r = await startWorkOrder(client, release);
+      log.info({ workflowId: r.workflowId, started: r.started }, r.started ? 'work order started' : 'release already known');
+      m.ack();
+    } catch (err) {
+      log.warn({ err, erpOrderId: release.erpOrderId }, 'could not start work order, retrying later');
+      m.nak(RETRY_DELAY_MS);
+    }
+  }
+
+  // consume() ends when the consumer or connection goes away; the outer loop re-creates it until stop().
+  const done = (async () => {
+    while (!stopping) {
+      try {
+        const consumer = await js.consumers.get(ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE);
+        const messages = await consumer.consume({ max_messages: 64 });
+        current = messages;
+        for await (const m of messages) await handle(m);
+      } catch (err) {
+        if (stopping) break;
+        log.warn({ err }, 'release consumer failed, re-creating');
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  })();
+  return {
+    done,
+    stop: async () => {
+      stopping = true;
+      current?.stop();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { DecimalString } from '../tokens.js';
+
+export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception']);
+export type WorkOrderPhase = z.infer<typeof WorkOrderPhase>;
+
+/** What a work order reports: the answer of its status query, the row of its read model, the API's reply. */
+export const WorkOrderStatus = z.object({
+  workflowId: z.string(),
+  site: z.string(),
+  erpOrderId: z.string(),
+  line: z.string(),
+  material: z.string(),
+  operation: z.string(),
+  plannedQuantity: DecimalString,
+  unit: z.string(),
+  phase: WorkOrderPhase,
+  good: z.number().int().nonnegative(),
+  scrap: z.number().int().nonnegative(),
+  eventsApplied: z.number().int().nonnegative(),
+  duplicatesDropped: z.number().int().nonnegative(),
+  confirmationDocument: z.string().nullable(),
+  exception: z.string().nullable(),
+  releasedAt: z.string(),
+});
+export type WorkOrderStatus = z.infer<typeof WorkOrderStatus>;

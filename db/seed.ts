@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
+import { parse as parseYaml } from 'yaml';
+import { PlantModel } from '../contracts/messages/plant-model.js';
+import { InvalidInput, parseOrThrow } from '../contracts/parse.js';
+import { bomItems, costCenters, lines, machines, materials, sites } from '../schema/index.js';
+import type { Db } from './client.js';
+
+/** Reads and validates a plant model file (YAML or JSON); errors name the file and the path of each bad field. */
+export async function loadPlantModel(file: string): Promise<PlantModel> {
+  const text = await readFile(file, 'utf8');
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new InvalidInput(file, [{ path: '(root)', message: `not valid YAML (${(err as Error).message})` }]);
+  }
+  return parseOrThrow(PlantModel, raw, file);
+}
+
+/** Upserts the master data in one transaction, so a failed seed leaves the previous master data intact. */
+export async function seedPlant(db: Db, plant: PlantModel): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const s of plant.sites) {
+      await tx.insert(sites).values({ code: s.code, name: s.name, timezone: s.timezone })
+        .onConflictDoUpdate({ target: sites.code, set: { name: s.name, timezone: s.timezone } });
+      for (const c of s.costCenters)
+        await tx.insert(costCenters).values({ siteCode: s.code, code: c.code, name: c.name })
+          .onConflictDoUpdate({ target: [costCenters.siteCode, costCenters.code], set: { name: c.name } });
+      for (const l of s.lines) {
+        const line = { name: l.name, costCenter: l.costCenter, erpPlant: l.erpPlant, storageLocation: l.storageLocation };
+        await tx.insert(lines).values({ siteCode: s.code, code: l.code, ...line })
+          .onConflictDoUpdate({ target: [lines.siteCode, lines.code], set: line });
+        for (const m of l.machines)
+          await tx.insert(machines).values({ siteCode: s.code, lineCode: l.code, code: m.code, name: m.name })
+            .onConflictDoUpdate({ target: [machines.siteCode, machines.code], set: { lineCode: l.code, name: m.name } });
+      }
+    }
+    for (const m of plant.materials)
+      await tx.insert(materials).values({ code: m.code, description: m.description, unit: m.unit })
+        .onConflictDoUpdate({ target: materials.code, set: { description: m.description, unit: m.unit } });
+    for (const m of plant.materials) {
+      await tx.delete(bomItems).where(sql`${bomItems.material} = ${m.code}`);
+      if (m.bom.length > 0)
+        await tx.insert(bomItems).values(
+          m.bom.map((b, i) => ({ material: m.code, position: (i + 1) * 10, component: b.component, quantityPer: b.quantityPer, unit: b.unit })),
+        );
+    }
+  });
+}

@@ -1,0 +1,21 @@
+import type { ErpAdapter, ErpDocument } from './port.js';
+
+export interface PostOnceResult extends ErpDocument {
+  /** True when an earlier attempt had already committed and this call only found its document. */
+  replayed: boolean;
+}
+
+/**
+ * Exactly-once toward the ERP: before posting, look the key up, because an earlier attempt may have committed and
+ * lost its reply. Attempts of one activity never overlap (Temporal starts the next after the previous failed or
+ * timed out, and the adapter's HTTP timeout is shorter than the activity's), so look-up-then-post cannot race itself.
+ */
+export async function postOnce(
+  erp: ErpAdapter,
+  postingKey: string,
+  post: () => Promise<ErpDocument>,
+): Promise<PostOnceResult> {
+  const [existing] = await erp.findPostings(postingKey);
+  if (existing) return { ...existing, replayed: true };
+  return { ...(await post()), replayed: false };
+}

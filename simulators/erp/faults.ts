@@ -1,0 +1,40 @@
+import { FaultPlan } from '../../contracts/messages/erp-sim.js';
+
+export type FaultDecision = 'ok' | 'error' | 'lose-reply';
+
+/** mulberry32: a tiny seeded PRNG so a fault sequence can be replayed exactly in a test. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Decides, per request, whether the simulated ERP fails before committing, or commits and loses the reply. */
+export class FaultInjector {
+  private random: () => number = Math.random;
+  plan: FaultPlan = FaultPlan.parse({});
+  readonly counts = { ok: 0, error: 0, 'lose-reply': 0 } satisfies Record<FaultDecision, number>;
+
+  constructor(plan: Partial<FaultPlan> = {}) {
+    this.set(plan);
+  }
+
+  set(plan: Partial<FaultPlan>): FaultPlan {
+    this.plan = FaultPlan.parse(plan);
+    this.random = this.plan.seed === undefined ? Math.random : seeded(this.plan.seed);
+    return this.plan;
+  }
+
+  /** For a posting: error before commit with `errorRate`, else lose the reply after commit with `replyLossRate`. */
+  decide(): FaultDecision {
+    const d: FaultDecision =
+      this.random() < this.plan.errorRate ? 'error' : this.random() < this.plan.replyLossRate ? 'lose-reply' : 'ok';
+    this.counts[d] += 1;
+    return d;
+  }
+}

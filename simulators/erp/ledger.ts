@@ -1,0 +1,95 @@
+import { randomInt } from 'node:crypto';
+import path from 'node:path';
+import { asc, eq } from 'drizzle-orm';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { ConfirmationRequest, GoodsMovementRequest, Posting } from '../../contracts/messages/erp-sim.js';
+import { projectRoot } from '../../stack/paths.js';
+import { simPostings } from './ledger-schema.js';
+
+type Row = typeof simPostings.$inferSelect;
+
+const toPosting = (r: Row): Posting => ({
+  document: r.document,
+  postingKey: r.postingKey,
+  kind: r.kind as Posting['kind'],
+  erpOrderId: r.erpOrderId,
+  yieldQty: r.yieldQty === null ? null : String(Number(r.yieldQty)),
+  scrapQty: r.scrapQty === null ? null : String(Number(r.scrapQty)),
+  movementType: r.movementType,
+  isFinal: r.isFinal,
+  postedAt: r.postedAt.toISOString(),
+});
+
+// SAP numbers documents from ranges: confirmations and material documents get 10 digits.
+const documentNumber = (prefix: string) => `${prefix}${String(randomInt(0, 1e8)).padStart(8, '0')}`;
+
+/** The simulated ERP's books, in its own PostgreSQL schema `erp_sim`. */
+export class SimLedger {
+  private constructor(
+    private readonly db: NodePgDatabase,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  static async open(databaseUrl: string): Promise<SimLedger> {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    // An idle client dropped by the server (restart, shutdown) must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+    const db = drizzle(pool);
+    await migrate(db, {
+      migrationsFolder: path.join(projectRoot, 'simulators', 'erp', 'migrations'),
+      // Its own journal table, so the MES migrations and the simulator's never mistake each other's entries.
+      migrationsTable: '__erp_sim_migrations',
+    });
+    return new SimLedger(db, pool);
+  }
+
+  async postConfirmation(req: ConfirmationRequest): Promise<Posting> {
+    const [row] = await this.db
+      .insert(simPostings)
+      .values({
+        document: documentNumber('49'),
+        postingKey: req.postingKey,
+        kind: 'confirmation',
+        erpOrderId: req.erpOrderId,
+        operation: req.operation,
+        yieldQty: req.yieldQty,
+        scrapQty: req.scrapQty,
+        unit: req.unit,
+        isFinal: req.isFinal,
+      })
+      .returning();
+    return toPosting(row!);
+  }
+
+  async postGoodsMovement(req: GoodsMovementRequest): Promise<Posting> {
+    const [row] = await this.db
+      .insert(simPostings)
+      .values({
+        document: documentNumber('50'),
+        postingKey: req.postingKey,
+        kind: 'goods-movement',
+        erpOrderId: req.erpOrderId,
+        movementType: req.movementType,
+        items: JSON.stringify(req.items),
+      })
+      .returning();
+    return toPosting(row!);
+  }
+
+  async findByKey(postingKey: string): Promise<Posting[]> {
+    const rows = await this.db.select().from(simPostings).where(eq(simPostings.postingKey, postingKey)).orderBy(asc(simPostings.id));
+    return rows.map(toPosting);
+  }
+
+  async list(erpOrderId?: string): Promise<Posting[]> {
+    const q = this.db.select().from(simPostings);
+    const rows = await (erpOrderId ? q.where(eq(simPostings.erpOrderId, erpOrderId)) : q).orderBy(asc(simPostings.id));
+    return rows.map(toPosting);
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

@@ -1,0 +1,156 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { WorkflowHandle } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workOrderWorkflowId } from '../../contracts/ids.js';
+import { PostingList } from '../../contracts/messages/erp-sim.js';
+import type { OrderReleased } from '../../contracts/messages/order-release.js';
+import type { ProductionCount } from '../../contracts/messages/production-count.js';
+import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE, erpReleaseSubject } from '../../contracts/names.js';
+import { OPS_STREAM } from '../../bridge/streams.js';
+import { erpPostings, workOrders } from '../../schema/index.js';
+import { completeOrderSignal, productionCountsSignal, statusQuery } from '../../workflows/definitions.js';
+import type { workOrderWorkflow } from '../../workflows/work-order.js';
+import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
+
+let engine: TestEngine;
+const SITE = 'plant1';
+
+beforeAll(async () => {
+  // The acceptance condition of the foundation: 30 % of posts fail, 10 % commit and lose their reply. Seed 6 makes
+  // the first six confirmations meet four errors and two lost replies (whatever the order of arrival).
+  engine = await startTestEngine({ faults: { errorRate: 0.3, replyLossRate: 0.1, seed: 6 } });
+});
+afterAll(async () => {
+  await engine?.stop();
+});
+
+const release = (erpOrderId: string, quantity: string, extra: Partial<OrderReleased> = {}): OrderReleased => ({
+  v: 1,
+  site: SITE,
+  erpOrderId,
+  material: 'BRACKET-A',
+  quantity,
+  unit: 'PC',
+  line: 'line-2',
+  operation: '0010',
+  releasedAt: '2026-01-05T06:00:00Z',
+  ...extra,
+});
+
+async function publishRelease(payload: unknown, msgID: string): Promise<void> {
+  const js = jetstream(engine.services.nc);
+  await js.publish(erpReleaseSubject(SITE), JSON.stringify(payload), { msgID });
+}
+
+/** Waits until the listener has settled every release published so far. */
+async function releasesSettled(): Promise<void> {
+  const jsm = await jetstreamManager(engine.services.nc);
+  await eventually(async () => {
+    const ci = await jsm.consumers.info(ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE);
+    return ci.num_pending === 0 && ci.num_ack_pending === 0 ? true : undefined;
+  }, 'the release listener to settle');
+}
+
+async function ledgerFor(erpOrderId: string) {
+  const res = await fetch(`${engine.services.erpSimUrl}/api/postings?erpOrderId=${erpOrderId}`);
+  return PostingList.parse(await res.json()).postings;
+}
+
+function counts(prefix: string, n: number, good: number, scrap: number): ProductionCount[] {
+  return Array.from({ length: n }, (_, i) => ({
+    eventId: `${prefix}:${i}`,
+    machine: 'robot-1',
+    sourceTime: new Date(Date.UTC(2026, 0, 5, 6, 0, i)).toISOString(),
+    good,
+    scrap,
+  }));
+}
+
+async function sendInBatches(h: WorkflowHandle<typeof workOrderWorkflow>, events: ProductionCount[], size: number) {
+  for (let i = 0; i < events.length; i += size) await h.signal(productionCountsSignal, { v: 1, events: events.slice(i, i + size) });
+}
+
+describe('release to final confirmation, against real servers with a faulty ERP', () => {
+  it('starts one workflow per order however often ERP releases it', async () => {
+    const r = release('1000123', '500');
+    await publishRelease(r, 'release-a');
+    await publishRelease(r, 'release-a'); // same message id: the stream drops it
+    await publishRelease({ ...r, releasedAt: '2026-01-05T06:05:00Z' }, 'release-b'); // a real second release
+    await releasesSettled();
+    const workflowId = workOrderWorkflowId(SITE, '1000123');
+    const runs = await eventually(async () => {
+      const found = [];
+      for await (const w of engine.services.client.workflow.list({ query: `ErpOrderId = '1000123'` })) found.push(w);
+      return found.length > 0 ? found : undefined;
+    }, 'the order to be visible by its ErpOrderId');
+    expect(runs.map((w) => w.workflowId)).toEqual([workflowId]);
+    const status = await engine.services.client.workflow.getHandle(workflowId).query(statusQuery);
+    expect(status).toMatchObject({ phase: 'released', good: 0, plannedQuantity: '500' });
+  });
+
+  it('confirms exactly the counted quantity once, with duplicates in the counts and faults at the ERP', async () => {
+    const orders = ['1000201', '1000202', '1000203', '1000204', '1000205', '1000206'];
+    for (const id of orders) await publishRelease(release(id, '100'), `release-${id}`);
+    await releasesSettled();
+    await Promise.all(
+      orders.map(async (id) => {
+        const h = engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, id));
+        const events = counts(id, 40, 2, 1); // 80 good, 40 scrap
+        await sendInBatches(h, events, 7);
+        await sendInBatches(h, events.slice(10, 25), 5); // redelivered events: must be dropped
+        const mid = await h.query(statusQuery);
+        expect(mid).toMatchObject({ phase: 'running', good: 80, scrap: 40, eventsApplied: 40, duplicatesDropped: 15 });
+        await sendInBatches(h, counts(`${id}-b`, 10, 2, 0), 10); // reaches 100: the order completes itself
+        const done = await h.result();
+        expect(done).toMatchObject({ phase: 'confirmed', good: 100, scrap: 40 });
+        const ledger = await ledgerFor(id);
+        expect(ledger).toHaveLength(1);
+        expect(ledger[0]).toMatchObject({ kind: 'confirmation', yieldQty: '100', scrapQty: '40', isFinal: true, document: done.confirmationDocument });
+        const [mes] = await engine.services.db.select().from(erpPostings).where(eq(erpPostings.workflowId, h.workflowId));
+        expect(mes).toMatchObject({ status: 'posted', erpDocument: done.confirmationDocument, postingKey: `${h.workflowId}#1` });
+        const [row] = await engine.services.db.select().from(workOrders).where(eq(workOrders.workflowId, h.workflowId));
+        expect(row).toMatchObject({ status: 'confirmed', goodQuantity: 100, scrapQuantity: 40 });
+      }),
+    );
+    const { counts: injected } = engine.services.erpSim.app.faults;
+    expect(injected).toMatchObject({ ok: 4, error: 4, 'lose-reply': 2 });
+  });
+
+  it('completes on a signal with the partial quantity, and never double-posts after a lost reply', async () => {
+    await publishRelease(release('1000300', '1000'), 'release-1000300');
+    await releasesSettled();
+    const h = engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, '1000300'));
+    await sendInBatches(h, counts('1000300', 30, 3, 0), 30);
+    // Every post now commits and loses its reply, until we heal the ERP.
+    engine.services.erpSim.app.faults.set({ replyLossRate: 1 });
+    await h.signal(completeOrderSignal, { reason: 'operator', requestedBy: 'shift-lead' });
+    await eventually(async () => ((await ledgerFor('1000300')).length > 0 ? true : undefined), 'the ERP to commit');
+    await eventually(async () => {
+      const [mes] = await engine.services.db.select().from(erpPostings).where(eq(erpPostings.workflowId, h.workflowId));
+      return mes && mes.attempts >= 2 ? true : undefined;
+    }, 'a retry after the lost reply');
+    engine.services.erpSim.app.faults.set({ errorRate: 0.3, replyLossRate: 0.1, seed: 11 });
+    const done = await h.result();
+    expect(done).toMatchObject({ phase: 'confirmed', good: 90 });
+    const ledger = await ledgerFor('1000300');
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toMatchObject({ yieldQty: '90', isFinal: true, document: done.confirmationDocument });
+  });
+
+  it('terminates a malformed release with the bad field named, and keeps consuming', async () => {
+    await publishRelease({ ...release('1000400', '10'), quantity: 'ten' }, 'release-bad');
+    await publishRelease(release('1000401', '10'), 'release-after-bad');
+    await releasesSettled();
+    const jsm = await jetstreamManager(engine.services.nc);
+    const msg = await eventually(
+      async () => jsm.streams.getMessage(OPS_STREAM, { last_by_subj: `ops.${SITE}.exception.erp-listener` }).catch(() => undefined),
+      'the exception message',
+    );
+    const exception = msg!.json<{ reason: string }>();
+    expect(exception.reason).toMatch(/quantity: must be a decimal string/);
+    const next = await engine.services.client.workflow.getHandle(workOrderWorkflowId(SITE, '1000401')).query(statusQuery);
+    expect(next.phase).toBe('released');
+    await expect(engine.services.client.workflow.getHandle(workOrderWorkflowId(SITE, '1000400')).describe()).rejects.toThrow(/not found/i);
+  });
+});

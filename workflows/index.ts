@@ -1,0 +1,1 @@
+export { workOrderWorkflow } from './work-order.js';

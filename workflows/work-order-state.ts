@@ -1,0 +1,120 @@
+import type { OrderReleased } from '../contracts/messages/order-release.js';
+import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
+import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+
+/** How many event ids a work order remembers for dedupe; older duplicates are beyond any redelivery window. */
+export const SEEN_IDS_LIMIT = 20_000;
+
+/** Everything a work order carries across continue-as-new. Plain JSON, so Temporal's payload converter keeps it. */
+export interface WorkOrderCarry {
+  phase: WorkOrderPhase;
+  good: number;
+  scrap: number;
+  eventsApplied: number;
+  duplicatesDropped: number;
+  seenIds: string[];
+  completion: CompleteOrder | null;
+}
+
+/** The work order's state and rules, free of Temporal so it is unit-tested as plain code. */
+export class WorkOrderState {
+  phase: WorkOrderPhase;
+  good: number;
+  scrap: number;
+  eventsApplied: number;
+  duplicatesDropped: number;
+  completion: CompleteOrder | null;
+  confirmationDocument: string | null = null;
+  exception: string | null = null;
+  /** Events applied since this run started: the test threshold for continue-as-new counts these. */
+  eventsThisRun = 0;
+  private readonly seen: Set<string>;
+
+  constructor(
+    readonly workflowId: string,
+    readonly release: OrderReleased,
+    carry?: WorkOrderCarry,
+  ) {
+    this.phase = carry?.phase ?? 'released';
+    this.good = carry?.good ?? 0;
+    this.scrap = carry?.scrap ?? 0;
+    this.eventsApplied = carry?.eventsApplied ?? 0;
+    this.duplicatesDropped = carry?.duplicatesDropped ?? 0;
+    this.completion = carry?.completion ?? null;
+    this.seen = new Set(carry?.seenIds ?? []);
+  }
+
+  get plannedQuantity(): number {
+    return Number(this.release.quantity);
+  }
+
+  /** Applies a batch once per event id; counts arriving after the order closed are left for the exception path. */
+  applyCounts(batch: ProductionCountBatch): void {
+    if (this.phase !== 'released' && this.phase !== 'running') return;
+    for (const e of batch.events) {
+      if (this.seen.has(e.eventId)) {
+        this.duplicatesDropped += 1;
+        continue;
+      }
+      this.remember(e.eventId);
+      this.good += e.good;
+      this.scrap += e.scrap;
+      this.eventsApplied += 1;
+      this.eventsThisRun += 1;
+    }
+    if (this.phase === 'released' && this.eventsApplied > 0) this.phase = 'running';
+  }
+
+  private remember(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > SEEN_IDS_LIMIT) {
+      // Sets iterate in insertion order, so the first key is the oldest id.
+      const oldest = this.seen.values().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+  }
+
+  requestCompletion(req: CompleteOrder): void {
+    this.completion ??= req;
+  }
+
+  /** The order closes when someone completes it or the good quantity reaches the planned quantity. */
+  get readyToConfirm(): boolean {
+    return (this.phase === 'released' || this.phase === 'running') &&
+      (this.completion !== null || this.good >= this.plannedQuantity);
+  }
+
+  carry(): WorkOrderCarry {
+    return {
+      phase: this.phase,
+      good: this.good,
+      scrap: this.scrap,
+      eventsApplied: this.eventsApplied,
+      duplicatesDropped: this.duplicatesDropped,
+      seenIds: [...this.seen],
+      completion: this.completion,
+    };
+  }
+
+  status(): WorkOrderStatus {
+    const r = this.release;
+    return {
+      workflowId: this.workflowId,
+      site: r.site,
+      erpOrderId: r.erpOrderId,
+      line: r.line,
+      material: r.material,
+      operation: r.operation,
+      plannedQuantity: r.quantity,
+      unit: r.unit,
+      phase: this.phase,
+      good: this.good,
+      scrap: this.scrap,
+      eventsApplied: this.eventsApplied,
+      duplicatesDropped: this.duplicatesDropped,
+      confirmationDocument: this.confirmationDocument,
+      exception: this.exception,
+      releasedAt: r.releasedAt,
+    };
+  }
+}
