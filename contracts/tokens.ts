@@ -9,6 +9,6 @@ export const ErpOrderId = z.string().regex(/^[0-9A-Z]{1,12}$/, 'must be 1-12 of 
 /** OData v2 Edm.Decimal travels as a string; we keep ERP quantities that way end to end. */
 export const DecimalString = z.string().regex(/^\d{1,13}(\.\d{1,3})?$/, 'must be a decimal string like "12" or "12.5"');
 
-export const MaterialCode = z.string().regex(/^[A-Z0-9][A-Z0-9_\-]{0,39}$/, 'must be 1-40 of A-Z, 0-9, _ and - (SAP MATNR)');
+export const MaterialCode = z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,39}$/, 'must be 1-40 of A-Z, 0-9, _ and - (SAP MATNR)');
 
 export const UnitOfMeasure = z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be a 1-3 character ISO unit like PC or KG');

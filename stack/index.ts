@@ -22,12 +22,23 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
  * Finds or installs, then starts, the three servers on free loopback ports with their data under `dataDir`.
  * Servers start in parallel; if one fails the others are stopped and the error names the missing piece.
  */
-export async function startStack(opts: { dataDir: string }): Promise<Stack> {
+export interface StackPorts {
+  temporal?: number;
+  temporalUi?: number;
+  nats?: number;
+  postgres?: number;
+}
+
+/** The servers' usual ports, taken by `npm start` when free so bookmarks keep working; tests use any free port. */
+export const WELL_KNOWN_PORTS: Required<StackPorts> = { temporal: 7233, temporalUi: 8233, nats: 4222, postgres: 5433 };
+
+export async function startStack(opts: { dataDir: string; ports?: StackPorts }): Promise<Stack> {
+  const p = opts.ports ?? {};
   const t0 = performance.now();
   const results = await Promise.allSettled([
-    timed(() => startTemporal({ dataDir: path.join(opts.dataDir, 'temporal') })),
-    timed(() => startNats({ dataDir: path.join(opts.dataDir, 'nats') })),
-    timed(() => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres') })),
+    timed(() => startTemporal({ dataDir: path.join(opts.dataDir, 'temporal'), port: p.temporal, uiPort: p.temporalUi })),
+    timed(() => startNats({ dataDir: path.join(opts.dataDir, 'nats'), port: p.nats })),
+    timed(() => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: p.postgres })),
   ]);
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failures.length > 0) {

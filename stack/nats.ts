@@ -43,7 +43,7 @@ async function waitHealthy(monitorUrl: string, child: ChildProcess, stderr: () =
 export async function startNats(opts: { dataDir: string; port?: number }): Promise<NatsServer> {
   await mkdir(opts.dataDir, { recursive: true });
   const binary = await findServerBinary(NATS_SERVER);
-  const port = opts.port ?? (await freePort());
+  const port = await freePort(opts.port);
   const monitorPort = await freePort();
   const { user, password } = await credentials(opts.dataDir);
   const conf = path.join(opts.dataDir, 'nats-server.conf');

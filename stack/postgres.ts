@@ -49,7 +49,7 @@ export async function startPostgres(opts: { dataDir: string; port?: number }): P
     ? randomBytes(18).toString('base64url')
     : (JSON.parse(await readFile(credsFile, 'utf8')) as { password: string }).password;
   const asRoot = userInfo().uid === 0;
-  const port = opts.port ?? (await freePort());
+  const port = await freePort(opts.port);
   const log: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,

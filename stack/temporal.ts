@@ -27,8 +27,8 @@ export interface TemporalOptions {
  */
 export async function startTemporal(opts: TemporalOptions): Promise<TemporalServer> {
   await mkdir(opts.dataDir, { recursive: true });
-  const port = opts.port ?? (await freePort());
-  const uiPort = opts.uiPort ?? (await freePort());
+  const port = await freePort(opts.port);
+  const uiPort = await freePort(opts.uiPort);
   const namespace = 'default';
   let binary: ServerBinary;
   let executable: { type: 'existing-path'; path: string } | { type: 'cached-download'; downloadDir: string };

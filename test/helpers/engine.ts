@@ -1,20 +1,15 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, Runtime, DefaultLogger } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
 import { startStack, type Stack } from '../../stack/index.js';
 import { workflowsPath } from '../../workers/wiring/temporal-worker.js';
 import { startServices, type Services } from '../../workers/wiring/services.js';
+import { installTemporalRuntime } from '../../workers/wiring/temporal-runtime.js';
 
-let runtimeInstalled = false;
-/** Keep the SDK's own logs to warnings so test output shows failures, not chatter. */
-export function quietTemporalRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  runtimeInstalled = true;
-}
+const log = pino({ level: process.env.MES_TEST_LOG ?? 'silent' });
 
 export interface TestEngine {
   stack: Stack;
@@ -25,13 +20,14 @@ export interface TestEngine {
 
 /** Real servers on free loopback ports in a fresh temp dir, and the engine's services wired as `npm start` does. */
 export async function startTestEngine(opts: { faults?: Partial<FaultPlan> } = {}): Promise<TestEngine> {
-  quietTemporalRuntime();
+  // Injected ERP faults make activities fail on purpose; only errors are worth showing.
+  installTemporalRuntime(log, 'ERROR');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mes-test-'));
   // mkdtemp makes 0700; PostgreSQL runs as user postgres when we are root and must reach its cluster dir.
   await chmod(dataDir, 0o755);
   const [stack, workflowBundle] = await Promise.all([
     startStack({ dataDir }),
-    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
   ]);
   try {
     const services = await startServices({
@@ -40,7 +36,7 @@ export async function startTestEngine(opts: { faults?: Partial<FaultPlan> } = {}
       temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
       erpSim: { faults: opts.faults },
       workflowBundle,
-      log: pino({ level: process.env.MES_TEST_LOG ?? 'silent' }),
+      log,
     });
     return {
       stack,

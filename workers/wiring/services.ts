@@ -59,7 +59,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     stop: async () => {
       await listener.stop();
       await nc.drain();
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await workerConnection.close();
       await connection.close();

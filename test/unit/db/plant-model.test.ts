@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPlantModel } from '../../../db/seed.js';
+import { projectRoot } from '../../../stack/paths.js';
+
+const fixture = (f: string) => path.join(projectRoot, 'test/fixtures/plant', f);
+
+describe('plant model file', () => {
+  it('loads the demo plant', async () => {
+    const plant = await loadPlantModel(path.join(projectRoot, 'seed/demo-plant.yaml'));
+    expect(plant.sites[0]?.lines.map((l) => l.code)).toEqual(['line-1', 'line-2']);
+    expect(plant.demoOrders[0]).toMatchObject({ erpOrderId: '1000123', operation: '0010' });
+  });
+
+  it('names the path of every bad field', async () => {
+    const err = await loadPlantModel(fixture('bad-fields.yaml')).catch((e: Error) => e);
+    expect(err.message).toContain('bad-fields.yaml: ');
+    expect(err.message).toContain('sites[0].code: must be 1-64 of a-z, 0-9 and -');
+    expect(err.message).toContain('sites[0].lines[0].erpPlant: must be a 4-character SAP plant');
+    expect(err.message).toContain('sites[0].lines[0].machines:');
+  });
+
+  it('names references to things that do not exist', async () => {
+    const err = await loadPlantModel(fixture('unknown-references.yaml')).catch((e: Error) => e);
+    expect(err.message).toContain('sites[0].lines[0].costCenter: unknown cost center CC9');
+    expect(err.message).toContain('materials[0].bom[0].component: unknown material NOPE');
+    expect(err.message).toContain('demoOrders[0].line: unknown line line-7 in site plant1');
+  });
+
+  it('reports a file that is not YAML', async () => {
+    await expect(loadPlantModel(fixture('not-yaml.yaml'))).rejects.toThrow(/not-yaml.yaml: \(root\): not valid YAML/);
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { FaultInjector } from '../../../simulators/erp/faults.js';
+
+describe('FaultInjector', () => {
+  it('replays the same decisions for the same seed', () => {
+    const a = new FaultInjector({ errorRate: 0.3, replyLossRate: 0.1, seed: 42 });
+    const b = new FaultInjector({ errorRate: 0.3, replyLossRate: 0.1, seed: 42 });
+    const seqA = Array.from({ length: 50 }, () => a.decide());
+    expect(Array.from({ length: 50 }, () => b.decide())).toEqual(seqA);
+  });
+
+  it('fails and loses replies at about the configured rates', () => {
+    const f = new FaultInjector({ errorRate: 0.3, replyLossRate: 0.1, seed: 1 });
+    for (let i = 0; i < 10_000; i++) f.decide();
+    expect(f.counts.error / 10_000).toBeCloseTo(0.3, 1);
+    // Reply loss applies to the posts that did not fail first: 0.7 * 0.1.
+    expect(f.counts['lose-reply'] / 10_000).toBeCloseTo(0.07, 1);
+  });
+
+  it('refuses a rate outside 0..1, naming it', () => {
+    expect(() => new FaultInjector({ errorRate: 1.5 })).toThrow(/errorRate/);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { OrderReleased } from '../../../contracts/messages/order-release.js';
+import { SEEN_IDS_LIMIT, WorkOrderState } from '../../../workflows/work-order-state.js';
+
+const release: OrderReleased = {
+  v: 1, site: 'plant1', erpOrderId: '1', material: 'A', quantity: '10', unit: 'PC', line: 'line-1', operation: '0010',
+  releasedAt: '2026-01-05T06:00:00Z',
+};
+const ev = (id: string, good = 1, scrap = 0) => ({ eventId: id, machine: 'm1', sourceTime: '2026-01-05T06:00:00Z', good, scrap });
+
+describe('WorkOrderState', () => {
+  it('applies each event id once and starts running with the first', () => {
+    const s = new WorkOrderState('wf', release);
+    expect(s.phase).toBe('released');
+    s.applyCounts({ v: 1, events: [ev('a', 2, 1), ev('b', 3), ev('a', 2, 1)] });
+    s.applyCounts({ v: 1, events: [ev('b', 3)] });
+    expect(s.status()).toMatchObject({ phase: 'running', good: 5, scrap: 1, eventsApplied: 2, duplicatesDropped: 2 });
+  });
+
+  it('is ready to confirm at the planned quantity, or when completion is requested', () => {
+    const s = new WorkOrderState('wf', release);
+    s.applyCounts({ v: 1, events: [ev('a', 9)] });
+    expect(s.readyToConfirm).toBe(false);
+    s.applyCounts({ v: 1, events: [ev('b', 1)] });
+    expect(s.readyToConfirm).toBe(true);
+    const t = new WorkOrderState('wf', release);
+    t.requestCompletion({ reason: 'operator', requestedBy: 'x' });
+    expect(t.readyToConfirm).toBe(true);
+  });
+
+  it('ignores counts once the order is confirming', () => {
+    const s = new WorkOrderState('wf', release);
+    s.phase = 'confirming';
+    s.applyCounts({ v: 1, events: [ev('a', 5)] });
+    expect(s.good).toBe(0);
+  });
+
+  it('carries its state and seen ids across continue-as-new', () => {
+    const s = new WorkOrderState('wf', release);
+    s.applyCounts({ v: 1, events: [ev('a', 2), ev('b', 3)] });
+    const next = new WorkOrderState('wf', release, s.carry());
+    next.applyCounts({ v: 1, events: [ev('a', 2), ev('c', 1)] });
+    expect(next.status()).toMatchObject({ good: 6, eventsApplied: 3, duplicatesDropped: 1 });
+    expect(next.eventsThisRun).toBe(1);
+  });
+
+  it('bounds its memory of event ids, forgetting the oldest first', () => {
+    const s = new WorkOrderState('wf', { ...release, quantity: '9999999' });
+    const events = Array.from({ length: SEEN_IDS_LIMIT + 10 }, (_, i) => ev(`e${i}`, 0));
+    for (let i = 0; i < events.length; i += 500) s.applyCounts({ v: 1, events: events.slice(i, i + 500) });
+    expect(s.carry().seenIds).toHaveLength(SEEN_IDS_LIMIT);
+    expect(s.carry().seenIds[0]).toBe('e10');
+    s.applyCounts({ v: 1, events: [ev('e10'), ev('e0')] });
+    expect(s.duplicatesDropped).toBe(1); // e10 is remembered, e0 was forgotten
+  });
+});

@@ -1,0 +1,24 @@
+import { createDb } from '../db/client.js';
+import { createErpAdapter } from '../erp/index.js';
+import { readEnv } from './wiring/config.js';
+import { runProcess } from './wiring/lifecycle.js';
+import { createLogger } from './wiring/logger.js';
+import { installTemporalRuntime } from './wiring/temporal-runtime.js';
+import { createMesWorker } from './wiring/temporal-worker.js';
+
+/** The Temporal worker process: runs work-order workflows and their ERP and read-model activities. */
+const log = createLogger('temporal-worker');
+installTemporalRuntime(log);
+runProcess('temporal-worker', log, async () => {
+  const env = readEnv();
+  const db = createDb(env.DATABASE_URL);
+  const erp = createErpAdapter({ adapter: env.MES_ERP_ADAPTER, simUrl: env.MES_ERP_SIM_URL });
+  const { worker, connection } = await createMesWorker({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE }, { erp, db });
+  const running = worker.run();
+  return async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await connection.close();
+    await db.$client.end();
+  };
+});
