@@ -95,8 +95,9 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
       // A business rejection waits for a person; retrying on its own would only be rejected again.
       order.exception = err.cause.message;
       order.phase = 'exception';
-      await publish();
+      // Reset before publishing: a person may answer while the read model is being written.
       retryRequested = false;
+      await publish();
       await condition(() => retryRequested);
       order.phase = 'confirming';
       await publish();

@@ -4,6 +4,11 @@ import { loadPlantModel } from '../../../db/seed.js';
 import { projectRoot } from '../../../stack/paths.js';
 
 const fixture = (f: string) => path.join(projectRoot, 'test/fixtures/plant', f);
+const failureOf = (f: string): Promise<Error> =>
+  loadPlantModel(fixture(f)).then(
+    () => new Error(`${f} was accepted`),
+    (e: Error) => e,
+  );
 
 describe('plant model file', () => {
   it('loads the demo plant', async () => {
@@ -13,7 +18,7 @@ describe('plant model file', () => {
   });
 
   it('names the path of every bad field', async () => {
-    const err = await loadPlantModel(fixture('bad-fields.yaml')).catch((e: Error) => e);
+    const err = await failureOf('bad-fields.yaml');
     expect(err.message).toContain('bad-fields.yaml: ');
     expect(err.message).toContain('sites[0].code: must be 1-64 of a-z, 0-9 and -');
     expect(err.message).toContain('sites[0].lines[0].erpPlant: must be a 4-character SAP plant');
@@ -21,7 +26,7 @@ describe('plant model file', () => {
   });
 
   it('names references to things that do not exist', async () => {
-    const err = await loadPlantModel(fixture('unknown-references.yaml')).catch((e: Error) => e);
+    const err = await failureOf('unknown-references.yaml');
     expect(err.message).toContain('sites[0].lines[0].costCenter: unknown cost center CC9');
     expect(err.message).toContain('materials[0].bom[0].component: unknown material NOPE');
     expect(err.message).toContain('demoOrders[0].line: unknown line line-7 in site plant1');
