@@ -40,4 +40,5 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['node:*', '@temporalio/*', '@nats-io/*', 'pg', 'drizzle-orm*', 'fastify*'] }] },
   },
   { files: ['**/*.js', 'scripts/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', 'scripts/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );
