@@ -62,6 +62,9 @@ export async function startNats(opts: { dataDir: string; port?: number }): Promi
   child.stderr?.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000);
   });
+  // If this process dies without stopping the stack, the server must not outlive it holding the port and the store.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
   try {
     await waitHealthy(monitorUrl, child, () => err);
@@ -76,6 +79,7 @@ export async function startNats(opts: { dataDir: string; port?: number }): Promi
     monitorUrl,
     binary,
     stop: async () => {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
