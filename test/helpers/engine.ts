@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
+import type { BridgeOptions } from '../../bridge/signal-bridge.js';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
+import { loadPlantModel, seedPlant } from '../../db/seed.js';
+import { projectRoot } from '../../stack/paths.js';
 import { startStack, type Stack } from '../../stack/index.js';
 import { workflowsPath } from '../../workers/wiring/temporal-worker.js';
 import { startServices, type Services } from '../../workers/wiring/services.js';
@@ -19,7 +22,7 @@ export interface TestEngine {
 }
 
 /** Real servers on free loopback ports in a fresh temp dir, and the engine's services wired as `npm start` does. */
-export async function startTestEngine(opts: { faults?: Partial<FaultPlan> } = {}): Promise<TestEngine> {
+export async function startTestEngine(opts: { faults?: Partial<FaultPlan>; bridge?: BridgeOptions | false } = {}): Promise<TestEngine> {
   // Injected ERP faults make activities fail on purpose; only errors are worth showing.
   installTemporalRuntime(log, 'ERROR');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mes-test-'));
@@ -36,8 +39,10 @@ export async function startTestEngine(opts: { faults?: Partial<FaultPlan> } = {}
       temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
       erpSim: { faults: opts.faults },
       workflowBundle,
+      bridge: opts.bridge,
       log,
     });
+    await seedPlant(services.db, await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')));
     return {
       stack,
       services,

@@ -14,6 +14,7 @@ export const MesEnv = z.object({
   MES_ERP_ADAPTER: z.enum(['sim'], { error: 'must be sim (s4hana and rest adapters are not in this release yet)' }).default('sim'),
   MES_ERP_SIM_URL: z.url().default('http://127.0.0.1:8089'),
   MES_ERP_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
+  MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
   MES_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 export type MesEnv = z.infer<typeof MesEnv>;

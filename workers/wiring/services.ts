@@ -4,7 +4,10 @@ import { Client, Connection } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
+import { LineContextCache } from '../../bridge/context.js';
 import { startErpReleaseListener } from '../../bridge/erp-release-listener.js';
+import { createBridgeMetrics, type BridgeMetrics } from '../../bridge/metrics.js';
+import { startSignalBridge, type BridgeOptions } from '../../bridge/signal-bridge.js';
 import { provisionStreams } from '../../bridge/streams.js';
 import { createDb, type Db } from '../../db/client.js';
 import { migrateMes } from '../../db/migrate.js';
@@ -19,6 +22,8 @@ export interface ServicesOptions {
   temporal: { address: string; namespace: string };
   erpSim: { port?: number; faults?: Partial<FaultPlan> };
   workflowBundle?: WorkflowBundle;
+  /** `false` leaves the signal bridge to separate processes (tests that kill one). */
+  bridge?: BridgeOptions | false;
   log: Logger;
 }
 
@@ -28,11 +33,13 @@ export interface Services {
   client: Client;
   erpSimUrl: string;
   erpSim: Awaited<ReturnType<typeof startErpSimulator>>;
+  bridgeMetrics: BridgeMetrics;
+  lineContext: LineContextCache;
   stop(): Promise<void>;
 }
 
 /**
- * The engine's processes in one: migrations, ERP simulator, Temporal worker and ERP release listener. `npm start`
+ * The engine's processes in one: migrations, ERP simulator, Temporal worker, ERP release listener and signal bridge. `npm start`
  * and the integration tests use this same wiring; in production each runs from its own entrypoint in `workers/`.
  */
 export async function startServices(o: ServicesOptions): Promise<Services> {
@@ -50,13 +57,27 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const nc = await connectNats(o.nats, 'mes-engine');
   await provisionStreams(await jetstreamManager(nc));
   const listener = startErpReleaseListener({ nc, client, log: o.log.child({ process: 'erp-listener' }) });
+  const lineContext = new LineContextCache(db, o.databaseUrl);
+  await lineContext.start();
+  const bridgeMetrics = createBridgeMetrics();
+  const bridge =
+    o.bridge === false
+      ? undefined
+      : startSignalBridge(
+          { nc, client, db, context: lineContext, metrics: bridgeMetrics, log: o.log.child({ process: 'signal-bridge' }) },
+          o.bridge,
+        );
   return {
     db,
     nc,
     client,
     erpSimUrl: erpSim.url,
     erpSim,
+    bridgeMetrics,
+    lineContext,
     stop: async () => {
+      await bridge?.stop();
+      await lineContext.stop();
       await listener.stop();
       await nc.drain();
       if (worker.getState() === 'RUNNING') worker.shutdown();
