@@ -10,7 +10,7 @@ import type { LineContextCache } from './context.js';
 import { deliverToOrder, deliverToShift } from './deliver.js';
 import type { BridgeMetrics } from './metrics.js';
 import { routeEvents } from './route.js';
-import { SIGNAL_BRIDGE_DURABLE, exceptionSubject } from './streams.js';
+import { SIGNAL_BRIDGE_DURABLE, SIGNAL_BRIDGE_MAX_ACK_PENDING, exceptionSubject } from './streams.js';
 import { recordUnassigned } from './unassigned.js';
 
 export interface BridgeOptions {
@@ -39,7 +39,7 @@ type Counter = Extract<MachineEvent, { kind: 'counter' }>;
  */
 export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
   const { nc, client, db, context, metrics, log } = deps;
-  const maxMessages = opts.maxMessages ?? 1_000;
+  const maxMessages = opts.maxMessages ?? SIGNAL_BRIDGE_MAX_ACK_PENDING;
   const windowMs = opts.windowMs ?? 100;
   const retryDelayMs = opts.retryDelayMs ?? 2_000;
   const js: JetStreamClient = jetstream(nc);

@@ -3,6 +3,7 @@ import { MACHINE_EVENT_SUBJECTS, MES_EVENTS_STREAM } from '../contracts/messages
 import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE, ERP_RELEASE_SUBJECTS } from '../contracts/names.js';
 
 export const SIGNAL_BRIDGE_DURABLE = 'signal-bridge';
+export const SIGNAL_BRIDGE_MAX_ACK_PENDING = 64;
 
 export const OPS_STREAM = 'OPS_EXCEPTIONS';
 
@@ -39,7 +40,9 @@ export async function provisionStreams(jsm: JetStreamManager): Promise<void> {
       }),
     );
   await ensureDurable(ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE, 256);
-  await ensureDurable(MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE, 4_096);
+  // 64 messages of at most 500 events: the farthest a redelivery can reach back (32,000 events) stays inside the
+  // workflows' dedupe window (workflows/seen-ids.ts), and a round is processed well within ack_wait.
+  await ensureDurable(MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE, SIGNAL_BRIDGE_MAX_ACK_PENDING);
 }
 
 export const exceptionSubject = (site: string, stage: string) => `ops.${site}.exception.${stage}`;

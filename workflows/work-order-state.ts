@@ -1,10 +1,10 @@
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
-import { SeenIds } from './seen-ids.js';
+import { SEEN_IDS_LIMIT, SeenIds } from './seen-ids.js';
 
-/** How many event ids a work order remembers for dedupe; older duplicates are beyond any redelivery window. */
-export const SEEN_IDS_LIMIT = 20_000;
+export { SEEN_IDS_LIMIT };
+
 
 /** Everything a work order carries across continue-as-new. Plain JSON, so Temporal's payload converter keeps it. */
 export interface WorkOrderCarry {

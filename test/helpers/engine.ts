@@ -5,7 +5,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import type { BridgeOptions } from '../../bridge/signal-bridge.js';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
-import { loadPlantModel, seedPlant } from '../../db/seed.js';
+import { loadPlantModel } from '../../db/seed.js';
 import { projectRoot } from '../../stack/paths.js';
 import { startStack, type Stack } from '../../stack/index.js';
 import { workflowsPath } from '../../workers/wiring/temporal-worker.js';
@@ -40,9 +40,9 @@ export async function startTestEngine(opts: { faults?: Partial<FaultPlan>; bridg
       erpSim: { faults: opts.faults },
       workflowBundle,
       bridge: opts.bridge,
+      plant: await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
       log,
     });
-    await seedPlant(services.db, await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')));
     return {
       stack,
       services,

@@ -11,6 +11,8 @@ import { startSignalBridge, type BridgeOptions } from '../../bridge/signal-bridg
 import { provisionStreams } from '../../bridge/streams.js';
 import { createDb, type Db } from '../../db/client.js';
 import { migrateMes } from '../../db/migrate.js';
+import { seedPlant } from '../../db/seed.js';
+import type { PlantModel } from '../../contracts/messages/plant-model.js';
 import { createErpAdapter } from '../../erp/index.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
@@ -22,6 +24,8 @@ export interface ServicesOptions {
   temporal: { address: string; namespace: string };
   erpSim: { port?: number; faults?: Partial<FaultPlan> };
   workflowBundle?: WorkflowBundle;
+  /** Master data to seed before any consumer starts, so the first events already find their machines. */
+  plant?: PlantModel;
   /** `false` leaves the signal bridge to separate processes (tests that kill one). */
   bridge?: BridgeOptions | false;
   log: Logger;
@@ -45,6 +49,7 @@ export interface Services {
 export async function startServices(o: ServicesOptions): Promise<Services> {
   const db = createDb(o.databaseUrl);
   await migrateMes(db);
+  if (o.plant) await seedPlant(db, o.plant);
   const erpSim = await startErpSimulator({ databaseUrl: o.databaseUrl, port: o.erpSim.port, faults: o.erpSim.faults });
   const erp = createErpAdapter({ adapter: 'sim', simUrl: erpSim.url });
   const { worker, connection: workerConnection } = await createMesWorker(
