@@ -17,11 +17,22 @@ const SHIFTS = [
 ] as const;
 const SHIFT_HOURS = 8;
 
+// Building an Intl.DateTimeFormat costs far more than using one: one per zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (timeZone: string) => {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+};
+
 /** Local wall-clock parts of an instant in a time zone. */
 function localParts(ms: number, timeZone: string) {
-  const f = new Intl.DateTimeFormat('en-CA', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  });
+  const f = formatter(timeZone);
   const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
   return { y: Number(p.year), mo: Number(p.month), d: Number(p.day), h: Number(p.hour), mi: Number(p.minute), s: Number(p.second) };
 }
@@ -37,8 +48,22 @@ function utcOfLocal(y: number, mo: number, d: number, h: number, timeZone: strin
   return guess;
 }
 
+// Shift boundaries fall on whole minutes in every zone (offsets are multiples of 15 minutes): memoize per minute.
+const slots = new Map<string, ShiftSlot>();
+const SLOT_CACHE_LIMIT = 10_000;
+
 export function shiftOf(sourceTime: string, timeZone: string): ShiftSlot {
   const ms = Date.parse(sourceTime);
+  const key = `${timeZone}|${Math.floor(ms / 60_000)}`;
+  const hit = slots.get(key);
+  if (hit) return hit;
+  const slot = computeShift(ms, timeZone);
+  if (slots.size >= SLOT_CACHE_LIMIT) slots.clear();
+  slots.set(key, slot);
+  return slot;
+}
+
+function computeShift(ms: number, timeZone: string): ShiftSlot {
   const l = localParts(ms, timeZone);
   let day = { y: l.y, mo: l.mo, d: l.d };
   let shift: (typeof SHIFTS)[number];
