@@ -10,7 +10,7 @@ import { readEnv } from '../../../workers/wiring/config.js';
 const compose = parse(readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, { command: string | string[]; environment?: Record<string, string> }>;
 };
-const engineServices = ['db-migrate', 'erp-sim', 'temporal-worker', 'erp-listener'];
+const engineServices = ['db-migrate', 'erp-sim', 'temporal-worker', 'erp-listener', 'signal-bridge'];
 
 describe('docker-compose.yml', () => {
   it.each(engineServices)('%s gets an environment the engine accepts', (name) => {
