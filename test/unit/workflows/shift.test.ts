@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MachineEvent, MachineState } from '../../../contracts/messages/machine-event.js';
+import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
+import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
+import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
+import { shiftEventsSignal, shiftStatusQuery } from '../../../workflows/definitions.js';
+import { shiftWorkflow } from '../../../workflows/shift.js';
+
+let temporal: TemporalServer;
+let bundle: WorkflowBundle;
+let dataDir: string;
+beforeAll(async () => {
+  installTemporalRuntime(pino({ level: 'silent' }), 'ERROR');
+  dataDir = await mkdtemp(path.join(tmpdir(), 'mes-shift-'));
+  [temporal, bundle] = await Promise.all([startTemporal({ dataDir }), bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') })]);
+});
+afterAll(async () => {
+  await temporal?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const base = { v: 1 as const, site: 'plant1', line: 'line-2', machine: 'robot-1', tag: 't', quality: 'good' as const };
+const state = (id: string, at: number, s: MachineState): MachineEvent => ({ ...base, eventId: id, sourceTime: new Date(at).toISOString(), kind: 'state', state: s, previous: null });
+const good = (id: string, at: number, delta: number): MachineEvent => ({ ...base, eventId: id, sourceTime: new Date(at).toISOString(), kind: 'counter', counter: 'good', delta, raw: delta });
+
+describe('shiftWorkflow', () => {
+  it('keeps counts and state timelines through continue-as-new, and closes after its grace period', async () => {
+    const taskQueue = 'shift-test';
+    const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities: {} });
+    await worker.runUntil(async () => {
+      const now = Date.now();
+      const shift = { site: 'plant1', line: 'line-2', date: '2026-11-25', shiftCode: 'A', startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_000).toISOString() };
+      const h = await temporal.env.client.workflow.start(shiftWorkflow, {
+        taskQueue, workflowId: 'shift:plant1:line-2:test:A', args: [{ shift, lateGraceMs: 1_000, continueAsNewAfterEvents: 4 }],
+      });
+      const firstRun = h.firstExecutionRunId;
+      // 40 s running then 20 s down, sent out of order and with a redelivered batch.
+      await h.signal(shiftEventsSignal, { v: 1, events: [state('s2', now - 20_000, 'fault'), good('g1', now - 50_000, 5)] });
+      await h.signal(shiftEventsSignal, { v: 1, events: [state('s1', now - 60_000, 'running'), good('g2', now - 30_000, 7), good('g3', now - 10_000, 1)] });
+      await h.signal(shiftEventsSignal, { v: 1, events: [good('g2', now - 30_000, 7)] });
+      const summary = await h.result();
+      expect(summary).toMatchObject({ good: 13, eventsApplied: 5, duplicatesDropped: 1, quality: 1 });
+      expect(summary.stateMs.running).toBe(40_000);
+      expect(summary.stateMs.fault).toBe(23_000); // from the fault until the shift's end
+      expect(summary.availability).toBeCloseTo(40 / 63, 3);
+      const first = await temporal.env.client.workflow.getHandle(h.workflowId, firstRun).describe();
+      expect(first.status.name).toBe('CONTINUED_AS_NEW');
+      await expect(h.query(shiftStatusQuery)).resolves.toMatchObject({ good: 13 });
+    });
+  });
+});
