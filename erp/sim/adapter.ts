@@ -6,7 +6,7 @@ import {
   PostingList,
 } from '../../contracts/messages/erp-sim.js';
 import { parseOrThrow } from '../../contracts/parse.js';
-import { ErpRejected, ErpUnavailable, type ErpAdapter, type ErpDocument } from '../port.js';
+import { ErpRejected, ErpUnavailable, type ErpAdapter, type ErpDocument, type ErpPosting } from '../port.js';
 
 export interface SimErpConfig {
   baseUrl: string;
@@ -58,5 +58,21 @@ export class SimErpAdapter implements ErpAdapter {
   async postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument> {
     const p = await this.call('POST', '/api/goods-movements', Posting, req);
     return { document: p.document, postingKey: p.postingKey };
+  }
+
+  async listOrderPostings(erpOrderId: string): Promise<ErpPosting[]> {
+    const r = await this.call('GET', `/api/postings?erpOrderId=${encodeURIComponent(erpOrderId)}`, PostingList);
+    // The simulator has no cancellation: a 262 is its own document, so nothing here is ever `cancelled`.
+    return r.postings.map((p) => ({
+      document: p.document,
+      reference: p.postingKey,
+      kind: p.kind,
+      yieldQty: p.yieldQty,
+      scrapQty: p.scrapQty,
+      isFinal: p.isFinal,
+      movementType: p.movementType,
+      items: p.items ?? [],
+      cancelled: false,
+    }));
   }
 }

@@ -8,7 +8,7 @@ import { startErpReleaseListener } from '../../bridge/erp-release-listener.js';
 import { provisionStreams } from '../../bridge/streams.js';
 import { createDb, type Db } from '../../db/client.js';
 import { migrateMes } from '../../db/migrate.js';
-import { createErpAdapter } from '../../erp/index.js';
+import { createErpAdapter, type ErpAdapterConfig } from '../../erp/index.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
 import { createMesWorker } from './temporal-worker.js';
@@ -18,6 +18,8 @@ export interface ServicesOptions {
   nats: NatsSettings;
   temporal: { address: string; namespace: string };
   erpSim: { port?: number; faults?: Partial<FaultPlan> };
+  /** The ERP the worker posts to; the in-process simulator when absent (the simulator runs either way). */
+  erp?: ErpAdapterConfig;
   workflowBundle?: WorkflowBundle;
   log: Logger;
 }
@@ -39,7 +41,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const db = createDb(o.databaseUrl);
   await migrateMes(db);
   const erpSim = await startErpSimulator({ databaseUrl: o.databaseUrl, port: o.erpSim.port, faults: o.erpSim.faults });
-  const erp = createErpAdapter({ adapter: 'sim', simUrl: erpSim.url });
+  const erp = createErpAdapter(o.erp ?? { adapter: 'sim', simUrl: erpSim.url });
   const { worker, connection: workerConnection } = await createMesWorker(
     { ...o.temporal, workflowBundle: o.workflowBundle },
     { erp, db },
