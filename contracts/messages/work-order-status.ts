@@ -19,6 +19,9 @@ export const WorkOrderStatus = z.object({
   scrap: z.number().int().nonnegative(),
   eventsApplied: z.number().int().nonnegative(),
   duplicatesDropped: z.number().int().nonnegative(),
+  /** Quantities ERP has confirmed so far (partials and final), from workflow state. */
+  confirmedGood: z.number().int().nonnegative(),
+  confirmedScrap: z.number().int().nonnegative(),
   confirmationDocument: z.string().nullable(),
   exception: z.string().nullable(),
   releasedAt: z.string(),
