@@ -160,6 +160,7 @@ export class WorkOrderState {
       duplicatesDropped: this.duplicatesDropped,
       confirmedGood: this.confirmedGood,
       confirmedScrap: this.confirmedScrap,
+      goodsReceipt: this.policy.goodsReceipt,
       confirmationDocument: this.confirmationDocument,
       exception: this.exception,
       releasedAt: r.releasedAt,

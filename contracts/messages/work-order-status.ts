@@ -22,6 +22,8 @@ export const WorkOrderStatus = z.object({
   /** Quantities ERP has confirmed so far (partials and final), from workflow state. */
   confirmedGood: z.number().int().nonnegative(),
   confirmedScrap: z.number().int().nonnegative(),
+  /** The order's policy posts goods receipts (101) with its confirmations. */
+  goodsReceipt: z.boolean(),
   confirmationDocument: z.string().nullable(),
   exception: z.string().nullable(),
   releasedAt: z.string(),

@@ -1,20 +1,16 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { WorkflowHandle } from '@temporalio/client';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { PostingList } from '../../contracts/messages/erp-sim.js';
-import type { OrderReleased } from '../../contracts/messages/order-release.js';
-import type { ProductionCount } from '../../contracts/messages/production-count.js';
-import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE, erpReleaseSubject } from '../../contracts/names.js';
 import { OPS_STREAM } from '../../bridge/streams.js';
 import { erpPostings, workOrders } from '../../schema/index.js';
-import { completeOrderSignal, productionCountsSignal, statusQuery } from '../../workflows/definitions.js';
+import { completeOrderSignal, statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { counts, publishRelease as publishReleaseTo, release, releasesSettled as settled, sendInBatches, SITE } from '../helpers/orders.js';
 
 let engine: TestEngine;
-const SITE = 'plant1';
 
 beforeAll(async () => {
   // The acceptance condition of the foundation: 30 % of posts fail, 10 % commit and lose their reply. Seed 6 makes
@@ -25,50 +21,12 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-const release = (erpOrderId: string, quantity: string, extra: Partial<OrderReleased> = {}): OrderReleased => ({
-  v: 1,
-  site: SITE,
-  erpOrderId,
-  material: 'BRACKET-A',
-  quantity,
-  unit: 'PC',
-  line: 'line-2',
-  operation: '0010',
-  releasedAt: '2026-01-05T06:00:00Z',
-  ...extra,
-});
-
-async function publishRelease(payload: unknown, msgID: string): Promise<void> {
-  const js = jetstream(engine.services.nc);
-  await js.publish(erpReleaseSubject(SITE), JSON.stringify(payload), { msgID });
-}
-
-/** Waits until the listener has settled every release published so far. */
-async function releasesSettled(): Promise<void> {
-  const jsm = await jetstreamManager(engine.services.nc);
-  await eventually(async () => {
-    const ci = await jsm.consumers.info(ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE);
-    return ci.num_pending === 0 && ci.num_ack_pending === 0 ? true : undefined;
-  }, 'the release listener to settle');
-}
+const publishRelease = (payload: unknown, msgID: string) => publishReleaseTo(engine, payload, msgID);
+const releasesSettled = () => settled(engine);
 
 async function ledgerFor(erpOrderId: string) {
   const res = await fetch(`${engine.services.erpSimUrl}/api/postings?erpOrderId=${erpOrderId}`);
   return PostingList.parse(await res.json()).postings;
-}
-
-function counts(prefix: string, n: number, good: number, scrap: number): ProductionCount[] {
-  return Array.from({ length: n }, (_, i) => ({
-    eventId: `${prefix}:${i}`,
-    machine: 'robot-1',
-    sourceTime: new Date(Date.UTC(2026, 0, 5, 6, 0, i)).toISOString(),
-    good,
-    scrap,
-  }));
-}
-
-async function sendInBatches(h: WorkflowHandle<typeof workOrderWorkflow>, events: ProductionCount[], size: number) {
-  for (let i = 0; i < events.length; i += size) await h.signal(productionCountsSignal, { v: 1, events: events.slice(i, i + size) });
 }
 
 describe('release to final confirmation, against real servers with a faulty ERP', () => {
