@@ -23,10 +23,10 @@ export function confirmationViolations(c: ConfirmationCheck): string[] {
   if (c.unit !== c.orderUnit) out.push(`unit ${c.unit} differs from the order's unit ${c.orderUnit}`);
   if (c.materialUnit !== null && c.materialUnit !== c.orderUnit)
     out.push(`order unit ${c.orderUnit} differs from the material's base unit ${c.materialUnit}`);
-  const limit = Number(c.plannedQuantity) * (1 + c.overdeliveryTolerancePct / 100);
-  const total = c.confirmedBefore + yieldQty;
-  // Compare in thousandths: ERP quantities have three decimals, and float noise must not reject an exact limit.
-  if (Math.round(total * 1000) > Math.round(limit * 1000))
-    out.push(`confirmed yield ${total} would exceed order quantity ${c.plannedQuantity} + ${c.overdeliveryTolerancePct} % tolerance (${limit})`);
+  // In thousandths: ERP quantities have three decimals, and float noise must not reject an exact limit.
+  const limit = Math.round((Math.round(Number(c.plannedQuantity) * 1000) * (100 + c.overdeliveryTolerancePct)) / 100);
+  const total = Math.round((c.confirmedBefore + yieldQty) * 1000);
+  if (total > limit)
+    out.push(`confirmed yield ${total / 1000} would exceed order quantity ${c.plannedQuantity} + ${c.overdeliveryTolerancePct} % tolerance (${limit / 1000})`);
   return out;
 }

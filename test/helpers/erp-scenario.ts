@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
-import type { ErpPosting } from '../../erp/port.js';
+import { ErpUnavailable, type ErpPosting } from '../../erp/port.js';
 import { erpPostings } from '../../schema/index.js';
 import { retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
@@ -69,6 +69,7 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       const outage = (async () => {
         await sleep(1_500);
         engine.erpFaults.set({ ...FAULTS, outage: true });
+        await expect(engine.erp.findPostings('probe#1')).rejects.toBeInstanceOf(ErpUnavailable);
         await sleep(4_000);
         engine.erpFaults.set({ ...FAULTS, seed: 8 });
       })();
