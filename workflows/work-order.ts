@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -36,7 +37,9 @@ const erp = proxyActivities<Pick<Activities, 'postConfirmation' | 'postGoodsIssu
     nonRetryableErrorTypes: ['ErpRejected', 'BusinessRuleViolation'],
   },
 });
-const local = proxyActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrderContext'>>({
+// Our own PostgreSQL, milliseconds away: local activities run in the workflow task, with no task queue round trip
+// and two history events fewer each, which is a third of an order's Temporal work at confirmation (bench/erp.ts).
+const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrderContext'>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
