@@ -9,6 +9,7 @@ import {
   PostingList,
 } from '../../contracts/messages/erp-sim.js';
 import { problemHandler } from '../../http/problem.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../erp/rest/hmac.js';
 import { installFaults, postWithFaults, type FaultHttpOptions } from './fault-http.js';
 import type { FaultInjector } from './faults.js';
 import type { SimLedger } from './ledger.js';
@@ -17,6 +18,8 @@ export interface ErpSimOptions {
   ledger: SimLedger;
   faults?: Partial<FaultPlan>;
   logger?: boolean;
+  /** When set, every `/api/` request must carry a valid HMAC signature, as the generic REST ERP demands. */
+  hmacSecret?: string;
 }
 
 const problem = (reply: FastifyReply, status: number, title: string, detail: string) =>
@@ -37,6 +40,7 @@ export function buildErpSimulator(opts: ErpSimOptions): FastifyInstance & { faul
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemHandler);
   const faults = installFaults(app, opts.faults, faultHttp);
+  if (opts.hmacSecret) requireSignatures(app, opts.hmacSecret);
 
   app.post('/api/confirmations', { schema: { body: ConfirmationRequest, response: { 201: Posting } } }, async (req, reply) => {
     const rejected = faults.rejection(req.body.erpOrderId);
@@ -59,4 +63,25 @@ export function buildErpSimulator(opts: ErpSimOptions): FastifyInstance & { faul
     }),
   );
   return Object.assign(app, { faults });
+}
+
+/** Keeps the raw body (the signature covers the bytes sent, not a re-serialization) and refuses unsigned calls. */
+function requireSignatures(app: FastifyInstance, secret: string): void {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    (req as { rawBody?: string }).rawBody = body as string;
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch (err) {
+      done(Object.assign(err as Error, { statusCode: 400 }), undefined);
+    }
+  });
+  app.addHook('preHandler', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    const header = (h: string) => (typeof req.headers[h] === 'string' ? (req.headers[h] as string) : undefined);
+    const ok = verifyRequest(secret, {
+      method: req.method, pathWithQuery: req.url, body: (req as { rawBody?: string }).rawBody ?? '',
+      timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER),
+    });
+    if (!ok) return problem(reply, 401, 'Unauthorized', 'missing or invalid request signature');
+  });
 }

@@ -12,7 +12,7 @@ export const MesEnv = z.object({
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
   MES_SITE: Token.default('plant1'),
-  MES_ERP_ADAPTER: z.enum(['s4hana', 'sim'], { error: 'must be s4hana or sim (the rest adapter is not in this release yet)' }).default('sim'),
+  MES_ERP_ADAPTER: z.enum(['s4hana', 'rest', 'sim'], { error: 'must be s4hana, rest or sim' }).default('sim'),
   MES_ERP_SIM_URL: z.url().default('http://127.0.0.1:8089'),
   MES_ERP_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
   // SAP S/4HANA: host root; the adapter appends /sap/opu/odata/sap/<SERVICE>/.
@@ -23,12 +23,22 @@ export const MesEnv = z.object({
   SAP_OAUTH_TOKEN_URL: z.url().optional(),
   SAP_OAUTH_CLIENT_ID: z.string().min(1).optional(),
   SAP_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  // Generic REST ERP: base URL, HMAC secret, and the three routes when they differ from the simulator's.
+  MES_ERP_REST_URL: z.url().optional(),
+  MES_ERP_REST_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  MES_ERP_REST_CONFIRMATIONS_PATH: z.string().startsWith('/').optional(),
+  MES_ERP_REST_GOODS_MOVEMENTS_PATH: z.string().startsWith('/').optional(),
+  MES_ERP_REST_POSTINGS_PATH: z.string().startsWith('/').optional(),
   MES_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 }).superRefine((e, ctx) => {
-  if (e.MES_ERP_ADAPTER !== 's4hana') return;
   const need = (k: keyof typeof e, why: string) => {
-    if (e[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `required when MES_ERP_ADAPTER=s4hana (${why})` });
+    if (e[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `required when MES_ERP_ADAPTER=${e.MES_ERP_ADAPTER} (${why})` });
   };
+  if (e.MES_ERP_ADAPTER === 'rest') {
+    need('MES_ERP_REST_URL', 'the ERP endpoint');
+    need('MES_ERP_REST_HMAC_SECRET', 'requests are signed');
+  }
+  if (e.MES_ERP_ADAPTER !== 's4hana') return;
   need('SAP_BASE_URL', 'the S/4HANA API host');
   // Basic auth, or OAuth client credentials when a token URL is given.
   if (e.SAP_OAUTH_TOKEN_URL) {
@@ -46,6 +56,17 @@ export const readEnv = (env: NodeJS.ProcessEnv = process.env): MesEnv => parseOr
 /** The ERP adapter the environment names; the simulator's URL comes from the caller when it runs in-process. */
 export function erpAdapterConfig(env: MesEnv, simUrl = env.MES_ERP_SIM_URL): ErpAdapterConfig {
   if (env.MES_ERP_ADAPTER === 'sim') return { adapter: 'sim', simUrl };
+  if (env.MES_ERP_ADAPTER === 'rest')
+    return {
+      adapter: 'rest',
+      baseUrl: env.MES_ERP_REST_URL!,
+      hmacSecret: env.MES_ERP_REST_HMAC_SECRET!,
+      paths: {
+        ...(env.MES_ERP_REST_CONFIRMATIONS_PATH ? { confirmations: env.MES_ERP_REST_CONFIRMATIONS_PATH } : {}),
+        ...(env.MES_ERP_REST_GOODS_MOVEMENTS_PATH ? { goodsMovements: env.MES_ERP_REST_GOODS_MOVEMENTS_PATH } : {}),
+        ...(env.MES_ERP_REST_POSTINGS_PATH ? { postings: env.MES_ERP_REST_POSTINGS_PATH } : {}),
+      },
+    };
   return {
     adapter: 's4hana',
     baseUrl: env.SAP_BASE_URL!,
