@@ -109,12 +109,13 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faul
     if (rejected) throw new SapBusinessError('MES_DOUBLE/001', rejected);
     return postWithFaults(faults, faultHttp, req, reply, async () => store.createConfirmation(c), (row) => reply.code(201).send({ d: row }));
   });
-  app.post(`${conf}/CancelProdnOrdConf`, async (req, reply) => {
-    const q = query(req);
-    const group = unquote(q.ConfirmationGroup);
-    const count = unquote(q.ConfirmationCount);
-    return postWithFaults(faults, faultHttp, req, reply, async () => store.cancelConfirmation(group, count), (row) => reply.send({ d: row }));
-  });
+  /** A function import: POST with `'quoted'` Edm.String parameters in the query, the result as `{ d: entity }`. */
+  const functionImport = <P extends string>(path: string, params: readonly [P, P], run: (a: string, b: string) => object) =>
+    app.post(path, async (req, reply) => {
+      const [a, b] = params.map((p) => unquote(query(req)[p]));
+      return postWithFaults(faults, faultHttp, req, reply, async () => run(a!, b!), (row) => reply.send({ d: row }));
+    });
+  functionImport(`${conf}/CancelProdnOrdConf`, ['ConfirmationGroup', 'ConfirmationCount'], (g, c) => store.cancelConfirmation(g, c));
 
   app.get(`${mat}/A_MaterialDocumentHeader`, async (req) => {
     const rows = applyFilter(store.materialDocuments, query(req).$filter);
@@ -126,12 +127,7 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faul
     const h = body(MaterialDocumentHeaderCreate, req.body);
     return postWithFaults(faults, faultHttp, req, reply, async () => store.createMaterialDocument(h), (doc) => reply.code(201).send({ d: doc }));
   });
-  app.post(`${mat}/Cancel`, async (req, reply) => {
-    const q = query(req);
-    const year = unquote(q.MaterialDocumentYear);
-    const number = unquote(q.MaterialDocument);
-    return postWithFaults(faults, faultHttp, req, reply, async () => store.cancelMaterialDocument(year, number), (doc) => reply.send({ d: doc }));
-  });
+  functionImport(`${mat}/Cancel`, ['MaterialDocumentYear', 'MaterialDocument'], (y, n) => store.cancelMaterialDocument(y, n));
 
   return Object.assign(app, { faults, store, expireCsrfTokens: () => sessions.forEach((_v, k) => sessions.set(k, undefined)) });
 }
