@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import { LINE_CONTEXT_CHANNEL } from '../contracts/names.js';
 import type { Db } from '../db/client.js';
 import { workOrders } from '../schema/index.js';
 
@@ -21,10 +23,11 @@ export function createReadModelActivities(deps: { db: Db }) {
         releasedAt: new Date(s.releasedAt),
         updatedAt: new Date(),
       };
-      await deps.db
-        .insert(workOrders)
-        .values({ workflowId: s.workflowId, ...row })
-        .onConflictDoUpdate({ target: workOrders.workflowId, set: row });
+      await deps.db.transaction(async (tx) => {
+        await tx.insert(workOrders).values({ workflowId: s.workflowId, ...row }).onConflictDoUpdate({ target: workOrders.workflowId, set: row });
+        // The signal bridge caches which order is active on a line; this tells it at commit that the answer changed.
+        await tx.execute(sql`select pg_notify(${LINE_CONTEXT_CHANNEL}, ${`${s.site}/${s.line}`})`);
+      });
     },
   };
 }

@@ -1,3 +1,4 @@
 export * from './master-data.js';
 export * from './work-orders.js';
 export * from './erp-postings.js';
+export * from './unassigned-production.js';

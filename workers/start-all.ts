@@ -2,7 +2,7 @@ import path from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import { erpReleaseSubject } from '../contracts/names.js';
-import { loadPlantModel, seedPlant } from '../db/seed.js';
+import { loadPlantModel } from '../db/seed.js';
 import { feedDemoCounts } from '../simulators/demo-counts.js';
 import { startStack, WELL_KNOWN_PORTS } from '../stack/index.js';
 import { defaultDataDir, projectRoot } from '../stack/paths.js';
@@ -28,12 +28,12 @@ async function main(): Promise<void> {
     nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
     temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
     erpSim: { port: Number(process.env.MES_ERP_SIM_PORT ?? 8089) },
+    plant,
     log,
   }).catch(async (err) => {
     await stack.stop();
     throw err;
   });
-  await seedPlant(services.db, plant);
   const js = jetstream(services.nc);
   for (const r of plant.demoOrders)
     await js.publish(erpReleaseSubject(r.site), JSON.stringify(r), { msgID: `release:${r.site}:${r.erpOrderId}:${r.releasedAt}` });

@@ -1,6 +1,8 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
+import type { ShiftEventBatch } from '../contracts/messages/shift.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import type { ShiftSummary } from './shift-state.js';
 
 // Types only from contracts, so zod stays out of the workflow bundle.
 export const productionCountsSignal = defineSignal<[ProductionCountBatch]>('productionCounts');
@@ -8,3 +10,6 @@ export const completeOrderSignal = defineSignal<[CompleteOrder]>('completeOrder'
 /** A person fixed what made the ERP reject the posting; the workflow posts again under the same key. */
 export const retryPostingSignal = defineSignal<[{ requestedBy: string }]>('retryPosting');
 export const statusQuery = defineQuery<WorkOrderStatus>('status');
+
+export const shiftEventsSignal = defineSignal<[ShiftEventBatch]>('machineEvents');
+export const shiftStatusQuery = defineQuery<ShiftSummary>('shiftStatus');

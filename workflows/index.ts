@@ -1,1 +1,2 @@
 export { workOrderWorkflow } from './work-order.js';
+export { shiftWorkflow } from './shift.js';

@@ -2,9 +2,10 @@ import type { OrderContext } from '../activities/master-data.js';
 import type { ConfirmationPolicy, OrderReleased } from '../contracts/messages/order-release.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import { SEEN_IDS_LIMIT, SeenIds } from './seen-ids.js';
 
-/** How many event ids a work order remembers for dedupe; older duplicates are beyond any redelivery window. */
-export const SEEN_IDS_LIMIT = 20_000;
+export { SEEN_IDS_LIMIT };
+
 
 /** Everything a work order carries across continue-as-new. Plain JSON, so Temporal's payload converter keeps it. */
 export interface WorkOrderCarry {
@@ -46,7 +47,7 @@ export class WorkOrderState {
   closing = false;
   /** Events applied since this run started: the test threshold for continue-as-new counts these. */
   eventsThisRun = 0;
-  private readonly seen: Set<string>;
+  private readonly seen: SeenIds;
 
   constructor(
     readonly workflowId: string,
@@ -59,7 +60,7 @@ export class WorkOrderState {
     this.eventsApplied = carry?.eventsApplied ?? 0;
     this.duplicatesDropped = carry?.duplicatesDropped ?? 0;
     this.completion = carry?.completion ?? null;
-    this.seen = new Set(carry?.seenIds ?? []);
+    this.seen = new SeenIds(carry?.seenIds, SEEN_IDS_LIMIT);
     this.confirmedGood = carry?.confirmedGood ?? 0;
     this.confirmedScrap = carry?.confirmedScrap ?? 0;
     this.nextPostingSeq = carry?.nextPostingSeq ?? FINAL_CONFIRMATION_SEQ + 1;
@@ -94,26 +95,16 @@ export class WorkOrderState {
   applyCounts(batch: ProductionCountBatch): void {
     if (!this.acceptsCounts) return;
     for (const e of batch.events) {
-      if (this.seen.has(e.eventId)) {
+      if (!this.seen.add(e.eventId)) {
         this.duplicatesDropped += 1;
         continue;
       }
-      this.remember(e.eventId);
       this.good += e.good;
       this.scrap += e.scrap;
       this.eventsApplied += 1;
       this.eventsThisRun += 1;
     }
     if (this.phase === 'released' && this.eventsApplied > 0) this.phase = 'running';
-  }
-
-  private remember(id: string): void {
-    this.seen.add(id);
-    if (this.seen.size > SEEN_IDS_LIMIT) {
-      // Sets iterate in insertion order, so the first key is the oldest id.
-      const oldest = this.seen.values().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
-    }
   }
 
   requestCompletion(req: CompleteOrder): void {
@@ -133,7 +124,7 @@ export class WorkOrderState {
       scrap: this.scrap,
       eventsApplied: this.eventsApplied,
       duplicatesDropped: this.duplicatesDropped,
-      seenIds: [...this.seen],
+      seenIds: this.seen.toArray(),
       completion: this.completion,
       confirmedGood: this.confirmedGood,
       confirmedScrap: this.confirmedScrap,

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
+import type { BridgeOptions } from '../../bridge/signal-bridge.js';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
-import { loadPlantModel, seedPlant } from '../../db/seed.js';
+import { loadPlantModel } from '../../db/seed.js';
 import { createErpAdapter } from '../../erp/index.js';
 import type { ErpAdapter } from '../../erp/port.js';
 import type { FaultInjector } from '../../simulators/erp/faults.js';
@@ -34,8 +35,7 @@ export interface TestEngineOptions {
   faults?: Partial<FaultPlan>;
   /** Which ERP the worker posts to: the built-in simulator (default) or the SAP OData test double. */
   erp?: 'sim' | 's4hana';
-  /** Seed the demo plant (lines with plant and storage location, BRACKET-A with its BOM). */
-  seedPlant?: boolean;
+  bridge?: BridgeOptions | false;
 }
 
 const SAP_CREDS = { user: 'MES_COMM', password: 'test-only', client: '100' };
@@ -66,9 +66,10 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
       erpSim: { faults: sap ? undefined : opts.faults },
       erp: sapConfig,
       workflowBundle,
+      bridge: opts.bridge,
+      plant: await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
       log,
     });
-    if (opts.seedPlant) await seedPlant(services.db, await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')));
     return {
       stack,
       services,

@@ -43,7 +43,7 @@ function sums(postings: ErpPosting[]) {
 export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number): void {
   let engine: TestEngine;
   beforeAll(async () => {
-    engine = await startTestEngine({ erp: erpKind, seedPlant: true, faults: FAULTS });
+    engine = await startTestEngine({ erp: erpKind, faults: FAULTS });
   });
   afterAll(async () => {
     await engine?.stop();

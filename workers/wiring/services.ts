@@ -4,10 +4,15 @@ import { Client, Connection } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
+import { LineContextCache } from '../../bridge/context.js';
 import { startErpReleaseListener } from '../../bridge/erp-release-listener.js';
+import { createBridgeMetrics, type BridgeMetrics } from '../../bridge/metrics.js';
+import { startSignalBridge, type BridgeOptions } from '../../bridge/signal-bridge.js';
 import { provisionStreams } from '../../bridge/streams.js';
 import { createDb, type Db } from '../../db/client.js';
 import { migrateMes } from '../../db/migrate.js';
+import { seedPlant } from '../../db/seed.js';
+import type { PlantModel } from '../../contracts/messages/plant-model.js';
 import { createErpAdapter, type ErpAdapterConfig } from '../../erp/index.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
@@ -21,6 +26,10 @@ export interface ServicesOptions {
   /** The ERP the worker posts to; the in-process simulator when absent (the simulator runs either way). */
   erp?: ErpAdapterConfig;
   workflowBundle?: WorkflowBundle;
+  /** Master data to seed before any consumer starts, so the first events already find their machines. */
+  plant?: PlantModel;
+  /** `false` leaves the signal bridge to separate processes (tests that kill one). */
+  bridge?: BridgeOptions | false;
   log: Logger;
 }
 
@@ -30,16 +39,19 @@ export interface Services {
   client: Client;
   erpSimUrl: string;
   erpSim: Awaited<ReturnType<typeof startErpSimulator>>;
+  bridgeMetrics: BridgeMetrics;
+  lineContext: LineContextCache;
   stop(): Promise<void>;
 }
 
 /**
- * The engine's processes in one: migrations, ERP simulator, Temporal worker and ERP release listener. `npm start`
+ * The engine's processes in one: migrations, ERP simulator, Temporal worker, ERP release listener and signal bridge. `npm start`
  * and the integration tests use this same wiring; in production each runs from its own entrypoint in `workers/`.
  */
 export async function startServices(o: ServicesOptions): Promise<Services> {
   const db = createDb(o.databaseUrl);
   await migrateMes(db);
+  if (o.plant) await seedPlant(db, o.plant);
   const erpSim = await startErpSimulator({ databaseUrl: o.databaseUrl, port: o.erpSim.port, faults: o.erpSim.faults });
   const erp = createErpAdapter(o.erp ?? { adapter: 'sim', simUrl: erpSim.url });
   const { worker, connection: workerConnection } = await createMesWorker(
@@ -52,13 +64,27 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const nc = await connectNats(o.nats, 'mes-engine');
   await provisionStreams(await jetstreamManager(nc));
   const listener = startErpReleaseListener({ nc, client, log: o.log.child({ process: 'erp-listener' }) });
+  const lineContext = new LineContextCache(db, o.databaseUrl);
+  await lineContext.start();
+  const bridgeMetrics = createBridgeMetrics();
+  const bridge =
+    o.bridge === false
+      ? undefined
+      : startSignalBridge(
+          { nc, client, db, context: lineContext, metrics: bridgeMetrics, log: o.log.child({ process: 'signal-bridge' }) },
+          o.bridge,
+        );
   return {
     db,
     nc,
     client,
     erpSimUrl: erpSim.url,
     erpSim,
+    bridgeMetrics,
+    lineContext,
     stop: async () => {
+      await bridge?.stop();
+      await lineContext.stop();
       await listener.stop();
       await nc.drain();
       if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -49,7 +49,6 @@ describe('WorkOrderState', () => {
     const events = Array.from({ length: SEEN_IDS_LIMIT + 10 }, (_, i) => ev(`e${i}`, 0));
     for (let i = 0; i < events.length; i += 500) s.applyCounts({ v: 1, events: events.slice(i, i + 500) });
     expect(s.carry().seenIds).toHaveLength(SEEN_IDS_LIMIT);
-    expect(s.carry().seenIds[0]).toBe('e10');
     s.applyCounts({ v: 1, events: [ev('e10'), ev('e0')] });
     expect(s.duplicatesDropped).toBe(1); // e10 is remembered, e0 was forgotten
   });

@@ -1,0 +1,136 @@
+import { rm } from 'node:fs/promises';
+import { jetstream } from '@nats-io/jetstream';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import pino from 'pino';
+import path from 'node:path';
+import { workOrderWorkflowId } from '../contracts/ids.js';
+import { batchMsgId, machineEventSubject, MachineEventBatch, type MachineEvent } from '../contracts/messages/machine-event.js';
+import { erpReleaseSubject } from '../contracts/names.js';
+import { loadPlantModel } from '../db/seed.js';
+import { startStack } from '../stack/index.js';
+import { projectRoot } from '../stack/paths.js';
+import { startServices } from '../workers/wiring/services.js';
+import { installTemporalRuntime } from '../workers/wiring/temporal-runtime.js';
+import { workflowsPath } from '../workers/wiring/temporal-worker.js';
+import { completeOrderSignal, productionCountsSignal, statusQuery } from '../workflows/definitions.js';
+import type { workOrderWorkflow } from '../workflows/work-order.js';
+import { benchDir, note, throughput } from './_util.js';
+
+const EVENTS = 60_000;
+const BATCH = 500;
+const UNBATCHED_EVENTS = 3_000;
+const UNBATCHED_IN_FLIGHT = 64;
+const PACED_PER_SEC = 5_000;
+const PACED_SECONDS = 10;
+
+const counts = (prefix: string, n: number, startMs: number): MachineEvent[] =>
+  Array.from({ length: n }, (_, i) => ({
+    v: 1, eventId: `${prefix}:${i}`, site: 'plant1', line: 'line-2', machine: 'robot-1', tag: 'GoodCount',
+    sourceTime: new Date(startMs + i).toISOString(), quality: 'good', kind: 'counter', counter: 'good', delta: 1, raw: i,
+  }));
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+
+/**
+ * Events published to JetStream (as the edge does, in batches per message) until visible in the work order's status
+ * query: throughput unpaced, latency at a steady 5,000 events/s. Baseline in the same run and server: one Temporal
+ * signal per event, 64 in flight, no bridge.
+ */
+export async function run(): Promise<Record<string, number>> {
+  const log = pino({ level: 'silent' });
+  installTemporalRuntime(log, 'ERROR');
+  const dir = await benchDir('bridge');
+  const [stack, workflowBundle, plant] = await Promise.all([
+    startStack({ dataDir: dir }),
+    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
+    loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
+  ]);
+  const services = await startServices({
+    databaseUrl: stack.postgres.url,
+    nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
+    temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
+    erpSim: {},
+    workflowBundle,
+    plant,
+    log,
+  });
+  const js = jetstream(services.nc);
+  const releaseOrder = async (id: string) => {
+    const r = { v: 1, site: 'plant1', erpOrderId: id, material: 'BRACKET-A', quantity: '100000000', unit: 'PC', line: 'line-2', operation: '0010', releasedAt: new Date().toISOString() };
+    await js.publish(erpReleaseSubject('plant1'), JSON.stringify(r), { msgID: `bench-${id}` });
+    const h = services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId('plant1', id));
+    for (let i = 0; i < 200; i++) {
+      const ok = await h.query(statusQuery).then(() => true, () => false);
+      if (ok) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    return h;
+  };
+
+  /** Publishes `events` in messages of `batch`, `perSecond` paced (0 = as fast as JetStream takes them); returns when all are visible. */
+  async function drive(erpOrderId: string, events: MachineEvent[], batch: number, perSecond: number) {
+    const h = await releaseOrder(erpOrderId);
+    await new Promise((r) => setTimeout(r, 500)); // the read model row, so the bridge's context sees the order
+    const published: Array<{ at: number; upTo: number }> = [];
+    const latencies: number[] = [];
+    const t0 = performance.now();
+    let watching = true;
+    const watcher = (async () => {
+      let seen = 0;
+      while (watching) {
+        const s = await h.query(statusQuery);
+        const now = performance.now();
+        while (seen < published.length && published[seen]!.upTo <= s.eventsApplied) latencies.push(now - published[seen++]!.at);
+        if (s.eventsApplied >= events.length) return now;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return performance.now();
+    })();
+    for (let i = 0; i < events.length; i += batch) {
+      if (perSecond > 0) {
+        const due = t0 + (i / perSecond) * 1000;
+        if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+      }
+      const b = MachineEventBatch.parse({ v: 1, events: events.slice(i, i + batch) });
+      await js.publish(machineEventSubject(b.events[0]!), JSON.stringify(b), { msgID: batchMsgId(b), timeout: 60_000 });
+      published.push({ at: performance.now(), upTo: i + b.events.length });
+    }
+    const tEnd = await Promise.race([watcher, new Promise<number>((r) => setTimeout(() => r(-1), 300_000))]);
+    watching = false;
+    if (tEnd < 0) throw new Error('bridge did not deliver every event within 5 minutes');
+    // One active order per line: close this one so the next run's events go to the next order.
+    await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'bench' });
+    await h.result();
+    return { perSec: Math.round((events.length / (tEnd - t0)) * 1000), p50: pct(latencies, 50), p99: pct(latencies, 99) };
+  }
+
+  // Throughput: publish as fast as JetStream takes it, time until the workflow shows every event.
+  const blast = await drive('9000001', counts('blast', EVENTS, Date.now()), BATCH, 0);
+  note(`bridge, unpaced: ${EVENTS} events at ${blast.perSec}/s (backlog latency p50 ${blast.p50.toFixed(0)} ms, p99 ${blast.p99.toFixed(0)} ms)`);
+  // Latency: a steady line of events at PACED_PER_SEC in messages of 100, as a busy edge gateway would send.
+  const paced = await drive('9000003', counts('paced', PACED_PER_SEC * PACED_SECONDS, Date.now()), 100, PACED_PER_SEC);
+  note(`bridge, paced at ${PACED_PER_SEC}/s: p50 ${paced.p50.toFixed(0)} ms, p99 ${paced.p99.toFixed(0)} ms`);
+  const eventsPerSec = blast.perSec;
+
+  // Baseline: one signal per event straight to a workflow.
+  const u = await releaseOrder('9000002');
+  const single = counts('single', UNBATCHED_EVENTS, Date.now());
+  const unbatchedPerSec = await throughput(UNBATCHED_EVENTS, UNBATCHED_IN_FLIGHT, (i) => {
+    const e = single[i]! as Extract<MachineEvent, { kind: 'counter' }>;
+    return u.signal(productionCountsSignal, { v: 1, events: [{ eventId: e.eventId, machine: e.machine, sourceTime: e.sourceTime, good: e.delta, scrap: 0 }] });
+  });
+  note(`unbatched: ${unbatchedPerSec} signals (= events)/s with ${UNBATCHED_IN_FLIGHT} in flight`);
+  await services.stop();
+  await stack.stop();
+  await rm(dir, { recursive: true, force: true });
+  return {
+    events: EVENTS,
+    eventsPerSec,
+    p50Ms: Math.round(paced.p50),
+    p99Ms: Math.round(paced.p99),
+    pacedEventsPerSec: PACED_PER_SEC,
+    unpacedBacklogP99Ms: Math.round(blast.p99),
+    unbatchedEventsPerSec: unbatchedPerSec,
+    ratioVsUnbatched: Number((eventsPerSec / unbatchedPerSec).toFixed(1)),
+  };
+}

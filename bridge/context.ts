@@ -1,0 +1,87 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import pg from 'pg';
+import { LINE_CONTEXT_CHANNEL } from '../contracts/names.js';
+import type { Db } from '../db/client.js';
+import { machines, sites, workOrders } from '../schema/index.js';
+import type { MachineContext } from './route.js';
+
+type ActiveOrder = MachineContext['activeOrder'];
+
+/**
+ * Machine -> line -> active work order, cached. Invalidation: the read-model activity NOTIFYs `line_context` in the
+ * transaction that changes an order's status, so a start or end on a line reaches every bridge at once; a TTL
+ * bounds staleness should a notification be missed (for example across a database reconnect).
+ */
+export class LineContextCache {
+  private machineLines = new Map<string, { site: string; line: string; timezone: string }>();
+  private machinesLoadedAt = 0;
+  private orders = new Map<string, { order: ActiveOrder; at: number }>();
+  private listener: pg.Client | undefined;
+  invalidations = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly databaseUrl: string,
+    private readonly opts: { orderTtlMs: number; machineRefreshMs: number } = { orderTtlMs: 30_000, machineRefreshMs: 5_000 },
+  ) {}
+
+  async start(): Promise<void> {
+    await this.loadMachines();
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on('error', () => {
+      // A dropped listener only costs freshness (the TTL still applies); reconnect on next use.
+      this.listener = undefined;
+      this.orders.clear();
+    });
+    client.on('notification', (n) => {
+      if (n.channel !== LINE_CONTEXT_CHANNEL || !n.payload) return;
+      this.orders.delete(n.payload);
+      this.invalidations += 1;
+    });
+    await client.connect();
+    await client.query(`listen ${LINE_CONTEXT_CHANNEL}`);
+    this.listener = client;
+  }
+
+  async stop(): Promise<void> {
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  private async loadMachines(): Promise<void> {
+    const rows = await this.db
+      .select({ site: machines.siteCode, machine: machines.code, line: machines.lineCode, timezone: sites.timezone })
+      .from(machines)
+      .innerJoin(sites, eq(sites.code, machines.siteCode));
+    this.machineLines = new Map(rows.map((r) => [`${r.site}/${r.machine}`, { site: r.site, line: r.line, timezone: r.timezone }]));
+    this.machinesLoadedAt = Date.now();
+  }
+
+  private async activeOrder(site: string, line: string): Promise<ActiveOrder> {
+    const key = `${site}/${line}`;
+    const hit = this.orders.get(key);
+    if (hit && Date.now() - hit.at < this.opts.orderTtlMs) return hit.order;
+    // A running order wins over one only released; among equals, the earliest release.
+    const [row] = await this.db
+      .select({ workflowId: workOrders.workflowId, erpOrderId: workOrders.erpOrderId })
+      .from(workOrders)
+      .where(and(eq(workOrders.siteCode, site), eq(workOrders.lineCode, line), inArray(workOrders.status, ['released', 'running'])))
+      .orderBy(desc(sql`${workOrders.status} = 'running'`), asc(workOrders.releasedAt))
+      .limit(1);
+    const order = row ?? null;
+    this.orders.set(key, { order, at: Date.now() });
+    return order;
+  }
+
+  /** Resolves every (site, machine) pair once and returns a synchronous lookup for routing. */
+  async resolve(pairs: Iterable<[string, string]>): Promise<(site: string, machine: string) => MachineContext | null> {
+    const keys = new Set([...pairs].map(([s, m]) => `${s}/${m}`));
+    if ([...keys].some((k) => !this.machineLines.has(k)) && Date.now() - this.machinesLoadedAt > this.opts.machineRefreshMs)
+      await this.loadMachines();
+    const resolved = new Map<string, MachineContext | null>();
+    for (const k of keys) {
+      const m = this.machineLines.get(k);
+      resolved.set(k, m ? { ...m, activeOrder: await this.activeOrder(m.site, m.line) } : null);
+    }
+    return (site, machine) => resolved.get(`${site}/${machine}`) ?? null;
+  }
+}

@@ -1,0 +1,87 @@
+import { shiftWorkflowId } from '../contracts/ids.js';
+import type { MachineEvent } from '../contracts/messages/machine-event.js';
+import type { ProductionCount } from '../contracts/messages/production-count.js';
+import type { ShiftInput } from '../contracts/messages/shift.js';
+import { shiftOf } from './shift-calendar.js';
+
+/** What the bridge knows about a machine at the moment it routes an event. */
+export interface MachineContext {
+  site: string;
+  line: string;
+  timezone: string;
+  activeOrder: { workflowId: string; erpOrderId: string } | null;
+}
+
+export interface Routed<T> {
+  events: T[];
+  /** Indexes of the messages these events came from: a message is acked only when all its groups were delivered. */
+  messages: Set<number>;
+}
+
+export type UnassignedReason = 'unknown-machine' | 'no-active-order';
+
+export interface Routing {
+  orders: Map<string, Routed<ProductionCount>>;
+  shifts: Map<string, Routed<MachineEvent> & { input: ShiftInput }>;
+  unassigned: Array<{ event: MachineEvent; reason: UnassignedReason; message: number }>;
+  /** Kinds no workflow consumes yet (analog values); acked and counted, never silently. */
+  ignored: number;
+}
+
+const toCount = (e: Extract<MachineEvent, { kind: 'counter' }>): ProductionCount => ({
+  eventId: e.eventId,
+  machine: e.machine,
+  sourceTime: e.sourceTime,
+  good: e.counter === 'good' ? e.delta : 0,
+  scrap: e.counter === 'scrap' ? e.delta : 0,
+});
+
+function add<T>(map: Map<string, Routed<T>>, key: string, event: T, message: number, init?: () => Omit<Routed<T>, 'events' | 'messages'>) {
+  let g = map.get(key);
+  if (!g) {
+    g = { events: [], messages: new Set(), ...init?.() } as Routed<T>;
+    map.set(key, g);
+  }
+  g.events.push(event);
+  g.messages.add(message);
+}
+
+/**
+ * Pure routing: good and scrap counts go to the line's active work order; counts, states and alarms go to the shift
+ * they happened in (by source time, so late events land in their own shift). Production that no order can take is
+ * returned as unassigned, never dropped. `total` counters feed the shift only (good + scrap already count pieces).
+ */
+export function routeEvents(
+  items: Array<{ event: MachineEvent; message: number }>,
+  contextOf: (site: string, machine: string) => MachineContext | null,
+): Routing {
+  const r: Routing = { orders: new Map(), shifts: new Map(), unassigned: [], ignored: 0 };
+  for (const { event, message } of items) {
+    if (event.kind === 'analog') {
+      r.ignored += 1;
+      continue;
+    }
+    const ctx = contextOf(event.site, event.machine);
+    if (!ctx) {
+      if (event.kind === 'counter') r.unassigned.push({ event, reason: 'unknown-machine', message });
+      else r.ignored += 1;
+      continue;
+    }
+    const slot = shiftOf(event.sourceTime, ctx.timezone);
+    const shiftId = shiftWorkflowId(ctx.site, ctx.line, slot.date, slot.shiftCode);
+    add(r.shifts as Map<string, Routed<MachineEvent>>, shiftId, event, message, () => ({
+      input: { site: ctx.site, line: ctx.line, ...slot },
+    }));
+    if (event.kind !== 'counter' || event.counter === 'total') continue;
+    if (!ctx.activeOrder) r.unassigned.push({ event, reason: 'no-active-order', message });
+    else add(r.orders, ctx.activeOrder.workflowId, toCount(event), message);
+  }
+  return r;
+}
+
+/** Splits a list into signal-sized chunks (a batch signal carries at most 500 events). */
+export function chunks<T>(items: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

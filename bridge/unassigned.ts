@@ -1,0 +1,57 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Client } from '@temporalio/client';
+import { workOrderWorkflowId } from '../contracts/ids.js';
+import type { MachineEvent } from '../contracts/messages/machine-event.js';
+import type { ProductionCount } from '../contracts/messages/production-count.js';
+import type { Db } from '../db/client.js';
+import { unassignedProduction } from '../schema/index.js';
+import { productionCountsSignal } from '../workflows/definitions.js';
+import { chunks } from './route.js';
+
+type Counter = Extract<MachineEvent, { kind: 'counter' }>;
+
+/** Keeps production no order could take; a repeated event id is the same row (redelivery is harmless). */
+export async function recordUnassigned(db: Db, items: Array<{ event: Counter; reason: string }>): Promise<void> {
+  if (items.length === 0) return;
+  await db
+    .insert(unassignedProduction)
+    .values(
+      items.map(({ event: e, reason }) => ({
+        eventId: e.eventId,
+        siteCode: e.site,
+        lineCode: e.line,
+        machineCode: e.machine,
+        sourceTime: new Date(e.sourceTime),
+        good: e.counter === 'good' ? e.delta : 0,
+        scrap: e.counter === 'scrap' ? e.delta : 0,
+        reason,
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+/**
+ * A planner's decision: these unassigned events belong to that order. The order is signalled with the original
+ * event ids (so a repeated assignment is dropped by the workflow), then the rows are marked assigned.
+ */
+export async function assignUnassigned(
+  deps: { db: Db; client: Client },
+  req: { site: string; erpOrderId: string; eventIds: string[]; assignedBy: string },
+): Promise<{ assigned: number; good: number; scrap: number }> {
+  const rows = await deps.db
+    .select()
+    .from(unassignedProduction)
+    .where(and(eq(unassignedProduction.siteCode, req.site), eq(unassignedProduction.status, 'open'), inArray(unassignedProduction.eventId, req.eventIds)));
+  if (rows.length === 0) return { assigned: 0, good: 0, scrap: 0 };
+  const workflowId = workOrderWorkflowId(req.site, req.erpOrderId);
+  const counts: ProductionCount[] = rows.map((r) => ({
+    eventId: r.eventId, machine: r.machineCode, sourceTime: r.sourceTime.toISOString(), good: r.good, scrap: r.scrap,
+  }));
+  const handle = deps.client.workflow.getHandle(workflowId);
+  for (const c of chunks(counts)) await handle.signal(productionCountsSignal, { v: 1, events: c });
+  await deps.db
+    .update(unassignedProduction)
+    .set({ status: 'assigned', assignedTo: workflowId, assignedBy: req.assignedBy, assignedAt: new Date() })
+    .where(inArray(unassignedProduction.eventId, rows.map((r) => r.eventId)));
+  return { assigned: rows.length, good: counts.reduce((a, c) => a + c.good, 0), scrap: counts.reduce((a, c) => a + c.scrap, 0) };
+}

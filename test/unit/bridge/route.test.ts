@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { MachineEvent } from '../../../contracts/messages/machine-event.js';
+import { chunks, routeEvents, type MachineContext } from '../../../bridge/route.js';
+
+const base = { v: 1 as const, site: 'plant1', line: 'line-2', tag: 'ns=2;s=x', quality: 'good' as const };
+const counter = (id: string, machine: string, counterKind: 'good' | 'scrap' | 'total', delta: number, sourceTime = '2026-01-05T07:00:00Z'): MachineEvent => ({
+  ...base, eventId: id, machine, sourceTime, kind: 'counter', counter: counterKind, delta, raw: delta,
+});
+const ctx: Record<string, MachineContext> = {
+  'robot-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
+  'press-1': { site: 'plant1', line: 'line-1', timezone: 'Europe/Berlin', activeOrder: null },
+};
+const lookup = (_site: string, m: string) => ctx[m] ?? null;
+
+describe('routeEvents', () => {
+  it('sends counts to the active order and to the shift they happened in', () => {
+    const r = routeEvents(
+      [
+        { event: counter('a', 'robot-1', 'good', 5), message: 0 },
+        { event: counter('b', 'robot-1', 'scrap', 1), message: 1 },
+        { event: counter('c', 'robot-1', 'total', 6), message: 1 },
+        { event: counter('late', 'robot-1', 'good', 2, '2026-01-05T04:00:00Z'), message: 2 },
+      ],
+      lookup,
+    );
+    const order = r.orders.get('work-order:plant1:1')!;
+    expect(order.events.map((e) => [e.eventId, e.good, e.scrap])).toEqual([['a', 5, 0], ['b', 0, 1], ['late', 2, 0]]);
+    expect([...order.messages]).toEqual([0, 1, 2]);
+    expect([...r.shifts.keys()]).toEqual(['shift:plant1:line-2:2026-01-05:A', 'shift:plant1:line-2:2026-01-04:C']);
+    expect(r.shifts.get('shift:plant1:line-2:2026-01-05:A')!.events).toHaveLength(3);
+    expect(r.shifts.get('shift:plant1:line-2:2026-01-04:C')!.input).toMatchObject({ shiftCode: 'C', date: '2026-01-04' });
+  });
+
+  it('returns production with no order or no machine as unassigned, never drops it', () => {
+    const r = routeEvents(
+      [
+        { event: counter('x', 'press-1', 'good', 3), message: 0 },
+        { event: counter('y', 'ghost-9', 'good', 1), message: 1 },
+        { event: { ...base, eventId: 't', machine: 'ghost-9', sourceTime: '2026-01-05T07:00:00Z', kind: 'analog', value: 80, unit: 'C' }, message: 2 },
+      ],
+      lookup,
+    );
+    expect(r.unassigned.map((u) => [u.event.eventId, u.reason])).toEqual([['x', 'no-active-order'], ['y', 'unknown-machine']]);
+    expect(r.orders.size).toBe(0);
+    expect(r.ignored).toBe(1);
+  });
+
+  it('chunks to signal size', () => {
+    expect(chunks(Array.from({ length: 1201 }, (_, i) => i)).map((c) => c.length)).toEqual([500, 500, 201]);
+  });
+});

@@ -1,0 +1,36 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Client, Connection } from '@temporalio/client';
+import { LineContextCache } from '../bridge/context.js';
+import { createBridgeMetrics } from '../bridge/metrics.js';
+import { startSignalBridge } from '../bridge/signal-bridge.js';
+import { provisionStreams } from '../bridge/streams.js';
+import { createDb } from '../db/client.js';
+import { readEnv } from './wiring/config.js';
+import { runProcess } from './wiring/lifecycle.js';
+import { createLogger } from './wiring/logger.js';
+import { serveMetrics } from './wiring/metrics-server.js';
+import { connectNats } from './wiring/nats.js';
+
+/** The signal bridge process; run as many as needed, they share the durable consumer `signal-bridge`. */
+const log = createLogger('signal-bridge');
+runProcess('signal-bridge', log, async () => {
+  const env = readEnv();
+  const db = createDb(env.DATABASE_URL);
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const nc = await connectNats({ url: env.NATS_URL, user: env.NATS_USER, password: env.NATS_PASSWORD }, 'signal-bridge');
+  await provisionStreams(await jetstreamManager(nc));
+  const context = new LineContextCache(db, env.DATABASE_URL);
+  await context.start();
+  const metrics = createBridgeMetrics();
+  const metricsServer = await serveMetrics(metrics.registry, env.MES_BRIDGE_METRICS_PORT);
+  const bridge = startSignalBridge({ nc, client, db, context, metrics, log });
+  return async () => {
+    await bridge.stop();
+    await nc.drain();
+    await context.stop();
+    await metricsServer.stop();
+    await connection.close();
+    await db.$client.end();
+  };
+});

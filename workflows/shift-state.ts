@@ -1,0 +1,116 @@
+import type { MachineState } from '../contracts/messages/machine-event.js';
+import type { ShiftEventBatch, ShiftInput } from '../contracts/messages/shift.js';
+import { SeenIds } from './seen-ids.js';
+
+/** State changes kept per machine; edge debounce keeps real lines far below this in one shift. */
+const TRANSITIONS_LIMIT = 5_000;
+
+export interface ShiftCarry {
+  good: number;
+  scrap: number;
+  total: number;
+  alarmsRaised: number;
+  eventsApplied: number;
+  duplicatesDropped: number;
+  transitions: Record<string, Array<[number, MachineState]>>;
+  seenIds: string[];
+}
+
+export interface ShiftSummary {
+  shift: ShiftInput;
+  good: number;
+  scrap: number;
+  total: number;
+  alarmsRaised: number;
+  eventsApplied: number;
+  duplicatesDropped: number;
+  /** Milliseconds each state lasted, summed over machines, from the shift start up to `asOf`. */
+  stateMs: Partial<Record<MachineState, number>>;
+  /** Running time over observed machine time; null before any state is known. */
+  availability: number | null;
+  /** Good over good + scrap; null before any piece. */
+  quality: number | null;
+  asOf: string;
+}
+
+/** One line's shift: counts and machine-state timelines placed by source time, so late events count where they belong. */
+export class ShiftState {
+  good: number;
+  scrap: number;
+  total: number;
+  alarmsRaised: number;
+  eventsApplied: number;
+  duplicatesDropped: number;
+  eventsThisRun = 0;
+  private readonly transitions: Record<string, Array<[number, MachineState]>>;
+  private readonly seen: SeenIds;
+
+  constructor(
+    readonly shift: ShiftInput,
+    carry?: ShiftCarry,
+  ) {
+    this.good = carry?.good ?? 0;
+    this.scrap = carry?.scrap ?? 0;
+    this.total = carry?.total ?? 0;
+    this.alarmsRaised = carry?.alarmsRaised ?? 0;
+    this.eventsApplied = carry?.eventsApplied ?? 0;
+    this.duplicatesDropped = carry?.duplicatesDropped ?? 0;
+    this.transitions = carry?.transitions ?? {};
+    this.seen = new SeenIds(carry?.seenIds);
+  }
+
+  apply(batch: ShiftEventBatch): void {
+    for (const e of batch.events) {
+      if (!this.seen.add(e.eventId)) {
+        this.duplicatesDropped += 1;
+        continue;
+      }
+      this.eventsApplied += 1;
+      this.eventsThisRun += 1;
+      if (e.kind === 'counter') this[e.counter] += e.delta;
+      else if (e.kind === 'alarm' && e.active) this.alarmsRaised += 1;
+      else if (e.kind === 'state') {
+        const list = (this.transitions[e.machine] ??= []);
+        list.push([Date.parse(e.sourceTime), e.state]);
+        if (list.length > TRANSITIONS_LIMIT) list.shift();
+      }
+    }
+  }
+
+  summary(asOfMs: number): ShiftSummary {
+    const start = Date.parse(this.shift.startsAt);
+    const end = Math.min(asOfMs, Date.parse(this.shift.endsAt));
+    const stateMs: Partial<Record<MachineState, number>> = {};
+    for (const list of Object.values(this.transitions)) {
+      const sorted = [...list].sort((a, b) => a[0] - b[0]);
+      sorted.forEach(([t, state], i) => {
+        const from = Math.max(t, start);
+        const to = Math.min(sorted[i + 1]?.[0] ?? end, end);
+        if (to > from) stateMs[state] = (stateMs[state] ?? 0) + (to - from);
+      });
+    }
+    const observed = Object.values(stateMs).reduce((a, b) => a + b, 0);
+    const pieces = this.good + this.scrap;
+    return {
+      shift: this.shift,
+      good: this.good,
+      scrap: this.scrap,
+      total: this.total,
+      alarmsRaised: this.alarmsRaised,
+      eventsApplied: this.eventsApplied,
+      duplicatesDropped: this.duplicatesDropped,
+      stateMs,
+      availability: observed > 0 ? (stateMs.running ?? 0) / observed : null,
+      quality: pieces > 0 ? this.good / pieces : null,
+      asOf: new Date(end).toISOString(),
+    };
+  }
+
+  carry(): ShiftCarry {
+    return {
+      good: this.good, scrap: this.scrap, total: this.total, alarmsRaised: this.alarmsRaised,
+      eventsApplied: this.eventsApplied, duplicatesDropped: this.duplicatesDropped,
+      transitions: this.transitions, seenIds: this.seen.toArray(),
+    };
+  }
+}
