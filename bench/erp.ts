@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities } from '../activities/index.js';
@@ -9,9 +11,10 @@ import { loadPlantModel, seedPlant } from '../db/seed.js';
 import { SimErpAdapter } from '../erp/sim/adapter.js';
 import { erpPostings } from '../schema/index.js';
 import { projectRoot } from '../stack/paths.js';
+import type { FaultPlan } from '../contracts/messages/erp-sim.js';
 import { startPostgres } from '../stack/postgres.js';
 import { startTemporal } from '../stack/temporal.js';
-import { startErpSimulator } from '../workers/wiring/erp-simulator.js';
+import { freePort } from '../stack/free-port.js';
 import { installTemporalRuntime } from '../workers/wiring/temporal-runtime.js';
 import { workflowsPath } from '../workers/wiring/temporal-worker.js';
 import { productionCountsSignal, statusQuery } from '../workflows/definitions.js';
@@ -55,7 +58,17 @@ export async function run(): Promise<Record<string, number>> {
   const db = createDb(pgServer.url, 20);
   await migrateMes(db);
   await seedPlant(db, await loadPlantModel(`${projectRoot}/seed/demo-plant.yaml`));
-  const sim = await startErpSimulator({ databaseUrl: pgServer.url });
+  // The ERP simulator in its own process, as an ERP is another system: in the bench's process it would take CPU
+  // from the worker and flatter the direct loop, which then shares a process with its server.
+  const simPort = await freePort();
+  const simProcess = spawn(process.execPath, ['--import', 'tsx', `${projectRoot}/workers/erp-simulator.ts`], {
+    env: { ...process.env, DATABASE_URL: pgServer.url, MES_ERP_SIM_PORT: String(simPort), MES_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const sim = { url: `http://127.0.0.1:${simPort}` };
+  for (let i = 0; i < 200 && !(await fetch(`${sim.url}/health`).then((r) => r.ok, () => false)); i++) await sleep(100);
+  const setFaults = (plan: Partial<FaultPlan>) =>
+    fetch(`${sim.url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) });
   const erp = new SimErpAdapter({ baseUrl: sim.url });
   const taskQueue = 'bench-erp';
   const worker = await Worker.create({
@@ -64,7 +77,7 @@ export async function run(): Promise<Record<string, number>> {
   const client = temporal.env.client;
 
   const measure = async (latencyMs: number) => {
-    sim.app.faults.set({ latencyMs });
+    await setFaults({ latencyMs });
     const tag = `l${latencyMs}`;
     // Saga: start every order and let it load its BOM first, so the measured window holds only the postings.
     const handles = await Promise.all(Array.from({ length: ORDERS }, async (_, i) => {
@@ -132,7 +145,8 @@ export async function run(): Promise<Record<string, number>> {
       zeroLatencyP99Ms: figures.fast.p99Ms,
     };
   } finally {
-    await sim.stop();
+    simProcess.kill('SIGTERM');
+    await new Promise((r) => simProcess.once('exit', r));
     await db.$client.end();
     await temporal.stop();
     await pgServer.stop();
