@@ -156,13 +156,22 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   order.context ??= await local.loadOrderContext({ site: release.site, line: release.line, material: release.material });
   const ctx = order.context;
   await publish();
+  // Workflow time (deterministic on replay); a new run after continue-as-new starts its period afresh.
+  let lastConfirmationAt = Date.now();
   for (;;) {
-    await condition(() => order.readyToConfirm || order.partialDue || order.phase !== published || shouldContinueAsNew());
+    const wake = () => order.readyToConfirm || order.partialDue || order.phase !== published || shouldContinueAsNew();
+    // A timer only when the policy confirms by time, so orders without it keep their history's commands.
+    const periodMs = order.policy.partialEveryMinutes === undefined ? undefined : order.policy.partialEveryMinutes * 60_000;
+    let periodDue = false;
+    if (periodMs === undefined) await condition(wake);
+    else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.good > order.confirmedGood;
     if (order.readyToConfirm) break;
-    if (order.partialDue) {
+    if (order.partialDue || periodDue) {
       await confirm(ctx, false);
+      lastConfirmationAt = Date.now();
       continue;
     }
+    if (periodMs !== undefined && Date.now() - lastConfirmationAt >= periodMs) lastConfirmationAt = Date.now();
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       return await continueAsNew<typeof workOrderWorkflow>({ ...input, carry: order.carry() });

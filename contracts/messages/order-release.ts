@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { DecimalString, ErpOrderId, MaterialCode, Token, UnitOfMeasure } from '../tokens.js';
 
 /**
- * How a work order confirms: partial confirmations every `partialEvery` good units (none when absent), a final at
+ * How a work order confirms: partial confirmations every `partialEvery` good units and/or every
+ * `partialEveryMinutes` (none when both are absent), a final at
  * completion; goods receipt (101) of the finished quantity with each confirmation when `goodsReceipt`; confirmed yield
  * may exceed the order quantity by `overdeliveryTolerancePct` (SAP's over-delivery tolerance of the order).
  */
 export const ConfirmationPolicy = z.object({
   partialEvery: z.number().int().positive().optional(),
+  /** A partial confirmation of whatever was counted, at the latest this many minutes after the last one. */
+  partialEveryMinutes: z.number().positive().max(24 * 60).optional(),
   goodsReceipt: z.boolean().default(false),
   overdeliveryTolerancePct: z.number().min(0).max(100).default(10),
 });

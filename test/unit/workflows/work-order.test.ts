@@ -167,6 +167,28 @@ describe('workOrderWorkflow', () => {
     });
   });
 
+  it('confirms partially by time, only when something was counted since the last confirmation', async () => {
+    const { posted, activities } = fakeActivities({ rejectFirst: false });
+    const taskQueue = 'wf-period';
+    await withWorker(activities, taskQueue, async () => {
+      const h = await temporal.env.client.workflow.start(workOrderWorkflow, {
+        taskQueue, workflowId: 'work-order:plant1:period-1',
+        args: [{ release: { ...release('2000004', '100'), confirmationPolicy: { partialEveryMinutes: 0.01, goodsReceipt: false, overdeliveryTolerancePct: 0 } } }],
+      });
+      const confirmed = async (n: number) => {
+        for (let i = 0; i < 200 && (await h.query(statusQuery)).confirmedGood !== n; i++) await new Promise((r) => setTimeout(r, 25));
+      };
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('a', 30)] });
+      await confirmed(30);
+      await new Promise((r) => setTimeout(r, 1_500)); // two periods with nothing counted: no empty partials
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('b', 20)] });
+      await confirmed(50);
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'alice' });
+      expect(await h.result()).toMatchObject({ phase: 'confirmed', confirmedGood: 50 });
+      expect(posted.map((p) => [p.yieldQty, p.isFinal])).toEqual([['30', false], ['20', false], ['0', true]]);
+    });
+  });
+
   it('replays every recorded history with the current workflow code', async () => {
     const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(0);
