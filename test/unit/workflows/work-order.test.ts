@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../../activities/index.js';
 import type { ConfirmationPostingInput } from '../../../activities/erp-postings.js';
 import type { GoodsMovementItem } from '../../../contracts/messages/erp-sim.js';
-import type { OrderReleased } from '../../../contracts/messages/order-release.js';
+import type { ConfirmationPolicy, OrderReleased } from '../../../contracts/messages/order-release.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
 import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
@@ -80,6 +81,29 @@ async function withWorker<T>(activities: Activities, taskQueue: string, fn: () =
   return worker.runUntil(fn);
 }
 
+/**
+ * Runs one order with a confirmation policy; `confirmed(n)` waits until the workflow has confirmed n, so a test counts
+ * on only after a partial (else one workflow task could see every count at once).
+ */
+async function withPolicyOrder(
+  activities: Activities,
+  name: string,
+  quantity: string,
+  policy: Omit<ConfirmationPolicy, 'overdeliveryTolerancePct'>,
+  fn: (h: WorkflowHandle<typeof workOrderWorkflow>, confirmed: (n: number) => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const taskQueue = `wf-${name}`;
+  await withWorker(activities, taskQueue, async () => {
+    const h = await temporal.env.client.workflow.start(workOrderWorkflow, {
+      taskQueue, workflowId: `work-order:plant1:${name}`,
+      args: [{ release: { ...release('2000003', quantity), confirmationPolicy: { ...policy, overdeliveryTolerancePct: 0 } } }],
+    });
+    await fn(h, async (n) => {
+      for (let i = 0; i < 200 && (await h.query(statusQuery)).confirmedGood !== n; i++) await new Promise((r) => setTimeout(r, 25));
+    });
+  });
+}
+
 describe('workOrderWorkflow', () => {
   it('continues as new with its counts and seen ids, and confirms the full quantity once', async () => {
     const { posted, movements, activities } = fakeActivities({ rejectFirst: false });
@@ -138,16 +162,7 @@ describe('workOrderWorkflow', () => {
 
   it('confirms partially every N units with backflush and goods receipt, then the rest at completion', async () => {
     const { posted, movements, activities } = fakeActivities({ rejectFirst: false });
-    const taskQueue = 'wf-partial';
-    await withWorker(activities, taskQueue, async () => {
-      const h = await temporal.env.client.workflow.start(workOrderWorkflow, {
-        taskQueue, workflowId: 'work-order:plant1:partial-1',
-        args: [{ release: { ...release('2000003', '250'), confirmationPolicy: { partialEvery: 100, goodsReceipt: true, overdeliveryTolerancePct: 0 } } }],
-      });
-      // Wait for each partial before counting on, or one workflow task could see every count at once.
-      const confirmed = async (n: number) => {
-        for (let i = 0; i < 200 && (await h.query(statusQuery)).confirmedGood !== n; i++) await new Promise((r) => setTimeout(r, 25));
-      };
+    await withPolicyOrder(activities, 'partial-1', '250', { partialEvery: 100, goodsReceipt: true }, async (h, confirmed) => {
       await h.signal(productionCountsSignal, { v: 1, events: [ev('a', 60), ev('b', 50, 3)] }); // 110: partial
       await confirmed(110);
       await h.signal(productionCountsSignal, { v: 1, events: [ev('c', 40)] }); // 150
@@ -169,15 +184,7 @@ describe('workOrderWorkflow', () => {
 
   it('confirms partially by time, only when something was counted since the last confirmation', async () => {
     const { posted, activities } = fakeActivities({ rejectFirst: false });
-    const taskQueue = 'wf-period';
-    await withWorker(activities, taskQueue, async () => {
-      const h = await temporal.env.client.workflow.start(workOrderWorkflow, {
-        taskQueue, workflowId: 'work-order:plant1:period-1',
-        args: [{ release: { ...release('2000004', '100'), confirmationPolicy: { partialEveryMinutes: 0.01, goodsReceipt: false, overdeliveryTolerancePct: 0 } } }],
-      });
-      const confirmed = async (n: number) => {
-        for (let i = 0; i < 200 && (await h.query(statusQuery)).confirmedGood !== n; i++) await new Promise((r) => setTimeout(r, 25));
-      };
+    await withPolicyOrder(activities, 'period-1', '100', { partialEveryMinutes: 0.01, goodsReceipt: false }, async (h, confirmed) => {
       await h.signal(productionCountsSignal, { v: 1, events: [ev('a', 30)] });
       await confirmed(30);
       await new Promise((r) => setTimeout(r, 1_500)); // two periods with nothing counted: no empty partials
