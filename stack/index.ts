@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { freePort } from './free-port.js';
 import { startNats, type NatsServer } from './nats.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { startTemporal, type TemporalServer } from './temporal.js';
@@ -22,6 +23,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
  * Finds or installs, then starts, the three servers on free loopback ports with their data under `dataDir`.
  * Servers start in parallel; if one fails the others are stopped and the error names the missing piece.
  */
+/** Preferred ports: taken when free, else any free port (the stack reports which). */
 export interface StackPorts {
   temporal?: number;
   temporalUi?: number;
@@ -36,9 +38,9 @@ export async function startStack(opts: { dataDir: string; ports?: StackPorts }):
   const p = opts.ports ?? {};
   const t0 = performance.now();
   const results = await Promise.allSettled([
-    timed(() => startTemporal({ dataDir: path.join(opts.dataDir, 'temporal'), port: p.temporal, uiPort: p.temporalUi })),
-    timed(() => startNats({ dataDir: path.join(opts.dataDir, 'nats'), port: p.nats })),
-    timed(() => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: p.postgres })),
+    timed(async () => startTemporal({ dataDir: path.join(opts.dataDir, 'temporal'), port: await freePort(p.temporal), uiPort: await freePort(p.temporalUi) })),
+    timed(async () => startNats({ dataDir: path.join(opts.dataDir, 'nats'), port: await freePort(p.nats) })),
+    timed(async () => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: await freePort(p.postgres) })),
   ]);
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failures.length > 0) {
@@ -51,13 +53,15 @@ export async function startStack(opts: { dataDir: string; ports?: StackPorts }):
     (r) => (r as PromiseFulfilledResult<[unknown, number]>).value,
   ) as [[TemporalServer, number], [NatsServer, number], [PostgresServer, number]];
   const total = Math.round(performance.now() - t0);
-  return {
+  const stack: Stack = {
     temporal,
     nats,
     postgres,
     startupMs: { temporal: tMs, nats: nMs, postgres: pMs, total },
+    // Reads the fields at stop time: a test may have replaced a server with a restarted one.
     stop: async () => {
-      await Promise.allSettled([temporal.stop(), nats.stop(), postgres.stop()]);
+      await Promise.allSettled([stack.temporal.stop(), stack.nats.stop(), stack.postgres.stop()]);
     },
   };
+  return stack;
 }

@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findServerBinary, NATS_SERVER, type ServerBinary } from './binaries.js';
-import { freePort } from './free-port.js';
+import { exactPort, freePort } from './free-port.js';
 
 export interface NatsServer {
   url: string;
@@ -43,7 +43,7 @@ async function waitHealthy(monitorUrl: string, child: ChildProcess, stderr: () =
 export async function startNats(opts: { dataDir: string; port?: number }): Promise<NatsServer> {
   await mkdir(opts.dataDir, { recursive: true });
   const binary = await findServerBinary(NATS_SERVER);
-  const port = await freePort(opts.port);
+  const port = opts.port ? await exactPort(opts.port) : await freePort();
   const monitorPort = await freePort();
   const { user, password } = await credentials(opts.dataDir);
   const conf = path.join(opts.dataDir, 'nats-server.conf');

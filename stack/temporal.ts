@@ -3,7 +3,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { allSearchAttributes } from '../workflows/search-attributes.js';
 import { findServerBinary, MissingServerBinary, TEMPORAL_CLI, type ServerBinary } from './binaries.js';
-import { freePort } from './free-port.js';
+import { exactPort, freePort } from './free-port.js';
 
 export interface TemporalServer {
   address: string;
@@ -29,8 +29,8 @@ export interface TemporalOptions {
  */
 export async function startTemporal(opts: TemporalOptions): Promise<TemporalServer> {
   await mkdir(opts.dataDir, { recursive: true });
-  const port = await freePort(opts.port);
-  const uiPort = await freePort(opts.uiPort);
+  const port = opts.port ? await exactPort(opts.port) : await freePort();
+  const uiPort = opts.uiPort ? await exactPort(opts.uiPort) : await freePort();
   const namespace = 'default';
   let binary: ServerBinary;
   let executable: { type: 'existing-path'; path: string } | { type: 'cached-download'; downloadDir: string };

@@ -1,5 +1,4 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { Client, Connection } from '@temporalio/client';
 import { LineContextCache } from '../bridge/context.js';
 import { createBridgeMetrics } from '../bridge/metrics.js';
 import { startSignalBridge } from '../bridge/signal-bridge.js';
@@ -10,14 +9,14 @@ import { runProcess } from './wiring/lifecycle.js';
 import { createLogger } from './wiring/logger.js';
 import { serveMetrics } from './wiring/metrics-server.js';
 import { connectNats } from './wiring/nats.js';
+import { connectTemporalClient } from './wiring/temporal-client.js';
 
 /** The signal bridge process; run as many as needed, they share the durable consumer `signal-bridge`. */
 const log = createLogger('signal-bridge');
 runProcess('signal-bridge', log, async () => {
   const env = readEnv();
   const db = createDb(env.DATABASE_URL);
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const { client, connection } = await connectTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE, log);
   const nc = await connectNats({ url: env.NATS_URL, user: env.NATS_USER, password: env.NATS_PASSWORD }, 'signal-bridge');
   await provisionStreams(await jetstreamManager(nc));
   const context = new LineContextCache(db, env.DATABASE_URL);
