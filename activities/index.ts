@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { ErpAdapter } from '../erp/port.js';
 import { createErpPostingActivities } from './erp-postings.js';
+import { createMasterDataActivities } from './master-data.js';
 import { createReadModelActivities } from './read-model.js';
 
 export interface ActivityDeps {
@@ -9,7 +10,7 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createErpPostingActivities(deps), ...createReadModelActivities(deps) };
+  return { ...createErpPostingActivities(deps), ...createMasterDataActivities(deps), ...createReadModelActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -15,6 +15,10 @@ const IN_FLIGHT = 64;
 
 const activities: Activities = {
   postConfirmation: async (i) => ({ document: 'D', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
+  postGoodsIssue: async (i) => ({ document: 'G', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
+  postGoodsReceipt: async (i) => ({ document: 'R', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
+  reverseGoodsIssue: async () => null,
+  loadOrderContext: async () => ({ bom: [], plant: null, storageLocation: null, materialUnit: null }),
   upsertWorkOrder: async () => {},
 };
 

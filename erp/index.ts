@@ -1,12 +1,22 @@
 import type { ErpAdapter } from './port.js';
+import { RestErpAdapter, type RestErpConfig } from './rest/adapter.js';
+import { S4HanaErpAdapter } from './s4hana/adapter.js';
+import type { SapConnection } from './s4hana/odata-session.js';
 import { SimErpAdapter } from './sim/adapter.js';
 
-export type ErpAdapterConfig = { adapter: 'sim'; simUrl: string };
+export type ErpAdapterConfig =
+  | { adapter: 'sim'; simUrl: string }
+  | ({ adapter: 's4hana' } & SapConnection)
+  | ({ adapter: 'rest' } & RestErpConfig);
 
-/** Picks the ERP adapter named by configuration; s4hana and rest adapters arrive behind the same port. */
+/** Picks the ERP adapter named by configuration. */
 export function createErpAdapter(config: ErpAdapterConfig): ErpAdapter {
   switch (config.adapter) {
     case 'sim':
       return new SimErpAdapter({ baseUrl: config.simUrl });
+    case 's4hana':
+      return new S4HanaErpAdapter(config);
+    case 'rest':
+      return new RestErpAdapter(config);
   }
 }

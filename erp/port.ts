@@ -1,4 +1,4 @@
-import type { ConfirmationRequest, GoodsMovementRequest } from '../contracts/messages/erp-sim.js';
+import type { ConfirmationRequest, GoodsMovementItem, GoodsMovementRequest } from '../contracts/messages/erp-sim.js';
 
 /** What the workflows need from any ERP; SAP S/4HANA, a generic REST ERP and the simulator sit behind it. */
 export interface ErpAdapter {
@@ -6,12 +6,30 @@ export interface ErpAdapter {
   /** Documents already posted under this key: how a retry learns that an earlier attempt committed. */
   findPostings(postingKey: string): Promise<ErpDocument[]>;
   postConfirmation(req: ConfirmationRequest): Promise<ErpDocument>;
+  /** Movement types 261 (goods issue to order), 262 (its reversal) and 101 (goods receipt from order). */
   postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument>;
+  /** Everything the ERP holds for an order, read from the ERP itself: reconciliation must not trust our ledger. */
+  listOrderPostings(erpOrderId: string): Promise<ErpPosting[]>;
 }
 
 export interface ErpDocument {
   document: string;
   postingKey: string;
+}
+
+/** One document as the ERP holds it, in the port's vocabulary. */
+export interface ErpPosting {
+  document: string;
+  /** The reference the ERP stored (the posting key, or its short form where the ERP field is short). */
+  reference: string | null;
+  kind: 'confirmation' | 'goods-movement';
+  yieldQty: string | null;
+  scrapQty: string | null;
+  isFinal: boolean | null;
+  movementType: string | null;
+  items: GoodsMovementItem[];
+  /** Cancelled in the ERP (for SAP: IsReversed / GoodsMovementIsCancelled); it no longer counts. */
+  cancelled: boolean;
 }
 
 /** The ERP could not be reached or failed on its side: retry with backoff, for as long as it takes. */

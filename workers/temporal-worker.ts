@@ -1,6 +1,6 @@
 import { createDb } from '../db/client.js';
 import { createErpAdapter } from '../erp/index.js';
-import { readEnv } from './wiring/config.js';
+import { erpAdapterConfig, readEnv } from './wiring/config.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { createLogger } from './wiring/logger.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
@@ -12,7 +12,7 @@ installTemporalRuntime(log);
 runProcess('temporal-worker', log, async () => {
   const env = readEnv();
   const db = createDb(env.DATABASE_URL);
-  const erp = createErpAdapter({ adapter: env.MES_ERP_ADAPTER, simUrl: env.MES_ERP_SIM_URL });
+  const erp = createErpAdapter(erpAdapterConfig(env));
   const { worker, connection } = await createMesWorker({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE }, { erp, db });
   const running = worker.run();
   return async () => {

@@ -1,4 +1,5 @@
-import type { OrderReleased } from '../contracts/messages/order-release.js';
+import type { OrderContext } from '../activities/master-data.js';
+import type { ConfirmationPolicy, OrderReleased } from '../contracts/messages/order-release.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { SEEN_IDS_LIMIT, SeenIds } from './seen-ids.js';
@@ -15,7 +16,15 @@ export interface WorkOrderCarry {
   duplicatesDropped: number;
   seenIds: string[];
   completion: CompleteOrder | null;
+  // Added with the backflush saga; absent in carries of older runs.
+  confirmedGood?: number;
+  confirmedScrap?: number;
+  nextPostingSeq?: number;
+  context?: OrderContext | null;
 }
+
+/** Posting 1 is the final confirmation (as in the first release); every other posting numbers from 2 on. */
+export const FINAL_CONFIRMATION_SEQ = 1;
 
 /** The work order's state and rules, free of Temporal so it is unit-tested as plain code. */
 export class WorkOrderState {
@@ -27,6 +36,15 @@ export class WorkOrderState {
   completion: CompleteOrder | null;
   confirmationDocument: string | null = null;
   exception: string | null = null;
+  /** Yield and scrap the ERP has confirmed, partials and final. */
+  confirmedGood: number;
+  confirmedScrap: number;
+  /** Next posting sequence: postings are numbered in workflow state, so a key never depends on runId or attempt. */
+  nextPostingSeq: number;
+  /** BOM, plant and storage location, loaded once so every confirmation of the order backflushes the same way. */
+  context: OrderContext | null;
+  /** The final confirmation has started: later counts are left for the exception path. */
+  closing = false;
   /** Events applied since this run started: the test threshold for continue-as-new counts these. */
   eventsThisRun = 0;
   private readonly seen: SeenIds;
@@ -43,6 +61,30 @@ export class WorkOrderState {
     this.duplicatesDropped = carry?.duplicatesDropped ?? 0;
     this.completion = carry?.completion ?? null;
     this.seen = new SeenIds(carry?.seenIds, SEEN_IDS_LIMIT);
+    this.confirmedGood = carry?.confirmedGood ?? 0;
+    this.confirmedScrap = carry?.confirmedScrap ?? 0;
+    this.nextPostingSeq = carry?.nextPostingSeq ?? FINAL_CONFIRMATION_SEQ + 1;
+    this.context = carry?.context ?? null;
+  }
+
+  get policy(): ConfirmationPolicy {
+    return this.release.confirmationPolicy ?? { goodsReceipt: false, overdeliveryTolerancePct: 10 };
+  }
+
+  allocatePostingSeq(): number {
+    return this.nextPostingSeq++;
+  }
+
+  /** Counts are taken while the order runs, and while a partial confirmation waits for a person. */
+  private get acceptsCounts(): boolean {
+    return this.phase === 'released' || this.phase === 'running' || (this.phase === 'exception' && !this.closing);
+  }
+
+  /** A partial confirmation is due when `partialEvery` good units have gathered since the last confirmation. */
+  get partialDue(): boolean {
+    const every = this.policy.partialEvery;
+    return every !== undefined && (this.phase === 'released' || this.phase === 'running') && !this.readyToConfirm &&
+      this.good - this.confirmedGood >= every;
   }
 
   get plannedQuantity(): number {
@@ -51,7 +93,7 @@ export class WorkOrderState {
 
   /** Applies a batch once per event id; counts arriving after the order closed are left for the exception path. */
   applyCounts(batch: ProductionCountBatch): void {
-    if (this.phase !== 'released' && this.phase !== 'running') return;
+    if (!this.acceptsCounts) return;
     for (const e of batch.events) {
       if (!this.seen.add(e.eventId)) {
         this.duplicatesDropped += 1;
@@ -84,6 +126,10 @@ export class WorkOrderState {
       duplicatesDropped: this.duplicatesDropped,
       seenIds: this.seen.toArray(),
       completion: this.completion,
+      confirmedGood: this.confirmedGood,
+      confirmedScrap: this.confirmedScrap,
+      nextPostingSeq: this.nextPostingSeq,
+      context: this.context,
     };
   }
 
@@ -103,6 +149,9 @@ export class WorkOrderState {
       scrap: this.scrap,
       eventsApplied: this.eventsApplied,
       duplicatesDropped: this.duplicatesDropped,
+      confirmedGood: this.confirmedGood,
+      confirmedScrap: this.confirmedScrap,
+      goodsReceipt: this.policy.goodsReceipt,
       confirmationDocument: this.confirmationDocument,
       exception: this.exception,
       releasedAt: r.releasedAt,

@@ -5,16 +5,19 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { OrderContext } from '../activities/master-data.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import { componentQuantities } from './backflush.js';
 import { completeOrderSignal, productionCountsSignal, retryPostingSignal, statusQuery } from './definitions.js';
 import { OrderStatusAttr } from './search-attributes.js';
-import { WorkOrderState, type WorkOrderCarry } from './work-order-state.js';
+import { FINAL_CONFIRMATION_SEQ, WorkOrderState, type WorkOrderCarry } from './work-order-state.js';
 
 export interface WorkOrderInput {
   release: OrderReleased;
@@ -25,19 +28,33 @@ export interface WorkOrderInput {
 
 // The ERP may be down for hours: retry without a cap, back off to a minute. The adapter's HTTP timeout (15 s) is
 // below start-to-close, so two attempts of one posting never overlap.
-const erp = proxyActivities<Pick<Activities, 'postConfirmation'>>({
+const erp = proxyActivities<Pick<Activities, 'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue'>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ErpRejected'] },
+  retry: {
+    initialInterval: '500 ms',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['ErpRejected', 'BusinessRuleViolation'],
+  },
 });
-const readModel = proxyActivities<Pick<Activities, 'upsertWorkOrder'>>({
+// Our own PostgreSQL, milliseconds away: local activities run in the workflow task, with no task queue round trip
+// and two history events fewer each, which is a third of an order's Temporal work at confirmation (bench/erp.ts).
+const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrderContext'>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-/** The final confirmation is posting 1 of the order; later slices number partial confirmations after it. */
-const FINAL_CONFIRMATION_SEQ = 1;
+/** Failures a person must resolve: the ERP refused on business grounds, or our own rules refused before posting. */
+function needsPerson(err: unknown): err is ActivityFailure & { cause: ApplicationFailure } {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure &&
+    (err.cause.type === 'ErpRejected' || err.cause.type === 'BusinessRuleViolation');
+}
 
-/** One work order from release to its final ERP confirmation; long-lived, continues-as-new with its state. */
+/**
+ * One work order from release to its final ERP confirmation; long-lived, continues-as-new with its state. Each
+ * confirmation (partials every N units when the release asks, and the final) is a saga: backflush 261 with its 262
+ * compensation registered first, then the confirmation, then the goods receipt 101 where configured.
+ */
 export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrderStatus> {
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
   let retryRequested = false;
@@ -53,16 +70,108 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     if (published === order.phase) return;
     published = order.phase;
     upsertSearchAttributes([{ key: OrderStatusAttr, value: order.phase }]);
-    await readModel.upsertWorkOrder(order.status());
+    await local.upsertWorkOrder(order.status());
   };
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested ||
     (input.continueAsNewAfterEvents !== undefined && order.eventsThisRun >= input.continueAsNewAfterEvents);
 
+  /** A business refusal waits for a person; retrying on its own would only be refused again. */
+  const parkUntilRetry = async (message: string) => {
+    const resume = order.phase;
+    order.exception = message;
+    order.phase = 'exception';
+    // Reset before publishing: a person may answer while the read model is being written.
+    retryRequested = false;
+    await publish();
+    await condition(() => retryRequested);
+    order.phase = resume;
+    await publish();
+  };
+
+  /** Posts one confirmation of everything counted since the last one, with its backflush and goods receipt. */
+  const confirm = async (ctx: OrderContext, isFinal: boolean) => {
+    const confirmationSeq = isFinal ? FINAL_CONFIRMATION_SEQ : order.allocatePostingSeq();
+    const where = { workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, plant: ctx.plant, storageLocation: ctx.storageLocation };
+    let yieldQty = 0;
+    for (;;) {
+      yieldQty = order.good - order.confirmedGood;
+      const scrapQty = order.scrap - order.confirmedScrap;
+      const items = componentQuantities(ctx.bom, yieldQty);
+      const compensations: Array<() => Promise<unknown>> = [];
+      try {
+        if (items.length > 0) {
+          // A retry after a refusal issues under new numbers: the old 261 key may hold a document already reversed.
+          const goodsIssueSeq = order.allocatePostingSeq();
+          const reversalSeq = order.allocatePostingSeq();
+          // Registered before the call: a 261 whose reply was lost may still have landed, and must be reversed too.
+          compensations.unshift(() => erp.reverseGoodsIssue({ ...where, items, postingSeq: reversalSeq, goodsIssueSeq }));
+          await erp.postGoodsIssue({ ...where, items, postingSeq: goodsIssueSeq });
+        }
+        const posted = await erp.postConfirmation({
+          workflowId: order.workflowId,
+          postingSeq: confirmationSeq,
+          erpOrderId: order.release.erpOrderId,
+          operation: order.release.operation,
+          yieldQty: String(yieldQty),
+          scrapQty: String(scrapQty),
+          unit: order.release.unit,
+          isFinal,
+          check: {
+            confirmedBefore: order.confirmedGood,
+            plannedQuantity: order.release.quantity,
+            overdeliveryTolerancePct: order.policy.overdeliveryTolerancePct,
+            materialUnit: ctx.materialUnit,
+            orderUnit: order.release.unit,
+          },
+        });
+        order.confirmedGood += yieldQty;
+        order.confirmedScrap += scrapQty;
+        order.confirmationDocument = posted.document;
+        order.exception = null;
+        break;
+      } catch (err) {
+        if (!needsPerson(err)) throw err;
+        for (const compensate of compensations) await compensate();
+        await parkUntilRetry(err.cause.message);
+      }
+    }
+    if (!order.policy.goodsReceipt || yieldQty === 0) return;
+    // After the confirmation stands, a refused goods receipt reverses nothing: it waits for a person, same key.
+    const receiptSeq = order.allocatePostingSeq();
+    const receipt = [{ material: order.release.material, quantity: String(yieldQty), unit: order.release.unit }];
+    for (;;) {
+      try {
+        await erp.postGoodsReceipt({ ...where, items: receipt, postingSeq: receiptSeq });
+        order.exception = null;
+        return;
+      } catch (err) {
+        if (!needsPerson(err)) throw err;
+        await parkUntilRetry(err.cause.message);
+      }
+    }
+  };
+
+  const { release } = order;
+  order.context ??= await local.loadOrderContext({ site: release.site, line: release.line, material: release.material });
+  const ctx = order.context;
   await publish();
+  // Workflow time (deterministic on replay); a new run after continue-as-new starts its period afresh.
+  let lastConfirmationAt = Date.now();
   for (;;) {
-    await condition(() => order.readyToConfirm || order.phase !== published || shouldContinueAsNew());
+    const wake = () => order.readyToConfirm || order.partialDue || order.phase !== published || shouldContinueAsNew();
+    // A timer only when the policy confirms by time, so orders without it keep their history's commands.
+    const periodMs = order.policy.partialEveryMinutes === undefined ? undefined : order.policy.partialEveryMinutes * 60_000;
+    let periodDue = false;
+    if (periodMs === undefined) await condition(wake);
+    else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.good > order.confirmedGood;
     if (order.readyToConfirm) break;
+    if (order.partialDue || periodDue) {
+      await confirm(ctx, false);
+      lastConfirmationAt = Date.now();
+      continue;
+    }
+    if (periodMs !== undefined && Date.now() - lastConfirmationAt >= periodMs) lastConfirmationAt = Date.now();
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       return await continueAsNew<typeof workOrderWorkflow>({ ...input, carry: order.carry() });
@@ -70,37 +179,11 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     await publish();
   }
 
+  order.closing = true;
   order.phase = 'confirming';
   await publish();
-  for (;;) {
-    try {
-      const posted = await erp.postConfirmation({
-        workflowId: order.workflowId,
-        postingSeq: FINAL_CONFIRMATION_SEQ,
-        erpOrderId: order.release.erpOrderId,
-        operation: order.release.operation,
-        yieldQty: String(order.good),
-        scrapQty: String(order.scrap),
-        unit: order.release.unit,
-        isFinal: true,
-      });
-      order.confirmationDocument = posted.document;
-      order.exception = null;
-      order.phase = 'confirmed';
-      await publish();
-      return order.status();
-    } catch (err) {
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'ErpRejected'))
-        throw err;
-      // A business rejection waits for a person; retrying on its own would only be rejected again.
-      order.exception = err.cause.message;
-      order.phase = 'exception';
-      // Reset before publishing: a person may answer while the read model is being written.
-      retryRequested = false;
-      await publish();
-      await condition(() => retryRequested);
-      order.phase = 'confirming';
-      await publish();
-    }
-  }
+  await confirm(ctx, true);
+  order.phase = 'confirmed';
+  await publish();
+  return order.status();
 }

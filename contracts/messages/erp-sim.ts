@@ -17,11 +17,17 @@ export const ConfirmationRequest = z.object({
 });
 export type ConfirmationRequest = z.infer<typeof ConfirmationRequest>;
 
+export const GoodsMovementItem = z.object({ material: MaterialCode, quantity: DecimalString, unit: UnitOfMeasure });
+export type GoodsMovementItem = z.infer<typeof GoodsMovementItem>;
+
 export const GoodsMovementRequest = z.object({
   postingKey: PostingKey,
   erpOrderId: ErpOrderId,
   movementType: z.enum(['101', '261', '262']),
-  items: z.array(z.object({ material: MaterialCode, quantity: DecimalString, unit: UnitOfMeasure })).min(1),
+  items: z.array(GoodsMovementItem).min(1),
+  // SAP needs plant and storage location per item; the simulator ignores them. From the line in the plant model.
+  plant: z.string().regex(/^[A-Z0-9]{4}$/).optional(),
+  storageLocation: z.string().regex(/^[A-Z0-9]{4}$/).optional(),
 });
 export type GoodsMovementRequest = z.infer<typeof GoodsMovementRequest>;
 
@@ -34,6 +40,8 @@ export const Posting = z.object({
   scrapQty: DecimalString.nullable(),
   movementType: z.string().nullable(),
   isFinal: z.boolean().nullable(),
+  // Additive: older simulators do not send the items of a goods movement.
+  items: z.array(GoodsMovementItem).nullable().optional(),
   postedAt: z.string(),
 });
 export type Posting = z.infer<typeof Posting>;
@@ -47,6 +55,8 @@ export const FaultPlan = z.object({
   latencyMs: z.number().int().min(0).max(60_000).default(0),
   outage: z.boolean().default(false),
   seed: z.number().int().optional(),
+  /** Orders whose confirmations the ERP refuses on business grounds (a forced permanent rejection, for tests). */
+  rejectOrders: z.array(z.string()).default([]),
 });
 export type FaultPlan = z.infer<typeof FaultPlan>;
 

@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import { DecimalString, ErpOrderId, MaterialCode, Token, UnitOfMeasure } from '../tokens.js';
 
+/**
+ * How a work order confirms: partial confirmations every `partialEvery` good units and/or every
+ * `partialEveryMinutes` (none when both are absent), a final at
+ * completion; goods receipt (101) of the finished quantity with each confirmation when `goodsReceipt`; confirmed yield
+ * may exceed the order quantity by `overdeliveryTolerancePct` (SAP's over-delivery tolerance of the order).
+ */
+export const ConfirmationPolicy = z.object({
+  partialEvery: z.number().int().positive().optional(),
+  /** A partial confirmation of whatever was counted, at the latest this many minutes after the last one. */
+  partialEveryMinutes: z.number().positive().max(24 * 60).optional(),
+  goodsReceipt: z.boolean().default(false),
+  overdeliveryTolerancePct: z.number().min(0).max(100).default(10),
+});
+export type ConfirmationPolicy = z.infer<typeof ConfirmationPolicy>;
+
 /** ERP says a production order is released to the shop floor (webhook or `erp.<site>.order.released`). */
 export const OrderReleased = z.object({
   v: z.literal(1),
@@ -14,5 +29,7 @@ export const OrderReleased = z.object({
   plannedStart: z.iso.datetime({ offset: true }).optional(),
   plannedEnd: z.iso.datetime({ offset: true }).optional(),
   releasedAt: z.iso.datetime({ offset: true }),
+  // Additive and optional: releases without it confirm once at completion, no goods receipt, 10 % tolerance.
+  confirmationPolicy: ConfirmationPolicy.optional(),
 });
 export type OrderReleased = z.infer<typeof OrderReleased>;

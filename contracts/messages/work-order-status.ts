@@ -19,6 +19,11 @@ export const WorkOrderStatus = z.object({
   scrap: z.number().int().nonnegative(),
   eventsApplied: z.number().int().nonnegative(),
   duplicatesDropped: z.number().int().nonnegative(),
+  /** Quantities ERP has confirmed so far (partials and final), from workflow state. */
+  confirmedGood: z.number().int().nonnegative(),
+  confirmedScrap: z.number().int().nonnegative(),
+  /** The order's policy posts goods receipts (101) with its confirmations. */
+  goodsReceipt: z.boolean(),
   confirmationDocument: z.string().nullable(),
   exception: z.string().nullable(),
   releasedAt: z.string(),

@@ -1,63 +1,54 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   ConfirmationRequest,
-  FaultPlan,
+  type FaultPlan,
   GoodsMovementRequest,
   Posting,
   PostingList,
 } from '../../contracts/messages/erp-sim.js';
 import { problemHandler } from '../../http/problem.js';
-import { FaultInjector } from './faults.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../erp/rest/hmac.js';
+import { installFaults, postWithFaults, type FaultHttpOptions } from './fault-http.js';
+import type { FaultInjector } from './faults.js';
 import type { SimLedger } from './ledger.js';
 
 export interface ErpSimOptions {
   ledger: SimLedger;
   faults?: Partial<FaultPlan>;
   logger?: boolean;
+  /** When set, every `/api/` request must carry a valid HMAC signature, as the generic REST ERP demands. */
+  hmacSecret?: string;
 }
 
-const unavailable = (reply: FastifyReply, why: string) =>
-  reply.code(503).type('application/problem+json').send({ type: 'about:blank', title: 'ErpUnavailable', status: 503, detail: why });
+const problem = (reply: FastifyReply, status: number, title: string, detail: string) =>
+  reply.code(status).type('application/problem+json').send({ type: 'about:blank', title, status, detail });
+
+const faultHttp: FaultHttpOptions = {
+  prefix: '/api/',
+  unavailable: (reply, why) => problem(reply, 503, 'ErpUnavailable', why),
+};
 
 /**
  * The built-in ERP: accepts confirmations and goods movements into its own ledger, answers lookups by posting key,
  * and injects the faults a real ERP connection has (errors, latency, outage, a commit whose reply is lost).
  */
 export function buildErpSimulator(opts: ErpSimOptions): FastifyInstance & { faults: FaultInjector } {
-  const faults = new FaultInjector(opts.faults);
   const app = Fastify({ logger: opts.logger ?? false }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemHandler);
+  const faults = installFaults(app, opts.faults, faultHttp);
+  if (opts.hmacSecret) requireSignatures(app, opts.hmacSecret);
 
-  // Outage and latency hit every ERP call, lookups included.
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.url.startsWith('/api/')) return;
-    if (faults.plan.latencyMs > 0) await sleep(faults.plan.latencyMs);
-    if (faults.plan.outage) return unavailable(reply, 'injected outage');
+  app.post('/api/confirmations', { schema: { body: ConfirmationRequest, response: { 201: Posting } } }, async (req, reply) => {
+    const rejected = faults.rejection(req.body.erpOrderId);
+    if (rejected) return problem(reply, 422, 'ErpRejected', rejected);
+    return postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postConfirmation(req.body), (p) => reply.code(201).send(p));
   });
-
-  /** Runs a posting under the fault plan: fail before the commit, or commit and then drop the connection. */
-  async function postWithFaults(req: FastifyRequest, reply: FastifyReply, commit: () => Promise<Posting>) {
-    const decision = faults.decide();
-    if (decision === 'error') return unavailable(reply, 'injected error before commit');
-    const posting = await commit();
-    if (decision === 'lose-reply') {
-      reply.hijack();
-      req.raw.socket.destroy();
-      return;
-    }
-    return reply.code(201).send(posting);
-  }
-
-  app.post('/api/confirmations', { schema: { body: ConfirmationRequest, response: { 201: Posting } } }, (req, reply) =>
-    postWithFaults(req, reply, () => opts.ledger.postConfirmation(req.body)),
-  );
   app.post('/api/goods-movements', { schema: { body: GoodsMovementRequest, response: { 201: Posting } } }, (req, reply) =>
-    postWithFaults(req, reply, () => opts.ledger.postGoodsMovement(req.body)),
+    postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postGoodsMovement(req.body), (p) => reply.code(201).send(p)),
   );
   app.get(
     '/api/postings',
@@ -71,8 +62,26 @@ export function buildErpSimulator(opts: ErpSimOptions): FastifyInstance & { faul
       postings: req.query.postingKey ? await opts.ledger.findByKey(req.query.postingKey) : await opts.ledger.list(req.query.erpOrderId),
     }),
   );
-  app.get('/admin/faults', async () => ({ plan: faults.plan, counts: faults.counts }));
-  app.put('/admin/faults', { schema: { body: FaultPlan } }, async (req) => ({ plan: faults.set(req.body) }));
-  app.get('/health', async () => ({ ok: true }));
   return Object.assign(app, { faults });
+}
+
+/** Keeps the raw body (the signature covers the bytes sent, not a re-serialization) and refuses unsigned calls. */
+function requireSignatures(app: FastifyInstance, secret: string): void {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    (req as { rawBody?: string }).rawBody = body as string;
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch (err) {
+      done(Object.assign(err as Error, { statusCode: 400 }), undefined);
+    }
+  });
+  app.addHook('preHandler', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    const header = (h: string) => (typeof req.headers[h] === 'string' ? (req.headers[h] as string) : undefined);
+    const ok = verifyRequest(secret, {
+      method: req.method, pathWithQuery: req.url, body: (req as { rawBody?: string }).rawBody ?? '',
+      timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER),
+    });
+    if (!ok) return problem(reply, 401, 'Unauthorized', 'missing or invalid request signature');
+  });
 }

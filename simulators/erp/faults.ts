@@ -37,4 +37,9 @@ export class FaultInjector {
     this.counts[d] += 1;
     return d;
   }
+
+  /** A forced business rejection for this order, or undefined: the same order is refused every time. */
+  rejection(erpOrderId: string): string | undefined {
+    return this.plan.rejectOrders.includes(erpOrderId) ? `Order ${erpOrderId} is locked by user BOB` : undefined;
+  }
 }

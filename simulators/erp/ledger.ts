@@ -4,7 +4,7 @@ import { asc, eq } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import type { ConfirmationRequest, GoodsMovementRequest, Posting } from '../../contracts/messages/erp-sim.js';
+import type { ConfirmationRequest, GoodsMovementItem, GoodsMovementRequest, Posting } from '../../contracts/messages/erp-sim.js';
 import { projectRoot } from '../../stack/paths.js';
 import { simPostings } from './ledger-schema.js';
 
@@ -19,6 +19,7 @@ const toPosting = (r: Row): Posting => ({
   scrapQty: r.scrapQty === null ? null : String(Number(r.scrapQty)),
   movementType: r.movementType,
   isFinal: r.isFinal,
+  items: r.items === null ? null : (JSON.parse(r.items) as GoodsMovementItem[]),
   postedAt: r.postedAt.toISOString(),
 });
 

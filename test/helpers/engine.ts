@@ -6,8 +6,12 @@ import pino from 'pino';
 import type { BridgeOptions } from '../../bridge/signal-bridge.js';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
 import { loadPlantModel } from '../../db/seed.js';
-import { projectRoot } from '../../stack/paths.js';
+import { createErpAdapter } from '../../erp/index.js';
+import type { ErpAdapter } from '../../erp/port.js';
+import type { FaultInjector } from '../../simulators/erp/faults.js';
+import { buildSapDouble } from '../../simulators/sap-odata/app.js';
 import { startStack, type Stack } from '../../stack/index.js';
+import { projectRoot } from '../../stack/paths.js';
 import { workflowsPath } from '../../workers/wiring/temporal-worker.js';
 import { startServices, type Services } from '../../workers/wiring/services.js';
 import { installTemporalRuntime } from '../../workers/wiring/temporal-runtime.js';
@@ -18,11 +22,26 @@ export interface TestEngine {
   stack: Stack;
   services: Services;
   dataDir: string;
+  /** The SAP test double, when the engine posts to it instead of the ERP simulator. */
+  sap?: ReturnType<typeof buildSapDouble>;
+  /** The fault injector of the ERP the engine posts to (simulator or SAP double). */
+  erpFaults: FaultInjector;
+  /** An adapter to the same ERP, for tests to read what the ERP holds. */
+  erp: ErpAdapter;
   stop(): Promise<void>;
 }
 
+export interface TestEngineOptions {
+  faults?: Partial<FaultPlan>;
+  /** Which ERP the worker posts to: the built-in simulator (default) or the SAP OData test double. */
+  erp?: 'sim' | 's4hana';
+  bridge?: BridgeOptions | false;
+}
+
+const SAP_CREDS = { user: 'MES_COMM', password: 'test-only', client: '100' };
+
 /** Real servers on free loopback ports in a fresh temp dir, and the engine's services wired as `npm start` does. */
-export async function startTestEngine(opts: { faults?: Partial<FaultPlan>; bridge?: BridgeOptions | false } = {}): Promise<TestEngine> {
+export async function startTestEngine(opts: TestEngineOptions = {}): Promise<TestEngine> {
   // Injected ERP faults make activities fail on purpose; only errors are worth showing.
   installTemporalRuntime(log, 'ERROR');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mes-test-'));
@@ -32,12 +51,20 @@ export async function startTestEngine(opts: { faults?: Partial<FaultPlan>; bridg
     startStack({ dataDir }),
     bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
   ]);
+  const sap = opts.erp === 's4hana' ? buildSapDouble({ ...SAP_CREDS, faults: opts.faults }) : undefined;
   try {
+    const sapConfig = sap && {
+      adapter: 's4hana' as const,
+      baseUrl: await sap.listen({ host: '127.0.0.1', port: 0 }),
+      client: SAP_CREDS.client,
+      auth: { kind: 'basic' as const, user: SAP_CREDS.user, password: SAP_CREDS.password },
+    };
     const services = await startServices({
       databaseUrl: stack.postgres.url,
       nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
       temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
-      erpSim: { faults: opts.faults },
+      erpSim: { faults: sap ? undefined : opts.faults },
+      erp: sapConfig,
       workflowBundle,
       bridge: opts.bridge,
       plant: await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
@@ -47,13 +74,18 @@ export async function startTestEngine(opts: { faults?: Partial<FaultPlan>; bridg
       stack,
       services,
       dataDir,
+      sap,
+      erpFaults: sap ? sap.faults : services.erpSim.app.faults,
+      erp: createErpAdapter(sapConfig ?? { adapter: 'sim', simUrl: services.erpSimUrl }),
       stop: async () => {
         await services.stop();
+        await sap?.close();
         await stack.stop();
         await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
+    await sap?.close();
     await stack.stop();
     throw err;
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../contracts/parse.js';
 import { Token } from '../../contracts/tokens.js';
+import type { ErpAdapterConfig } from '../../erp/index.js';
 
 /** Every setting a process reads, from the environment, parsed once at start; errors name the variable. */
 export const MesEnv = z.object({
@@ -11,12 +12,68 @@ export const MesEnv = z.object({
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
   MES_SITE: Token.default('plant1'),
-  MES_ERP_ADAPTER: z.enum(['sim'], { error: 'must be sim (s4hana and rest adapters are not in this release yet)' }).default('sim'),
+  MES_ERP_ADAPTER: z.enum(['s4hana', 'rest', 'sim'], { error: 'must be s4hana, rest or sim' }).default('sim'),
   MES_ERP_SIM_URL: z.url().default('http://127.0.0.1:8089'),
   MES_ERP_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
+  // SAP S/4HANA: host root; the adapter appends /sap/opu/odata/sap/<SERVICE>/.
+  SAP_BASE_URL: z.url().optional(),
+  SAP_CLIENT: z.string().regex(/^\d{3}$/, 'must be a 3-digit SAP client like 100').optional(),
+  SAP_USER: z.string().min(1).optional(),
+  SAP_PASSWORD: z.string().min(1).optional(),
+  SAP_OAUTH_TOKEN_URL: z.url().optional(),
+  SAP_OAUTH_CLIENT_ID: z.string().min(1).optional(),
+  SAP_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  // Generic REST ERP: base URL, HMAC secret, and the three routes when they differ from the simulator's.
+  MES_ERP_REST_URL: z.url().optional(),
+  MES_ERP_REST_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  MES_ERP_REST_CONFIRMATIONS_PATH: z.string().startsWith('/').optional(),
+  MES_ERP_REST_GOODS_MOVEMENTS_PATH: z.string().startsWith('/').optional(),
+  MES_ERP_REST_POSTINGS_PATH: z.string().startsWith('/').optional(),
   MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
   MES_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+}).superRefine((e, ctx) => {
+  const need = (k: keyof typeof e, why: string) => {
+    if (e[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `required when MES_ERP_ADAPTER=${e.MES_ERP_ADAPTER} (${why})` });
+  };
+  if (e.MES_ERP_ADAPTER === 'rest') {
+    need('MES_ERP_REST_URL', 'the ERP endpoint');
+    need('MES_ERP_REST_HMAC_SECRET', 'requests are signed');
+  }
+  if (e.MES_ERP_ADAPTER !== 's4hana') return;
+  need('SAP_BASE_URL', 'the S/4HANA API host');
+  // Basic auth, or OAuth client credentials when a token URL is given.
+  if (e.SAP_OAUTH_TOKEN_URL) {
+    need('SAP_OAUTH_CLIENT_ID', 'OAuth client credentials');
+    need('SAP_OAUTH_CLIENT_SECRET', 'OAuth client credentials');
+  } else {
+    need('SAP_USER', 'the communication user');
+    need('SAP_PASSWORD', 'the communication user');
+  }
 });
 export type MesEnv = z.infer<typeof MesEnv>;
 
 export const readEnv = (env: NodeJS.ProcessEnv = process.env): MesEnv => parseOrThrow(MesEnv, env, 'environment');
+
+/** The ERP adapter the environment names; the simulator's URL comes from the caller when it runs in-process. */
+export function erpAdapterConfig(env: MesEnv, simUrl = env.MES_ERP_SIM_URL): ErpAdapterConfig {
+  if (env.MES_ERP_ADAPTER === 'sim') return { adapter: 'sim', simUrl };
+  if (env.MES_ERP_ADAPTER === 'rest')
+    return {
+      adapter: 'rest',
+      baseUrl: env.MES_ERP_REST_URL!,
+      hmacSecret: env.MES_ERP_REST_HMAC_SECRET!,
+      paths: {
+        ...(env.MES_ERP_REST_CONFIRMATIONS_PATH ? { confirmations: env.MES_ERP_REST_CONFIRMATIONS_PATH } : {}),
+        ...(env.MES_ERP_REST_GOODS_MOVEMENTS_PATH ? { goodsMovements: env.MES_ERP_REST_GOODS_MOVEMENTS_PATH } : {}),
+        ...(env.MES_ERP_REST_POSTINGS_PATH ? { postings: env.MES_ERP_REST_POSTINGS_PATH } : {}),
+      },
+    };
+  return {
+    adapter: 's4hana',
+    baseUrl: env.SAP_BASE_URL!,
+    client: env.SAP_CLIENT,
+    auth: env.SAP_OAUTH_TOKEN_URL
+      ? { kind: 'oauth', tokenUrl: env.SAP_OAUTH_TOKEN_URL, clientId: env.SAP_OAUTH_CLIENT_ID!, clientSecret: env.SAP_OAUTH_CLIENT_SECRET! }
+      : { kind: 'basic', user: env.SAP_USER!, password: env.SAP_PASSWORD! },
+  };
+}

@@ -13,7 +13,7 @@ import { createDb, type Db } from '../../db/client.js';
 import { migrateMes } from '../../db/migrate.js';
 import { seedPlant } from '../../db/seed.js';
 import type { PlantModel } from '../../contracts/messages/plant-model.js';
-import { createErpAdapter } from '../../erp/index.js';
+import { createErpAdapter, type ErpAdapterConfig } from '../../erp/index.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
 import { createMesWorker } from './temporal-worker.js';
@@ -23,6 +23,8 @@ export interface ServicesOptions {
   nats: NatsSettings;
   temporal: { address: string; namespace: string };
   erpSim: { port?: number; faults?: Partial<FaultPlan> };
+  /** The ERP the worker posts to; the in-process simulator when absent (the simulator runs either way). */
+  erp?: ErpAdapterConfig;
   workflowBundle?: WorkflowBundle;
   /** Master data to seed before any consumer starts, so the first events already find their machines. */
   plant?: PlantModel;
@@ -51,7 +53,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   await migrateMes(db);
   if (o.plant) await seedPlant(db, o.plant);
   const erpSim = await startErpSimulator({ databaseUrl: o.databaseUrl, port: o.erpSim.port, faults: o.erpSim.faults });
-  const erp = createErpAdapter({ adapter: 'sim', simUrl: erpSim.url });
+  const erp = createErpAdapter(o.erp ?? { adapter: 'sim', simUrl: erpSim.url });
   const { worker, connection: workerConnection } = await createMesWorker(
     { ...o.temporal, workflowBundle: o.workflowBundle },
     { erp, db },

@@ -10,7 +10,7 @@ function memoryErp(): ErpAdapter & { docs: ErpDocument[] } {
     docs.push(d);
     return d;
   };
-  return { name: 'memory', docs, findPostings: async (k) => docs.filter((d) => d.postingKey === k), postConfirmation: post, postGoodsMovement: post };
+  return { name: 'memory', docs, findPostings: async (k) => docs.filter((d) => d.postingKey === k), postConfirmation: post, postGoodsMovement: post, listOrderPostings: async () => [] };
 }
 
 describe('postOnce', () => {

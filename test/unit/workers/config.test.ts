@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readEnv } from '../../../workers/wiring/config.js';
+import { erpAdapterConfig, readEnv } from '../../../workers/wiring/config.js';
 
 describe('process configuration', () => {
   it('applies defaults for a local stack', () => {
@@ -10,7 +10,25 @@ describe('process configuration', () => {
 
   it('names each bad variable', () => {
     expect(() => readEnv({ DATABASE_URL: 'mysql://x', MES_SITE: 'Plant 1', MES_ERP_ADAPTER: 'sap' })).toThrow(
-      /environment: DATABASE_URL: must be a postgres:\/\/ URL; MES_SITE: must be 1-64 of a-z, 0-9 and -; MES_ERP_ADAPTER: must be sim/,
+      /environment: DATABASE_URL: must be a postgres:\/\/ URL; MES_SITE: must be 1-64 of a-z, 0-9 and -; MES_ERP_ADAPTER: must be s4hana, rest or sim/,
     );
+  });
+
+  it('asks for the SAP connection when the s4hana adapter is chosen, and builds it', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/mes', MES_ERP_ADAPTER: 's4hana' };
+    expect(() => readEnv(base)).toThrow(/SAP_BASE_URL: required when MES_ERP_ADAPTER=s4hana.*SAP_USER: required/);
+    const env = readEnv({ ...base, SAP_BASE_URL: 'https://s4.example.com', SAP_USER: 'MES_COMM', SAP_PASSWORD: 'x', SAP_CLIENT: '100' });
+    expect(erpAdapterConfig(env)).toEqual({
+      adapter: 's4hana', baseUrl: 'https://s4.example.com', client: '100', auth: { kind: 'basic', user: 'MES_COMM', password: 'x' },
+    });
+    const oauth = readEnv({ ...base, SAP_BASE_URL: 'https://s4.example.com', SAP_OAUTH_TOKEN_URL: 'https://auth.example.com/oauth/token', SAP_OAUTH_CLIENT_ID: 'c', SAP_OAUTH_CLIENT_SECRET: 's' });
+    expect(erpAdapterConfig(oauth)).toMatchObject({ auth: { kind: 'oauth', clientId: 'c' } });
+  });
+
+  it('asks for the REST ERP URL and secret, and passes custom routes on', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/mes', MES_ERP_ADAPTER: 'rest' };
+    expect(() => readEnv(base)).toThrow(/MES_ERP_REST_URL: required when MES_ERP_ADAPTER=rest.*MES_ERP_REST_HMAC_SECRET: required/);
+    const env = readEnv({ ...base, MES_ERP_REST_URL: 'https://erp.example.com', MES_ERP_REST_HMAC_SECRET: '0123456789abcdef', MES_ERP_REST_POSTINGS_PATH: '/v2/postings' });
+    expect(erpAdapterConfig(env)).toEqual({ adapter: 'rest', baseUrl: 'https://erp.example.com', hmacSecret: '0123456789abcdef', paths: { postings: '/v2/postings' } });
   });
 });

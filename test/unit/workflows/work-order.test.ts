@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
@@ -8,7 +9,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../../activities/index.js';
 import type { ConfirmationPostingInput } from '../../../activities/erp-postings.js';
-import type { OrderReleased } from '../../../contracts/messages/order-release.js';
+import type { GoodsMovementItem } from '../../../contracts/messages/erp-sim.js';
+import type { ConfirmationPolicy, OrderReleased } from '../../../contracts/messages/order-release.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
 import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
@@ -42,15 +44,36 @@ const ev = (id: string, good = 1, scrap = 0) => ({ eventId: id, machine: 'm1', s
 
 function fakeActivities(opts: { rejectFirst: boolean }) {
   const posted: ConfirmationPostingInput[] = [];
+  const movements: Array<{ kind: string; postingSeq: number; goodsIssueSeq?: number; items: GoodsMovementItem[] }> = [];
+  const doc = (input: { workflowId: string; postingSeq: number }, document: string) =>
+    ({ document, postingKey: `${input.workflowId}#${input.postingSeq}`, replayed: false });
   const activities: Activities = {
     async postConfirmation(input) {
       posted.push(input);
       if (opts.rejectFirst && posted.length === 1) throw ApplicationFailure.nonRetryable('order 1000 is locked by user BOB', 'ErpRejected');
-      return { document: '4900000001', postingKey: `${input.workflowId}#${input.postingSeq}`, replayed: false };
+      return doc(input, '4900000001');
+    },
+    async postGoodsIssue(input) {
+      movements.push({ kind: '261', postingSeq: input.postingSeq, items: input.items });
+      return doc(input, `GI${input.postingSeq}`);
+    },
+    async postGoodsReceipt(input) {
+      movements.push({ kind: '101', postingSeq: input.postingSeq, items: input.items });
+      return doc(input, `GR${input.postingSeq}`);
+    },
+    async reverseGoodsIssue(input) {
+      movements.push({ kind: '262', postingSeq: input.postingSeq, goodsIssueSeq: input.goodsIssueSeq, items: input.items });
+      return doc(input, `RV${input.postingSeq}`);
+    },
+    async loadOrderContext() {
+      return {
+        bom: [{ component: 'SHEET-2MM', quantityPer: '0.250', unit: 'KG' }, { component: 'SCREW-M6', quantityPer: '4.000', unit: 'PC' }],
+        plant: '1010', storageLocation: '0002', materialUnit: 'PC',
+      };
     },
     async upsertWorkOrder() {},
   };
-  return { posted, activities };
+  return { posted, movements, activities };
 }
 
 async function withWorker<T>(activities: Activities, taskQueue: string, fn: () => Promise<T>): Promise<T> {
@@ -58,9 +81,32 @@ async function withWorker<T>(activities: Activities, taskQueue: string, fn: () =
   return worker.runUntil(fn);
 }
 
+/**
+ * Runs one order with a confirmation policy; `confirmed(n)` waits until the workflow has confirmed n, so a test counts
+ * on only after a partial (else one workflow task could see every count at once).
+ */
+async function withPolicyOrder(
+  activities: Activities,
+  name: string,
+  quantity: string,
+  policy: Omit<ConfirmationPolicy, 'overdeliveryTolerancePct'>,
+  fn: (h: WorkflowHandle<typeof workOrderWorkflow>, confirmed: (n: number) => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const taskQueue = `wf-${name}`;
+  await withWorker(activities, taskQueue, async () => {
+    const h = await temporal.env.client.workflow.start(workOrderWorkflow, {
+      taskQueue, workflowId: `work-order:plant1:${name}`,
+      args: [{ release: { ...release('2000003', quantity), confirmationPolicy: { ...policy, overdeliveryTolerancePct: 0 } } }],
+    });
+    await fn(h, async (n) => {
+      for (let i = 0; i < 200 && (await h.query(statusQuery)).confirmedGood !== n; i++) await new Promise((r) => setTimeout(r, 25));
+    });
+  });
+}
+
 describe('workOrderWorkflow', () => {
   it('continues as new with its counts and seen ids, and confirms the full quantity once', async () => {
-    const { posted, activities } = fakeActivities({ rejectFirst: false });
+    const { posted, movements, activities } = fakeActivities({ rejectFirst: false });
     const taskQueue = 'wf-can';
     await withWorker(activities, taskQueue, async () => {
       const h = await temporal.env.client.workflow.start(workOrderWorkflow, {
@@ -81,11 +127,13 @@ describe('workOrderWorkflow', () => {
       expect(first.status.name).toBe('CONTINUED_AS_NEW');
       expect(posted).toHaveLength(1);
       expect(posted[0]).toMatchObject({ postingSeq: 1, yieldQty: '300', scrapQty: '0', isFinal: true });
+      expect(movements).toEqual([{ kind: '261', postingSeq: 2, items: [
+        { material: 'SHEET-2MM', quantity: '75', unit: 'KG' }, { material: 'SCREW-M6', quantity: '1200', unit: 'PC' }] }]);
     });
   });
 
   it('parks an ERP rejection as an exception a person resolves, then posts under the same key', async () => {
-    const { posted, activities } = fakeActivities({ rejectFirst: true });
+    const { posted, movements, activities } = fakeActivities({ rejectFirst: true });
     const taskQueue = 'wf-reject';
     await withWorker(activities, taskQueue, async () => {
       const h = await temporal.env.client.workflow.start(workOrderWorkflow, {
@@ -102,10 +150,49 @@ describe('workOrderWorkflow', () => {
       await h.signal(retryPostingSignal, { requestedBy: 'alice' });
       expect(await h.result()).toMatchObject({ phase: 'confirmed', good: 70, scrap: 2, exception: null });
       expect(posted.map((p) => p.postingSeq)).toEqual([1, 1]);
+      // The refused confirmation's backflush is reversed (262 of 261 seq 2), the retry issues under new numbers.
+      expect(movements.map((m) => [m.kind, m.postingSeq, m.goodsIssueSeq])).toEqual([['261', 2, undefined], ['262', 3, 2], ['261', 4, undefined]]);
+      expect(movements[1]!.items).toEqual(movements[0]!.items);
       if (process.env.MES_RECORD_HISTORIES) {
         const history = await h.fetchHistory();
         await writeFile(path.join(historiesDir, 'work-order-rejected-then-confirmed.json'), historyToJSON(history));
       }
+    });
+  });
+
+  it('confirms partially every N units with backflush and goods receipt, then the rest at completion', async () => {
+    const { posted, movements, activities } = fakeActivities({ rejectFirst: false });
+    await withPolicyOrder(activities, 'partial-1', '250', { partialEvery: 100, goodsReceipt: true }, async (h, confirmed) => {
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('a', 60), ev('b', 50, 3)] }); // 110: partial
+      await confirmed(110);
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('c', 40)] }); // 150
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('d', 60)] }); // 210: partial of 100
+      await confirmed(210);
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('e', 40, 1)] }); // 250: final of 40
+      const done = await h.result();
+      expect(done).toMatchObject({ phase: 'confirmed', good: 250, confirmedGood: 250, confirmedScrap: 4 });
+      expect(posted.map((p) => [p.postingSeq, p.yieldQty, p.isFinal])).toEqual([[2, '110', false], [6, '100', false], [1, '40', true]]);
+      expect(posted.map((p) => p.check?.confirmedBefore)).toEqual([0, 110, 210]);
+      const receipts = movements.filter((m) => m.kind === '101').map((m) => m.items[0]!.quantity);
+      expect(receipts).toEqual(['110', '100', '40']);
+      const screws = movements.filter((m) => m.kind === '261').map((m) => m.items.find((i) => i.material === 'SCREW-M6')!.quantity);
+      expect(screws).toEqual(['440', '400', '160']);
+      const keys = [...posted.map((p) => p.postingSeq), ...movements.map((m) => m.postingSeq)];
+      expect(new Set(keys).size).toBe(keys.length);
+    });
+  });
+
+  it('confirms partially by time, only when something was counted since the last confirmation', async () => {
+    const { posted, activities } = fakeActivities({ rejectFirst: false });
+    await withPolicyOrder(activities, 'period-1', '100', { partialEveryMinutes: 0.01, goodsReceipt: false }, async (h, confirmed) => {
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('a', 30)] });
+      await confirmed(30);
+      await new Promise((r) => setTimeout(r, 1_500)); // two periods with nothing counted: no empty partials
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('b', 20)] });
+      await confirmed(50);
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'alice' });
+      expect(await h.result()).toMatchObject({ phase: 'confirmed', confirmedGood: 50 });
+      expect(posted.map((p) => [p.yieldQty, p.isFinal])).toEqual([['30', false], ['20', false], ['0', true]]);
     });
   });
 

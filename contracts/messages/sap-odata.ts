@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { DecimalString } from '../tokens.js';
+
+/**
+ * The slices of SAP S/4HANA's public OData v2 APIs the engine uses, as SAP's API reference names them. Shared by the
+ * S/4HANA adapter (client) and the SAP test double (server), so both are checked against one reading of the docs.
+ *
+ * API_PROD_ORDER_CONFIRMATION_2_SRV: entity set ProdnOrdConf2 (keys ConfirmationGroup, ConfirmationCount), function
+ * import CancelProdnOrdConf. API_MATERIAL_DOCUMENT_SRV: A_MaterialDocumentHeader (keys MaterialDocumentYear,
+ * MaterialDocument) with navigation to_MaterialDocumentItem, entity set A_MaterialDocumentItem, function import Cancel.
+ */
+
+export const CONFIRMATION_SERVICE = 'API_PROD_ORDER_CONFIRMATION_2_SRV';
+export const MATERIAL_DOCUMENT_SERVICE = 'API_MATERIAL_DOCUMENT_SRV';
+
+/** SAP's field lengths: ConfirmationText CHAR 40 (LTXA1), MaterialDocumentHeaderText CHAR 25 (BKTXT). */
+export const CONFIRMATION_TEXT_MAX = 40;
+export const MATERIAL_DOCUMENT_HEADER_TEXT_MAX = 25;
+
+// OData v2 JSON: Edm.Decimal is a string; SAP may render "100.000" where we sent "100".
+const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be an Edm.Decimal string');
+
+export const ProdnOrdConf2Create = z.object({
+  OrderID: z.string().min(1).max(12),
+  OrderOperation: z.string().max(4).optional(),
+  Sequence: z.string().max(6).optional(),
+  ConfirmationUnit: z.string().min(1).max(3),
+  ConfirmationYieldQuantity: DecimalString,
+  ConfirmationScrapQuantity: DecimalString.optional(),
+  ConfirmationReworkQuantity: DecimalString.optional(),
+  IsFinalConfirmation: z.boolean().optional(),
+  ConfirmationText: z.string().max(CONFIRMATION_TEXT_MAX).optional(),
+  APIConfHasNoGoodsMovements: z.boolean().optional(),
+  PostingDate: z.string().optional(),
+});
+export type ProdnOrdConf2Create = z.infer<typeof ProdnOrdConf2Create>;
+
+export const ProdnOrdConf2 = z.object({
+  ConfirmationGroup: z.string(),
+  ConfirmationCount: z.string(),
+  OrderID: z.string(),
+  OrderOperation: z.string(),
+  ConfirmationUnit: z.string(),
+  ConfirmationYieldQuantity: Decimal,
+  ConfirmationScrapQuantity: Decimal,
+  IsFinalConfirmation: z.boolean(),
+  ConfirmationText: z.string(),
+  IsReversed: z.boolean(),
+  IsReversal: z.boolean(),
+  APIConfHasNoGoodsMovements: z.boolean(),
+});
+export type ProdnOrdConf2 = z.infer<typeof ProdnOrdConf2>;
+
+export const MaterialDocumentItemCreate = z.object({
+  Material: z.string().min(1).max(40),
+  Plant: z.string().min(1).max(4),
+  StorageLocation: z.string().max(4).optional(),
+  GoodsMovementType: z.enum(['101', '102', '261', '262']),
+  ManufacturingOrder: z.string().max(12).optional(),
+  GoodsMovementRefDocType: z.string().max(1).optional(),
+  QuantityInEntryUnit: DecimalString,
+  EntryUnit: z.string().min(1).max(3),
+});
+export type MaterialDocumentItemCreate = z.infer<typeof MaterialDocumentItemCreate>;
+
+export const MaterialDocumentHeaderCreate = z.object({
+  GoodsMovementCode: z.enum(['01', '02', '03', '04', '05', '06', '07']),
+  PostingDate: z.string().optional(),
+  DocumentDate: z.string().optional(),
+  MaterialDocumentHeaderText: z.string().max(MATERIAL_DOCUMENT_HEADER_TEXT_MAX).optional(),
+  to_MaterialDocumentItem: z.array(MaterialDocumentItemCreate).min(1),
+});
+export type MaterialDocumentHeaderCreate = z.infer<typeof MaterialDocumentHeaderCreate>;
+
+export const MaterialDocumentItem = z.object({
+  MaterialDocumentYear: z.string(),
+  MaterialDocument: z.string(),
+  MaterialDocumentItem: z.string(),
+  Material: z.string(),
+  Plant: z.string(),
+  StorageLocation: z.string(),
+  GoodsMovementType: z.string(),
+  ManufacturingOrder: z.string(),
+  QuantityInEntryUnit: Decimal,
+  EntryUnit: z.string(),
+  GoodsMovementIsCancelled: z.boolean(),
+});
+export type MaterialDocumentItem = z.infer<typeof MaterialDocumentItem>;
+
+export const MaterialDocumentHeader = z.object({
+  MaterialDocumentYear: z.string(),
+  MaterialDocument: z.string(),
+  GoodsMovementCode: z.string(),
+  MaterialDocumentHeaderText: z.string(),
+  to_MaterialDocumentItem: z.object({ results: z.array(MaterialDocumentItem) }).optional(),
+});
+export type MaterialDocumentHeader = z.infer<typeof MaterialDocumentHeader>;
+
+/** OData v2 JSON envelopes: `{ d: entity }` and `{ d: { results: [...] } }`. */
+export const odataEntity = <S extends z.ZodType>(s: S) => z.object({ d: s });
+export const odataCollection = <S extends z.ZodType>(s: S) => z.object({ d: z.object({ results: z.array(s) }) });
+
+/** SAP Gateway's error body; `message.value` is the text a person reads, `code` is message class and number. */
+export const ODataError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.object({ lang: z.string().optional(), value: z.string() }),
+  }),
+});
+export type ODataError = z.infer<typeof ODataError>;

@@ -1,0 +1,99 @@
+import type { z } from 'zod';
+import {
+  type ConfirmationRequest,
+  type GoodsMovementRequest,
+  Posting,
+  PostingList,
+} from '../../contracts/messages/erp-sim.js';
+import { parseOrThrow } from '../../contracts/parse.js';
+import { ErpRejected, ErpUnavailable, type ErpAdapter, type ErpDocument, type ErpPosting } from '../port.js';
+import { signRequest } from './hmac.js';
+
+export interface RestErpConfig {
+  baseUrl: string;
+  /** Shared secret for HMAC request signing; unsigned when absent (the built-in simulator). */
+  hmacSecret?: string;
+  /** Where the ERP takes each call; the defaults are the built-in simulator's routes. */
+  paths?: Partial<RestErpPaths>;
+  /** Kept below the activity's start-to-close timeout so attempts never overlap. */
+  timeoutMs?: number;
+}
+
+export interface RestErpPaths {
+  confirmations: string;
+  goodsMovements: string;
+  postings: string;
+}
+
+const DEFAULT_PATHS: RestErpPaths = { confirmations: '/api/confirmations', goodsMovements: '/api/goods-movements', postings: '/api/postings' };
+
+/**
+ * A generic REST/JSON ERP: the JSON contract of `contracts/messages/erp-sim.ts` at configurable URLs, every request
+ * HMAC-signed. For an ERP reached through an integration layer (an iFlow, a connector) that speaks this contract;
+ * the built-in simulator is the same adapter without a secret.
+ */
+export class RestErpAdapter implements ErpAdapter {
+  readonly name: string = 'rest';
+  private readonly paths: RestErpPaths;
+
+  constructor(private readonly config: RestErpConfig) {
+    this.paths = { ...DEFAULT_PATHS, ...config.paths };
+  }
+
+  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+    const url = new URL(path, this.config.baseUrl);
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (this.config.hmacSecret) Object.assign(headers, signRequest(this.config.hmacSecret, method, `${url.pathname}${url.search}`, text));
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body: body === undefined ? undefined : text, signal: AbortSignal.timeout(this.config.timeoutMs ?? 15_000) });
+    } catch (err) {
+      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+      throw new ErpUnavailable(`ERP ${this.name} ${method} ${url.pathname}: no reply (${cause})`);
+    }
+    const reply = await res.text();
+    const where = `ERP ${this.name} ${method} ${url.pathname}: HTTP ${res.status}`;
+    // 401/403: a wrong secret or clock is fixed by an administrator; retry until then, visibly.
+    if (res.status >= 500 || res.status === 401 || res.status === 403 || res.status === 429) throw new ErpUnavailable(`${where} ${reply.slice(0, 300)}`);
+    if (res.status >= 400) throw new ErpRejected(`${where} ${reply.slice(0, 500)}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(reply);
+    } catch {
+      throw new ErpUnavailable(`ERP ${this.name} ${method} ${url.pathname}: reply is not JSON`);
+    }
+    return parseOrThrow(schema, json, `ERP ${this.name} reply to ${method} ${url.pathname}`);
+  }
+
+  async findPostings(postingKey: string): Promise<ErpDocument[]> {
+    const r = await this.call('GET', `${this.paths.postings}?postingKey=${encodeURIComponent(postingKey)}`, PostingList);
+    return r.postings.map((p) => ({ document: p.document, postingKey: p.postingKey }));
+  }
+
+  async postConfirmation(req: ConfirmationRequest): Promise<ErpDocument> {
+    const p = await this.call('POST', this.paths.confirmations, Posting, req);
+    return { document: p.document, postingKey: p.postingKey };
+  }
+
+  async postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument> {
+    const p = await this.call('POST', this.paths.goodsMovements, Posting, req);
+    return { document: p.document, postingKey: p.postingKey };
+  }
+
+  async listOrderPostings(erpOrderId: string): Promise<ErpPosting[]> {
+    const r = await this.call('GET', `${this.paths.postings}?erpOrderId=${encodeURIComponent(erpOrderId)}`, PostingList);
+    // This contract has no cancellation: a 262 is its own document, so nothing here is ever `cancelled`.
+    return r.postings.map((p) => ({
+      document: p.document,
+      reference: p.postingKey,
+      kind: p.kind,
+      yieldQty: p.yieldQty,
+      scrapQty: p.scrapQty,
+      isFinal: p.isFinal,
+      movementType: p.movementType,
+      items: p.items ?? [],
+      cancelled: false,
+    }));
+  }
+}

@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * SAP keeps our posting key in a short text field: ConfirmationText (40 characters) for confirmations,
+ * MaterialDocumentHeaderText (25) for material documents. A key that fits is stored as it is, so a person reads it
+ * in SAP; a longer one (`work-order:plant1:1000123#4` is 27) becomes `MES` + the first hex digits of its SHA-256,
+ * filling the field: 22 hex digits (88 bits) in 25 characters, 37 in 40. Deterministic, so a retry computes the same
+ * reference and finds the document with `$filter`; collisions at 88 bits are out of reach for any plant's volume.
+ */
+export function sapReference(postingKey: string, maxLength: number): string {
+  if (postingKey.length <= maxLength) return postingKey;
+  return `MES${createHash('sha256').update(postingKey).digest('hex').slice(0, maxLength - 3).toUpperCase()}`;
+}
+
+/** OData v2 string literal inside `$filter` or a function import parameter: single quotes doubled. */
+export const odataString = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+
+/** SAP renders Edm.Decimal with its scale ("100.000"); the port speaks canonical decimal strings ("100"). */
+export function canonicalDecimal(v: string): string {
+  if (!v.includes('.')) return v;
+  const t = v.replace(/0+$/, '');
+  return t.endsWith('.') ? t.slice(0, -1) : t;
+}

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
+import {
+  CONFIRMATION_SERVICE,
+  MATERIAL_DOCUMENT_SERVICE,
+  MaterialDocumentHeaderCreate,
+  ProdnOrdConf2Create,
+} from '../../contracts/messages/sap-odata.js';
+import { describeIssues } from '../../contracts/parse.js';
+import { installFaults, postWithFaults, type FaultHttpOptions } from '../erp/fault-http.js';
+import type { FaultInjector } from '../erp/faults.js';
+import { SapBusinessError, SapStore } from './store.js';
+
+export interface SapDoubleOptions {
+  user: string;
+  password: string;
+  /** The one client (Mandant) this system has; requests for another fail logon, as SAP's do. */
+  client: string;
+  faults?: Partial<FaultPlan>;
+  logger?: boolean;
+}
+
+const ROOT = '/sap/opu/odata/sap';
+
+const odataError = (reply: FastifyReply, status: number, code: string, value: string) =>
+  reply.code(status).type('application/json').send({ error: { code, message: { lang: 'en', value }, innererror: {} } });
+
+const faultHttp: FaultHttpOptions = {
+  prefix: ROOT,
+  unavailable: (reply, why) => odataError(reply, 503, '/IWFND/CM_BEC/026', `Service unavailable: ${why}`),
+};
+
+/**
+ * A test double of SAP S/4HANA's OData v2 APIs for production order confirmations and material documents, written
+ * from SAP's API reference (entity and field names, JSON envelopes, error bodies, function imports) rather than from
+ * our adapter. It enforces what a real system enforces on the wire: basic auth, `sap-client`, the CSRF token bound
+ * to the session cookie on every modifying request, Atom XML unless JSON is asked for, and field lengths. Faults come
+ * from the same injector as the built-in ERP simulator.
+ */
+export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faults: FaultInjector; store: SapStore; expireCsrfTokens(): void } {
+  const app = Fastify({ logger: opts.logger ?? false });
+  // Only the admin routes use zod schemas; OData bodies are checked in the handlers so errors come back as SAP's.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const store = new SapStore();
+  // session cookie value -> CSRF token
+  const sessions = new Map<string, string | undefined>();
+  const cookieName = `SAP_SESSIONID_S4H_${opts.client}`;
+  const faults = installFaults(app, opts.faults, faultHttp);
+
+  const session = (req: FastifyRequest) => {
+    const m = new RegExp(`${cookieName}=([^;]+)`).exec(req.headers.cookie ?? '');
+    return m && sessions.has(m[1]!) ? m[1]! : undefined;
+  };
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (!req.url.startsWith(ROOT)) return;
+    const auth = req.headers.authorization ?? '';
+    const expected = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}`;
+    const client = (req.query as Record<string, string | undefined>)['sap-client'];
+    if (auth !== expected || (client !== undefined && client !== opts.client))
+      return reply.code(401).header('www-authenticate', 'Basic realm="SAP NetWeaver Application Server"').send('Logon failed');
+    let sid = session(req);
+    if (!sid) {
+      sid = randomBytes(16).toString('hex');
+      sessions.set(sid, undefined);
+      reply.header('set-cookie', `${cookieName}=${sid}; path=/; HttpOnly`);
+    }
+    const csrf = req.headers['x-csrf-token'];
+    if (req.method === 'GET' && typeof csrf === 'string' && csrf.toLowerCase() === 'fetch') {
+      const token = sessions.get(sid) ?? randomBytes(12).toString('base64');
+      sessions.set(sid, token);
+      reply.header('x-csrf-token', token);
+    }
+    if (req.method !== 'GET' && (sessions.get(sid) === undefined || csrf !== sessions.get(sid)))
+      return reply.code(403).header('x-csrf-token', 'Required').type('text/plain').send('CSRF token validation failed');
+    const wantsJson = (req.headers.accept ?? '').includes('application/json') || (req.query as Record<string, string>)['$format'] === 'json';
+    // Without JSON asked for, SAP Gateway answers in Atom XML; the double only says so, it never renders real Atom.
+    if (!wantsJson) return reply.code(200).type('application/atom+xml').send('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"/>');
+  });
+
+  app.setErrorHandler((err, _req, reply) =>
+    err instanceof SapBusinessError
+      ? odataError(reply, err.status, err.code, err.message)
+      : odataError(reply, (err as { statusCode?: number }).statusCode ?? 500, '/IWBEP/CM_MGW_RT/000', (err as Error).message),
+  );
+
+  function body<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+    const r = schema.safeParse(value);
+    if (!r.success) throw new SapBusinessError('/IWBEP/CM_MGW_RT/020', describeIssues(r.error).map((i) => `${i.path}: ${i.message}`).join('; '));
+    return r.data;
+  }
+
+  const conf = `${ROOT}/${CONFIRMATION_SERVICE}`;
+  const mat = `${ROOT}/${MATERIAL_DOCUMENT_SERVICE}`;
+  const collection = (rows: object[]) => ({ d: { results: rows.map((r) => ({ __metadata: {}, ...r })) } });
+  const query = (req: FastifyRequest) => req.query as Record<string, string | undefined>;
+
+  app.get(`${conf}/`, async () => ({ d: { EntitySets: ['ProdnOrdConf2', 'ProdnOrdConfMatlDocItm'] } }));
+  app.get(`${mat}/`, async () => ({ d: { EntitySets: ['A_MaterialDocumentHeader', 'A_MaterialDocumentItem'] } }));
+
+  app.get(`${conf}/ProdnOrdConf2`, async (req) => collection(applyFilter(store.confirmations, query(req).$filter)));
+  app.post(`${conf}/ProdnOrdConf2`, async (req, reply) => {
+    const c = body(ProdnOrdConf2Create, req.body);
+    const rejected = faults.rejection(c.OrderID);
+    if (rejected) throw new SapBusinessError('MES_DOUBLE/001', rejected);
+    return postWithFaults(faults, faultHttp, req, reply, async () => store.createConfirmation(c), (row) => reply.code(201).send({ d: row }));
+  });
+  /** A function import: POST with `'quoted'` Edm.String parameters in the query, the result as `{ d: entity }`. */
+  const functionImport = <P extends string>(path: string, params: readonly [P, P], run: (a: string, b: string) => object) =>
+    app.post(path, async (req, reply) => {
+      const [a, b] = params.map((p) => unquote(query(req)[p]));
+      return postWithFaults(faults, faultHttp, req, reply, async () => run(a!, b!), (row) => reply.send({ d: row }));
+    });
+  functionImport(`${conf}/CancelProdnOrdConf`, ['ConfirmationGroup', 'ConfirmationCount'], (g, c) => store.cancelConfirmation(g, c));
+
+  app.get(`${mat}/A_MaterialDocumentHeader`, async (req) => {
+    const rows = applyFilter(store.materialDocuments, query(req).$filter);
+    const expand = query(req).$expand === 'to_MaterialDocumentItem';
+    return collection(rows.map(({ to_MaterialDocumentItem, ...h }) => (expand ? { ...h, to_MaterialDocumentItem } : h)));
+  });
+  app.get(`${mat}/A_MaterialDocumentItem`, async (req) => collection(applyFilter(store.materialDocumentItems, query(req).$filter)));
+  app.post(`${mat}/A_MaterialDocumentHeader`, async (req, reply) => {
+    const h = body(MaterialDocumentHeaderCreate, req.body);
+    return postWithFaults(faults, faultHttp, req, reply, async () => store.createMaterialDocument(h), (doc) => reply.code(201).send({ d: doc }));
+  });
+  functionImport(`${mat}/Cancel`, ['MaterialDocumentYear', 'MaterialDocument'], (y, n) => store.cancelMaterialDocument(y, n));
+
+  return Object.assign(app, { faults, store, expireCsrfTokens: () => sessions.forEach((_v, k) => sessions.set(k, undefined)) });
+}
+
+/** A function import parameter: `'4900000001'` -> `4900000001`. */
+function unquote(v: string | undefined): string {
+  if (!v || !/^'.*'$/.test(v)) throw new SapBusinessError('/IWBEP/CM_MGW_RT/021', `Parameter missing or not an Edm.String literal: ${v ?? '(none)'}`);
+  return v.slice(1, -1).replaceAll("''", "'");
+}
+
+/** The `$filter` subset the adapter uses: `Field eq 'text'` and `Field eq true|false`, joined by `and`. */
+export function applyFilter<T extends object>(rows: T[], filter: string | undefined): T[] {
+  if (!filter) return rows;
+  const clauses = filter.split(/\s+and\s+/).map((c) => {
+    const m = /^(\w+) eq (?:'((?:[^']|'')*)'|(true|false))$/.exec(c.trim());
+    if (!m) throw new SapBusinessError('/IWBEP/CM_MGW_RT/022', `Unsupported $filter clause: ${c}`);
+    return { field: m[1]!, value: m[2] !== undefined ? m[2].replaceAll("''", "'") : m[3] === 'true' };
+  });
+  return rows.filter((r) => clauses.every((c) => (r as Record<string, unknown>)[c.field] === c.value));
+}

@@ -1,0 +1,135 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workOrderWorkflowId } from '../../contracts/ids.js';
+import { ErpUnavailable, type ErpPosting } from '../../erp/port.js';
+import { erpPostings } from '../../schema/index.js';
+import { retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
+import type { workOrderWorkflow } from '../../workflows/work-order.js';
+import { reconcileOrder } from '../../workers/wiring/reconcile.js';
+import { eventually, startTestEngine, type TestEngine } from './engine.js';
+import { counts, publishRelease, release, releasesSettled, sendInBatches, SITE } from './orders.js';
+
+// BRACKET-A in seed/demo-plant.yaml: 0.25 KG of SHEET-2MM and 4 PC of SCREW-M6 per piece.
+const BOM = { 'SHEET-2MM': 0.25, 'SCREW-M6': 4 };
+const FAULTS = { errorRate: 0.3, replyLossRate: 0.1, seed: 7 };
+
+/** What the ERP holds for an order, summed: yields, scraps, net 261-262 per component, net 101-102. */
+function sums(postings: ErpPosting[]) {
+  const confs = postings.filter((p) => p.kind === 'confirmation' && !p.cancelled);
+  const net = (types: [string, string], material: string) =>
+    postings
+      .filter((p) => p.kind === 'goods-movement')
+      .flatMap((p) => p.items.filter((i) => i.material === material).map((i) => (p.movementType === types[0] ? 1 : p.movementType === types[1] ? -1 : 0) * Number(i.quantity)))
+      .reduce((a, b) => a + b, 0);
+  return {
+    confirmations: confs.length,
+    finals: confs.filter((p) => p.isFinal).length,
+    yield: confs.reduce((s, p) => s + Number(p.yieldQty), 0),
+    scrap: confs.reduce((s, p) => s + Number(p.scrapQty), 0),
+    sheet: net(['261', '262'], 'SHEET-2MM'),
+    screws: net(['261', '262'], 'SCREW-M6'),
+    received: net(['101', '102'], 'BRACKET-A'),
+    issues: postings.filter((p) => p.movementType === '261').length,
+    reversals: postings.filter((p) => p.movementType === '262').length,
+  };
+}
+
+/**
+ * The acceptance scenario of the ERP issue, run against one ERP (the simulator or the SAP test double): partial and
+ * final confirmations with backflush and goods receipt while 30 % of posts fail, 10 % lose their reply after the
+ * commit and the ERP goes fully down for a stretch; then a forced permanent rejection.
+ */
+export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number): void {
+  let engine: TestEngine;
+  beforeAll(async () => {
+    engine = await startTestEngine({ erp: erpKind, faults: FAULTS });
+  });
+  afterAll(async () => {
+    await engine?.stop();
+  });
+  const handle = (id: string) => engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, id));
+
+  /** Every key our ledger says was posted is in the ERP exactly once; every refused one is not there at all. */
+  async function eachKeyOnce(erpOrderId: string) {
+    const rows = await engine.services.db.select().from(erpPostings).where(eq(erpPostings.workflowId, workOrderWorkflowId(SITE, erpOrderId)));
+    for (const r of rows) {
+      const found = await engine.erp.findPostings(r.postingKey);
+      expect([r.postingKey, r.status, found.length]).toEqual([r.postingKey, r.status, r.status === 'rejected' ? 0 : 1]);
+    }
+    return rows;
+  }
+
+  describe(`backflush saga against the ${erpKind === 'sim' ? 'ERP simulator' : 'SAP S/4HANA test double'}`, () => {
+    it('posts partial and final confirmations with backflush and goods receipt exactly once through faults and an outage', async () => {
+      const orders = [1, 2, 3].map((i) => String(orderBase + i));
+      const policy = { partialEvery: 40, goodsReceipt: true, overdeliveryTolerancePct: 0 };
+      for (const id of orders) await publishRelease(engine, release(id, '120', { confirmationPolicy: policy }), `release-${id}`);
+      await releasesSettled(engine);
+      const outage = (async () => {
+        await sleep(1_500);
+        engine.erpFaults.set({ ...FAULTS, outage: true });
+        await expect(engine.erp.findPostings('probe#1')).rejects.toBeInstanceOf(ErpUnavailable);
+        await sleep(4_000);
+        engine.erpFaults.set({ ...FAULTS, seed: 8 });
+      })();
+      await Promise.all(
+        orders.map(async (id) => {
+          const h = handle(id);
+          const events = counts(id, 60, 2, 0).map((e, i) => ({ ...e, scrap: i % 5 === 0 ? 1 : 0 })); // 120 good, 12 scrap
+          for (let i = 0; i < events.length; i += 6) {
+            await sendInBatches(h, events.slice(i, i + 6), 6);
+            if (i % 12 === 0) await sendInBatches(h, events.slice(Math.max(0, i - 6), i + 1), 7); // redeliveries
+            await sleep(150);
+          }
+          const done = await h.result();
+          expect(done).toMatchObject({ phase: 'confirmed', good: 120, scrap: 12, confirmedGood: 120, confirmedScrap: 12, exception: null });
+        }),
+      );
+      await outage;
+      for (const id of orders) {
+        const s = sums(await engine.erp.listOrderPostings(id));
+        expect(s).toMatchObject({ finals: 1, yield: 120, scrap: 12, sheet: 120 * BOM['SHEET-2MM'], screws: 120 * BOM['SCREW-M6'], received: 120, reversals: 0 });
+        expect(s.confirmations).toBeGreaterThanOrEqual(2); // at least one partial before the final
+        expect(s.issues).toBe(s.confirmations);
+        const rows = await eachKeyOnce(id);
+        expect(rows.every((r) => r.status === 'posted')).toBe(true);
+        const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, id);
+        expect(rec.differences).toEqual([]);
+      }
+      expect(engine.erpFaults.counts.error).toBeGreaterThan(0);
+      expect(engine.erpFaults.counts['lose-reply']).toBeGreaterThan(0);
+    });
+
+    it('reverses the goods issue of a permanently rejected confirmation and shows the exception with the ERP message', async () => {
+      const id = String(orderBase + 9);
+      engine.erpFaults.set({ ...FAULTS, rejectOrders: [id] });
+      await publishRelease(engine, release(id, '50', { confirmationPolicy: { goodsReceipt: true, overdeliveryTolerancePct: 0 } }), `release-${id}`);
+      await releasesSettled(engine);
+      const h = handle(id);
+      await sendInBatches(h, counts(id, 25, 2, 0), 5);
+      const parked = await eventually(async () => {
+        const s = await h.query(statusQuery);
+        return s.phase === 'exception' ? s : undefined;
+      }, 'the order to be parked in exception', 120_000);
+      expect(parked.exception).toMatch(/Order \d+ is locked by user BOB/);
+      expect(parked.confirmedGood).toBe(0);
+      const rejected = sums(await engine.erp.listOrderPostings(id));
+      expect(rejected).toMatchObject({ confirmations: 0, sheet: 0, screws: 0, received: 0 });
+      expect(rejected.issues).toBeGreaterThanOrEqual(1);
+      expect(rejected.reversals).toBe(rejected.issues);
+      await eachKeyOnce(id);
+      const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, id);
+      expect(rec.differences).toEqual([]);
+
+      // A person fixes the cause in the ERP and retries: the order confirms, consumption is right once more.
+      engine.erpFaults.set(FAULTS);
+      await h.signal(retryPostingSignal, { requestedBy: 'planner' });
+      expect(await h.result()).toMatchObject({ phase: 'confirmed', confirmedGood: 50, exception: null });
+      const after = sums(await engine.erp.listOrderPostings(id));
+      expect(after).toMatchObject({ finals: 1, yield: 50, sheet: 50 * BOM['SHEET-2MM'], screws: 50 * BOM['SCREW-M6'], received: 50 });
+      await eachKeyOnce(id);
+      expect((await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, id)).differences).toEqual([]);
+    });
+  });
+}

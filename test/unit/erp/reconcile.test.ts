@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { ErpPosting } from '../../../erp/port.js';
+import { reconcile, type ShopFloorTruth } from '../../../erp/reconcile.js';
+
+const truth: ShopFloorTruth = {
+  erpOrderId: '1000123', material: 'BRACKET-A', unit: 'PC', good: 100, scrap: 5, confirmedGood: 100, confirmedScrap: 5,
+  finalConfirmed: true, goodsReceipt: true,
+  bom: [{ component: 'SHEET-2MM', quantityPer: '0.250', unit: 'KG' }, { component: 'SCREW-M6', quantityPer: '4.000', unit: 'PC' }],
+};
+const conf = (ref: string, y: string, s: string, isFinal: boolean, cancelled = false): ErpPosting => ({
+  document: `C${ref}`, reference: ref, kind: 'confirmation', yieldQty: y, scrapQty: s, isFinal, movementType: null, items: [], cancelled,
+});
+const mvt = (ref: string, type: string, items: Array<[string, string, string]>): ErpPosting => ({
+  document: `M${ref}`, reference: ref, kind: 'goods-movement', yieldQty: null, scrapQty: null, isFinal: null, movementType: type,
+  items: items.map(([material, quantity, unit]) => ({ material, quantity, unit })), cancelled: false,
+});
+const agreeing = [
+  conf('wo#2', '60', '3', false), mvt('wo#3', '261', [['SHEET-2MM', '15', 'KG'], ['SCREW-M6', '240', 'PC']]), mvt('wo#5', '101', [['BRACKET-A', '60', 'PC']]),
+  conf('wo#1', '40', '2', true), mvt('wo#6', '261', [['SHEET-2MM', '10', 'KG'], ['SCREW-M6', '160', 'PC']]), mvt('wo#8', '101', [['BRACKET-A', '40', 'PC']]),
+];
+
+describe('reconcile', () => {
+  it('finds no difference when the ERP holds exactly what the shop floor confirmed, reversals netted', () => {
+    const withReversal = [...agreeing, mvt('wo#9', '261', [['SCREW-M6', '4', 'PC']]), mvt('wo#10', '262', [['SCREW-M6', '4', 'PC']]), conf('wo#11', '7', '0', false, true)];
+    expect(reconcile(truth, withReversal).differences).toEqual([]);
+  });
+
+  it('names a missing goods issue, a double confirmation and a missing receipt, with their fixes', () => {
+    const postings = [...agreeing.filter((p) => p.reference !== 'wo#6' && p.reference !== 'wo#8'), conf('wo#1', '40', '2', true)];
+    const d = reconcile(truth, postings).differences;
+    expect(d.map((x) => [x.what, x.shopFloor, x.erp, x.fix])).toEqual([
+      ['confirmed yield', '100 PC', '140 PC', 'cancel confirmations of order 1000123 worth 40 PC'],
+      ['confirmed scrap', '5 PC', '7 PC', 'cancel confirmations of order 1000123 worth scrap 2 PC'],
+      ['consumption of SHEET-2MM', '25 KG', '15 KG', 'post goods issue 261 to order 1000123 of SHEET-2MM 10 KG'],
+      ['consumption of SCREW-M6', '400 PC', '240 PC', 'post goods issue 261 to order 1000123 of SCREW-M6 160 PC'],
+      ['goods receipt of BRACKET-A', '100 PC', '60 PC', 'post goods receipt 101 from order 1000123 of 40 PC'],
+      ['final confirmation', 'final', '2 final', 'cancel the later final confirmation'],
+      ['posting key wo#1', 'once', 'more than once', 'cancel the later document'],
+    ]);
+  });
+});
