@@ -2,3 +2,4 @@ export * from './master-data.js';
 export * from './work-orders.js';
 export * from './erp-postings.js';
 export * from './unassigned-production.js';
+export * from './api-access.js';

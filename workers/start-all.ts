@@ -7,12 +7,14 @@ import { feedDemoCounts } from '../simulators/demo-counts.js';
 import { startStack, WELL_KNOWN_PORTS } from '../stack/index.js';
 import { defaultDataDir, projectRoot } from '../stack/paths.js';
 import { createLogger } from './wiring/logger.js';
+import { startDemoApi } from './wiring/demo-api.js';
 import { startServices } from './wiring/services.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 
 /**
  * `npm start`: the whole engine on its embedded default, one process. Servers (Temporal dev server with Web UI,
- * nats-server, PostgreSQL), migrations, demo plant, ERP simulator, Temporal worker, ERP release listener.
+ * nats-server, PostgreSQL), migrations, demo plant, ERP simulator, Temporal worker, ERP release listener, signal
+ * bridge and planner API.
  */
 const log = createLogger('mes');
 installTemporalRuntime(log);
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
   const feeds = plant.demoOrders.map((r) =>
     feedDemoCounts({ client: services.client, workflowId: workOrderWorkflowId(r.site, r.erpOrderId), machine: 'demo-feed', intervalMs: 2_000, log }),
   );
+  const api = await startDemoApi(services, dataDir);
   const ui = stack.temporal.uiUrl;
   const firstOrder = plant.demoOrders[0];
   const lines = [
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     `  NATS              ${stack.nats.url}   (binary: ${stack.nats.binary.source}; credentials in ${path.join(dataDir, 'nats')})`,
     `  PostgreSQL        ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}   (${stack.postgres.source})`,
     `  ERP simulator     ${services.erpSimUrl}/api/postings`,
+    `  planner API       ${api.url}/docs   (planner token in ${api.tokenFile})`,
     `  data directory    ${dataDir}`,
     `  started in        ${Math.round(performance.now() - t0)} ms (servers ${stack.startupMs.total} ms)`,
     '',
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     await Promise.all(feeds.map((f) => f.stop()));
+    await api.stop();
     await services.stop();
     await stack.stop();
     process.exit(0);

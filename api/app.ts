@@ -1,0 +1,34 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { problemHandler } from '../http/problem.js';
+import { registerAuth } from './auth.js';
+import type { ApiDeps } from './deps.js';
+import { erpWebhookRoutes } from './routes/erp-webhook.js';
+import { orderRoutes } from './routes/orders.js';
+import { productionRoutes } from './routes/production.js';
+
+/** The planner API as an app: tests call `inject`, the process entrypoint listens. */
+export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(problemHandler);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'MES orchestration planner API', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerAuth(app, deps.db);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  await app.register(orderRoutes(deps));
+  await app.register(productionRoutes(deps));
+  await app.register(erpWebhookRoutes(deps));
+  return app;
+}

@@ -1,0 +1,66 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { apiTokens } from '../schema/index.js';
+
+export const Role = z.enum(['planner', 'quality', 'operator', 'viewer', 'integration']);
+export type Role = z.infer<typeof Role>;
+
+/** Who may call what; a route lists its roles in `config.roles`. */
+export const READERS: Role[] = ['planner', 'quality', 'operator', 'viewer', 'integration'];
+
+export interface Actor {
+  name: string;
+  role: Role;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    roles?: Role[];
+  }
+}
+
+// Tokens are 32 random bytes: a plain SHA-256 is enough to store them (no dictionary to attack).
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** Creates (or replaces) a named token; the token is returned once and only its hash is kept. */
+export async function issueToken(db: Db, name: string, role: Role): Promise<string> {
+  const token = `mes_${randomBytes(32).toString('base64url')}`;
+  const tokenHash = hashToken(token);
+  await db
+    .insert(apiTokens)
+    .values({ name, role, tokenHash })
+    .onConflictDoUpdate({ target: apiTokens.name, set: { role, tokenHash, createdAt: new Date(), revokedAt: null } });
+  return token;
+}
+
+const problem = (reply: FastifyReply, status: 401 | 403, detail: string) =>
+  reply.code(status).type('application/problem+json').send({ type: 'about:blank', title: status === 401 ? 'Unauthorized' : 'Forbidden', status, detail });
+
+/** Bearer-token check per route: 401 without a valid token, 403 when the token's role is not among the route's. */
+export function registerAuth(app: FastifyInstance, db: Db): void {
+  const cache = new Map<string, { actor: Actor | null; at: number }>();
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const roles = req.routeOptions.config?.roles;
+    if (!roles) return;
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token) return problem(reply, 401, 'Authorization: Bearer <token> is required');
+    const h = hashToken(token);
+    let hit = cache.get(h);
+    if (!hit || Date.now() - hit.at > 30_000) {
+      const [row] = await db.select().from(apiTokens).where(and(eq(apiTokens.tokenHash, h), isNull(apiTokens.revokedAt)));
+      hit = { actor: row ? { name: row.name, role: Role.parse(row.role) } : null, at: Date.now() };
+      cache.set(h, hit);
+    }
+    if (!hit.actor) return problem(reply, 401, 'unknown or revoked token');
+    if (!roles.includes(hit.actor.role)) return problem(reply, 403, `role ${hit.actor.role} may not ${req.method} ${req.routeOptions.url}`);
+    req.actor = hit.actor;
+  });
+}

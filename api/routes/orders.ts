@@ -1,0 +1,81 @@
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { workOrderWorkflowId } from '../../contracts/ids.js';
+import { OrderReleased } from '../../contracts/messages/order-release.js';
+import { startWorkOrder } from '../../bridge/start-work-order.js';
+import { erpPostings, workOrders } from '../../schema/index.js';
+import { completeOrderSignal, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
+import { audit } from '../audit.js';
+import { READERS } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { Accepted, CompleteBody, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
+
+const notFound = (what: string) => Object.assign(new Error(`${what} not found`), { statusCode: 404, code: 'Not Found' });
+
+export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const { db, client } = deps;
+  return async (app) => {
+    app.post('/orders', {
+      schema: { body: OrderReleased, response: { 200: StartResult, 201: StartResult }, tags: ['orders'], summary: 'Release an order by hand (idempotent)' },
+      config: { roles: ['planner', 'integration'] },
+    }, async (req, reply) => {
+      await audit(db, req, 'release', `${req.body.site}/${req.body.erpOrderId}`, req.body);
+      const r = await startWorkOrder(client, req.body);
+      return reply.code(r.started ? 201 : 200).send(r);
+    });
+
+    app.get('/orders', {
+      schema: { querystring: ListOrdersQuery, response: { 200: OrderList }, tags: ['orders'], summary: 'List orders from the read model' },
+      config: { roles: READERS },
+    }, async (req) => {
+      const where: SQL[] = [];
+      if (req.query.site) where.push(eq(workOrders.siteCode, req.query.site));
+      if (req.query.line) where.push(eq(workOrders.lineCode, req.query.line));
+      if (req.query.status) where.push(eq(workOrders.status, req.query.status));
+      const rows = await db.select().from(workOrders).where(and(...where)).orderBy(desc(workOrders.releasedAt)).limit(req.query.limit);
+      return {
+        orders: rows.map((r) => ({
+          workflowId: r.workflowId, site: r.siteCode, erpOrderId: r.erpOrderId, line: r.lineCode, material: r.material,
+          plannedQuantity: String(Number(r.plannedQuantity)), unit: r.unit, status: r.status, good: r.goodQuantity, scrap: r.scrapQuantity,
+          confirmationDocument: r.confirmationDocument, updatedAt: r.updatedAt.toISOString(),
+        })),
+      };
+    });
+
+    app.get('/orders/:site/:erpOrderId', {
+      schema: { params: OrderParams, response: { 200: OrderDetail }, tags: ['orders'], summary: 'Live status (workflow query) and ERP postings' },
+      config: { roles: READERS },
+    }, async (req) => {
+      const workflowId = workOrderWorkflowId(req.params.site, req.params.erpOrderId);
+      const status = await client.workflow.getHandle(workflowId).query(statusQuery).catch((err: Error) => {
+        throw err instanceof WorkflowNotFoundError ? notFound(`order ${req.params.site}/${req.params.erpOrderId}`) : err;
+      });
+      const postings = await db.select().from(erpPostings).where(eq(erpPostings.workflowId, workflowId)).orderBy(erpPostings.postingSeq);
+      return {
+        status,
+        postings: postings.map((p) => ({ postingKey: p.postingKey, kind: p.kind, status: p.status, erpDocument: p.erpDocument, attempts: p.attempts, lastError: p.lastError })),
+      };
+    });
+
+    const signalRoute = (path: string, summary: string, roles: Array<'planner' | 'operator'>, send: (workflowId: string, actor: string, body: { reason: 'operator' | 'planner' | 'erp' }) => Promise<void>) =>
+      app.post(path, {
+        schema: { params: OrderParams, body: CompleteBody, response: { 202: Accepted }, tags: ['orders'], summary },
+        config: { roles },
+      }, async (req, reply) => {
+        const workflowId = workOrderWorkflowId(req.params.site, req.params.erpOrderId);
+        await audit(db, req, path.split('/').pop()!, workflowId, req.body);
+        await send(workflowId, req.actor!.name, req.body).catch((err: Error) => {
+          throw err instanceof WorkflowNotFoundError ? notFound(`open order ${req.params.site}/${req.params.erpOrderId}`) : err;
+        });
+        return reply.code(202).send({ accepted: true as const, workflowId });
+      });
+
+    signalRoute('/orders/:site/:erpOrderId/complete', 'Complete the order now: it confirms what was counted', ['planner', 'operator'], (id, actor, body) =>
+      client.workflow.getHandle(id).signal(completeOrderSignal, { reason: body.reason, requestedBy: actor }),
+    );
+    signalRoute('/orders/:site/:erpOrderId/retry-posting', 'Post again after an ERP rejection was fixed', ['planner'], (id, actor) =>
+      client.workflow.getHandle(id).signal(retryPostingSignal, { requestedBy: actor }),
+    );
+  };
+}

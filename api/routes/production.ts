@@ -1,0 +1,56 @@
+import { and, asc, eq, type SQL } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { assignUnassigned } from '../../bridge/unassigned.js';
+import { shiftOf } from '../../bridge/shift-calendar.js';
+import { shiftWorkflowId } from '../../contracts/ids.js';
+import { sites, unassignedProduction, workOrders } from '../../schema/index.js';
+import { shiftStatusQuery } from '../../workflows/definitions.js';
+import { audit } from '../audit.js';
+import { READERS } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { AssignBody, AssignResult, LineParams, LineStatus, UnassignedList, UnassignedQuery } from '../schemas/production.js';
+
+export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const { db, client } = deps;
+  return async (app) => {
+    app.get('/unassigned', {
+      schema: { querystring: UnassignedQuery, response: { 200: UnassignedList }, tags: ['production'], summary: 'Production no order took yet' },
+      config: { roles: READERS },
+    }, async (req) => {
+      const where: SQL[] = [eq(unassignedProduction.siteCode, req.query.site), eq(unassignedProduction.status, 'open')];
+      if (req.query.line) where.push(eq(unassignedProduction.lineCode, req.query.line));
+      const rows = await db.select().from(unassignedProduction).where(and(...where)).orderBy(asc(unassignedProduction.sourceTime)).limit(5_000);
+      return {
+        unassigned: rows.map((r) => ({ eventId: r.eventId, line: r.lineCode, machine: r.machineCode, sourceTime: r.sourceTime.toISOString(), good: r.good, scrap: r.scrap, reason: r.reason })),
+      };
+    });
+
+    app.post('/unassigned/assign', {
+      schema: { body: AssignBody, response: { 200: AssignResult }, tags: ['production'], summary: 'Give unassigned production to an order' },
+      config: { roles: ['planner'] },
+    }, async (req) => {
+      await audit(db, req, 'assign-unassigned', `${req.body.site}/${req.body.erpOrderId}`, { events: req.body.eventIds.length });
+      return assignUnassigned({ db, client }, { ...req.body, assignedBy: req.actor!.name });
+    });
+
+    app.get('/lines/:site/:line', {
+      schema: { params: LineParams, response: { 200: LineStatus }, tags: ['lines'], summary: 'Active order and current shift of a line' },
+      config: { roles: READERS },
+    }, async (req) => {
+      const { site, line } = req.params;
+      // The same rule as the signal bridge's context: a running order wins, then the earliest release.
+      const active = (await db.select().from(workOrders).where(and(eq(workOrders.siteCode, site), eq(workOrders.lineCode, line))))
+        .filter((o) => o.status === 'released' || o.status === 'running')
+        .sort((a, b) => Number(b.status === 'running') - Number(a.status === 'running') || a.releasedAt.getTime() - b.releasedAt.getTime())[0];
+      const [s] = await db.select().from(sites).where(eq(sites.code, site));
+      const slot = shiftOf(new Date().toISOString(), s?.timezone ?? 'UTC');
+      const workflowId = shiftWorkflowId(site, line, slot.date, slot.shiftCode);
+      const summary = await client.workflow.getHandle(workflowId).query(shiftStatusQuery).catch(() => null);
+      return {
+        site, line,
+        activeOrder: active ? { workflowId: active.workflowId, erpOrderId: active.erpOrderId, status: active.status } : null,
+        shift: { workflowId, summary },
+      };
+    });
+  };
+}

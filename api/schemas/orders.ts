@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { WorkOrderPhase, WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
+import { ErpOrderId, Token } from '../../contracts/tokens.js';
+
+export const OrderParams = z.object({ site: Token, erpOrderId: ErpOrderId });
+export const ListOrdersQuery = z.object({ site: Token.optional(), line: Token.optional(), status: WorkOrderPhase.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+export const OrderRow = z.object({
+  workflowId: z.string(), site: z.string(), erpOrderId: z.string(), line: z.string(), material: z.string(),
+  plannedQuantity: z.string(), unit: z.string(), status: z.string(), good: z.number(), scrap: z.number(),
+  confirmationDocument: z.string().nullable(), updatedAt: z.string(),
+});
+export const OrderList = z.object({ orders: z.array(OrderRow) });
+
+export const Posting = z.object({
+  postingKey: z.string(), kind: z.string(), status: z.string(), erpDocument: z.string().nullable(), attempts: z.number(), lastError: z.string().nullable(),
+});
+export const OrderDetail = z.object({ status: WorkOrderStatus, postings: z.array(Posting) });
+
+export const StartResult = z.object({ workflowId: z.string(), started: z.boolean() });
+export const CompleteBody = z.object({ reason: z.enum(['operator', 'planner', 'erp']).default('planner') });
+export const Accepted = z.object({ accepted: z.literal(true), workflowId: z.string() });

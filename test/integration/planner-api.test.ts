@@ -1,0 +1,137 @@
+import type { FastifyInstance } from 'fastify';
+import { jetstream } from '@nats-io/jetstream';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPlannerApi } from '../../api/app.js';
+import { issueToken, type Role } from '../../api/auth.js';
+import { signWebhook } from '../../api/routes/erp-webhook.js';
+import { erpReleaseSubject } from '../../contracts/names.js';
+import { auditLog } from '../../schema/index.js';
+import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { goodCounts, publishEvents } from '../helpers/machine-events.js';
+
+let engine: TestEngine;
+let api: FastifyInstance;
+const tokens = {} as Record<Role, string>;
+const SECRET = 'test-webhook-secret-not-for-production';
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+  api = await buildPlannerApi({ db: engine.services.db, client: engine.services.client, webhookSecret: SECRET });
+  for (const role of ['planner', 'quality', 'operator', 'viewer', 'integration'] as Role[]) tokens[role] = await issueToken(engine.services.db, `test-${role}`, role);
+});
+afterAll(async () => {
+  await api?.close();
+  await engine?.stop();
+});
+
+const auth = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
+const release = (erpOrderId: string, extra: Record<string, unknown> = {}) => ({
+  v: 1, site: 'plant1', erpOrderId, material: 'BRACKET-A', quantity: '50', unit: 'PC', line: 'line-1', operation: '0010', releasedAt: new Date().toISOString(), ...extra,
+});
+
+describe('planner API', () => {
+  it('serves its OpenAPI document and docs page', async () => {
+    const doc = await api.inject().get('/openapi.json');
+    expect(doc.statusCode).toBe(200);
+    expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{site}/{erpOrderId}', '/unassigned/assign', '/webhooks/erp/order-released']));
+    expect((await api.inject().get('/docs/')).statusCode).toBe(200);
+  });
+
+  it('refuses calls without a valid token, and roles outside the route', async () => {
+    expect((await api.inject().get('/orders')).json()).toMatchObject({ status: 401, detail: expect.stringMatching(/Bearer/) });
+    expect((await api.inject().get('/orders').headers({ authorization: 'Bearer mes_forged' })).statusCode).toBe(401);
+    const viewerRelease = await api.inject().post('/orders').headers(auth('viewer')).body(release('5000001'));
+    expect(viewerRelease.statusCode).toBe(403);
+    expect(viewerRelease.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect((await api.inject().post('/orders/plant1/5000001/complete').headers(auth('viewer')).body({})).statusCode).toBe(403);
+    expect((await api.inject().post('/orders/plant1/5000001/complete').headers(auth('quality')).body({})).statusCode).toBe(403);
+    expect((await api.inject().post('/unassigned/assign').headers(auth('operator')).body({ site: 'plant1', erpOrderId: '1', eventIds: ['x'] })).statusCode).toBe(403);
+  });
+
+  it('names every bad field in a problem+json', async () => {
+    const r = await api.inject().post('/orders').headers(auth('planner')).body(release('5000002', { quantity: 'many', line: 'Line 1' }));
+    expect(r.statusCode).toBe(400);
+    expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+    const fields = (r.json().errors as Array<{ field: string }>).map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.quantity', 'body.line']));
+    const q = await api.inject().get('/orders?status=done').headers(auth('viewer'));
+    expect(q.json().errors[0].field).toBe('querystring.status');
+    const p = await api.inject().get('/orders/plant1/not-an-order').headers(auth('viewer'));
+    expect(p.json().errors[0].field).toBe('params.erpOrderId');
+    const a = await api.inject().post('/unassigned/assign').headers(auth('planner')).body({ site: 'plant1', erpOrderId: '1', eventIds: [] });
+    expect(a.json().errors[0].field).toBe('body.eventIds');
+  });
+
+  it('releases, lists, shows, completes an order, and audits who did it', async () => {
+    const first = await api.inject().post('/orders').headers(auth('planner')).body(release('5000003'));
+    expect(first.statusCode).toBe(201);
+    const again = await api.inject().post('/orders').headers(auth('integration')).body(release('5000003'));
+    expect(again.json()).toEqual({ workflowId: 'work-order:plant1:5000003', started: false });
+    await eventually(async () => {
+      const list = await api.inject().get('/orders?site=plant1&line=line-1').headers(auth('viewer'));
+      return list.json().orders.some((o: { erpOrderId: string }) => o.erpOrderId === '5000003') ? true : undefined;
+    }, 'order in the list');
+    await publishEvents(engine.services.nc, goodCounts({ line: 'line-1', machine: 'press-1', n: 7, startMs: Date.now() - 30_000, prefix: 'api' }));
+    await eventually(async () => {
+      const d = await api.inject().get('/orders/plant1/5000003').headers(auth('operator'));
+      return d.json().status?.good === 7 ? true : undefined;
+    }, 'counts visible');
+    const line = await api.inject().get('/lines/plant1/line-1').headers(auth('viewer'));
+    expect(line.json()).toMatchObject({ activeOrder: { erpOrderId: '5000003' }, shift: { summary: { good: 7 } } });
+    const done = await api.inject().post('/orders/plant1/5000003/complete').headers(auth('operator')).body({ reason: 'operator' });
+    expect(done.statusCode).toBe(202);
+    const final: { postings: Array<{ kind: string; status: string }> } = await eventually(async () => {
+      const d = await api.inject().get('/orders/plant1/5000003').headers(auth('viewer'));
+      return d.json().status.phase === 'confirmed' ? d.json() : undefined;
+    }, 'order confirmed');
+    expect(final.postings.some((p) => p.kind === 'confirmation' && p.status === 'posted')).toBe(true);
+    expect((await api.inject().get('/orders/plant1/5999999').headers(auth('viewer'))).statusCode).toBe(404);
+    const audits = await engine.services.db.select().from(auditLog).where(eq(auditLog.target, 'work-order:plant1:5000003'));
+    expect(audits.map((a) => [a.actor, a.action])).toEqual([['test-operator', 'complete']]);
+  });
+
+  it('lists unassigned production and assigns it to an order', async () => {
+    await publishEvents(engine.services.nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 4, startMs: Date.now() - 20_000, delta: 5, prefix: 'orphan' }));
+    const open = await eventually(async () => {
+      const r = await api.inject().get('/unassigned?site=plant1&line=line-2').headers(auth('viewer'));
+      return r.json().unassigned.length === 4 ? r.json().unassigned : undefined;
+    }, 'unassigned rows');
+    await api.inject().post('/orders').headers(auth('planner')).body(release('5000004', { line: 'line-2' }));
+    const r = await api.inject().post('/unassigned/assign').headers(auth('planner'))
+      .body({ site: 'plant1', erpOrderId: '5000004', eventIds: open.map((u: { eventId: string }) => u.eventId) });
+    expect(r.json()).toEqual({ assigned: 4, good: 20, scrap: 0 });
+    await eventually(async () => {
+      const d = await api.inject().get('/orders/plant1/5000004').headers(auth('viewer'));
+      return d.json().status?.good === 20 ? true : undefined;
+    }, 'assigned counts on the order');
+  });
+
+  it('takes a release three times over webhook and NATS as one workflow, and refuses forged and replayed webhooks', async () => {
+    const body = JSON.stringify(release('5000005'));
+    const ts = Math.floor(Date.now() / 1000);
+    const post = (signature: string, timestamp = ts, payload = body) =>
+      api.inject().post('/webhooks/erp/order-released').headers({ 'content-type': 'application/json', 'x-mes-timestamp': String(timestamp), 'x-mes-signature': signature }).body(payload);
+    const ok = await post(signWebhook(SECRET, ts, body));
+    expect(ok.statusCode).toBe(201);
+    const replay = await post(signWebhook(SECRET, ts, body));
+    expect(replay.statusCode).toBe(409);
+    const ts2 = ts + 1;
+    const second = await post(signWebhook(SECRET, ts2, body), ts2);
+    expect(second.json()).toEqual({ workflowId: 'work-order:plant1:5000005', started: false });
+    await jetstream(engine.services.nc).publish(erpReleaseSubject('plant1'), body, { msgID: 'webhook-and-nats-5000005' });
+    const forged = await post(signWebhook('not-the-secret', ts, body));
+    expect(forged.json()).toMatchObject({ status: 401, detail: expect.stringMatching(/x-mes-signature/) });
+    const stale = await post(signWebhook(SECRET, ts - 3600, body), ts - 3600);
+    expect(stale.json()).toMatchObject({ status: 401, detail: expect.stringMatching(/x-mes-timestamp/) });
+    const tampered = await post(signWebhook(SECRET, ts + 2, body), ts + 2, body.replace('"50"', '"5000"'));
+    expect(tampered.statusCode).toBe(401);
+    const runs = await eventually(async () => {
+      const found = [];
+      for await (const w of engine.services.client.workflow.list({ query: `ErpOrderId = '5000005'` })) found.push(w.runId);
+      return found.length > 0 ? found : undefined;
+    }, 'visibility');
+    await new Promise((r) => setTimeout(r, 1_000)); // let the NATS copy be processed too
+    expect(runs).toHaveLength(1);
+  });
+});

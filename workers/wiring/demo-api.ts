@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildPlannerApi } from '../../api/app.js';
+import { issueToken } from '../../api/auth.js';
+import { freePort } from '../../stack/free-port.js';
+import type { Services } from './services.js';
+
+/**
+ * The planner API for `npm start`: port 8080 when free. A planner token is issued at each start and written to a
+ * 0600 file in the data dir (never printed or logged); the webhook secret is made once and kept there too.
+ */
+export async function startDemoApi(services: Services, dataDir: string) {
+  const secretFile = path.join(dataDir, 'webhook-secret');
+  const webhookSecret =
+    process.env.MES_WEBHOOK_SECRET ??
+    (existsSync(secretFile) ? (await readFile(secretFile, 'utf8')).trim() : await (async () => {
+      const s = randomBytes(24).toString('base64url');
+      await writeFile(secretFile, s, { mode: 0o600 });
+      return s;
+    })());
+  const tokenFile = path.join(dataDir, 'api-token');
+  await writeFile(tokenFile, `${await issueToken(services.db, 'demo-planner', 'planner')}\n`, { mode: 0o600 });
+  const app = await buildPlannerApi({ db: services.db, client: services.client, webhookSecret });
+  const url = await app.listen({ host: '127.0.0.1', port: await freePort(Number(process.env.MES_API_PORT ?? 8080)) });
+  return { url, tokenFile, stop: () => app.close() };
+}
