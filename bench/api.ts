@@ -1,0 +1,90 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import pino from 'pino';
+import { buildPlannerApi } from '../api/app.js';
+import { issueToken } from '../api/auth.js';
+import { startWorkOrder } from '../bridge/start-work-order.js';
+import { loadPlantModel } from '../db/seed.js';
+import { startStack } from '../stack/index.js';
+import { projectRoot } from '../stack/paths.js';
+import { startServices } from '../workers/wiring/services.js';
+import { installTemporalRuntime } from '../workers/wiring/temporal-runtime.js';
+import { workflowsPath } from '../workers/wiring/temporal-worker.js';
+import { statusQuery } from '../workflows/definitions.js';
+import { benchDir, note } from './_util.js';
+
+const REQUESTS = 3_000;
+const CONCURRENCY = 32;
+const ORDERS = 20;
+
+/** Runs `count` GETs with `concurrency` in flight over real HTTP; returns rate and latency percentiles. */
+async function load(url: (i: number) => string, token: string) {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < REQUESTS) {
+        const i = next++;
+        const s = performance.now();
+        const r = await fetch(url(i), { headers: { authorization: `Bearer ${token}` } });
+        await r.arrayBuffer();
+        if (!r.ok) failures += 1;
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const sorted = latencies.sort((a, b) => a - b);
+  const p = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+  return { perSec: Math.round((REQUESTS / (performance.now() - t0)) * 1000), p50: p(0.5), p99: p(0.99), failures };
+}
+
+/**
+ * Order status reads (`GET /orders/:site/:id`: a live workflow query plus the posting ledger) under 32 concurrent
+ * clients over loopback HTTP, against `GET /health` of the same server in the same run as the baseline.
+ */
+export async function run(): Promise<Record<string, number>> {
+  const log = pino({ level: 'silent' });
+  installTemporalRuntime(log, 'ERROR');
+  const dir = await benchDir('api');
+  const [stack, workflowBundle, plant] = await Promise.all([
+    startStack({ dataDir: dir }),
+    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
+    loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
+  ]);
+  const services = await startServices({
+    databaseUrl: stack.postgres.url,
+    nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
+    temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
+    erpSim: {},
+    workflowBundle,
+    plant,
+    log,
+  });
+  const ids = Array.from({ length: ORDERS }, (_, i) => String(7_000_000 + i));
+  for (const id of ids)
+    await startWorkOrder(services.client, { v: 1, site: 'plant1', erpOrderId: id, material: 'BRACKET-A', quantity: '100', unit: 'PC', line: 'line-1', operation: '0010', releasedAt: new Date().toISOString() });
+  for (const id of ids) await services.client.workflow.getHandle(`work-order:plant1:${id}`).query(statusQuery);
+  const token = await issueToken(services.db, 'bench-viewer', 'viewer');
+  const app = await buildPlannerApi({ db: services.db, client: services.client });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const health = await load(() => `${base}/health`, token);
+  note(`GET /health: ${JSON.stringify(health)}`);
+  const status = await load((i) => `${base}/orders/plant1/${ids[i % ORDERS]}`, token);
+  note(`GET /orders/:site/:id: ${JSON.stringify(status)}`);
+  await app.close();
+  await services.stop();
+  await stack.stop();
+  await rm(dir, { recursive: true, force: true });
+  if (status.failures > 0) throw new Error(`${status.failures} status reads failed`);
+  return {
+    requestsPerSec: status.perSec,
+    p50Ms: status.p50,
+    p99Ms: status.p99,
+    concurrency: CONCURRENCY,
+    baselineHealthRequestsPerSec: health.perSec,
+    ratioVsHealth: Number((status.perSec / health.perSec).toFixed(3)),
+  };
+}
