@@ -1,11 +1,17 @@
 import { sql } from 'drizzle-orm';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { LINE_CONTEXT_CHANNEL } from '../contracts/names.js';
+import type { ProductionCount } from '../contracts/messages/production-count.js';
 import type { Db } from '../db/client.js';
+import { recordUnassigned } from '../db/unassigned-production.js';
 import { workOrders } from '../schema/index.js';
 
 export function createReadModelActivities(deps: { db: Db }) {
   return {
+    /** Counts that reached an order after it stopped taking them: kept as unassigned production for a planner. */
+    async recordLateCounts(input: { site: string; line: string; counts: ProductionCount[] }): Promise<void> {
+      await recordUnassigned(deps.db, input.counts.map((count) => ({ site: input.site, line: input.line, count, reason: 'order-closed' })));
+    },
     /** Idempotent: the row is the workflow's latest status, so replays and retries write the same thing. */
     async upsertWorkOrder(s: WorkOrderStatus): Promise<void> {
       const row = {

@@ -20,6 +20,7 @@ const activities: Activities = {
   reverseGoodsIssue: async () => null,
   loadOrderContext: async () => ({ bom: [], plant: null, storageLocation: null, materialUnit: null }),
   upsertWorkOrder: async () => {},
+  recordLateCounts: async () => {},
 };
 
 const release = (id: string) => ({

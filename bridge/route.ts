@@ -28,7 +28,7 @@ export interface Routing {
   ignored: number;
 }
 
-const toCount = (e: Extract<MachineEvent, { kind: 'counter' }>): ProductionCount => ({
+export const toCount = (e: Extract<MachineEvent, { kind: 'counter' }>): ProductionCount => ({
   eventId: e.eventId,
   machine: e.machine,
   sourceTime: e.sourceTime,

@@ -11,7 +11,8 @@ import { deliverToOrder, deliverToShift } from './deliver.js';
 import type { BridgeMetrics } from './metrics.js';
 import { routeEvents } from './route.js';
 import { SIGNAL_BRIDGE_DURABLE, SIGNAL_BRIDGE_MAX_ACK_PENDING, exceptionSubject } from './streams.js';
-import { recordUnassigned } from './unassigned.js';
+import { recordUnassigned } from '../db/unassigned-production.js';
+import { toCount } from './route.js';
 
 export interface BridgeOptions {
   /** Messages per round: the batching window closes when this many arrived or `windowMs` passed. */
@@ -112,7 +113,7 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       });
       const toRecord = unassigned.filter((u) => !failed.has(u.message));
       if (toRecord.length > 0) {
-        await recordUnassigned(db, toRecord);
+        await recordUnassigned(db, toRecord.map((u) => ({ site: u.event.site, line: u.event.line, count: toCount(u.event), reason: u.reason })));
         for (const u of toRecord) metrics.unassigned.inc({ reason: u.reason });
         const site = toRecord[0]!.event.site;
         await js.publish(exceptionSubject(site, 'signal-bridge'), JSON.stringify({ unassigned: toRecord.map((u) => ({ eventId: u.event.eventId, machine: u.event.machine, reason: u.reason })) }));

@@ -1,34 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import { workOrderWorkflowId } from '../contracts/ids.js';
-import type { MachineEvent } from '../contracts/messages/machine-event.js';
 import type { ProductionCount } from '../contracts/messages/production-count.js';
 import type { Db } from '../db/client.js';
 import { unassignedProduction } from '../schema/index.js';
 import { productionCountsSignal } from '../workflows/definitions.js';
 import { chunks } from './route.js';
-
-type Counter = Extract<MachineEvent, { kind: 'counter' }>;
-
-/** Keeps production no order could take; a repeated event id is the same row (redelivery is harmless). */
-export async function recordUnassigned(db: Db, items: Array<{ event: Counter; reason: string }>): Promise<void> {
-  if (items.length === 0) return;
-  await db
-    .insert(unassignedProduction)
-    .values(
-      items.map(({ event: e, reason }) => ({
-        eventId: e.eventId,
-        siteCode: e.site,
-        lineCode: e.line,
-        machineCode: e.machine,
-        sourceTime: new Date(e.sourceTime),
-        good: e.counter === 'good' ? e.delta : 0,
-        scrap: e.counter === 'scrap' ? e.delta : 0,
-        reason,
-      })),
-    )
-    .onConflictDoNothing();
-}
 
 /**
  * A planner's decision: these unassigned events belong to that order. The order is signalled with the original

@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { ShiftEventBatch } from '../contracts/messages/shift.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
@@ -10,6 +10,15 @@ export const completeOrderSignal = defineSignal<[CompleteOrder]>('completeOrder'
 /** A person fixed what made the ERP reject the posting; the workflow posts again under the same key. */
 export const retryPostingSignal = defineSignal<[{ requestedBy: string }]>('retryPosting');
 export const statusQuery = defineQuery<WorkOrderStatus>('status');
+
+/** Planner commands that need an answer: validated before anything is written, answered with the new status. */
+export interface PlannerCommand {
+  reason: string;
+  requestedBy: string;
+}
+export const holdOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('holdOrder');
+export const resumeOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('resumeOrder');
+export const cancelOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('cancelOrder');
 
 export const shiftEventsSignal = defineSignal<[ShiftEventBatch]>('machineEvents');
 export const shiftStatusQuery = defineQuery<ShiftSummary>('shiftStatus');

@@ -1,6 +1,6 @@
 import type { OrderContext } from '../activities/master-data.js';
 import type { ConfirmationPolicy, OrderReleased } from '../contracts/messages/order-release.js';
-import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
+import type { CompleteOrder, ProductionCount, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { SEEN_IDS_LIMIT, SeenIds } from './seen-ids.js';
 
@@ -21,6 +21,7 @@ export interface WorkOrderCarry {
   confirmedScrap?: number;
   nextPostingSeq?: number;
   context?: OrderContext | null;
+  held?: boolean;
 }
 
 /** Posting 1 is the final confirmation (as in the first release); every other posting numbers from 2 on. */
@@ -45,6 +46,11 @@ export class WorkOrderState {
   context: OrderContext | null;
   /** The final confirmation has started: later counts are left for the exception path. */
   closing = false;
+  /** Planner's hold: counts are taken, no confirmation is posted until resumed. */
+  held: boolean;
+  cancelled: { reason: string; requestedBy: string } | null = null;
+  /** Counts that arrived after the order stopped taking them; the workflow hands them to unassigned production. */
+  lateCounts: ProductionCount[] = [];
   /** Events applied since this run started: the test threshold for continue-as-new counts these. */
   eventsThisRun = 0;
   private readonly seen: SeenIds;
@@ -65,6 +71,7 @@ export class WorkOrderState {
     this.confirmedScrap = carry?.confirmedScrap ?? 0;
     this.nextPostingSeq = carry?.nextPostingSeq ?? FINAL_CONFIRMATION_SEQ + 1;
     this.context = carry?.context ?? null;
+    this.held = carry?.held ?? false;
   }
 
   get policy(): ConfirmationPolicy {
@@ -76,14 +83,14 @@ export class WorkOrderState {
   }
 
   /** Counts are taken while the order runs, and while a partial confirmation waits for a person. */
-  private get acceptsCounts(): boolean {
+  get acceptsCounts(): boolean {
     return this.phase === 'released' || this.phase === 'running' || (this.phase === 'exception' && !this.closing);
   }
 
   /** A partial confirmation is due when `partialEvery` good units have gathered since the last confirmation. */
   get partialDue(): boolean {
     const every = this.policy.partialEvery;
-    return every !== undefined && (this.phase === 'released' || this.phase === 'running') && !this.readyToConfirm &&
+    return every !== undefined && (this.phase === 'released' || this.phase === 'running') && !this.held && !this.readyToConfirm &&
       this.good - this.confirmedGood >= every;
   }
 
@@ -91,9 +98,12 @@ export class WorkOrderState {
     return Number(this.release.quantity);
   }
 
-  /** Applies a batch once per event id; counts arriving after the order closed are left for the exception path. */
+  /** Applies a batch once per event id; counts after the order closed are kept aside, never dropped. */
   applyCounts(batch: ProductionCountBatch): void {
-    if (!this.acceptsCounts) return;
+    if (!this.acceptsCounts) {
+      for (const e of batch.events) if (this.seen.add(e.eventId)) this.lateCounts.push(e);
+      return;
+    }
     for (const e of batch.events) {
       if (!this.seen.add(e.eventId)) {
         this.duplicatesDropped += 1;
@@ -113,7 +123,7 @@ export class WorkOrderState {
 
   /** The order closes when someone completes it or the good quantity reaches the planned quantity. */
   get readyToConfirm(): boolean {
-    return (this.phase === 'released' || this.phase === 'running') &&
+    return (this.phase === 'released' || this.phase === 'running') && !this.held && this.cancelled === null &&
       (this.completion !== null || this.good >= this.plannedQuantity);
   }
 
@@ -130,6 +140,7 @@ export class WorkOrderState {
       confirmedScrap: this.confirmedScrap,
       nextPostingSeq: this.nextPostingSeq,
       context: this.context,
+      held: this.held,
     };
   }
 
@@ -152,6 +163,7 @@ export class WorkOrderState {
       confirmedGood: this.confirmedGood,
       confirmedScrap: this.confirmedScrap,
       goodsReceipt: this.policy.goodsReceipt,
+      held: this.held,
       confirmationDocument: this.confirmationDocument,
       exception: this.exception,
       releasedAt: r.releasedAt,

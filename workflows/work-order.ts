@@ -15,7 +15,16 @@ import type { OrderContext } from '../activities/master-data.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { componentQuantities } from './backflush.js';
-import { completeOrderSignal, productionCountsSignal, retryPostingSignal, statusQuery } from './definitions.js';
+import {
+  cancelOrderUpdate,
+  completeOrderSignal,
+  holdOrderUpdate,
+  productionCountsSignal,
+  resumeOrderUpdate,
+  retryPostingSignal,
+  statusQuery,
+  type PlannerCommand,
+} from './definitions.js';
 import { OrderStatusAttr } from './search-attributes.js';
 import { FINAL_CONFIRMATION_SEQ, WorkOrderState, type WorkOrderCarry } from './work-order-state.js';
 
@@ -39,7 +48,7 @@ const erp = proxyActivities<Pick<Activities, 'postConfirmation' | 'postGoodsIssu
 });
 // Our own PostgreSQL, milliseconds away: local activities run in the workflow task, with no task queue round trip
 // and two history events fewer each, which is a third of an order's Temporal work at confirmation (bench/erp.ts).
-const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrderContext'>>({
+const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrderContext' | 'recordLateCounts'>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -64,6 +73,34 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     retryRequested = true;
   });
   setHandler(statusQuery, () => order.status());
+  const open = () => order.phase === 'released' || order.phase === 'running';
+  setHandler(holdOrderUpdate, (_cmd: PlannerCommand) => {
+    order.held = true;
+    return order.status();
+  }, {
+    validator: (_cmd: PlannerCommand) => {
+      if (!open() || order.held) throw new Error(`order is ${order.held ? 'already held' : order.phase}: only a running or released order can be held`);
+    },
+  });
+  setHandler(resumeOrderUpdate, (_cmd: PlannerCommand) => {
+    order.held = false;
+    return order.status();
+  }, {
+    validator: (_cmd: PlannerCommand) => {
+      if (!order.held) throw new Error('order is not held');
+    },
+  });
+  setHandler(cancelOrderUpdate, async (cmd) => {
+    order.cancelled = cmd;
+    await condition(() => order.phase === 'cancelled');
+    return order.status();
+  }, {
+    validator: (_cmd: PlannerCommand) => {
+      if (!open()) throw new Error(`order is ${order.phase}: only a running or released order can be cancelled`);
+      // Reversing confirmations already in the ERP is not in this release: refuse rather than leave the books wrong.
+      if (order.confirmedGood > 0 || order.confirmedScrap > 0) throw new Error('order has confirmed quantity in the ERP; cancel its confirmations there first');
+    },
+  });
 
   let published: WorkOrderPhase | undefined = input.carry ? order.phase : undefined;
   const publish = async () => {
@@ -159,13 +196,13 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   // Workflow time (deterministic on replay); a new run after continue-as-new starts its period afresh.
   let lastConfirmationAt = Date.now();
   for (;;) {
-    const wake = () => order.readyToConfirm || order.partialDue || order.phase !== published || shouldContinueAsNew();
+    const wake = () => order.readyToConfirm || order.partialDue || order.cancelled !== null || order.phase !== published || shouldContinueAsNew();
     // A timer only when the policy confirms by time, so orders without it keep their history's commands.
     const periodMs = order.policy.partialEveryMinutes === undefined ? undefined : order.policy.partialEveryMinutes * 60_000;
     let periodDue = false;
     if (periodMs === undefined) await condition(wake);
     else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.good > order.confirmedGood;
-    if (order.readyToConfirm) break;
+    if (order.readyToConfirm || order.cancelled) break;
     if (order.partialDue || periodDue) {
       await confirm(ctx, false);
       lastConfirmationAt = Date.now();
@@ -180,10 +217,19 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   }
 
   order.closing = true;
-  order.phase = 'confirming';
+  if (order.cancelled) {
+    order.phase = 'cancelled';
+  } else {
+    order.phase = 'confirming';
+    await publish();
+    await confirm(ctx, true);
+    order.phase = 'confirmed';
+  }
   await publish();
-  await confirm(ctx, true);
-  order.phase = 'confirmed';
-  await publish();
+  // Counts that came while the order closed go to unassigned production; loop, as more may arrive meanwhile.
+  while (order.lateCounts.length > 0) {
+    await local.recordLateCounts({ site: release.site, line: release.line, counts: order.lateCounts.splice(0) });
+  }
+  await condition(allHandlersFinished);
   return order.status();
 }

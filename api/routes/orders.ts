@@ -1,3 +1,4 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -5,11 +6,12 @@ import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { OrderReleased } from '../../contracts/messages/order-release.js';
 import { startWorkOrder } from '../../bridge/start-work-order.js';
 import { erpPostings, workOrders } from '../../schema/index.js';
-import { completeOrderSignal, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
+import { cancelOrderUpdate, completeOrderSignal, holdOrderUpdate, resumeOrderUpdate, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
+import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { Accepted, CompleteBody, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
+import { Accepted, CommandBody, CompleteBody, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
 
 const notFound = (what: string) => Object.assign(new Error(`${what} not found`), { statusCode: 404, code: 'Not Found' });
 
@@ -70,6 +72,28 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         });
         return reply.code(202).send({ accepted: true as const, workflowId });
       });
+
+    // Updates: the workflow validates (a held order cannot be held again, a confirmed one not cancelled) and answers.
+    const updateRoute = (verb: 'hold' | 'resume' | 'cancel', update: typeof holdOrderUpdate, summary: string) =>
+      app.post(`/orders/:site/:erpOrderId/${verb}`, {
+        schema: { params: OrderParams, body: CommandBody, response: { 200: WorkOrderStatus }, tags: ['orders'], summary },
+        config: { roles: ['planner'] },
+      }, async (req) => {
+        const workflowId = workOrderWorkflowId(req.params.site, req.params.erpOrderId);
+        await audit(db, req, verb, workflowId, req.body);
+        const handle = client.workflow.getHandle(workflowId);
+        const conflict = (message: string) => Object.assign(new Error(message), { statusCode: 409, code: 'Conflict' });
+        return handle.executeUpdate(update, { args: [{ reason: req.body.reason, requestedBy: req.actor!.name }] }).catch(async (err: Error) => {
+          if (err instanceof WorkflowUpdateFailedError) throw conflict(err.cause?.message ?? err.message);
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          // A finished run refuses updates the same way an unknown id does: tell the two apart.
+          const d = await handle.describe().catch(() => undefined);
+          throw d ? conflict(`order is closed (${d.status.name.toLowerCase()})`) : notFound(`order ${req.params.site}/${req.params.erpOrderId}`);
+        });
+      });
+    updateRoute('hold', holdOrderUpdate, 'Hold the order: counts are kept, nothing is confirmed until resumed');
+    updateRoute('resume', resumeOrderUpdate, 'Resume a held order');
+    updateRoute('cancel', cancelOrderUpdate, 'Cancel an order that has posted nothing to the ERP');
 
     signalRoute('/orders/:site/:erpOrderId/complete', 'Complete the order now: it confirms what was counted', ['planner', 'operator'], (id, actor, body) =>
       client.workflow.getHandle(id).signal(completeOrderSignal, { reason: body.reason, requestedBy: actor }),

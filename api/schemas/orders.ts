@@ -20,3 +20,4 @@ export const OrderDetail = z.object({ status: WorkOrderStatus, postings: z.array
 export const StartResult = z.object({ workflowId: z.string(), started: z.boolean() });
 export const CompleteBody = z.object({ reason: z.enum(['operator', 'planner', 'erp']).default('planner') });
 export const Accepted = z.object({ accepted: z.literal(true), workflowId: z.string() });
+export const CommandBody = z.object({ reason: z.string().min(3, 'say why, at least 3 characters').max(200) });

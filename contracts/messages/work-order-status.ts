@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DecimalString } from '../tokens.js';
 
-export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception']);
+export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception', 'cancelled']);
 export type WorkOrderPhase = z.infer<typeof WorkOrderPhase>;
 
 /** What a work order reports: the answer of its status query, the row of its read model, the API's reply. */
@@ -24,6 +24,8 @@ export const WorkOrderStatus = z.object({
   confirmedScrap: z.number().int().nonnegative(),
   /** The order's policy posts goods receipts (101) with its confirmations. */
   goodsReceipt: z.boolean(),
+  /** A planner holds the order: counts are still taken, nothing is confirmed until it is resumed. */
+  held: z.boolean(),
   confirmationDocument: z.string().nullable(),
   exception: z.string().nullable(),
   releasedAt: z.string(),

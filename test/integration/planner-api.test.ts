@@ -79,6 +79,12 @@ describe('planner API', () => {
     }, 'counts visible');
     const line = await api.inject().get('/lines/plant1/line-1').headers(auth('viewer'));
     expect(line.json()).toMatchObject({ activeOrder: { erpOrderId: '5000003' }, shift: { summary: { good: 7 } } });
+    const held = await api.inject().post('/orders/plant1/5000003/hold').headers(auth('planner')).body({ reason: 'die change' });
+    expect(held.json()).toMatchObject({ held: true, good: 7 });
+    expect((await api.inject().post('/orders/plant1/5000003/hold').headers(auth('planner')).body({ reason: 'again' })).json()).toMatchObject({ status: 409, detail: expect.stringMatching(/already held/) });
+    expect((await api.inject().post('/orders/plant1/5000003/hold').headers(auth('planner')).body({ reason: '' })).json().errors[0].field).toBe('body.reason');
+    expect((await api.inject().post('/orders/plant1/5000003/cancel').headers(auth('operator')).body({ reason: 'nope' })).statusCode).toBe(403);
+    expect((await api.inject().post('/orders/plant1/5000003/resume').headers(auth('planner')).body({ reason: 'die ready' })).json()).toMatchObject({ held: false });
     const done = await api.inject().post('/orders/plant1/5000003/complete').headers(auth('operator')).body({ reason: 'operator' });
     expect(done.statusCode).toBe(202);
     const final: { postings: Array<{ kind: string; status: string }> } = await eventually(async () => {
@@ -88,7 +94,10 @@ describe('planner API', () => {
     expect(final.postings.some((p) => p.kind === 'confirmation' && p.status === 'posted')).toBe(true);
     expect((await api.inject().get('/orders/plant1/5999999').headers(auth('viewer'))).statusCode).toBe(404);
     const audits = await engine.services.db.select().from(auditLog).where(eq(auditLog.target, 'work-order:plant1:5000003'));
-    expect(audits.map((a) => [a.actor, a.action])).toEqual([['test-operator', 'complete']]);
+    expect(audits.map((a) => [a.actor, a.action])).toEqual([
+      ['test-planner', 'hold'], ['test-planner', 'hold'], ['test-planner', 'resume'], ['test-operator', 'complete'],
+    ]);
+    expect((await api.inject().post('/orders/plant1/5000003/cancel').headers(auth('planner')).body({ reason: 'too late' })).statusCode).toBe(409);
   });
 
   it('lists unassigned production and assigns it to an order', async () => {

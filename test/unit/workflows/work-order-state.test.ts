@@ -28,11 +28,23 @@ describe('WorkOrderState', () => {
     expect(t.readyToConfirm).toBe(true);
   });
 
-  it('ignores counts once the order is confirming', () => {
+  it('keeps counts aside once the order is confirming, once per event id', () => {
     const s = new WorkOrderState('wf', release);
     s.phase = 'confirming';
+    s.closing = true;
+    s.applyCounts({ v: 1, events: [ev('a', 5), ev('b', 2)] });
     s.applyCounts({ v: 1, events: [ev('a', 5)] });
     expect(s.good).toBe(0);
+    expect(s.lateCounts.map((e) => [e.eventId, e.good])).toEqual([['a', 5], ['b', 2]]);
+  });
+
+  it('confirms nothing while held', () => {
+    const s = new WorkOrderState('wf', release);
+    s.held = true;
+    s.applyCounts({ v: 1, events: [ev('a', 10)] });
+    expect(s.readyToConfirm).toBe(false);
+    s.held = false;
+    expect(s.readyToConfirm).toBe(true);
   });
 
   it('carries its state and seen ids across continue-as-new', () => {

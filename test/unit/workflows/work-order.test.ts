@@ -14,7 +14,15 @@ import type { ConfirmationPolicy, OrderReleased } from '../../../contracts/messa
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
 import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
-import { completeOrderSignal, productionCountsSignal, retryPostingSignal, statusQuery } from '../../../workflows/definitions.js';
+import {
+  cancelOrderUpdate,
+  completeOrderSignal,
+  holdOrderUpdate,
+  productionCountsSignal,
+  resumeOrderUpdate,
+  retryPostingSignal,
+  statusQuery,
+} from '../../../workflows/definitions.js';
 import { workOrderWorkflow } from '../../../workflows/work-order.js';
 
 // Workflow logic against a real Temporal dev server, with the activities replaced by a typed plain object.
@@ -45,6 +53,7 @@ const ev = (id: string, good = 1, scrap = 0) => ({ eventId: id, machine: 'm1', s
 function fakeActivities(opts: { rejectFirst: boolean }) {
   const posted: ConfirmationPostingInput[] = [];
   const movements: Array<{ kind: string; postingSeq: number; goodsIssueSeq?: number; items: GoodsMovementItem[] }> = [];
+  const late: string[] = [];
   const doc = (input: { workflowId: string; postingSeq: number }, document: string) =>
     ({ document, postingKey: `${input.workflowId}#${input.postingSeq}`, replayed: false });
   const activities: Activities = {
@@ -72,8 +81,11 @@ function fakeActivities(opts: { rejectFirst: boolean }) {
       };
     },
     async upsertWorkOrder() {},
+    async recordLateCounts(input) {
+      late.push(...input.counts.map((c) => c.eventId));
+    },
   };
-  return { posted, movements, activities };
+  return { posted, movements, late, activities };
 }
 
 async function withWorker<T>(activities: Activities, taskQueue: string, fn: () => Promise<T>): Promise<T> {
@@ -193,6 +205,42 @@ describe('workOrderWorkflow', () => {
       await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'alice' });
       expect(await h.result()).toMatchObject({ phase: 'confirmed', confirmedGood: 50 });
       expect(posted.map((p) => [p.yieldQty, p.isFinal])).toEqual([['30', false], ['20', false], ['0', true]]);
+    });
+  });
+
+  it('holds a planner command: no confirmation while held, confirms after resume; refuses bad commands', async () => {
+    const { posted, activities } = fakeActivities({ rejectFirst: false });
+    const taskQueue = 'wf-hold';
+    await withWorker(activities, taskQueue, async () => {
+      const h = await temporal.env.client.workflow.start(workOrderWorkflow, {
+        taskQueue, workflowId: 'work-order:plant1:hold-1', args: [{ release: release('2000010', '10') }],
+      });
+      const refused = await h.executeUpdate(resumeOrderUpdate, { args: [{ reason: 'x', requestedBy: 'ann' }] }).catch((e: Error) => e);
+      expect((refused as Error & { cause?: Error }).cause?.message).toMatch(/not held/);
+      const held = await h.executeUpdate(holdOrderUpdate, { args: [{ reason: 'tool change', requestedBy: 'ann' }] });
+      expect(held).toMatchObject({ held: true, phase: 'released' });
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('a', 10)] });
+      expect(await h.query(statusQuery)).toMatchObject({ good: 10, phase: 'running', held: true });
+      expect(posted).toHaveLength(0);
+      await h.executeUpdate(resumeOrderUpdate, { args: [{ reason: 'done', requestedBy: 'ann' }] });
+      expect(await h.result()).toMatchObject({ phase: 'confirmed', good: 10, held: false });
+      // The run has completed: an update to it is refused by the server.
+      await expect(h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'x', requestedBy: 'ann' }] })).rejects.toThrow();
+    });
+  });
+
+  it('cancels an open order without posting anything to the ERP', async () => {
+    const { posted, activities } = fakeActivities({ rejectFirst: false });
+    const taskQueue = 'wf-cancel';
+    await withWorker(activities, taskQueue, async () => {
+      const h = await temporal.env.client.workflow.start(workOrderWorkflow, {
+        taskQueue, workflowId: 'work-order:plant1:cancel-1', args: [{ release: release('2000011', '100') }],
+      });
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('a', 3)] });
+      const cancelled = await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'ERP order deleted', requestedBy: 'ann' }] });
+      expect(cancelled).toMatchObject({ phase: 'cancelled', good: 3 });
+      expect(await h.result()).toMatchObject({ phase: 'cancelled' });
+      expect(posted).toHaveLength(0);
     });
   });
 
