@@ -30,6 +30,8 @@ export const SimLineOptions = z.object({
   certDir: z.string(),
   maxMonitoredItemsPerCall: z.number().int().nonnegative().default(0),
   seed: z.number().int().default(1),
+  /** Start idle (no pieces) so a test can begin counting from a known point with `setRunning(true)`. */
+  running: z.boolean().default(true),
 });
 export type SimLineOptions = z.input<typeof SimLineOptions>;
 

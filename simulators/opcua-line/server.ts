@@ -66,6 +66,7 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
 
   o.machines.forEach((m: SimMachine, i) => {
     const model = new MachineModel(m, o.seed + i, restore?.[m.code]);
+    model.running = o.running;
     models.set(m.code, model);
     const folder = ns.addObject({ organizedBy: addressSpace.rootFolder.objects, browseName: m.code, nodeId: `s=${m.code}` });
     const counterType = m.counterType === 'UInt16' ? DataType.UInt16 : DataType.UInt32;
