@@ -105,13 +105,19 @@ export function startEndpoint(o: EndpointOptions) {
     const monitor = async (tags: MonitoredTag[], withFilter: boolean) => {
       for (let i = 0; i < tags.length; i += chunk) {
         const part = tags.slice(i, i + chunk);
-        const group = await ClientMonitoredItemGroup.create(
+        const group = ClientMonitoredItemGroup.create(
           subscription,
           part.map((t) => ({ nodeId: t.tag.nodeId, attributeId: AttributeIds.Value })),
           monitoringParameters(part[0]!.tag, withFilter),
           TimestampsToReturn.Both,
         );
         group.on('changed', (_item, dv, index) => part[index]?.onReading(toReading(dv)));
+        // create() returns at once; the CreateMonitoredItems call completes later, and only then are the items'
+        // status codes theirs (before, every item reads BadDataUnavailable).
+        await new Promise<void>((resolve, reject) => {
+          group.once('initialized', resolve);
+          group.once('err', (message) => reject(new Error(`CreateMonitoredItems failed: ${message}`)));
+        });
         group.monitoredItems.forEach((item, j) => {
           const t = part[j]!;
           if (item.statusCode.isGood()) return;
