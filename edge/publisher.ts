@@ -22,7 +22,7 @@ export function startPublisher(o: PublisherOptions) {
   let stopped = false;
   let wake: (() => void) | undefined;
   let backoffMs = 100;
-  const windowSize = o.window ?? 32;
+  const windowSize = o.window ?? 64;
   const cursorTimer = setInterval(() => o.journal.flushCursor(), 200);
 
   const loop = (async () => {
