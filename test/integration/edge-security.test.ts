@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineOpcua } from '../../contracts/messages/edge-config.js';
@@ -26,7 +27,7 @@ describe('edge gateway: SignAndEncrypt with user/password, and an item limit per
       ...Array.from({ length: 5 }, (_, i) => ({ name: `noise-${i}`, nodeId: `ns=1;s=cell-1.Noise${i}`, kind: 'analog' as const, unit: '', samplingMs: 50, deadband: { type: 'absolute' as const, value: 0 }, serverDeadband: false, minIntervalMs: 0 })),
     ],
   });
-  const gatewayWith = (name: string, password: string) => {
+  const gatewayWith = (name: string, password: string, trustUnknownServers = true) => {
     const g = startGateway({
       machines: [{ ref: { site: 'plant1', line: 'line-9', machine: 'cell-1' }, opcua: opcua(sim.endpoint, 'CELL1') }],
       js: rig.js,
@@ -34,7 +35,7 @@ describe('edge gateway: SignAndEncrypt with user/password, and an item limit per
       bufferDir: path.join(rig.dir, `buffer-${name}`),
       maxBufferEvents: 100_000,
       certDir: path.join(rig.dir, `pki-${name}`),
-      trustUnknownServers: true,
+      trustUnknownServers,
       credentials: (ref) => (ref === 'CELL1' ? { user: 'operator', password } : undefined),
     });
     gateways.push(g);
@@ -81,5 +82,13 @@ describe('edge gateway: SignAndEncrypt with user/password, and an item limit per
     await sleep(2_000);
     expect(await total(g.metrics.changes)).toBe(0);
     expect(await edgeHealth(g.metrics)).toMatchObject({ ok: false, endpointsConnected: 0, endpointsConfigured: 1 });
+  });
+
+  it('a server certificate not in the trusted store is refused and kept in rejected/', async () => {
+    const g = gatewayWith('untrusted', 'line-9-secret', false);
+    await sleep(2_000);
+    expect(await total(g.metrics.changes)).toBe(0);
+    expect(await edgeHealth(g.metrics)).toMatchObject({ endpointsConnected: 0 });
+    expect(readdirSync(path.join(rig.dir, 'pki-untrusted', 'rejected')).length).toBeGreaterThan(0);
   });
 });
