@@ -6,13 +6,15 @@ import { loadPlantModel, seedPlant } from '../db/seed.js';
 import { feedDemoCounts } from '../simulators/demo-counts.js';
 import { startStack, WELL_KNOWN_PORTS } from '../stack/index.js';
 import { defaultDataDir, projectRoot } from '../stack/paths.js';
+import { startDemoEdge } from './wiring/edge-demo.js';
 import { createLogger } from './wiring/logger.js';
 import { startServices } from './wiring/services.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 
 /**
  * `npm start`: the whole engine on its embedded default, one process. Servers (Temporal dev server with Web UI,
- * nats-server, PostgreSQL), migrations, demo plant, ERP simulator, Temporal worker, ERP release listener.
+ * nats-server, PostgreSQL), migrations, demo plant, ERP simulator, Temporal worker, ERP release listener, and the
+ * OPC UA line simulator with the edge gateway reading it.
  */
 const log = createLogger('mes');
 installTemporalRuntime(log);
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
   const js = jetstream(services.nc);
   for (const r of plant.demoOrders)
     await js.publish(erpReleaseSubject(r.site), JSON.stringify(r), { msgID: `release:${r.site}:${r.erpOrderId}:${r.releasedAt}` });
+  const edge = await startDemoEdge({ plant, nc: services.nc, dataDir, log });
   const feeds = plant.demoOrders.map((r) =>
     feedDemoCounts({ client: services.client, workflowId: workOrderWorkflowId(r.site, r.erpOrderId), machine: 'demo-feed', intervalMs: 2_000, log }),
   );
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     `  NATS              ${stack.nats.url}   (binary: ${stack.nats.binary.source}; credentials in ${path.join(dataDir, 'nats')})`,
     `  PostgreSQL        ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}   (${stack.postgres.source})`,
     `  ERP simulator     ${services.erpSimUrl}/api/postings`,
+    `  OPC UA simulator  ${edge.simEndpoint}   (edge gateway metrics ${edge.metricsUrl})`,
     `  data directory    ${dataDir}`,
     `  started in        ${Math.round(performance.now() - t0)} ms (servers ${stack.startupMs.total} ms)`,
     '',
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     await Promise.all(feeds.map((f) => f.stop()));
+    await edge.stop();
     await services.stop();
     await stack.stop();
     process.exit(0);
