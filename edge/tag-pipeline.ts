@@ -164,28 +164,19 @@ export class TagPipeline {
   }
 
   private stateEvent(c: { value: MachineState; previous: MachineState | undefined; at: number }): Outcome {
-    return {
-      type: 'event',
-      event: {
-        ...this.base(c.at, this.stateQuality),
-        eventId: `${this.ref.machine}:${this.tag.name}:${c.at}`,
-        kind: 'state',
-        state: c.value,
-        previous: c.previous ?? null,
-      },
-    };
+    return this.sampleEvent(c.at, this.stateQuality, { kind: 'state', state: c.value, previous: c.previous ?? null });
   }
 
   private analogEvent(s: { value: number; at: number }): Outcome {
-    return {
-      type: 'event',
-      event: {
-        ...this.base(s.at, this.analogQuality),
-        eventId: `${this.ref.machine}:${this.tag.name}:${s.at}`,
-        kind: 'analog',
-        value: s.value,
-        unit: this.tag.kind === 'analog' ? this.tag.unit : '',
-      },
-    };
+    return this.sampleEvent(s.at, this.analogQuality, { kind: 'analog', value: s.value, unit: this.tag.kind === 'analog' ? this.tag.unit : '' });
+  }
+
+  /** States and analog values: one source sample, so `<machine>:<tag>:<sourceTimeMs>` is unique and repeatable. */
+  private sampleEvent(
+    at: number,
+    quality: 'good' | 'uncertain',
+    body: Pick<Extract<MachineEvent, { kind: 'state' }>, 'kind' | 'state' | 'previous'> | Pick<Extract<MachineEvent, { kind: 'analog' }>, 'kind' | 'value' | 'unit'>,
+  ): Outcome {
+    return { type: 'event', event: { ...this.base(at, quality), eventId: `${this.ref.machine}:${this.tag.name}:${at}`, ...body } };
   }
 }

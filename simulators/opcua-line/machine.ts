@@ -1,16 +1,5 @@
+import { seededRandom as rng } from '../seeded-random.js';
 import type { SimMachine } from './config.js';
-
-/** Deterministic generator (mulberry32): the same seed gives the same scrap and noise. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type SimState = 'RUN' | 'IDLE' | 'STOP';
 

@@ -10,7 +10,8 @@ import {
   type UAVariable,
 } from 'node-opcua';
 import { SimLineOptions, type SimMachine } from './config.js';
-import { MachineModel, rng, type MachineSnapshot } from './machine.js';
+import { seededRandom as rng } from '../seeded-random.js';
+import { MachineModel, type MachineSnapshot } from './machine.js';
 
 export interface SimLine {
   endpoint: string;
