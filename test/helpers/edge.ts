@@ -72,3 +72,8 @@ export async function waitFor(what: string, fn: () => boolean | Promise<boolean>
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
+
+/** OPC UA readings of counter tags so far: each counter's first one is its baseline, so tests wait for them. */
+export async function counterReadings(g: { metrics: { changes: { get(): Promise<{ values: Array<{ labels: Record<string, unknown>; value: number }> }> } } }): Promise<number> {
+  return (await g.metrics.changes.get()).values.find((v) => v.labels.kind === 'counter')?.value ?? 0;
+}

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../edge/gateway.js';
-import { total } from '../../edge/metrics.js';
 import { freePort } from '../../stack/free-port.js';
 import { projectRoot } from '../../stack/paths.js';
 import { startPythonServer, type PythonServer } from '../helpers/asyncua.js';
-import { edgeLog, readMachineEvents, startNatsRig, waitFor, type NatsRig } from '../helpers/edge.js';
+import { counterReadings, edgeLog, readMachineEvents, startNatsRig, waitFor, type NatsRig } from '../helpers/edge.js';
 
 const PIECES = 150;
 
@@ -54,7 +53,7 @@ describe('edge gateway reads an OPC UA server the project did not write (Python 
       certDir: path.join(rig.dir, 'pki'),
       trustUnknownServers: true,
     });
-    await waitFor('the first readings from asyncua', async () => (await total(gateway.metrics.changes)) >= 3, 30_000);
+    await waitFor('the first counter reading from asyncua', async () => (await counterReadings(gateway)) >= 1, 30_000);
     server.send('go');
     expect(await server.next(30_000)).toEqual({ produced: PIECES });
     let events = await readMachineEvents(rig.jsm);

@@ -4,7 +4,7 @@ import type { MachineOpcua } from '../../contracts/messages/edge-config.js';
 import { startGateway, type Gateway } from '../../edge/gateway.js';
 import { total } from '../../edge/metrics.js';
 import { startOpcuaLine, type SimLine } from '../../simulators/opcua-line/server.js';
-import { edgeLog, readMachineEvents, startNatsRig, waitFor, type NatsRig } from '../helpers/edge.js';
+import { counterReadings, edgeLog, readMachineEvents, startNatsRig, waitFor, type NatsRig } from '../helpers/edge.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const machine = { code: 'press-1', cycleMs: 10, scrapRate: 0.1, counterType: 'UInt16' as const, counterStart: 65_450, stopEvery: 60, stopCycles: 10 };
@@ -51,7 +51,7 @@ describe('edge gateway: counts across restarts', () => {
   it('publishes deltas that sum to the produced count through OPC UA, NATS and gateway restarts', async () => {
     gateway = gatewayFor(sim.endpoint);
     // Baseline: both counters read once before the line runs, so every later piece is a delta.
-    await waitFor('first counter readings', async () => (await total(gateway.metrics.changes)) >= 2);
+    await waitFor('first counter readings', async () => (await counterReadings(gateway)) >= 2);
     sim.setRunning(true);
     await sleep(1_200);
 

@@ -6,7 +6,7 @@ import { startGateway, type Gateway } from '../../edge/gateway.js';
 import { edgeHealth } from '../../edge/health.js';
 import { total } from '../../edge/metrics.js';
 import { startOpcuaLine, type SimLine } from '../../simulators/opcua-line/server.js';
-import { edgeLog, readMachineEvents, startNatsRig, waitFor, type NatsRig } from '../helpers/edge.js';
+import { counterReadings, edgeLog, readMachineEvents, startNatsRig, waitFor, type NatsRig } from '../helpers/edge.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,7 +61,7 @@ describe('edge gateway: SignAndEncrypt with user/password, and an item limit per
 
   it('reads every tag over an encrypted, authenticated session and counts exactly', async () => {
     const g = gatewayWith('ok', 'line-9-secret');
-    await waitFor('the session and first readings', async () => (await total(g.metrics.changes)) >= 7, 30_000);
+    await waitFor('the session and first counter readings', async () => (await counterReadings(g)) >= 2, 30_000);
     sim.setRunning(true);
     await sleep(1_000);
     sim.setRunning(false);
