@@ -1,6 +1,6 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import type { Journal } from './buffer/journal.js';
+import type { Journal, JournalEntry } from './buffer/journal.js';
 import type { EdgeMetrics } from './metrics.js';
 
 export interface PublisherOptions {
@@ -8,14 +8,15 @@ export interface PublisherOptions {
   journal: Journal;
   metrics: EdgeMetrics;
   log: Logger;
-  /** Messages in flight at once; JetStream stores them in order because they share one connection. */
+  /** Messages in flight at once (default 64); JetStream stores them in order because they share one connection. */
   window?: number;
   publishTimeoutMs?: number;
 }
 
 /**
- * Drains the journal to JetStream in order: publish a window, and only when all of it is acknowledged move the
- * cursor. A failure republishes the whole window after a backoff; the msgID makes the stream drop what it already
+ * Drains the journal to JetStream in order with a sliding window: up to `window` messages in flight, the cursor moves
+ * as each head message is acknowledged, and the next one is sent at once. A failure drops the whole window and
+ * republishes from the oldest unacknowledged message after a backoff; the msgID makes the stream drop what it already
  * has. While NATS is away nothing leaves the journal, so nothing is lost.
  */
 export function startPublisher(o: PublisherOptions) {
@@ -24,11 +25,20 @@ export function startPublisher(o: PublisherOptions) {
   let backoffMs = 100;
   const windowSize = o.window ?? 64;
   const cursorTimer = setInterval(() => o.journal.flushCursor(), 200);
+  let inflight: Array<{ entry: JournalEntry; ack: Promise<PubAck> }> = [];
+
+  const send = (entry: JournalEntry) => {
+    const ack = o.js.publish(entry.subject, entry.data, { msgID: entry.msgId, timeout: o.publishTimeoutMs ?? 5_000 });
+    // Handled here so a rejection behind the head is not "unhandled"; the head's own await sees it.
+    ack.catch(() => undefined);
+    inflight.push({ entry, ack });
+  };
 
   const loop = (async () => {
     while (!stopped) {
-      const entries = o.journal.peek(windowSize);
-      if (entries.length === 0) {
+      for (const e of o.journal.peek(windowSize).slice(inflight.length)) send(e);
+      const head = inflight[0];
+      if (!head) {
         await new Promise<void>((r) => {
           wake = r;
           setTimeout(r, 100);
@@ -36,25 +46,25 @@ export function startPublisher(o: PublisherOptions) {
         continue;
       }
       try {
-        const acks = await Promise.all(
-          entries.map((e) => o.js.publish(e.subject, e.data, { msgID: e.msgId, timeout: o.publishTimeoutMs ?? 5_000 })),
-        );
-        o.journal.ack(entries[entries.length - 1]!.seq);
-        const events = entries.reduce((n, e) => n + e.events, 0);
-        const dup = entries.reduce((n, e, i) => n + (acks[i]!.duplicate ? e.events : 0), 0);
-        o.metrics.published.inc(events - dup);
-        if (dup > 0) o.metrics.duplicates.inc(dup);
+        const ack = await head.ack;
+        inflight.shift();
+        o.journal.ack(head.entry.seq);
+        if (ack.duplicate) o.metrics.duplicates.inc(head.entry.events);
+        else o.metrics.published.inc(head.entry.events);
         o.metrics.natsUp.set(1);
         backoffMs = 100;
       } catch (err) {
+        await Promise.allSettled(inflight.map((f) => f.ack));
+        inflight = [];
         o.metrics.natsUp.set(0);
         o.metrics.publishErrors.inc();
         o.log.warn({ err: (err as Error).message, depth: o.journal.depthEvents, retryInMs: backoffMs }, 'JetStream publish failed; events stay in the buffer');
         await new Promise((r) => setTimeout(r, backoffMs));
-        backoffMs = Math.min(backoffMs * 2, 5_000);
+        backoffMs = Math.min(backoffMs * 2, 2_000);
       }
       o.metrics.bufferDepth.set(o.journal.depthEvents);
     }
+    await Promise.allSettled(inflight.map((f) => f.ack));
   })();
 
   return {
