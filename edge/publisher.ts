@@ -8,7 +8,7 @@ export interface PublisherOptions {
   journal: Journal;
   metrics: EdgeMetrics;
   log: Logger;
-  /** Messages in flight at once (default 64); JetStream stores them in order because they share one connection. */
+  /** Messages in flight at once (default 256); JetStream stores them in order because they share one connection. */
   window?: number;
   publishTimeoutMs?: number;
 }
@@ -23,12 +23,12 @@ export function startPublisher(o: PublisherOptions) {
   let stopped = false;
   let wake: (() => void) | undefined;
   let backoffMs = 100;
-  const windowSize = o.window ?? 64;
+  const windowSize = o.window ?? 256;
   const cursorTimer = setInterval(() => o.journal.flushCursor(), 200);
   let inflight: Array<{ entry: JournalEntry; ack: Promise<PubAck> }> = [];
 
   const send = (entry: JournalEntry) => {
-    const ack = o.js.publish(entry.subject, entry.data, { msgID: entry.msgId, timeout: o.publishTimeoutMs ?? 5_000 });
+    const ack = o.js.publish(entry.subject, entry.data, { msgID: entry.msgId, timeout: o.publishTimeoutMs ?? 2_000 });
     // Handled here so a rejection behind the head is not "unhandled"; the head's own await sees it.
     ack.catch(() => undefined);
     inflight.push({ entry, ack });
@@ -60,7 +60,7 @@ export function startPublisher(o: PublisherOptions) {
         o.metrics.publishErrors.inc();
         o.log.warn({ err: (err as Error).message, depth: o.journal.depthEvents, retryInMs: backoffMs }, 'JetStream publish failed; events stay in the buffer');
         await new Promise((r) => setTimeout(r, backoffMs));
-        backoffMs = Math.min(backoffMs * 2, 2_000);
+        backoffMs = Math.min(backoffMs * 2, 1_000);
       }
       o.metrics.bufferDepth.set(o.journal.depthEvents);
     }
