@@ -55,7 +55,19 @@ export function startGateway(o: GatewayOptions) {
       return;
     }
     metrics.dropped.inc({ reason: out.reason });
-    log.warn({ tag: p.key, nodeId: p.tag.nodeId, reason: out.reason, detail: out.detail }, 'reading not used');
+    // Logged once when a tag turns bad and once when it recovers; a stuck sensor must not flood the log.
+    const n = badReadings.get(p.key) ?? 0;
+    if (n === 0) log.warn({ tag: p.key, nodeId: p.tag.nodeId, reason: out.reason, detail: out.detail }, 'reading not used');
+    badReadings.set(p.key, n + 1);
+  };
+  const badReadings = new Map<string, number>();
+  const offer = (p: TagPipeline, r: Reading) => {
+    const out = p.offer(r);
+    if (out?.type !== 'dropped' && badReadings.has(p.key)) {
+      log.info({ tag: p.key, nodeId: p.tag.nodeId, readingsNotUsed: badReadings.get(p.key) }, 'tag readings usable again');
+      badReadings.delete(p.key);
+    }
+    handle(p, out);
   };
 
   const endpoints = groupByEndpoint(o.machines).map((group) => {
@@ -71,7 +83,7 @@ export function startGateway(o: GatewayOptions) {
           label: p.key,
           onReading: (r: Reading) => {
             changes[tag.kind]++;
-            handle(p, p.offer(r));
+            offer(p, r);
           },
         };
       }),
