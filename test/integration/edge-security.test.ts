@@ -10,14 +10,14 @@ import { counterReadings, edgeLog, readMachineEvents, startNatsRig, waitFor, typ
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('edge gateway: SignAndEncrypt with user/password, and an item limit per call', () => {
+describe('edge gateway: Sign and SignAndEncrypt with user/password, and an item limit per call', () => {
   let rig: NatsRig;
   let sim: SimLine;
   const gateways: Gateway[] = [];
 
-  const opcua = (endpoint: string, credentialsRef: string): MachineOpcua => ({
+  const opcua = (endpoint: string, credentialsRef: string, securityMode: 'Sign' | 'SignAndEncrypt'): MachineOpcua => ({
     endpoint,
-    securityMode: 'SignAndEncrypt',
+    securityMode,
     securityPolicy: 'Basic256Sha256',
     credentialsRef,
     tags: [
@@ -27,9 +27,9 @@ describe('edge gateway: SignAndEncrypt with user/password, and an item limit per
       ...Array.from({ length: 5 }, (_, i) => ({ name: `noise-${i}`, nodeId: `ns=1;s=cell-1.Noise${i}`, kind: 'analog' as const, unit: '', samplingMs: 50, deadband: { type: 'absolute' as const, value: 0 }, serverDeadband: false, minIntervalMs: 0 })),
     ],
   });
-  const gatewayWith = (name: string, password: string, trustUnknownServers = true) => {
+  const gatewayWith = (name: string, password: string, trustUnknownServers = true, mode: 'Sign' | 'SignAndEncrypt' = 'SignAndEncrypt') => {
     const g = startGateway({
-      machines: [{ ref: { site: 'plant1', line: 'line-9', machine: 'cell-1' }, opcua: opcua(sim.endpoint, 'CELL1') }],
+      machines: [{ ref: { site: 'plant1', line: 'line-9', machine: 'cell-1' }, opcua: opcua(sim.endpoint, 'CELL1', mode) }],
       js: rig.js,
       log: edgeLog,
       bufferDir: path.join(rig.dir, `buffer-${name}`),
@@ -47,7 +47,7 @@ describe('edge gateway: SignAndEncrypt with user/password, and an item limit per
     sim = await startOpcuaLine({
       machines: [{ code: 'cell-1', cycleMs: 20, scrapRate: 0.05, noiseTags: 5, noiseTickMs: 100 }],
       certDir: path.join(rig.dir, 'pki-sim'),
-      securityModes: ['SignAndEncrypt'],
+      securityModes: ['Sign', 'SignAndEncrypt'],
       users: [{ user: 'operator', password: 'line-9-secret' }],
       maxMonitoredItemsPerCall: 2,
       running: false,
@@ -75,6 +75,12 @@ describe('edge gateway: SignAndEncrypt with user/password, and an item limit per
     expect(new Set(events.filter((e) => e.kind === 'analog').map((e) => e.tag)).size).toBe(5);
     expect(sim.produced('cell-1').good).toBeGreaterThan(10);
     expect(await edgeHealth(g.metrics)).toMatchObject({ ok: true, endpointsConnected: 1, endpointsConfigured: 1, natsUp: true });
+  });
+
+  it('reads over a signed (not encrypted) session too', async () => {
+    const g = gatewayWith('sign', 'line-9-secret', true, 'Sign');
+    await waitFor('a signed session with counter readings', async () => (await counterReadings(g)) >= 2, 30_000);
+    expect(await edgeHealth(g.metrics)).toMatchObject({ endpointsConnected: 1 });
   });
 
   it('a wrong password gets no session and the health says so', async () => {
