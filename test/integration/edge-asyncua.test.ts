@@ -58,13 +58,15 @@ describe('edge gateway reads an OPC UA server the project did not write (Python 
     expect(await server.next(30_000)).toEqual({ produced: PIECES });
     let events = await readMachineEvents(rig.jsm);
     const parts = () => events.reduce((n, e) => n + (e.kind === 'counter' ? e.delta : 0), 0);
-    await waitFor('all parts published', async () => {
+    const states = () => events.flatMap((e) => (e.kind === 'state' ? [e.state] : []));
+    // The script sets IDLE after its last part: wait for both, they travel in different messages.
+    await waitFor('all parts and the final state published', async () => {
       await gateway.drained(2_000);
       events = await readMachineEvents(rig.jsm);
-      return parts() === PIECES;
+      return parts() === PIECES && states().length >= 3;
     }).catch(() => undefined);
     expect(parts()).toBe(PIECES);
-    expect(events.filter((e) => e.kind === 'state').map((e) => e.kind === 'state' && e.state)).toEqual(['idle', 'running', 'idle']);
+    expect(states()).toEqual(['idle', 'running', 'idle']);
     // 30.0 -> 45.0 in steps of 0.1 with a deadband of 2: a handful of values, not 150.
     const temps = events.filter((e) => e.kind === 'analog' && e.tag === 'spindle-temp');
     expect(temps.length).toBeGreaterThanOrEqual(7);
