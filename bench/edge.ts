@@ -51,7 +51,10 @@ export async function run(): Promise<Record<string, unknown>> {
   });
   const endpoint = await new Promise<string>((resolve, reject) => {
     sim.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
-    createInterface({ input: sim.stdout! }).once('line', (l) => resolve((JSON.parse(l) as { endpoint: string }).endpoint));
+    // node-opcua prints its own warnings on stdout too: take the line that is our JSON.
+    createInterface({ input: sim.stdout! }).on('line', (l) => {
+      if (l.startsWith('{"endpoint"')) resolve((JSON.parse(l) as { endpoint: string }).endpoint);
+    });
   });
 
   // Half the noise tags: absolute deadband 25 on values in 0..100; the other half: at most one value a second.
