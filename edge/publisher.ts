@@ -36,7 +36,7 @@ export function startPublisher(o: PublisherOptions) {
 
   const loop = (async () => {
     while (!stopped) {
-      for (const e of o.journal.peek(windowSize).slice(inflight.length)) send(e);
+      for (const e of o.journal.peek(windowSize, inflight.length)) send(e);
       const head = inflight[0];
       if (!head) {
         await new Promise<void>((r) => {

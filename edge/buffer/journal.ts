@@ -82,9 +82,9 @@ export class Journal {
     return true;
   }
 
-  /** The oldest unacknowledged entries, in order. */
-  peek(max: number): JournalEntry[] {
-    return this.pending.slice(0, max);
+  /** Unacknowledged entries `from`..`to` (exclusive) in order; 0 is the oldest. */
+  peek(to: number, from = 0): JournalEntry[] {
+    return this.pending.slice(from, to);
   }
 
   /** Everything up to `seq` is stored by JetStream; whole segments behind the cursor are deleted. */
@@ -123,7 +123,12 @@ export class Journal {
     for (const f of files) {
       const file = path.join(this.o.dir, f);
       const seg = { file, lastSeq: 0 };
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const lines = readFileSync(file, 'utf8').split('\n');
+      // Only a segment's last line can be torn (appends are sequential), so only it is parsed to check.
+      let last = lines.length - 1;
+      while (last >= 0 && !lines[last]) last--;
+      for (let i = 0; i <= last; i++) {
+        const line = lines[i]!;
         if (!line) continue;
         const parts = line.split('\t');
         try {
@@ -135,7 +140,7 @@ export class Journal {
           const seq = Number(parts[1]);
           const counters = JSON.parse(parts[5]!) as Record<string, number>;
           const data = parts.slice(6).join('\t');
-          JSON.parse(data); // a torn payload must not be sent
+          if (i === last) JSON.parse(data); // a torn payload must not be sent
           for (const [k, v] of Object.entries(counters)) this.counters.set(k, v);
           seg.lastSeq = seq;
           this.nextSeq = Math.max(this.nextSeq, seq + 1);
