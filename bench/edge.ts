@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { clearLockedPorts } from 'get-port';
 import pino from 'pino';
 import type { EdgeTag } from '../contracts/messages/edge-config.js';
 import { MachineEventBatch, MES_EVENTS_STREAM, type MachineEvent } from '../contracts/messages/machine-event.js';
@@ -115,7 +116,8 @@ export async function run(): Promise<Record<string, unknown>> {
   await new Promise((r) => setTimeout(r, OUTAGE_SECONDS * 1_000));
   sim.kill('SIGTERM');
   await gateway.stop();
-  nats = await startNats({ dataDir: path.join(dir, 'nats'), port: natsPort, exactPort: true });
+  clearLockedPorts(); // the same port again: get-port would otherwise pick another
+  nats = await startNats({ dataDir: path.join(dir, 'nats'), port: natsPort });
   const upDeadline = Date.now() + 30_000;
   while (!(await jsm.streams.info(MES_EVENTS_STREAM).then(() => true, () => false)) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 50));
   const d0 = performance.now();

@@ -40,12 +40,10 @@ async function waitHealthy(monitorUrl: string, child: ChildProcess, stderr: () =
 }
 
 /** Starts nats-server with JetStream on a file store in the data dir, user/password auth, loopback only. */
-export async function startNats(opts: { dataDir: string; port?: number; exactPort?: boolean }): Promise<NatsServer> {
+export async function startNats(opts: { dataDir: string; port?: number }): Promise<NatsServer> {
   await mkdir(opts.dataDir, { recursive: true });
   const binary = await findServerBinary(NATS_SERVER);
-  // `exactPort` is for a restart on the port clients know: get-port would refuse a port it handed out in the last
-  // 15 s (its lock against races) and pick another, which clients would never find.
-  const port = opts.exactPort && opts.port ? opts.port : await freePort(opts.port);
+  const port = await freePort(opts.port);
   const monitorPort = await freePort();
   const { user, password } = await credentials(opts.dataDir);
   const conf = path.join(opts.dataDir, 'nats-server.conf');

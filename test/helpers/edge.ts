@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { clearLockedPorts } from 'get-port';
 import pino from 'pino';
 import { MachineEventBatch, MES_EVENTS_STREAM, type MachineEvent } from '../../contracts/messages/machine-event.js';
 import { provisionMachineEventStream } from '../../edge/streams.js';
@@ -40,7 +41,9 @@ export async function startNatsRig(): Promise<NatsRig> {
       const port = Number(new URL(nats.url).port);
       await nats.stop();
       await whileDown();
-      nats = await startNats({ dataDir: natsDir, port, exactPort: true });
+      // get-port keeps ports it handed out locked for a while; this one must come back as it was.
+      clearLockedPorts();
+      nats = await startNats({ dataDir: natsDir, port });
       if (nats.url !== `nats://127.0.0.1:${port}`) throw new Error(`nats came back on ${nats.url}, not port ${port}`);
       rig.nats = nats;
     },
