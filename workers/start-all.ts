@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
-import { workOrderWorkflowId } from '../contracts/ids.js';
 import { erpReleaseSubject } from '../contracts/names.js';
 import { loadPlantModel } from '../db/seed.js';
-import { feedDemoCounts } from '../simulators/demo-counts.js';
 import { startStack, WELL_KNOWN_PORTS } from '../stack/index.js';
 import { defaultDataDir, projectRoot } from '../stack/paths.js';
+import { startDemoEdge } from './wiring/edge-demo.js';
 import { createLogger } from './wiring/logger.js';
 import { startDemoApi } from './wiring/demo-api.js';
 import { startServices } from './wiring/services.js';
@@ -14,7 +13,7 @@ import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 /**
  * `npm start`: the whole engine on its embedded default, one process. Servers (Temporal dev server with Web UI,
  * nats-server, PostgreSQL), migrations, demo plant, ERP simulator, Temporal worker, ERP release listener, signal
- * bridge and planner API.
+ * bridge, planner API, and the OPC UA line simulator with the edge gateway reading it.
  */
 const log = createLogger('mes');
 installTemporalRuntime(log);
@@ -39,9 +38,7 @@ async function main(): Promise<void> {
   const js = jetstream(services.nc);
   for (const r of plant.demoOrders)
     await js.publish(erpReleaseSubject(r.site), JSON.stringify(r), { msgID: `release:${r.site}:${r.erpOrderId}:${r.releasedAt}` });
-  const feeds = plant.demoOrders.map((r) =>
-    feedDemoCounts({ client: services.client, workflowId: workOrderWorkflowId(r.site, r.erpOrderId), machine: 'demo-feed', intervalMs: 2_000, log }),
-  );
+  const edge = await startDemoEdge({ plant, nc: services.nc, dataDir, log });
   const api = await startDemoApi(services, dataDir);
   const ui = stack.temporal.uiUrl;
   const firstOrder = plant.demoOrders[0];
@@ -57,6 +54,7 @@ async function main(): Promise<void> {
     `  PostgreSQL        ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}   (${stack.postgres.source})`,
     `  ERP simulator     ${services.erpSimUrl}/api/postings`,
     `  planner API       ${api.url}/docs   (planner token in ${api.tokenFile})`,
+    `  OPC UA simulator  ${edge.simEndpoint}   (edge gateway metrics ${edge.metricsUrl})`,
     `  data directory    ${dataDir}`,
     `  started in        ${Math.round(performance.now() - t0)} ms (servers ${stack.startupMs.total} ms)`,
     '',
@@ -68,7 +66,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    await Promise.all(feeds.map((f) => f.stop()));
+    await edge.stop();
     await api.stop();
     await services.stop();
     await stack.stop();

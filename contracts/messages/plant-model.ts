@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { DecimalString, MaterialCode, Token, UnitOfMeasure } from '../tokens.js';
+import { MachineOpcua } from './edge-config.js';
 import { OrderReleased } from './order-release.js';
 
 const CostCenterCode = z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1-10 of A-Z and 0-9 (SAP KOSTL)');
 
-const Machine = z.object({ code: Token, name: z.string().min(1) });
+/** `opcua` is read by the edge gateway only; a machine without it is simply not read. */
+const Machine = z.object({ code: Token, name: z.string().min(1), opcua: MachineOpcua.optional() });
 
 const Line = z.object({
   code: Token,

@@ -1,18 +1,7 @@
 import { FaultPlan } from '../../contracts/messages/erp-sim.js';
+import { seededRandom as seeded } from '../seeded-random.js';
 
 export type FaultDecision = 'ok' | 'error' | 'lose-reply';
-
-/** mulberry32: a tiny seeded PRNG so a fault sequence can be replayed exactly in a test. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Decides, per request, whether the simulated ERP fails before committing, or commits and loses the reply. */
 export class FaultInjector {

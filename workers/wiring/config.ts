@@ -29,7 +29,7 @@ export const MesEnv = z.object({
   MES_ERP_REST_CONFIRMATIONS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_GOODS_MOVEMENTS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_POSTINGS_PATH: z.string().startsWith('/').optional(),
-  MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
+  MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
   MES_API_HOST: z.string().default('127.0.0.1'),
   MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),

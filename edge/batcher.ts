@@ -1,0 +1,53 @@
+import { batchMsgId, MachineEventBatch, machineEventSubject, type MachineEvent } from '../contracts/messages/machine-event.js';
+import type { Journal } from './buffer/journal.js';
+
+const MAX_BATCH = 500; // the contract's bound per message
+
+export interface BatchOutcome {
+  written: number;
+  dropped: number;
+}
+
+/**
+ * Collects events per subject (machine + kind) between flushes and writes them to the journal as
+ * `MachineEventBatch` messages. The batch is parsed against the shared contract here, so a producer bug fails in the
+ * gateway and never reaches a consumer.
+ */
+export class Batcher {
+  private groups = new Map<string, MachineEvent[]>();
+  private size = 0;
+
+  constructor(private readonly journal: Journal) {}
+
+  get buffered(): number {
+    return this.size;
+  }
+
+  add(e: MachineEvent): void {
+    const subject = machineEventSubject(e);
+    let g = this.groups.get(subject);
+    if (!g) this.groups.set(subject, (g = []));
+    g.push(e);
+    this.size++;
+  }
+
+  /** Writes every group; events of kinds other than counter are dropped when the journal is full. */
+  flush(counterKey: (e: MachineEvent) => string): BatchOutcome {
+    const out = { written: 0, dropped: 0 };
+    const groups = this.groups;
+    this.groups = new Map();
+    this.size = 0;
+    for (const [subject, events] of groups) {
+      for (let i = 0; i < events.length; i += MAX_BATCH) {
+        const batch = MachineEventBatch.parse({ v: 1, events: events.slice(i, i + MAX_BATCH) });
+        const counters: Record<string, number> = {};
+        for (const e of batch.events) if (e.kind === 'counter') counters[counterKey(e)] = e.raw;
+        const isCounter = batch.events[0]!.kind === 'counter';
+        const ok = this.journal.append(subject, batchMsgId(batch), JSON.stringify(batch), batch.events.length, counters, isCounter);
+        if (ok) out.written += batch.events.length;
+        else out.dropped += batch.events.length;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Analog deadband plus minimum interval, applied on the client whatever the server did (a server may ignore or not
+ * support the DataChangeFilter). A value inside the band of the last published one is dropped; a value outside it
+ * arriving before `minIntervalMs` waits, and the latest waiting value goes out when the interval ends.
+ */
+export interface DeadbandSettings {
+  type: 'absolute' | 'percent';
+  value: number;
+  minIntervalMs: number;
+  /** Needed for percent: the band is value% of (high - low). */
+  range?: { low: number; high: number };
+}
+
+export interface Sample {
+  value: number;
+  at: number;
+}
+
+export class Deadband {
+  private last: Sample | undefined;
+  private waiting: Sample | undefined;
+  private readonly band: number;
+  private readonly minIntervalMs: number;
+
+  constructor(s: DeadbandSettings) {
+    if (s.type === 'percent' && !s.range) throw new Error('percent deadband needs a range (EURange)');
+    this.band = s.type === 'absolute' ? s.value : (s.value / 100) * (s.range!.high - s.range!.low);
+    this.minIntervalMs = s.minIntervalMs;
+  }
+
+  offer(value: number, at: number): Sample | undefined {
+    if (this.last && Math.abs(value - this.last.value) <= this.band) {
+      // Back inside the band: whatever was waiting is no longer a change worth sending.
+      this.waiting = undefined;
+      return undefined;
+    }
+    this.waiting = { value, at };
+    return this.tick(at);
+  }
+
+  tick(now: number): Sample | undefined {
+    const w = this.waiting;
+    if (!w || (this.last && now - this.last.at < this.minIntervalMs)) return undefined;
+    this.waiting = undefined;
+    // The interval counts from when the value was published, not from its source time.
+    this.last = { value: w.value, at: Math.max(w.at, now) };
+    return w;
+  }
+}

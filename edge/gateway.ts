@@ -1,0 +1,157 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import type { MachineEvent, MachineEventKind } from '../contracts/messages/machine-event.js';
+import { Batcher } from './batcher.js';
+import { Journal } from './buffer/journal.js';
+import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
+import { startEndpoint } from './opcua/endpoint.js';
+import { groupByEndpoint, type EdgeMachine } from './plant.js';
+import { startPublisher } from './publisher.js';
+import { TagPipeline, type Outcome, type Reading } from './tag-pipeline.js';
+
+export interface GatewayOptions {
+  machines: EdgeMachine[];
+  js: JetStreamClient;
+  log: Logger;
+  /** Store-and-forward journal directory; keep it on a disk that survives a restart. */
+  bufferDir: string;
+  maxBufferEvents: number;
+  certDir: string;
+  trustUnknownServers?: boolean;
+  /** Resolves a machine's `credentialsRef`; the gateway entrypoint reads them from its environment. */
+  credentials?: (ref: string) => { user: string; password: string } | undefined;
+  /** Filter timers (debounce, min interval, counter windows) run at this period. */
+  tickMs?: number;
+  metrics?: EdgeMetrics;
+}
+
+const counterKey = (e: Pick<MachineEvent, 'machine' | 'tag'>) => `${e.machine}/${e.tag}`;
+
+/**
+ * The edge gateway: OPC UA readings -> per-tag filters -> per-subject batches -> on-disk journal -> JetStream.
+ * Every stage is bounded: filters keep one pending value per tag, the batcher is flushed every tick, the journal
+ * has its event bound, the publisher a window of messages in flight.
+ */
+export function startGateway(o: GatewayOptions) {
+  const metrics = o.metrics ?? createEdgeMetrics();
+  const log = o.log;
+  const journal = Journal.open({ dir: o.bufferDir, maxEvents: o.maxBufferEvents });
+  if (journal.skippedLines > 0) log.warn({ lines: journal.skippedLines }, 'buffer: skipped torn journal lines (crash mid-write)');
+  if (journal.depthEvents > 0) log.info({ events: journal.depthEvents }, 'buffer: resuming unsent events from disk');
+  const batcher = new Batcher(journal);
+  const publisher = startPublisher({ js: o.js, journal, metrics, log });
+  const pipelines: TagPipeline[] = [];
+  // Hot path counters are plain numbers, moved into prom-client on each tick (label look-ups per change cost).
+  const changes: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0 };
+  let connected = 0;
+  let fullSince: number | undefined;
+  let droppedWhileFull = 0;
+
+  const handle = (p: TagPipeline, out: Outcome) => {
+    if (!out || out.type === 'filtered') return;
+    if (out.type === 'event') {
+      metrics.eventsIn.inc({ kind: out.event.kind });
+      batcher.add(out.event);
+      return;
+    }
+    metrics.dropped.inc({ reason: out.reason });
+    // Logged once when a tag turns bad and once when it recovers; a stuck sensor must not flood the log.
+    const n = badReadings.get(p.key) ?? 0;
+    if (n === 0) log.warn({ tag: p.key, nodeId: p.tag.nodeId, reason: out.reason, detail: out.detail }, 'reading not used');
+    badReadings.set(p.key, n + 1);
+  };
+  const badReadings = new Map<string, number>();
+  const offer = (p: TagPipeline, r: Reading) => {
+    const out = p.offer(r);
+    if (out?.type !== 'dropped' && badReadings.has(p.key)) {
+      log.info({ tag: p.key, nodeId: p.tag.nodeId, readingsNotUsed: badReadings.get(p.key) }, 'tag readings usable again');
+      badReadings.delete(p.key);
+    }
+    handle(p, out);
+  };
+
+  const endpoints = groupByEndpoint(o.machines).map((group) => {
+    const first = group[0]!.opcua;
+    const credentials = first.credentialsRef ? o.credentials?.(first.credentialsRef) : undefined;
+    if (first.credentialsRef && !credentials) throw new Error(`no credentials for credentialsRef ${first.credentialsRef} (set ${first.credentialsRef}_USER and ${first.credentialsRef}_PASSWORD)`);
+    const tags = group.flatMap((m) =>
+      m.opcua.tags.map((tag) => {
+        const p = new TagPipeline(m.ref, tag, journal.committedRaw(`${m.ref.machine}/${tag.name}`));
+        pipelines.push(p);
+        return {
+          tag,
+          label: p.key,
+          onReading: (r: Reading) => {
+            changes[tag.kind]++;
+            offer(p, r);
+          },
+        };
+      }),
+    );
+    let up = false;
+    return startEndpoint({
+      opcua: first,
+      credentials,
+      tags,
+      certDir: o.certDir,
+      trustUnknownServers: o.trustUnknownServers ?? false,
+      log,
+      onConnectedChange: (c) => {
+        if (c === up) return;
+        up = c;
+        connected += c ? 1 : -1;
+        metrics.endpointsConnected.set(connected);
+      },
+    });
+  });
+  metrics.endpointsConfigured.set(endpoints.length);
+
+  const tick = () => {
+    const now = Date.now();
+    // While the buffer is full, counter pieces stay in their pipelines (summed), so no piece is ever dropped.
+    const room = journal.hasRoom(batcher.buffered + pipelines.length);
+    for (const p of pipelines) handle(p, p.tick(now, room));
+    if (batcher.buffered > 0) {
+      const r = batcher.flush(counterKey);
+      if (r.dropped > 0) {
+        metrics.dropped.inc({ reason: 'buffer_full' }, r.dropped);
+        droppedWhileFull += r.dropped;
+        if (fullSince === undefined) {
+          fullSince = now;
+          log.error({ maxBufferEvents: o.maxBufferEvents }, 'BUFFER FULL: dropping state, analog and alarm events (counters are held back, not dropped) until JetStream takes events again');
+        }
+      } else if (fullSince !== undefined && journal.hasRoom(1)) {
+        log.error({ dropped: droppedWhileFull, fullForMs: now - fullSince }, 'buffer has room again; events were dropped while it was full');
+        fullSince = undefined;
+        droppedWhileFull = 0;
+      }
+      if (r.written > 0) publisher.notify();
+    }
+    for (const k of Object.keys(changes) as MachineEventKind[]) {
+      if (changes[k] > 0) metrics.changes.inc({ kind: k }, changes[k]);
+      changes[k] = 0;
+    }
+    metrics.bufferDepth.set(journal.depthEvents);
+  };
+  const timer = setInterval(tick, o.tickMs ?? 50);
+
+  return {
+    metrics,
+    journal,
+    /** Waits until every event produced so far is stored by JetStream (or the timeout passed). */
+    drained: async (timeoutMs: number) => {
+      tick();
+      return publisher.drained(timeoutMs);
+    },
+    stop: async () => {
+      await Promise.all(endpoints.map((e) => e.stop()));
+      clearInterval(timer);
+      // Counter windows still open are written now, so a restart neither loses nor repeats their pieces.
+      for (const p of pipelines) handle(p, p.closeCounterWindow());
+      tick();
+      await publisher.drained(2_000);
+      await publisher.stop();
+    },
+  };
+}
+export type Gateway = ReturnType<typeof startGateway>;

@@ -1,0 +1,29 @@
+import type { MachineOpcua } from '../contracts/messages/edge-config.js';
+import type { PlantModel } from '../contracts/messages/plant-model.js';
+import type { MachineRef } from './tag-pipeline.js';
+
+export interface EdgeMachine {
+  ref: MachineRef;
+  opcua: MachineOpcua;
+}
+
+/** The machines this gateway reads: those with `opcua` settings, optionally of one site only. */
+export function edgeMachines(plant: PlantModel, site?: string): EdgeMachine[] {
+  return plant.sites
+    .filter((s) => !site || s.code === site)
+    .flatMap((s) =>
+      s.lines.flatMap((l) =>
+        l.machines.flatMap((m) => (m.opcua ? [{ ref: { site: s.code, line: l.code, machine: m.code }, opcua: m.opcua }] : [])),
+      ),
+    );
+}
+
+/** Machines behind the same endpoint with the same security and user share one session. */
+export function groupByEndpoint(machines: EdgeMachine[]): EdgeMachine[][] {
+  const groups = new Map<string, EdgeMachine[]>();
+  for (const m of machines) {
+    const key = [m.opcua.endpoint, m.opcua.securityMode, m.opcua.securityPolicy, m.opcua.credentialsRef ?? ''].join('|');
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  return [...groups.values()];
+}

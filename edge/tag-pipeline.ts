@@ -1,0 +1,182 @@
+import { COUNTER_MAX, type EdgeTag } from '../contracts/messages/edge-config.js';
+import type { MachineEvent, MachineState } from '../contracts/messages/machine-event.js';
+import { AlarmEdge } from './filters/alarm.js';
+import { counterDelta } from './filters/counter-delta.js';
+import { Deadband } from './filters/deadband.js';
+import { Debounce } from './filters/debounce.js';
+import { qualityOf } from './filters/quality.js';
+
+export interface MachineRef {
+  site: string;
+  line: string;
+  machine: string;
+}
+
+/** One reading as the OPC UA layer hands it over, already stripped of node-opcua types. */
+export interface Reading {
+  value: unknown;
+  statusCode: number;
+  statusText: string;
+  sourceTime: number;
+  serverTime?: number;
+}
+
+export type Outcome =
+  | { type: 'event'; event: MachineEvent }
+  | { type: 'dropped'; reason: 'bad_status' | 'bad_value'; detail: string }
+  | { type: 'filtered' }
+  | undefined;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * One tag's filters, turning readings into machine events. Counters keep their last committed raw value outside
+ * (`committedRaw`, restored from the journal), so deltas survive a gateway restart without double counting.
+ */
+export class TagPipeline {
+  readonly key: string;
+  private readonly debounce?: Debounce<MachineState>;
+  private readonly deadband?: Deadband;
+  private readonly alarm?: AlarmEdge;
+  /** Counter: raw of the newest good reading, and pieces since the last emitted event. */
+  private lastRaw: number | undefined;
+  private pending = { delta: 0, raw: 0, at: 0, serverAt: undefined as number | undefined, windowStart: 0, quality: 'good' as 'good' | 'uncertain' };
+  private stateQuality: 'good' | 'uncertain' = 'good';
+  private analogQuality: 'good' | 'uncertain' = 'good';
+
+  constructor(
+    private readonly ref: MachineRef,
+    readonly tag: EdgeTag,
+    committedRaw?: number,
+  ) {
+    this.key = `${ref.machine}/${tag.name}`;
+    this.lastRaw = committedRaw;
+    if (tag.kind === 'state') this.debounce = new Debounce(tag.debounceMs);
+    if (tag.kind === 'analog')
+      this.deadband = new Deadband({ ...tag.deadband, minIntervalMs: tag.minIntervalMs, range: tag.range });
+    if (tag.kind === 'alarm') this.alarm = new AlarmEdge();
+  }
+
+  private base(at: number, quality: 'good' | 'uncertain', serverAt?: number) {
+    return {
+      v: 1 as const,
+      site: this.ref.site,
+      line: this.ref.line,
+      machine: this.ref.machine,
+      tag: this.tag.name,
+      sourceTime: iso(at),
+      ...(serverAt !== undefined ? { serverTime: iso(serverAt) } : {}),
+      quality,
+    };
+  }
+
+  offer(r: Reading): Outcome {
+    const quality = qualityOf(r.statusCode);
+    // A bad value is never data: a counter keeps its last good raw, so the next good reading carries the pieces.
+    if (quality === 'bad') return { type: 'dropped', reason: 'bad_status', detail: r.statusText };
+    const t = this.tag;
+    switch (t.kind) {
+      case 'counter': {
+        const raw = r.value;
+        if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > COUNTER_MAX[t.dataType])
+          return { type: 'dropped', reason: 'bad_value', detail: `counter value ${String(raw)} is not an integer 0..${COUNTER_MAX[t.dataType]}` };
+        const { delta } = counterDelta(this.lastRaw, raw, COUNTER_MAX[t.dataType]);
+        this.lastRaw = raw;
+        if (this.pending.delta === 0) this.pending.windowStart = r.sourceTime;
+        this.pending = { ...this.pending, delta: this.pending.delta + delta, raw, at: r.sourceTime, serverAt: r.serverTime };
+        if (quality === 'uncertain') this.pending.quality = 'uncertain';
+        // Counter events leave on the tick only, where the buffer's room is known (windowMs 0 = every tick).
+        return { type: 'filtered' };
+      }
+      case 'state': {
+        const state = t.map[String(r.value)] ?? 'unknown';
+        this.stateQuality = quality;
+        const change = this.debounce!.offer(state, r.sourceTime);
+        return change ? this.stateEvent(change) : { type: 'filtered' };
+      }
+      case 'analog': {
+        const v = typeof r.value === 'number' ? r.value : Number(r.value);
+        if (!Number.isFinite(v)) return { type: 'dropped', reason: 'bad_value', detail: `analog value ${String(r.value)} is not a finite number` };
+        this.analogQuality = quality;
+        const s = this.deadband!.offer(v, r.sourceTime);
+        return s ? this.analogEvent(s) : { type: 'filtered' };
+      }
+      case 'alarm': {
+        const edge = this.alarm!.offer(Boolean(r.value));
+        if (!edge) return { type: 'filtered' };
+        return {
+          type: 'event',
+          event: {
+            ...this.base(r.sourceTime, quality, r.serverTime),
+            eventId: `${this.ref.machine}:${t.name}:${r.sourceTime}:${edge}`,
+            kind: 'alarm',
+            code: t.code,
+            active: edge === 'raise',
+            ...(t.text ? { text: t.text } : {}),
+          },
+        };
+      }
+    }
+  }
+
+  /** Timer-driven output: counter windows that ended, debounced states and analog values whose interval ended. */
+  tick(now: number, counterAllowed = true): Outcome {
+    const t = this.tag;
+    if (t.kind === 'counter' && counterAllowed && this.pending.delta > 0 && now - this.pending.windowStart >= t.windowMs)
+      return this.flushCounter();
+    if (t.kind === 'state') {
+      const change = this.debounce!.tick(now);
+      if (change) return this.stateEvent(change);
+    }
+    if (t.kind === 'analog') {
+      const s = this.deadband!.tick(now);
+      if (s) return this.analogEvent(s);
+    }
+    return undefined;
+  }
+
+  /** Counter pieces not yet in an event; held (not dropped) while the buffer is full. */
+  get pendingDelta(): number {
+    return this.pending.delta;
+  }
+
+  /** At stop: an open counter window becomes an event now, so its pieces are committed with the journal. */
+  closeCounterWindow(): Outcome {
+    return this.flushCounter();
+  }
+
+  private flushCounter(): Outcome {
+    const p = this.pending;
+    if (p.delta === 0 || this.tag.kind !== 'counter') return { type: 'filtered' };
+    this.pending = { delta: 0, raw: p.raw, at: p.at, serverAt: p.serverAt, windowStart: 0, quality: 'good' };
+    return {
+      type: 'event',
+      event: {
+        ...this.base(p.at, p.quality, p.serverAt),
+        // Raw is in the id: two windows can never share one, even when a server restart repeats a timestamp.
+        eventId: `${this.ref.machine}:${this.tag.name}:${p.at}:${p.raw}`,
+        kind: 'counter',
+        counter: this.tag.counter,
+        delta: p.delta,
+        raw: p.raw,
+      },
+    };
+  }
+
+  private stateEvent(c: { value: MachineState; previous: MachineState | undefined; at: number }): Outcome {
+    return this.sampleEvent(c.at, this.stateQuality, { kind: 'state', state: c.value, previous: c.previous ?? null });
+  }
+
+  private analogEvent(s: { value: number; at: number }): Outcome {
+    return this.sampleEvent(s.at, this.analogQuality, { kind: 'analog', value: s.value, unit: this.tag.kind === 'analog' ? this.tag.unit : '' });
+  }
+
+  /** States and analog values: one source sample, so `<machine>:<tag>:<sourceTimeMs>` is unique and repeatable. */
+  private sampleEvent(
+    at: number,
+    quality: 'good' | 'uncertain',
+    body: Pick<Extract<MachineEvent, { kind: 'state' }>, 'kind' | 'state' | 'previous'> | Pick<Extract<MachineEvent, { kind: 'analog' }>, 'kind' | 'value' | 'unit'>,
+  ): Outcome {
+    return { type: 'event', event: { ...this.base(at, quality), eventId: `${this.ref.machine}:${this.tag.name}:${at}`, ...body } };
+  }
+}

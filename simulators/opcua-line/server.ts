@@ -1,0 +1,148 @@
+import {
+  DataType,
+  MessageSecurityMode,
+  OPCUACertificateManager,
+  OPCUAServer,
+  SecurityPolicy,
+  StatusCode,
+  StatusCodes,
+  Variant,
+  type UAVariable,
+} from 'node-opcua';
+import { SimLineOptions, type SimMachine } from './config.js';
+import { seededRandom as rng } from '../seeded-random.js';
+import { MachineModel, type MachineSnapshot } from './machine.js';
+
+export interface SimLine {
+  endpoint: string;
+  port: number;
+  /** Pieces made since the simulation began (unwrapped), across restarts when started with `restore`. */
+  produced(machine: string): { good: number; scrap: number };
+  /** Sets every machine running or idle (idle makes no pieces): tests start the count from a known point. */
+  setRunning(running: boolean): void;
+  /** Publishes `variable` with a bad status (e.g. BadSensorFailure), or back to good. */
+  setStatus(machine: string, variable: string, status: 'good' | 'bad'): void;
+  /** Writes a value directly, for deadband and debounce tests (state as a string, temperature as a number). */
+  write(machine: string, variable: 'State' | 'Temperature' | 'AlarmActive', value: string | number | boolean): void;
+  /** What a retentive PLC keeps; hand it to the next start as `restore`. */
+  snapshot(): Record<string, MachineSnapshot>;
+  /** Noise variable changes pushed so far (benches). */
+  noiseChanges(): number;
+  stop(): Promise<Record<string, MachineSnapshot>>;
+}
+
+const securityMode = { None: MessageSecurityMode.None, Sign: MessageSecurityMode.Sign, SignAndEncrypt: MessageSecurityMode.SignAndEncrypt };
+
+/**
+ * An OPC UA production line: per machine `Good` and `Scrap` counters (UInt16 or UInt32, wrapping), `State`
+ * (RUN/IDLE/STOP), `Temperature` (an AnalogItem with EURange 0..200, so percent deadband works), `AlarmActive`,
+ * and optional `Noise<i>` analog load. Listens on 127.0.0.1 only.
+ */
+export async function startOpcuaLine(input: SimLineOptions, restore?: Record<string, MachineSnapshot>): Promise<SimLine> {
+  const o = SimLineOptions.parse(input);
+  const certificateManager = new OPCUACertificateManager({ rootFolder: o.certDir, automaticallyAcceptUnknownCertificate: true, disableFileWatchers: true });
+  await certificateManager.initialize();
+  const server = new OPCUAServer({
+    port: o.port,
+    host: '127.0.0.1',
+    hostname: '127.0.0.1',
+    serverCertificateManager: certificateManager,
+    securityModes: o.securityModes.map((m) => securityMode[m]),
+    securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256],
+    allowAnonymous: !o.users,
+    userManager: o.users ? { isValidUser: (u: string, p: string) => o.users!.some((x) => x.user === u && x.password === p) } : undefined,
+    serverCapabilities: { operationLimits: { maxMonitoredItemsPerCall: o.maxMonitoredItemsPerCall } },
+    buildInfo: { productName: 'mes-opcua-line-simulator', manufacturerName: 'mes-orchestrator' },
+  });
+  await server.initialize();
+  const addressSpace = server.engine.addressSpace!;
+  const ns = addressSpace.getOwnNamespace();
+  const models = new Map<string, MachineModel>();
+  const vars = new Map<string, UAVariable>();
+  const timers: NodeJS.Timeout[] = [];
+  let noise = 0;
+
+  const set = (key: string, dataType: DataType, value: unknown, status: StatusCode = StatusCodes.Good) =>
+    vars.get(key)!.setValueFromSource(new Variant({ dataType, value }), status, new Date());
+
+  o.machines.forEach((m: SimMachine, i) => {
+    const model = new MachineModel(m, o.seed + i, restore?.[m.code]);
+    model.running = o.running;
+    models.set(m.code, model);
+    const folder = ns.addObject({ organizedBy: addressSpace.rootFolder.objects, browseName: m.code, nodeId: `s=${m.code}` });
+    const counterType = m.counterType === 'UInt16' ? DataType.UInt16 : DataType.UInt32;
+    const add = (name: string, dataType: DataType, value: unknown) => {
+      const v = ns.addVariable({ componentOf: folder, browseName: name, nodeId: `s=${m.code}.${name}`, dataType, minimumSamplingInterval: 10 });
+      v.setValueFromSource(new Variant({ dataType, value }));
+      vars.set(`${m.code}.${name}`, v);
+    };
+    add('Good', counterType, model.s.good);
+    add('Scrap', counterType, model.s.scrap);
+    add('State', DataType.String, model.state);
+    add('AlarmActive', DataType.Boolean, model.alarm);
+    const temp = ns.addAnalogDataItem({
+      componentOf: folder,
+      browseName: 'Temperature',
+      nodeId: `s=${m.code}.Temperature`,
+      dataType: 'Double',
+      engineeringUnitsRange: { low: 0, high: 200 },
+      minimumSamplingInterval: 10,
+      value: new Variant({ dataType: DataType.Double, value: model.s.temperature }),
+    });
+    vars.set(`${m.code}.Temperature`, temp as unknown as UAVariable);
+    for (let n = 0; n < m.noiseTags; n++) add(`Noise${n}`, DataType.Double, 0);
+
+    timers.push(
+      setInterval(() => {
+        const before = { ...model.s, state: model.state, alarm: model.alarm };
+        model.step();
+        if (model.s.good !== before.good) set(`${m.code}.Good`, counterType, model.s.good);
+        if (model.s.scrap !== before.scrap) set(`${m.code}.Scrap`, counterType, model.s.scrap);
+        if (model.state !== before.state) set(`${m.code}.State`, DataType.String, model.state);
+        if (model.alarm !== before.alarm) set(`${m.code}.AlarmActive`, DataType.Boolean, model.alarm);
+        set(`${m.code}.Temperature`, DataType.Double, model.s.temperature);
+      }, Math.max(1, m.cycleMs / o.speed)),
+    );
+    if (m.noiseTags > 0) {
+      const random = rng(o.seed * 7919 + i);
+      const keys = Array.from({ length: m.noiseTags }, (_, n) => `${m.code}.Noise${n}`);
+      timers.push(
+        setInterval(() => {
+          for (const k of keys) set(k, DataType.Double, random() * 100);
+          noise += keys.length;
+        }, m.noiseTickMs),
+      );
+    }
+  });
+
+  await server.start();
+  const port = server.endpoints[0]!.port;
+  const snapshot = () => Object.fromEntries([...models].map(([k, m]) => [k, { ...m.s }]));
+  return {
+    endpoint: `opc.tcp://127.0.0.1:${port}`,
+    port,
+    produced: (machine) => {
+      const s = models.get(machine)!.s;
+      return { good: s.producedGood, scrap: s.producedScrap };
+    },
+    setRunning: (running) => models.forEach((m) => (m.running = running)),
+    setStatus: (machine, variable, status) => {
+      const v = vars.get(`${machine}.${variable}`)!;
+      const current = v.readValue().value;
+      v.setValueFromSource(current, status === 'bad' ? StatusCodes.BadSensorFailure : StatusCodes.Good, new Date());
+    },
+    write: (machine, variable, value) => {
+      const dataType = variable === 'State' ? DataType.String : variable === 'Temperature' ? DataType.Double : DataType.Boolean;
+      set(`${machine}.${variable}`, dataType, value);
+    },
+    snapshot,
+    noiseChanges: () => noise,
+    stop: async () => {
+      timers.forEach(clearInterval);
+      const snap = snapshot();
+      await server.shutdown(0);
+      await certificateManager.dispose();
+      return snap;
+    },
+  };
+}

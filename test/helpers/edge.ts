@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { clearLockedPorts } from 'get-port';
+import pino from 'pino';
+import { MachineEventBatch, MES_EVENTS_STREAM, type MachineEvent } from '../../contracts/messages/machine-event.js';
+import { provisionMachineEventStream } from '../../edge/streams.js';
+import { startNats, type NatsServer } from '../../stack/nats.js';
+import { connectNats } from '../../workers/wiring/nats.js';
+
+export const edgeLog = pino({ level: process.env.MES_TEST_LOG ?? 'silent' });
+
+export interface NatsRig {
+  dir: string;
+  nats: NatsServer;
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  /** Stops nats-server, runs `whileDown`, and starts it again on the same port and data dir. */
+  restartNats(whileDown: () => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A real nats-server with MES_EVENTS on a fresh temp dir, and a client that reconnects forever. */
+export async function startNatsRig(): Promise<NatsRig> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'mes-edge-'));
+  const natsDir = path.join(dir, 'nats');
+  let nats = await startNats({ dataDir: natsDir });
+  const nc = await connectNats({ url: nats.url, user: nats.user, password: nats.password }, 'edge-test');
+  const jsm = await jetstreamManager(nc);
+  await provisionMachineEventStream(jsm);
+  const rig: NatsRig = {
+    dir,
+    nats,
+    nc,
+    js: jetstream(nc),
+    jsm,
+    restartNats: async (whileDown) => {
+      const port = Number(new URL(nats.url).port);
+      await nats.stop();
+      await whileDown();
+      // get-port keeps ports it handed out locked for a while; this one must come back as it was.
+      clearLockedPorts();
+      nats = await startNats({ dataDir: natsDir, port });
+      if (nats.url !== `nats://127.0.0.1:${port}`) throw new Error(`nats came back on ${nats.url}, not port ${port}`);
+      rig.nats = nats;
+    },
+    stop: async () => {
+      await nc.close();
+      await nats.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}
+
+/** Every event in MES_EVENTS, in stream order, parsed with the shared contract. */
+export async function readMachineEvents(jsm: JetStreamManager): Promise<MachineEvent[]> {
+  const info = await jsm.streams.info(MES_EVENTS_STREAM);
+  const out: MachineEvent[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+    const m = await jsm.streams.getMessage(MES_EVENTS_STREAM, { seq });
+    if (m) out.push(...MachineEventBatch.parse(m.json()).events);
+  }
+  return out;
+}
+
+export async function waitFor(what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** OPC UA readings of counter tags so far: each counter's first one is its baseline, so tests wait for them. */
+export async function counterReadings(g: { metrics: { changes: { get(): Promise<{ values: Array<{ labels: Record<string, unknown>; value: number }> }> } } }): Promise<number> {
+  return (await g.metrics.changes.get()).values.find((v) => v.labels.kind === 'counter')?.value ?? 0;
+}

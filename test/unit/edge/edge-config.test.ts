@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPlantModel } from '../../../db/seed.js';
+import { edgeMachines, groupByEndpoint } from '../../../edge/plant.js';
+import { projectRoot } from '../../../stack/paths.js';
+
+const fixture = (f: string) => path.join(projectRoot, 'test/fixtures/plant', f);
+
+describe('plant model: OPC UA settings per machine', () => {
+  it('the demo plant is valid and its machines carry OPC UA tags', async () => {
+    const plant = await loadPlantModel(path.join(projectRoot, 'seed/demo-plant.yaml'));
+    const machines = edgeMachines(plant);
+    expect(machines.map((m) => m.ref.machine)).toEqual(['press-1', 'press-2', 'robot-1']);
+    expect(machines[0]!.opcua.tags.map((t) => t.kind)).toEqual(['counter', 'counter', 'state', 'analog', 'alarm']);
+    expect(groupByEndpoint(machines)).toHaveLength(1);
+  });
+
+  it('names the path of every bad OPC UA field', async () => {
+    const err = await loadPlantModel(fixture('bad-opcua.yaml')).then(
+      () => new Error('accepted'),
+      (e: Error) => e,
+    );
+    expect(err.message).toContain('sites[0].lines[0].machines[0].opcua.endpoint: must be an opc.tcp:// URL');
+    expect(err.message).toContain('sites[0].lines[0].machines[0].opcua.tags[0].nodeId: must be an OPC UA NodeId');
+    expect(err.message).toContain('sites[0].lines[0].machines[0].opcua.tags[1].counter');
+    expect(err.message).toContain('sites[0].lines[0].machines[1].opcua.tags[2].range: percent deadband needs range');
+    expect(err.message).toContain('sites[0].lines[0].machines[1].opcua.tags[3].name: duplicate tag name good');
+    expect(err.message).toContain('sites[0].lines[0].machines[1].opcua.securityPolicy: securityMode Sign needs a securityPolicy other than None');
+  });
+});

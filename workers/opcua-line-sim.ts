@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { parseJson, parseOrThrow } from '../contracts/parse.js';
+import { loadPlantModel } from '../db/seed.js';
+import { SimLineOptions } from '../simulators/opcua-line/config.js';
+import { startOpcuaLine } from '../simulators/opcua-line/server.js';
+import { defaultDataDir, projectRoot } from '../stack/paths.js';
+import { runProcess } from './wiring/lifecycle.js';
+import { createLogger } from './wiring/logger.js';
+
+const SimEnv = z.object({
+  MES_PLANT_FILE: z.string().default(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
+  MES_OPCUA_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(4841),
+  MES_OPCUA_SIM_SPEED: z.coerce.number().positive().default(1),
+  MES_OPCUA_SIM_CERT_DIR: z.string().default(path.join(defaultDataDir, 'opcua-sim-pki')),
+  /** A whole SimLineOptions as JSON (benches and tests); else every machine of the plant file with demo settings. */
+  MES_OPCUA_SIM_CONFIG: z.string().optional(),
+});
+
+/** The OPC UA line simulator process. Prints `{"endpoint": ...}` as its first stdout line so a parent can connect. */
+const log = createLogger('opcua-line-sim');
+runProcess('opcua-line-sim', log, async () => {
+  const env = parseOrThrow(SimEnv, process.env, 'environment');
+  const options = env.MES_OPCUA_SIM_CONFIG
+    ? parseOrThrow(SimLineOptions, parseJson(env.MES_OPCUA_SIM_CONFIG, 'MES_OPCUA_SIM_CONFIG'), 'MES_OPCUA_SIM_CONFIG')
+    : {
+        port: env.MES_OPCUA_SIM_PORT,
+        speed: env.MES_OPCUA_SIM_SPEED,
+        certDir: env.MES_OPCUA_SIM_CERT_DIR,
+        // Demo pattern: a piece every 2 s, 3 % scrap, a stop with alarm every 60 cycles.
+        machines: (await loadPlantModel(env.MES_PLANT_FILE)).sites.flatMap((s) =>
+          s.lines.flatMap((l) => l.machines.map((m) => ({ code: m.code, cycleMs: 2_000, scrapRate: 0.03, stopEvery: 60, stopCycles: 5 }))),
+        ),
+      };
+  const sim = await startOpcuaLine(options);
+  process.stdout.write(`${JSON.stringify({ endpoint: sim.endpoint })}\n`);
+  log.info({ endpoint: sim.endpoint, machines: options.machines.length }, 'OPC UA line simulator listening');
+  return async () => void (await sim.stop());
+});
