@@ -144,6 +144,26 @@ export class WorkOrderState {
     };
   }
 
+  /** One line for the Web UI's "Current Details": what the order is doing or waiting for. */
+  describe(): string {
+    const qty = `${this.good} of ${this.release.quantity} ${this.release.unit} good, ${this.scrap} scrap`;
+    if (this.held) return `Held by a planner (${qty}); nothing is confirmed until it is resumed.`;
+    switch (this.phase) {
+      case 'released':
+        return `Released; waiting for the first counts from ${this.release.line}.`;
+      case 'running':
+        return `Running on ${this.release.line}: ${qty}; confirmed so far ${this.confirmedGood}.`;
+      case 'confirming':
+        return `Posting the final confirmation to the ERP (${qty}); retrying while the ERP is unreachable.`;
+      case 'exception':
+        return `Waiting for a person: the ERP refused a posting (${this.exception ?? 'no message'}). Fix it in the ERP, then retry-posting.`;
+      case 'confirmed':
+        return `Confirmed in the ERP (document ${this.confirmationDocument ?? '-'}): ${qty}.`;
+      case 'cancelled':
+        return `Cancelled by a planner (${qty}); nothing was posted to the ERP.`;
+    }
+  }
+
   status(): WorkOrderStatus {
     const r = this.release;
     return {

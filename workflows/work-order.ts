@@ -6,6 +6,7 @@ import {
   continueAsNew,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -67,7 +68,10 @@ function needsPerson(err: unknown): err is ActivityFailure & { cause: Applicatio
 export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrderStatus> {
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
   let retryRequested = false;
-  setHandler(productionCountsSignal, (batch) => order.applyCounts(batch));
+  setHandler(productionCountsSignal, (batch) => {
+    order.applyCounts(batch);
+    setCurrentDetails(order.describe());
+  });
   setHandler(completeOrderSignal, (req) => order.requestCompletion(req));
   setHandler(retryPostingSignal, () => {
     retryRequested = true;
@@ -76,6 +80,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const open = () => order.phase === 'released' || order.phase === 'running';
   setHandler(holdOrderUpdate, (_cmd: PlannerCommand) => {
     order.held = true;
+    setCurrentDetails(order.describe());
     return order.status();
   }, {
     validator: (_cmd: PlannerCommand) => {
@@ -84,6 +89,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   });
   setHandler(resumeOrderUpdate, (_cmd: PlannerCommand) => {
     order.held = false;
+    setCurrentDetails(order.describe());
     return order.status();
   }, {
     validator: (_cmd: PlannerCommand) => {
@@ -104,6 +110,8 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
 
   let published: WorkOrderPhase | undefined = input.carry ? order.phase : undefined;
   const publish = async () => {
+    // Current details live in memory (answered by a query), so they may change as often as the order does.
+    setCurrentDetails(order.describe());
     if (published === order.phase) return;
     published = order.phase;
     upsertSearchAttributes([{ key: OrderStatusAttr, value: order.phase }]);
