@@ -1,18 +1,9 @@
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import pino from 'pino';
 import { buildPlannerApi } from '../api/app.js';
 import { issueToken } from '../api/auth.js';
 import { startWorkOrder } from '../bridge/start-work-order.js';
-import { loadPlantModel } from '../db/seed.js';
-import { startStack } from '../stack/index.js';
-import { projectRoot } from '../stack/paths.js';
-import { startServices } from '../workers/wiring/services.js';
-import { installTemporalRuntime } from '../workers/wiring/temporal-runtime.js';
-import { workflowsPath } from '../workers/wiring/temporal-worker.js';
 import { statusQuery } from '../workflows/definitions.js';
-import { benchDir, note } from './_util.js';
+import { startBenchEngine } from './_engine.js';
+import { note } from './_util.js';
 
 const REQUESTS = 3_000;
 const CONCURRENCY = 32;
@@ -46,23 +37,8 @@ async function load(url: (i: number) => string, token: string) {
  * clients over loopback HTTP, against `GET /health` of the same server in the same run as the baseline.
  */
 export async function run(): Promise<Record<string, number>> {
-  const log = pino({ level: 'silent' });
-  installTemporalRuntime(log, 'ERROR');
-  const dir = await benchDir('api');
-  const [stack, workflowBundle, plant] = await Promise.all([
-    startStack({ dataDir: dir }),
-    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
-    loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
-  ]);
-  const services = await startServices({
-    databaseUrl: stack.postgres.url,
-    nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
-    temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
-    erpSim: {},
-    workflowBundle,
-    plant,
-    log,
-  });
+  const engine = await startBenchEngine('api');
+  const { services } = engine;
   const ids = Array.from({ length: ORDERS }, (_, i) => String(7_000_000 + i));
   for (const id of ids)
     await startWorkOrder(services.client, { v: 1, site: 'plant1', erpOrderId: id, material: 'BRACKET-A', quantity: '100', unit: 'PC', line: 'line-1', operation: '0010', releasedAt: new Date().toISOString() });
@@ -75,9 +51,7 @@ export async function run(): Promise<Record<string, number>> {
   const status = await load((i) => `${base}/orders/plant1/${ids[i % ORDERS]}`, token);
   note(`GET /orders/:site/:id: ${JSON.stringify(status)}`);
   await app.close();
-  await services.stop();
-  await stack.stop();
-  await rm(dir, { recursive: true, force: true });
+  await engine.stop();
   if (status.failures > 0) throw new Error(`${status.failures} status reads failed`);
   return {
     requestsPerSec: status.perSec,

@@ -1,20 +1,11 @@
-import { rm } from 'node:fs/promises';
 import { jetstream } from '@nats-io/jetstream';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import pino from 'pino';
-import path from 'node:path';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import { batchMsgId, machineEventSubject, MachineEventBatch, type MachineEvent } from '../contracts/messages/machine-event.js';
 import { erpReleaseSubject } from '../contracts/names.js';
-import { loadPlantModel } from '../db/seed.js';
-import { startStack } from '../stack/index.js';
-import { projectRoot } from '../stack/paths.js';
-import { startServices } from '../workers/wiring/services.js';
-import { installTemporalRuntime } from '../workers/wiring/temporal-runtime.js';
-import { workflowsPath } from '../workers/wiring/temporal-worker.js';
 import { completeOrderSignal, productionCountsSignal, statusQuery } from '../workflows/definitions.js';
 import type { workOrderWorkflow } from '../workflows/work-order.js';
-import { benchDir, note, throughput } from './_util.js';
+import { startBenchEngine } from './_engine.js';
+import { note, throughput } from './_util.js';
 
 const EVENTS = 60_000;
 const BATCH = 500;
@@ -37,23 +28,8 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
  * signal per event, 64 in flight, no bridge.
  */
 export async function run(): Promise<Record<string, number>> {
-  const log = pino({ level: 'silent' });
-  installTemporalRuntime(log, 'ERROR');
-  const dir = await benchDir('bridge');
-  const [stack, workflowBundle, plant] = await Promise.all([
-    startStack({ dataDir: dir }),
-    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
-    loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
-  ]);
-  const services = await startServices({
-    databaseUrl: stack.postgres.url,
-    nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
-    temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
-    erpSim: {},
-    workflowBundle,
-    plant,
-    log,
-  });
+  const engine = await startBenchEngine('bridge');
+  const { services } = engine;
   const js = jetstream(services.nc);
   const releaseOrder = async (id: string) => {
     const r = { v: 1, site: 'plant1', erpOrderId: id, material: 'BRACKET-A', quantity: '100000000', unit: 'PC', line: 'line-2', operation: '0010', releasedAt: new Date().toISOString() };
@@ -120,9 +96,7 @@ export async function run(): Promise<Record<string, number>> {
     return u.signal(productionCountsSignal, { v: 1, events: [{ eventId: e.eventId, machine: e.machine, sourceTime: e.sourceTime, good: e.delta, scrap: 0 }] });
   });
   note(`unbatched: ${unbatchedPerSec} signals (= events)/s with ${UNBATCHED_IN_FLIGHT} in flight`);
-  await services.stop();
-  await stack.stop();
-  await rm(dir, { recursive: true, force: true });
+  await engine.stop();
   return {
     events: EVENTS,
     eventsPerSec,

@@ -5,25 +5,23 @@ import { SeenIds } from './seen-ids.js';
 /** State changes kept per machine; edge debounce keeps real lines far below this in one shift. */
 const TRANSITIONS_LIMIT = 5_000;
 
-export interface ShiftCarry {
+/** The shift's tallies: what a summary reports and what continue-as-new carries. */
+interface ShiftTallies {
   good: number;
   scrap: number;
   total: number;
   alarmsRaised: number;
   eventsApplied: number;
   duplicatesDropped: number;
+}
+
+export interface ShiftCarry extends ShiftTallies {
   transitions: Record<string, Array<[number, MachineState]>>;
   seenIds: string[];
 }
 
-export interface ShiftSummary {
+export interface ShiftSummary extends ShiftTallies {
   shift: ShiftInput;
-  good: number;
-  scrap: number;
-  total: number;
-  alarmsRaised: number;
-  eventsApplied: number;
-  duplicatesDropped: number;
   /** Milliseconds each state lasted, summed over machines, from the shift start up to `asOf`. */
   stateMs: Partial<Record<MachineState, number>>;
   /** Running time over observed machine time; null before any state is known. */
@@ -35,12 +33,7 @@ export interface ShiftSummary {
 
 /** One line's shift: counts and machine-state timelines placed by source time, so late events count where they belong. */
 export class ShiftState {
-  good: number;
-  scrap: number;
-  total: number;
-  alarmsRaised: number;
-  eventsApplied: number;
-  duplicatesDropped: number;
+  readonly tally: ShiftTallies;
   eventsThisRun = 0;
   private readonly transitions: Record<string, Array<[number, MachineState]>>;
   private readonly seen: SeenIds;
@@ -49,12 +42,14 @@ export class ShiftState {
     readonly shift: ShiftInput,
     carry?: ShiftCarry,
   ) {
-    this.good = carry?.good ?? 0;
-    this.scrap = carry?.scrap ?? 0;
-    this.total = carry?.total ?? 0;
-    this.alarmsRaised = carry?.alarmsRaised ?? 0;
-    this.eventsApplied = carry?.eventsApplied ?? 0;
-    this.duplicatesDropped = carry?.duplicatesDropped ?? 0;
+    this.tally = {
+      good: carry?.good ?? 0,
+      scrap: carry?.scrap ?? 0,
+      total: carry?.total ?? 0,
+      alarmsRaised: carry?.alarmsRaised ?? 0,
+      eventsApplied: carry?.eventsApplied ?? 0,
+      duplicatesDropped: carry?.duplicatesDropped ?? 0,
+    };
     this.transitions = carry?.transitions ?? {};
     this.seen = new SeenIds(carry?.seenIds);
   }
@@ -62,13 +57,13 @@ export class ShiftState {
   apply(batch: ShiftEventBatch): void {
     for (const e of batch.events) {
       if (!this.seen.add(e.eventId)) {
-        this.duplicatesDropped += 1;
+        this.tally.duplicatesDropped += 1;
         continue;
       }
-      this.eventsApplied += 1;
+      this.tally.eventsApplied += 1;
       this.eventsThisRun += 1;
-      if (e.kind === 'counter') this[e.counter] += e.delta;
-      else if (e.kind === 'alarm' && e.active) this.alarmsRaised += 1;
+      if (e.kind === 'counter') this.tally[e.counter] += e.delta;
+      else if (e.kind === 'alarm' && e.active) this.tally.alarmsRaised += 1;
       else if (e.kind === 'state') {
         const list = (this.transitions[e.machine] ??= []);
         list.push([Date.parse(e.sourceTime), e.state]);
@@ -90,27 +85,18 @@ export class ShiftState {
       });
     }
     const observed = Object.values(stateMs).reduce((a, b) => a + b, 0);
-    const pieces = this.good + this.scrap;
+    const pieces = this.tally.good + this.tally.scrap;
     return {
       shift: this.shift,
-      good: this.good,
-      scrap: this.scrap,
-      total: this.total,
-      alarmsRaised: this.alarmsRaised,
-      eventsApplied: this.eventsApplied,
-      duplicatesDropped: this.duplicatesDropped,
+      ...this.tally,
       stateMs,
       availability: observed > 0 ? (stateMs.running ?? 0) / observed : null,
-      quality: pieces > 0 ? this.good / pieces : null,
+      quality: pieces > 0 ? this.tally.good / pieces : null,
       asOf: new Date(end).toISOString(),
     };
   }
 
   carry(): ShiftCarry {
-    return {
-      good: this.good, scrap: this.scrap, total: this.total, alarmsRaised: this.alarmsRaised,
-      eventsApplied: this.eventsApplied, duplicatesDropped: this.duplicatesDropped,
-      transitions: this.transitions, seenIds: this.seen.toArray(),
-    };
+    return { ...this.tally, transitions: this.transitions, seenIds: this.seen.toArray() };
   }
 }
