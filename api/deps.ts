@@ -1,9 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
+import type { ReconciliationReport } from './schemas/orders.js';
 
 export interface ApiDeps {
   db: Db;
   client: Client;
   /** Shared secret of the ERP release webhook; without it the webhook answers 503. */
   webhookSecret?: string;
+  /** Compares an order's shop-floor truth with what the ERP holds (wired with the ERP adapter by the process). */
+  reconcile?: (site: string, erpOrderId: string) => Promise<ReconciliationReport>;
 }

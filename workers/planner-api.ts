@@ -1,6 +1,8 @@
 import { buildPlannerApi } from '../api/app.js';
 import { createDb } from '../db/client.js';
-import { readEnv } from './wiring/config.js';
+import { createErpAdapter } from '../erp/index.js';
+import { erpAdapterConfig, readEnv } from './wiring/config.js';
+import { reconcileOrder } from './wiring/reconcile.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { createLogger } from './wiring/logger.js';
 import { connectTemporalClient } from './wiring/temporal-client.js';
@@ -11,7 +13,13 @@ runProcess('planner-api', log, async () => {
   const env = readEnv();
   const db = createDb(env.DATABASE_URL);
   const { client, connection } = await connectTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE, log);
-  const app = await buildPlannerApi({ db, client, webhookSecret: env.MES_WEBHOOK_SECRET });
+  const erp = createErpAdapter(erpAdapterConfig(env));
+  const app = await buildPlannerApi({
+    db,
+    client,
+    webhookSecret: env.MES_WEBHOOK_SECRET,
+    reconcile: (site, id) => reconcileOrder({ client, db, erp }, site, id),
+  });
   const url = await app.listen({ host: env.MES_API_HOST, port: env.MES_API_PORT });
   log.info({ listening: url }, 'planner API listening');
   return async () => {

@@ -11,7 +11,7 @@ import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { Accepted, CommandBody, CompleteBody, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
+import { Accepted, CommandBody, CompleteBody, Reconciliation, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
 
 const notFound = (what: string) => Object.assign(new Error(`${what} not found`), { statusCode: 404, code: 'Not Found' });
 
@@ -72,6 +72,21 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         });
         return reply.code(202).send({ accepted: true as const, workflowId });
       });
+
+    app.get('/orders/:site/:erpOrderId/reconciliation', {
+      schema: {
+        params: OrderParams,
+        response: { 200: Reconciliation },
+        tags: ['orders'],
+        summary: 'Compare counts and BOM consumption with the documents the ERP holds; each difference with cause and fix',
+      },
+      config: { roles: ['planner', 'viewer', 'quality'] },
+    }, async (req) => {
+      if (!deps.reconcile) throw Object.assign(new Error('reconciliation is not configured in this process'), { statusCode: 503 });
+      return deps.reconcile(req.params.site, req.params.erpOrderId).catch((err: Error) => {
+        throw err instanceof WorkflowNotFoundError ? notFound(`order ${req.params.site}/${req.params.erpOrderId}`) : err;
+      });
+    });
 
     // Updates: the workflow validates (a held order cannot be held again, a confirmed one not cancelled) and answers.
     const updateRoute = (verb: 'hold' | 'resume' | 'cancel', update: typeof holdOrderUpdate, summary: string) =>

@@ -21,3 +21,10 @@ export const StartResult = z.object({ workflowId: z.string(), started: z.boolean
 export const CompleteBody = z.object({ reason: z.enum(['operator', 'planner', 'erp']).default('planner') });
 export const Accepted = z.object({ accepted: z.literal(true), workflowId: z.string() });
 export const CommandBody = z.object({ reason: z.string().min(3, 'say why, at least 3 characters').max(200) });
+export const Reconciliation = z.object({
+  erpOrderId: z.string(),
+  phase: z.string(),
+  documents: z.number(),
+  differences: z.array(z.object({ what: z.string(), shopFloor: z.string(), erp: z.string(), cause: z.string(), fix: z.string() })),
+});
+export type ReconciliationReport = z.infer<typeof Reconciliation>;

@@ -7,6 +7,7 @@ import { issueToken, type Role } from '../../api/auth.js';
 import { signWebhook } from '../../api/routes/erp-webhook.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
 import { auditLog } from '../../schema/index.js';
+import { reconcileOrder } from '../../workers/wiring/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 
@@ -17,7 +18,8 @@ const SECRET = 'test-webhook-secret-not-for-production';
 
 beforeAll(async () => {
   engine = await startTestEngine();
-  api = await buildPlannerApi({ db: engine.services.db, client: engine.services.client, webhookSecret: SECRET });
+  const { db, client, erp } = engine.services;
+  api = await buildPlannerApi({ db, client, webhookSecret: SECRET, reconcile: (site, id) => reconcileOrder({ client, db, erp }, site, id) });
   for (const role of ['planner', 'quality', 'operator', 'viewer', 'integration'] as Role[]) tokens[role] = await issueToken(engine.services.db, `test-${role}`, role);
 });
 afterAll(async () => {
@@ -93,6 +95,10 @@ describe('planner API', () => {
     }, 'order confirmed');
     expect(final.postings.some((p) => p.kind === 'confirmation' && p.status === 'posted')).toBe(true);
     expect((await api.inject().get('/orders/plant1/5999999').headers(auth('viewer'))).statusCode).toBe(404);
+    const rec = await api.inject().get('/orders/plant1/5000003/reconciliation').headers(auth('viewer'));
+    expect(rec.json()).toMatchObject({ erpOrderId: '5000003', phase: 'confirmed', differences: [] });
+    expect(rec.json().documents).toBeGreaterThan(0);
+    expect((await api.inject().get('/orders/plant1/5000003/reconciliation').headers(auth('operator'))).statusCode).toBe(403);
     const audits = await engine.services.db.select().from(auditLog).where(eq(auditLog.target, 'work-order:plant1:5000003'));
     expect(audits.map((a) => [a.actor, a.action])).toEqual([
       ['test-planner', 'hold'], ['test-planner', 'hold'], ['test-planner', 'resume'], ['test-operator', 'complete'],

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import { freePort } from '../../stack/free-port.js';
+import { reconcileOrder } from './reconcile.js';
 import type { Services } from './services.js';
 
 /**
@@ -22,7 +23,12 @@ export async function startDemoApi(services: Services, dataDir: string) {
     })());
   const tokenFile = path.join(dataDir, 'api-token');
   await writeFile(tokenFile, `${await issueToken(services.db, 'demo-planner', 'planner')}\n`, { mode: 0o600 });
-  const app = await buildPlannerApi({ db: services.db, client: services.client, webhookSecret });
+  const app = await buildPlannerApi({
+    db: services.db,
+    client: services.client,
+    webhookSecret,
+    reconcile: (site, id) => reconcileOrder({ client: services.client, db: services.db, erp: services.erp }, site, id),
+  });
   const url = await app.listen({ host: '127.0.0.1', port: await freePort(Number(process.env.MES_API_PORT ?? 8080)) });
   return { url, tokenFile, stop: () => app.close() };
 }

@@ -14,6 +14,7 @@ import { migrateMes } from '../../db/migrate.js';
 import { seedPlant } from '../../db/seed.js';
 import type { PlantModel } from '../../contracts/messages/plant-model.js';
 import { createErpAdapter, type ErpAdapterConfig } from '../../erp/index.js';
+import type { ErpAdapter } from '../../erp/port.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
 import { createMesWorker } from './temporal-worker.js';
@@ -39,6 +40,8 @@ export interface Services {
   client: Client;
   erpSimUrl: string;
   erpSim: Awaited<ReturnType<typeof startErpSimulator>>;
+  /** The ERP adapter the worker posts through (reconciliation reads the ERP with it too). */
+  erp: ErpAdapter;
   bridgeMetrics: BridgeMetrics;
   lineContext: LineContextCache;
   stop(): Promise<void>;
@@ -75,6 +78,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
           o.bridge,
         );
   return {
+    erp,
     db,
     nc,
     client,
