@@ -40,7 +40,11 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
     }
     try {
       const r = await startWorkOrder(client, release);
-      log.info({ workflowId: r.workflowId, started: r.started }, r.started ? 'work order started' : 'release already known');
+      if (r.refused) {
+        // A business refusal: retrying the same message cannot succeed, a person must look.
+        log.warn({ workflowId: r.workflowId, reason: r.refused }, 'changed release refused by the running order');
+        await js.publish(exceptionSubject(release.site, 'erp-listener'), JSON.stringify({ subject: m.subject, seq: m.seq, reason: r.refused, payload: m.string() }));
+      } else log.info({ workflowId: r.workflowId, started: r.started, updated: r.updated }, r.started ? 'work order started' : r.updated ? 'work order release changed' : 'release already known');
       m.ack();
     } catch (err) {
       log.warn({ err, erpOrderId: release.erpOrderId }, 'could not start work order, retrying later');

@@ -1,8 +1,10 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import { TASK_QUEUE } from '../contracts/names.js';
+import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import { changeReleaseUpdate, statusQuery } from '../workflows/definitions.js';
 import type { workOrderWorkflow } from '../workflows/work-order.js';
 import { ErpOrderIdAttr, LineAttr, MaterialAttr, OrderStatusAttr, SiteAttr } from '../workflows/search-attributes.js';
 
@@ -10,7 +12,15 @@ export interface StartResult {
   workflowId: string;
   /** False when a run with this id exists or existed: a repeated release is not a second order. */
   started: boolean;
+  /** True when the release changed the running order's quantity or dates (an Update, not a second workflow). */
+  updated: boolean;
+  /** The running order refused the change (for example a quantity below what is already confirmed). */
+  refused?: string;
 }
+
+// Line and material count as changes too, so the order's refusal reaches a person instead of passing unnoticed.
+const changed = (s: WorkOrderStatus, r: OrderReleased) =>
+  Number(s.plannedQuantity) !== Number(r.quantity) || s.line !== r.line || s.material !== r.material || s.plannedStart !== (r.plannedStart ?? null) || s.plannedEnd !== (r.plannedEnd ?? null);
 
 /** Starts the work-order workflow for a release, idempotently: the id is the order's, and it is never reused. */
 export async function startWorkOrder(client: Client, release: OrderReleased): Promise<StartResult> {
@@ -30,9 +40,21 @@ export async function startWorkOrder(client: Client, release: OrderReleased): Pr
       ],
       staticSummary: `WO ${release.erpOrderId} - ${release.quantity} ${release.unit} x ${release.material} on ${release.line}`,
     });
-    return { workflowId, started: true };
+    return { workflowId, started: true, updated: false };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  // The order exists. A closed one keeps its history; an open one follows a changed quantity or dates.
+  const handle = client.workflow.getHandle<typeof workOrderWorkflow>(workflowId);
+  const { status } = await handle.describe();
+  if (status.name !== 'RUNNING') return { workflowId, started: false, updated: false };
+  const current = await handle.query(statusQuery);
+  if (!changed(current, release)) return { workflowId, started: false, updated: false };
+  try {
+    await handle.executeUpdate(changeReleaseUpdate, { args: [release] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return { workflowId, started: false, updated: false, refused: err.cause?.message ?? err.message };
     throw err;
   }
+  return { workflowId, started: false, updated: true };
 }

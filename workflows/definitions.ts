@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { ShiftEventBatch } from '../contracts/messages/shift.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
@@ -19,6 +20,8 @@ export interface PlannerCommand {
 export const holdOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('holdOrder');
 export const resumeOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('resumeOrder');
 export const cancelOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('cancelOrder');
+/** ERP released the order again with another quantity or dates: the running order follows, no second workflow. */
+export const changeReleaseUpdate = defineUpdate<WorkOrderStatus, [OrderReleased]>('changeRelease');
 
 export const shiftEventsSignal = defineSignal<[ShiftEventBatch]>('machineEvents');
 export const shiftStatusQuery = defineQuery<ShiftSummary>('shiftStatus');

@@ -57,7 +57,7 @@ export class WorkOrderState {
 
   constructor(
     readonly workflowId: string,
-    readonly release: OrderReleased,
+    public release: OrderReleased,
     carry?: WorkOrderCarry,
   ) {
     this.phase = carry?.phase ?? 'released';
@@ -164,6 +164,16 @@ export class WorkOrderState {
     }
   }
 
+  /** ERP changed the order after release: quantity and dates follow; anything else is a different order. */
+  refusesReleaseChange(next: OrderReleased): string | null {
+    const r = this.release;
+    if (next.material !== r.material || next.line !== r.line || next.unit !== r.unit || next.operation !== r.operation)
+      return 'material, line, unit and operation cannot change on a released order';
+    if (!(this.phase === 'released' || this.phase === 'running')) return `order is ${this.phase}: its release can no longer change`;
+    if (Number(next.quantity) < this.confirmedGood) return `quantity ${next.quantity} is below the ${this.confirmedGood} already confirmed`;
+    return null;
+  }
+
   status(): WorkOrderStatus {
     const r = this.release;
     return {
@@ -187,6 +197,8 @@ export class WorkOrderState {
       confirmationDocument: this.confirmationDocument,
       exception: this.exception,
       releasedAt: r.releasedAt,
+      plannedStart: r.plannedStart ?? null,
+      plannedEnd: r.plannedEnd ?? null,
     };
   }
 }

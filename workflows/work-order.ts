@@ -18,6 +18,7 @@ import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work
 import { componentQuantities } from './backflush.js';
 import {
   cancelOrderUpdate,
+  changeReleaseUpdate,
   completeOrderSignal,
   holdOrderUpdate,
   productionCountsSignal,
@@ -94,6 +95,16 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   }, {
     validator: (_cmd: PlannerCommand) => {
       if (!order.held) throw new Error('order is not held');
+    },
+  });
+  setHandler(changeReleaseUpdate, (next: OrderReleased) => {
+    order.release = { ...order.release, quantity: next.quantity, plannedStart: next.plannedStart, plannedEnd: next.plannedEnd, releasedAt: next.releasedAt };
+    setCurrentDetails(order.describe());
+    return order.status();
+  }, {
+    validator: (next: OrderReleased) => {
+      const refusal = order.refusesReleaseChange(next);
+      if (refusal) throw new Error(refusal);
     },
   });
   setHandler(cancelOrderUpdate, async (cmd) => {
@@ -219,7 +230,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     if (periodMs !== undefined && Date.now() - lastConfirmationAt >= periodMs) lastConfirmationAt = Date.now();
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
-      return await continueAsNew<typeof workOrderWorkflow>({ ...input, carry: order.carry() });
+      return await continueAsNew<typeof workOrderWorkflow>({ ...input, release: order.release, carry: order.carry() });
     }
     await publish();
   }

@@ -48,6 +48,7 @@ export function erpWebhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       if (fresh.length === 0) throw refuse(409, 'x-mes-signature: this exact request was already received (replay)');
       await audit(deps.db, req, 'release-webhook', `${req.body.site}/${req.body.erpOrderId}`, req.body);
       const r = await startWorkOrder(deps.client, req.body);
+      if (r.refused) throw Object.assign(new Error(`the running order refused the changed release: ${r.refused}`), { statusCode: 409, code: 'Conflict' });
       return reply.code(r.started ? 201 : 200).send(r);
     });
   };

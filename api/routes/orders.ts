@@ -24,6 +24,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       await audit(db, req, 'release', `${req.body.site}/${req.body.erpOrderId}`, req.body);
       const r = await startWorkOrder(client, req.body);
+      if (r.refused) throw Object.assign(new Error(`the running order refused the changed release: ${r.refused}`), { statusCode: 409, code: 'Conflict' });
       return reply.code(r.started ? 201 : 200).send(r);
     });
 

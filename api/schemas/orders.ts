@@ -17,7 +17,7 @@ export const Posting = z.object({
 });
 export const OrderDetail = z.object({ status: WorkOrderStatus, postings: z.array(Posting) });
 
-export const StartResult = z.object({ workflowId: z.string(), started: z.boolean() });
+export const StartResult = z.object({ workflowId: z.string(), started: z.boolean(), updated: z.boolean() });
 export const CompleteBody = z.object({ reason: z.enum(['operator', 'planner', 'erp']).default('planner') });
 export const Accepted = z.object({ accepted: z.literal(true), workflowId: z.string() });
 export const CommandBody = z.object({ reason: z.string().min(3, 'say why, at least 3 characters').max(200) });

@@ -29,5 +29,7 @@ export const WorkOrderStatus = z.object({
   confirmationDocument: z.string().nullable(),
   exception: z.string().nullable(),
   releasedAt: z.string(),
+  plannedStart: z.string().nullable(),
+  plannedEnd: z.string().nullable(),
 });
 export type WorkOrderStatus = z.infer<typeof WorkOrderStatus>;

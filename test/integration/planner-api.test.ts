@@ -69,7 +69,7 @@ describe('planner API', () => {
     const first = await api.inject().post('/orders').headers(auth('planner')).body(release('5000003'));
     expect(first.statusCode).toBe(201);
     const again = await api.inject().post('/orders').headers(auth('integration')).body(release('5000003'));
-    expect(again.json()).toEqual({ workflowId: 'work-order:plant1:5000003', started: false });
+    expect(again.json()).toEqual({ workflowId: 'work-order:plant1:5000003', started: false, updated: false });
     await eventually(async () => {
       const list = await api.inject().get('/orders?site=plant1&line=line-1').headers(auth('viewer'));
       return list.json().orders.some((o: { erpOrderId: string }) => o.erpOrderId === '5000003') ? true : undefined;
@@ -133,7 +133,7 @@ describe('planner API', () => {
     expect(replay.statusCode).toBe(409);
     const ts2 = ts + 1;
     const second = await post(signWebhook(SECRET, ts2, body), ts2);
-    expect(second.json()).toEqual({ workflowId: 'work-order:plant1:5000005', started: false });
+    expect(second.json()).toEqual({ workflowId: 'work-order:plant1:5000005', started: false, updated: false });
     await jetstream(engine.services.nc).publish(erpReleaseSubject('plant1'), body, { msgID: 'webhook-and-nats-5000005' });
     const forged = await post(signWebhook('not-the-secret', ts, body));
     expect(forged.json()).toMatchObject({ status: 401, detail: expect.stringMatching(/x-mes-signature/) });
@@ -148,5 +148,15 @@ describe('planner API', () => {
     }, 'visibility');
     await new Promise((r) => setTimeout(r, 1_000)); // let the NATS copy be processed too
     expect(runs).toHaveLength(1);
+
+    // ERP changes the quantity and dates: the running order follows, still one workflow.
+    const changedBody = JSON.stringify(release('5000005', { quantity: '80', plannedEnd: '2026-12-01T14:00:00Z' }));
+    const ts3 = ts + 3;
+    const changed = await post(signWebhook(SECRET, ts3, changedBody), ts3, changedBody);
+    expect(changed.json()).toEqual({ workflowId: 'work-order:plant1:5000005', started: false, updated: true });
+    const detail = await api.inject().get('/orders/plant1/5000005').headers(auth('viewer'));
+    expect(detail.json().status).toMatchObject({ plannedQuantity: '80', plannedEnd: '2026-12-01T14:00:00Z' });
+    const otherLine = await api.inject().post('/orders').headers(auth('planner')).body(release('5000005', { line: 'line-2' }));
+    expect(otherLine.json()).toMatchObject({ status: 409, detail: expect.stringMatching(/line/) });
   });
 });
