@@ -65,6 +65,32 @@ describe('planner API', () => {
     expect(a.json().errors[0].field).toBe('body.eventIds');
   });
 
+  it.each([
+    ['POST', '/orders/plant1/x!/complete', {}, 'params.erpOrderId'],
+    ['POST', '/orders/plant1/5000001/complete', { reason: 'boss' }, 'body.reason'],
+    ['POST', '/orders/Plant1/5000001/retry-posting', {}, 'params.site'],
+    ['POST', '/orders/plant1/5000001/resume', {}, 'body.reason'],
+    ['POST', '/orders/plant1/5000001/cancel', { reason: 7 }, 'body.reason'],
+    ['GET', '/orders/plant1/lower-case/reconciliation', undefined, 'params.erpOrderId'],
+    ['GET', '/lines/plant1/Line_2', undefined, 'params.line'],
+    ['GET', '/unassigned', undefined, 'querystring.site'],
+    ['POST', '/unassigned/assign', { site: 'plant1', erpOrderId: '1' }, 'body.eventIds'],
+  ] as const)('%s %s with bad input names the field', async (method, url, body, field) => {
+    const r = await api.inject({ method, url, headers: auth('planner'), ...(body === undefined ? {} : { payload: body }) });
+    expect(r.statusCode).toBe(400);
+    expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect((r.json().errors as Array<{ field: string }>).map((e) => e.field)).toContain(field);
+  });
+
+  it('keeps a viewer from every state change', async () => {
+    for (const [url, body] of [
+      ['/orders/plant1/5000001/cancel', { reason: 'nope' }],
+      ['/orders/plant1/5000001/hold', { reason: 'nope' }],
+      ['/orders/plant1/5000001/retry-posting', {}],
+      ['/unassigned/assign', { site: 'plant1', erpOrderId: '1', eventIds: ['x'] }],
+    ] as const) expect((await api.inject().post(url).headers(auth('viewer')).body(body)).statusCode).toBe(403);
+  });
+
   it('releases, lists, shows, completes an order, and audits who did it', async () => {
     const first = await api.inject().post('/orders').headers(auth('planner')).body(release('5000003'));
     expect(first.statusCode).toBe(201);
