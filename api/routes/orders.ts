@@ -11,7 +11,7 @@ import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { Accepted, CommandBody, CompleteBody, Reconciliation, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
+import { Accepted, CommandBody, CompleteBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
 
 const notFound = (what: string) => Object.assign(new Error(`${what} not found`), { statusCode: 404, code: 'Not Found' });
 
@@ -58,6 +58,28 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       return {
         status,
         postings: postings.map((p) => ({ postingKey: p.postingKey, kind: p.kind, status: p.status, erpDocument: p.erpDocument, attempts: p.attempts, lastError: p.lastError })),
+      };
+    });
+
+    app.get('/orders/:site/:erpOrderId/waiting', {
+      schema: { params: OrderParams, response: { 200: Waiting }, tags: ['orders'], summary: 'What the order is waiting for: ERP calls being retried, with attempt and last error' },
+      config: { roles: READERS },
+    }, async (req) => {
+      const handle = client.workflow.getHandle(workOrderWorkflowId(req.params.site, req.params.erpOrderId));
+      const d = await handle.describe().catch((err: Error) => {
+        throw err instanceof WorkflowNotFoundError ? notFound(`order ${req.params.site}/${req.params.erpOrderId}`) : err;
+      });
+      const ts = (t?: { seconds?: unknown; nanos?: number | null } | null) =>
+        t?.seconds == null ? null : new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString();
+      // Temporal keeps retrying an ERP call while the ERP is down: its attempt count and last failure say so.
+      return {
+        status: d.status.name,
+        activities: (d.raw.pendingActivities ?? []).map((a) => ({
+          activity: a.activityType?.name ?? 'unknown',
+          attempt: a.attempt ?? 0,
+          lastFailure: a.lastFailure?.message ?? null,
+          nextAttemptAt: ts(a.nextAttemptScheduleTime),
+        })),
       };
     });
 

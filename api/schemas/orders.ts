@@ -28,3 +28,7 @@ export const Reconciliation = z.object({
   differences: z.array(z.object({ what: z.string(), shopFloor: z.string(), erp: z.string(), cause: z.string(), fix: z.string() })),
 });
 export type ReconciliationReport = z.infer<typeof Reconciliation>;
+export const Waiting = z.object({
+  status: z.string(),
+  activities: z.array(z.object({ activity: z.string(), attempt: z.number(), lastFailure: z.string().nullable(), nextAttemptAt: z.string().nullable() })),
+});

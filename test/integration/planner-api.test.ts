@@ -132,6 +132,27 @@ describe('planner API', () => {
     expect((await api.inject().post('/orders/plant1/5000003/cancel').headers(auth('planner')).body({ reason: 'too late' })).statusCode).toBe(409);
   });
 
+  it('shows an order waiting for the ERP while it is down, then confirming when it is back', async () => {
+    await api.inject().post('/orders').headers(auth('planner')).body(release('5000006'));
+    await eventually(async () => ((await api.inject().get('/orders/plant1/5000006').headers(auth('viewer'))).statusCode === 200 ? true : undefined), 'order');
+    engine.services.erpSim.app.faults.set({ outage: true });
+    try {
+      await api.inject().post('/orders/plant1/5000006/complete').headers(auth('planner')).body({});
+      const waiting = await eventually(async () => {
+        const w = (await api.inject().get('/orders/plant1/5000006/waiting').headers(auth('viewer'))).json();
+        return w.activities?.some((a: { attempt: number }) => a.attempt >= 2) ? w : undefined;
+      }, 'a retried ERP call');
+      expect(waiting.activities[0]).toMatchObject({ activity: expect.stringMatching(/^post/), lastFailure: expect.stringMatching(/503|outage/) });
+    } finally {
+      engine.services.erpSim.app.faults.set({});
+    }
+    await eventually(async () => {
+      const d = await api.inject().get('/orders/plant1/5000006').headers(auth('viewer'));
+      return d.json().status.phase === 'confirmed' ? true : undefined;
+    }, 'confirmed after the outage', 60_000);
+    expect((await api.inject().get('/orders/plant1/5000006/waiting').headers(auth('viewer'))).json()).toEqual({ status: 'COMPLETED', activities: [] });
+  });
+
   it('lists unassigned production and assigns it to an order', async () => {
     await publishEvents(engine.services.nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 4, startMs: Date.now() - 20_000, delta: 5, prefix: 'orphan' }));
     const open = await eventually(async () => {
