@@ -10,12 +10,12 @@ import { readEnv } from '../../../workers/wiring/config.js';
 const compose = parse(readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, { command: string | string[]; environment?: Record<string, string> }>;
 };
-const engineServices = ['db-migrate', 'erp-sim', 'temporal-worker', 'erp-listener', 'signal-bridge'];
+const engineServices = ['db-migrate', 'erp-sim', 'temporal-worker', 'erp-listener', 'signal-bridge', 'planner-api'];
 
 describe('docker-compose.yml', () => {
   it.each(engineServices)('%s gets an environment the engine accepts', (name) => {
     const env = Object.fromEntries(
-      Object.entries(compose.services[name]!.environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{(\w+):\?[^}]*\}/g, 'secret')]),
+      Object.entries(compose.services[name]!.environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{(\w+):\?[^}]*\}/g, 'a-secret-of-16-characters')]),
     );
     expect(() => readEnv(env)).not.toThrow();
   });
