@@ -165,8 +165,9 @@ export function startEndpoint(o: EndpointOptions) {
         });
         await client.connect(o.opcua.endpoint);
         session = await client.createSession(identity());
-        await subscribe(session);
+        // Connected means a live session: readings start flowing while the items are still being created.
         o.onConnectedChange(true);
+        await subscribe(session);
         backoff = 500;
         await new Promise<void>((resolve) => {
           wakeStop = resolve;
