@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { LINE_CONTEXT_CHANNEL } from '../contracts/names.js';
 import type { Db } from '../db/client.js';
-import { machines, sites, workOrders } from '../schema/index.js';
+import { activeOrderOnLine } from '../db/active-order.js';
+import { machines, sites } from '../schema/index.js';
 import type { MachineContext } from './route.js';
 
 type ActiveOrder = MachineContext['activeOrder'];
@@ -18,6 +19,7 @@ export class LineContextCache {
   private orders = new Map<string, { order: ActiveOrder; at: number }>();
   private listener: pg.Client | undefined;
   invalidations = 0;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -27,10 +29,15 @@ export class LineContextCache {
 
   async start(): Promise<void> {
     await this.loadMachines();
+    await this.listen();
+  }
+
+  /** LISTEN on a dedicated connection; if it drops, the cache is cleared and `resolve` listens again. */
+  private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
     client.on('error', () => {
-      // A dropped listener only costs freshness (the TTL still applies); reconnect on next use.
-      this.listener = undefined;
+      // Notifications may have been missed while it was down: forget what they could have changed.
+      if (this.listener === client) this.listener = undefined;
       this.orders.clear();
     });
     client.on('notification', (n) => {
@@ -44,6 +51,7 @@ export class LineContextCache {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -60,20 +68,16 @@ export class LineContextCache {
     const key = `${site}/${line}`;
     const hit = this.orders.get(key);
     if (hit && Date.now() - hit.at < this.opts.orderTtlMs) return hit.order;
-    // A running order wins over one only released; among equals, the earliest release.
-    const [row] = await this.db
-      .select({ workflowId: workOrders.workflowId, erpOrderId: workOrders.erpOrderId })
-      .from(workOrders)
-      .where(and(eq(workOrders.siteCode, site), eq(workOrders.lineCode, line), inArray(workOrders.status, ['released', 'running'])))
-      .orderBy(desc(sql`${workOrders.status} = 'running'`), asc(workOrders.releasedAt))
-      .limit(1);
-    const order = row ?? null;
+    const found = await activeOrderOnLine(this.db, site, line);
+    const order = found && { workflowId: found.workflowId, erpOrderId: found.erpOrderId };
     this.orders.set(key, { order, at: Date.now() });
     return order;
   }
 
   /** Resolves every (site, machine) pair once and returns a synchronous lookup for routing. */
   async resolve(pairs: Iterable<[string, string]>): Promise<(site: string, machine: string) => MachineContext | null> {
+    // Without a listener the TTL alone bounds staleness; try to get it back (a failure leaves it for the next round).
+    if (!this.listener && !this.stopped) await this.listen().catch(() => undefined);
     const keys = new Set([...pairs].map(([s, m]) => `${s}/${m}`));
     if ([...keys].some((k) => !this.machineLines.has(k)) && Date.now() - this.machinesLoadedAt > this.opts.machineRefreshMs)
       await this.loadMachines();

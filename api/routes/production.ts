@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assignUnassigned } from '../../bridge/unassigned.js';
 import { shiftOf } from '../../bridge/shift-calendar.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
-import { sites, unassignedProduction, workOrders } from '../../schema/index.js';
+import { activeOrderOnLine } from '../../db/active-order.js';
+import { sites, unassignedProduction } from '../../schema/index.js';
 import { shiftStatusQuery } from '../../workflows/definitions.js';
 import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
@@ -38,17 +39,14 @@ export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       config: { roles: READERS },
     }, async (req) => {
       const { site, line } = req.params;
-      // The same rule as the signal bridge's context: a running order wins, then the earliest release.
-      const active = (await db.select().from(workOrders).where(and(eq(workOrders.siteCode, site), eq(workOrders.lineCode, line))))
-        .filter((o) => o.status === 'released' || o.status === 'running')
-        .sort((a, b) => Number(b.status === 'running') - Number(a.status === 'running') || a.releasedAt.getTime() - b.releasedAt.getTime())[0];
+      const active = await activeOrderOnLine(db, site, line);
       const [s] = await db.select().from(sites).where(eq(sites.code, site));
       const slot = shiftOf(new Date().toISOString(), s?.timezone ?? 'UTC');
       const workflowId = shiftWorkflowId(site, line, slot.date, slot.shiftCode);
       const summary = await client.workflow.getHandle(workflowId).query(shiftStatusQuery).catch(() => null);
       return {
         site, line,
-        activeOrder: active ? { workflowId: active.workflowId, erpOrderId: active.erpOrderId, status: active.status } : null,
+        activeOrder: active,
         shift: { workflowId, summary },
       };
     });

@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftOf } from '../../bridge/shift-calendar.js';
 import { assignUnassigned } from '../../bridge/unassigned.js';
@@ -84,6 +84,16 @@ describe('signal bridge against real NATS, Temporal and PostgreSQL', () => {
     expect(last?.json<{ reason?: string }>().reason).toMatch(/site|line|machine|Invalid/);
     await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'test' });
     await h.result();
+  });
+
+  it('listens again for order changes after its LISTEN connection was dropped', async () => {
+    const { db, lineContext } = engine.services;
+    await db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen%'`);
+    await new Promise((r) => setTimeout(r, 200));
+    await lineContext.resolve([['plant1', 'robot-1']]); // a round re-establishes the listener
+    const before = lineContext.invalidations;
+    await db.execute(sql`select pg_notify('line_context', 'plant1/line-2')`);
+    await eventually(async () => (lineContext.invalidations > before ? true : undefined), 'a notification after reconnecting');
   });
 
   it('carries a work order through 200,000 events, continuing as new, with exact counts', async () => {
