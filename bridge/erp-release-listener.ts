@@ -6,7 +6,7 @@ import { OrderReleased } from '../contracts/messages/order-release.js';
 import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../contracts/names.js';
 import { InvalidInput, parseJson, parseOrThrow } from '../contracts/parse.js';
 import { startWorkOrder } from './start-work-order.js';
-import { exceptionSubject } from './streams.js';
+import { publishMessageException } from './streams.js';
 
 export interface ReleaseListenerDeps {
   nc: NatsConnection;
@@ -32,9 +32,8 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
       release = parseOrThrow(OrderReleased, parseJson(m.string(), m.subject), m.subject);
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err;
-      const site = m.subject.split('.')[1] ?? 'unknown';
       log.warn({ subject: m.subject, seq: m.seq, reason: err.message }, 'release rejected');
-      await js.publish(exceptionSubject(site, 'erp-listener'), JSON.stringify({ subject: m.subject, seq: m.seq, reason: err.message, payload: m.string() }));
+      await publishMessageException(js, m, 'erp-listener', err.message);
       m.term(err.message);
       return;
     }
@@ -43,7 +42,7 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
       if (r.refused) {
         // A business refusal: retrying the same message cannot succeed, a person must look.
         log.warn({ workflowId: r.workflowId, reason: r.refused }, 'changed release refused by the running order');
-        await js.publish(exceptionSubject(release.site, 'erp-listener'), JSON.stringify({ subject: m.subject, seq: m.seq, reason: r.refused, payload: m.string() }));
+        await publishMessageException(js, m, 'erp-listener', r.refused);
       } else log.info({ workflowId: r.workflowId, started: r.started, updated: r.updated }, r.started ? 'work order started' : r.updated ? 'work order release changed' : 'release already known');
       m.ack();
     } catch (err) {

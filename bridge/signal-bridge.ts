@@ -10,7 +10,7 @@ import type { LineContextCache } from './context.js';
 import { deliverToOrder, deliverToShift } from './deliver.js';
 import type { BridgeMetrics } from './metrics.js';
 import { routeEvents } from './route.js';
-import { SIGNAL_BRIDGE_DURABLE, SIGNAL_BRIDGE_MAX_ACK_PENDING, exceptionSubject } from './streams.js';
+import { SIGNAL_BRIDGE_DURABLE, SIGNAL_BRIDGE_MAX_ACK_PENDING, exceptionSubject, publishMessageException } from './streams.js';
 import { recordUnassigned } from '../db/unassigned-production.js';
 import { toCount } from './route.js';
 
@@ -49,9 +49,8 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
   async function reject(m: JsMsg, reason: string, settled: Set<number>, i: number): Promise<void> {
     settled.add(i);
     metrics.malformed.inc();
-    const site = m.subject.split('.')[1] ?? 'unknown';
     log.warn({ subject: m.subject, seq: m.seq, reason }, 'malformed machine event message terminated');
-    await js.publish(exceptionSubject(/^[a-z0-9-]+$/.test(site) ? site : 'unknown', 'signal-bridge'), JSON.stringify({ subject: m.subject, seq: m.seq, reason, payload: m.string().slice(0, 10_000) }));
+    await publishMessageException(js, m, 'signal-bridge', reason);
     m.term(reason.slice(0, 200));
   }
 

@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { MES_EVENTS_STREAM } from '../contracts/messages/machine-event.js';
 import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../contracts/names.js';
 import { ERP_EVENTS, MES_EVENTS, OPS_EXCEPTIONS } from '../contracts/streams.js';
@@ -26,3 +26,13 @@ export async function provisionStreams(jsm: JetStreamManager): Promise<void> {
 }
 
 export const exceptionSubject = (site: string, stage: string) => `ops.${site}.exception.${stage}`;
+
+/**
+ * Publishes why a consumed message was not applied, with the message itself (first 10 kB), to
+ * `ops.<site>.exception.<stage>`; the site is the subject's second token when it is a valid one.
+ */
+export async function publishMessageException(js: JetStreamClient, m: JsMsg, stage: string, reason: string): Promise<void> {
+  const token = m.subject.split('.')[1] ?? '';
+  const site = /^[a-z0-9-]{1,64}$/.test(token) ? token : 'unknown';
+  await js.publish(exceptionSubject(site, stage), JSON.stringify({ subject: m.subject, seq: m.seq, reason, payload: m.string().slice(0, 10_000) }));
+}
