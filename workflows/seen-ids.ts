@@ -1,6 +1,6 @@
 /**
  * A bounded memory of event ids for dedupe, carried through continue-as-new. Ids are kept as 53-bit hashes (cyrb53,
- * ~11 characters) so 50,000 of them fit a continue-as-new payload (~0.6 MB) whatever the ids' length; a false
+ * ~11 characters) so 50,000 of them fit a continue-as-new payload (679 kB measured, limit 2 MB) whatever the ids' length; a false
  * duplicate needs a hash collision (about 1e-7 over 50,000 ids). The window must exceed how far back a redelivery
  * can reach: the signal bridge keeps at most 64 messages of 500 events in flight, 32,000 events.
  */
