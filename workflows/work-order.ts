@@ -4,6 +4,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -37,17 +38,48 @@ export interface WorkOrderInput {
   continueAsNewAfterEvents?: number;
 }
 
+type ErpPostings = Pick<Activities, 'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue'>;
+const nonRetryableErrorTypes = ['ErpRejected', 'BusinessRuleViolation'];
 // The ERP may be down for hours: retry without a cap, back off to a minute. The adapter's HTTP timeout (15 s) is
 // below start-to-close, so two attempts of one posting never overlap.
-const erp = proxyActivities<Pick<Activities, 'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue'>>({
+const erpRetrying = proxyActivities<ErpPostings>({
   startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '500 ms',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['ErpRejected', 'BusinessRuleViolation'],
-  },
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
 });
+// The first attempt runs as a local activity, inside the workflow task: no task queue round trip and no extra
+// workflow task per posting, so a healthy ERP's latency is the only wait (bench/erp.ts). Only when it fails does the
+// posting become a regular activity, retried for hours and visible to Temporal as pending ("waiting for ERP"). Both
+// go through the same ledger row, so the second attempt looks the key up in the ERP before it posts again.
+const erpFirstAttempt = proxyLocalActivities<ErpPostings>({
+  startToCloseTimeout: '20 seconds',
+  retry: { maximumAttempts: 1, nonRetryableErrorTypes },
+});
+/**
+ * The ERP postings of one run: a local first attempt, then regular retries. `localFirst` comes from a patch checked
+ * once at the start of the run, so histories recorded before local first attempts replay as they ran.
+ */
+function erpPostings(localFirst: boolean): ErpPostings {
+  const posting = <K extends keyof ErpPostings>(name: K): ErpPostings[K] => {
+    const retrying = erpRetrying[name] as (input: unknown) => Promise<unknown>;
+    const first = erpFirstAttempt[name] as (input: unknown) => Promise<unknown>;
+    if (!localFirst) return retrying as ErpPostings[K];
+    return (async (input: unknown) => {
+      try {
+        return await first(input);
+      } catch (err) {
+        if (refusal(err)) throw err;
+        return await retrying(input);
+      }
+    }) as ErpPostings[K];
+  };
+  return {
+    postConfirmation: posting('postConfirmation'),
+    postGoodsIssue: posting('postGoodsIssue'),
+    postGoodsReceipt: posting('postGoodsReceipt'),
+    reverseGoodsIssue: posting('reverseGoodsIssue'),
+  };
+}
+
 // Our own PostgreSQL, milliseconds away: local activities run in the workflow task, with no task queue round trip
 // and two history events fewer each, which is a third of an order's Temporal work at confirmation (bench/erp.ts).
 const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrderContext' | 'recordLateCounts'>>({
@@ -55,10 +87,15 @@ const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrd
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-/** Failures a person must resolve: the ERP refused on business grounds, or our own rules refused before posting. */
-function needsPerson(err: unknown): err is ActivityFailure & { cause: ApplicationFailure } {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure &&
-    (err.cause.type === 'ErpRejected' || err.cause.type === 'BusinessRuleViolation');
+/**
+ * The refusal a person must resolve (the ERP refused on business grounds, or our own rules refused before posting),
+ * or undefined for failures that retrying can fix. A regular activity's failure arrives as an ActivityFailure around
+ * the ApplicationFailure; a local activity's arrives as the ApplicationFailure itself.
+ */
+function refusal(err: unknown): ApplicationFailure | undefined {
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  if (failure instanceof ApplicationFailure && (failure.type === 'ErpRejected' || failure.type === 'BusinessRuleViolation')) return failure;
+  return undefined;
 }
 
 /**
@@ -67,6 +104,7 @@ function needsPerson(err: unknown): err is ActivityFailure & { cause: Applicatio
  * compensation registered first, then the confirmation, then the goods receipt 101 where configured.
  */
 export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrderStatus> {
+  const erp = erpPostings(patched('erp-local-first-attempt'));
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
   let retryRequested = false;
   setHandler(productionCountsSignal, (batch) => {
@@ -187,9 +225,10 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
         order.exception = null;
         break;
       } catch (err) {
-        if (!needsPerson(err)) throw err;
+        const refused = refusal(err);
+        if (!refused) throw err;
         for (const compensate of compensations) await compensate();
-        await parkUntilRetry(err.cause.message);
+        await parkUntilRetry(refused.message);
       }
     }
     if (!order.policy.goodsReceipt || yieldQty === 0) return;
@@ -202,8 +241,9 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
         order.exception = null;
         return;
       } catch (err) {
-        if (!needsPerson(err)) throw err;
-        await parkUntilRetry(err.cause.message);
+        const refused = refusal(err);
+        if (!refused) throw err;
+        await parkUntilRetry(refused.message);
       }
     }
   };
