@@ -31,6 +31,17 @@ export interface GoodsIssueReversalInput extends GoodsMovementPostingInput {
   goodsIssueSeq: number;
 }
 
+export interface GoodsReceiptReversalInput extends GoodsMovementPostingInput {
+  /** The 101 this reverses (102); nothing is posted when that key never reached the ERP. */
+  goodsReceiptSeq: number;
+}
+
+export interface ConfirmationCancellationInput extends PostingAddress {
+  erpOrderId: string;
+  /** The confirmation to cancel, by the sequence it was posted under. */
+  confirmationSeq: number;
+}
+
 export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
   const { erp, db } = deps;
 
@@ -41,8 +52,10 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
   async function postRecorded(
     at: PostingAddress,
     kind: string,
-    request: ConfirmationRequest | GoodsMovementRequest,
+    request: ConfirmationRequest | GoodsMovementRequest | { postingKey: string; cancels: string },
     post: () => Promise<ErpDocument>,
+    /** The call checks the ERP itself before it acts (a cancellation reads the document first): no look-up by key. */
+    selfChecking = false,
   ): Promise<PostOnceResult> {
     const key = request.postingKey;
     const [row] = await db
@@ -54,7 +67,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       // The ledger row is written before any post, so attempts = 1 means no one ever sent this key: nothing can have
       // committed, and the look-up (one more ERP round trip, 50 ms and more on a real ERP) is skipped. Every later
       // attempt, whatever activity or worker makes it, looks up first.
-      const result = row!.attempts > 1 ? await postOnce(erp, key, post) : { ...(await post()), replayed: false };
+      const result = row!.attempts > 1 && !selfChecking ? await postOnce(erp, key, post) : { ...(await post()), replayed: false };
       await db
         .update(erpPostings)
         .set({ status: 'posted', erpDocument: result.document, postedAt: new Date(), lastError: null })
@@ -81,6 +94,26 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     ...(input.storageLocation ? { storageLocation: input.storageLocation } : {}),
   });
 
+  const markOriginal = (workflowId: string, postingSeq: number, status: 'reversed' | 'cancelled') =>
+    db.update(erpPostings).set({ status }).where(and(eq(erpPostings.workflowId, workflowId), eq(erpPostings.postingSeq, postingSeq)));
+
+  /**
+   * The reversal movement (262 of a 261, 102 of a 101) with the original's items, under its own key. Asks the ERP (not
+   * our ledger) whether the original landed: one that never reached the ERP needs no reversal, and returns null.
+   */
+  async function reverseMovement(input: GoodsMovementPostingInput, originalSeq: number, movementType: '262' | '102', kind: string) {
+    const originalKey = postingKey(input.workflowId, originalSeq);
+    const [original] = await erp.findPostings(originalKey);
+    if (!original) {
+      log.info('goods movement never landed: nothing to reverse', { postingKey: originalKey, movementType });
+      return null;
+    }
+    const request = movement(input, movementType);
+    const result = await postRecorded(input, kind, request, () => erp.postGoodsMovement(request));
+    await markOriginal(input.workflowId, originalSeq, 'reversed');
+    return result;
+  }
+
   return {
     /** A production confirmation, validated first, posted exactly once; SAP gets no goods movements with it. */
     async postConfirmation(input: ConfirmationPostingInput): Promise<PostOnceResult> {
@@ -106,23 +139,31 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       return postRecorded(input, 'goods-receipt', request, () => erp.postGoodsMovement(request));
     },
 
+    /** Compensation of a backflush, and its undoing when the order is cancelled: 262 with the 261's items. */
+    reverseGoodsIssue: (input: GoodsIssueReversalInput) => reverseMovement(input, input.goodsIssueSeq, '262', 'goods-issue-reversal'),
+
+    /** A cancelled order's goods receipt taken back: 102 with the 101's items. */
+    reverseGoodsReceipt: (input: GoodsReceiptReversalInput) => reverseMovement(input, input.goodsReceiptSeq, '102', 'goods-receipt-reversal'),
+
     /**
-     * Compensation of a backflush: 262 with the 261's items, under its own key. Asks the ERP (not our ledger) whether
-     * the 261 landed: a goods issue that never reached the ERP needs no reversal, and returns null.
+     * Cancels a confirmation in the ERP (SAP: CancelProdnOrdConf), recorded in the ledger under its own sequence. The
+     * adapter reads the confirmation first and leaves one already cancelled alone, so a lost reply is harmless; null
+     * when the confirmation never reached the ERP.
      */
-    async reverseGoodsIssue(input: GoodsIssueReversalInput): Promise<PostOnceResult | null> {
-      const issueKey = postingKey(input.workflowId, input.goodsIssueSeq);
-      const [issued] = await erp.findPostings(issueKey);
-      if (!issued) {
-        log.info('goods issue never landed: nothing to reverse', { postingKey: issueKey });
+    async cancelConfirmation(input: ConfirmationCancellationInput): Promise<PostOnceResult | null> {
+      const confirmationKey = postingKey(input.workflowId, input.confirmationSeq);
+      const request = { postingKey: postingKey(input.workflowId, input.postingSeq), cancels: confirmationKey };
+      let missing = false;
+      const result = await postRecorded(input, 'confirmation-cancellation', request, async () => {
+        const cancelled = await erp.cancelConfirmation(confirmationKey);
+        missing = cancelled === null;
+        return { document: cancelled?.document ?? '-', postingKey: request.postingKey };
+      }, true);
+      if (missing) {
+        log.info('confirmation never landed: nothing to cancel', { postingKey: confirmationKey });
         return null;
       }
-      const request = movement(input, '262');
-      const result = await postRecorded(input, 'goods-issue-reversal', request, () => erp.postGoodsMovement(request));
-      await db
-        .update(erpPostings)
-        .set({ status: 'reversed' })
-        .where(and(eq(erpPostings.workflowId, input.workflowId), eq(erpPostings.postingSeq, input.goodsIssueSeq)));
+      await markOriginal(input.workflowId, input.confirmationSeq, 'cancelled');
       return result;
     },
   };

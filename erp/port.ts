@@ -6,7 +6,13 @@ export interface ErpAdapter {
   /** Documents already posted under this key: how a retry learns that an earlier attempt committed. */
   findPostings(postingKey: string): Promise<ErpDocument[]>;
   postConfirmation(req: ConfirmationRequest): Promise<ErpDocument>;
-  /** Movement types 261 (goods issue to order), 262 (its reversal) and 101 (goods receipt from order). */
+  /**
+   * Cancels the confirmation posted under this key, and only once: one already cancelled is answered with its
+   * document, not cancelled again, so a retry after a lost reply is harmless. Null when the ERP holds no such
+   * confirmation. A confirmation that carries no goods movements (ours never do) reverses none.
+   */
+  cancelConfirmation(postingKey: string): Promise<ErpDocument | null>;
+  /** Movement types 261 (goods issue to order), 262 (its reversal), 101 (goods receipt from order) and 102 (its reversal). */
   postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument>;
   /** Everything the ERP holds for an order, read from the ERP itself: reconciliation must not trust our ledger. */
   listOrderPostings(erpOrderId: string): Promise<ErpPosting[]>;

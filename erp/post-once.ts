@@ -11,7 +11,7 @@ export interface PostOnceResult extends ErpDocument {
  * timed out, and the adapter's HTTP timeout is shorter than the activity's), so look-up-then-post cannot race itself.
  */
 export async function postOnce(
-  erp: ErpAdapter,
+  erp: Pick<ErpAdapter, 'findPostings'>,
   postingKey: string,
   post: () => Promise<ErpDocument>,
 ): Promise<PostOnceResult> {

@@ -1,4 +1,5 @@
 import type { OrderContext } from '../activities/master-data.js';
+import type { GoodsMovementItem } from '../contracts/messages/erp-sim.js';
 import type { ConfirmationPolicy, OrderReleased } from '../contracts/messages/order-release.js';
 import type { CompleteOrder, ProductionCount, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
@@ -22,6 +23,19 @@ export interface WorkOrderCarry {
   nextPostingSeq?: number;
   context?: OrderContext | null;
   held?: boolean;
+  // Added with cancellation; absent in carries of older runs.
+  standing?: StandingPosting[];
+}
+
+/** A posting the order has in the ERP, kept so a cancellation can take it back. */
+export interface StandingPosting {
+  kind: 'goods-issue' | 'confirmation' | 'goods-receipt';
+  seq: number;
+  /** The movement's items (empty for a confirmation): its reversal carries the same. */
+  items: GoodsMovementItem[];
+  /** The confirmation's yield and scrap (0 for a movement): cancelling it takes them off what is confirmed. */
+  yieldQty: number;
+  scrapQty: number;
 }
 
 /** Posting 1 is the final confirmation (as in the first release); every other posting numbers from 2 on. */
@@ -49,6 +63,8 @@ export class WorkOrderState {
   /** Planner's hold: counts are taken, no confirmation is posted until resumed. */
   held: boolean;
   cancelled: { reason: string; requestedBy: string } | null = null;
+  /** What stands in the ERP for this order, in posting order; a cancellation takes it back from the last. */
+  standing: StandingPosting[];
   /** Counts that arrived after the order stopped taking them; the workflow hands them to unassigned production. */
   lateCounts: ProductionCount[] = [];
   /** Events applied since this run started: the test threshold for continue-as-new counts these. */
@@ -72,6 +88,7 @@ export class WorkOrderState {
     this.nextPostingSeq = carry?.nextPostingSeq ?? FINAL_CONFIRMATION_SEQ + 1;
     this.context = carry?.context ?? null;
     this.held = carry?.held ?? false;
+    this.standing = carry?.standing ?? [];
   }
 
   get policy(): ConfirmationPolicy {
@@ -141,6 +158,7 @@ export class WorkOrderState {
       nextPostingSeq: this.nextPostingSeq,
       context: this.context,
       held: this.held,
+      standing: this.standing,
     };
   }
 
@@ -159,8 +177,10 @@ export class WorkOrderState {
         return `Waiting for a person: the ERP refused a posting (${this.exception ?? 'no message'}). Fix it in the ERP, then retry-posting.`;
       case 'confirmed':
         return `Confirmed in the ERP (document ${this.confirmationDocument ?? '-'}): ${qty}.`;
+      case 'cancelling':
+        return `Cancelled by a planner (${qty}): taking its postings back from the ERP, the last first; ${this.standing.length} left.`;
       case 'cancelled':
-        return `Cancelled by a planner (${qty}); nothing was posted to the ERP.`;
+        return `Cancelled by a planner (${qty}); nothing of it stands in the ERP.`;
     }
   }
 

@@ -29,7 +29,7 @@ import {
   type PlannerCommand,
 } from './definitions.js';
 import { OrderStatusAttr } from './search-attributes.js';
-import { FINAL_CONFIRMATION_SEQ, WorkOrderState, type WorkOrderCarry } from './work-order-state.js';
+import { FINAL_CONFIRMATION_SEQ, WorkOrderState, type StandingPosting, type WorkOrderCarry } from './work-order-state.js';
 
 export interface WorkOrderInput {
   release: OrderReleased;
@@ -38,7 +38,7 @@ export interface WorkOrderInput {
   continueAsNewAfterEvents?: number;
 }
 
-type ErpPostings = Pick<Activities, 'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue'>;
+type ErpPostings = Pick<Activities, 'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue' | 'reverseGoodsReceipt' | 'cancelConfirmation'>;
 const nonRetryableErrorTypes = ['ErpRejected', 'BusinessRuleViolation'];
 // The ERP may be down for hours: retry without a cap, back off to a minute. The adapter's HTTP timeout (15 s) is
 // below start-to-close, so two attempts of one posting never overlap.
@@ -77,6 +77,8 @@ function erpPostings(localFirst: boolean): ErpPostings {
     postGoodsIssue: posting('postGoodsIssue'),
     postGoodsReceipt: posting('postGoodsReceipt'),
     reverseGoodsIssue: posting('reverseGoodsIssue'),
+    reverseGoodsReceipt: posting('reverseGoodsReceipt'),
+    cancelConfirmation: posting('cancelConfirmation'),
   };
 }
 
@@ -152,8 +154,6 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   }, {
     validator: (_cmd: PlannerCommand) => {
       if (!open()) throw new Error(`order is ${order.phase}: only a running or released order can be cancelled`);
-      // Reversing confirmations already in the ERP is not in this release: refuse rather than leave the books wrong.
-      if (order.confirmedGood > 0 || order.confirmedScrap > 0) throw new Error('order has confirmed quantity in the ERP; cancel its confirmations there first');
     },
   });
 
@@ -184,19 +184,23 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   };
 
   /** Posts one confirmation of everything counted since the last one, with its backflush and goods receipt. */
+  const whereOf = (ctx: OrderContext) =>
+    ({ workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, plant: ctx.plant, storageLocation: ctx.storageLocation });
   const confirm = async (ctx: OrderContext, isFinal: boolean) => {
     const confirmationSeq = isFinal ? FINAL_CONFIRMATION_SEQ : order.allocatePostingSeq();
-    const where = { workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, plant: ctx.plant, storageLocation: ctx.storageLocation };
+    const where = whereOf(ctx);
     let yieldQty = 0;
     for (;;) {
       yieldQty = order.good - order.confirmedGood;
       const scrapQty = order.scrap - order.confirmedScrap;
       const items = componentQuantities(ctx.bom, yieldQty);
       const compensations: Array<() => Promise<unknown>> = [];
+      const landed: StandingPosting[] = [];
       try {
         if (items.length > 0) {
           // A retry after a refusal issues under new numbers: the old 261 key may hold a document already reversed.
           const goodsIssueSeq = order.allocatePostingSeq();
+          landed.push({ kind: 'goods-issue', seq: goodsIssueSeq, items, yieldQty: 0, scrapQty: 0 });
           const reversalSeq = order.allocatePostingSeq();
           // Registered before the call: a 261 whose reply was lost may still have landed, and must be reversed too.
           compensations.unshift(() => erp.reverseGoodsIssue({ ...where, items, postingSeq: reversalSeq, goodsIssueSeq }));
@@ -221,6 +225,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
         });
         order.confirmedGood += yieldQty;
         order.confirmedScrap += scrapQty;
+        order.standing.push(...landed, { kind: 'confirmation', seq: confirmationSeq, items: [], yieldQty, scrapQty });
         order.confirmationDocument = posted.document;
         order.exception = null;
         break;
@@ -238,6 +243,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     for (;;) {
       try {
         await erp.postGoodsReceipt({ ...where, items: receipt, postingSeq: receiptSeq });
+        order.standing.push({ kind: 'goods-receipt', seq: receiptSeq, items: receipt, yieldQty: 0, scrapQty: 0 });
         order.exception = null;
         return;
       } catch (err) {
@@ -245,6 +251,33 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
         if (!refused) throw err;
         await parkUntilRetry(refused.message);
       }
+    }
+  };
+
+  /** A cancelled order's postings taken back, the last first: 102 for a receipt, cancellation, 262 for a backflush. */
+  const takeBack = async (ctx: OrderContext) => {
+    const where = whereOf(ctx);
+    for (let p = order.standing.at(-1); p; p = order.standing.at(-1)) {
+      const postingSeq = order.allocatePostingSeq();
+      for (;;) {
+        try {
+          if (p.kind === 'goods-receipt') await erp.reverseGoodsReceipt({ ...where, items: p.items, postingSeq, goodsReceiptSeq: p.seq });
+          else if (p.kind === 'goods-issue') await erp.reverseGoodsIssue({ ...where, items: p.items, postingSeq, goodsIssueSeq: p.seq });
+          else {
+            await erp.cancelConfirmation({ workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, postingSeq, confirmationSeq: p.seq });
+            order.confirmedGood -= p.yieldQty;
+            order.confirmedScrap -= p.scrapQty;
+          }
+          order.exception = null;
+          break;
+        } catch (err) {
+          const refused = refusal(err);
+          if (!refused) throw err;
+          await parkUntilRetry(refused.message);
+        }
+      }
+      order.standing.pop();
+      setCurrentDetails(order.describe());
     }
   };
 
@@ -277,6 +310,11 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
 
   order.closing = true;
   if (order.cancelled) {
+    if (order.standing.length > 0) {
+      order.phase = 'cancelling';
+      await publish();
+      await takeBack(ctx);
+    }
     order.phase = 'cancelled';
   } else {
     order.phase = 'confirming';

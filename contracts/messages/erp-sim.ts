@@ -23,7 +23,7 @@ export type GoodsMovementItem = z.infer<typeof GoodsMovementItem>;
 export const GoodsMovementRequest = z.object({
   postingKey: PostingKey,
   erpOrderId: ErpOrderId,
-  movementType: z.enum(['101', '261', '262']),
+  movementType: z.enum(['101', '102', '261', '262']),
   items: z.array(GoodsMovementItem).min(1),
   // SAP needs plant and storage location per item; the simulator ignores them. From the line in the plant model.
   plant: z.string().regex(/^[A-Z0-9]{4}$/).optional(),
@@ -43,6 +43,8 @@ export const Posting = z.object({
   // Additive: older simulators do not send the items of a goods movement.
   items: z.array(GoodsMovementItem).nullable().optional(),
   postedAt: z.string(),
+  // Additive: older simulators cannot cancel, so their documents never are.
+  cancelled: z.boolean().optional(),
 });
 export type Posting = z.infer<typeof Posting>;
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DecimalString } from '../tokens.js';
 
-export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception', 'cancelled']);
+// `cancelling`: a cancelled order's postings are being taken back from the ERP, the last first.
+export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception', 'cancelling', 'cancelled']);
 export type WorkOrderPhase = z.infer<typeof WorkOrderPhase>;
 
 /** What a work order reports: the answer of its status query, the row of its read model, the API's reply. */

@@ -21,11 +21,18 @@ export interface RestErpConfig {
 
 export interface RestErpPaths {
   confirmations: string;
+  /** `{document}` is replaced by the confirmation's document number. */
+  cancelConfirmation: string;
   goodsMovements: string;
   postings: string;
 }
 
-const DEFAULT_PATHS: RestErpPaths = { confirmations: '/api/confirmations', goodsMovements: '/api/goods-movements', postings: '/api/postings' };
+const DEFAULT_PATHS: RestErpPaths = {
+  confirmations: '/api/confirmations',
+  cancelConfirmation: '/api/confirmations/{document}/cancel',
+  goodsMovements: '/api/goods-movements',
+  postings: '/api/postings',
+};
 
 /**
  * A generic REST/JSON ERP: the JSON contract of `contracts/messages/erp-sim.ts` at configurable URLs, every request
@@ -66,9 +73,19 @@ export class RestErpAdapter implements ErpAdapter {
     return parseOrThrow(schema, json, `ERP ${this.name} reply to ${method} ${url.pathname}`);
   }
 
+  private async postingsByKey(postingKey: string) {
+    return (await this.call('GET', `${this.paths.postings}?postingKey=${encodeURIComponent(postingKey)}`, PostingList)).postings;
+  }
+
   async findPostings(postingKey: string): Promise<ErpDocument[]> {
-    const r = await this.call('GET', `${this.paths.postings}?postingKey=${encodeURIComponent(postingKey)}`, PostingList);
-    return r.postings.map((p) => ({ document: p.document, postingKey: p.postingKey }));
+    return (await this.postingsByKey(postingKey)).map((p) => ({ document: p.document, postingKey: p.postingKey }));
+  }
+
+  async cancelConfirmation(postingKey: string): Promise<ErpDocument | null> {
+    const conf = (await this.postingsByKey(postingKey)).find((p) => p.kind === 'confirmation');
+    if (!conf) return null;
+    if (!conf.cancelled) await this.call('POST', this.paths.cancelConfirmation.replace('{document}', encodeURIComponent(conf.document)), Posting, {});
+    return { document: conf.document, postingKey };
   }
 
   async postConfirmation(req: ConfirmationRequest): Promise<ErpDocument> {
@@ -83,7 +100,6 @@ export class RestErpAdapter implements ErpAdapter {
 
   async listOrderPostings(erpOrderId: string): Promise<ErpPosting[]> {
     const r = await this.call('GET', `${this.paths.postings}?erpOrderId=${encodeURIComponent(erpOrderId)}`, PostingList);
-    // This contract has no cancellation: a 262 is its own document, so nothing here is ever `cancelled`.
     return r.postings.map((p) => ({
       document: p.document,
       reference: p.postingKey,
@@ -93,7 +109,7 @@ export class RestErpAdapter implements ErpAdapter {
       isFinal: p.isFinal,
       movementType: p.movementType,
       items: p.items ?? [],
-      cancelled: false,
+      cancelled: p.cancelled ?? false,
     }));
   }
 }

@@ -18,7 +18,7 @@ import { ODataSession, type SapConnection } from './odata-session.js';
 import { canonicalDecimal, odataString, sapReference } from './posting-ref.js';
 
 // SAP's goods movement codes (GMCODE): 02 goods receipt for a production order, 03 goods issue.
-const MOVEMENT_CODE = { '101': '02', '261': '03', '262': '03' } as const;
+const MOVEMENT_CODE = { '101': '02', '102': '02', '261': '03', '262': '03' } as const;
 
 /** Documents in the port are strings: `<ConfirmationGroup>/<ConfirmationCount>` and `<MaterialDocument>/<Year>`. */
 const confDocument = (c: { ConfirmationGroup: string; ConfirmationCount: string }) => `${c.ConfirmationGroup}/${c.ConfirmationCount}`;
@@ -87,8 +87,8 @@ export class S4HanaErpAdapter implements ErpAdapter {
         StorageLocation: req.storageLocation,
         GoodsMovementType: req.movementType,
         ManufacturingOrder: req.erpOrderId,
-        // 101 against a production order references it: GoodsMovementRefDocType F.
-        ...(req.movementType === '101' ? { GoodsMovementRefDocType: 'F' } : {}),
+        // A receipt (or its reversal) against a production order references it: GoodsMovementRefDocType F.
+        ...(req.movementType === '101' || req.movementType === '102' ? { GoodsMovementRefDocType: 'F' } : {}),
         QuantityInEntryUnit: i.quantity,
         EntryUnit: i.unit,
       })),
@@ -97,8 +97,21 @@ export class S4HanaErpAdapter implements ErpAdapter {
     return { document: matDocument(r.d), postingKey: req.postingKey };
   }
 
-  /** CancelProdnOrdConf: SAP writes a reversal record and marks the confirmation IsReversed. */
-  async cancelConfirmation(document: string): Promise<void> {
+  /**
+   * CancelProdnOrdConf: SAP writes a reversal record and marks the confirmation IsReversed. SAP refuses a second
+   * cancellation, so the confirmation is read first and one already reversed is answered, not cancelled again.
+   */
+  async cancelConfirmation(postingKey: string): Promise<ErpDocument | null> {
+    const confText = odataString(sapReference(postingKey, CONFIRMATION_TEXT_MAX));
+    const filter = `ConfirmationText eq ${confText} and IsReversal eq false`;
+    const r = await this.session.request('GET', CONFIRMATION_SERVICE, `ProdnOrdConf2?$filter=${encodeURIComponent(filter)}`, odataCollection(ProdnOrdConf2));
+    const [conf] = r.d.results;
+    if (!conf) return null;
+    if (!conf.IsReversed) await this.cancelConfirmationDocument(confDocument(conf));
+    return { document: confDocument(conf), postingKey };
+  }
+
+  private async cancelConfirmationDocument(document: string): Promise<void> {
     const [group, count] = document.split('/');
     const q = `ConfirmationGroup=${encodeURIComponent(odataString(group!))}&ConfirmationCount=${encodeURIComponent(odataString(count!))}`;
     await this.session.request('POST', CONFIRMATION_SERVICE, `CancelProdnOrdConf?${q}`, odataEntity(ProdnOrdConf2));

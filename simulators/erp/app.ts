@@ -12,7 +12,7 @@ import { problemHandler } from '../../http/problem.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../erp/rest/hmac.js';
 import { installFaults, postWithFaults, type FaultHttpOptions } from './fault-http.js';
 import type { FaultInjector } from './faults.js';
-import type { SimLedger } from './ledger.js';
+import { AlreadyCancelled, type SimLedger } from './ledger.js';
 
 export interface ErpSimOptions {
   ledger: SimLedger;
@@ -49,6 +49,23 @@ export function buildErpSimulator(opts: ErpSimOptions): FastifyInstance & { faul
   });
   app.post('/api/goods-movements', { schema: { body: GoodsMovementRequest, response: { 201: Posting } } }, (req, reply) =>
     postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postGoodsMovement(req.body), (p) => reply.code(201).send(p)),
+  );
+  app.post(
+    '/api/confirmations/:document/cancel',
+    { schema: { params: z.object({ document: z.string().min(1).max(40) }), response: { 201: Posting } } },
+    (req, reply) =>
+      postWithFaults(faults, faultHttp, req, reply, async () => {
+        try {
+          return await opts.ledger.cancelConfirmation(req.params.document);
+        } catch (err) {
+          if (err instanceof AlreadyCancelled) return err;
+          throw err;
+        }
+      }, (p) => {
+        if (p === null) return problem(reply, 404, 'NotFound', `no confirmation ${req.params.document}`);
+        if (p instanceof AlreadyCancelled) return problem(reply, 422, 'ErpRejected', p.message);
+        return reply.code(201).send(p);
+      }),
   );
   app.get(
     '/api/postings',

@@ -18,4 +18,6 @@ export const simPostings = erpSim.table('postings', {
   movementType: text('movement_type'),
   items: text('items'),
   postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
+  // Cancellation flags the document and keeps it, as an ERP does: its history stays readable.
+  cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
 });

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -9,6 +9,11 @@ import { projectRoot } from '../../stack/paths.js';
 import { simPostings } from './ledger-schema.js';
 
 type Row = typeof simPostings.$inferSelect;
+
+/** A real ERP refuses to cancel twice; so does the simulator, and the adapter must look before it cancels. */
+export class AlreadyCancelled extends Error {
+  override readonly name = 'AlreadyCancelled';
+}
 
 const toPosting = (r: Row): Posting => ({
   document: r.document,
@@ -21,6 +26,7 @@ const toPosting = (r: Row): Posting => ({
   isFinal: r.isFinal,
   items: r.items === null ? null : (JSON.parse(r.items) as GoodsMovementItem[]),
   postedAt: r.postedAt.toISOString(),
+  cancelled: r.cancelledAt !== null,
 });
 
 // SAP numbers documents from ranges: confirmations and material documents get 10 digits.
@@ -77,6 +83,15 @@ export class SimLedger {
       })
       .returning();
     return toPosting(row!);
+  }
+
+  /** Cancels a confirmation by its document; null when there is none, an error when it is already cancelled. */
+  async cancelConfirmation(document: string): Promise<Posting | null> {
+    const [row] = await this.db.select().from(simPostings).where(and(eq(simPostings.document, document), eq(simPostings.kind, 'confirmation')));
+    if (!row) return null;
+    if (row.cancelledAt) throw new AlreadyCancelled(`Confirmation ${document} has already been cancelled`);
+    const [cancelled] = await this.db.update(simPostings).set({ cancelledAt: new Date() }).where(eq(simPostings.id, row.id)).returning();
+    return toPosting(cancelled!);
   }
 
   async findByKey(postingKey: string): Promise<Posting[]> {

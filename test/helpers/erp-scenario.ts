@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { ErpUnavailable, type ErpPosting } from '../../erp/port.js';
 import { erpPostings } from '../../schema/index.js';
-import { retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
+import { cancelOrderUpdate, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
 import { reconcileOrder } from '../../workers/wiring/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from './engine.js';
@@ -50,12 +50,16 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
   });
   const handle = (id: string) => engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, id));
 
-  /** Every key our ledger says was posted is in the ERP exactly once; every refused one is not there at all. */
+  /**
+   * Every key our ledger says was posted is in the ERP exactly once; every refused one is not there at all, and a
+   * cancellation is no document of its own (it flags the confirmation, found under the confirmation's key).
+   */
   async function eachKeyOnce(erpOrderId: string) {
     const rows = await engine.services.db.select().from(erpPostings).where(eq(erpPostings.workflowId, workOrderWorkflowId(SITE, erpOrderId)));
     for (const r of rows) {
       const found = await engine.erp.findPostings(r.postingKey);
-      expect([r.postingKey, r.status, found.length]).toEqual([r.postingKey, r.status, r.status === 'rejected' ? 0 : 1]);
+      const expected = r.status === 'rejected' || r.kind === 'confirmation-cancellation' ? 0 : 1;
+      expect([r.postingKey, r.status, found.length]).toEqual([r.postingKey, r.status, expected]);
     }
     return rows;
   }
@@ -99,6 +103,39 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       }
       expect(engine.erpFaults.counts.error).toBeGreaterThan(0);
       expect(engine.erpFaults.counts['lose-reply']).toBeGreaterThan(0);
+    });
+
+    it('cancels an order with partial confirmations: every posting is taken back once, through faults', async () => {
+      const id = String(orderBase + 5);
+      engine.erpFaults.set({ ...FAULTS, seed: 11 });
+      const policy = { partialEvery: 30, goodsReceipt: true, overdeliveryTolerancePct: 0 };
+      await publishRelease(engine, release(id, '200', { confirmationPolicy: policy }), `release-${id}`);
+      await releasesSettled(engine);
+      const h = handle(id);
+      const confirmed = (n: number) =>
+        eventually(async () => ((await h.query(statusQuery)).confirmedGood === n ? true : undefined), `${n} confirmed`, 120_000);
+      const events = counts(id, 35, 2, 0);
+      await sendInBatches(h, events.slice(0, 20), 20); // 40 good in one signal: a partial of 40
+      await confirmed(40);
+      await sendInBatches(h, events.slice(20), 15); // 30 more: a partial of 30
+      await confirmed(70);
+      const before = sums(await engine.erp.listOrderPostings(id));
+      expect(before.confirmations).toBeGreaterThanOrEqual(2);
+      // Every reply of the cancellation's calls is lost after the ERP committed: only look-ups keep it to one each.
+      engine.erpFaults.set({ errorRate: 0.3, replyLossRate: 1, seed: 12 });
+      const lostBefore = engine.erpFaults.counts['lose-reply'];
+      const cancelled = await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'customer order withdrawn', requestedBy: 'planner' }] });
+      expect(engine.erpFaults.counts['lose-reply'] - lostBefore).toBeGreaterThanOrEqual(before.confirmations * 3);
+      engine.erpFaults.set(FAULTS);
+      expect(cancelled).toMatchObject({ phase: 'cancelled', good: 70, confirmedGood: 0, confirmedScrap: 0, exception: null });
+      const after = sums(await engine.erp.listOrderPostings(id));
+      expect(after).toMatchObject({ confirmations: 0, yield: 0, scrap: 0, sheet: 0, screws: 0, received: 0 });
+      expect(after.reversals).toBe(after.issues); // one 262 per 261, none twice
+      const rows = await eachKeyOnce(id);
+      expect(rows.filter((r) => r.kind === 'confirmation-cancellation' && r.status === 'posted')).toHaveLength(before.confirmations);
+      expect(rows.filter((r) => r.kind === 'confirmation').map((r) => r.status)).toEqual(rows.filter((r) => r.kind === 'confirmation').map(() => 'cancelled'));
+      const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, id);
+      expect(rec.differences).toEqual([]);
     });
 
     it('reverses the goods issue of a permanently rejected confirmation and shows the exception with the ERP message', async () => {

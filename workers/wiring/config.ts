@@ -29,6 +29,7 @@ export const MesEnv = z.object({
   MES_ERP_REST_CONFIRMATIONS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_GOODS_MOVEMENTS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_POSTINGS_PATH: z.string().startsWith('/').optional(),
+  MES_ERP_REST_CANCEL_CONFIRMATION_PATH: z.string().startsWith('/').includes('{document}', { message: 'must contain {document}' }).optional(),
   MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
   MES_API_HOST: z.string().default('127.0.0.1'),
   MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
@@ -69,6 +70,7 @@ export function erpAdapterConfig(env: MesEnv, simUrl = env.MES_ERP_SIM_URL): Erp
         ...(env.MES_ERP_REST_CONFIRMATIONS_PATH ? { confirmations: env.MES_ERP_REST_CONFIRMATIONS_PATH } : {}),
         ...(env.MES_ERP_REST_GOODS_MOVEMENTS_PATH ? { goodsMovements: env.MES_ERP_REST_GOODS_MOVEMENTS_PATH } : {}),
         ...(env.MES_ERP_REST_POSTINGS_PATH ? { postings: env.MES_ERP_REST_POSTINGS_PATH } : {}),
+        ...(env.MES_ERP_REST_CANCEL_CONFIRMATION_PATH ? { cancelConfirmation: env.MES_ERP_REST_CANCEL_CONFIRMATION_PATH } : {}),
       },
     };
   return {

@@ -3,14 +3,14 @@ import { postOnce } from '../../../erp/post-once.js';
 import type { ErpAdapter, ErpDocument } from '../../../erp/port.js';
 
 /** A ledger in memory: pure logic under test is the look-up-before-post rule, not HTTP. */
-function memoryErp(): ErpAdapter & { docs: ErpDocument[] } {
+function memoryErp(): Pick<ErpAdapter, 'findPostings' | 'postConfirmation' | 'postGoodsMovement'> & { docs: ErpDocument[] } {
   const docs: ErpDocument[] = [];
   const post = async (req: { postingKey: string }) => {
     const d = { document: `D${docs.length + 1}`, postingKey: req.postingKey };
     docs.push(d);
     return d;
   };
-  return { name: 'memory', docs, findPostings: async (k) => docs.filter((d) => d.postingKey === k), postConfirmation: post, postGoodsMovement: post, listOrderPostings: async () => [] };
+  return { docs, findPostings: async (k) => docs.filter((d) => d.postingKey === k), postConfirmation: post, postGoodsMovement: post };
 }
 
 describe('postOnce', () => {

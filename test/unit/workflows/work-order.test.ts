@@ -52,7 +52,7 @@ const ev = (id: string, good = 1, scrap = 0) => ({ eventId: id, machine: 'm1', s
 
 function fakeActivities(opts: { rejectFirst: boolean }) {
   const posted: ConfirmationPostingInput[] = [];
-  const movements: Array<{ kind: string; postingSeq: number; goodsIssueSeq?: number; items: GoodsMovementItem[] }> = [];
+  const movements: Array<{ kind: string; postingSeq: number; goodsIssueSeq?: number; reverses?: number; items: GoodsMovementItem[] }> = [];
   const late: string[] = [];
   const doc = (input: { workflowId: string; postingSeq: number }, document: string) =>
     ({ document, postingKey: `${input.workflowId}#${input.postingSeq}`, replayed: false });
@@ -73,6 +73,14 @@ function fakeActivities(opts: { rejectFirst: boolean }) {
     async reverseGoodsIssue(input) {
       movements.push({ kind: '262', postingSeq: input.postingSeq, goodsIssueSeq: input.goodsIssueSeq, items: input.items });
       return doc(input, `RV${input.postingSeq}`);
+    },
+    async reverseGoodsReceipt(input) {
+      movements.push({ kind: '102', postingSeq: input.postingSeq, reverses: input.goodsReceiptSeq, items: input.items });
+      return doc(input, `RR${input.postingSeq}`);
+    },
+    async cancelConfirmation(input) {
+      movements.push({ kind: 'cancel', postingSeq: input.postingSeq, reverses: input.confirmationSeq, items: [] });
+      return doc(input, `CC${input.postingSeq}`);
     },
     async loadOrderContext() {
       return {
@@ -241,6 +249,27 @@ describe('workOrderWorkflow', () => {
       expect(cancelled).toMatchObject({ phase: 'cancelled', good: 3 });
       expect(await h.result()).toMatchObject({ phase: 'cancelled' });
       expect(posted).toHaveLength(0);
+    });
+  });
+
+  it('cancels an order with partial confirmations by taking every posting back, the last first', async () => {
+    const { posted, movements, activities } = fakeActivities({ rejectFirst: false });
+    await withPolicyOrder(activities, 'cancel-2', '300', { partialEvery: 100, goodsReceipt: true }, async (h, confirmed) => {
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('a', 100, 2)] });
+      await confirmed(100);
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('b', 120, 1)] });
+      await confirmed(220);
+      const cancelled = await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'customer order withdrawn', requestedBy: 'ann' }] });
+      expect(cancelled).toMatchObject({ phase: 'cancelled', good: 220, confirmedGood: 0, confirmedScrap: 0 });
+      expect(posted.map((p) => [p.postingSeq, p.yieldQty])).toEqual([[2, '100'], [6, '120']]);
+      // Posted: 261 #3, conf #2, 101 #5, then 261 #7, conf #6, 101 #9 (4 and 8 are kept for compensations); taken back
+      // in exactly the reverse order, each under a sequence of its own.
+      expect(movements.map((m) => [m.kind, m.postingSeq, m.reverses ?? m.goodsIssueSeq ?? null])).toEqual([
+        ['261', 3, null], ['101', 5, null], ['261', 7, null], ['101', 9, null],
+        ['102', 10, 9], ['cancel', 11, 6], ['262', 12, 7], ['102', 13, 5], ['cancel', 14, 2], ['262', 15, 3],
+      ]);
+      const items = (seq: number) => movements.find((m) => m.postingSeq === seq)!.items;
+      expect([items(10), items(12)]).toEqual([items(9), items(7)]);
     });
   });
 

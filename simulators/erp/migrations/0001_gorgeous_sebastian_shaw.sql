@@ -1,0 +1,1 @@
+ALTER TABLE "erp_sim"."postings" ADD COLUMN "cancelled_at" timestamp with time zone;
