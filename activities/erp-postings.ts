@@ -1,6 +1,13 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
-import type { ConfirmationRequest, GoodsMovementItem, GoodsMovementRequest } from '../contracts/messages/erp-sim.js';
+import type {
+  ConfirmationRequest,
+  DowntimeRequest,
+  GoodsMovementItem,
+  GoodsMovementRequest,
+  PostingKind,
+  QualityNotificationRequest,
+} from '../contracts/messages/erp-sim.js';
 import { postingKey } from '../contracts/ids.js';
 import type { Db } from '../db/client.js';
 import { postOnce, type PostOnceResult } from '../erp/post-once.js';
@@ -31,6 +38,12 @@ export interface GoodsIssueReversalInput extends GoodsMovementPostingInput {
   goodsIssueSeq: number;
 }
 
+/** A quality notification: what the ERP needs (contracts/messages/erp-sim.ts) plus where in the workflow it comes from. */
+export interface QualityNotificationInput extends Omit<QualityNotificationRequest, 'postingKey'>, PostingAddress {}
+
+/** One downtime interval of one machine, charged to its line's cost center. */
+export interface DowntimePostingInput extends Omit<DowntimeRequest, 'postingKey'>, PostingAddress {}
+
 export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
   const { erp, db } = deps;
 
@@ -41,8 +54,10 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
   async function postRecorded(
     at: PostingAddress,
     kind: string,
-    request: ConfirmationRequest | GoodsMovementRequest,
+    request: ConfirmationRequest | GoodsMovementRequest | QualityNotificationRequest | DowntimeRequest,
     post: () => Promise<ErpDocument>,
+    /** Where the ERP keeps this kind, so a re-post's look-up asks only there (SAP: one service); everywhere if absent. */
+    erpKind?: PostingKind,
   ): Promise<PostOnceResult> {
     const key = request.postingKey;
     const [row] = await db
@@ -54,7 +69,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       // The ledger row is written before any post, so attempts = 1 means no one ever sent this key: nothing can have
       // committed, and the look-up (one more ERP round trip, 50 ms and more on a real ERP) is skipped. Every later
       // attempt, whatever activity or worker makes it, looks up first.
-      const result = row!.attempts > 1 ? await postOnce(erp, key, post) : { ...(await post()), replayed: false };
+      const result = row!.attempts > 1 ? await postOnce(erp, key, post, erpKind) : { ...(await post()), replayed: false };
       await db
         .update(erpPostings)
         .set({ status: 'posted', erpDocument: result.document, postedAt: new Date(), lastError: null })
@@ -82,6 +97,23 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
   });
 
   return {
+    /**
+     * Opens a quality notification in the ERP, exactly once per (workflowId, postingSeq). A refusal (unknown material,
+     * material not QM-relevant in the plant) is a non-retryable `ErpRejected` with the ERP's words.
+     */
+    async raiseQualityNotification(input: QualityNotificationInput): Promise<PostOnceResult> {
+      const { workflowId, postingSeq, ...fields } = input;
+      const request: QualityNotificationRequest = { postingKey: postingKey(workflowId, postingSeq), ...fields };
+      return postRecorded(input, 'quality-notification', request, () => erp.raiseQualityNotification(request), 'quality-notification');
+    },
+
+    /** One downtime interval, exactly once per (workflowId, postingSeq); the shift posts them when it closes. */
+    async postDowntime(input: DowntimePostingInput): Promise<PostOnceResult> {
+      const { workflowId, postingSeq, ...fields } = input;
+      const request: DowntimeRequest = { postingKey: postingKey(workflowId, postingSeq), ...fields };
+      return postRecorded(input, 'downtime', request, () => erp.postDowntime(request), 'downtime');
+    },
+
     /** A production confirmation, validated first, posted exactly once; SAP gets no goods movements with it. */
     async postConfirmation(input: ConfirmationPostingInput): Promise<PostOnceResult> {
       const { workflowId, postingSeq, check, ...fields } = input;

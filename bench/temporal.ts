@@ -19,6 +19,9 @@ const activities: Activities = {
   postGoodsReceipt: async (i) => ({ document: 'R', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   reverseGoodsIssue: async () => null,
   loadOrderContext: async () => ({ bom: [], plant: null, storageLocation: null, materialUnit: null }),
+  loadLineContext: async () => ({ plant: null, costCenter: null }),
+  raiseQualityNotification: async (i) => ({ document: 'Q', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
+  postDowntime: async (i) => ({ document: 'T', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   upsertWorkOrder: async () => {},
   recordLateCounts: async () => {},
 };

@@ -108,3 +108,52 @@ export const ODataError = z.object({
   }),
 });
 export type ODataError = z.infer<typeof ODataError>;
+
+/**
+ * API_MAINTNOTIFICATION (OData v2; SAP-side setup in docs/erp-s4hana.md):
+ * entity set MaintenanceNotification (key MaintenanceNotification). Field names and lengths as the service's
+ * metadata gives them: NotificationText CHAR 40 (QMTXT), MaintNotifExtReferenceNumber CHAR 20 (REFNUM, upper case),
+ * MaintenanceObjectIsDown is the breakdown indicator (MSAUS), the malfunction start and end as Edm.DateTime date +
+ * Edm.Time time, the breakdown duration as Edm.Double with its unit.
+ */
+export const MAINT_NOTIFICATION_SERVICE = 'API_MAINTNOTIFICATION';
+export const MAINT_NOTIF_EXT_REFERENCE_MAX = 20;
+export const NOTIFICATION_TEXT_MAX = 40;
+
+export const MaintenanceNotificationCreate = z.object({
+  NotificationText: z.string().min(1).max(NOTIFICATION_TEXT_MAX),
+  NotificationType: z.string().min(1).max(2),
+  MaintenancePlanningPlant: z.string().max(4).optional(),
+  TechnicalObject: z.string().max(40).optional(),
+  TechObjIsEquipOrFuncnlLoc: z.enum(['EAMS_EQUI', 'EAMS_FL']).optional(),
+  MaintenanceObjectIsDown: z.boolean().optional(),
+  MalfunctionStartDate: z.string().optional(),
+  MalfunctionStartTime: z.string().optional(),
+  MalfunctionEndDate: z.string().optional(),
+  MalfunctionEndTime: z.string().optional(),
+  // Edm.Double: SAP Gateway writes it as a string in v2 JSON and accepts either.
+  MaintObjectDowntimeDuration: z.union([z.string(), z.number()]).optional(),
+  MaintObjDowntimeDurationUnit: z.string().max(3).optional(),
+  ReportedByUser: z.string().max(12).optional(),
+  MaintNotifExtReferenceNumber: z.string().max(MAINT_NOTIF_EXT_REFERENCE_MAX).optional(),
+  MaintNotifLongTextForEdit: z.string().max(1333).optional(),
+});
+export type MaintenanceNotificationCreate = z.infer<typeof MaintenanceNotificationCreate>;
+
+export const MaintenanceNotification = z.object({
+  MaintenanceNotification: z.string(),
+  NotificationText: z.string(),
+  NotificationType: z.string(),
+  MaintenancePlanningPlant: z.string(),
+  TechnicalObject: z.string(),
+  MaintenanceObjectIsDown: z.boolean(),
+  MalfunctionStartDate: z.string().nullable(),
+  MalfunctionStartTime: z.string(),
+  MalfunctionEndDate: z.string().nullable(),
+  MalfunctionEndTime: z.string(),
+  MaintObjectDowntimeDuration: z.union([z.string(), z.number()]),
+  MaintObjDowntimeDurationUnit: z.string(),
+  MaintNotifExtReferenceNumber: z.string(),
+  MaintNotificationLongText: z.string(),
+});
+export type MaintenanceNotification = z.infer<typeof MaintenanceNotification>;

@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import {
   type ConfirmationRequest,
+  type DowntimeRequest,
   type GoodsMovementRequest,
   Posting,
+  type PostingKind,
   PostingList,
+  type QualityNotificationRequest,
 } from '../../contracts/messages/erp-sim.js';
 import { parseOrThrow } from '../../contracts/parse.js';
-import { ErpRejected, ErpUnavailable, type ErpAdapter, type ErpDocument, type ErpPosting } from '../port.js';
+import { ErpRejected, ErpUnavailable, type ErpAdapter, type ErpDocument, type ErpDowntime, type ErpPosting } from '../port.js';
 import { signRequest } from './hmac.js';
 
 export interface RestErpConfig {
@@ -22,10 +25,18 @@ export interface RestErpConfig {
 export interface RestErpPaths {
   confirmations: string;
   goodsMovements: string;
+  qualityNotifications: string;
+  downtime: string;
   postings: string;
 }
 
-const DEFAULT_PATHS: RestErpPaths = { confirmations: '/api/confirmations', goodsMovements: '/api/goods-movements', postings: '/api/postings' };
+const DEFAULT_PATHS: RestErpPaths = {
+  confirmations: '/api/confirmations',
+  goodsMovements: '/api/goods-movements',
+  qualityNotifications: '/api/quality-notifications',
+  downtime: '/api/downtime',
+  postings: '/api/postings',
+};
 
 /**
  * A generic REST/JSON ERP: the JSON contract of `contracts/messages/erp-sim.ts` at configurable URLs, every request
@@ -66,9 +77,34 @@ export class RestErpAdapter implements ErpAdapter {
     return parseOrThrow(schema, json, `ERP ${this.name} reply to ${method} ${url.pathname}`);
   }
 
-  async findPostings(postingKey: string): Promise<ErpDocument[]> {
-    const r = await this.call('GET', `${this.paths.postings}?postingKey=${encodeURIComponent(postingKey)}`, PostingList);
+  async findPostings(postingKey: string, kind?: PostingKind): Promise<ErpDocument[]> {
+    const q = `postingKey=${encodeURIComponent(postingKey)}${kind ? `&kind=${kind}` : ''}`;
+    const r = await this.call('GET', `${this.paths.postings}?${q}`, PostingList);
     return r.postings.map((p) => ({ document: p.document, postingKey: p.postingKey }));
+  }
+
+  async raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
+    const p = await this.call('POST', this.paths.qualityNotifications, Posting, req);
+    return { document: p.document, postingKey: p.postingKey };
+  }
+
+  async postDowntime(req: DowntimeRequest): Promise<ErpDocument> {
+    const p = await this.call('POST', this.paths.downtime, Posting, req);
+    return { document: p.document, postingKey: p.postingKey };
+  }
+
+  async listDowntime(plant: string): Promise<ErpDowntime[]> {
+    const r = await this.call('GET', `${this.paths.postings}?kind=downtime&plant=${encodeURIComponent(plant)}`, PostingList);
+    return r.postings.map((p) => ({
+      document: p.document,
+      reference: p.postingKey,
+      machine: p.machine ?? null,
+      costCenter: p.costCenter ?? null,
+      state: (p.reason ?? null) as ErpDowntime['state'],
+      startedAt: p.startedAt ?? null,
+      endedAt: p.endedAt ?? null,
+      durationMin: p.durationMin ?? '0',
+    }));
   }
 
   async postConfirmation(req: ConfirmationRequest): Promise<ErpDocument> {

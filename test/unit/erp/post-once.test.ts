@@ -10,7 +10,10 @@ function memoryErp(): ErpAdapter & { docs: ErpDocument[] } {
     docs.push(d);
     return d;
   };
-  return { name: 'memory', docs, findPostings: async (k) => docs.filter((d) => d.postingKey === k), postConfirmation: post, postGoodsMovement: post, listOrderPostings: async () => [] };
+  return {
+    name: 'memory', docs, findPostings: async (k) => docs.filter((d) => d.postingKey === k), postConfirmation: post, postGoodsMovement: post,
+    raiseQualityNotification: post, postDowntime: post, listOrderPostings: async () => [], listDowntime: async () => [],
+  };
 }
 
 describe('postOnce', () => {
