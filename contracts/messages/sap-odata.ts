@@ -100,11 +100,14 @@ export type MaterialDocumentHeader = z.infer<typeof MaterialDocumentHeader>;
 export const odataEntity = <S extends z.ZodType>(s: S) => z.object({ d: s });
 export const odataCollection = <S extends z.ZodType>(s: S) => z.object({ d: z.object({ results: z.array(s) }) });
 
-/** SAP Gateway's error body; `message.value` is the text a person reads, `code` is message class and number. */
+/**
+ * SAP Gateway's error body; `code` is message class and number. The text a person reads is `message.value` in OData
+ * v2 and `message` itself in OData v4.
+ */
 export const ODataError = z.object({
   error: z.object({
     code: z.string(),
-    message: z.object({ lang: z.string().optional(), value: z.string() }),
+    message: z.union([z.object({ lang: z.string().optional(), value: z.string() }), z.string()]),
   }),
 });
 export type ODataError = z.infer<typeof ODataError>;
@@ -157,3 +160,45 @@ export const MaintenanceNotification = z.object({
   MaintNotificationLongText: z.string(),
 });
 export type MaintenanceNotification = z.infer<typeof MaintenanceNotification>;
+
+/**
+ * Quality notifications: SAP publishes them as an OData v4 service only ("Quality Notification - Read, Create",
+ * API_QUALITYNOTIFICATION, service group CE_QUALITYNOTIFICATION_0001), not as an OData v2 `_SRV`; the v4 root is
+ * below. Entity set QualityNotification, key QualityNotification; NotificationType and NotificationText (CHAR 40,
+ * QMTXT) as in every SAP notification. The names of material, plant, order, quantity and unit are the ones of SAP's
+ * CDS view I_QltyNotification under this service (QMEL-MATNR, -MAWERK, -AUFNR, -RKMNG, -MGEIN); check them against
+ * the tenant's `$metadata` before go-live (docs/erp-s4hana.md). v4 JSON: an entity is the object itself, a collection
+ * is `{ value: [...] }`, Edm.Decimal is a JSON number unless `IEEE754Compatible=true`.
+ */
+export const QUALITY_NOTIFICATION_SERVICE_V4 = '/sap/opu/odata4/sap/api_qualitynotification/srvd_a2x/sap/qualitynotification/0001';
+/** SAP's standard notification type for an internal problem report (defects found in production). */
+export const INTERNAL_PROBLEM_REPORT = 'Q3';
+
+const V4Decimal = z.union([z.number(), z.string()]);
+
+export const QualityNotificationCreate = z.object({
+  NotificationType: z.string().min(1).max(2),
+  NotificationText: z.string().min(1).max(NOTIFICATION_TEXT_MAX),
+  Material: z.string().min(1).max(40),
+  Plant: z.string().min(1).max(4),
+  ManufacturingOrder: z.string().max(12).optional(),
+  ComplaintQuantity: V4Decimal,
+  NotificationQuantityUnit: z.string().min(1).max(3),
+  ReportedByUser: z.string().max(12).optional(),
+});
+export type QualityNotificationCreate = z.infer<typeof QualityNotificationCreate>;
+
+export const QualityNotification = z.object({
+  QualityNotification: z.string(),
+  NotificationType: z.string(),
+  NotificationText: z.string(),
+  Material: z.string(),
+  Plant: z.string(),
+  ManufacturingOrder: z.string(),
+  ComplaintQuantity: V4Decimal,
+  NotificationQuantityUnit: z.string(),
+  ReportedByUser: z.string(),
+});
+export type QualityNotification = z.infer<typeof QualityNotification>;
+
+export const odataV4Collection = <S extends z.ZodType>(s: S) => z.object({ value: z.array(s) });

@@ -14,6 +14,11 @@ import {
   MaintenanceNotification,
   type MaintenanceNotificationCreate,
   NOTIFICATION_TEXT_MAX,
+  INTERNAL_PROBLEM_REPORT,
+  QUALITY_NOTIFICATION_SERVICE_V4,
+  QualityNotification,
+  type QualityNotificationCreate,
+  odataV4Collection,
   MATERIAL_DOCUMENT_HEADER_TEXT_MAX,
   MATERIAL_DOCUMENT_SERVICE,
   MaterialDocumentHeader,
@@ -62,6 +67,9 @@ function isoFromSap(date: string | null, time: string): string | null {
  * SAP's availability figures (MTTR/MTBF).
  */
 const MALFUNCTION_REPORT = 'M2';
+/** Our reference at the head of a quality notification's short text; the rest of its 40 characters is the defect. */
+const QN_REFERENCE_MAX = 22;
+const qnReference = (postingKey: string) => sapReference(postingKey, QN_REFERENCE_MAX);
 const longTextField = (text: string, label: string) => new RegExp(`^${label}: (\\S+)$`, 'm').exec(text)?.[1] ?? null;
 
 /**
@@ -157,12 +165,30 @@ export class S4HanaErpAdapter implements ErpAdapter {
     }));
   }
 
+  /**
+   * An internal problem report (Q3) through SAP's OData v4 quality notification API. The short text carries our
+   * reference first (`<reference> <defect text>`, 40 characters in all), so a retry finds it with `startswith`;
+   * the reference is the key itself up to 22 characters, else `MES` + 19 hex digits of its SHA-256 (76 bits).
+   */
   async raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
-    throw new ErpRejected(`SAP quality notification ${req.postingKey}: not yet implemented`);
+    const body: QualityNotificationCreate = {
+      NotificationType: INTERNAL_PROBLEM_REPORT,
+      NotificationText: `${qnReference(req.postingKey)} ${req.defectText}`.slice(0, NOTIFICATION_TEXT_MAX),
+      Material: req.material,
+      Plant: req.plant,
+      ...(req.erpOrderId ? { ManufacturingOrder: req.erpOrderId } : {}),
+      ComplaintQuantity: Number(req.quantity),
+      NotificationQuantityUnit: req.unit,
+      ReportedByUser: req.reportedBy.toUpperCase(),
+    };
+    const r = await this.session.request('POST', QUALITY_NOTIFICATION_SERVICE_V4, 'QualityNotification', QualityNotification, body);
+    return { document: r.QualityNotification, postingKey: req.postingKey };
   }
 
-  private async findQualityNotifications(_postingKey: string): Promise<string[]> {
-    return [];
+  private async findQualityNotifications(postingKey: string): Promise<string[]> {
+    const filter = `startswith(NotificationText,${odataString(`${qnReference(postingKey)} `)})`;
+    const r = await this.session.request('GET', QUALITY_NOTIFICATION_SERVICE_V4, `QualityNotification?$filter=${encodeURIComponent(filter)}`, odataV4Collection(QualityNotification));
+    return r.value.map((n) => n.QualityNotification);
   }
 
   async postConfirmation(req: ConfirmationRequest): Promise<ErpDocument> {
