@@ -5,6 +5,11 @@ import { DecimalString, ErpOrderId, MaterialCode, Token, UnitOfMeasure } from '.
 
 // ConfirmationText holds 40 characters in SAP, MaterialDocumentHeaderText 25: the sim enforces the larger bound.
 const PostingKey = z.string().min(1).max(40);
+/**
+ * Notifications and downtime have no 40-character SAP field to fit (the SAP adapter hashes into its own fields), and
+ * a shift's key carries site and line tokens of up to 64 characters each: the bound is the MES key's own.
+ */
+const LongPostingKey = z.string().min(1).max(200);
 
 export const ConfirmationRequest = z.object({
   postingKey: PostingKey,
@@ -40,7 +45,7 @@ const CostCenter = z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1-10 of A-Z and
  * at the line). The ERP opens its own notification for a person to disposition.
  */
 export const QualityNotificationRequest = z.object({
-  postingKey: PostingKey,
+  postingKey: LongPostingKey,
   /** The order the quantity was produced for, when there is one. */
   erpOrderId: ErpOrderId.optional(),
   material: MaterialCode,
@@ -60,7 +65,7 @@ export type DowntimeState = z.infer<typeof DowntimeState>;
 
 /** One interval in which a machine did not run, charged to the cost center of its line. */
 export const DowntimeRequest = z.object({
-  postingKey: PostingKey,
+  postingKey: LongPostingKey,
   plant: Plant,
   line: Token,
   costCenter: CostCenter,
