@@ -123,19 +123,19 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
           throw ApplicationFailure.nonRetryable(`confirmation of order ${fields.erpOrderId} refused: ${violations.join('; ')}`, 'BusinessRuleViolation');
       }
       const request: ConfirmationRequest = { postingKey: postingKey(workflowId, postingSeq), ...fields };
-      return postRecorded(input, 'confirmation', request, () => erp.postConfirmation(request));
+      return postRecorded(input, 'confirmation', request, () => erp.postConfirmation(request), 'confirmation');
     },
 
     /** Backflush: 261 goods issue of the components to the order. */
     async postGoodsIssue(input: GoodsMovementPostingInput): Promise<PostOnceResult> {
       const request = movement(input, '261');
-      return postRecorded(input, 'goods-issue', request, () => erp.postGoodsMovement(request));
+      return postRecorded(input, 'goods-issue', request, () => erp.postGoodsMovement(request), 'goods-movement');
     },
 
     /** Goods receipt (101) of the finished quantity from the order. */
     async postGoodsReceipt(input: GoodsMovementPostingInput): Promise<PostOnceResult> {
       const request = movement(input, '101');
-      return postRecorded(input, 'goods-receipt', request, () => erp.postGoodsMovement(request));
+      return postRecorded(input, 'goods-receipt', request, () => erp.postGoodsMovement(request), 'goods-movement');
     },
 
     /**
@@ -144,13 +144,13 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
      */
     async reverseGoodsIssue(input: GoodsIssueReversalInput): Promise<PostOnceResult | null> {
       const issueKey = postingKey(input.workflowId, input.goodsIssueSeq);
-      const [issued] = await erp.findPostings(issueKey);
+      const [issued] = await erp.findPostings(issueKey, 'goods-movement');
       if (!issued) {
         log.info('goods issue never landed: nothing to reverse', { postingKey: issueKey });
         return null;
       }
       const request = movement(input, '262');
-      const result = await postRecorded(input, 'goods-issue-reversal', request, () => erp.postGoodsMovement(request));
+      const result = await postRecorded(input, 'goods-issue-reversal', request, () => erp.postGoodsMovement(request), 'goods-movement');
       await db
         .update(erpPostings)
         .set({ status: 'reversed' })
