@@ -1,6 +1,13 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
-import type { ConfirmationRequest, GoodsMovementItem, GoodsMovementRequest } from '../contracts/messages/erp-sim.js';
+import type {
+  ConfirmationRequest,
+  DowntimeRequest,
+  GoodsMovementItem,
+  GoodsMovementRequest,
+  PostingKind,
+  QualityNotificationRequest,
+} from '../contracts/messages/erp-sim.js';
 import { postingKey } from '../contracts/ids.js';
 import type { Db } from '../db/client.js';
 import { postOnce, type PostOnceResult } from '../erp/post-once.js';
@@ -42,6 +49,12 @@ export interface ConfirmationCancellationInput extends PostingAddress {
   confirmationSeq: number;
 }
 
+/** A quality notification: what the ERP needs (contracts/messages/erp-sim.ts) plus where in the workflow it comes from. */
+export interface QualityNotificationInput extends Omit<QualityNotificationRequest, 'postingKey'>, PostingAddress {}
+
+/** One downtime interval of one machine, charged to its line's cost center. */
+export interface DowntimePostingInput extends Omit<DowntimeRequest, 'postingKey'>, PostingAddress {}
+
 export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
   const { erp, db } = deps;
 
@@ -52,10 +65,13 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
   async function postRecorded(
     at: PostingAddress,
     kind: string,
-    request: ConfirmationRequest | GoodsMovementRequest | { postingKey: string; cancels: string },
+    request: ConfirmationRequest | GoodsMovementRequest | QualityNotificationRequest | DowntimeRequest | { postingKey: string; cancels: string },
     post: () => Promise<ErpDocument>,
-    /** The call checks the ERP itself before it acts (a cancellation reads the document first): no look-up by key. */
-    selfChecking = false,
+    /**
+     * Where the ERP keeps this kind, so a re-post's look-up asks only there (SAP: one service); everywhere if absent.
+     * `false`: the call reads the ERP itself before it acts (a cancellation reads the confirmation): no look-up by key.
+     */
+    lookup?: PostingKind | false,
   ): Promise<PostOnceResult> {
     const key = request.postingKey;
     const [row] = await db
@@ -67,7 +83,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       // The ledger row is written before any post, so attempts = 1 means no one ever sent this key: nothing can have
       // committed, and the look-up (one more ERP round trip, 50 ms and more on a real ERP) is skipped. Every later
       // attempt, whatever activity or worker makes it, looks up first.
-      const result = row!.attempts > 1 && !selfChecking ? await postOnce(erp, key, post) : { ...(await post()), replayed: false };
+      const result = row!.attempts > 1 && lookup !== false ? await postOnce(erp, key, post, lookup) : { ...(await post()), replayed: false };
       await db
         .update(erpPostings)
         .set({ status: 'posted', erpDocument: result.document, postedAt: new Date(), lastError: null })
@@ -103,18 +119,35 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
    */
   async function reverseMovement(input: GoodsMovementPostingInput, originalSeq: number, movementType: '262' | '102', kind: string) {
     const originalKey = postingKey(input.workflowId, originalSeq);
-    const [original] = await erp.findPostings(originalKey);
+    const [original] = await erp.findPostings(originalKey, 'goods-movement');
     if (!original) {
       log.info('goods movement never landed: nothing to reverse', { postingKey: originalKey, movementType });
       return null;
     }
     const request = movement(input, movementType);
-    const result = await postRecorded(input, kind, request, () => erp.postGoodsMovement(request));
+    const result = await postRecorded(input, kind, request, () => erp.postGoodsMovement(request), 'goods-movement');
     await markOriginal(input.workflowId, originalSeq, 'reversed');
     return result;
   }
 
   return {
+    /**
+     * Opens a quality notification in the ERP, exactly once per (workflowId, postingSeq). A refusal (unknown material,
+     * material not QM-relevant in the plant) is a non-retryable `ErpRejected` with the ERP's words.
+     */
+    async raiseQualityNotification(input: QualityNotificationInput): Promise<PostOnceResult> {
+      const { workflowId, postingSeq, ...fields } = input;
+      const request: QualityNotificationRequest = { postingKey: postingKey(workflowId, postingSeq), ...fields };
+      return postRecorded(input, 'quality-notification', request, () => erp.raiseQualityNotification(request), 'quality-notification');
+    },
+
+    /** One downtime interval, exactly once per (workflowId, postingSeq); the shift posts them when it closes. */
+    async postDowntime(input: DowntimePostingInput): Promise<PostOnceResult> {
+      const { workflowId, postingSeq, ...fields } = input;
+      const request: DowntimeRequest = { postingKey: postingKey(workflowId, postingSeq), ...fields };
+      return postRecorded(input, 'downtime', request, () => erp.postDowntime(request), 'downtime');
+    },
+
     /** A production confirmation, validated first, posted exactly once; SAP gets no goods movements with it. */
     async postConfirmation(input: ConfirmationPostingInput): Promise<PostOnceResult> {
       const { workflowId, postingSeq, check, ...fields } = input;
@@ -124,19 +157,19 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
           throw ApplicationFailure.nonRetryable(`confirmation of order ${fields.erpOrderId} refused: ${violations.join('; ')}`, 'BusinessRuleViolation');
       }
       const request: ConfirmationRequest = { postingKey: postingKey(workflowId, postingSeq), ...fields };
-      return postRecorded(input, 'confirmation', request, () => erp.postConfirmation(request));
+      return postRecorded(input, 'confirmation', request, () => erp.postConfirmation(request), 'confirmation');
     },
 
     /** Backflush: 261 goods issue of the components to the order. */
     async postGoodsIssue(input: GoodsMovementPostingInput): Promise<PostOnceResult> {
       const request = movement(input, '261');
-      return postRecorded(input, 'goods-issue', request, () => erp.postGoodsMovement(request));
+      return postRecorded(input, 'goods-issue', request, () => erp.postGoodsMovement(request), 'goods-movement');
     },
 
     /** Goods receipt (101) of the finished quantity from the order. */
     async postGoodsReceipt(input: GoodsMovementPostingInput): Promise<PostOnceResult> {
       const request = movement(input, '101');
-      return postRecorded(input, 'goods-receipt', request, () => erp.postGoodsMovement(request));
+      return postRecorded(input, 'goods-receipt', request, () => erp.postGoodsMovement(request), 'goods-movement');
     },
 
     /** Compensation of a backflush, and its undoing when the order is cancelled: 262 with the 261's items. */
@@ -158,7 +191,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
         const cancelled = await erp.cancelConfirmation(confirmationKey);
         missing = cancelled === null;
         return { document: cancelled?.document ?? '-', postingKey: request.postingKey };
-      }, true);
+      }, false);
       if (missing) {
         log.info('confirmation never landed: nothing to cancel', { postingKey: confirmationKey });
         return null;

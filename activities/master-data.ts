@@ -18,9 +18,26 @@ export interface OrderContext {
   materialUnit: string | null;
 }
 
+export interface LineContextInput {
+  site: string;
+  line: string;
+}
+
+/** What a shift needs to post downtime: the line's SAP plant and cost center; null when the line is unknown. */
+export interface LineContext {
+  plant: string | null;
+  costCenter: string | null;
+}
+
 export function createMasterDataActivities(deps: { db: Db }) {
   const { db } = deps;
   return {
+    /** Reads the line's plant and cost center from the plant model, for the shift's downtime records. */
+    async loadLineContext(input: LineContextInput): Promise<LineContext> {
+      const [line] = await db.select().from(lines).where(and(eq(lines.siteCode, input.site), eq(lines.code, input.line)));
+      return { plant: line?.erpPlant ?? null, costCenter: line?.costCenter ?? null };
+    },
+
     /** Reads the BOM and the line's plant once per order, so every confirmation of it backflushes the same way. */
     async loadOrderContext(input: OrderContextInput): Promise<OrderContext> {
       const [bom, [line], [material]] = await Promise.all([

@@ -21,6 +21,9 @@ const activities: Activities = {
   reverseGoodsReceipt: async () => null,
   cancelConfirmation: async () => null,
   loadOrderContext: async () => ({ bom: [], plant: null, storageLocation: null, materialUnit: null }),
+  loadLineContext: async () => ({ plant: null, costCenter: null }),
+  raiseQualityNotification: async (i) => ({ document: 'Q', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
+  postDowntime: async (i) => ({ document: 'T', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   upsertWorkOrder: async () => {},
   recordLateCounts: async () => {},
 };

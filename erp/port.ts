@@ -1,10 +1,21 @@
-import type { ConfirmationRequest, GoodsMovementItem, GoodsMovementRequest } from '../contracts/messages/erp-sim.js';
+import type {
+  ConfirmationRequest,
+  DowntimeRequest,
+  DowntimeState,
+  GoodsMovementItem,
+  GoodsMovementRequest,
+  PostingKind,
+  QualityNotificationRequest,
+} from '../contracts/messages/erp-sim.js';
 
 /** What the workflows need from any ERP; SAP S/4HANA, a generic REST ERP and the simulator sit behind it. */
 export interface ErpAdapter {
   readonly name: string;
-  /** Documents already posted under this key: how a retry learns that an earlier attempt committed. */
-  findPostings(postingKey: string): Promise<ErpDocument[]>;
+  /**
+   * Documents already posted under this key: how a retry learns that an earlier attempt committed. With `kind`, an
+   * adapter may look in that one place only (SAP: one service instead of all); without it, it looks everywhere.
+   */
+  findPostings(postingKey: string, kind?: PostingKind): Promise<ErpDocument[]>;
   postConfirmation(req: ConfirmationRequest): Promise<ErpDocument>;
   /**
    * Cancels the confirmation posted under this key, and only once: one already cancelled is answered with its
@@ -16,6 +27,25 @@ export interface ErpAdapter {
   postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument>;
   /** Everything the ERP holds for an order, read from the ERP itself: reconciliation must not trust our ledger. */
   listOrderPostings(erpOrderId: string): Promise<ErpPosting[]>;
+  /** Opens a quality notification in the ERP for a quantity of material that is not right. */
+  raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument>;
+  /** Records one interval in which a machine did not run, against the cost center of its line. */
+  postDowntime(req: DowntimeRequest): Promise<ErpDocument>;
+  /** The downtime records the ERP holds for a plant, read from the ERP itself (for reconciliation and tests). */
+  listDowntime(plant: string): Promise<ErpDowntime[]>;
+}
+
+/** One downtime record as the ERP holds it. */
+export interface ErpDowntime {
+  document: string;
+  reference: string | null;
+  machine: string | null;
+  /** Null when the ERP does not keep the cost center on the record itself. */
+  costCenter: string | null;
+  state: DowntimeState | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMin: string;
 }
 
 export interface ErpDocument {
@@ -28,7 +58,7 @@ export interface ErpPosting {
   document: string;
   /** The reference the ERP stored (the posting key, or its short form where the ERP field is short). */
   reference: string | null;
-  kind: 'confirmation' | 'goods-movement';
+  kind: PostingKind;
   yieldQty: string | null;
   scrapQty: string | null;
   isFinal: boolean | null;

@@ -1,3 +1,4 @@
+import type { PostingKind } from '../contracts/messages/erp-sim.js';
 import type { ErpAdapter, ErpDocument } from './port.js';
 
 export interface PostOnceResult extends ErpDocument {
@@ -14,8 +15,10 @@ export async function postOnce(
   erp: Pick<ErpAdapter, 'findPostings'>,
   postingKey: string,
   post: () => Promise<ErpDocument>,
+  /** Where the ERP keeps documents of this kind, so the look-up asks only there; all places when absent. */
+  kind?: PostingKind,
 ): Promise<PostOnceResult> {
-  const [existing] = await erp.findPostings(postingKey);
+  const [existing] = await (kind ? erp.findPostings(postingKey, kind) : erp.findPostings(postingKey));
   if (existing) return { ...existing, replayed: true };
   return { ...(await post()), replayed: false };
 }

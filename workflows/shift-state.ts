@@ -1,5 +1,6 @@
 import type { MachineState } from '../contracts/messages/machine-event.js';
 import type { ShiftEventBatch, ShiftInput } from '../contracts/messages/shift.js';
+import { downtimeIntervals, type DowntimeInterval } from './downtime.js';
 import { SeenIds } from './seen-ids.js';
 
 /** State changes kept per machine; edge debounce keeps real lines far below this in one shift. */
@@ -29,6 +30,18 @@ export interface ShiftSummary extends ShiftTallies {
   /** Good over good + scrap; null before any piece. */
   quality: number | null;
   asOf: string;
+  /** Set when the shift has closed: what it posted to the ERP as downtime. */
+  downtime?: ShiftDowntimeResult;
+}
+
+/** The shift's downtime records as posted at its close. */
+export interface ShiftDowntimeResult {
+  /** Non-running stretches found (one record each). */
+  records: number;
+  posted: number;
+  totalMinutes: string;
+  /** Why nothing or not everything was posted: an unknown line, or the ERP's words for a refused record. */
+  problems: string[];
 }
 
 /** One line's shift: counts and machine-state timelines placed by source time, so late events count where they belong. */
@@ -94,6 +107,11 @@ export class ShiftState {
       quality: pieces > 0 ? this.tally.good / pieces : null,
       asOf: new Date(end).toISOString(),
     };
+  }
+
+  /** Every non-running stretch per machine, from the shift's start up to `asOfMs` (at most its end). */
+  downtime(asOfMs: number): DowntimeInterval[] {
+    return downtimeIntervals(this.transitions, Date.parse(this.shift.startsAt), Math.min(asOfMs, Date.parse(this.shift.endsAt)));
   }
 
   carry(): ShiftCarry {

@@ -1,7 +1,20 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
 import { shiftEventsSignal, shiftStatusQuery } from './definitions.js';
-import { ShiftState, type ShiftCarry, type ShiftSummary } from './shift-state.js';
+import { durationMinutes, type DowntimeInterval } from './downtime.js';
+import { ShiftState, type ShiftCarry, type ShiftDowntimeResult, type ShiftSummary } from './shift-state.js';
 
 export interface ShiftWorkflowInput {
   shift: ShiftInput;
@@ -13,6 +26,19 @@ export interface ShiftWorkflowInput {
 }
 
 const DEFAULT_LATE_GRACE_MS = 60 * 60 * 1000;
+/** Downtime records posted side by side; a shift rarely has more than a few dozen. */
+const POST_CONCURRENCY = 8;
+
+// Same profile as the work order's postings: the ERP may be down for hours, so retry without a cap.
+const erp = proxyActivities<Pick<Activities, 'postDowntime'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ErpRejected'] },
+});
+// Master data from our own PostgreSQL: a local activity, once per shift at close.
+const local = proxyLocalActivities<Pick<Activities, 'loadLineContext'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
 
 /** One line's shift: started by its first event (signal-with-start), closes a grace period after the shift ends. */
 export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSummary> {
@@ -31,5 +57,49 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
     return await continueAsNew<typeof shiftWorkflow>({ ...input, carry: shift.carry() });
   }
   await condition(allHandlersFinished);
-  return shift.summary(closesAt);
+  // The timelines are final now (late events after this point are not downtime of this shift any more): the records
+  // and their sequence numbers follow from them alone, so a replay derives the same keys.
+  const intervals = shift.downtime(closesAt);
+  const downtime = await postDowntime(input.shift, intervals);
+  return { ...shift.summary(closesAt), downtime };
+}
+
+/** Posts every downtime record of the shift to the line's cost center, exactly once each (key = workflow id + seq). */
+async function postDowntime(s: ShiftInput, intervals: DowntimeInterval[]): Promise<ShiftDowntimeResult> {
+  const totalMs = intervals.reduce((sum, i) => sum + (i.endMs - i.startMs), 0);
+  const result: ShiftDowntimeResult = { records: intervals.length, posted: 0, totalMinutes: durationMinutes(totalMs), problems: [] };
+  if (intervals.length === 0) return result;
+  const line = await local.loadLineContext({ site: s.site, line: s.line });
+  if (!line.plant || !line.costCenter) {
+    const why = `line ${s.site}/${s.line} has no plant or cost center in the plant model: ${intervals.length} downtime records not posted`;
+    log.warn(why);
+    result.problems.push(why);
+    return result;
+  }
+  const { workflowId } = workflowInfo();
+  const post = async (i: DowntimeInterval, seq: number) => {
+    try {
+      await erp.postDowntime({
+        workflowId,
+        postingSeq: seq,
+        plant: line.plant!,
+        line: s.line,
+        costCenter: line.costCenter!,
+        machine: i.machine,
+        state: i.state,
+        startedAt: new Date(i.startMs).toISOString(),
+        endedAt: new Date(i.endMs).toISOString(),
+        durationMin: durationMinutes(i.endMs - i.startMs),
+      });
+      result.posted += 1;
+    } catch (err) {
+      // A refused record must not keep the shift open: it is reported, and visible in the MES ledger as rejected.
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'ErpRejected')) throw err;
+      result.problems.push(`downtime #${seq} (${i.machine} ${i.state}): ${err.cause.message}`);
+    }
+  };
+  for (let at = 0; at < intervals.length; at += POST_CONCURRENCY) {
+    await Promise.all(intervals.slice(at, at + POST_CONCURRENCY).map((i, n) => post(i, at + n + 1)));
+  }
+  return result;
 }

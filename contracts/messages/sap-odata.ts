@@ -100,11 +100,105 @@ export type MaterialDocumentHeader = z.infer<typeof MaterialDocumentHeader>;
 export const odataEntity = <S extends z.ZodType>(s: S) => z.object({ d: s });
 export const odataCollection = <S extends z.ZodType>(s: S) => z.object({ d: z.object({ results: z.array(s) }) });
 
-/** SAP Gateway's error body; `message.value` is the text a person reads, `code` is message class and number. */
+/**
+ * SAP Gateway's error body; `code` is message class and number. The text a person reads is `message.value` in OData
+ * v2 and `message` itself in OData v4.
+ */
 export const ODataError = z.object({
   error: z.object({
     code: z.string(),
-    message: z.object({ lang: z.string().optional(), value: z.string() }),
+    message: z.union([z.object({ lang: z.string().optional(), value: z.string() }), z.string()]),
   }),
 });
 export type ODataError = z.infer<typeof ODataError>;
+
+/**
+ * API_MAINTNOTIFICATION (OData v2; SAP-side setup in docs/erp-s4hana.md):
+ * entity set MaintenanceNotification (key MaintenanceNotification). Field names and lengths as the service's
+ * metadata gives them: NotificationText CHAR 40 (QMTXT), MaintNotifExtReferenceNumber CHAR 20 (REFNUM, upper case),
+ * MaintenanceObjectIsDown is the breakdown indicator (MSAUS), the malfunction start and end as Edm.DateTime date +
+ * Edm.Time time, the breakdown duration as Edm.Double with its unit.
+ */
+export const MAINT_NOTIFICATION_SERVICE = 'API_MAINTNOTIFICATION';
+export const MAINT_NOTIF_EXT_REFERENCE_MAX = 20;
+export const NOTIFICATION_TEXT_MAX = 40;
+
+export const MaintenanceNotificationCreate = z.object({
+  NotificationText: z.string().min(1).max(NOTIFICATION_TEXT_MAX),
+  NotificationType: z.string().min(1).max(2),
+  MaintenancePlanningPlant: z.string().max(4).optional(),
+  TechnicalObject: z.string().max(40).optional(),
+  TechObjIsEquipOrFuncnlLoc: z.enum(['EAMS_EQUI', 'EAMS_FL']).optional(),
+  MaintenanceObjectIsDown: z.boolean().optional(),
+  MalfunctionStartDate: z.string().optional(),
+  MalfunctionStartTime: z.string().optional(),
+  MalfunctionEndDate: z.string().optional(),
+  MalfunctionEndTime: z.string().optional(),
+  // Edm.Double: SAP Gateway writes it as a string in v2 JSON and accepts either.
+  MaintObjectDowntimeDuration: z.union([z.string(), z.number()]).optional(),
+  MaintObjDowntimeDurationUnit: z.string().max(3).optional(),
+  ReportedByUser: z.string().max(12).optional(),
+  MaintNotifExtReferenceNumber: z.string().max(MAINT_NOTIF_EXT_REFERENCE_MAX).optional(),
+  MaintNotifLongTextForEdit: z.string().max(1333).optional(),
+});
+export type MaintenanceNotificationCreate = z.infer<typeof MaintenanceNotificationCreate>;
+
+export const MaintenanceNotification = z.object({
+  MaintenanceNotification: z.string(),
+  NotificationText: z.string(),
+  NotificationType: z.string(),
+  MaintenancePlanningPlant: z.string(),
+  TechnicalObject: z.string(),
+  MaintenanceObjectIsDown: z.boolean(),
+  MalfunctionStartDate: z.string().nullable(),
+  MalfunctionStartTime: z.string(),
+  MalfunctionEndDate: z.string().nullable(),
+  MalfunctionEndTime: z.string(),
+  MaintObjectDowntimeDuration: z.union([z.string(), z.number()]),
+  MaintObjDowntimeDurationUnit: z.string(),
+  MaintNotifExtReferenceNumber: z.string(),
+  MaintNotificationLongText: z.string(),
+});
+export type MaintenanceNotification = z.infer<typeof MaintenanceNotification>;
+
+/**
+ * Quality notifications: SAP publishes them as an OData v4 service only ("Quality Notification - Read, Create",
+ * API_QUALITYNOTIFICATION, service group CE_QUALITYNOTIFICATION_0001), not as an OData v2 `_SRV`; the v4 root is
+ * below. Entity set QualityNotification, key QualityNotification; NotificationType and NotificationText (CHAR 40,
+ * QMTXT) as in every SAP notification. The names of material, plant, order, quantity and unit are the ones of SAP's
+ * CDS view I_QltyNotification under this service (QMEL-MATNR, -MAWERK, -AUFNR, -RKMNG, -MGEIN); check them against
+ * the tenant's `$metadata` before go-live (docs/erp-s4hana.md). v4 JSON: an entity is the object itself, a collection
+ * is `{ value: [...] }`, Edm.Decimal is a JSON number unless `IEEE754Compatible=true`.
+ */
+export const QUALITY_NOTIFICATION_SERVICE_V4 = '/sap/opu/odata4/sap/api_qualitynotification/srvd_a2x/sap/qualitynotification/0001';
+/** SAP's standard notification type for an internal problem report (defects found in production). */
+export const INTERNAL_PROBLEM_REPORT = 'Q3';
+
+const V4Decimal = z.union([z.number(), z.string()]);
+
+export const QualityNotificationCreate = z.object({
+  NotificationType: z.string().min(1).max(2),
+  NotificationText: z.string().min(1).max(NOTIFICATION_TEXT_MAX),
+  Material: z.string().min(1).max(40),
+  Plant: z.string().min(1).max(4),
+  ManufacturingOrder: z.string().max(12).optional(),
+  ComplaintQuantity: V4Decimal,
+  NotificationQuantityUnit: z.string().min(1).max(3),
+  ReportedByUser: z.string().max(12).optional(),
+});
+export type QualityNotificationCreate = z.infer<typeof QualityNotificationCreate>;
+
+export const QualityNotification = z.object({
+  QualityNotification: z.string(),
+  NotificationType: z.string(),
+  NotificationText: z.string(),
+  Material: z.string(),
+  Plant: z.string(),
+  ManufacturingOrder: z.string(),
+  ComplaintQuantity: V4Decimal,
+  NotificationQuantityUnit: z.string(),
+  ReportedByUser: z.string(),
+});
+export type QualityNotification = z.infer<typeof QualityNotification>;
+
+export const odataV4Collection = <S extends z.ZodType>(s: S) => z.object({ value: z.array(s) });

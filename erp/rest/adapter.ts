@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import {
   type ConfirmationRequest,
+  type DowntimeRequest,
   type GoodsMovementRequest,
   Posting,
+  type PostingKind,
   PostingList,
+  type QualityNotificationRequest,
 } from '../../contracts/messages/erp-sim.js';
 import { parseOrThrow } from '../../contracts/parse.js';
-import { ErpRejected, ErpUnavailable, type ErpAdapter, type ErpDocument, type ErpPosting } from '../port.js';
+import { ErpRejected, ErpUnavailable, type ErpAdapter, type ErpDocument, type ErpDowntime, type ErpPosting } from '../port.js';
 import { signRequest } from './hmac.js';
 
 export interface RestErpConfig {
@@ -24,6 +27,8 @@ export interface RestErpPaths {
   /** `{document}` is replaced by the confirmation's document number. */
   cancelConfirmation: string;
   goodsMovements: string;
+  qualityNotifications: string;
+  downtime: string;
   postings: string;
 }
 
@@ -31,6 +36,8 @@ const DEFAULT_PATHS: RestErpPaths = {
   confirmations: '/api/confirmations',
   cancelConfirmation: '/api/confirmations/{document}/cancel',
   goodsMovements: '/api/goods-movements',
+  qualityNotifications: '/api/quality-notifications',
+  downtime: '/api/downtime',
   postings: '/api/postings',
 };
 
@@ -73,19 +80,44 @@ export class RestErpAdapter implements ErpAdapter {
     return parseOrThrow(schema, json, `ERP ${this.name} reply to ${method} ${url.pathname}`);
   }
 
-  private async postingsByKey(postingKey: string) {
-    return (await this.call('GET', `${this.paths.postings}?postingKey=${encodeURIComponent(postingKey)}`, PostingList)).postings;
+  private async postingsByKey(postingKey: string, kind?: PostingKind) {
+    const q = `postingKey=${encodeURIComponent(postingKey)}${kind ? `&kind=${kind}` : ''}`;
+    return (await this.call('GET', `${this.paths.postings}?${q}`, PostingList)).postings;
   }
 
-  async findPostings(postingKey: string): Promise<ErpDocument[]> {
-    return (await this.postingsByKey(postingKey)).map((p) => ({ document: p.document, postingKey: p.postingKey }));
+  async findPostings(postingKey: string, kind?: PostingKind): Promise<ErpDocument[]> {
+    return (await this.postingsByKey(postingKey, kind)).map((p) => ({ document: p.document, postingKey: p.postingKey }));
   }
 
   async cancelConfirmation(postingKey: string): Promise<ErpDocument | null> {
-    const conf = (await this.postingsByKey(postingKey)).find((p) => p.kind === 'confirmation');
+    const [conf] = await this.postingsByKey(postingKey, 'confirmation');
     if (!conf) return null;
     if (!conf.cancelled) await this.call('POST', this.paths.cancelConfirmation.replace('{document}', encodeURIComponent(conf.document)), Posting, {});
     return { document: conf.document, postingKey };
+  }
+
+  async raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
+    const p = await this.call('POST', this.paths.qualityNotifications, Posting, req);
+    return { document: p.document, postingKey: p.postingKey };
+  }
+
+  async postDowntime(req: DowntimeRequest): Promise<ErpDocument> {
+    const p = await this.call('POST', this.paths.downtime, Posting, req);
+    return { document: p.document, postingKey: p.postingKey };
+  }
+
+  async listDowntime(plant: string): Promise<ErpDowntime[]> {
+    const r = await this.call('GET', `${this.paths.postings}?kind=downtime&plant=${encodeURIComponent(plant)}`, PostingList);
+    return r.postings.map((p) => ({
+      document: p.document,
+      reference: p.postingKey,
+      machine: p.machine ?? null,
+      costCenter: p.costCenter ?? null,
+      state: (p.reason ?? null) as ErpDowntime['state'],
+      startedAt: p.startedAt ?? null,
+      endedAt: p.endedAt ?? null,
+      durationMin: p.durationMin ?? '0',
+    }));
   }
 
   async postConfirmation(req: ConfirmationRequest): Promise<ErpDocument> {

@@ -1,8 +1,24 @@
 import { z } from 'zod';
-import type { ConfirmationRequest, GoodsMovementRequest } from '../../contracts/messages/erp-sim.js';
+import type {
+  ConfirmationRequest,
+  DowntimeRequest,
+  GoodsMovementRequest,
+  PostingKind,
+  QualityNotificationRequest,
+} from '../../contracts/messages/erp-sim.js';
 import {
   CONFIRMATION_SERVICE,
   CONFIRMATION_TEXT_MAX,
+  MAINT_NOTIF_EXT_REFERENCE_MAX,
+  MAINT_NOTIFICATION_SERVICE,
+  MaintenanceNotification,
+  type MaintenanceNotificationCreate,
+  NOTIFICATION_TEXT_MAX,
+  INTERNAL_PROBLEM_REPORT,
+  QUALITY_NOTIFICATION_SERVICE_V4,
+  QualityNotification,
+  type QualityNotificationCreate,
+  odataV4Collection,
   MATERIAL_DOCUMENT_HEADER_TEXT_MAX,
   MATERIAL_DOCUMENT_SERVICE,
   MaterialDocumentHeader,
@@ -13,7 +29,7 @@ import {
   odataCollection,
   odataEntity,
 } from '../../contracts/messages/sap-odata.js';
-import { ErpRejected, type ErpAdapter, type ErpDocument, type ErpPosting } from '../port.js';
+import { ErpRejected, type ErpAdapter, type ErpDocument, type ErpDowntime, type ErpPosting } from '../port.js';
 import { ODataSession, type SapConnection } from './odata-session.js';
 import { canonicalDecimal, odataString, sapReference } from './posting-ref.js';
 
@@ -26,6 +42,35 @@ const matDocument = (m: { MaterialDocument: string; MaterialDocumentYear: string
 
 /** Edm.DateTime in OData v2 JSON: `/Date(<ms since epoch>)/`, midnight UTC of the posting day. */
 const today = () => `/Date(${Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())})/`;
+
+/** An instant as SAP's date + time pair: Edm.DateTime at midnight UTC and Edm.Time `PThhHmmMssS`. */
+function sapDateTime(iso: string): { date: string; time: string } {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return {
+    date: `/Date(${Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())})/`,
+    time: `PT${p(d.getUTCHours())}H${p(d.getUTCMinutes())}M${p(d.getUTCSeconds())}S`,
+  };
+}
+
+/** Back from SAP's pair to an ISO instant; null when SAP holds no date. */
+function isoFromSap(date: string | null, time: string): string | null {
+  const ms = date && /\/Date\((-?\d+)[^)]*\)\//.exec(date)?.[1];
+  if (!ms) return null;
+  const t = /^PT(\d+)H(\d+)M(\d+)S$/.exec(time);
+  const offset = t ? ((Number(t[1]) * 60 + Number(t[2])) * 60 + Number(t[3])) * 1000 : 0;
+  return new Date(Number(ms) + offset).toISOString();
+}
+
+/**
+ * SAP's standard notification type for a malfunction report (M2); the breakdown indicator makes it count in
+ * SAP's availability figures (MTTR/MTBF).
+ */
+const MALFUNCTION_REPORT = 'M2';
+/** Our reference at the head of a quality notification's short text; the rest of its 40 characters is the defect. */
+const QN_REFERENCE_MAX = 22;
+const qnReference = (postingKey: string) => sapReference(postingKey, QN_REFERENCE_MAX);
+const longTextField = (text: string, label: string) => new RegExp(`^${label}: (\\S+)$`, 'm').exec(text)?.[1] ?? null;
 
 /**
  * SAP S/4HANA over its public OData v2 APIs.
@@ -44,18 +89,106 @@ export class S4HanaErpAdapter implements ErpAdapter {
     this.session = new ODataSession(conn);
   }
 
-  async findPostings(postingKey: string): Promise<ErpDocument[]> {
-    // The port does not say which kind the key is; the two look-ups are cheap and run side by side.
-    const confText = odataString(sapReference(postingKey, CONFIRMATION_TEXT_MAX));
-    const headerText = odataString(sapReference(postingKey, MATERIAL_DOCUMENT_HEADER_TEXT_MAX));
-    const [confs, docs] = await Promise.all([
-      this.session.request('GET', CONFIRMATION_SERVICE, `ProdnOrdConf2?$filter=${encodeURIComponent(`ConfirmationText eq ${confText} and IsReversal eq false`)}`, odataCollection(ProdnOrdConf2)),
-      this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, `A_MaterialDocumentHeader?$filter=${encodeURIComponent(`MaterialDocumentHeaderText eq ${headerText}`)}`, odataCollection(MaterialDocumentHeader)),
-    ]);
-    return [
-      ...confs.d.results.map((c) => ({ document: confDocument(c), postingKey })),
-      ...docs.d.results.map((m) => ({ document: matDocument(m), postingKey })),
-    ];
+  async findPostings(postingKey: string, kind?: PostingKind): Promise<ErpDocument[]> {
+    // Without a kind, every service is asked; the look-ups are cheap and run side by side. With one, only its service.
+    const lookups: Record<PostingKind, () => Promise<ErpDocument[]>> = {
+      confirmation: async () => {
+        const confText = odataString(sapReference(postingKey, CONFIRMATION_TEXT_MAX));
+        const r = await this.session.request('GET', CONFIRMATION_SERVICE, `ProdnOrdConf2?$filter=${encodeURIComponent(`ConfirmationText eq ${confText} and IsReversal eq false`)}`, odataCollection(ProdnOrdConf2));
+        return r.d.results.map((c) => ({ document: confDocument(c), postingKey }));
+      },
+      'goods-movement': async () => {
+        const headerText = odataString(sapReference(postingKey, MATERIAL_DOCUMENT_HEADER_TEXT_MAX));
+        const r = await this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, `A_MaterialDocumentHeader?$filter=${encodeURIComponent(`MaterialDocumentHeaderText eq ${headerText}`)}`, odataCollection(MaterialDocumentHeader));
+        return r.d.results.map((m) => ({ document: matDocument(m), postingKey }));
+      },
+      'quality-notification': async () => (await this.findQualityNotifications(postingKey)).map((document) => ({ document, postingKey })),
+      downtime: async () => {
+        const ref = odataString(sapReference(postingKey, MAINT_NOTIF_EXT_REFERENCE_MAX, { upperCase: true }));
+        const r = await this.session.request('GET', MAINT_NOTIFICATION_SERVICE, `MaintenanceNotification?$filter=${encodeURIComponent(`MaintNotifExtReferenceNumber eq ${ref}`)}`, odataCollection(MaintenanceNotification));
+        return r.d.results.map((n) => ({ document: n.MaintenanceNotification, postingKey }));
+      },
+    };
+    const kinds = kind ? [kind] : (Object.keys(lookups) as PostingKind[]);
+    return (await Promise.all(kinds.map((k) => lookups[k]()))).flat();
+  }
+
+  /**
+   * Downtime as a malfunction report (M2) of API_MAINTNOTIFICATION with the breakdown indicator, malfunction start and
+   * end and the breakdown duration in minutes; the machine is the technical object (its functional location label).
+   * SAP charges a notification's follow-up costs to the technical object's cost center; the line's cost center as the
+   * MES knows it goes into the long text, where reconciliation reads it back. Why this API: docs/erp-s4hana.md.
+   */
+  async postDowntime(req: DowntimeRequest): Promise<ErpDocument> {
+    const start = sapDateTime(req.startedAt);
+    const end = sapDateTime(req.endedAt);
+    const body: MaintenanceNotificationCreate = {
+      NotificationText: `Downtime ${req.machine} ${req.state}`.slice(0, NOTIFICATION_TEXT_MAX),
+      NotificationType: MALFUNCTION_REPORT,
+      MaintenancePlanningPlant: req.plant,
+      TechnicalObject: req.machine.toUpperCase(),
+      TechObjIsEquipOrFuncnlLoc: 'EAMS_FL',
+      MaintenanceObjectIsDown: true,
+      MalfunctionStartDate: start.date,
+      MalfunctionStartTime: start.time,
+      MalfunctionEndDate: end.date,
+      MalfunctionEndTime: end.time,
+      MaintObjectDowntimeDuration: req.durationMin,
+      MaintObjDowntimeDurationUnit: 'MIN',
+      MaintNotifExtReferenceNumber: sapReference(req.postingKey, MAINT_NOTIF_EXT_REFERENCE_MAX, { upperCase: true }),
+      MaintNotifLongTextForEdit: [
+        `MES downtime ${req.postingKey}`,
+        `Line: ${req.line}`,
+        `Cost center: ${req.costCenter}`,
+        `Machine: ${req.machine}`,
+        `State: ${req.state}`,
+        `From: ${req.startedAt}`,
+        `To: ${req.endedAt}`,
+      ].join('\n'),
+    };
+    const r = await this.session.request('POST', MAINT_NOTIFICATION_SERVICE, 'MaintenanceNotification', odataEntity(MaintenanceNotification), body);
+    return { document: r.d.MaintenanceNotification, postingKey: req.postingKey };
+  }
+
+  async listDowntime(plant: string): Promise<ErpDowntime[]> {
+    const filter = `MaintenancePlanningPlant eq ${odataString(plant)} and NotificationType eq ${odataString(MALFUNCTION_REPORT)}`;
+    const r = await this.session.request('GET', MAINT_NOTIFICATION_SERVICE, `MaintenanceNotification?$filter=${encodeURIComponent(filter)}`, odataCollection(MaintenanceNotification));
+    return r.d.results.map((n) => ({
+      document: n.MaintenanceNotification,
+      reference: n.MaintNotifExtReferenceNumber || null,
+      machine: longTextField(n.MaintNotificationLongText, 'Machine'),
+      costCenter: longTextField(n.MaintNotificationLongText, 'Cost center'),
+      state: longTextField(n.MaintNotificationLongText, 'State') as ErpDowntime['state'],
+      startedAt: isoFromSap(n.MalfunctionStartDate, n.MalfunctionStartTime),
+      endedAt: isoFromSap(n.MalfunctionEndDate, n.MalfunctionEndTime),
+      durationMin: canonicalDecimal(Number(n.MaintObjectDowntimeDuration).toFixed(3)),
+    }));
+  }
+
+  /**
+   * An internal problem report (Q3) through SAP's OData v4 quality notification API. The short text carries our
+   * reference first (`<reference> <defect text>`, 40 characters in all), so a retry finds it with `startswith`;
+   * the reference is the key itself up to 22 characters, else `MES` + 19 hex digits of its SHA-256 (76 bits).
+   */
+  async raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
+    const body: QualityNotificationCreate = {
+      NotificationType: INTERNAL_PROBLEM_REPORT,
+      NotificationText: `${qnReference(req.postingKey)} ${req.defectText}`.slice(0, NOTIFICATION_TEXT_MAX),
+      Material: req.material,
+      Plant: req.plant,
+      ...(req.erpOrderId ? { ManufacturingOrder: req.erpOrderId } : {}),
+      ComplaintQuantity: Number(req.quantity),
+      NotificationQuantityUnit: req.unit,
+      ReportedByUser: req.reportedBy.toUpperCase(),
+    };
+    const r = await this.session.request('POST', QUALITY_NOTIFICATION_SERVICE_V4, 'QualityNotification', QualityNotification, body);
+    return { document: r.QualityNotification, postingKey: req.postingKey };
+  }
+
+  private async findQualityNotifications(postingKey: string): Promise<string[]> {
+    const filter = `startswith(NotificationText,${odataString(`${qnReference(postingKey)} `)})`;
+    const r = await this.session.request('GET', QUALITY_NOTIFICATION_SERVICE_V4, `QualityNotification?$filter=${encodeURIComponent(filter)}`, odataV4Collection(QualityNotification));
+    return r.value.map((n) => n.QualityNotification);
   }
 
   async postConfirmation(req: ConfirmationRequest): Promise<ErpDocument> {

@@ -29,8 +29,10 @@ export class ODataSession {
 
   constructor(private readonly conn: SapConnection) {}
 
+  /** `service` is an OData v2 service name (`API_..._SRV`), or the root path of an OData v4 service (`/sap/opu/odata4/...`). */
   private url(service: string, path: string): URL {
-    const url = new URL(`/sap/opu/odata/sap/${service}/${path}`, this.conn.baseUrl);
+    const root = service.startsWith('/') ? service : `/sap/opu/odata/sap/${service}`;
+    const url = new URL(`${root}/${path}`, this.conn.baseUrl);
     if (this.conn.client) url.searchParams.set('sap-client', this.conn.client);
     return url;
   }
@@ -115,7 +117,7 @@ function mapError(where: string, status: number, text: string): Error {
   let said = text.slice(0, 300);
   try {
     const e = ODataError.parse(JSON.parse(text)).error;
-    said = `${e.message.value} (${e.code})`;
+    said = `${typeof e.message === 'string' ? e.message : e.message.value} (${e.code})`;
   } catch {
     // Not an OData error body (gateway HTML, empty): keep the raw text.
   }

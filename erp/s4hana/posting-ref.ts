@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
  * filling the field: 22 hex digits (88 bits) in 25 characters, 37 in 40. Deterministic, so a retry computes the same
  * reference and finds the document with `$filter`; collisions at 88 bits are out of reach for any plant's volume.
  */
-export function sapReference(postingKey: string, maxLength: number): string {
-  if (postingKey.length <= maxLength) return postingKey;
+export function sapReference(postingKey: string, maxLength: number, opts: { upperCase?: boolean } = {}): string {
+  // An upper-case field (SAP converts what it stores) keeps a key as it is only when converting would not change it.
+  if (postingKey.length <= maxLength && (!opts.upperCase || postingKey === postingKey.toUpperCase())) return postingKey;
   return `MES${createHash('sha256').update(postingKey).digest('hex').slice(0, maxLength - 3).toUpperCase()}`;
 }
 

@@ -3,10 +3,13 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { z } from 'zod';
 import {
   ConfirmationRequest,
+  DowntimeRequest,
   type FaultPlan,
   GoodsMovementRequest,
   Posting,
+  PostingKind,
   PostingList,
+  QualityNotificationRequest,
 } from '../../contracts/messages/erp-sim.js';
 import { problemHandler } from '../../http/problem.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../erp/rest/hmac.js';
@@ -67,17 +70,31 @@ export function buildErpSimulator(opts: ErpSimOptions): FastifyInstance & { faul
         return reply.code(201).send(p);
       }),
   );
+  app.post('/api/quality-notifications', { schema: { body: QualityNotificationRequest, response: { 201: Posting } } }, async (req, reply) => {
+    const rejected = faults.materialRejection(req.body.material, req.body.plant);
+    if (rejected) return problem(reply, 422, 'ErpRejected', rejected);
+    return postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.raiseQualityNotification(req.body), (p) => reply.code(201).send(p));
+  });
+  app.post('/api/downtime', { schema: { body: DowntimeRequest, response: { 201: Posting } } }, (req, reply) =>
+    postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postDowntime(req.body), (p) => reply.code(201).send(p)),
+  );
   app.get(
     '/api/postings',
     {
       schema: {
-        querystring: z.object({ postingKey: z.string().min(1).optional(), erpOrderId: z.string().min(1).optional() }),
+        querystring: z.object({
+          postingKey: z.string().min(1).optional(),
+          erpOrderId: z.string().min(1).optional(),
+          kind: PostingKind.optional(),
+          plant: z.string().min(1).optional(),
+        }),
         response: { 200: PostingList },
       },
     },
-    async (req) => ({
-      postings: req.query.postingKey ? await opts.ledger.findByKey(req.query.postingKey) : await opts.ledger.list(req.query.erpOrderId),
-    }),
+    async (req) => {
+      const { postingKey, ...filter } = req.query;
+      return { postings: postingKey ? await opts.ledger.findByKey(postingKey, filter.kind) : await opts.ledger.list(filter) };
+    },
   );
   return Object.assign(app, { faults });
 }

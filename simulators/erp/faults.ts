@@ -31,4 +31,9 @@ export class FaultInjector {
   rejection(erpOrderId: string): string | undefined {
     return this.plan.rejectOrders.includes(erpOrderId) ? `Order ${erpOrderId} is locked by user BOB` : undefined;
   }
+
+  /** A forced business rejection of a quality notification for this material, or undefined. */
+  materialRejection(material: string, plant: string): string | undefined {
+    return this.plan.rejectMaterials.includes(material) ? `Material ${material} is not maintained for quality management in plant ${plant}` : undefined;
+  }
 }

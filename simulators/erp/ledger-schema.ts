@@ -9,7 +9,8 @@ export const simPostings = erpSim.table('postings', {
   // Deliberately not unique: a real ERP does not deduplicate on our key, so the adapter must.
   postingKey: text('posting_key').notNull(),
   kind: text('kind').notNull(),
-  erpOrderId: text('erp_order_id').notNull(),
+  // Null for documents of no order: downtime, a quality notification raised without one.
+  erpOrderId: text('erp_order_id'),
   operation: text('operation'),
   yieldQty: numeric('yield_qty', { precision: 16, scale: 3 }),
   scrapQty: numeric('scrap_qty', { precision: 16, scale: 3 }),
@@ -17,6 +18,18 @@ export const simPostings = erpSim.table('postings', {
   isFinal: boolean('is_final'),
   movementType: text('movement_type'),
   items: text('items'),
+  material: text('material'),
+  plant: text('plant'),
+  quantity: numeric('quantity', { precision: 16, scale: 3 }),
+  /** The defect text of a quality notification, or the machine state of a downtime. */
+  reason: text('reason'),
+  reportedBy: text('reported_by'),
+  line: text('line'),
+  costCenter: text('cost_center'),
+  machine: text('machine'),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+  durationMin: numeric('duration_min', { precision: 12, scale: 3 }),
   postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
   // Cancellation flags the document and keeps it, as an ERP does: its history stays readable.
   cancelledAt: timestamp('cancelled_at', { withTimezone: true }),

@@ -1,10 +1,18 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import type { ConfirmationRequest, GoodsMovementItem, GoodsMovementRequest, Posting } from '../../contracts/messages/erp-sim.js';
+import type {
+  ConfirmationRequest,
+  DowntimeRequest,
+  GoodsMovementItem,
+  GoodsMovementRequest,
+  Posting,
+  PostingKind,
+  QualityNotificationRequest,
+} from '../../contracts/messages/erp-sim.js';
 import { projectRoot } from '../../stack/paths.js';
 import { simPostings } from './ledger-schema.js';
 
@@ -25,9 +33,35 @@ const toPosting = (r: Row): Posting => ({
   movementType: r.movementType,
   isFinal: r.isFinal,
   items: r.items === null ? null : (JSON.parse(r.items) as GoodsMovementItem[]),
+  material: r.material,
+  plant: r.plant,
+  quantity: decimal(r.quantity),
+  unit: r.unit,
+  reason: r.reason,
+  reportedBy: r.reportedBy,
+  line: r.line,
+  costCenter: r.costCenter,
+  machine: r.machine,
+  startedAt: r.startedAt?.toISOString() ?? null,
+  endedAt: r.endedAt?.toISOString() ?? null,
+  durationMin: decimal(r.durationMin),
   postedAt: r.postedAt.toISOString(),
   cancelled: r.cancelledAt !== null,
 });
+
+/** PostgreSQL renders numeric(…, 3) as "1.500"; the contract speaks canonical decimal strings ("1.5"). */
+function decimal(v: string | null): string | null {
+  if (v === null) return null;
+  if (!v.includes('.')) return v;
+  return v.replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** Which postings a listing asks for; every field narrows. */
+export interface PostingFilter {
+  erpOrderId?: string;
+  kind?: PostingKind;
+  plant?: string;
+}
 
 // SAP numbers documents from ranges: confirmations and material documents get 10 digits.
 const documentNumber = (prefix: string) => `${prefix}${String(randomInt(0, 1e8)).padStart(8, '0')}`;
@@ -94,14 +128,59 @@ export class SimLedger {
     return toPosting(cancelled!);
   }
 
-  async findByKey(postingKey: string): Promise<Posting[]> {
-    const rows = await this.db.select().from(simPostings).where(eq(simPostings.postingKey, postingKey)).orderBy(asc(simPostings.id));
+  async raiseQualityNotification(req: QualityNotificationRequest): Promise<Posting> {
+    const [row] = await this.db
+      .insert(simPostings)
+      .values({
+        document: documentNumber('20'),
+        postingKey: req.postingKey,
+        kind: 'quality-notification',
+        erpOrderId: req.erpOrderId ?? null,
+        material: req.material,
+        plant: req.plant,
+        quantity: req.quantity,
+        unit: req.unit,
+        reason: req.defectText,
+        reportedBy: req.reportedBy,
+      })
+      .returning();
+    return toPosting(row!);
+  }
+
+  async postDowntime(req: DowntimeRequest): Promise<Posting> {
+    const [row] = await this.db
+      .insert(simPostings)
+      .values({
+        document: documentNumber('10'),
+        postingKey: req.postingKey,
+        kind: 'downtime',
+        plant: req.plant,
+        line: req.line,
+        costCenter: req.costCenter,
+        machine: req.machine,
+        reason: req.state,
+        startedAt: new Date(req.startedAt),
+        endedAt: new Date(req.endedAt),
+        durationMin: req.durationMin,
+      })
+      .returning();
+    return toPosting(row!);
+  }
+
+  async findByKey(postingKey: string, kind?: PostingKind): Promise<Posting[]> {
+    const where = and(eq(simPostings.postingKey, postingKey), kind ? eq(simPostings.kind, kind) : undefined);
+    const rows = await this.db.select().from(simPostings).where(where).orderBy(asc(simPostings.id));
     return rows.map(toPosting);
   }
 
-  async list(erpOrderId?: string): Promise<Posting[]> {
-    const q = this.db.select().from(simPostings);
-    const rows = await (erpOrderId ? q.where(eq(simPostings.erpOrderId, erpOrderId)) : q).orderBy(asc(simPostings.id));
+  /** All postings matching the filter; a string is an order id (what older callers pass). */
+  async list(by: PostingFilter | string = {}): Promise<Posting[]> {
+    const filter = typeof by === 'string' ? { erpOrderId: by } : by;
+    const conds: SQL[] = [];
+    if (filter.erpOrderId) conds.push(eq(simPostings.erpOrderId, filter.erpOrderId));
+    if (filter.kind) conds.push(eq(simPostings.kind, filter.kind));
+    if (filter.plant) conds.push(eq(simPostings.plant, filter.plant));
+    const rows = await this.db.select().from(simPostings).where(and(...conds)).orderBy(asc(simPostings.id));
     return rows.map(toPosting);
   }
 

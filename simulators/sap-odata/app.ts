@@ -5,9 +5,13 @@ import type { z } from 'zod';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
 import {
   CONFIRMATION_SERVICE,
+  MAINT_NOTIFICATION_SERVICE,
   MATERIAL_DOCUMENT_SERVICE,
+  MaintenanceNotificationCreate,
   MaterialDocumentHeaderCreate,
   ProdnOrdConf2Create,
+  QUALITY_NOTIFICATION_SERVICE_V4,
+  QualityNotificationCreate,
 } from '../../contracts/messages/sap-odata.js';
 import { describeIssues } from '../../contracts/parse.js';
 import { installFaults, postWithFaults, type FaultHttpOptions } from '../erp/fault-http.js';
@@ -24,12 +28,19 @@ export interface SapDoubleOptions {
 }
 
 const ROOT = '/sap/opu/odata/sap';
+/** Every OData call, v2 (`/sap/opu/odata/`) and v4 (`/sap/opu/odata4/`). */
+const ODATA = '/sap/opu/';
+const isV4 = (url: string) => url.startsWith('/sap/opu/odata4/');
 
+/** SAP's error body: v2 `message: { lang, value }` with `innererror`, v4 `message` as text with `details`. */
 const odataError = (reply: FastifyReply, status: number, code: string, value: string) =>
-  reply.code(status).type('application/json').send({ error: { code, message: { lang: 'en', value }, innererror: {} } });
+  reply
+    .code(status)
+    .type('application/json')
+    .send(isV4(reply.request.url) ? { error: { code, message: value, details: [] } } : { error: { code, message: { lang: 'en', value }, innererror: {} } });
 
 const faultHttp: FaultHttpOptions = {
-  prefix: ROOT,
+  prefix: ODATA,
   unavailable: (reply, why) => odataError(reply, 503, '/IWFND/CM_BEC/026', `Service unavailable: ${why}`),
 };
 
@@ -57,7 +68,7 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faul
   };
 
   app.addHook('preHandler', async (req, reply) => {
-    if (!req.url.startsWith(ROOT)) return;
+    if (!req.url.startsWith(ODATA)) return;
     const auth = req.headers.authorization ?? '';
     const expected = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}`;
     const client = (req.query as Record<string, string | undefined>)['sap-client'];
@@ -77,7 +88,8 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faul
     }
     if (req.method !== 'GET' && (sessions.get(sid) === undefined || csrf !== sessions.get(sid)))
       return reply.code(403).header('x-csrf-token', 'Required').type('text/plain').send('CSRF token validation failed');
-    const wantsJson = (req.headers.accept ?? '').includes('application/json') || (req.query as Record<string, string>)['$format'] === 'json';
+    // OData v4 answers JSON by default; v2 only when asked.
+    const wantsJson = isV4(req.url) || (req.headers.accept ?? '').includes('application/json') || (req.query as Record<string, string>)['$format'] === 'json';
     // Without JSON asked for, SAP Gateway answers in Atom XML; the double only says so, it never renders real Atom.
     if (!wantsJson) return reply.code(200).type('application/atom+xml').send('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"/>');
   });
@@ -129,6 +141,29 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faul
   });
   functionImport(`${mat}/Cancel`, ['MaterialDocumentYear', 'MaterialDocument'], (y, n) => store.cancelMaterialDocument(y, n));
 
+  // API_MAINTNOTIFICATION (v2): malfunction reports.
+  const pm = `${ROOT}/${MAINT_NOTIFICATION_SERVICE}`;
+  app.get(`${pm}/`, async () => ({ d: { EntitySets: ['MaintenanceNotification', 'MaintenanceNotificationItem'] } }));
+  app.get(`${pm}/MaintenanceNotification`, async (req) => collection(applyFilter(store.maintenanceNotifications, query(req).$filter)));
+  app.post(`${pm}/MaintenanceNotification`, async (req, reply) => {
+    const n = body(MaintenanceNotificationCreate, req.body);
+    return postWithFaults(faults, faultHttp, req, reply, async () => store.createMaintenanceNotification(n), (row) => reply.code(201).send({ d: row }));
+  });
+
+  // Quality notifications (v4): an entity is the object itself with its context, a collection is `{ value }`.
+  const qm = QUALITY_NOTIFICATION_SERVICE_V4;
+  const context = `${qm}/$metadata#QualityNotification`;
+  app.get(`${qm}/`, async () => ({ '@odata.context': `${qm}/$metadata`, value: [{ name: 'QualityNotification', kind: 'EntitySet', url: 'QualityNotification' }] }));
+  app.get(`${qm}/QualityNotification`, async (req) => ({ '@odata.context': context, value: applyFilter(store.qualityNotifications, query(req).$filter) }));
+  app.post(`${qm}/QualityNotification`, async (req, reply) => {
+    const q = body(QualityNotificationCreate, req.body);
+    const rejected = faults.materialRejection(q.Material, q.Plant);
+    if (rejected) throw new SapBusinessError('MES_DOUBLE/002', rejected);
+    return postWithFaults(faults, faultHttp, req, reply, async () => store.createQualityNotification(q), (row) =>
+      reply.code(201).send({ '@odata.context': `${context}/$entity`, ...row }),
+    );
+  });
+
   return Object.assign(app, { faults, store, expireCsrfTokens: () => sessions.forEach((_v, k) => sessions.set(k, undefined)) });
 }
 
@@ -138,13 +173,22 @@ function unquote(v: string | undefined): string {
   return v.slice(1, -1).replaceAll("''", "'");
 }
 
-/** The `$filter` subset the adapter uses: `Field eq 'text'` and `Field eq true|false`, joined by `and`. */
+/**
+ * The `$filter` subset the adapter uses: `Field eq 'text'`, `Field eq true|false` and `startswith(Field,'text')`,
+ * joined by `and`.
+ */
 export function applyFilter<T extends object>(rows: T[], filter: string | undefined): T[] {
   if (!filter) return rows;
-  const clauses = filter.split(/\s+and\s+/).map((c) => {
+  const clauses = filter.split(/\s+and\s+/).map((c): ((r: Record<string, unknown>) => boolean) => {
+    const prefix = /^startswith\((\w+),'((?:[^']|'')*)'\)$/.exec(c.trim());
+    if (prefix) {
+      const [, field, text] = prefix;
+      return (r) => typeof r[field!] === 'string' && (r[field!] as string).startsWith(text!.replaceAll("''", "'"));
+    }
     const m = /^(\w+) eq (?:'((?:[^']|'')*)'|(true|false))$/.exec(c.trim());
     if (!m) throw new SapBusinessError('/IWBEP/CM_MGW_RT/022', `Unsupported $filter clause: ${c}`);
-    return { field: m[1]!, value: m[2] !== undefined ? m[2].replaceAll("''", "'") : m[3] === 'true' };
+    const value = m[2] !== undefined ? m[2].replaceAll("''", "'") : m[3] === 'true';
+    return (r) => r[m[1]!] === value;
   });
-  return rows.filter((r) => clauses.every((c) => (r as Record<string, unknown>)[c.field] === c.value));
+  return rows.filter((r) => clauses.every((c) => c(r as Record<string, unknown>)));
 }

@@ -1,9 +1,13 @@
 import type {
+  MaintenanceNotification,
+  MaintenanceNotificationCreate,
   MaterialDocumentHeader,
   MaterialDocumentHeaderCreate,
   MaterialDocumentItem,
   ProdnOrdConf2,
   ProdnOrdConf2Create,
+  QualityNotification,
+  QualityNotificationCreate,
 } from '../../contracts/messages/sap-odata.js';
 
 /** SAP renders Edm.Decimal with the field's scale (3 for quantities), so the double does too. */
@@ -28,7 +32,51 @@ export class SapStore {
   readonly confirmations: ProdnOrdConf2[] = [];
   readonly materialDocuments: MaterialDocumentHeader[] = [];
   private readonly groups = new Map<string, string>();
+  readonly maintenanceNotifications: MaintenanceNotification[] = [];
+  readonly qualityNotifications: QualityNotification[] = [];
   private nextMaterialDocument = 4_900_000_000;
+  // Notifications share one number range in SAP (QMNUM); the double starts PM and QM apart so tests can tell them.
+  private nextMaintenanceNotification = 10_000_000;
+  private nextQualityNotification = 200_000_000;
+
+  /** A malfunction report as SAP stores it: the reference in upper case, the long text readable as its own field. */
+  createMaintenanceNotification(n: MaintenanceNotificationCreate): MaintenanceNotification {
+    const row: MaintenanceNotification = {
+      MaintenanceNotification: String(this.nextMaintenanceNotification++),
+      NotificationText: n.NotificationText,
+      NotificationType: n.NotificationType,
+      MaintenancePlanningPlant: n.MaintenancePlanningPlant ?? '',
+      TechnicalObject: (n.TechnicalObject ?? '').toUpperCase(),
+      MaintenanceObjectIsDown: n.MaintenanceObjectIsDown ?? false,
+      MalfunctionStartDate: n.MalfunctionStartDate ?? null,
+      MalfunctionStartTime: n.MalfunctionStartTime ?? 'PT00H00M00S',
+      MalfunctionEndDate: n.MalfunctionEndDate ?? null,
+      MalfunctionEndTime: n.MalfunctionEndTime ?? 'PT00H00M00S',
+      // Edm.Double travels as a string in OData v2 JSON.
+      MaintObjectDowntimeDuration: String(Number(n.MaintObjectDowntimeDuration ?? 0)),
+      MaintObjDowntimeDurationUnit: n.MaintObjDowntimeDurationUnit ?? '',
+      MaintNotifExtReferenceNumber: (n.MaintNotifExtReferenceNumber ?? '').toUpperCase(),
+      MaintNotificationLongText: n.MaintNotifLongTextForEdit ?? '',
+    };
+    this.maintenanceNotifications.push(row);
+    return row;
+  }
+
+  createQualityNotification(q: QualityNotificationCreate): QualityNotification {
+    const row: QualityNotification = {
+      QualityNotification: String(this.nextQualityNotification++),
+      NotificationType: q.NotificationType,
+      NotificationText: q.NotificationText,
+      Material: q.Material,
+      Plant: q.Plant,
+      ManufacturingOrder: q.ManufacturingOrder ?? '',
+      ComplaintQuantity: Number(q.ComplaintQuantity),
+      NotificationQuantityUnit: q.NotificationQuantityUnit,
+      ReportedByUser: q.ReportedByUser ?? '',
+    };
+    this.qualityNotifications.push(row);
+    return row;
+  }
 
   createConfirmation(c: ProdnOrdConf2Create): ProdnOrdConf2 {
     const operation = c.OrderOperation ?? '0010';

@@ -23,13 +23,15 @@ export const MesEnv = z.object({
   SAP_OAUTH_TOKEN_URL: z.url().optional(),
   SAP_OAUTH_CLIENT_ID: z.string().min(1).optional(),
   SAP_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
-  // Generic REST ERP: base URL, HMAC secret, and the three routes when they differ from the simulator's.
+  // Generic REST ERP: base URL, HMAC secret, and the routes when they differ from the simulator's.
   MES_ERP_REST_URL: z.url().optional(),
   MES_ERP_REST_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   MES_ERP_REST_CONFIRMATIONS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_GOODS_MOVEMENTS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_POSTINGS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_CANCEL_CONFIRMATION_PATH: z.string().startsWith('/').includes('{document}', { message: 'must contain {document}' }).optional(),
+  MES_ERP_REST_QUALITY_NOTIFICATIONS_PATH: z.string().startsWith('/').optional(),
+  MES_ERP_REST_DOWNTIME_PATH: z.string().startsWith('/').optional(),
   MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
   MES_API_HOST: z.string().default('127.0.0.1'),
   MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
@@ -71,6 +73,8 @@ export function erpAdapterConfig(env: MesEnv, simUrl = env.MES_ERP_SIM_URL): Erp
         ...(env.MES_ERP_REST_GOODS_MOVEMENTS_PATH ? { goodsMovements: env.MES_ERP_REST_GOODS_MOVEMENTS_PATH } : {}),
         ...(env.MES_ERP_REST_POSTINGS_PATH ? { postings: env.MES_ERP_REST_POSTINGS_PATH } : {}),
         ...(env.MES_ERP_REST_CANCEL_CONFIRMATION_PATH ? { cancelConfirmation: env.MES_ERP_REST_CANCEL_CONFIRMATION_PATH } : {}),
+        ...(env.MES_ERP_REST_QUALITY_NOTIFICATIONS_PATH ? { qualityNotifications: env.MES_ERP_REST_QUALITY_NOTIFICATIONS_PATH } : {}),
+        ...(env.MES_ERP_REST_DOWNTIME_PATH ? { downtime: env.MES_ERP_REST_DOWNTIME_PATH } : {}),
       },
     };
   return {

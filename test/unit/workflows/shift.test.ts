@@ -5,6 +5,8 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineEvent, MachineState } from '../../../contracts/messages/machine-event.js';
+import type { Activities } from '../../../activities/index.js';
+import type { DowntimePostingInput } from '../../../activities/erp-postings.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
 import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
@@ -31,7 +33,15 @@ const good = (id: string, at: number, delta: number): MachineEvent => ({ ...base
 describe('shiftWorkflow', () => {
   it('keeps counts and state timelines through continue-as-new, and closes after its grace period', async () => {
     const taskQueue = 'shift-test';
-    const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities: {} });
+    const posted: DowntimePostingInput[] = [];
+    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime'> = {
+      loadLineContext: async () => ({ plant: '1010', costCenter: 'CC1000' }),
+      postDowntime: async (i) => {
+        posted.push(i);
+        return { document: `DT${i.postingSeq}`, postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false };
+      },
+    };
+    const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
     await worker.runUntil(async () => {
       const now = Date.now();
       const shift = { site: 'plant1', line: 'line-2', date: '2026-11-25', shiftCode: 'A', startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_000).toISOString() };
@@ -48,6 +58,11 @@ describe('shiftWorkflow', () => {
       expect(summary.stateMs.running).toBe(40_000);
       expect(summary.stateMs.fault).toBe(23_000); // from the fault until the shift's end
       expect(summary.availability).toBeCloseTo(40 / 63, 3);
+      // The fault stretch is one downtime record to the line's cost center, posted once at the close.
+      expect(summary.downtime).toEqual({ records: 1, posted: 1, totalMinutes: '0.383', problems: [] });
+      expect(posted).toEqual([
+        expect.objectContaining({ workflowId: 'shift:plant1:line-2:test:A', postingSeq: 1, plant: '1010', costCenter: 'CC1000', machine: 'robot-1', state: 'fault', durationMin: '0.383' }),
+      ]);
       const first = await temporal.env.client.workflow.getHandle(h.workflowId, firstRun).describe();
       expect(first.status.name).toBe('CONTINUED_AS_NEW');
       await expect(h.query(shiftStatusQuery)).resolves.toMatchObject({ good: 13 });

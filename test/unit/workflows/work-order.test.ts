@@ -88,6 +88,15 @@ function fakeActivities(opts: { rejectFirst: boolean }) {
         plant: '1010', storageLocation: '0002', materialUnit: 'PC',
       };
     },
+    async loadLineContext() {
+      return { plant: '1010', costCenter: 'CC1000' };
+    },
+    async raiseQualityNotification(input) {
+      return doc(input, `QN${input.postingSeq}`);
+    },
+    async postDowntime(input) {
+      return doc(input, `DT${input.postingSeq}`);
+    },
     async upsertWorkOrder() {},
     async recordLateCounts(input) {
       late.push(...input.counts.map((c) => c.eventId));
