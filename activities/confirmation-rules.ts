@@ -13,6 +13,9 @@ export interface ConfirmationCheck {
   /** The material's base unit from master data; null when unknown (then only the order's unit is checked). */
   materialUnit: string | null;
   orderUnit: string;
+  /** Good units counted on the order, and those of them under an open quality hold (never confirmable). */
+  countedGood?: number;
+  heldQty?: number;
 }
 
 export function confirmationViolations(c: ConfirmationCheck): string[] {
@@ -28,5 +31,7 @@ export function confirmationViolations(c: ConfirmationCheck): string[] {
   const total = Math.round((c.confirmedBefore + yieldQty) * 1000);
   if (total > limit)
     out.push(`confirmed yield ${total / 1000} would exceed order quantity ${c.plannedQuantity} + ${c.overdeliveryTolerancePct} % tolerance (${limit / 1000})`);
+  if (c.countedGood !== undefined && c.confirmedBefore + yieldQty > c.countedGood - (c.heldQty ?? 0))
+    out.push(`confirmed yield ${c.confirmedBefore + yieldQty} would exceed the ${c.countedGood} counted good less ${c.heldQty ?? 0} under quality hold`);
   return out;
 }

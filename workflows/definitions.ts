@@ -20,6 +20,19 @@ export interface PlannerCommand {
 export const holdOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('holdOrder');
 export const resumeOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('resumeOrder');
 export const cancelOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('cancelOrder');
+/** A quality person holds counted, unconfirmed units; the ERP gets a quality notification. */
+export interface QualityHoldCommand {
+  quantity: number;
+  defectText: string;
+  requestedBy: string;
+}
+export const qualityHoldUpdate = defineUpdate<WorkOrderStatus, [QualityHoldCommand]>('qualityHold');
+export interface QualityDisposition {
+  holdId: number;
+  decision: 'release' | 'scrap';
+  requestedBy: string;
+}
+export const qualityDispositionUpdate = defineUpdate<WorkOrderStatus, [QualityDisposition]>('qualityDisposition');
 /** ERP released the order again with another quantity or dates: the running order follows, no second workflow. */
 export const changeReleaseUpdate = defineUpdate<WorkOrderStatus, [OrderReleased]>('changeRelease');
 

@@ -2,7 +2,7 @@ import type { OrderContext } from '../activities/master-data.js';
 import type { GoodsMovementItem } from '../contracts/messages/erp-sim.js';
 import type { ConfirmationPolicy, OrderReleased } from '../contracts/messages/order-release.js';
 import type { CompleteOrder, ProductionCount, ProductionCountBatch } from '../contracts/messages/production-count.js';
-import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import type { QualityHold, WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { SEEN_IDS_LIMIT, SeenIds } from './seen-ids.js';
 
 export { SEEN_IDS_LIMIT };
@@ -25,6 +25,7 @@ export interface WorkOrderCarry {
   held?: boolean;
   // Added with cancellation; absent in carries of older runs.
   standing?: StandingPosting[];
+  qualityHolds?: QualityHold[];
 }
 
 /** A posting the order has in the ERP, kept so a cancellation can take it back. */
@@ -65,6 +66,8 @@ export class WorkOrderState {
   cancelled: { reason: string; requestedBy: string } | null = null;
   /** What stands in the ERP for this order, in posting order; a cancellation takes it back from the last. */
   standing: StandingPosting[];
+  /** Quality holds in the order they were made, open and decided. */
+  qualityHolds: QualityHold[];
   /** Counts that arrived after the order stopped taking them; the workflow hands them to unassigned production. */
   lateCounts: ProductionCount[] = [];
   /** Events applied since this run started: the test threshold for continue-as-new counts these. */
@@ -89,6 +92,37 @@ export class WorkOrderState {
     this.context = carry?.context ?? null;
     this.held = carry?.held ?? false;
     this.standing = carry?.standing ?? [];
+    this.qualityHolds = carry?.qualityHolds ?? [];
+  }
+
+  /** Units under an open quality hold: counted, not confirmable until a person decides. */
+  get qualityHeld(): number {
+    return this.qualityHolds.reduce((s, h) => s + (h.disposition === null ? h.quantity : 0), 0);
+  }
+
+  /** Good units counted, not confirmed, and not held: what the next confirmation may post. */
+  get confirmable(): number {
+    return this.good - this.confirmedGood - this.qualityHeld;
+  }
+
+  /** A quality hold is refused when the order is closed or the quantity is not counted and unconfirmed. */
+  refusesQualityHold(quantity: number): string | null {
+    if (!(this.phase === 'released' || this.phase === 'running')) return `order is ${this.phase}: only a running or released order takes a quality hold`;
+    if (quantity > this.confirmable)
+      return `quantity ${quantity} is more than the ${this.confirmable} ${this.release.unit} counted good and not yet confirmed or held`;
+    return null;
+  }
+
+  /** The person's decision on a hold: released units are good again, scrapped ones move from good to scrap. */
+  dispose(holdId: number, decision: 'release' | 'scrap'): void {
+    const hold = this.qualityHolds.find((h) => h.id === holdId);
+    if (!hold) throw new Error(`no quality hold ${holdId} on this order`);
+    if (hold.disposition !== null) throw new Error(`quality hold ${holdId} was already decided: ${hold.disposition}`);
+    hold.disposition = decision;
+    if (decision === 'scrap') {
+      this.good -= hold.quantity;
+      this.scrap += hold.quantity;
+    }
   }
 
   get policy(): ConfirmationPolicy {
@@ -108,7 +142,7 @@ export class WorkOrderState {
   get partialDue(): boolean {
     const every = this.policy.partialEvery;
     return every !== undefined && (this.phase === 'released' || this.phase === 'running') && !this.held && !this.readyToConfirm &&
-      this.good - this.confirmedGood >= every;
+      this.confirmable >= every;
   }
 
   get plannedQuantity(): number {
@@ -140,7 +174,8 @@ export class WorkOrderState {
 
   /** The order closes when someone completes it or the good quantity reaches the planned quantity. */
   get readyToConfirm(): boolean {
-    return (this.phase === 'released' || this.phase === 'running') && !this.held && this.cancelled === null &&
+    // Open quality holds keep the order from closing: the final confirmation waits for the person's disposition.
+    return (this.phase === 'released' || this.phase === 'running') && !this.held && this.cancelled === null && this.qualityHeld === 0 &&
       (this.completion !== null || this.good >= this.plannedQuantity);
   }
 
@@ -159,6 +194,7 @@ export class WorkOrderState {
       context: this.context,
       held: this.held,
       standing: this.standing,
+      qualityHolds: this.qualityHolds,
     };
   }
 
@@ -166,6 +202,10 @@ export class WorkOrderState {
   describe(): string {
     const qty = `${this.good} of ${this.release.quantity} ${this.release.unit} good, ${this.scrap} scrap`;
     if (this.held) return `Held by a planner (${qty}); nothing is confirmed until it is resumed.`;
+    const open = this.qualityHolds.filter((h) => h.disposition === null);
+    if (open.length > 0 && (this.phase === 'released' || this.phase === 'running'))
+      return `Running on ${this.release.line}: ${qty}; ${this.qualityHeld} ${this.release.unit} under quality hold ` +
+        `(${open.map((h) => `#${h.id} ${h.notification ? `notification ${h.notification}` : 'notification not yet in the ERP'}`).join(', ')}), waiting for a disposition.`;
     switch (this.phase) {
       case 'released':
         return `Released; waiting for the first counts from ${this.release.line}.`;
@@ -214,6 +254,8 @@ export class WorkOrderState {
       confirmedScrap: this.confirmedScrap,
       goodsReceipt: this.policy.goodsReceipt,
       held: this.held,
+      qualityHeld: this.qualityHeld,
+      qualityHolds: this.qualityHolds,
       confirmationDocument: this.confirmationDocument,
       exception: this.exception,
       releasedAt: r.releasedAt,

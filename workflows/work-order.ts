@@ -23,12 +23,14 @@ import {
   completeOrderSignal,
   holdOrderUpdate,
   productionCountsSignal,
+  qualityDispositionUpdate,
+  qualityHoldUpdate,
   resumeOrderUpdate,
   retryPostingSignal,
   statusQuery,
   type PlannerCommand,
 } from './definitions.js';
-import { OrderStatusAttr } from './search-attributes.js';
+import { OrderStatusAttr, QualityHoldAttr } from './search-attributes.js';
 import { FINAL_CONFIRMATION_SEQ, WorkOrderState, type StandingPosting, type WorkOrderCarry } from './work-order-state.js';
 
 export interface WorkOrderInput {
@@ -38,7 +40,8 @@ export interface WorkOrderInput {
   continueAsNewAfterEvents?: number;
 }
 
-type ErpPostings = Pick<Activities, 'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue' | 'reverseGoodsReceipt' | 'cancelConfirmation'>;
+type ErpPostings = Pick<Activities,
+  'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue' | 'reverseGoodsReceipt' | 'cancelConfirmation' | 'raiseQualityNotification'>;
 const nonRetryableErrorTypes = ['ErpRejected', 'BusinessRuleViolation'];
 // The ERP may be down for hours: retry without a cap, back off to a minute. The adapter's HTTP timeout (15 s) is
 // below start-to-close, so two attempts of one posting never overlap.
@@ -79,6 +82,7 @@ function erpPostings(localFirst: boolean): ErpPostings {
     reverseGoodsIssue: posting('reverseGoodsIssue'),
     reverseGoodsReceipt: posting('reverseGoodsReceipt'),
     cancelConfirmation: posting('cancelConfirmation'),
+    raiseQualityNotification: posting('raiseQualityNotification'),
   };
 }
 
@@ -147,6 +151,29 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
       if (refusal) throw new Error(refusal);
     },
   });
+  setHandler(qualityHoldUpdate, (cmd) => {
+    // The hold's id is its notification's posting sequence: the notification is raised once, whenever it gets out.
+    order.qualityHolds.push({ id: order.allocatePostingSeq(), quantity: cmd.quantity, defectText: cmd.defectText, requestedBy: cmd.requestedBy, notification: null, disposition: null });
+    setCurrentDetails(order.describe());
+    return order.status();
+  }, {
+    validator: (cmd) => {
+      if (!Number.isInteger(cmd.quantity) || cmd.quantity <= 0) throw new Error(`quantity must be a positive whole number of ${order.release.unit}`);
+      const refusal = order.refusesQualityHold(cmd.quantity);
+      if (refusal) throw new Error(refusal);
+    },
+  });
+  setHandler(qualityDispositionUpdate, (cmd) => {
+    order.dispose(cmd.holdId, cmd.decision);
+    setCurrentDetails(order.describe());
+    return order.status();
+  }, {
+    validator: (cmd) => {
+      const hold = order.qualityHolds.find((h) => h.id === cmd.holdId);
+      if (!hold) throw new Error(`no quality hold ${cmd.holdId} on this order`);
+      if (hold.disposition !== null) throw new Error(`quality hold ${cmd.holdId} was already decided: ${hold.disposition}`);
+    },
+  });
   setHandler(cancelOrderUpdate, async (cmd) => {
     order.cancelled = cmd;
     await condition(() => order.phase === 'cancelled');
@@ -158,9 +185,15 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   });
 
   let published: WorkOrderPhase | undefined = input.carry ? order.phase : undefined;
+  let publishedHold = false;
   const publish = async () => {
     // Current details live in memory (answered by a query), so they may change as often as the order does.
     setCurrentDetails(order.describe());
+    const onHold = order.qualityHeld > 0;
+    if (onHold !== publishedHold) {
+      publishedHold = onHold;
+      upsertSearchAttributes([{ key: QualityHoldAttr, value: onHold }]);
+    }
     if (published === order.phase) return;
     published = order.phase;
     upsertSearchAttributes([{ key: OrderStatusAttr, value: order.phase }]);
@@ -191,7 +224,8 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     const where = whereOf(ctx);
     let yieldQty = 0;
     for (;;) {
-      yieldQty = order.good - order.confirmedGood;
+      // Held units stay out until a person decides; scrapped ones come back as scrap.
+      yieldQty = order.confirmable;
       const scrapQty = order.scrap - order.confirmedScrap;
       const items = componentQuantities(ctx.bom, yieldQty);
       const compensations: Array<() => Promise<unknown>> = [];
@@ -221,6 +255,8 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
             overdeliveryTolerancePct: order.policy.overdeliveryTolerancePct,
             materialUnit: ctx.materialUnit,
             orderUnit: order.release.unit,
+            countedGood: order.good,
+            heldQty: order.qualityHeld,
           },
         });
         order.confirmedGood += yieldQty;
@@ -281,6 +317,30 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     }
   };
 
+  /** Quality notifications of new holds, each exactly once under its hold's sequence; a refusal waits for a person. */
+  const raiseNotifications = async (ctx: OrderContext) => {
+    for (const hold of order.qualityHolds.filter((h) => h.notification === null)) {
+      for (;;) {
+        try {
+          if (!ctx.plant) throw ApplicationFailure.nonRetryable(`line ${order.release.line} has no ERP plant: no quality notification can be raised`, 'BusinessRuleViolation');
+          const raised = await erp.raiseQualityNotification({
+            workflowId: order.workflowId, postingSeq: hold.id, erpOrderId: order.release.erpOrderId, material: order.release.material,
+            plant: ctx.plant, quantity: String(hold.quantity), unit: order.release.unit, defectText: hold.defectText,
+            // SAP user names are 12 characters at most.
+            reportedBy: hold.requestedBy.slice(0, 12),
+          });
+          hold.notification = raised.document;
+          order.exception = null;
+          break;
+        } catch (err) {
+          const refused = refusal(err);
+          if (!refused) throw err;
+          await parkUntilRetry(refused.message);
+        }
+      }
+    }
+  };
+
   const { release } = order;
   order.context ??= await local.loadOrderContext({ site: release.site, line: release.line, material: release.material });
   const ctx = order.context;
@@ -288,12 +348,19 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   // Workflow time (deterministic on replay); a new run after continue-as-new starts its period afresh.
   let lastConfirmationAt = Date.now();
   for (;;) {
-    const wake = () => order.readyToConfirm || order.partialDue || order.cancelled !== null || order.phase !== published || shouldContinueAsNew();
+    const notificationsDue = () => order.qualityHolds.some((h) => h.notification === null);
+    const wake = () => order.readyToConfirm || order.partialDue || notificationsDue() || order.cancelled !== null || order.phase !== published ||
+      (order.qualityHeld > 0) !== publishedHold || shouldContinueAsNew();
     // A timer only when the policy confirms by time, so orders without it keep their history's commands.
     const periodMs = order.policy.partialEveryMinutes === undefined ? undefined : order.policy.partialEveryMinutes * 60_000;
     let periodDue = false;
     if (periodMs === undefined) await condition(wake);
     else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.good > order.confirmedGood;
+    if (notificationsDue()) {
+      await raiseNotifications(ctx);
+      await publish();
+      continue;
+    }
     if (order.readyToConfirm || order.cancelled) break;
     if (order.partialDue || periodDue) {
       await confirm(ctx, false);

@@ -1,17 +1,27 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { OrderReleased } from '../../contracts/messages/order-release.js';
 import { startWorkOrder } from '../../bridge/start-work-order.js';
 import { erpPostings, workOrders } from '../../schema/index.js';
-import { cancelOrderUpdate, completeOrderSignal, holdOrderUpdate, resumeOrderUpdate, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
+import { z } from 'zod';
+import {
+  cancelOrderUpdate,
+  completeOrderSignal,
+  holdOrderUpdate,
+  qualityDispositionUpdate,
+  qualityHoldUpdate,
+  resumeOrderUpdate,
+  retryPostingSignal,
+  statusQuery,
+} from '../../workflows/definitions.js';
 import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { Accepted, CommandBody, CompleteBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
+import { Accepted, CommandBody, CompleteBody, DispositionBody, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
 
 const notFound = (what: string) => Object.assign(new Error(`${what} not found`), { statusCode: 404, code: 'Not Found' });
 
@@ -112,26 +122,50 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     });
 
     // Updates: the workflow validates (a held order cannot be held again, a confirmed one not cancelled) and answers.
+    const runUpdate = async <A>(params: z.infer<typeof OrderParams>, update: UpdateDefinition<WorkOrderStatus, [A]>, arg: A) => {
+      const handle = client.workflow.getHandle(workOrderWorkflowId(params.site, params.erpOrderId));
+      const conflict = (message: string) => Object.assign(new Error(message), { statusCode: 409, code: 'Conflict' });
+      return handle.executeUpdate(update, { args: [arg] }).catch(async (err: Error) => {
+        if (err instanceof WorkflowUpdateFailedError) throw conflict(err.cause?.message ?? err.message);
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        // A finished run refuses updates the same way an unknown id does: tell the two apart.
+        const d = await handle.describe().catch(() => undefined);
+        throw d ? conflict(`order is closed (${d.status.name.toLowerCase()})`) : notFound(`order ${params.site}/${params.erpOrderId}`);
+      });
+    };
     const updateRoute = (verb: 'hold' | 'resume' | 'cancel', update: typeof holdOrderUpdate, summary: string) =>
       app.post(`/orders/:site/:erpOrderId/${verb}`, {
         schema: { params: OrderParams, body: CommandBody, response: { 200: WorkOrderStatus }, tags: ['orders'], summary },
         config: { roles: ['planner'] },
       }, async (req) => {
-        const workflowId = workOrderWorkflowId(req.params.site, req.params.erpOrderId);
-        await audit(db, req, verb, workflowId, req.body);
-        const handle = client.workflow.getHandle(workflowId);
-        const conflict = (message: string) => Object.assign(new Error(message), { statusCode: 409, code: 'Conflict' });
-        return handle.executeUpdate(update, { args: [{ reason: req.body.reason, requestedBy: req.actor!.name }] }).catch(async (err: Error) => {
-          if (err instanceof WorkflowUpdateFailedError) throw conflict(err.cause?.message ?? err.message);
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-          // A finished run refuses updates the same way an unknown id does: tell the two apart.
-          const d = await handle.describe().catch(() => undefined);
-          throw d ? conflict(`order is closed (${d.status.name.toLowerCase()})`) : notFound(`order ${req.params.site}/${req.params.erpOrderId}`);
-        });
+        await audit(db, req, verb, workOrderWorkflowId(req.params.site, req.params.erpOrderId), req.body);
+        return runUpdate(req.params, update, { reason: req.body.reason, requestedBy: req.actor!.name });
       });
     updateRoute('hold', holdOrderUpdate, 'Hold the order: counts are kept, nothing is confirmed until resumed');
     updateRoute('resume', resumeOrderUpdate, 'Resume a held order');
-    updateRoute('cancel', cancelOrderUpdate, 'Cancel an order that has posted nothing to the ERP');
+    updateRoute('cancel', cancelOrderUpdate, 'Cancel an order; what it posted to the ERP is taken back, the last first');
+
+    app.post('/orders/:site/:erpOrderId/quality-holds', {
+      schema: {
+        params: OrderParams, body: QualityHoldBody, response: { 200: WorkOrderStatus }, tags: ['quality'],
+        summary: 'Hold counted, unconfirmed units for quality: the ERP gets a quality notification, nothing held is confirmed',
+      },
+      config: { roles: ['quality', 'planner'] },
+    }, async (req) => {
+      await audit(db, req, 'quality-hold', workOrderWorkflowId(req.params.site, req.params.erpOrderId), req.body);
+      return runUpdate(req.params, qualityHoldUpdate, { ...req.body, requestedBy: req.actor!.name });
+    });
+    app.post('/orders/:site/:erpOrderId/quality-holds/:holdId/disposition', {
+      schema: {
+        params: OrderParams.extend({ holdId: z.coerce.number().int().positive() }), body: DispositionBody, response: { 200: WorkOrderStatus },
+        tags: ['quality'], summary: 'Decide a quality hold: release the units as good, or scrap them',
+      },
+      config: { roles: ['quality'] },
+    }, async (req) => {
+      const { holdId, ...order } = req.params;
+      await audit(db, req, `quality-${req.body.decision}`, workOrderWorkflowId(order.site, order.erpOrderId), { holdId, ...req.body });
+      return runUpdate(order, qualityDispositionUpdate, { holdId, decision: req.body.decision, requestedBy: req.actor!.name });
+    });
 
     signalRoute('/orders/:site/:erpOrderId/complete', 'Complete the order now: it confirms what was counted', ['planner', 'operator'], (id, actor, body) =>
       client.workflow.getHandle(id).signal(completeOrderSignal, { reason: body.reason, requestedBy: actor }),

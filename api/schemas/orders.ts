@@ -21,6 +21,11 @@ export const StartResult = z.object({ workflowId: z.string(), started: z.boolean
 export const CompleteBody = z.object({ reason: z.enum(['operator', 'planner', 'erp']).default('planner') });
 export const Accepted = z.object({ accepted: z.literal(true), workflowId: z.string() });
 export const CommandBody = z.object({ reason: z.string().min(3, 'say why, at least 3 characters').max(200) });
+export const QualityHoldBody = z.object({
+  quantity: z.number().int('must be a whole number of units').positive(),
+  defectText: z.string().min(3, 'say what is wrong, at least 3 characters').max(1000),
+});
+export const DispositionBody = z.object({ decision: z.enum(['release', 'scrap']) });
 export const Reconciliation = z.object({
   erpOrderId: z.string(),
   phase: z.string(),

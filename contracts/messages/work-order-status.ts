@@ -5,6 +5,19 @@ import { DecimalString } from '../tokens.js';
 export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception', 'cancelling', 'cancelled']);
 export type WorkOrderPhase = z.infer<typeof WorkOrderPhase>;
 
+/** Quantity a quality person held: not confirmed until released (good) or scrapped; the ERP got a notification. */
+export const QualityHold = z.object({
+  /** Also the posting sequence of its quality notification. */
+  id: z.number().int().positive(),
+  quantity: z.number().int().positive(),
+  defectText: z.string(),
+  requestedBy: z.string(),
+  /** The ERP's notification number once raised; null while the ERP has not answered. */
+  notification: z.string().nullable(),
+  disposition: z.enum(['release', 'scrap']).nullable(),
+});
+export type QualityHold = z.infer<typeof QualityHold>;
+
 /** What a work order reports: the answer of its status query, the row of its read model, the API's reply. */
 export const WorkOrderStatus = z.object({
   workflowId: z.string(),
@@ -27,6 +40,9 @@ export const WorkOrderStatus = z.object({
   goodsReceipt: z.boolean(),
   /** A planner holds the order: counts are still taken, nothing is confirmed until it is resumed. */
   held: z.boolean(),
+  /** Units under an open quality hold; excluded from every confirmation until their disposition. */
+  qualityHeld: z.number().int().nonnegative(),
+  qualityHolds: z.array(QualityHold),
   confirmationDocument: z.string().nullable(),
   exception: z.string().nullable(),
   releasedAt: z.string(),

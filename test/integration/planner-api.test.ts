@@ -10,6 +10,7 @@ import { auditLog } from '../../schema/index.js';
 import { reconcileOrder } from '../../workers/wiring/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
+import { productionCountsSignal, statusQuery } from '../../workflows/definitions.js';
 
 let engine: TestEngine;
 let api: FastifyInstance;
@@ -151,6 +152,46 @@ describe('planner API', () => {
       return d.json().status.phase === 'confirmed' ? true : undefined;
     }, 'confirmed after the outage', 60_000);
     expect((await api.inject().get('/orders/plant1/5000006/waiting').headers(auth('viewer'))).json()).toEqual({ status: 'COMPLETED', activities: [] });
+  });
+
+  it('holds units for quality: one notification in the ERP, nothing held confirmed, confirmed after the disposition', async () => {
+    await api.inject().post('/orders').headers(auth('planner')).body(release('5000012'));
+    const workflowId = 'work-order:plant1:5000012';
+    const h = engine.services.client.workflow.getHandle(workflowId);
+    await eventually(async () => ((await api.inject().get('/orders/plant1/5000012').headers(auth('viewer'))).statusCode === 200 ? true : undefined), 'order');
+    await h.signal(productionCountsSignal, { v: 1, events: [{ eventId: 'q1', machine: 'm1', sourceTime: new Date().toISOString(), good: 20, scrap: 0 }] });
+    const path = '/orders/plant1/5000012/quality-holds';
+    expect((await api.inject().post(path).headers(auth('operator')).body({ quantity: 5, defectText: 'burr on edge' })).statusCode).toBe(403);
+    expect((await api.inject().post(path).headers(auth('quality')).body({ quantity: 2.5, defectText: 'burr on edge' })).json().detail).toMatch(/quantity/);
+    expect((await api.inject().post(path).headers(auth('quality')).body({ quantity: 21, defectText: 'burr on edge' })).statusCode).toBe(409);
+    const held = await api.inject().post(path).headers(auth('quality')).body({ quantity: 5, defectText: 'burr on edge, 0.3 mm' });
+    expect(held.statusCode).toBe(200);
+    const holdId: number = held.json().qualityHolds[0].id;
+    const notification = await eventually(async () => {
+      const found = await engine.erp.findPostings(`${workflowId}#${holdId}`, 'quality-notification');
+      return found.length > 0 ? found : undefined;
+    }, 'the quality notification in the ERP');
+    expect(notification).toHaveLength(1);
+    const onHold = await eventually(async () => {
+      const s = (await api.inject().get('/orders/plant1/5000012').headers(auth('viewer'))).json().status;
+      return s.qualityHolds[0].notification ? s : undefined;
+    }, 'the notification number on the order');
+    expect(onHold).toMatchObject({ qualityHeld: 5, qualityHolds: [{ id: holdId, notification: notification[0]!.document, disposition: null }] });
+    // The Web UI finds it: the QualityHold search attribute is set while units are held.
+    await eventually(async () => {
+      for await (const w of engine.services.client.workflow.list({ query: `QualityHold = true AND ErpOrderId = '5000012'` })) return w.workflowId;
+      return undefined;
+    }, 'the order under QualityHold = true in visibility');
+    // Completing now would confirm held units: the order waits for the disposition instead.
+    await api.inject().post('/orders/plant1/5000012/complete').headers(auth('planner')).body({});
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await h.query(statusQuery)).phase).toBe('running');
+    const disposition = `${path}/${holdId}/disposition`;
+    expect((await api.inject().post(disposition).headers(auth('planner')).body({ decision: 'release' })).statusCode).toBe(403);
+    expect((await api.inject().post(disposition).headers(auth('quality')).body({ decision: 'release' })).json()).toMatchObject({ qualityHeld: 0 });
+    expect((await api.inject().post(disposition).headers(auth('quality')).body({ decision: 'scrap' })).statusCode).toBe(409);
+    expect(await h.result()).toMatchObject({ phase: 'confirmed', good: 20, confirmedGood: 20 });
+    expect(await engine.erp.findPostings(`${workflowId}#${holdId}`, 'quality-notification')).toHaveLength(1);
   });
 
   it('lists unassigned production and assigns it to an order', async () => {

@@ -17,6 +17,13 @@ describe('confirmation rules', () => {
       'confirmed yield 111 would exceed order quantity 100 + 10 % tolerance (110)',
     ]);
   });
+
+  it('refuses to confirm units under a quality hold', () => {
+    expect(confirmationViolations({ ...base, countedGood: 100, heldQty: 0 })).toEqual([]);
+    expect(confirmationViolations({ ...base, countedGood: 100, heldQty: 5 })).toEqual([
+      'confirmed yield 100 would exceed the 100 counted good less 5 under quality hold',
+    ]);
+  });
 });
 
 describe('backflush arithmetic', () => {

@@ -8,7 +8,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../../activities/index.js';
-import type { ConfirmationPostingInput } from '../../../activities/erp-postings.js';
+import type { ConfirmationPostingInput, QualityNotificationInput } from '../../../activities/erp-postings.js';
 import type { GoodsMovementItem } from '../../../contracts/messages/erp-sim.js';
 import type { ConfirmationPolicy, OrderReleased } from '../../../contracts/messages/order-release.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
@@ -19,6 +19,8 @@ import {
   completeOrderSignal,
   holdOrderUpdate,
   productionCountsSignal,
+  qualityDispositionUpdate,
+  qualityHoldUpdate,
   resumeOrderUpdate,
   retryPostingSignal,
   statusQuery,
@@ -54,6 +56,7 @@ function fakeActivities(opts: { rejectFirst: boolean }) {
   const posted: ConfirmationPostingInput[] = [];
   const movements: Array<{ kind: string; postingSeq: number; goodsIssueSeq?: number; reverses?: number; items: GoodsMovementItem[] }> = [];
   const late: string[] = [];
+  const notifications: QualityNotificationInput[] = [];
   const doc = (input: { workflowId: string; postingSeq: number }, document: string) =>
     ({ document, postingKey: `${input.workflowId}#${input.postingSeq}`, replayed: false });
   const activities: Activities = {
@@ -92,6 +95,7 @@ function fakeActivities(opts: { rejectFirst: boolean }) {
       return { plant: '1010', costCenter: 'CC1000' };
     },
     async raiseQualityNotification(input) {
+      notifications.push(input);
       return doc(input, `QN${input.postingSeq}`);
     },
     async postDowntime(input) {
@@ -102,7 +106,7 @@ function fakeActivities(opts: { rejectFirst: boolean }) {
       late.push(...input.counts.map((c) => c.eventId));
     },
   };
-  return { posted, movements, late, activities };
+  return { posted, movements, late, notifications, activities };
 }
 
 async function withWorker<T>(activities: Activities, taskQueue: string, fn: () => Promise<T>): Promise<T> {
@@ -279,6 +283,30 @@ describe('workOrderWorkflow', () => {
       ]);
       const items = (seq: number) => movements.find((m) => m.postingSeq === seq)!.items;
       expect([items(10), items(12)]).toEqual([items(9), items(7)]);
+    });
+  });
+
+  it('keeps quality-held units out of every confirmation, tells the ERP once, and confirms them after the disposition', async () => {
+    const { posted, notifications, activities } = fakeActivities({ rejectFirst: false });
+    await withPolicyOrder(activities, 'quality-1', '100', { partialEvery: 45, goodsReceipt: false }, async (h, confirmed) => {
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('a', 30)] });
+      const tooMuch = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 31, defectText: 'burr', requestedBy: 'qa' }] }).catch((e: Error) => e);
+      expect(String((tooMuch as Error & { cause?: Error }).cause?.message)).toMatch(/more than the 30 PC counted good/);
+      const held = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 12, defectText: 'bore 10.32 mm over 10.30', requestedBy: 'quality.inspector.1' }] });
+      expect(held).toMatchObject({ qualityHeld: 12, qualityHolds: [{ quantity: 12, disposition: null }] });
+      const holdId = held.qualityHolds[0]!.id;
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('b', 30)] }); // 60 counted, 48 confirmable: a partial of 48
+      await confirmed(48);
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('c', 40)] }); // 100 counted, 12 held: 40 confirmable (below 45), and the order waits for the disposition
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await h.query(statusQuery)).toMatchObject({ phase: 'running', good: 100, confirmedGood: 48, qualityHeld: 12 });
+      const decided = await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId, decision: 'scrap', requestedBy: 'qa' }] });
+      expect(decided).toMatchObject({ good: 88, scrap: 12, qualityHeld: 0 });
+      await expect(h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId, decision: 'release', requestedBy: 'qa' }] })).rejects.toThrow();
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      expect(await h.result()).toMatchObject({ phase: 'confirmed', good: 88, scrap: 12, confirmedGood: 88, confirmedScrap: 12 });
+      expect(posted.map((p) => [p.yieldQty, p.scrapQty, p.isFinal])).toEqual([['48', '0', false], ['40', '12', true]]);
+      expect(notifications.map((n) => [n.postingSeq, n.quantity, n.reportedBy, n.defectText])).toEqual([[holdId, '12', 'quality.insp', 'bore 10.32 mm over 10.30']]);
     });
   });
 
