@@ -175,6 +175,12 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     /** Compensation of a backflush, and its undoing when the order is cancelled: 262 with the 261's items. */
     reverseGoodsIssue: (input: GoodsIssueReversalInput) => reverseMovement(input, input.goodsIssueSeq, '262', 'goods-issue-reversal'),
 
+    /** A reconciliation fix: any movement type, as a planner asked for it; no original to look for. */
+    async postGoodsMovementCorrection(input: GoodsMovementPostingInput & { movementType: GoodsMovementRequest['movementType'] }): Promise<PostOnceResult> {
+      const request = movement(input, input.movementType);
+      return postRecorded(input, `correction-${input.movementType}`, request, () => erp.postGoodsMovement(request), 'goods-movement');
+    },
+
     /** A cancelled order's goods receipt taken back: 102 with the 101's items. */
     reverseGoodsReceipt: (input: GoodsReceiptReversalInput) => reverseMovement(input, input.goodsReceiptSeq, '102', 'goods-receipt-reversal'),
 

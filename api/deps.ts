@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import type { ReconciliationReport } from './schemas/orders.js';
+import type { FixResult, ReconciliationReport } from './schemas/orders.js';
 
 export interface ApiDeps {
   db: Db;
@@ -9,4 +9,6 @@ export interface ApiDeps {
   webhookSecret?: string;
   /** Compares an order's shop-floor truth with what the ERP holds (wired with the ERP adapter by the process). */
   reconcile?: (site: string, erpOrderId: string) => Promise<ReconciliationReport>;
+  /** Applies a reconciliation's automatic fixes (post the missing, reverse the extra) and reconciles again. */
+  fixReconciliation?: (site: string, erpOrderId: string, requestedBy: string) => Promise<FixResult>;
 }

@@ -19,6 +19,7 @@ const activities: Activities = {
   postGoodsReceipt: async (i) => ({ document: 'R', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   reverseGoodsIssue: async () => null,
   reverseGoodsReceipt: async () => null,
+  postGoodsMovementCorrection: async (i) => ({ document: 'X', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   cancelConfirmation: async () => null,
   loadOrderContext: async () => ({ bom: [], plant: null, storageLocation: null, materialUnit: null }),
   loadLineContext: async () => ({ plant: null, costCenter: null }),

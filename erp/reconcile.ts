@@ -1,4 +1,8 @@
+import type { GoodsMovementItem } from '../contracts/messages/erp-sim.js';
+import type { Difference, FixAction } from '../contracts/messages/reconciliation.js';
 import type { ErpPosting } from './port.js';
+
+export type { Difference, FixAction };
 
 /** What the shop floor says an order should have produced in the ERP: the workflow's state and the BOM. */
 export interface ShopFloorTruth {
@@ -16,15 +20,7 @@ export interface ShopFloorTruth {
   bom: Array<{ component: string; quantityPer: string; unit: string }>;
 }
 
-export interface Difference {
-  what: string;
-  shopFloor: string;
-  erp: string;
-  cause: string;
-  /** The posting that makes the ERP agree; applying it is a planner action. */
-  fix: string;
-}
-
+/** The comparison itself; the caller adds the order's phase (contracts/messages/reconciliation.ts). */
 export interface Reconciliation {
   erpOrderId: string;
   documents: number;
@@ -47,10 +43,15 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
   const scrapErp = confs.reduce((s, p) => s + milli(p.scrapQty ?? '0'), 0);
   const order = truth.erpOrderId;
 
-  const compare = (what: string, mesMilli: number, erpMilli: number, unit: string, post: string, reverse: string) => {
+  const compare = (
+    what: string, mesMilli: number, erpMilli: number, unit: string, post: string, reverse: string,
+    action?: (missing: boolean, qty: string) => FixAction | undefined,
+  ) => {
     if (mesMilli === erpMilli) return;
     const missing = mesMilli > erpMilli;
+    const act = action?.(missing, fmt(Math.abs(mesMilli - erpMilli)));
     diffs.push({
+      ...(act ? { action: act } : {}),
       what,
       shopFloor: `${fmt(mesMilli)} ${unit}`,
       erp: `${fmt(erpMilli)} ${unit}`,
@@ -62,9 +63,13 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
   };
 
   compare('confirmed yield', truth.confirmedGood * 1000, yieldErp, truth.unit,
-    `post a confirmation of order ${order} with yield`, `cancel confirmations of order ${order} worth`);
+    `post a confirmation of order ${order} with yield`, `cancel confirmations of order ${order} worth`,
+    (missing, qty) => (missing ? { kind: 'confirmation', yieldQty: qty, scrapQty: '0', isFinal: false } : undefined));
   compare('confirmed scrap', truth.confirmedScrap * 1000, scrapErp, truth.unit,
-    `post a confirmation of order ${order} with scrap`, `cancel confirmations of order ${order} worth scrap`);
+    `post a confirmation of order ${order} with scrap`, `cancel confirmations of order ${order} worth scrap`,
+    (missing, qty) => (missing ? { kind: 'confirmation', yieldQty: '0', scrapQty: qty, isFinal: false } : undefined));
+  const movement = (types: ['261', '262'] | ['101', '102'], material: string, unit: string) =>
+    (missing: boolean, quantity: string): FixAction => ({ kind: 'goods-movement', movementType: missing ? types[0] : types[1], items: [{ material, quantity, unit }] });
 
   const net = new Map<string, number>();
   for (const p of postings.filter((x) => x.kind === 'goods-movement')) {
@@ -75,7 +80,8 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
   for (const b of truth.bom) {
     const expected = milli(b.quantityPer) * truth.confirmedGood;
     compare(`consumption of ${b.component}`, expected, net.get(`issue:${b.component}`) ?? 0, b.unit,
-      `post goods issue 261 to order ${order} of ${b.component}`, `post reversal 262 from order ${order} of ${b.component}`);
+      `post goods issue 261 to order ${order} of ${b.component}`, `post reversal 262 from order ${order} of ${b.component}`,
+      movement(['261', '262'], b.component, b.unit));
     net.delete(`issue:${b.component}`);
   }
   for (const [key, qty] of net) {
@@ -84,7 +90,8 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
     diffs.push({ what: `consumption of ${component}`, shopFloor: '0 (not in the BOM)', erp: fmt(qty), cause: 'a component outside the BOM was issued to the order', fix: `post reversal 262 from order ${order} of ${component} ${fmt(qty)}` });
   }
   compare(`goods receipt of ${truth.material}`, truth.goodsReceipt ? truth.confirmedGood * 1000 : 0, net.get(`receipt:${truth.material}`) ?? 0, truth.unit,
-    `post goods receipt 101 from order ${order} of`, `post reversal 102 to order ${order} of`);
+    `post goods receipt 101 from order ${order} of`, `post reversal 102 to order ${order} of`,
+    movement(['101', '102'], truth.material, truth.unit));
 
   const finals = confs.filter((p) => p.isFinal).length;
   if (truth.finalConfirmed !== (finals > 0) || finals > 1)
@@ -105,5 +112,33 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
   for (const r of new Set(refs.filter((x, i) => refs.indexOf(x) !== i)))
     diffs.push({ what: `posting key ${r.split(':').slice(1).join(':')}`, shopFloor: 'once', erp: 'more than once', cause: 'posted twice under one key (a retry without look-up)', fix: 'cancel the later document' });
 
+  // A missing final confirmation is posted as the final flag on the confirmation that fixes the quantities.
+  if (truth.finalConfirmed && finals === 0) {
+    const conf = diffs.find((d) => d.action?.kind === 'confirmation');
+    const finalDiff = diffs.find((d) => d.what === 'final confirmation')!;
+    if (conf?.action?.kind === 'confirmation') conf.action.isFinal = true;
+    else finalDiff.action = { kind: 'confirmation', yieldQty: '0', scrapQty: '0', isFinal: true };
+  }
   return { erpOrderId: order, documents: postings.length, differences: diffs };
+}
+
+/**
+ * The postings that apply a reconciliation's automatic fixes, fewest documents first: one confirmation with the missing
+ * yield, scrap and final flag, and one goods movement per movement type with all its items.
+ */
+export function fixActions(r: Reconciliation): FixAction[] {
+  const out: FixAction[] = [];
+  const confs = r.differences.flatMap((d) => (d.action?.kind === 'confirmation' ? [d.action] : []));
+  if (confs.length > 0) {
+    const sum = (f: (a: (typeof confs)[number]) => string) => fmt(confs.reduce((s, a) => s + milli(f(a)), 0));
+    out.push({ kind: 'confirmation', yieldQty: sum((a) => a.yieldQty), scrapQty: sum((a) => a.scrapQty), isFinal: confs.some((a) => a.isFinal) });
+  }
+  const byType = new Map<string, GoodsMovementItem[]>();
+  for (const d of r.differences) if (d.action?.kind === 'goods-movement') byType.set(d.action.movementType, [...(byType.get(d.action.movementType) ?? []), ...d.action.items]);
+  // Reversals before new issues and receipts, the order a person would book them in.
+  for (const t of ['262', '102', '261', '101'] as const) {
+    const items = byType.get(t);
+    if (items) out.push({ kind: 'goods-movement', movementType: t, items });
+  }
+  return out;
 }

@@ -1,2 +1,3 @@
 export { workOrderWorkflow } from './work-order.js';
 export { shiftWorkflow } from './shift.js';
+export { reconciliationFixWorkflow } from './reconciliation-fix.js';

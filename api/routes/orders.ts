@@ -21,7 +21,7 @@ import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { Accepted, CommandBody, CompleteBody, DispositionBody, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
+import { Accepted, CommandBody, CompleteBody, DispositionBody, FixResult, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
 
 const notFound = (what: string) => Object.assign(new Error(`${what} not found`), { statusCode: 404, code: 'Not Found' });
 
@@ -118,6 +118,24 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       if (!deps.reconcile) throw Object.assign(new Error('reconciliation is not configured in this process'), { statusCode: 503 });
       return deps.reconcile(req.params.site, req.params.erpOrderId).catch((err: Error) => {
         throw err instanceof WorkflowNotFoundError ? notFound(`order ${req.params.site}/${req.params.erpOrderId}`) : err;
+      });
+    });
+
+    app.post('/orders/:site/:erpOrderId/reconciliation/fix', {
+      schema: {
+        params: OrderParams,
+        response: { 200: FixResult },
+        tags: ['orders'],
+        summary: 'Apply the reconciliation fixes the engine can make (post the missing, reverse the extra material), then reconcile again',
+      },
+      config: { roles: ['planner'] },
+    }, async (req) => {
+      if (!deps.fixReconciliation) throw Object.assign(new Error('reconciliation is not configured in this process'), { statusCode: 503 });
+      await audit(db, req, 'reconciliation-fix', workOrderWorkflowId(req.params.site, req.params.erpOrderId), {});
+      return deps.fixReconciliation(req.params.site, req.params.erpOrderId, req.actor!.name).catch((err: Error) => {
+        if (err instanceof WorkflowNotFoundError) throw notFound(`order ${req.params.site}/${req.params.erpOrderId}`);
+        if (err.name === 'FixRefused') throw Object.assign(err, { statusCode: 409, code: 'Conflict' });
+        throw err;
       });
     });
 

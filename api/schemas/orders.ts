@@ -26,13 +26,8 @@ export const QualityHoldBody = z.object({
   defectText: z.string().min(3, 'say what is wrong, at least 3 characters').max(1000),
 });
 export const DispositionBody = z.object({ decision: z.enum(['release', 'scrap']) });
-export const Reconciliation = z.object({
-  erpOrderId: z.string(),
-  phase: z.string(),
-  documents: z.number(),
-  differences: z.array(z.object({ what: z.string(), shopFloor: z.string(), erp: z.string(), cause: z.string(), fix: z.string() })),
-});
-export type ReconciliationReport = z.infer<typeof Reconciliation>;
+export { FixResult, Reconciliation } from '../../contracts/messages/reconciliation.js';
+export type { Reconciliation as ReconciliationReport } from '../../contracts/messages/reconciliation.js';
 export const Waiting = z.object({
   status: z.string(),
   activities: z.array(z.object({ activity: z.string(), attempt: z.number(), lastFailure: z.string().nullable(), nextAttemptAt: z.string().nullable() })),

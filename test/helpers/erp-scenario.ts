@@ -6,7 +6,7 @@ import { ErpUnavailable, type ErpPosting } from '../../erp/port.js';
 import { erpPostings } from '../../schema/index.js';
 import { cancelOrderUpdate, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
-import { reconcileOrder } from '../../workers/wiring/reconcile.js';
+import { fixOrder, reconcileOrder } from '../../workers/wiring/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from './engine.js';
 import { counts, publishRelease, release, releasesSettled, sendInBatches, SITE } from './orders.js';
 
@@ -103,6 +103,25 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       }
       expect(engine.erpFaults.counts.error).toBeGreaterThan(0);
       expect(engine.erpFaults.counts['lose-reply']).toBeGreaterThan(0);
+
+      // Someone cancels the final confirmation in the ERP and books a stray goods issue there by hand: reconciliation
+      // names both, and the planner's fix (asked twice at once) posts the final again and reverses the stray, once.
+      const [id] = orders as [string];
+      const final = (await engine.erp.listOrderPostings(id)).find((p) => p.kind === 'confirmation' && p.isFinal)!;
+      await engine.erp.cancelConfirmation(`${workOrderWorkflowId(SITE, id)}#1`);
+      await engine.erp.postGoodsMovement({ postingKey: `by-hand-${id}`, erpOrderId: id, movementType: '261', plant: '1010', storageLocation: '0002', items: [{ material: 'SCREW-M6', quantity: '8', unit: 'PC' }] });
+      const deps = { client: engine.services.client, db: engine.services.db, erp: engine.erp };
+      const broken = await reconcileOrder(deps, SITE, id);
+      expect(broken.differences.map((d) => d.what)).toEqual(expect.arrayContaining(['confirmed yield', 'consumption of SCREW-M6', 'final confirmation']));
+      const [fixed, again] = await Promise.all([fixOrder(deps, SITE, id, 'planner'), fixOrder(deps, SITE, id, 'planner')]);
+      expect(fixed.applied.map((a) => a.action)).toEqual([
+        { kind: 'confirmation', yieldQty: final.yieldQty, scrapQty: final.scrapQty, isFinal: true },
+        { kind: 'goods-movement', movementType: '262', items: [{ material: 'SCREW-M6', quantity: '8', unit: 'PC' }] },
+      ]);
+      expect(again.applied).toEqual(fixed.applied);
+      expect(fixed.after.differences).toEqual([]);
+      expect(sums(await engine.erp.listOrderPostings(id))).toMatchObject({ finals: 1, yield: 120, scrap: 12, screws: 120 * BOM['SCREW-M6'] });
+      expect((await fixOrder(deps, SITE, id, 'planner')).applied).toEqual([]);
     });
 
     it('cancels an order with partial confirmations: every posting is taken back once, through faults', async () => {

@@ -7,7 +7,7 @@ import { issueToken, type Role } from '../../api/auth.js';
 import { signWebhook } from '../../api/routes/erp-webhook.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
 import { auditLog } from '../../schema/index.js';
-import { reconcileOrder } from '../../workers/wiring/reconcile.js';
+import { fixOrder, reconcileOrder } from '../../workers/wiring/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 import { productionCountsSignal, statusQuery } from '../../workflows/definitions.js';
@@ -20,7 +20,11 @@ const SECRET = 'test-webhook-secret-not-for-production';
 beforeAll(async () => {
   engine = await startTestEngine();
   const { db, client, erp } = engine.services;
-  api = await buildPlannerApi({ db, client, webhookSecret: SECRET, reconcile: (site, id) => reconcileOrder({ client, db, erp }, site, id) });
+  api = await buildPlannerApi({
+    db, client, webhookSecret: SECRET,
+    reconcile: (site, id) => reconcileOrder({ client, db, erp }, site, id),
+    fixReconciliation: (site, id, by) => fixOrder({ client, db, erp }, site, id, by),
+  });
   for (const role of ['planner', 'quality', 'operator', 'viewer', 'integration'] as Role[]) tokens[role] = await issueToken(engine.services.db, `test-${role}`, role);
 });
 afterAll(async () => {
@@ -126,9 +130,12 @@ describe('planner API', () => {
     expect(rec.json()).toMatchObject({ erpOrderId: '5000003', phase: 'confirmed', differences: [] });
     expect(rec.json().documents).toBeGreaterThan(0);
     expect((await api.inject().get('/orders/plant1/5000003/reconciliation').headers(auth('operator'))).statusCode).toBe(403);
+    const fix = await api.inject().post('/orders/plant1/5000003/reconciliation/fix').headers(auth('planner'));
+    expect(fix.json()).toMatchObject({ applied: [], after: { differences: [] } });
+    expect((await api.inject().post('/orders/plant1/5000003/reconciliation/fix').headers(auth('viewer'))).statusCode).toBe(403);
     const audits = await engine.services.db.select().from(auditLog).where(eq(auditLog.target, 'work-order:plant1:5000003'));
     expect(audits.map((a) => [a.actor, a.action])).toEqual([
-      ['test-planner', 'hold'], ['test-planner', 'hold'], ['test-planner', 'resume'], ['test-operator', 'complete'],
+      ['test-planner', 'hold'], ['test-planner', 'hold'], ['test-planner', 'resume'], ['test-operator', 'complete'], ['test-planner', 'reconciliation-fix'],
     ]);
     expect((await api.inject().post('/orders/plant1/5000003/cancel').headers(auth('planner')).body({ reason: 'too late' })).statusCode).toBe(409);
   });
@@ -186,6 +193,8 @@ describe('planner API', () => {
     await api.inject().post('/orders/plant1/5000012/complete').headers(auth('planner')).body({});
     await new Promise((r) => setTimeout(r, 500));
     expect((await h.query(statusQuery)).phase).toBe('running');
+    // A running order is not fixed from reconciliation: something may be in flight.
+    expect((await api.inject().post('/orders/plant1/5000012/reconciliation/fix').headers(auth('planner'))).json()).toMatchObject({ status: 409, detail: expect.stringMatching(/order is running/) });
     const disposition = `${path}/${holdId}/disposition`;
     expect((await api.inject().post(disposition).headers(auth('planner')).body({ decision: 'release' })).statusCode).toBe(403);
     expect((await api.inject().post(disposition).headers(auth('quality')).body({ decision: 'release' })).json()).toMatchObject({ qualityHeld: 0 });

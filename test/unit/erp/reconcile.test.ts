@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ErpPosting } from '../../../erp/port.js';
-import { reconcile, type ShopFloorTruth } from '../../../erp/reconcile.js';
+import { fixActions, reconcile, type ShopFloorTruth } from '../../../erp/reconcile.js';
 
 const truth: ShopFloorTruth = {
   erpOrderId: '1000123', material: 'BRACKET-A', unit: 'PC', good: 100, scrap: 5, confirmedGood: 100, confirmedScrap: 5,
@@ -37,5 +37,21 @@ describe('reconcile', () => {
       ['final confirmation', 'final', '2 final', 'cancel the later final confirmation'],
       ['posting key wo#1', 'once', 'more than once', 'cancel the later document'],
     ]);
+  });
+
+  it('turns what the engine can post into the fewest documents; extra confirmations are left to a person', () => {
+    const postings = [...agreeing.filter((p) => p.reference !== 'wo#6' && p.reference !== 'wo#8'), conf('wo#1', '40', '2', true)];
+    expect(fixActions(reconcile(truth, postings))).toEqual([
+      { kind: 'goods-movement', movementType: '261', items: [{ material: 'SHEET-2MM', quantity: '10', unit: 'KG' }, { material: 'SCREW-M6', quantity: '160', unit: 'PC' }] },
+      { kind: 'goods-movement', movementType: '101', items: [{ material: 'BRACKET-A', quantity: '40', unit: 'PC' }] },
+    ]);
+    // The final confirmation cancelled in the ERP and a stray issue booked there by hand: post it again, reverse the extra.
+    const cancelledFinal = agreeing.map((p) => (p.reference === 'wo#1' ? { ...p, cancelled: true } : p));
+    const stray = [...cancelledFinal, mvt('hand', '261', [['SCREW-M6', '8', 'PC']])];
+    expect(fixActions(reconcile(truth, stray))).toEqual([
+      { kind: 'confirmation', yieldQty: '40', scrapQty: '2', isFinal: true },
+      { kind: 'goods-movement', movementType: '262', items: [{ material: 'SCREW-M6', quantity: '8', unit: 'PC' }] },
+    ]);
+    expect(fixActions(reconcile(truth, agreeing))).toEqual([]);
   });
 });

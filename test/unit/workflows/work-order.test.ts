@@ -77,6 +77,10 @@ function fakeActivities(opts: { rejectFirst: boolean }) {
       movements.push({ kind: '262', postingSeq: input.postingSeq, goodsIssueSeq: input.goodsIssueSeq, items: input.items });
       return doc(input, `RV${input.postingSeq}`);
     },
+    async postGoodsMovementCorrection(input) {
+      movements.push({ kind: input.movementType, postingSeq: input.postingSeq, items: input.items });
+      return doc(input, `MC${input.postingSeq}`);
+    },
     async reverseGoodsReceipt(input) {
       movements.push({ kind: '102', postingSeq: input.postingSeq, reverses: input.goodsReceiptSeq, items: input.items });
       return doc(input, `RR${input.postingSeq}`);

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { DecimalString } from '../tokens.js';
+import { GoodsMovementItem } from './erp-sim.js';
+
+/**
+ * A fix the engine can post by itself: what is missing is posted, extra material is reversed. Extra confirmations
+ * have none: which one to cancel is a person's call.
+ */
+export const FixAction = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('confirmation'), yieldQty: DecimalString, scrapQty: DecimalString, isFinal: z.boolean() }),
+  z.object({ kind: z.literal('goods-movement'), movementType: z.enum(['261', '262', '101', '102']), items: z.array(GoodsMovementItem).min(1) }),
+]);
+export type FixAction = z.infer<typeof FixAction>;
+
+export const Difference = z.object({
+  what: z.string(),
+  shopFloor: z.string(),
+  erp: z.string(),
+  cause: z.string(),
+  /** The posting that makes the ERP agree, in words. */
+  fix: z.string(),
+  /** The same fix as a posting the engine can make, where one is safe to make without a person. */
+  action: FixAction.optional(),
+});
+export type Difference = z.infer<typeof Difference>;
+
+/** An order's shop floor against the ERP's documents: the API's answer and the `reconcile` command's output. */
+export const Reconciliation = z.object({
+  erpOrderId: z.string(),
+  phase: z.string(),
+  documents: z.number(),
+  differences: z.array(Difference),
+});
+export type Reconciliation = z.infer<typeof Reconciliation>;
+
+/** What applying the automatic fixes did: each posting with its ERP document, and the reconciliation after. */
+export const FixResult = z.object({
+  before: Reconciliation,
+  applied: z.array(z.object({ action: FixAction, document: z.string() })),
+  after: Reconciliation,
+});
+export type FixResult = z.infer<typeof FixResult>;
