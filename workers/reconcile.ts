@@ -1,20 +1,31 @@
+import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { ReconciliationScope } from '../contracts/messages/reconciliation.js';
+import { parseOrThrow } from '../contracts/parse.js';
 import { createDb } from '../db/client.js';
 import { createErpAdapter } from '../erp/index.js';
-import { erpAdapterConfig, readEnv } from './wiring/config.js';
 import type { Reconciliation } from '../erp/reconcile.js';
-import { fixOrder, reconcileOrder } from './wiring/reconcile.js';
+import { erpAdapterConfig, readEnv } from './wiring/config.js';
+import { fixOrder, reconcileOrder, reconcileScope } from './wiring/reconcile.js';
+
+const USAGE = `usage: npm run reconcile -- <site> <erpOrderId> [--fix]
+       npm run reconcile -- <site> [--line <line>] [--from <ISO time>] [--to <ISO time>]\n`;
 
 /**
- * `npm run reconcile -- <site> <erpOrderId> [--fix]`: compares one order's shop-floor truth with what the ERP holds and
- * prints each difference with its cause and fix; `--fix` applies the fixes the engine can make and reconciles again.
+ * Compares shop-floor truth with what the ERP holds and prints each difference with its cause and fix: one order
+ * (`--fix` applies the fixes the engine can make and reconciles again), or every order of a line or a period.
  * Exit code 0: the books agree (after the fix); 1: differences; 2: usage or failure.
  */
-const args = process.argv.slice(2);
-const fix = args.includes('--fix');
-const [site, erpOrderId] = args.filter((a) => a !== '--fix');
-if (!site || !erpOrderId) {
-  process.stderr.write('usage: npm run reconcile -- <site> <erpOrderId> [--fix]\n');
+let parsed;
+try {
+  parsed = parseArgs({ allowPositionals: true, options: { fix: { type: 'boolean' }, line: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } });
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const [site, erpOrderId] = parsed.positionals;
+if (!site || (parsed.values.fix && !erpOrderId)) {
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 const report = (r: Reconciliation & { phase: string }) => {
@@ -28,7 +39,16 @@ const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
 try {
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const deps = { client, db, erp: createErpAdapter(erpAdapterConfig(env)) };
-  if (fix) {
+  if (!erpOrderId) {
+    const { line, from, to } = parsed.values;
+    const scope = parseOrThrow(ReconciliationScope, { site, line, from, to }, 'reconcile arguments');
+    const r = await reconcileScope(deps, scope);
+    r.withDifferences.forEach(report);
+    for (const f of r.failed) process.stderr.write(`order ${f.erpOrderId}: not reconciled (${f.error})\n`);
+    process.stderr.write(`${r.orders} orders: ${r.agreeing.length} agree, ${r.withDifferences.length} with differences, ${r.failed.length} failed\n`);
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    process.exitCode = r.withDifferences.length === 0 && r.failed.length === 0 ? 0 : 1;
+  } else if (parsed.values.fix) {
     const f = await fixOrder(deps, site, erpOrderId, process.env.USER ?? 'reconcile-cli');
     report(f.before);
     for (const a of f.applied) process.stderr.write(`applied: ${JSON.stringify(a.action)} -> ERP document ${a.document}\n`);

@@ -17,6 +17,7 @@ import {
   retryPostingSignal,
   statusQuery,
 } from '../../workflows/definitions.js';
+import { ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
@@ -121,6 +122,21 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       });
     });
 
+    app.get('/reconciliation', {
+      schema: {
+        querystring: ReconciliationScope,
+        response: { 200: ScopeReconciliation },
+        tags: ['orders'],
+        summary: 'Reconcile every order of a site, a line, or released in a period [from, to); orders with differences in full',
+      },
+      config: { roles: ['planner', 'viewer', 'quality'] },
+    }, async (req) => {
+      if (!deps.reconcileScope) throw Object.assign(new Error('reconciliation is not configured in this process'), { statusCode: 503 });
+      return deps.reconcileScope(req.query).catch((err: Error) => {
+        throw err.name === 'ReconciliationRefused' ? Object.assign(err, { statusCode: 422, code: 'Unprocessable Entity' }) : err;
+      });
+    });
+
     app.post('/orders/:site/:erpOrderId/reconciliation/fix', {
       schema: {
         params: OrderParams,
@@ -134,7 +150,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       await audit(db, req, 'reconciliation-fix', workOrderWorkflowId(req.params.site, req.params.erpOrderId), {});
       return deps.fixReconciliation(req.params.site, req.params.erpOrderId, req.actor!.name).catch((err: Error) => {
         if (err instanceof WorkflowNotFoundError) throw notFound(`order ${req.params.site}/${req.params.erpOrderId}`);
-        if (err.name === 'FixRefused') throw Object.assign(err, { statusCode: 409, code: 'Conflict' });
+        if (err.name === 'ReconciliationRefused') throw Object.assign(err, { statusCode: 409, code: 'Conflict' });
         throw err;
       });
     });

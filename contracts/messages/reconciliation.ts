@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecimalString } from '../tokens.js';
+import { DecimalString, Token } from '../tokens.js';
 import { GoodsMovementItem } from './erp-sim.js';
 
 /**
@@ -40,3 +40,23 @@ export const FixResult = z.object({
   after: Reconciliation,
 });
 export type FixResult = z.infer<typeof FixResult>;
+
+/** Which orders to reconcile together: a site, optionally one line, optionally released within [from, to). */
+export const ReconciliationScope = z.object({
+  site: Token,
+  line: Token.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+export type ReconciliationScope = z.infer<typeof ReconciliationScope>;
+
+/** A line's or a period's books: every order in scope reconciled; those with differences listed in full. */
+export const ScopeReconciliation = z.object({
+  scope: ReconciliationScope,
+  orders: z.number(),
+  agreeing: z.array(z.string()),
+  withDifferences: z.array(Reconciliation),
+  /** Orders that could not be reconciled (workflow gone, ERP unreachable), with the reason. */
+  failed: z.array(z.object({ erpOrderId: z.string(), error: z.string() })),
+});
+export type ScopeReconciliation = z.infer<typeof ScopeReconciliation>;

@@ -6,7 +6,7 @@ import { ErpUnavailable, type ErpPosting } from '../../erp/port.js';
 import { erpPostings } from '../../schema/index.js';
 import { cancelOrderUpdate, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
-import { fixOrder, reconcileOrder } from '../../workers/wiring/reconcile.js';
+import { fixOrder, reconcileOrder, reconcileScope } from '../../workers/wiring/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from './engine.js';
 import { counts, publishRelease, release, releasesSettled, sendInBatches, SITE } from './orders.js';
 
@@ -122,6 +122,10 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       expect(fixed.after.differences).toEqual([]);
       expect(sums(await engine.erp.listOrderPostings(id))).toMatchObject({ finals: 1, yield: 120, scrap: 12, screws: 120 * BOM['SCREW-M6'] });
       expect((await fixOrder(deps, SITE, id, 'planner')).applied).toEqual([]);
+      // The line's books for the release day: every order agrees.
+      const day = await reconcileScope(deps, { site: SITE, line: 'line-2', from: '2026-01-05T00:00:00Z', to: '2026-01-06T00:00:00Z' });
+      expect(day).toMatchObject({ orders: 3, withDifferences: [], failed: [] });
+      expect([...day.agreeing].sort()).toEqual(orders);
     });
 
     it('cancels an order with partial confirmations: every posting is taken back once, through faults', async () => {

@@ -7,7 +7,7 @@ import { issueToken, type Role } from '../../api/auth.js';
 import { signWebhook } from '../../api/routes/erp-webhook.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
 import { auditLog } from '../../schema/index.js';
-import { fixOrder, reconcileOrder } from '../../workers/wiring/reconcile.js';
+import { fixOrder, reconcileOrder, reconcileScope } from '../../workers/wiring/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 import { productionCountsSignal, statusQuery } from '../../workflows/definitions.js';
@@ -24,6 +24,7 @@ beforeAll(async () => {
     db, client, webhookSecret: SECRET,
     reconcile: (site, id) => reconcileOrder({ client, db, erp }, site, id),
     fixReconciliation: (site, id, by) => fixOrder({ client, db, erp }, site, id, by),
+    reconcileScope: (scope) => reconcileScope({ client, db, erp }, scope),
   });
   for (const role of ['planner', 'quality', 'operator', 'viewer', 'integration'] as Role[]) tokens[role] = await issueToken(engine.services.db, `test-${role}`, role);
 });
@@ -133,6 +134,10 @@ describe('planner API', () => {
     const fix = await api.inject().post('/orders/plant1/5000003/reconciliation/fix').headers(auth('planner'));
     expect(fix.json()).toMatchObject({ applied: [], after: { differences: [] } });
     expect((await api.inject().post('/orders/plant1/5000003/reconciliation/fix').headers(auth('viewer'))).statusCode).toBe(403);
+    const lineBooks = await api.inject().get('/reconciliation?site=plant1&line=line-1').headers(auth('viewer'));
+    expect(lineBooks.json()).toMatchObject({ scope: { site: 'plant1', line: 'line-1' }, withDifferences: [], failed: [] });
+    expect(lineBooks.json().agreeing).toContain('5000003');
+    expect((await api.inject().get('/reconciliation?site=plant1&from=yesterday').headers(auth('viewer'))).json().detail).toMatch(/querystring\.from/);
     const audits = await engine.services.db.select().from(auditLog).where(eq(auditLog.target, 'work-order:plant1:5000003'));
     expect(audits.map((a) => [a.actor, a.action])).toEqual([
       ['test-planner', 'hold'], ['test-planner', 'hold'], ['test-planner', 'resume'], ['test-operator', 'complete'], ['test-planner', 'reconciliation-fix'],

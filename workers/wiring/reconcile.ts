@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { and, asc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { TASK_QUEUE } from '../../contracts/names.js';
+import type { ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
+import { workOrders } from '../../schema/index.js';
 import { createMasterDataActivities } from '../../activities/master-data.js';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
@@ -52,15 +55,45 @@ async function gather(deps: ReconcileDeps, site: string, erpOrderId: string) {
   return { status, context, postings, result: { ...result, phase: status.phase } };
 }
 
+/** Orders reconciled in one scope at most; a longer period is reconciled in parts. */
+export const SCOPE_LIMIT = 500;
+
+/**
+ * Reconciles every order of a site (optionally one line, optionally released within [from, to)) from the read model,
+ * four at a time so a real ERP sees a handful of look-ups at once, not hundreds.
+ */
+export async function reconcileScope(deps: ReconcileDeps, scope: ReconciliationScope): Promise<ScopeReconciliation> {
+  const where: SQL[] = [eq(workOrders.siteCode, scope.site)];
+  if (scope.line) where.push(eq(workOrders.lineCode, scope.line));
+  if (scope.from) where.push(gte(workOrders.releasedAt, new Date(scope.from)));
+  if (scope.to) where.push(lt(workOrders.releasedAt, new Date(scope.to)));
+  const rows = await deps.db.select({ erpOrderId: workOrders.erpOrderId }).from(workOrders).where(and(...where))
+    .orderBy(asc(workOrders.releasedAt), asc(workOrders.erpOrderId)).limit(SCOPE_LIMIT + 1);
+  if (rows.length > SCOPE_LIMIT) throw new ReconciliationRefused(`more than ${SCOPE_LIMIT} orders in scope: narrow it to a line or a shorter period`);
+  const out: ScopeReconciliation = { scope, orders: rows.length, agreeing: [], withDifferences: [], failed: [] };
+  for (let i = 0; i < rows.length; i += 4) {
+    await Promise.all(rows.slice(i, i + 4).map(async ({ erpOrderId }) => {
+      try {
+        const r = await reconcileOrder(deps, scope.site, erpOrderId);
+        if (r.differences.length === 0) out.agreeing.push(erpOrderId);
+        else out.withDifferences.push(r);
+      } catch (err) {
+        out.failed.push({ erpOrderId, error: (err as Error).message });
+      }
+    }));
+  }
+  return out;
+}
+
 export interface FixResult {
   before: Reconciliation & { phase: string };
   applied: Array<{ action: FixAction; document: string }>;
   after: Reconciliation & { phase: string };
 }
 
-/** A fix that cannot be applied now: the order still runs, or the ERP refused a posting (its words). */
-export class FixRefused extends Error {
-  override readonly name = 'FixRefused';
+/** A reconciliation that cannot be made now: a fix on a running order or refused by the ERP (its words), a scope too large. */
+export class ReconciliationRefused extends Error {
+  override readonly name = 'ReconciliationRefused';
 }
 
 /**
@@ -72,7 +105,7 @@ export class FixRefused extends Error {
 export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: string, requestedBy: string): Promise<FixResult> {
   const { status, context, postings, result: before } = await gather(deps, site, erpOrderId);
   if (status.phase !== 'confirmed' && status.phase !== 'cancelled')
-    throw new FixRefused(`order is ${status.phase}: fixes are applied to confirmed or cancelled orders only, when nothing is in flight`);
+    throw new ReconciliationRefused(`order is ${status.phase}: fixes are applied to confirmed or cancelled orders only, when nothing is in flight`);
   const actions = fixActions(before);
   if (actions.length === 0) return { before, applied: [], after: before };
   const fingerprint = createHash('sha256')
@@ -94,7 +127,7 @@ export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: st
     // The activity's failure (ERP's words) sits inside the workflow's: name the innermost.
     if (err instanceof WorkflowFailedError) {
       const why = (err.cause?.cause as Error | undefined)?.message ?? err.cause?.message ?? err.message;
-      throw new FixRefused(`fix of order ${erpOrderId} stopped: ${why}`);
+      throw new ReconciliationRefused(`fix of order ${erpOrderId} stopped: ${why}`);
     }
     throw err;
   });
