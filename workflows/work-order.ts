@@ -216,6 +216,21 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     await publish();
   };
 
+  /** Runs one ERP step until the ERP takes it: a refusal waits for a person's retry, then the same step again. */
+  const untilAccepted = async <T>(step: () => Promise<T>): Promise<T> => {
+    for (;;) {
+      try {
+        const result = await step();
+        order.exception = null;
+        return result;
+      } catch (err) {
+        const refused = refusal(err);
+        if (!refused) throw err;
+        await parkUntilRetry(refused.message);
+      }
+    }
+  };
+
   /** Posts one confirmation of everything counted since the last one, with its backflush and goods receipt. */
   const whereOf = (ctx: OrderContext) =>
     ({ workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, plant: ctx.plant, storageLocation: ctx.storageLocation });
@@ -276,18 +291,8 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     // After the confirmation stands, a refused goods receipt reverses nothing: it waits for a person, same key.
     const receiptSeq = order.allocatePostingSeq();
     const receipt = [{ material: order.release.material, quantity: String(yieldQty), unit: order.release.unit }];
-    for (;;) {
-      try {
-        await erp.postGoodsReceipt({ ...where, items: receipt, postingSeq: receiptSeq });
-        order.standing.push({ kind: 'goods-receipt', seq: receiptSeq, items: receipt, yieldQty: 0, scrapQty: 0 });
-        order.exception = null;
-        return;
-      } catch (err) {
-        const refused = refusal(err);
-        if (!refused) throw err;
-        await parkUntilRetry(refused.message);
-      }
-    }
+    await untilAccepted(() => erp.postGoodsReceipt({ ...where, items: receipt, postingSeq: receiptSeq }));
+    order.standing.push({ kind: 'goods-receipt', seq: receiptSeq, items: receipt, yieldQty: 0, scrapQty: 0 });
   };
 
   /** A cancelled order's postings taken back, the last first: 102 for a receipt, cancellation, 262 for a backflush. */
@@ -295,23 +300,14 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     const where = whereOf(ctx);
     for (let p = order.standing.at(-1); p; p = order.standing.at(-1)) {
       const postingSeq = order.allocatePostingSeq();
-      for (;;) {
-        try {
-          if (p.kind === 'goods-receipt') await erp.reverseGoodsReceipt({ ...where, items: p.items, postingSeq, goodsReceiptSeq: p.seq });
-          else if (p.kind === 'goods-issue') await erp.reverseGoodsIssue({ ...where, items: p.items, postingSeq, goodsIssueSeq: p.seq });
-          else {
-            await erp.cancelConfirmation({ workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, postingSeq, confirmationSeq: p.seq });
-            order.confirmedGood -= p.yieldQty;
-            order.confirmedScrap -= p.scrapQty;
-          }
-          order.exception = null;
-          break;
-        } catch (err) {
-          const refused = refusal(err);
-          if (!refused) throw err;
-          await parkUntilRetry(refused.message);
-        }
-      }
+      const standing = p;
+      await untilAccepted(() => {
+        if (standing.kind === 'goods-receipt') return erp.reverseGoodsReceipt({ ...where, items: standing.items, postingSeq, goodsReceiptSeq: standing.seq });
+        if (standing.kind === 'goods-issue') return erp.reverseGoodsIssue({ ...where, items: standing.items, postingSeq, goodsIssueSeq: standing.seq });
+        return erp.cancelConfirmation({ workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, postingSeq, confirmationSeq: standing.seq });
+      });
+      order.confirmedGood -= p.yieldQty;
+      order.confirmedScrap -= p.scrapQty;
       order.standing.pop();
       setCurrentDetails(order.describe());
     }
@@ -320,26 +316,19 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   /** Quality notifications of new holds, each exactly once under its hold's sequence; a refusal waits for a person. */
   const raiseNotifications = async (ctx: OrderContext) => {
     for (const hold of order.qualityHolds.filter((h) => h.notification === null)) {
-      for (;;) {
-        try {
-          if (!ctx.plant) throw ApplicationFailure.nonRetryable(`line ${order.release.line} has no ERP plant: no quality notification can be raised`, 'BusinessRuleViolation');
-          const raised = await erp.raiseQualityNotification({
-            workflowId: order.workflowId, postingSeq: hold.id, erpOrderId: order.release.erpOrderId, material: order.release.material,
-            plant: ctx.plant, quantity: String(hold.quantity), unit: order.release.unit, defectText: hold.defectText,
-            // SAP user names are 12 characters at most.
-            reportedBy: hold.requestedBy.slice(0, 12),
-          });
-          hold.notification = raised.document;
-          order.exception = null;
-          break;
-        } catch (err) {
-          const refused = refusal(err);
-          if (!refused) throw err;
-          await parkUntilRetry(refused.message);
-        }
-      }
+      const raised = await untilAccepted(async () => {
+        if (!ctx.plant) throw ApplicationFailure.nonRetryable(`line ${order.release.line} has no ERP plant: no quality notification can be raised`, 'BusinessRuleViolation');
+        return erp.raiseQualityNotification({
+          workflowId: order.workflowId, postingSeq: hold.id, erpOrderId: order.release.erpOrderId, material: order.release.material,
+          plant: ctx.plant, quantity: String(hold.quantity), unit: order.release.unit, defectText: hold.defectText,
+          // SAP user names are 12 characters at most.
+          reportedBy: hold.requestedBy.slice(0, 12),
+        });
+      });
+      hold.notification = raised.document;
     }
   };
+
 
   const { release } = order;
   order.context ??= await local.loadOrderContext({ site: release.site, line: release.line, material: release.material });

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErpRejected } from '../../../erp/port.js';
-import { S4HanaErpAdapter } from '../../../erp/s4hana/adapter.js';
 import { sapReference } from '../../../erp/s4hana/posting-ref.js';
-import { buildSapDouble } from '../../../simulators/sap-odata/app.js';
+import { useSapDouble } from '../../helpers/sap-double.js';
 
 // Downtime (API_MAINTNOTIFICATION, v2) and quality notifications (v4) over real HTTP against the SAP test double.
-const creds = { user: 'MES_COMM', password: 's3cret', client: '100' };
-let sap: ReturnType<typeof buildSapDouble>;
-let baseUrl: string;
-const adapter = () => new S4HanaErpAdapter({ baseUrl, client: creds.client, auth: { kind: 'basic', user: creds.user, password: creds.password } });
-
-beforeAll(async () => {
-  sap = buildSapDouble(creds);
-  baseUrl = await sap.listen({ host: '127.0.0.1', port: 0 });
-});
-afterAll(async () => {
-  await sap?.close();
-});
+const double = useSapDouble();
+const { adapter } = double;
 
 const downtime = (postingKey: string) => ({
   postingKey, plant: '1010', line: 'line-2', costCenter: 'CC1000', machine: 'robot-1', state: 'fault' as const,
@@ -28,7 +17,7 @@ describe('S/4HANA adapter: downtime and quality notifications', () => {
     const erp = adapter();
     const key = 'shift:plant1:line-2:2026-11-25:A#1';
     const doc = await erp.postDowntime(downtime(key));
-    const row = sap.store.maintenanceNotifications.at(-1)!;
+    const row = double.sap.store.maintenanceNotifications.at(-1)!;
     expect(row).toMatchObject({
       NotificationType: 'M2', MaintenanceObjectIsDown: true, MaintenancePlanningPlant: '1010', TechnicalObject: 'ROBOT-1',
       MalfunctionStartTime: 'PT06H10M00S', MalfunctionEndTime: 'PT06H11M30S', MaintObjDowntimeDurationUnit: 'MIN',
@@ -59,7 +48,7 @@ describe('S/4HANA adapter: downtime and quality notifications', () => {
       defectText: 'bore diameter 10.4 mm above 10.2 mm', reportedBy: 'mes_comm',
     };
     const doc = await erp.raiseQualityNotification(req);
-    const row = sap.store.qualityNotifications.at(-1)!;
+    const row = double.sap.store.qualityNotifications.at(-1)!;
     expect(row).toMatchObject({ NotificationType: 'Q3', Material: 'BRACKET-A', Plant: '1010', ManufacturingOrder: '1000123', ComplaintQuantity: 12.5, NotificationQuantityUnit: 'PC', ReportedByUser: 'MES_COMM' });
     expect(row.NotificationText).toHaveLength(40);
     expect(row.NotificationText.startsWith(`${sapReference(key, 22)} bore diameter`)).toBe(true);
@@ -69,12 +58,12 @@ describe('S/4HANA adapter: downtime and quality notifications', () => {
   });
 
   it('turns a refusal into ErpRejected with SAP v4 error text', async () => {
-    sap.faults.set({ rejectMaterials: ['BAD-MAT'] });
+    double.sap.faults.set({ rejectMaterials: ['BAD-MAT'] });
     const err = await adapter()
       .raiseQualityNotification({ postingKey: 'wo#9', material: 'BAD-MAT', plant: '1010', quantity: '1', unit: 'PC', defectText: 'x', reportedBy: 'MES' })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ErpRejected);
     expect((err as Error).message).toMatch(/HTTP 400: Material BAD-MAT is not maintained for quality management in plant 1010 \(MES_DOUBLE\/002\)/);
-    sap.faults.set({});
+    double.sap.faults.set({});
   });
 });
