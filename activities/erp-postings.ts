@@ -1,4 +1,4 @@
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
 import type {
   ConfirmationRequest,
@@ -10,6 +10,7 @@ import type {
 } from '../contracts/messages/erp-sim.js';
 import { postingKey } from '../contracts/ids.js';
 import type { Db } from '../db/client.js';
+import { withAttemptDeadline } from '../erp/attempt-deadline.js';
 import { postOnce, type PostOnceResult } from '../erp/post-once.js';
 import { ErpRejected, type ErpAdapter, type ErpDocument } from '../erp/port.js';
 import { erpPostings } from '../schema/index.js';
@@ -130,7 +131,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     return result;
   }
 
-  return {
+  return boundEachAttempt({
     /**
      * Opens a quality notification in the ERP, exactly once per (workflowId, postingSeq). A refusal (unknown material,
      * material not QM-relevant in the plant) is a non-retryable `ErpRejected` with the ERP's words.
@@ -205,5 +206,25 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       await markOriginal(input.workflowId, input.confirmationSeq, 'cancelled');
       return result;
     },
-  };
+  });
+}
+
+/** Two seconds under start-to-close: the attempt's calls are over before Temporal may start the next attempt. */
+const DEADLINE_MARGIN_MS = 2_000;
+
+/**
+ * Each activity's ERP calls end before its attempt times out (`erp/attempt-deadline.ts`), whether it runs as a local
+ * first attempt (20 s) or a retried activity (30 s). Called outside an activity (a test), no deadline is added.
+ */
+function boundEachAttempt<T extends Record<string, (input: never) => Promise<unknown>>>(activities: T): T {
+  const bound = Object.entries(activities).map(([name, fn]) => [name, (input: never) => {
+    let budget: number | undefined;
+    try {
+      budget = Context.current().info.startToCloseTimeoutMs - DEADLINE_MARGIN_MS;
+    } catch {
+      return fn(input);
+    }
+    return withAttemptDeadline(Math.max(1_000, budget), () => fn(input));
+  }]);
+  return Object.fromEntries(bound) as T;
 }

@@ -8,8 +8,9 @@ export interface PostOnceResult extends ErpDocument {
 
 /**
  * Exactly-once toward the ERP: before posting, look the key up, because an earlier attempt may have committed and
- * lost its reply. Attempts of one activity never overlap (Temporal starts the next after the previous failed or
- * timed out, and the adapter's HTTP timeout is shorter than the activity's), so look-up-then-post cannot race itself.
+ * lost its reply. Attempts of one posting never overlap (Temporal starts the next after the previous failed or timed
+ * out, and every ERP call of an attempt ends before its timeout: erp/attempt-deadline.ts), so look-up-then-post cannot
+ * race itself.
  */
 export async function postOnce(
   erp: Pick<ErpAdapter, 'findPostings'>,

@@ -9,6 +9,7 @@ import {
   type QualityNotificationRequest,
 } from '../../contracts/messages/erp-sim.js';
 import { parseOrThrow } from '../../contracts/parse.js';
+import { callSignal } from '../attempt-deadline.js';
 import { ErpRejected, ErpUnavailable, type ErpAdapter, type ErpDocument, type ErpDowntime, type ErpPosting } from '../port.js';
 import { signRequest } from './hmac.js';
 
@@ -61,7 +62,7 @@ export class RestErpAdapter implements ErpAdapter {
     if (this.config.hmacSecret) Object.assign(headers, signRequest(this.config.hmacSecret, method, `${url.pathname}${url.search}`, text));
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : text, signal: AbortSignal.timeout(this.config.timeoutMs ?? 15_000) });
+      res = await fetch(url, { method, headers, body: body === undefined ? undefined : text, signal: callSignal(this.config.timeoutMs ?? 15_000) });
     } catch (err) {
       const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
       throw new ErpUnavailable(`ERP ${this.name} ${method} ${url.pathname}: no reply (${cause})`);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { callSignal } from '../attempt-deadline.js';
 import { ODataError } from '../../contracts/messages/sap-odata.js';
 import { parseOrThrow } from '../../contracts/parse.js';
 import { ErpRejected, ErpUnavailable } from '../port.js';
@@ -58,7 +59,7 @@ export class ODataSession {
 
   private async fetch(url: URL, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.conn.timeoutMs ?? 15_000) });
+      return await fetch(url, { ...init, signal: callSignal(this.conn.timeoutMs ?? 15_000) });
     } catch (err) {
       const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
       throw new ErpUnavailable(`SAP ${init.method ?? 'GET'} ${url.pathname}: no reply (${cause})`);
