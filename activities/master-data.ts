@@ -1,3 +1,4 @@
+import type { OrderContext } from '../contracts/messages/work-order-status.js';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { bomItems, lines, materials } from '../schema/index.js';
@@ -9,14 +10,7 @@ export interface OrderContextInput {
 }
 
 /** What a work order needs from master data to post goods movements; plain JSON so the workflow can carry it. */
-export interface OrderContext {
-  bom: Array<{ component: string; quantityPer: string; unit: string }>;
-  /** The line's SAP plant and storage location; null when the line is not in the plant model. */
-  plant: string | null;
-  storageLocation: string | null;
-  /** The material's base unit; null when the material is not in the plant model. */
-  materialUnit: string | null;
-}
+export type { OrderContext };
 
 export interface LineContextInput {
   site: string;

@@ -25,6 +25,7 @@ export interface WorkOrderCarry {
   held?: boolean;
   // Added with cancellation; absent in carries of older runs.
   standing?: StandingPosting[];
+  standingComplete?: boolean;
   qualityHolds?: QualityHold[];
 }
 
@@ -66,6 +67,13 @@ export class WorkOrderState {
   cancelled: { reason: string; requestedBy: string } | null = null;
   /** What stands in the ERP for this order, in posting order; a cancellation takes it back from the last. */
   standing: StandingPosting[];
+  /**
+   * False for an order whose earlier runs posted before `standing` was kept: its list misses those documents, so a
+   * cancellation could not take them back and is refused once anything is confirmed.
+   */
+  standingComplete: boolean;
+  /** Yield of the confirmation being posted right now: neither confirmable again nor holdable until it is decided. */
+  postingYield = 0;
   /** Quality holds in the order they were made, open and decided. */
   qualityHolds: QualityHold[];
   /** Counts that arrived after the order stopped taking them; the workflow hands them to unassigned production. */
@@ -92,6 +100,7 @@ export class WorkOrderState {
     this.context = carry?.context ?? null;
     this.held = carry?.held ?? false;
     this.standing = carry?.standing ?? [];
+    this.standingComplete = carry === undefined || (carry.standing !== undefined && carry.standingComplete !== false);
     this.qualityHolds = carry?.qualityHolds ?? [];
   }
 
@@ -100,14 +109,15 @@ export class WorkOrderState {
     return this.qualityHolds.reduce((s, h) => s + (h.disposition === null ? h.quantity : 0), 0);
   }
 
-  /** Good units counted, not confirmed, and not held: what the next confirmation may post. */
+  /** Good units counted, not confirmed or being confirmed, and not held: what the next confirmation may post. */
   get confirmable(): number {
-    return this.good - this.confirmedGood - this.qualityHeld;
+    return this.good - this.confirmedGood - this.postingYield - this.qualityHeld;
   }
 
   /** A quality hold is refused when the order is closed or the quantity is not counted and unconfirmed. */
   refusesQualityHold(quantity: number): string | null {
     if (!(this.phase === 'released' || this.phase === 'running')) return `order is ${this.phase}: only a running or released order takes a quality hold`;
+    if (this.context && !this.context.plant) return `line ${this.release.line} has no ERP plant in the plant model: the ERP could not be told of a hold`;
     if (quantity > this.confirmable)
       return `quantity ${quantity} is more than the ${this.confirmable} ${this.release.unit} counted good and not yet confirmed or held`;
     return null;
@@ -194,6 +204,7 @@ export class WorkOrderState {
       context: this.context,
       held: this.held,
       standing: this.standing,
+      standingComplete: this.standingComplete,
       qualityHolds: this.qualityHolds,
     };
   }
@@ -222,6 +233,15 @@ export class WorkOrderState {
       case 'cancelled':
         return `Cancelled by a planner (${qty}); nothing of it stands in the ERP.`;
     }
+  }
+
+  /** A cancellation is refused while a person still has to decide a hold, or when postings of old runs are unknown. */
+  refusesCancel(): string | null {
+    if (!(this.phase === 'released' || this.phase === 'running')) return `order is ${this.phase}: only a running or released order can be cancelled`;
+    if (this.qualityHeld > 0) return `${this.qualityHeld} ${this.release.unit} are under quality hold: decide the holds first`;
+    if (!this.standingComplete && (this.confirmedGood > 0 || this.confirmedScrap > 0))
+      return 'order confirmed quantity before its postings were tracked; cancel its confirmations in the ERP first';
+    return null;
   }
 
   /** ERP changed the order after release: quantity and dates follow; anything else is a different order. */
@@ -256,6 +276,7 @@ export class WorkOrderState {
       held: this.held,
       qualityHeld: this.qualityHeld,
       qualityHolds: this.qualityHolds,
+      context: this.context,
       confirmationDocument: this.confirmationDocument,
       exception: this.exception,
       releasedAt: r.releasedAt,

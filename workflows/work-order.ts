@@ -176,11 +176,13 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   });
   setHandler(cancelOrderUpdate, async (cmd) => {
     order.cancelled = cmd;
-    await condition(() => order.phase === 'cancelled');
+    // Taking postings back waits for the ERP; the caller gets an answer within seconds either way (`cancelling`).
+    await condition(() => order.phase === 'cancelled', '10 seconds');
     return order.status();
   }, {
     validator: (_cmd: PlannerCommand) => {
-      if (!open()) throw new Error(`order is ${order.phase}: only a running or released order can be cancelled`);
+      const refusal = order.refusesCancel();
+      if (refusal) throw new Error(refusal);
     },
   });
 
@@ -241,6 +243,8 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     for (;;) {
       // Held units stay out until a person decides; scrapped ones come back as scrap.
       yieldQty = order.confirmable;
+      // Reserved while it is posted: a hold arriving meanwhile can only take units outside this confirmation.
+      order.postingYield = yieldQty;
       const scrapQty = order.scrap - order.confirmedScrap;
       const items = componentQuantities(ctx.bom, yieldQty);
       const compensations: Array<() => Promise<unknown>> = [];
@@ -274,6 +278,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
             heldQty: order.qualityHeld,
           },
         });
+        order.postingYield = 0;
         order.confirmedGood += yieldQty;
         order.confirmedScrap += scrapQty;
         order.standing.push(...landed, { kind: 'confirmation', seq: confirmationSeq, items: [], yieldQty, scrapQty });
@@ -281,6 +286,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
         order.exception = null;
         break;
       } catch (err) {
+        order.postingYield = 0;
         const refused = refusal(err);
         if (!refused) throw err;
         for (const compensate of compensations) await compensate();
@@ -344,7 +350,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     const periodMs = order.policy.partialEveryMinutes === undefined ? undefined : order.policy.partialEveryMinutes * 60_000;
     let periodDue = false;
     if (periodMs === undefined) await condition(wake);
-    else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.good > order.confirmedGood;
+    else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.confirmable > 0;
     if (notificationsDue()) {
       await raiseNotifications(ctx);
       await publish();

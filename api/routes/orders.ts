@@ -151,6 +151,8 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       return deps.fixReconciliation(req.params.site, req.params.erpOrderId, req.actor!.name).catch((err: Error) => {
         if (err instanceof WorkflowNotFoundError) throw notFound(`order ${req.params.site}/${req.params.erpOrderId}`);
         if (err.name === 'ReconciliationRefused') throw Object.assign(err, { statusCode: 409, code: 'Conflict' });
+        // Reading the ERP's documents failed: the ERP is away, not the request wrong.
+        if (err.name === 'ErpUnavailable') throw Object.assign(err, { statusCode: 503, code: 'Service Unavailable' });
         throw err;
       });
     });

@@ -18,6 +18,15 @@ export const QualityHold = z.object({
 });
 export type QualityHold = z.infer<typeof QualityHold>;
 
+/** The BOM, plant and storage location an order loaded at its start and posts with, whatever master data says later. */
+export const OrderContext = z.object({
+  bom: z.array(z.object({ component: z.string(), quantityPer: DecimalString, unit: z.string() })),
+  plant: z.string().nullable(),
+  storageLocation: z.string().nullable(),
+  materialUnit: z.string().nullable(),
+});
+export type OrderContext = z.infer<typeof OrderContext>;
+
 /** What a work order reports: the answer of its status query, the row of its read model, the API's reply. */
 export const WorkOrderStatus = z.object({
   workflowId: z.string(),
@@ -43,6 +52,8 @@ export const WorkOrderStatus = z.object({
   /** Units under an open quality hold; excluded from every confirmation until their disposition. */
   qualityHeld: z.number().int().nonnegative(),
   qualityHolds: z.array(QualityHold),
+  /** Absent in the results of orders that closed before it was reported. */
+  context: OrderContext.nullable().optional(),
   confirmationDocument: z.string().nullable(),
   exception: z.string().nullable(),
   releasedAt: z.string(),

@@ -34,7 +34,8 @@ async function gather(deps: ReconcileDeps, site: string, erpOrderId: string) {
   // A closed workflow answers with its result and needs no worker; an open one is asked.
   const status: WorkOrderStatus = described.status.name === 'COMPLETED' ? await handle.result() : await handle.query(statusQuery);
   const [context, postings] = await Promise.all([
-    createMasterDataActivities(deps).loadOrderContext({ site, line: status.line, material: status.material }),
+    // The order's own context (what it posted with); master data only for orders that closed before it was reported.
+    status.context ?? createMasterDataActivities(deps).loadOrderContext({ site, line: status.line, material: status.material }),
     deps.erp.listOrderPostings(erpOrderId),
   ]);
   const result = reconcile(

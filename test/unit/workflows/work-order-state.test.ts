@@ -64,4 +64,27 @@ describe('WorkOrderState', () => {
     s.applyCounts({ v: 1, events: [ev('e10'), ev('e0')] });
     expect(s.duplicatesDropped).toBe(1); // e10 is remembered, e0 was forgotten
   });
+
+  it('refuses a cancellation it could not take back in full, or while units wait for a quality decision', () => {
+    const fresh = new WorkOrderState('wo', release);
+    expect(fresh.refusesCancel()).toBeNull();
+    // A carry from before postings were tracked: confirmed quantity, no list of what stands in the ERP.
+    const older = new WorkOrderState('wo', release, { phase: 'running', good: 60, scrap: 0, eventsApplied: 1, duplicatesDropped: 0, seenIds: [], completion: null, confirmedGood: 50 });
+    expect(older.refusesCancel()).toMatch(/before its postings were tracked/);
+    expect(new WorkOrderState('wo', release, older.carry()).refusesCancel()).toMatch(/before its postings were tracked/);
+    fresh.applyCounts({ v: 1, events: [ev('a', 10)] });
+    fresh.qualityHolds.push({ id: 2, quantity: 4, defectText: 'burr', requestedBy: 'qa', notification: null, disposition: null });
+    expect(fresh.refusesCancel()).toMatch(/4 PC are under quality hold/);
+    fresh.dispose(2, 'release');
+    expect(fresh.refusesCancel()).toBeNull();
+  });
+
+  it('never lets a hold take units of the confirmation being posted', () => {
+    const s = new WorkOrderState('wo', release);
+    s.applyCounts({ v: 1, events: [ev('a', 10)] });
+    s.postingYield = 10;
+    expect(s.refusesQualityHold(1)).toMatch(/more than the 0 PC/);
+    s.applyCounts({ v: 1, events: [ev('b', 3)] });
+    expect(s.refusesQualityHold(3)).toBeNull();
+  });
 });
