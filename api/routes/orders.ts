@@ -17,7 +17,7 @@ import {
   retryPostingSignal,
   statusQuery,
 } from '../../workflows/definitions.js';
-import { ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
+import { FixPending, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
@@ -140,21 +140,22 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post('/orders/:site/:erpOrderId/reconciliation/fix', {
       schema: {
         params: OrderParams,
-        response: { 200: FixResult },
+        response: { 200: FixResult, 202: FixPending },
         tags: ['orders'],
         summary: 'Apply the reconciliation fixes the engine can make (post the missing, reverse the extra material), then reconcile again',
       },
       config: { roles: ['planner'] },
-    }, async (req) => {
+    }, async (req, reply) => {
       if (!deps.fixReconciliation) throw Object.assign(new Error('reconciliation is not configured in this process'), { statusCode: 503 });
       await audit(db, req, 'reconciliation-fix', workOrderWorkflowId(req.params.site, req.params.erpOrderId), {});
-      return deps.fixReconciliation(req.params.site, req.params.erpOrderId, req.actor!.name).catch((err: Error) => {
+      const result = await deps.fixReconciliation(req.params.site, req.params.erpOrderId, req.actor!.name).catch((err: Error) => {
         if (err instanceof WorkflowNotFoundError) throw notFound(`order ${req.params.site}/${req.params.erpOrderId}`);
         if (err.name === 'ReconciliationRefused') throw Object.assign(err, { statusCode: 409, code: 'Conflict' });
         // Reading the ERP's documents failed: the ERP is away, not the request wrong.
         if (err.name === 'ErpUnavailable') throw Object.assign(err, { statusCode: 503, code: 'Service Unavailable' });
         throw err;
       });
+      return 'applying' in result ? reply.code(202).send(result) : result;
     });
 
     // Updates: the workflow validates (a held order cannot be held again, a confirmed one not cancelled) and answers.

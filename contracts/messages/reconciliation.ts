@@ -41,6 +41,10 @@ export const FixResult = z.object({
 });
 export type FixResult = z.infer<typeof FixResult>;
 
+/** A fix still posting when the caller stopped waiting (the ERP is slow or away): it goes on, and applies once. */
+export const FixPending = z.object({ applying: z.literal(true), workflowId: z.string(), before: Reconciliation });
+export type FixPending = z.infer<typeof FixPending>;
+
 /** Which orders to reconcile together: a site, optionally one line, optionally released within [from, to). */
 export const ReconciliationScope = z.object({
   site: Token,

@@ -23,7 +23,7 @@ beforeAll(async () => {
   api = await buildPlannerApi({
     db, client, webhookSecret: SECRET,
     reconcile: (site, id) => reconcileOrder({ client, db, erp }, site, id),
-    fixReconciliation: (site, id, by) => fixOrder({ client, db, erp }, site, id, by),
+    fixReconciliation: (site, id, by) => fixOrder({ client, db, erp }, site, id, by, 1_000),
     reconcileScope: (scope) => reconcileScope({ client, db, erp }, scope),
   });
   for (const role of ['planner', 'quality', 'operator', 'viewer', 'integration'] as Role[]) tokens[role] = await issueToken(engine.services.db, `test-${role}`, role);
@@ -206,6 +206,28 @@ describe('planner API', () => {
     expect((await api.inject().post(disposition).headers(auth('quality')).body({ decision: 'scrap' })).statusCode).toBe(409);
     expect(await h.result()).toMatchObject({ phase: 'confirmed', good: 20, confirmedGood: 20 });
     expect(await engine.erp.findPostings(`${workflowId}#${holdId}`, 'quality-notification')).toHaveLength(1);
+  });
+
+  it('answers 202 while a fix waits for the ERP, and the fix applies once when the ERP takes postings again', async () => {
+    // A stray goods issue booked in the ERP by hand against the confirmed order 5000003.
+    await engine.erp.postGoodsMovement({ postingKey: 'by-hand-5000003', erpOrderId: '5000003', movementType: '261', plant: '1010', storageLocation: '0001', items: [{ material: 'SCREW-M6', quantity: '8', unit: 'PC' }] });
+    engine.services.erpSim.app.faults.set({ errorRate: 1 });
+    let workflowId: string;
+    try {
+      const pending = await api.inject().post('/orders/plant1/5000003/reconciliation/fix').headers(auth('planner'));
+      expect(pending.statusCode).toBe(202);
+      expect(pending.json()).toMatchObject({ applying: true, before: { differences: [{ what: 'consumption of SCREW-M6', action: { movementType: '262' } }] } });
+      workflowId = pending.json().workflowId;
+      // Asked again while it still waits: the same fix, not a second one.
+      expect((await api.inject().post('/orders/plant1/5000003/reconciliation/fix').headers(auth('planner'))).json()).toMatchObject({ applying: true, workflowId });
+    } finally {
+      engine.services.erpSim.app.faults.set({});
+    }
+    await engine.services.client.workflow.getHandle(workflowId).result();
+    expect((await api.inject().get('/orders/plant1/5000003/reconciliation').headers(auth('viewer'))).json()).toMatchObject({ differences: [] });
+    expect((await api.inject().post('/orders/plant1/5000003/reconciliation/fix').headers(auth('planner'))).json()).toMatchObject({ applied: [] });
+    const reversals = (await engine.erp.listOrderPostings('5000003')).filter((p) => p.movementType === '262');
+    expect(reversals).toHaveLength(1);
   });
 
   it('lists unassigned production and assigns it to an order', async () => {

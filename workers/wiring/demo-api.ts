@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import { freePort } from '../../stack/free-port.js';
-import { fixOrder, reconcileOrder, reconcileScope } from './reconcile.js';
+import { FIX_WAIT_MS, fixOrder, reconcileOrder, reconcileScope } from './reconcile.js';
 import type { Services } from './services.js';
 
 /**
@@ -28,7 +28,7 @@ export async function startDemoApi(services: Services, dataDir: string) {
     client: services.client,
     webhookSecret,
     reconcile: (site, id) => reconcileOrder({ client: services.client, db: services.db, erp: services.erp }, site, id),
-    fixReconciliation: (site, id, by) => fixOrder({ client: services.client, db: services.db, erp: services.erp }, site, id, by),
+    fixReconciliation: (site, id, by) => fixOrder({ client: services.client, db: services.db, erp: services.erp }, site, id, by, FIX_WAIT_MS),
     reconcileScope: (scope) => reconcileScope({ client: services.client, db: services.db, erp: services.erp }, scope),
   });
   const url = await app.listen({ host: '127.0.0.1', port: await freePort(Number(process.env.MES_API_PORT ?? 8080)) });

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { and, asc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { TASK_QUEUE } from '../../contracts/names.js';
-import type { ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
+import type { FixPending, FixResult, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { workOrders } from '../../schema/index.js';
 import { createMasterDataActivities } from '../../activities/master-data.js';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import type { Db } from '../../db/client.js';
 import type { ErpAdapter } from '../../erp/port.js';
-import { fixActions, reconcile, type FixAction, type Reconciliation } from '../../erp/reconcile.js';
+import { fixActions, reconcile, type Reconciliation } from '../../erp/reconcile.js';
 import { reconciliationFixWorkflow, type ReconciliationFixInput } from '../../workflows/reconciliation-fix.js';
 import { statusQuery } from '../../workflows/definitions.js';
 
@@ -86,11 +87,8 @@ export async function reconcileScope(deps: ReconcileDeps, scope: ReconciliationS
   return out;
 }
 
-export interface FixResult {
-  before: Reconciliation & { phase: string };
-  applied: Array<{ action: FixAction; document: string }>;
-  after: Reconciliation & { phase: string };
-}
+/** How long the API waits for a fix's postings before answering 202 (it goes on, and applies once). */
+export const FIX_WAIT_MS = 20_000;
 
 /** A reconciliation that cannot be made now: a fix on a running order or refused by the ERP (its words), a scope too large. */
 export class ReconciliationRefused extends Error {
@@ -103,7 +101,10 @@ export class ReconciliationRefused extends Error {
  * is the order plus a fingerprint of the fixes and of the ERP documents they were computed from, so the same request
  * twice applies once, and a new difference later (the ERP changed) gets a new run.
  */
-export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: string, requestedBy: string): Promise<FixResult> {
+export function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: string, requestedBy: string): Promise<FixResult>;
+/** Waits at most `waitMs` for the postings; after that the answer says the fix is still applying (it goes on). */
+export function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: string, requestedBy: string, waitMs: number): Promise<FixResult | FixPending>;
+export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: string, requestedBy: string, waitMs?: number): Promise<FixResult | FixPending> {
   const { status, context, postings, result: before } = await gather(deps, site, erpOrderId);
   if (status.phase !== 'confirmed' && status.phase !== 'cancelled')
     throw new ReconciliationRefused(`order is ${status.phase}: fixes are applied to confirmed or cancelled orders only, when nothing is in flight`);
@@ -124,7 +125,17 @@ export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: st
       if (err instanceof WorkflowExecutionAlreadyStartedError) return deps.client.workflow.getHandle<typeof reconciliationFixWorkflow>(workflowId);
       throw err;
     });
-  const applied = await handle.result().catch((err: unknown) => {
+  const result = handle.result();
+  if (waitMs !== undefined) {
+    const pending = Symbol('pending');
+    const first = await Promise.race([result, sleep(waitMs, pending)]).catch(() => undefined);
+    // A failed result is awaited (and explained) below; a pending one is answered now.
+    if (first === pending) {
+      result.catch(() => {});
+      return { applying: true, workflowId, before };
+    }
+  }
+  const applied = await result.catch((err: unknown) => {
     // The activity's failure (ERP's words) sits inside the workflow's: name the innermost.
     if (err instanceof WorkflowFailedError) {
       const why = (err.cause?.cause as Error | undefined)?.message ?? err.cause?.message ?? err.message;
