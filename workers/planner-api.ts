@@ -2,7 +2,7 @@ import { buildPlannerApi } from '../api/app.js';
 import { createDb } from '../db/client.js';
 import { createErpAdapter } from '../erp/index.js';
 import { erpAdapterConfig, readEnv } from './wiring/config.js';
-import { FIX_WAIT_MS, fixOrder, reconcileOrder, reconcileScope } from './wiring/reconcile.js';
+import { reconciliations } from './wiring/reconcile.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { createLogger } from './wiring/logger.js';
 import { connectTemporalClient } from './wiring/temporal-client.js';
@@ -18,9 +18,7 @@ runProcess('planner-api', log, async () => {
     db,
     client,
     webhookSecret: env.MES_WEBHOOK_SECRET,
-    reconcile: (site, id) => reconcileOrder({ client, db, erp }, site, id),
-    fixReconciliation: (site, id, by) => fixOrder({ client, db, erp }, site, id, by, FIX_WAIT_MS),
-    reconcileScope: (scope) => reconcileScope({ client, db, erp }, scope),
+    reconciliation: reconciliations({ client, db, erp }),
   });
   const url = await app.listen({ host: env.MES_API_HOST, port: env.MES_API_PORT });
   log.info({ listening: url }, 'planner API listening');

@@ -107,6 +107,17 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         return reply.code(202).send({ accepted: true as const, workflowId });
       });
 
+    const reconciliation = () => {
+      if (!deps.reconciliation) throw Object.assign(new Error('reconciliation is not configured in this process'), { statusCode: 503 });
+      return deps.reconciliation;
+    };
+    /** A refusal carries its own status (409, 422); an unknown order is 404; the ERP away is 503, not the request wrong. */
+    const reconciliationError = (order?: { site: string; erpOrderId: string }) => (err: Error): never => {
+      if (order && err instanceof WorkflowNotFoundError) throw notFound(`order ${order.site}/${order.erpOrderId}`);
+      if (err.name === 'ErpUnavailable') throw Object.assign(err, { statusCode: 503, code: 'Service Unavailable' });
+      throw err;
+    };
+
     app.get('/orders/:site/:erpOrderId/reconciliation', {
       schema: {
         params: OrderParams,
@@ -115,12 +126,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         summary: 'Compare counts and BOM consumption with the documents the ERP holds; each difference with cause and fix',
       },
       config: { roles: ['planner', 'viewer', 'quality'] },
-    }, async (req) => {
-      if (!deps.reconcile) throw Object.assign(new Error('reconciliation is not configured in this process'), { statusCode: 503 });
-      return deps.reconcile(req.params.site, req.params.erpOrderId).catch((err: Error) => {
-        throw err instanceof WorkflowNotFoundError ? notFound(`order ${req.params.site}/${req.params.erpOrderId}`) : err;
-      });
-    });
+    }, async (req) => reconciliation().order(req.params.site, req.params.erpOrderId).catch(reconciliationError(req.params)));
 
     app.get('/reconciliation', {
       schema: {
@@ -130,12 +136,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         summary: 'Reconcile every order of a site, a line, or released in a period [from, to); orders with differences in full',
       },
       config: { roles: ['planner', 'viewer', 'quality'] },
-    }, async (req) => {
-      if (!deps.reconcileScope) throw Object.assign(new Error('reconciliation is not configured in this process'), { statusCode: 503 });
-      return deps.reconcileScope(req.query).catch((err: Error) => {
-        throw err.name === 'ReconciliationRefused' ? Object.assign(err, { statusCode: 422, code: 'Unprocessable Entity' }) : err;
-      });
-    });
+    }, async (req) => reconciliation().scope(req.query).catch(reconciliationError()));
 
     app.post('/orders/:site/:erpOrderId/reconciliation/fix', {
       schema: {
@@ -146,15 +147,9 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       config: { roles: ['planner'] },
     }, async (req, reply) => {
-      if (!deps.fixReconciliation) throw Object.assign(new Error('reconciliation is not configured in this process'), { statusCode: 503 });
+      const service = reconciliation();
       await audit(db, req, 'reconciliation-fix', workOrderWorkflowId(req.params.site, req.params.erpOrderId), {});
-      const result = await deps.fixReconciliation(req.params.site, req.params.erpOrderId, req.actor!.name).catch((err: Error) => {
-        if (err instanceof WorkflowNotFoundError) throw notFound(`order ${req.params.site}/${req.params.erpOrderId}`);
-        if (err.name === 'ReconciliationRefused') throw Object.assign(err, { statusCode: 409, code: 'Conflict' });
-        // Reading the ERP's documents failed: the ERP is away, not the request wrong.
-        if (err.name === 'ErpUnavailable') throw Object.assign(err, { statusCode: 503, code: 'Service Unavailable' });
-        throw err;
-      });
+      const result = await service.fix(req.params.site, req.params.erpOrderId, req.actor!.name).catch(reconciliationError(req.params));
       return 'applying' in result ? reply.code(202).send(result) : result;
     });
 

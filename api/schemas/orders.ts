@@ -27,7 +27,6 @@ export const QualityHoldBody = z.object({
 });
 export const DispositionBody = z.object({ decision: z.enum(['release', 'scrap']) });
 export { FixResult, Reconciliation } from '../../contracts/messages/reconciliation.js';
-export type { Reconciliation as ReconciliationReport } from '../../contracts/messages/reconciliation.js';
 export const Waiting = z.object({
   status: z.string(),
   activities: z.array(z.object({ activity: z.string(), attempt: z.number(), lastFailure: z.string().nullable(), nextAttemptAt: z.string().nullable() })),

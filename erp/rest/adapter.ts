@@ -81,6 +81,12 @@ export class RestErpAdapter implements ErpAdapter {
     return parseOrThrow(schema, json, `ERP ${this.name} reply to ${method} ${url.pathname}`);
   }
 
+  /** Every document the ERP creates answers with a `Posting`; the port needs its number and key. */
+  private async post(path: string, body: { postingKey: string }): Promise<ErpDocument> {
+    const p = await this.call('POST', path, Posting, body);
+    return { document: p.document, postingKey: p.postingKey };
+  }
+
   private async postingsByKey(postingKey: string, kind?: PostingKind) {
     const q = `postingKey=${encodeURIComponent(postingKey)}${kind ? `&kind=${kind}` : ''}`;
     return (await this.call('GET', `${this.paths.postings}?${q}`, PostingList)).postings;
@@ -97,14 +103,12 @@ export class RestErpAdapter implements ErpAdapter {
     return { document: conf.document, postingKey };
   }
 
-  async raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
-    const p = await this.call('POST', this.paths.qualityNotifications, Posting, req);
-    return { document: p.document, postingKey: p.postingKey };
+  raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
+    return this.post(this.paths.qualityNotifications, req);
   }
 
-  async postDowntime(req: DowntimeRequest): Promise<ErpDocument> {
-    const p = await this.call('POST', this.paths.downtime, Posting, req);
-    return { document: p.document, postingKey: p.postingKey };
+  postDowntime(req: DowntimeRequest): Promise<ErpDocument> {
+    return this.post(this.paths.downtime, req);
   }
 
   async listDowntime(plant: string): Promise<ErpDowntime[]> {
@@ -121,14 +125,12 @@ export class RestErpAdapter implements ErpAdapter {
     }));
   }
 
-  async postConfirmation(req: ConfirmationRequest): Promise<ErpDocument> {
-    const p = await this.call('POST', this.paths.confirmations, Posting, req);
-    return { document: p.document, postingKey: p.postingKey };
+  postConfirmation(req: ConfirmationRequest): Promise<ErpDocument> {
+    return this.post(this.paths.confirmations, req);
   }
 
-  async postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument> {
-    const p = await this.call('POST', this.paths.goodsMovements, Posting, req);
-    return { document: p.document, postingKey: p.postingKey };
+  postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument> {
+    return this.post(this.paths.goodsMovements, req);
   }
 
   async listOrderPostings(erpOrderId: string): Promise<ErpPosting[]> {

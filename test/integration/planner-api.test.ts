@@ -7,7 +7,7 @@ import { issueToken, type Role } from '../../api/auth.js';
 import { signWebhook } from '../../api/routes/erp-webhook.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
 import { auditLog } from '../../schema/index.js';
-import { fixOrder, reconcileOrder, reconcileScope } from '../../workers/wiring/reconcile.js';
+import { reconciliations } from '../../workers/wiring/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 import { productionCountsSignal, statusQuery } from '../../workflows/definitions.js';
@@ -22,9 +22,7 @@ beforeAll(async () => {
   const { db, client, erp } = engine.services;
   api = await buildPlannerApi({
     db, client, webhookSecret: SECRET,
-    reconcile: (site, id) => reconcileOrder({ client, db, erp }, site, id),
-    fixReconciliation: (site, id, by) => fixOrder({ client, db, erp }, site, id, by, 1_000),
-    reconcileScope: (scope) => reconcileScope({ client, db, erp }, scope),
+    reconciliation: reconciliations({ client, db, erp }, 1_000),
   });
   for (const role of ['planner', 'quality', 'operator', 'viewer', 'integration'] as Role[]) tokens[role] = await issueToken(engine.services.db, `test-${role}`, role);
 });

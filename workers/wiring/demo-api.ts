@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import { freePort } from '../../stack/free-port.js';
-import { FIX_WAIT_MS, fixOrder, reconcileOrder, reconcileScope } from './reconcile.js';
+import { reconciliations } from './reconcile.js';
 import type { Services } from './services.js';
 
 /**
@@ -27,9 +27,7 @@ export async function startDemoApi(services: Services, dataDir: string) {
     db: services.db,
     client: services.client,
     webhookSecret,
-    reconcile: (site, id) => reconcileOrder({ client: services.client, db: services.db, erp: services.erp }, site, id),
-    fixReconciliation: (site, id, by) => fixOrder({ client: services.client, db: services.db, erp: services.erp }, site, id, by, FIX_WAIT_MS),
-    reconcileScope: (scope) => reconcileScope({ client: services.client, db: services.db, erp: services.erp }, scope),
+    reconciliation: reconciliations({ client: services.client, db: services.db, erp: services.erp }),
   });
   const url = await app.listen({ host: '127.0.0.1', port: await freePort(Number(process.env.MES_API_PORT ?? 8080)) });
   return { url, tokenFile, stop: () => app.close() };

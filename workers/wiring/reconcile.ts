@@ -13,6 +13,7 @@ import type { Db } from '../../db/client.js';
 import type { ErpAdapter } from '../../erp/port.js';
 import { fixActions, reconcile, type Reconciliation } from '../../erp/reconcile.js';
 import { reconciliationFixWorkflow, type ReconciliationFixInput } from '../../workflows/reconciliation-fix.js';
+import type { Reconciliations } from '../../api/deps.js';
 import { statusQuery } from '../../workflows/definitions.js';
 
 export interface ReconcileDeps {
@@ -71,7 +72,7 @@ export async function reconcileScope(deps: ReconcileDeps, scope: ReconciliationS
   if (scope.to) where.push(lt(workOrders.releasedAt, new Date(scope.to)));
   const rows = await deps.db.select({ erpOrderId: workOrders.erpOrderId }).from(workOrders).where(and(...where))
     .orderBy(asc(workOrders.releasedAt), asc(workOrders.erpOrderId)).limit(SCOPE_LIMIT + 1);
-  if (rows.length > SCOPE_LIMIT) throw new ReconciliationRefused(`more than ${SCOPE_LIMIT} orders in scope: narrow it to a line or a shorter period`);
+  if (rows.length > SCOPE_LIMIT) throw new ReconciliationRefused(`more than ${SCOPE_LIMIT} orders in scope: narrow it to a line or a shorter period`, 422);
   const out: ScopeReconciliation = { scope, orders: rows.length, agreeing: [], withDifferences: [], failed: [] };
   for (let i = 0; i < rows.length; i += 4) {
     await Promise.all(rows.slice(i, i + 4).map(async ({ erpOrderId }) => {
@@ -93,6 +94,13 @@ export const FIX_WAIT_MS = 20_000;
 /** A reconciliation that cannot be made now: a fix on a running order or refused by the ERP (its words), a scope too large. */
 export class ReconciliationRefused extends Error {
   override readonly name = 'ReconciliationRefused';
+  /** How the API answers it: 409 when the order's state is in the way, 422 when the request asks too much. */
+  constructor(
+    message: string,
+    readonly statusCode: 409 | 422 = 409,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -144,4 +152,13 @@ export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: st
     throw err;
   });
   return { before, applied, after: await reconcileOrder(deps, site, erpOrderId) };
+}
+
+/** The reconciliation a process serves (API, demo): one order, a scope, and fixes that answer within `fixWaitMs`. */
+export function reconciliations(deps: ReconcileDeps, fixWaitMs = FIX_WAIT_MS): Reconciliations {
+  return {
+    order: (site, erpOrderId) => reconcileOrder(deps, site, erpOrderId),
+    scope: (scope) => reconcileScope(deps, scope),
+    fix: (site, erpOrderId, requestedBy) => fixOrder(deps, site, erpOrderId, requestedBy, fixWaitMs),
+  };
 }
