@@ -1,5 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { ERP_CALLS } from './activity-options.js';
 import type { FixAction } from '../erp/reconcile.js';
 
 export interface ReconciliationFixInput {
@@ -12,11 +13,8 @@ export interface ReconciliationFixInput {
   requestedBy: string;
 }
 
-const erp = proxyActivities<Pick<Activities, 'postConfirmation' | 'postGoodsMovementCorrection'>>({
-  startToCloseTimeout: '30 seconds',
-  // Down for hours is waited out; a refusal ends the fix with the ERP's words for the planner.
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ErpRejected', 'BusinessRuleViolation'] },
-});
+// Down for hours is waited out; a refusal ends the fix with the ERP's words for the planner.
+const erp = proxyActivities<Pick<Activities, 'postConfirmation' | 'postGoodsMovementCorrection'>>(ERP_CALLS);
 
 /**
  * A planner's "apply the fixes" of a reconciliation: each posting under this workflow's id and its place in the list,

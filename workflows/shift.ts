@@ -1,6 +1,7 @@
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
+import { ERP_CALLS, OWN_DATABASE, refusal } from './activity-options.js';
 import { shiftEventsSignal, shiftStatusQuery } from './definitions.js';
 import { durationMinutes, type DowntimeInterval } from './downtime.js';
 import { ShiftState, type ShiftCarry, type ShiftDowntimeResult, type ShiftSummary } from './shift-state.js';
@@ -18,16 +19,9 @@ const DEFAULT_LATE_GRACE_MS = 60 * 60 * 1000;
 /** Downtime records posted side by side; a shift rarely has more than a few dozen. */
 const POST_CONCURRENCY = 8;
 
-// Same profile as the work order's postings: the ERP may be down for hours, so retry without a cap.
-const erp = proxyActivities<Pick<Activities, 'postDowntime'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ErpRejected'] },
-});
-// Master data from our own PostgreSQL: a local activity, once per shift at close.
-const local = proxyLocalActivities<Pick<Activities, 'loadLineContext'>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const erp = proxyActivities<Pick<Activities, 'postDowntime'>>(ERP_CALLS);
+// Master data from our own PostgreSQL, once per shift at close.
+const local = proxyLocalActivities<Pick<Activities, 'loadLineContext'>>(OWN_DATABASE);
 
 /** One line's shift: started by its first event (signal-with-start), closes a grace period after the shift ends. */
 export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSummary> {
@@ -86,8 +80,9 @@ async function postDowntime(s: ShiftInput, intervals: DowntimeInterval[]): Promi
       result.posted += 1;
     } catch (err) {
       // A refused record must not keep the shift open: it is reported, and visible in the MES ledger as rejected.
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'ErpRejected')) throw err;
-      result.problems.push(`downtime #${seq} (${i.machine} ${i.state}): ${err.cause.message}`);
+      const refused = refusal(err);
+      if (!refused) throw err;
+      result.problems.push(`downtime #${seq} (${i.machine} ${i.state}): ${refused.message}`);
     }
   };
   for (let at = 0; at < intervals.length; at += POST_CONCURRENCY) {

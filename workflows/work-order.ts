@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -30,6 +29,7 @@ import {
   statusQuery,
   type PlannerCommand,
 } from './definitions.js';
+import { ERP_CALLS, ERP_FIRST_ATTEMPT, OWN_DATABASE, refusal } from './activity-options.js';
 import { OrderStatusAttr, QualityHoldAttr } from './search-attributes.js';
 import { FINAL_CONFIRMATION_SEQ, WorkOrderState, type StandingPosting, type WorkOrderCarry } from './work-order-state.js';
 
@@ -42,21 +42,8 @@ export interface WorkOrderInput {
 
 type ErpPostings = Pick<Activities,
   'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue' | 'reverseGoodsReceipt' | 'cancelConfirmation' | 'raiseQualityNotification'>;
-const nonRetryableErrorTypes = ['ErpRejected', 'BusinessRuleViolation'];
-// The ERP may be down for hours: retry without a cap, back off to a minute. The adapter's HTTP timeout (15 s) is
-// below start-to-close, so two attempts of one posting never overlap.
-const erpRetrying = proxyActivities<ErpPostings>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
-});
-// The first attempt runs as a local activity, inside the workflow task: no task queue round trip and no extra
-// workflow task per posting, so a healthy ERP's latency is the only wait (bench/erp.ts). Only when it fails does the
-// posting become a regular activity, retried for hours and visible to Temporal as pending ("waiting for ERP"). Both
-// go through the same ledger row, so the second attempt looks the key up in the ERP before it posts again.
-const erpFirstAttempt = proxyLocalActivities<ErpPostings>({
-  startToCloseTimeout: '20 seconds',
-  retry: { maximumAttempts: 1, nonRetryableErrorTypes },
-});
+const erpRetrying = proxyActivities<ErpPostings>(ERP_CALLS);
+const erpFirstAttempt = proxyLocalActivities<ErpPostings>(ERP_FIRST_ATTEMPT);
 /**
  * The ERP postings of one run: a local first attempt, then regular retries. `localFirst` comes from a patch checked
  * once at the start of the run, so histories recorded before local first attempts replay as they ran.
@@ -86,23 +73,7 @@ function erpPostings(localFirst: boolean): ErpPostings {
   };
 }
 
-// Our own PostgreSQL, milliseconds away: local activities run in the workflow task, with no task queue round trip
-// and two history events fewer each, which is a third of an order's Temporal work at confirmation (bench/erp.ts).
-const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrderContext' | 'recordLateCounts'>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
-
-/**
- * The refusal a person must resolve (the ERP refused on business grounds, or our own rules refused before posting),
- * or undefined for failures that retrying can fix. A regular activity's failure arrives as an ActivityFailure around
- * the ApplicationFailure; a local activity's arrives as the ApplicationFailure itself.
- */
-function refusal(err: unknown): ApplicationFailure | undefined {
-  const failure = err instanceof ActivityFailure ? err.cause : err;
-  if (failure instanceof ApplicationFailure && (failure.type === 'ErpRejected' || failure.type === 'BusinessRuleViolation')) return failure;
-  return undefined;
-}
+const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrderContext' | 'recordLateCounts'>>(OWN_DATABASE);
 
 /**
  * One work order from release to its final ERP confirmation; long-lived, continues-as-new with its state. Each
@@ -239,16 +210,15 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const confirm = async (ctx: OrderContext, isFinal: boolean) => {
     const confirmationSeq = isFinal ? FINAL_CONFIRMATION_SEQ : order.allocatePostingSeq();
     const where = whereOf(ctx);
-    let yieldQty = 0;
-    for (;;) {
+    const { yieldQty, scrapQty, landed, posted } = await untilAccepted(async () => {
       // Held units stay out until a person decides; scrapped ones come back as scrap.
-      yieldQty = order.confirmable;
+      const yieldQty = order.confirmable;
       // Reserved while it is posted: a hold arriving meanwhile can only take units outside this confirmation.
       order.postingYield = yieldQty;
       const scrapQty = order.scrap - order.confirmedScrap;
       const items = componentQuantities(ctx.bom, yieldQty);
-      const compensations: Array<() => Promise<unknown>> = [];
       const landed: StandingPosting[] = [];
+      let compensate: (() => Promise<unknown>) | undefined;
       try {
         if (items.length > 0) {
           // A retry after a refusal issues under new numbers: the old 261 key may hold a document already reversed.
@@ -256,7 +226,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
           landed.push({ kind: 'goods-issue', seq: goodsIssueSeq, items, yieldQty: 0, scrapQty: 0 });
           const reversalSeq = order.allocatePostingSeq();
           // Registered before the call: a 261 whose reply was lost may still have landed, and must be reversed too.
-          compensations.unshift(() => erp.reverseGoodsIssue({ ...where, items, postingSeq: reversalSeq, goodsIssueSeq }));
+          compensate = () => erp.reverseGoodsIssue({ ...where, items, postingSeq: reversalSeq, goodsIssueSeq });
           await erp.postGoodsIssue({ ...where, items, postingSeq: goodsIssueSeq });
         }
         const posted = await erp.postConfirmation({
@@ -278,21 +248,19 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
             heldQty: order.qualityHeld,
           },
         });
-        order.postingYield = 0;
-        order.confirmedGood += yieldQty;
-        order.confirmedScrap += scrapQty;
-        order.standing.push(...landed, { kind: 'confirmation', seq: confirmationSeq, items: [], yieldQty, scrapQty });
-        order.confirmationDocument = posted.document;
-        order.exception = null;
-        break;
+        return { yieldQty, scrapQty, landed, posted };
       } catch (err) {
+        // A refused confirmation takes its backflush back first; a refused reversal waits for a person in turn.
+        if (refusal(err) && compensate) await untilAccepted(compensate);
+        throw err;
+      } finally {
         order.postingYield = 0;
-        const refused = refusal(err);
-        if (!refused) throw err;
-        for (const compensate of compensations) await compensate();
-        await parkUntilRetry(refused.message);
       }
-    }
+    });
+    order.confirmedGood += yieldQty;
+    order.confirmedScrap += scrapQty;
+    order.standing.push(...landed, { kind: 'confirmation', seq: confirmationSeq, items: [], yieldQty, scrapQty });
+    order.confirmationDocument = posted.document;
     if (!order.policy.goodsReceipt || yieldQty === 0) return;
     // After the confirmation stands, a refused goods receipt reverses nothing: it waits for a person, same key.
     const receiptSeq = order.allocatePostingSeq();

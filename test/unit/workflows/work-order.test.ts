@@ -52,7 +52,7 @@ const release = (erpOrderId: string, quantity: string): OrderReleased => ({
 });
 const ev = (id: string, good = 1, scrap = 0) => ({ eventId: id, machine: 'm1', sourceTime: '2026-01-05T06:00:00Z', good, scrap });
 
-function fakeActivities(opts: { rejectFirst: boolean }) {
+function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean }) {
   const posted: ConfirmationPostingInput[] = [];
   const movements: Array<{ kind: string; postingSeq: number; goodsIssueSeq?: number; reverses?: number; items: GoodsMovementItem[] }> = [];
   const late: string[] = [];
@@ -74,6 +74,10 @@ function fakeActivities(opts: { rejectFirst: boolean }) {
       return doc(input, `GR${input.postingSeq}`);
     },
     async reverseGoodsIssue(input) {
+      if (opts.rejectFirstReversal && !movements.some((m) => m.kind === 'refused-262')) {
+        movements.push({ kind: 'refused-262', postingSeq: input.postingSeq, items: [] });
+        throw ApplicationFailure.nonRetryable('posting period 2026/01 is closed', 'ErpRejected');
+      }
       movements.push({ kind: '262', postingSeq: input.postingSeq, goodsIssueSeq: input.goodsIssueSeq, items: input.items });
       return doc(input, `RV${input.postingSeq}`);
     },
@@ -194,6 +198,27 @@ describe('workOrderWorkflow', () => {
         const history = await h.fetchHistory();
         await writeFile(path.join(historiesDir, 'work-order-rejected-then-confirmed.json'), historyToJSON(history));
       }
+    });
+  });
+
+  it('parks a refused reversal for a person too, instead of failing the order, then reverses and parks the refusal', async () => {
+    const { movements, activities } = fakeActivities({ rejectFirst: true, rejectFirstReversal: true });
+    await withWorker(activities, 'wf-reject-reversal', async () => {
+      const h = await temporal.env.client.workflow.start(workOrderWorkflow, {
+        taskQueue: 'wf-reject-reversal', workflowId: 'work-order:plant1:reject-2', args: [{ release: release('2000012', '100') }],
+      });
+      await h.signal(productionCountsSignal, { v: 1, events: [ev('a', 40, 2)] });
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'alice' });
+      const parked = async (exception: string) => {
+        for (let i = 0; i < 100 && (await h.query(statusQuery)).exception !== exception; i++) await new Promise((r) => setTimeout(r, 50));
+        expect(await h.query(statusQuery)).toMatchObject({ phase: 'exception', exception });
+      };
+      await parked('posting period 2026/01 is closed');
+      await h.signal(retryPostingSignal, { requestedBy: 'alice' });
+      await parked('order 1000 is locked by user BOB');
+      await h.signal(retryPostingSignal, { requestedBy: 'alice' });
+      expect(await h.result()).toMatchObject({ phase: 'confirmed', good: 40, confirmedGood: 40 });
+      expect(movements.map((m) => [m.kind, m.postingSeq])).toEqual([['261', 2], ['refused-262', 3], ['262', 3], ['261', 4]]);
     });
   });
 
