@@ -1,5 +1,6 @@
 import { batchMsgId, MachineEventBatch, machineEventSubject, type MachineEvent } from '../contracts/messages/machine-event.js';
 import type { Journal } from './buffer/journal.js';
+import { counterKey } from './tag-pipeline.js';
 
 const MAX_BATCH = 500; // the contract's bound per message
 
@@ -32,7 +33,7 @@ export class Batcher {
   }
 
   /** Writes every group; events of kinds other than counter are dropped when the journal is full. */
-  flush(counterKey: (e: MachineEvent) => string): BatchOutcome {
+  flush(): BatchOutcome {
     const out = { written: 0, dropped: 0 };
     const groups = this.groups;
     this.groups = new Map();
@@ -41,7 +42,7 @@ export class Batcher {
       for (let i = 0; i < events.length; i += MAX_BATCH) {
         const batch = MachineEventBatch.parse({ v: 1, events: events.slice(i, i + MAX_BATCH) });
         const counters: Record<string, number> = {};
-        for (const e of batch.events) if (e.kind === 'counter') counters[counterKey(e)] = e.raw;
+        for (const e of batch.events) if (e.kind === 'counter') counters[counterKey(e, e.tag)] = e.raw;
         const isCounter = batch.events[0]!.kind === 'counter';
         const ok = this.journal.append(subject, batchMsgId(batch), JSON.stringify(batch), batch.events.length, counters, isCounter);
         if (ok) out.written += batch.events.length;

@@ -1,13 +1,13 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import type { MachineEvent, MachineEventKind } from '../contracts/messages/machine-event.js';
+import type { MachineEventKind } from '../contracts/messages/machine-event.js';
 import { Batcher } from './batcher.js';
 import { Journal } from './buffer/journal.js';
 import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
 import { startEndpoint } from './opcua/endpoint.js';
 import { groupByEndpoint, type EdgeMachine } from './plant.js';
 import { startPublisher } from './publisher.js';
-import { TagPipeline, type Outcome, type Reading } from './tag-pipeline.js';
+import { counterKey, TagPipeline, type Outcome, type Reading } from './tag-pipeline.js';
 
 export interface GatewayOptions {
   machines: EdgeMachine[];
@@ -24,8 +24,6 @@ export interface GatewayOptions {
   tickMs?: number;
   metrics?: EdgeMetrics;
 }
-
-const counterKey = (e: Pick<MachineEvent, 'machine' | 'tag'>) => `${e.machine}/${e.tag}`;
 
 /**
  * The edge gateway: OPC UA readings -> per-tag filters -> per-subject batches -> on-disk journal -> JetStream.
@@ -56,16 +54,16 @@ export function startGateway(o: GatewayOptions) {
     }
     metrics.dropped.inc({ reason: out.reason });
     // Logged once when a tag turns bad and once when it recovers; a stuck sensor must not flood the log.
-    const n = badReadings.get(p.key) ?? 0;
-    if (n === 0) log.warn({ tag: p.key, nodeId: p.tag.nodeId, reason: out.reason, detail: out.detail }, 'reading not used');
-    badReadings.set(p.key, n + 1);
+    const n = badReadings.get(p.label) ?? 0;
+    if (n === 0) log.warn({ tag: p.label, nodeId: p.tag.nodeId, reason: out.reason, detail: out.detail }, 'reading not used');
+    badReadings.set(p.label, n + 1);
   };
   const badReadings = new Map<string, number>();
   const offer = (p: TagPipeline, r: Reading) => {
     const out = p.offer(r);
-    if (out?.type !== 'dropped' && badReadings.has(p.key)) {
-      log.info({ tag: p.key, nodeId: p.tag.nodeId, readingsNotUsed: badReadings.get(p.key) }, 'tag readings usable again');
-      badReadings.delete(p.key);
+    if (out?.type !== 'dropped' && badReadings.has(p.label)) {
+      log.info({ tag: p.label, nodeId: p.tag.nodeId, readingsNotUsed: badReadings.get(p.label) }, 'tag readings usable again');
+      badReadings.delete(p.label);
     }
     handle(p, out);
   };
@@ -76,11 +74,11 @@ export function startGateway(o: GatewayOptions) {
     if (first.credentialsRef && !credentials) throw new Error(`no credentials for credentialsRef ${first.credentialsRef} (set ${first.credentialsRef}_USER and ${first.credentialsRef}_PASSWORD)`);
     const tags = group.flatMap((m) =>
       m.opcua.tags.map((tag) => {
-        const p = new TagPipeline(m.ref, tag, journal.committedRaw(`${m.ref.machine}/${tag.name}`));
+        const p = new TagPipeline(m.ref, tag, journal.committedRaw(counterKey(m.ref, tag.name)));
         pipelines.push(p);
         return {
           tag,
-          label: p.key,
+          label: p.label,
           onReading: (r: Reading) => {
             changes[tag.kind]++;
             offer(p, r);
@@ -112,7 +110,7 @@ export function startGateway(o: GatewayOptions) {
     const room = journal.hasRoom(batcher.buffered + pipelines.length);
     for (const p of pipelines) handle(p, p.tick(now, room));
     if (batcher.buffered > 0) {
-      const r = batcher.flush(counterKey);
+      const r = batcher.flush();
       if (r.dropped > 0) {
         metrics.dropped.inc({ reason: 'buffer_full' }, r.dropped);
         droppedWhileFull += r.dropped;

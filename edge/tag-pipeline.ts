@@ -30,11 +30,18 @@ export type Outcome =
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
+ * A counter tag's key in the journal's committed raw values: site and line are part of it, because two lines or
+ * sites may each have a machine with the same code.
+ */
+export const counterKey = (ref: MachineRef, tag: string): string => `${ref.site}/${ref.line}/${ref.machine}/${tag}`;
+
+/**
  * One tag's filters, turning readings into machine events. Counters keep their last committed raw value outside
  * (`committedRaw`, restored from the journal), so deltas survive a gateway restart without double counting.
  */
 export class TagPipeline {
-  readonly key: string;
+  /** `<machine>/<tag>`, for logs only; the journal keys counters by `counterKey` (with site and line). */
+  readonly label: string;
   private readonly debounce?: Debounce<MachineState>;
   private readonly deadband?: Deadband;
   private readonly alarm?: AlarmEdge;
@@ -49,7 +56,7 @@ export class TagPipeline {
     readonly tag: EdgeTag,
     committedRaw?: number,
   ) {
-    this.key = `${ref.machine}/${tag.name}`;
+    this.label = `${ref.machine}/${tag.name}`;
     this.lastRaw = committedRaw;
     if (tag.kind === 'state') this.debounce = new Debounce(tag.debounceMs);
     if (tag.kind === 'analog')
