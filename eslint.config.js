@@ -24,7 +24,8 @@ export default tseslint.config(
           paths: builtinModules.flatMap((m) => [m, `node:${m}`]),
           patterns: [
             { group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@nats-io/*', 'node-opcua*', 'drizzle-orm*', 'pg', 'zod', 'pino'] },
-            { group: ['**/activities/**', '**/erp/**', '**/schema/**', '**/db/**', '**/contracts/**'], allowTypeImports: true },
+            // contracts/decimal.ts is pure arithmetic, shared with the ERP side so both compute quantities alike.
+            { group: ['**/activities/**', '**/erp/**', '**/schema/**', '**/db/**', '**/contracts/**', '!**/contracts/decimal.js'], allowTypeImports: true },
           ],
         },
       ],

@@ -1,3 +1,5 @@
+import { fromThousandths, toThousandths } from '../contracts/decimal.js';
+
 /**
  * Business rules a confirmation must pass before the ERP sees it. Pure, so they are unit-tested as plain code; the
  * activity turns a violation into a non-retryable `BusinessRuleViolation`, which parks the order for a person.
@@ -27,10 +29,10 @@ export function confirmationViolations(c: ConfirmationCheck): string[] {
   if (c.materialUnit !== null && c.materialUnit !== c.orderUnit)
     out.push(`order unit ${c.orderUnit} differs from the material's base unit ${c.materialUnit}`);
   // In thousandths: ERP quantities have three decimals, and float noise must not reject an exact limit.
-  const limit = Math.round((Math.round(Number(c.plannedQuantity) * 1000) * (100 + c.overdeliveryTolerancePct)) / 100);
-  const total = Math.round((c.confirmedBefore + yieldQty) * 1000);
+  const limit = Math.round((toThousandths(c.plannedQuantity) * (100 + c.overdeliveryTolerancePct)) / 100);
+  const total = c.confirmedBefore * 1000 + toThousandths(c.yieldQty);
   if (total > limit)
-    out.push(`confirmed yield ${total / 1000} would exceed order quantity ${c.plannedQuantity} + ${c.overdeliveryTolerancePct} % tolerance (${limit / 1000})`);
+    out.push(`confirmed yield ${fromThousandths(total)} would exceed order quantity ${c.plannedQuantity} + ${c.overdeliveryTolerancePct} % tolerance (${fromThousandths(limit)})`);
   if (c.countedGood !== undefined && c.confirmedBefore + yieldQty > c.countedGood - (c.heldQty ?? 0))
     out.push(`confirmed yield ${c.confirmedBefore + yieldQty} would exceed the ${c.countedGood} counted good less ${c.heldQty ?? 0} under quality hold`);
   return out;

@@ -1,3 +1,4 @@
+import { fromThousandths, toThousandths } from '../contracts/decimal.js';
 import type { GoodsMovementItem } from '../contracts/messages/erp-sim.js';
 import type { Difference, FixAction } from '../contracts/messages/reconciliation.js';
 import type { ErpPosting } from './port.js';
@@ -28,8 +29,8 @@ export interface Reconciliation {
 }
 
 // ERP quantities have three decimals: sums compare in integer thousandths, never in floats.
-const milli = (d: string) => Math.round(Number(d) * 1000);
-const fmt = (m: number) => String(m / 1000);
+const milli = toThousandths;
+const fmt = fromThousandths;
 
 /**
  * Compares the shop floor with what the ERP holds for one order (looked up from the ERP, not from our ledger) and

@@ -1,4 +1,5 @@
 import type { DowntimeState } from '../contracts/messages/erp-sim.js';
+import { fromThousandths } from '../contracts/decimal.js';
 import type { MachineState } from '../contracts/messages/machine-event.js';
 
 /** One stretch in which a machine was in one non-running state, clipped to the shift. */
@@ -49,8 +50,5 @@ export function downtimeIntervals(
 
 /** Milliseconds as minutes in a decimal string with at most 3 places (thousandths of a minute are 60 ms). */
 export function durationMinutes(ms: number): string {
-  const thousandths = Math.round(ms / 60);
-  const whole = Math.floor(thousandths / 1000);
-  const frac = String(thousandths % 1000).padStart(3, '0').replace(/0+$/, '');
-  return frac ? `${whole}.${frac}` : String(whole);
+  return fromThousandths(ms / 60);
 }

@@ -31,7 +31,8 @@ import {
 } from '../../contracts/messages/sap-odata.js';
 import { ErpRejected, type ErpAdapter, type ErpDocument, type ErpDowntime, type ErpPosting } from '../port.js';
 import { ODataSession, type SapConnection } from './odata-session.js';
-import { canonicalDecimal, odataString, sapReference } from './posting-ref.js';
+import { canonicalDecimal } from '../../contracts/decimal.js';
+import { odataString, sapReference } from './posting-ref.js';
 
 // SAP's goods movement codes (GMCODE): 02 goods receipt for a production order, 03 goods issue.
 const MOVEMENT_CODE = { '101': '02', '102': '02', '261': '03', '262': '03' } as const;

@@ -16,9 +16,4 @@ export function sapReference(postingKey: string, maxLength: number, opts: { uppe
 /** OData v2 string literal inside `$filter` or a function import parameter: single quotes doubled. */
 export const odataString = (v: string): string => `'${v.replaceAll("'", "''")}'`;
 
-/** SAP renders Edm.Decimal with its scale ("100.000"); the port speaks canonical decimal strings ("100"). */
-export function canonicalDecimal(v: string): string {
-  if (!v.includes('.')) return v;
-  const t = v.replace(/0+$/, '');
-  return t.endsWith('.') ? t.slice(0, -1) : t;
-}
+

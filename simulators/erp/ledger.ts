@@ -13,6 +13,7 @@ import type {
   PostingKind,
   QualityNotificationRequest,
 } from '../../contracts/messages/erp-sim.js';
+import { canonicalDecimal } from '../../contracts/decimal.js';
 import { projectRoot } from '../../stack/paths.js';
 import { simPostings } from './ledger-schema.js';
 
@@ -28,8 +29,8 @@ const toPosting = (r: Row): Posting => ({
   postingKey: r.postingKey,
   kind: r.kind as Posting['kind'],
   erpOrderId: r.erpOrderId,
-  yieldQty: r.yieldQty === null ? null : String(Number(r.yieldQty)),
-  scrapQty: r.scrapQty === null ? null : String(Number(r.scrapQty)),
+  yieldQty: decimal(r.yieldQty),
+  scrapQty: decimal(r.scrapQty),
   movementType: r.movementType,
   isFinal: r.isFinal,
   items: r.items === null ? null : (JSON.parse(r.items) as GoodsMovementItem[]),
@@ -50,11 +51,7 @@ const toPosting = (r: Row): Posting => ({
 });
 
 /** PostgreSQL renders numeric(…, 3) as "1.500"; the contract speaks canonical decimal strings ("1.5"). */
-function decimal(v: string | null): string | null {
-  if (v === null) return null;
-  if (!v.includes('.')) return v;
-  return v.replace(/0+$/, '').replace(/\.$/, '');
-}
+const decimal = (v: string | null): string | null => (v === null ? null : canonicalDecimal(v));
 
 /** Which postings a listing asks for; every field narrows. */
 export interface PostingFilter {

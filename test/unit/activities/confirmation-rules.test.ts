@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { confirmationViolations } from '../../../activities/confirmation-rules.js';
-import { componentQuantities, fromThousandths, toThousandths } from '../../../workflows/backflush.js';
+import { canonicalDecimal, fromThousandths, toThousandths } from '../../../contracts/decimal.js';
+import { componentQuantities } from '../../../workflows/backflush.js';
 
 const base = { yieldQty: '50', scrapQty: '1', unit: 'PC', confirmedBefore: 50, plannedQuantity: '100', overdeliveryTolerancePct: 10, materialUnit: 'PC', orderUnit: 'PC' };
 
@@ -31,6 +32,9 @@ describe('backflush arithmetic', () => {
     expect(toThousandths('0.1')).toBe(100);
     expect(fromThousandths(toThousandths('0.1') * 3)).toBe('0.3');
     expect(fromThousandths(10_500)).toBe('10.5');
+    // A net that went below zero (reversed more than issued) still prints as a number.
+    expect([toThousandths('-0.5'), fromThousandths(-500), fromThousandths(-1_250)]).toEqual([-500, '-0.5', '-1.25']);
+    expect([canonicalDecimal('100.000'), canonicalDecimal('1.500'), canonicalDecimal('7')]).toEqual(['100', '1.5', '7']);
     expect(componentQuantities([{ component: 'A', quantityPer: '0.125', unit: 'KG' }, { component: 'B', quantityPer: '0.000', unit: 'PC' }], 7))
       .toEqual([{ material: 'A', quantity: '0.875', unit: 'KG' }]);
   });
