@@ -41,6 +41,7 @@ export function startGateway(o: GatewayOptions) {
   const pipelines: TagPipeline[] = [];
   // Hot path counters are plain numbers, moved into prom-client on each tick (label look-ups per change cost).
   const changes: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0 };
+  const eventsIn: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0 };
   let connected = 0;
   let fullSince: number | undefined;
   let droppedWhileFull = 0;
@@ -48,7 +49,7 @@ export function startGateway(o: GatewayOptions) {
   const handle = (p: TagPipeline, out: Outcome) => {
     if (!out || out.type === 'filtered') return;
     if (out.type === 'event') {
-      metrics.eventsIn.inc({ kind: out.event.kind });
+      eventsIn[out.event.kind]++;
       batcher.add(out.event);
       return;
     }
@@ -127,7 +128,9 @@ export function startGateway(o: GatewayOptions) {
     }
     for (const k of Object.keys(changes) as MachineEventKind[]) {
       if (changes[k] > 0) metrics.changes.inc({ kind: k }, changes[k]);
+      if (eventsIn[k] > 0) metrics.eventsIn.inc({ kind: k }, eventsIn[k]);
       changes[k] = 0;
+      eventsIn[k] = 0;
     }
     metrics.bufferDepth.set(journal.depthEvents);
   };
