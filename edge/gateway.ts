@@ -46,27 +46,10 @@ export function startGateway(o: GatewayOptions) {
   let fullSince: number | undefined;
   let droppedWhileFull = 0;
 
-  const handle = (p: TagPipeline, out: Outcome) => {
-    if (!out || out.type === 'filtered') return;
-    if (out.type === 'event') {
-      eventsIn[out.event.kind]++;
-      batcher.add(out.event);
-      return;
-    }
-    metrics.dropped.inc({ reason: out.reason });
-    // Logged once when a tag turns bad and once when it recovers; a stuck sensor must not flood the log.
-    const n = badReadings.get(p.label) ?? 0;
-    if (n === 0) log.warn({ tag: p.label, nodeId: p.tag.nodeId, reason: out.reason, detail: out.detail }, 'reading not used');
-    badReadings.set(p.label, n + 1);
-  };
-  const badReadings = new Map<string, number>();
-  const offer = (p: TagPipeline, r: Reading) => {
-    const out = p.offer(r);
-    if (out?.type !== 'dropped' && badReadings.has(p.label)) {
-      log.info({ tag: p.label, nodeId: p.tag.nodeId, readingsNotUsed: badReadings.get(p.label) }, 'tag readings usable again');
-      badReadings.delete(p.label);
-    }
-    handle(p, out);
+  const handle = (out: Outcome) => {
+    if (out?.type !== 'event') return;
+    eventsIn[out.event.kind]++;
+    batcher.add(out.event);
   };
 
   const endpoints = groupByEndpoint(o.machines).map((group) => {
@@ -77,12 +60,25 @@ export function startGateway(o: GatewayOptions) {
       m.opcua.tags.map((tag) => {
         const p = new TagPipeline(m.ref, tag, journal.committedRaw(counterKey(m.ref, tag.name)));
         pipelines.push(p);
+        // Readings not used since the tag turned bad: logged once when it turns bad and once when it recovers, so a
+        // stuck sensor cannot flood the log.
+        let notUsed = 0;
         return {
           tag,
           label: p.label,
           onReading: (r: Reading) => {
             changes[tag.kind]++;
-            offer(p, r);
+            const out = p.offer(r);
+            if (out?.type === 'dropped') {
+              metrics.dropped.inc({ reason: out.reason });
+              if (notUsed++ === 0) log.warn({ tag: p.label, nodeId: tag.nodeId, reason: out.reason, detail: out.detail }, 'reading not used');
+              return;
+            }
+            if (notUsed > 0) {
+              log.info({ tag: p.label, nodeId: tag.nodeId, readingsNotUsed: notUsed }, 'tag readings usable again');
+              notUsed = 0;
+            }
+            handle(out);
           },
         };
       }),
@@ -109,7 +105,7 @@ export function startGateway(o: GatewayOptions) {
     const now = Date.now();
     // While the buffer is full, counter pieces stay in their pipelines (summed), so no piece is ever dropped.
     const room = journal.hasRoom(batcher.buffered + pipelines.length);
-    for (const p of pipelines) handle(p, p.tick(now, room));
+    for (const p of pipelines) handle(p.tick(now, room));
     if (batcher.buffered > 0) {
       const r = batcher.flush();
       if (r.dropped > 0) {
@@ -148,7 +144,7 @@ export function startGateway(o: GatewayOptions) {
       await Promise.all(endpoints.map((e) => e.stop()));
       clearInterval(timer);
       // Counter windows still open are written now, so a restart neither loses nor repeats their pieces.
-      for (const p of pipelines) handle(p, p.closeCounterWindow());
+      for (const p of pipelines) handle(p.closeCounterWindow());
       tick();
       await publisher.drained(2_000);
       await publisher.stop();
