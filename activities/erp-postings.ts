@@ -93,11 +93,12 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       return result;
     } catch (err) {
       const message = (err as Error).message;
-      await db.update(erpPostings).set({ lastError: message.slice(0, 1000) }).where(eq(erpPostings.postingKey, key));
-      if (err instanceof ErpRejected) {
-        await db.update(erpPostings).set({ status: 'rejected' }).where(eq(erpPostings.postingKey, key));
-        throw ApplicationFailure.nonRetryable(message, 'ErpRejected');
-      }
+      const rejected = err instanceof ErpRejected;
+      await db
+        .update(erpPostings)
+        .set({ lastError: message.slice(0, 1000), ...(rejected ? { status: 'rejected' } : {}) })
+        .where(eq(erpPostings.postingKey, key));
+      if (rejected) throw ApplicationFailure.nonRetryable(message, 'ErpRejected');
       throw err;
     }
   }
@@ -200,6 +201,8 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
         return { document: cancelled?.document ?? '-', postingKey: request.postingKey };
       }, false);
       if (missing) {
+        // No document stands for this row: say so rather than leave a `posted` row without one.
+        await db.update(erpPostings).set({ status: 'not-needed', erpDocument: null }).where(eq(erpPostings.postingKey, request.postingKey));
         log.info('confirmation never landed: nothing to cancel', { postingKey: confirmationKey });
         return null;
       }

@@ -19,7 +19,7 @@ export async function postOnce(
   /** Where the ERP keeps documents of this kind, so the look-up asks only there; all places when absent. */
   kind?: PostingKind,
 ): Promise<PostOnceResult> {
-  const [existing] = await (kind ? erp.findPostings(postingKey, kind) : erp.findPostings(postingKey));
+  const [existing] = await erp.findPostings(postingKey, kind);
   if (existing) return { ...existing, replayed: true };
   return { ...(await post()), replayed: false };
 }

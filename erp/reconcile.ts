@@ -1,6 +1,6 @@
 import { fromThousandths, toThousandths } from '../contracts/decimal.js';
 import type { GoodsMovementItem } from '../contracts/messages/erp-sim.js';
-import type { Difference, FixAction } from '../contracts/messages/reconciliation.js';
+import type { Difference, FixAction, Reconciliation as OrderReconciliation } from '../contracts/messages/reconciliation.js';
 import type { ErpPosting } from './port.js';
 
 export type { Difference, FixAction };
@@ -21,12 +21,8 @@ export interface ShopFloorTruth {
   bom: Array<{ component: string; quantityPer: string; unit: string }>;
 }
 
-/** The comparison itself; the caller adds the order's phase (contracts/messages/reconciliation.ts). */
-export interface Reconciliation {
-  erpOrderId: string;
-  documents: number;
-  differences: Difference[];
-}
+/** The comparison itself; the caller adds the order's phase. */
+export type Reconciliation = Omit<OrderReconciliation, 'phase'>;
 
 // ERP quantities have three decimals: sums compare in integer thousandths, never in floats.
 const milli = toThousandths;

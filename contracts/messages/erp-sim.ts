@@ -129,4 +129,3 @@ export const FaultPlan = z.object({
 });
 export type FaultPlan = z.infer<typeof FaultPlan>;
 
-export const ErpError = z.object({ error: z.string(), message: z.string() });

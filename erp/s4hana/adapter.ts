@@ -93,11 +93,7 @@ export class S4HanaErpAdapter implements ErpAdapter {
   async findPostings(postingKey: string, kind?: PostingKind): Promise<ErpDocument[]> {
     // Without a kind, every service is asked; the look-ups are cheap and run side by side. With one, only its service.
     const lookups: Record<PostingKind, () => Promise<ErpDocument[]>> = {
-      confirmation: async () => {
-        const confText = odataString(sapReference(postingKey, CONFIRMATION_TEXT_MAX));
-        const r = await this.session.request('GET', CONFIRMATION_SERVICE, `ProdnOrdConf2?$filter=${encodeURIComponent(`ConfirmationText eq ${confText} and IsReversal eq false`)}`, odataCollection(ProdnOrdConf2));
-        return r.d.results.map((c) => ({ document: confDocument(c), postingKey }));
-      },
+      confirmation: async () => (await this.confirmationsByKey(postingKey)).map((c) => ({ document: confDocument(c), postingKey })),
       'goods-movement': async () => {
         const headerText = odataString(sapReference(postingKey, MATERIAL_DOCUMENT_HEADER_TEXT_MAX));
         const r = await this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, `A_MaterialDocumentHeader?$filter=${encodeURIComponent(`MaterialDocumentHeaderText eq ${headerText}`)}`, odataCollection(MaterialDocumentHeader));
@@ -236,13 +232,17 @@ export class S4HanaErpAdapter implements ErpAdapter {
    * cancellation, so the confirmation is read first and one already reversed is answered, not cancelled again.
    */
   async cancelConfirmation(postingKey: string): Promise<ErpDocument | null> {
-    const confText = odataString(sapReference(postingKey, CONFIRMATION_TEXT_MAX));
-    const filter = `ConfirmationText eq ${confText} and IsReversal eq false`;
-    const r = await this.session.request('GET', CONFIRMATION_SERVICE, `ProdnOrdConf2?$filter=${encodeURIComponent(filter)}`, odataCollection(ProdnOrdConf2));
-    const [conf] = r.d.results;
+    const [conf] = await this.confirmationsByKey(postingKey);
     if (!conf) return null;
     if (!conf.IsReversed) await this.cancelConfirmationDocument(confDocument(conf));
     return { document: confDocument(conf), postingKey };
+  }
+
+  /** Confirmations posted under a key (their reversal records left out), cancelled or not. */
+  private async confirmationsByKey(postingKey: string) {
+    const confText = odataString(sapReference(postingKey, CONFIRMATION_TEXT_MAX));
+    const filter = `ConfirmationText eq ${confText} and IsReversal eq false`;
+    return (await this.session.request('GET', CONFIRMATION_SERVICE, `ProdnOrdConf2?$filter=${encodeURIComponent(filter)}`, odataCollection(ProdnOrdConf2))).d.results;
   }
 
   private async cancelConfirmationDocument(document: string): Promise<void> {

@@ -10,6 +10,7 @@ import { createErpAdapter } from '../../erp/index.js';
 import type { ErpAdapter } from '../../erp/port.js';
 import type { FaultInjector } from '../../simulators/erp/faults.js';
 import { buildSapDouble } from '../../simulators/sap-odata/app.js';
+import { SAP_CREDS } from './sap-double.js';
 import { startStack, type Stack } from '../../stack/index.js';
 import { projectRoot } from '../../stack/paths.js';
 import { workflowsPath } from '../../workers/wiring/temporal-worker.js';
@@ -38,7 +39,6 @@ export interface TestEngineOptions {
   bridge?: BridgeOptions | false;
 }
 
-const SAP_CREDS = { user: 'MES_COMM', password: 'test-only', client: '100' };
 
 /** Real servers on free loopback ports in a fresh temp dir, and the engine's services wired as `npm start` does. */
 export async function startTestEngine(opts: TestEngineOptions = {}): Promise<TestEngine> {
