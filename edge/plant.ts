@@ -23,7 +23,9 @@ export function groupByEndpoint(machines: EdgeMachine[]): EdgeMachine[][] {
   const groups = new Map<string, EdgeMachine[]>();
   for (const m of machines) {
     const key = [m.opcua.endpoint, m.opcua.securityMode, m.opcua.securityPolicy, m.opcua.credentialsRef ?? ''].join('|');
-    groups.set(key, [...(groups.get(key) ?? []), m]);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(m);
   }
   return [...groups.values()];
 }

@@ -99,7 +99,9 @@ export function startEndpoint(o: EndpointOptions) {
     const groups = new Map<string, MonitoredTag[]>();
     for (const t of o.tags) {
       const key = JSON.stringify(monitoringParameters(t.tag, true));
-      groups.set(key, [...(groups.get(key) ?? []), t]);
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = []));
+      g.push(t);
     }
     const fallback: MonitoredTag[] = [];
     const monitor = async (tags: MonitoredTag[], withFilter: boolean) => {
