@@ -65,6 +65,8 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const status = await client.workflow.getHandle(workflowId).query(statusQuery).catch((err: Error) => {
         throw err instanceof WorkflowNotFoundError ? notFound(`order ${req.params.site}/${req.params.erpOrderId}`) : err;
       });
+      // Read after the status, not beside it: the ledger row is written before the workflow moves on, so a status that
+      // says confirmed always comes with its posting (read side by side, the ledger could be the older of the two).
       const postings = await db.select().from(erpPostings).where(eq(erpPostings.workflowId, workflowId)).orderBy(erpPostings.postingSeq);
       return {
         status,

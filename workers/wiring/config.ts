@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../contracts/parse.js';
-import { Token } from '../../contracts/tokens.js';
 import type { ErpAdapterConfig } from '../../erp/index.js';
 
 /** Every setting a process reads, from the environment, parsed once at start; errors name the variable. */
@@ -11,7 +10,6 @@ export const MesEnv = z.object({
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
-  MES_SITE: Token.default('plant1'),
   MES_ERP_ADAPTER: z.enum(['s4hana', 'rest', 'sim'], { error: 'must be s4hana, rest or sim' }).default('sim'),
   MES_ERP_SIM_URL: z.url().default('http://127.0.0.1:8089'),
   MES_ERP_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
