@@ -114,8 +114,11 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       if (toRecord.length > 0) {
         await recordUnassigned(db, toRecord.map((u) => ({ site: u.event.site, line: u.event.line, count: toCount(u.event), reason: u.reason })));
         for (const u of toRecord) metrics.unassigned.inc({ reason: u.reason });
-        const site = toRecord[0]!.event.site;
-        await js.publish(exceptionSubject(site, 'signal-bridge'), JSON.stringify({ unassigned: toRecord.map((u) => ({ eventId: u.event.eventId, machine: u.event.machine, reason: u.reason })) }));
+        // One exception per site: each site's operators read their own `ops.<site>.exception.*`.
+        const bySite = new Map<string, typeof toRecord>();
+        for (const u of toRecord) bySite.set(u.event.site, [...(bySite.get(u.event.site) ?? []), u]);
+        for (const [site, list] of bySite)
+          await js.publish(exceptionSubject(site, 'signal-bridge'), JSON.stringify({ unassigned: list.map((u) => ({ eventId: u.event.eventId, machine: u.event.machine, reason: u.reason })) }));
       }
     } catch (err) {
       // Context or unassigned storage failed: nothing of this round is settled, all comes back.

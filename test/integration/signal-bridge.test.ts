@@ -86,6 +86,25 @@ describe('signal bridge against real NATS, Temporal and PostgreSQL', () => {
     await h.result();
   });
 
+  it('tells each site about its own unassigned production, even when sites share a round', async () => {
+    // Machines no site knows: their counts are unassigned ('unknown-machine'); one round may carry both sites.
+    const here = goodCounts({ line: 'line-9', machine: 'ghost-1', n: 3, startMs: T0, prefix: 'ghost-here' });
+    const there = goodCounts({ site: 'plant9', line: 'line-9', machine: 'ghost-2', n: 3, startMs: T0, prefix: 'ghost-there' });
+    await publishEvents(engine.services.nc, here.flatMap((e, i) => [e, there[i]!]), 1);
+    const jsm = await jetstreamManager(engine.services.nc);
+    type Unassigned = { unassigned: Array<{ eventId: string; machine: string }> };
+    const seen = async (site: string, machine: string) => {
+      await eventually(async () => {
+        const m = await jsm.streams.getMessage(OPS_STREAM, { last_by_subj: `ops.${site}.exception.signal-bridge` }).catch(() => null);
+        // Whatever a site's exception lists belongs to that site.
+        for (const u of m?.json<Unassigned>().unassigned ?? []) expect(u.machine).toBe(machine);
+        return m && m.json<Unassigned>().unassigned.some((u) => u.machine === machine) ? true : undefined;
+      }, `exception on ops.${site}`);
+    };
+    await seen('plant1', 'ghost-1');
+    await seen('plant9', 'ghost-2');
+  });
+
   it('listens again for order changes after its LISTEN connection was dropped', async () => {
     const { db, lineContext } = engine.services;
     await db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen%'`);
