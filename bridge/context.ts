@@ -81,10 +81,17 @@ export class LineContextCache {
     const keys = new Set([...pairs].map(([s, m]) => `${s}/${m}`));
     if ([...keys].some((k) => !this.machineLines.has(k)) && Date.now() - this.machinesLoadedAt > this.opts.machineRefreshMs)
       await this.loadMachines();
+    // Each distinct line once, all at the same time: a cold cache costs one round trip, not one per machine.
+    const lines = new Map<string, { site: string; line: string }>();
+    for (const k of keys) {
+      const m = this.machineLines.get(k);
+      if (m) lines.set(`${m.site}/${m.line}`, m);
+    }
+    const orders = new Map(await Promise.all([...lines].map(async ([lk, m]) => [lk, await this.activeOrder(m.site, m.line)] as const)));
     const resolved = new Map<string, MachineContext | null>();
     for (const k of keys) {
       const m = this.machineLines.get(k);
-      resolved.set(k, m ? { ...m, activeOrder: await this.activeOrder(m.site, m.line) } : null);
+      resolved.set(k, m ? { ...m, activeOrder: orders.get(`${m.site}/${m.line}`) ?? null } : null);
     }
     return (site, machine) => resolved.get(`${site}/${machine}`) ?? null;
   }
