@@ -2,6 +2,7 @@ import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, 
 import { MES_EVENTS_STREAM } from '../contracts/messages/machine-event.js';
 import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../contracts/names.js';
 import { ERP_EVENTS, MES_EVENTS, OPS_EXCEPTIONS } from '../contracts/streams.js';
+import { Token } from '../contracts/tokens.js';
 import { ensureStream } from '../jetstream/ensure-stream.js';
 
 export const SIGNAL_BRIDGE_DURABLE = 'signal-bridge';
@@ -33,6 +34,6 @@ export const exceptionSubject = (site: string, stage: string) => `ops.${site}.ex
  */
 export async function publishMessageException(js: JetStreamClient, m: JsMsg, stage: string, reason: string): Promise<void> {
   const token = m.subject.split('.')[1] ?? '';
-  const site = /^[a-z0-9-]{1,64}$/.test(token) ? token : 'unknown';
+  const site = Token.safeParse(token).success ? token : 'unknown';
   await js.publish(exceptionSubject(site, stage), JSON.stringify({ subject: m.subject, seq: m.seq, reason, payload: m.string().slice(0, 10_000) }));
 }
