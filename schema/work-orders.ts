@@ -1,19 +1,24 @@
-import { integer, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Read model of each work-order workflow, written by its activities; the workflow stays the source of truth. */
-export const workOrders = pgTable('work_orders', {
-  workflowId: text('workflow_id').primaryKey(),
-  siteCode: text('site_code').notNull(),
-  erpOrderId: text('erp_order_id').notNull(),
-  lineCode: text('line_code').notNull(),
-  material: text('material').notNull(),
-  operation: text('operation').notNull(),
-  plannedQuantity: numeric('planned_quantity', { precision: 16, scale: 3 }).notNull(),
-  unit: text('unit').notNull(),
-  status: text('status').notNull(),
-  goodQuantity: integer('good_quantity').notNull().default(0),
-  scrapQuantity: integer('scrap_quantity').notNull().default(0),
-  confirmationDocument: text('confirmation_document'),
-  releasedAt: timestamp('released_at', { withTimezone: true }).notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const workOrders = pgTable(
+  'work_orders',
+  {
+    workflowId: text('workflow_id').primaryKey(),
+    siteCode: text('site_code').notNull(),
+    erpOrderId: text('erp_order_id').notNull(),
+    lineCode: text('line_code').notNull(),
+    material: text('material').notNull(),
+    operation: text('operation').notNull(),
+    plannedQuantity: numeric('planned_quantity', { precision: 16, scale: 3 }).notNull(),
+    unit: text('unit').notNull(),
+    status: text('status').notNull(),
+    goodQuantity: integer('good_quantity').notNull().default(0),
+    scrapQuantity: integer('scrap_quantity').notNull().default(0),
+    confirmationDocument: text('confirmation_document'),
+    releasedAt: timestamp('released_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // The active order of a line (db/active-order.ts), asked on every bridge cache miss and every GET /lines.
+  (t) => [index('work_orders_active').on(t.siteCode, t.lineCode, t.status)],
+);

@@ -1,0 +1,1 @@
+CREATE INDEX "work_orders_active" ON "work_orders" USING btree ("site_code","line_code","status");
