@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseJson, parseOrThrow } from '../contracts/parse.js';
 import { loadPlantModel } from '../db/seed.js';
-import { SimLineOptions } from '../simulators/opcua-line/config.js';
+import { DEMO_OPCUA_PORT, demoSimMachines, SimLineOptions } from '../simulators/opcua-line/config.js';
 import { startOpcuaLine } from '../simulators/opcua-line/server.js';
 import { defaultDataDir, projectRoot } from '../stack/paths.js';
 import { runProcess } from './wiring/lifecycle.js';
@@ -10,7 +10,7 @@ import { createLogger } from './wiring/logger.js';
 
 const SimEnv = z.object({
   MES_PLANT_FILE: z.string().default(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
-  MES_OPCUA_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(4841),
+  MES_OPCUA_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(DEMO_OPCUA_PORT),
   MES_OPCUA_SIM_SPEED: z.coerce.number().positive().default(1),
   MES_OPCUA_SIM_CERT_DIR: z.string().default(path.join(defaultDataDir, 'opcua-sim-pki')),
   /** A whole SimLineOptions as JSON (benches and tests); else every machine of the plant file with demo settings. */
@@ -27,10 +27,7 @@ runProcess('opcua-line-sim', log, async () => {
         port: env.MES_OPCUA_SIM_PORT,
         speed: env.MES_OPCUA_SIM_SPEED,
         certDir: env.MES_OPCUA_SIM_CERT_DIR,
-        // Demo pattern: a piece every 2 s, 3 % scrap, a stop with alarm every 60 cycles.
-        machines: (await loadPlantModel(env.MES_PLANT_FILE)).sites.flatMap((s) =>
-          s.lines.flatMap((l) => l.machines.map((m) => ({ code: m.code, cycleMs: 2_000, scrapRate: 0.03, stopEvery: 60, stopCycles: 5 }))),
-        ),
+        machines: demoSimMachines(await loadPlantModel(env.MES_PLANT_FILE)),
       };
   const sim = await startOpcuaLine(options);
   process.stdout.write(`${JSON.stringify({ endpoint: sim.endpoint })}\n`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PlantModel } from '../../contracts/messages/plant-model.js';
 
 /** One simulated machine; node ids are `ns=1;s=<code>.<Variable>`. */
 export const SimMachine = z.object({
@@ -36,3 +37,15 @@ export const SimLineOptions = z.object({
 export type SimLineOptions = z.input<typeof SimLineOptions>;
 
 export const nodeIdOf = (machine: string, variable: string) => `ns=1;s=${machine}.${variable}`;
+
+/** The port of `opc.tcp://127.0.0.1:4841`, the endpoint the demo plant's machines name. */
+export const DEMO_OPCUA_PORT = 4841;
+
+/**
+ * The demo pattern for every machine of a plant (one set of nodes per machine code): a piece every 2 s, 3 % scrap,
+ * a stop with alarm every 60 cycles.
+ */
+export function demoSimMachines(plant: PlantModel): Array<z.input<typeof SimMachine>> {
+  const codes = new Set(plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines.map((m) => m.code))));
+  return [...codes].map((code) => ({ code, cycleMs: 2_000, scrapRate: 0.03, stopEvery: 60, stopCycles: 5 }));
+}

@@ -1,32 +1,28 @@
 import path from 'node:path';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { PlantModel } from '../../contracts/messages/plant-model.js';
 import { startGateway } from '../../edge/gateway.js';
 import { startHealthServer } from '../../edge/health.js';
 import { edgeMachines } from '../../edge/plant.js';
-import { provisionMachineEventStream } from '../../edge/streams.js';
+import { DEMO_OPCUA_PORT, demoSimMachines } from '../../simulators/opcua-line/config.js';
 import { startOpcuaLine } from '../../simulators/opcua-line/server.js';
 import { freePort } from '../../stack/free-port.js';
-
-export const DEMO_OPCUA_PORT = 4841;
 
 /**
  * `npm start`'s OPC UA part: the line simulator for every machine of the plant and the edge gateway reading it.
  * The demo plant names `opc.tcp://127.0.0.1:4841`; when that port is taken the simulator gets another and the
- * gateway is pointed there.
+ * gateway is pointed there. The MES_EVENTS stream is already provisioned by `startServices` (provisionStreams).
  */
 export async function startDemoEdge(o: { plant: PlantModel; nc: NatsConnection; dataDir: string; log: Logger; metricsPort?: number }) {
   const machines = edgeMachines(o.plant);
   const sim = await startOpcuaLine({
     port: await freePort(DEMO_OPCUA_PORT),
     certDir: path.join(o.dataDir, 'opcua-sim-pki'),
-    // A piece every 2 s, 3 % scrap, a stop with alarm every 60 cycles.
-    machines: machines.map((m) => ({ code: m.ref.machine, cycleMs: 2_000, scrapRate: 0.03, stopEvery: 60, stopCycles: 5 })),
+    machines: demoSimMachines(o.plant),
   });
   const demoEndpoint = `opc.tcp://127.0.0.1:${DEMO_OPCUA_PORT}`;
-  await provisionMachineEventStream(await jetstreamManager(o.nc));
   const gateway = startGateway({
     machines: machines.map((m) => (m.opcua.endpoint === demoEndpoint ? { ...m, opcua: { ...m.opcua, endpoint: sim.endpoint } } : m)),
     js: jetstream(o.nc),
