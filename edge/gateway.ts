@@ -144,7 +144,7 @@ export function startGateway(o: GatewayOptions) {
       await Promise.all(endpoints.map((e) => e.stop()));
       clearInterval(timer);
       // Counter windows still open are written now, so a restart neither loses nor repeats their pieces.
-      for (const p of pipelines) handle(p.closeCounterWindow());
+      for (const p of pipelines) handle(p.flushCounter());
       tick();
       await publisher.drained(2_000);
       await publisher.stop();

@@ -62,7 +62,6 @@ export function startPublisher(o: PublisherOptions) {
         await new Promise((r) => setTimeout(r, backoffMs));
         backoffMs = Math.min(backoffMs * 2, 1_000);
       }
-      o.metrics.bufferDepth.set(o.journal.depthEvents);
     }
     await Promise.allSettled(inflight.map((f) => f.ack));
   })();

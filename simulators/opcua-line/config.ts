@@ -36,8 +36,6 @@ export const SimLineOptions = z.object({
 });
 export type SimLineOptions = z.input<typeof SimLineOptions>;
 
-export const nodeIdOf = (machine: string, variable: string) => `ns=1;s=${machine}.${variable}`;
-
 /** The port of `opc.tcp://127.0.0.1:4841`, the endpoint the demo plant's machines name. */
 export const DEMO_OPCUA_PORT = 4841;
 
