@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import pino from 'pino';
 import { createActivities } from '../activities/index.js';
 import { workOrderWorkflowId } from '../contracts/ids.js';
@@ -98,6 +99,14 @@ export async function run(): Promise<Record<string, number>> {
       await h.result();
       orderMs.push(performance.now() - t0);
     });
+    // What one order cost Temporal: workflow tasks, activity tasks, local-activity markers in its history.
+    const { events } = JSON.parse(historyToJSON(await handles[0]!.fetchHistory())) as { events: Array<{ eventType: string }> };
+    const count = (type: string) => events.filter((e) => e.eventType === `EVENT_TYPE_${type}`).length;
+    const perOrder = {
+      workflowTasks: count('WORKFLOW_TASK_COMPLETED'),
+      activityTasks: count('ACTIVITY_TASK_SCHEDULED'),
+      localActivityMarkers: count('MARKER_RECORDED'),
+    };
     // Direct: the same three postings per order, plain fetch in a loop, no look-up, no ledger, no Temporal.
     const postMs: number[] = [];
     const post = async (path: string, body: unknown) => {
@@ -126,6 +135,9 @@ export async function run(): Promise<Record<string, number>> {
       p50Ms: percentile(sagaPostMs, 50),
       directP99Ms: percentile(postMs, 99),
       orderP99Ms: percentile(orderMs, 99),
+      workflowTasksPerOrder: perOrder.workflowTasks,
+      activityTasksPerOrder: perOrder.activityTasks,
+      markersPerOrder: perOrder.localActivityMarkers,
     };
     note(`latency ${latencyMs} ms: ${JSON.stringify(figures)} (${sagaPostMs.length} saga postings in the ledger)`);
     return figures;

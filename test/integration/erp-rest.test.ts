@@ -37,6 +37,17 @@ describe('generic REST ERP adapter, HMAC-signed', () => {
     ]);
   });
 
+  it('cancels a confirmation once: the adapter reads it first, the ERP refuses a second cancellation with 422', async () => {
+    const erp = new RestErpAdapter({ baseUrl: sim.url, hmacSecret: SECRET });
+    const conf = await erp.postConfirmation({ postingKey: 'wo#9', erpOrderId: '3000009', operation: '0010', yieldQty: '5', scrapQty: '0', unit: 'PC', isFinal: false });
+    expect(await erp.cancelConfirmation('wo#9')).toEqual(conf);
+    expect(await erp.cancelConfirmation('wo#9')).toEqual(conf); // a retry after a lost reply: found cancelled, not asked again
+    expect((await erp.listOrderPostings('3000009')).map((p) => p.cancelled)).toEqual([true]);
+    expect(await erp.cancelConfirmation('wo#never')).toBeNull();
+    // Asked directly, the ERP refuses a second cancellation as a business error, as a real ERP does.
+    await expect(sim.ledger.cancelConfirmation(conf.document)).rejects.toThrow(/already been cancelled/);
+  });
+
   it('is refused without the right secret, as a failure an administrator fixes (retried, not parked)', async () => {
     for (const hmacSecret of [undefined, 'another-secret-of-enough-length']) {
       const erp = new RestErpAdapter({ baseUrl: sim.url, hmacSecret });
