@@ -1,12 +1,7 @@
-import { RestErpAdapter } from '../rest/adapter.js';
+import { RestErpAdapter, type RestErpConfig } from '../rest/adapter.js';
 
-export interface SimErpConfig {
-  baseUrl: string;
-  /** Kept below the activity's start-to-close timeout so attempts never overlap. */
-  timeoutMs?: number;
-  /** When the simulator was started with a secret, it verifies signatures like any REST ERP. */
-  hmacSecret?: string;
-}
+/** The simulator answers at its own routes, which are the REST adapter's defaults. */
+export type SimErpConfig = Omit<RestErpConfig, 'paths'>;
 
 /** Adapter for the built-in ERP simulator: the generic REST adapter at the simulator's own routes. */
 export class SimErpAdapter extends RestErpAdapter {

@@ -48,6 +48,7 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
   afterAll(async () => {
     await engine?.stop();
   });
+  const deps = () => ({ client: engine.services.client, db: engine.services.db, erp: engine.erp });
   const handle = (id: string) => engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, id));
 
   /**
@@ -98,7 +99,7 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
         expect(s.issues).toBe(s.confirmations);
         const rows = await eachKeyOnce(id);
         expect(rows.every((r) => r.status === 'posted')).toBe(true);
-        const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, id);
+        const rec = await reconcileOrder(deps(), SITE, id);
         expect(rec.differences).toEqual([]);
       }
       expect(engine.erpFaults.counts.error).toBeGreaterThan(0);
@@ -110,10 +111,9 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       const final = (await engine.erp.listOrderPostings(id)).find((p) => p.kind === 'confirmation' && p.isFinal)!;
       await engine.erp.cancelConfirmation(`${workOrderWorkflowId(SITE, id)}#1`);
       await engine.erp.postGoodsMovement({ postingKey: `by-hand-${id}`, erpOrderId: id, movementType: '261', plant: '1010', storageLocation: '0002', items: [{ material: 'SCREW-M6', quantity: '8', unit: 'PC' }] });
-      const deps = { client: engine.services.client, db: engine.services.db, erp: engine.erp };
-      const broken = await reconcileOrder(deps, SITE, id);
+      const broken = await reconcileOrder(deps(), SITE, id);
       expect(broken.differences.map((d) => d.what)).toEqual(expect.arrayContaining(['confirmed yield', 'consumption of SCREW-M6', 'final confirmation']));
-      const [fixed, again] = await Promise.all([fixOrder(deps, SITE, id, 'planner'), fixOrder(deps, SITE, id, 'planner')]);
+      const [fixed, again] = await Promise.all([fixOrder(deps(), SITE, id, 'planner'), fixOrder(deps(), SITE, id, 'planner')]);
       expect(fixed.applied.map((a) => a.action)).toEqual([
         { kind: 'confirmation', yieldQty: final.yieldQty, scrapQty: final.scrapQty, isFinal: true },
         { kind: 'goods-movement', movementType: '262', items: [{ material: 'SCREW-M6', quantity: '8', unit: 'PC' }] },
@@ -121,9 +121,9 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       expect(again.applied).toEqual(fixed.applied);
       expect(fixed.after.differences).toEqual([]);
       expect(sums(await engine.erp.listOrderPostings(id))).toMatchObject({ finals: 1, yield: 120, scrap: 12, screws: 120 * BOM['SCREW-M6'] });
-      expect((await fixOrder(deps, SITE, id, 'planner')).applied).toEqual([]);
+      expect((await fixOrder(deps(), SITE, id, 'planner')).applied).toEqual([]);
       // The line's books for the release day: every order agrees.
-      const day = await reconcileScope(deps, { site: SITE, line: 'line-2', from: '2026-01-05T00:00:00Z', to: '2026-01-06T00:00:00Z' });
+      const day = await reconcileScope(deps(), { site: SITE, line: 'line-2', from: '2026-01-05T00:00:00Z', to: '2026-01-06T00:00:00Z' });
       expect(day).toMatchObject({ orders: 3, withDifferences: [], failed: [] });
       expect([...day.agreeing].sort()).toEqual(orders);
     });
@@ -157,7 +157,7 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       const rows = await eachKeyOnce(id);
       expect(rows.filter((r) => r.kind === 'confirmation-cancellation' && r.status === 'posted')).toHaveLength(before.confirmations);
       expect(rows.filter((r) => r.kind === 'confirmation').map((r) => r.status)).toEqual(rows.filter((r) => r.kind === 'confirmation').map(() => 'cancelled'));
-      const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, id);
+      const rec = await reconcileOrder(deps(), SITE, id);
       expect(rec.differences).toEqual([]);
     });
 
@@ -179,7 +179,7 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       expect(rejected.issues).toBeGreaterThanOrEqual(1);
       expect(rejected.reversals).toBe(rejected.issues);
       await eachKeyOnce(id);
-      const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, id);
+      const rec = await reconcileOrder(deps(), SITE, id);
       expect(rec.differences).toEqual([]);
 
       // A person fixes the cause in the ERP and retries: the order confirms, consumption is right once more.
@@ -189,7 +189,7 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       const after = sums(await engine.erp.listOrderPostings(id));
       expect(after).toMatchObject({ finals: 1, yield: 50, sheet: 50 * BOM['SHEET-2MM'], screws: 50 * BOM['SCREW-M6'], received: 50 });
       await eachKeyOnce(id);
-      expect((await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, id)).differences).toEqual([]);
+      expect((await reconcileOrder(deps(), SITE, id)).differences).toEqual([]);
     });
   });
 }
