@@ -142,10 +142,14 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
     wake?.();
     wake = undefined;
   };
+  // Each wait clears its own timer, so a timer left from an earlier wait cannot end a later window early.
   const waitFor = (ms?: number) =>
     new Promise<void>((resolve) => {
-      wake = resolve;
-      if (ms !== undefined) setTimeout(nudge, ms);
+      const timer = ms === undefined ? undefined : setTimeout(nudge, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
 
   let current: { stop(): void } | undefined;
