@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { OrderReleased } from '../contracts/messages/order-release.js';
 import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../contracts/names.js';
+import { consumeForever } from '../jetstream/consume-forever.js';
 import { InvalidInput, parseJson, parseOrThrow } from '../contracts/parse.js';
 import { startWorkOrder } from './start-work-order.js';
 import { publishMessageException } from './streams.js';
@@ -23,8 +24,6 @@ const RETRY_DELAY_MS = 5_000;
 export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Promise<void>; done: Promise<void> } {
   const { nc, client, log } = deps;
   const js = jetstream(nc);
-  let stopping = false;
-  let current: { stop(): void } | undefined;
 
   async function handle(m: JsMsg): Promise<void> {
     let release: OrderReleased;
@@ -51,27 +50,20 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
     }
   }
 
-  // consume() ends when the consumer or connection goes away; the outer loop re-creates it until stop().
-  const done = (async () => {
-    while (!stopping) {
-      try {
-        const consumer = await js.consumers.get(ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE);
-        const messages = await consumer.consume({ max_messages: 64 });
-        current = messages;
-        for await (const m of messages) await handle(m);
-      } catch (err) {
-        if (stopping) break;
-        log.warn({ err }, 'release consumer failed, re-creating');
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-    }
-  })();
+  // consume() ends when the consumer or connection goes away; consumeForever re-creates it until stop().
+  const consuming = consumeForever(js, {
+    stream: ERP_EVENTS_STREAM,
+    durable: ERP_LISTENER_DURABLE,
+    maxMessages: 64,
+    onMessage: handle,
+    log,
+    name: 'release',
+  });
   return {
-    done,
+    done: consuming.done,
     stop: async () => {
-      stopping = true;
-      current?.stop();
-      await done;
+      consuming.stop();
+      await consuming.done;
     },
   };
 }

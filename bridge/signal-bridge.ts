@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MachineEventBatch, machineEventSubject, MES_EVENTS_STREAM, type MachineEvent } from '../contracts/messages/machine-event.js';
 import { parseJson } from '../contracts/parse.js';
 import type { Db } from '../db/client.js';
+import { consumeForever } from '../jetstream/consume-forever.js';
 import type { LineContextCache } from './context.js';
 import { deliverToOrder, deliverToShift } from './deliver.js';
 import type { BridgeMetrics } from './metrics.js';
@@ -152,24 +153,17 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       };
     });
 
-  let current: { stop(): void } | undefined;
-  const feeding = (async () => {
-    while (!stopping) {
-      try {
-        const consumer = await js.consumers.get(MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE);
-        const messages = await consumer.consume({ max_messages: maxMessages });
-        current = messages;
-        for await (const m of messages) {
-          queue.push(m);
-          if (queue.length === 1 || queue.length >= maxMessages) nudge();
-        }
-      } catch (err) {
-        if (stopping) break;
-        log.warn({ err }, 'bridge consumer failed, re-creating');
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-    }
-  })();
+  const feeding = consumeForever(js, {
+    stream: MES_EVENTS_STREAM,
+    durable: SIGNAL_BRIDGE_DURABLE,
+    maxMessages,
+    onMessage: (m) => {
+      queue.push(m);
+      if (queue.length === 1 || queue.length >= maxMessages) nudge();
+    },
+    log,
+    name: 'bridge',
+  });
   const processing = (async () => {
     while (!stopping) {
       if (queue.length === 0) await waitFor(250);
@@ -179,7 +173,7 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       if (round.length > 0) await processRound(round);
     }
   })();
-  const done = Promise.all([feeding, processing]).then(() => undefined);
+  const done = Promise.all([feeding.done, processing]).then(() => undefined);
 
   const lagTimer = setInterval(() => {
     void js.consumers
@@ -194,7 +188,7 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
     stop: async () => {
       stopping = true;
       clearInterval(lagTimer);
-      current?.stop();
+      feeding.stop();
       nudge();
       await done;
       // Whatever was fetched but not processed goes back at once rather than after ack_wait.
