@@ -106,7 +106,8 @@ describe('signal bridge against real NATS, Temporal and PostgreSQL', () => {
   });
 
   it('listens again for order changes after its LISTEN connection was dropped', async () => {
-    const { db, lineContext } = engine.services;
+    const { db } = engine.services;
+    const lineContext = engine.services.lineContext!;
     await db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen%'`);
     await new Promise((r) => setTimeout(r, 200));
     await lineContext.resolve([['plant1', 'robot-1']]); // a round re-establishes the listener

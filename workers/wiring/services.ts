@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
@@ -17,6 +17,7 @@ import { createErpAdapter, type ErpAdapterConfig } from '../../erp/index.js';
 import type { ErpAdapter } from '../../erp/port.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
+import { connectTemporalClient } from './temporal-client.js';
 import { createMesWorker } from './temporal-worker.js';
 
 export interface ServicesOptions {
@@ -43,7 +44,8 @@ export interface Services {
   /** The ERP adapter the worker posts through (reconciliation reads the ERP with it too). */
   erp: ErpAdapter;
   bridgeMetrics: BridgeMetrics;
-  lineContext: LineContextCache;
+  /** The signal bridge's line context; absent when the bridge runs elsewhere (`bridge: false`). */
+  lineContext?: LineContextCache;
   stop(): Promise<void>;
 }
 
@@ -62,21 +64,22 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     { erp, db },
   );
   const running = worker.run();
-  const connection = await Connection.connect({ address: o.temporal.address });
-  const client = new Client({ connection, namespace: o.temporal.namespace });
+  const { client, connection } = await connectTemporalClient(o.temporal.address, o.temporal.namespace, o.log);
   const nc = await connectNats(o.nats, 'mes-engine');
   await provisionStreams(await jetstreamManager(nc));
   const listener = startErpReleaseListener({ nc, client, log: o.log.child({ process: 'erp-listener' }) });
-  const lineContext = new LineContextCache(db, o.databaseUrl);
-  await lineContext.start();
   const bridgeMetrics = createBridgeMetrics();
-  const bridge =
-    o.bridge === false
-      ? undefined
-      : startSignalBridge(
-          { nc, client, db, context: lineContext, metrics: bridgeMetrics, log: o.log.child({ process: 'signal-bridge' }) },
-          o.bridge,
-        );
+  // The line context (machine load and a LISTEN connection) only serves the bridge: none without it.
+  let lineContext: LineContextCache | undefined;
+  let bridge: ReturnType<typeof startSignalBridge> | undefined;
+  if (o.bridge !== false) {
+    lineContext = new LineContextCache(db, o.databaseUrl);
+    await lineContext.start();
+    bridge = startSignalBridge(
+      { nc, client, db, context: lineContext, metrics: bridgeMetrics, log: o.log.child({ process: 'signal-bridge' }) },
+      o.bridge,
+    );
+  }
   return {
     erp,
     db,
@@ -88,7 +91,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     lineContext,
     stop: async () => {
       await bridge?.stop();
-      await lineContext.stop();
+      await lineContext?.stop();
       await listener.stop();
       await nc.drain();
       if (worker.getState() === 'RUNNING') worker.shutdown();
