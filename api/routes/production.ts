@@ -13,6 +13,16 @@ import { AssignBody, AssignResult, LineParams, LineStatus, UnassignedList, Unass
 
 export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, client } = deps;
+  // A site's time zone does not change while the API runs: read it once per site, not on every GET /lines.
+  const timezones = new Map<string, string>();
+  const timezoneOf = async (site: string): Promise<string> => {
+    const known = timezones.get(site);
+    if (known) return known;
+    const [s] = await db.select({ timezone: sites.timezone }).from(sites).where(eq(sites.code, site));
+    // An unknown site is not cached: it may be seeded later.
+    if (s) timezones.set(site, s.timezone);
+    return s?.timezone ?? 'UTC';
+  };
   return async (app) => {
     app.get('/unassigned', {
       schema: { querystring: UnassignedQuery, response: { 200: UnassignedList }, tags: ['production'], summary: 'Production no order took yet' },
@@ -39,9 +49,8 @@ export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       config: { roles: READERS },
     }, async (req) => {
       const { site, line } = req.params;
-      const active = await activeOrderOnLine(db, site, line);
-      const [s] = await db.select().from(sites).where(eq(sites.code, site));
-      const slot = shiftOf(new Date().toISOString(), s?.timezone ?? 'UTC');
+      const [active, timezone] = await Promise.all([activeOrderOnLine(db, site, line), timezoneOf(site)]);
+      const slot = shiftOf(new Date().toISOString(), timezone);
       const workflowId = shiftWorkflowId(site, line, slot.date, slot.shiftCode);
       const summary = await client.workflow.getHandle(workflowId).query(shiftStatusQuery).catch(() => null);
       return {
