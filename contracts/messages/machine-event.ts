@@ -63,7 +63,7 @@ export const MES_EVENTS_STREAM = 'MES_EVENTS';
 /**
  * The wire message on `mes.<site>.<line>.<machine>.<kind>`: a batch of events of one machine and kind (JetStream
  * persisted ~20,000 single-event publishes a second here, so the edge batches). Its JetStream msgID is
- * `<first eventId>+<count>`; consumers dedupe per event id in any case.
+ * `<site>.<line>.<first eventId>+<count>`; consumers dedupe per event id in any case.
  */
 export const MachineEventBatch = z
   .object({ v: z.literal(1), events: z.array(MachineEvent).min(1).max(500) })
@@ -76,4 +76,8 @@ export const MachineEventBatch = z
   });
 export type MachineEventBatch = z.infer<typeof MachineEventBatch>;
 
-export const batchMsgId = (b: MachineEventBatch): string => `${b.events[0]!.eventId}+${b.events.length}`;
+/** JetStream dedupes msgIDs across the whole stream: the site and line make two plants' same machine code distinct. */
+export const batchMsgId = (b: MachineEventBatch): string => {
+  const first = b.events[0]!;
+  return `${first.site}.${first.line}.${first.eventId}+${b.events.length}`;
+};
