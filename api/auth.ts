@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
+import { httpError } from '../http/problem.js';
 import { apiTokens } from '../schema/index.js';
 
 export const Role = z.enum(['planner', 'quality', 'operator', 'viewer', 'integration']);
@@ -39,19 +40,16 @@ export async function issueToken(db: Db, name: string, role: Role): Promise<stri
   return token;
 }
 
-const problem = (reply: FastifyReply, status: 401 | 403, detail: string) =>
-  reply.code(status).type('application/problem+json').send({ type: 'about:blank', title: status === 401 ? 'Unauthorized' : 'Forbidden', status, detail });
-
 /** Bearer-token check per route: 401 without a valid token, 403 when the token's role is not among the route's. */
 export function registerAuth(app: FastifyInstance, db: Db): void {
   const cache = new Map<string, { actor: Actor | null; at: number }>();
   app.decorateRequest('actor', null);
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', async (req: FastifyRequest) => {
     const roles = req.routeOptions.config?.roles;
     if (!roles) return;
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token) return problem(reply, 401, 'Authorization: Bearer <token> is required');
+    if (!token) throw httpError(401, 'Authorization: Bearer <token> is required');
     const h = hashToken(token);
     let hit = cache.get(h);
     if (!hit || Date.now() - hit.at > 30_000) {
@@ -59,8 +57,8 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
       hit = { actor: row ? { name: row.name, role: Role.parse(row.role) } : null, at: Date.now() };
       cache.set(h, hit);
     }
-    if (!hit.actor) return problem(reply, 401, 'unknown or revoked token');
-    if (!roles.includes(hit.actor.role)) return problem(reply, 403, `role ${hit.actor.role} may not ${req.method} ${req.routeOptions.url}`);
+    if (!hit.actor) throw httpError(401, 'unknown or revoked token');
+    if (!roles.includes(hit.actor.role)) throw httpError(403, `role ${hit.actor.role} may not ${req.method} ${req.routeOptions.url}`);
     req.actor = hit.actor;
   });
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -29,5 +30,10 @@ export function problemHandler(error: FastifyError, request: FastifyRequest, rep
   return reply
     .code(status)
     .type('application/problem+json')
-    .send({ type: 'about:blank', title: error.code ?? 'Error', status, detail: error.message, instance: request.url });
+    .send({ type: 'about:blank', title: error.code ?? STATUS_CODES[status] ?? 'Error', status, detail: error.message, instance: request.url });
+}
+
+/** An error the handler above answers with this status and detail (title from the status, as HTTP names it). */
+export function httpError(statusCode: number, detail: string): Error & { statusCode: number; code: string } {
+  return Object.assign(new Error(detail), { statusCode, code: STATUS_CODES[statusCode] ?? 'Error' });
 }

@@ -1,12 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { startWorkOrder } from '../../bridge/start-work-order.js';
 import { OrderReleased } from '../../contracts/messages/order-release.js';
 import { parseJson } from '../../contracts/parse.js';
 import { webhookReceipts } from '../../schema/index.js';
-import { audit } from '../audit.js';
+import { httpError } from '../../http/problem.js';
 import type { ApiDeps } from '../deps.js';
+import { acceptRelease } from '../release.js';
 import { StartResult } from '../schemas/orders.js';
 
 /** A webhook older or newer than this is refused: it bounds how long a captured request could be replayed. */
@@ -20,8 +20,6 @@ const Headers = z.object({
   'x-mes-timestamp': z.coerce.number().int().positive(),
   'x-mes-signature': z.string().regex(/^sha256=[0-9a-f]{64}$/, 'must be sha256=<64 hex digits>'),
 });
-
-const refuse = (statusCode: number, message: string) => Object.assign(new Error(message), { statusCode, code: statusCode === 401 ? 'Unauthorized' : 'Conflict' });
 
 /** ERP release intake over HTTP: HMAC-signed, time-boxed, each signature accepted once; then the same idempotent start as NATS. */
 export function erpWebhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -38,18 +36,15 @@ export function erpWebhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post('/webhooks/erp/order-released', {
       schema: { headers: Headers, body: OrderReleased, response: { 200: StartResult, 201: StartResult }, tags: ['erp'], summary: 'ERP release webhook (HMAC)' },
     }, async (req, reply) => {
-      if (!deps.webhookSecret) throw Object.assign(new Error('webhook secret not configured (MES_WEBHOOK_SECRET)'), { statusCode: 503 });
+      if (!deps.webhookSecret) throw httpError(503, 'webhook secret not configured (MES_WEBHOOK_SECRET)');
       const ts = req.headers['x-mes-timestamp'] as unknown as number;
       const sig = req.headers['x-mes-signature'] as string;
-      if (Math.abs(Date.now() / 1000 - ts) > WEBHOOK_TOLERANCE_S) throw refuse(401, `x-mes-timestamp: outside ±${WEBHOOK_TOLERANCE_S} s of server time`);
+      if (Math.abs(Date.now() / 1000 - ts) > WEBHOOK_TOLERANCE_S) throw httpError(401, `x-mes-timestamp: outside ±${WEBHOOK_TOLERANCE_S} s of server time`);
       const expected = Buffer.from(signWebhook(deps.webhookSecret, ts, (req as unknown as { rawBody: string }).rawBody));
-      if (expected.length !== sig.length || !timingSafeEqual(expected, Buffer.from(sig))) throw refuse(401, 'x-mes-signature: does not match the body');
+      if (expected.length !== sig.length || !timingSafeEqual(expected, Buffer.from(sig))) throw httpError(401, 'x-mes-signature: does not match the body');
       const fresh = await deps.db.insert(webhookReceipts).values({ signature: sig }).onConflictDoNothing().returning();
-      if (fresh.length === 0) throw refuse(409, 'x-mes-signature: this exact request was already received (replay)');
-      await audit(deps.db, req, 'release-webhook', `${req.body.site}/${req.body.erpOrderId}`, req.body);
-      const r = await startWorkOrder(deps.client, req.body);
-      if (r.refused) throw Object.assign(new Error(`the running order refused the changed release: ${r.refused}`), { statusCode: 409, code: 'Conflict' });
-      return reply.code(r.started ? 201 : 200).send(r);
+      if (fresh.length === 0) throw httpError(409, 'x-mes-signature: this exact request was already received (replay)');
+      return acceptRelease(deps, req, reply, 'release-webhook', req.body);
     });
   };
 }

@@ -4,7 +4,6 @@ import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { OrderReleased } from '../../contracts/messages/order-release.js';
-import { startWorkOrder } from '../../bridge/start-work-order.js';
 import { erpPostings, workOrders } from '../../schema/index.js';
 import { z } from 'zod';
 import {
@@ -19,12 +18,14 @@ import {
 } from '../../workflows/definitions.js';
 import { FixPending, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
+import { httpError } from '../../http/problem.js';
 import { audit } from '../audit.js';
+import { acceptRelease } from '../release.js';
 import { READERS } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { Accepted, CommandBody, CompleteBody, DispositionBody, FixResult, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
 
-const notFound = (what: string) => Object.assign(new Error(`${what} not found`), { statusCode: 404, code: 'Not Found' });
+const notFound = (what: string) => httpError(404, `${what} not found`);
 
 export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, client } = deps;
@@ -32,12 +33,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post('/orders', {
       schema: { body: OrderReleased, response: { 200: StartResult, 201: StartResult }, tags: ['orders'], summary: 'Release an order by hand (idempotent)' },
       config: { roles: ['planner', 'integration'] },
-    }, async (req, reply) => {
-      await audit(db, req, 'release', `${req.body.site}/${req.body.erpOrderId}`, req.body);
-      const r = await startWorkOrder(client, req.body);
-      if (r.refused) throw Object.assign(new Error(`the running order refused the changed release: ${r.refused}`), { statusCode: 409, code: 'Conflict' });
-      return reply.code(r.started ? 201 : 200).send(r);
-    });
+    }, (req, reply) => acceptRelease(deps, req, reply, 'release', req.body));
 
     app.get('/orders', {
       schema: { querystring: ListOrdersQuery, response: { 200: OrderList }, tags: ['orders'], summary: 'List orders from the read model' },
@@ -110,13 +106,13 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       });
 
     const reconciliation = () => {
-      if (!deps.reconciliation) throw Object.assign(new Error('reconciliation is not configured in this process'), { statusCode: 503 });
+      if (!deps.reconciliation) throw httpError(503, 'reconciliation is not configured in this process');
       return deps.reconciliation;
     };
     /** A refusal carries its own status (409, 422); an unknown order is 404; the ERP away is 503, not the request wrong. */
     const reconciliationError = (order?: { site: string; erpOrderId: string }) => (err: Error): never => {
       if (order && err instanceof WorkflowNotFoundError) throw notFound(`order ${order.site}/${order.erpOrderId}`);
-      if (err.name === 'ErpUnavailable') throw Object.assign(err, { statusCode: 503, code: 'Service Unavailable' });
+      if (err.name === 'ErpUnavailable') throw httpError(503, err.message);
       throw err;
     };
 
@@ -158,7 +154,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     // Updates: the workflow validates (a held order cannot be held again, a confirmed one not cancelled) and answers.
     const runUpdate = async <A>(params: z.infer<typeof OrderParams>, update: UpdateDefinition<WorkOrderStatus, [A]>, arg: A) => {
       const handle = client.workflow.getHandle(workOrderWorkflowId(params.site, params.erpOrderId));
-      const conflict = (message: string) => Object.assign(new Error(message), { statusCode: 409, code: 'Conflict' });
+      const conflict = (message: string) => httpError(409, message);
       return handle.executeUpdate(update, { args: [arg] }).catch(async (err: Error) => {
         if (err instanceof WorkflowUpdateFailedError) throw conflict(err.cause?.message ?? err.message);
         if (!(err instanceof WorkflowNotFoundError)) throw err;
