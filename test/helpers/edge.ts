@@ -8,6 +8,7 @@ import pino from 'pino';
 import { MachineEventBatch, MES_EVENTS_STREAM, type MachineEvent } from '../../contracts/messages/machine-event.js';
 import { provisionMachineEventStream } from '../../edge/streams.js';
 import { startNats, type NatsServer } from '../../stack/nats.js';
+import { eventually } from './eventually.js';
 import { connectNats } from '../../workers/wiring/nats.js';
 
 export const edgeLog = pino({ level: process.env.MES_TEST_LOG ?? 'silent' });
@@ -67,13 +68,9 @@ export async function readMachineEvents(jsm: JetStreamManager): Promise<MachineE
   return out;
 }
 
+/** A boolean wait on top of `eventually` (engine.ts): true ends it, false keeps waiting. */
 export async function waitFor(what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  await eventually(async () => ((await fn()) ? true : undefined), what, timeoutMs);
 }
 
 /** OPC UA readings of counter tags so far: each counter's first one is its baseline, so tests wait for them. */
