@@ -88,6 +88,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const expectedItems = MACHINES * (NOISE + 2);
   const deadline = Date.now() + 120_000;
   while ((await total(gateway.metrics.changes)) < expectedItems && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  // Figures from a half-subscribed gateway would look like a slow one: stop instead.
+  if ((await total(gateway.metrics.changes)) < expectedItems) throw new Error(`only ${await total(gateway.metrics.changes)} of ${expectedItems} items reported in 120 s`);
   note(`subscribed ${expectedItems} items; measuring ${SECONDS} s`);
   await new Promise((r) => setTimeout(r, 2_000)); // let the first-value burst pass
 
@@ -120,6 +122,7 @@ export async function run(): Promise<Record<string, unknown>> {
   nats = await startNats({ dataDir: path.join(dir, 'nats'), port: natsPort });
   const upDeadline = Date.now() + 30_000;
   while (!(await jsm.streams.info(MES_EVENTS_STREAM).then(() => true, () => false)) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 50));
+  if (!(await jsm.streams.info(MES_EVENTS_STREAM).then(() => true, () => false))) throw new Error('MES_EVENTS did not come back within 30 s of the NATS restart');
   const d0 = performance.now();
   const journal = Journal.open({ dir: bufferDir, maxEvents: 5_000_000 });
   const backlog = journal.depthEvents;
