@@ -83,37 +83,33 @@ export class SimLedger {
     return new SimLedger(db, pool);
   }
 
-  async postConfirmation(req: ConfirmationRequest): Promise<Posting> {
-    const [row] = await this.db
-      .insert(simPostings)
-      .values({
-        document: documentNumber('49'),
-        postingKey: req.postingKey,
-        kind: 'confirmation',
-        erpOrderId: req.erpOrderId,
-        operation: req.operation,
-        yieldQty: req.yieldQty,
-        scrapQty: req.scrapQty,
-        unit: req.unit,
-        isFinal: req.isFinal,
-      })
-      .returning();
+  /** Every document is a row under a fresh number from its range (prefix), answered as the contract's `Posting`. */
+  private async insert(prefix: string, values: Omit<typeof simPostings.$inferInsert, 'document'>): Promise<Posting> {
+    const [row] = await this.db.insert(simPostings).values({ document: documentNumber(prefix), ...values }).returning();
     return toPosting(row!);
   }
 
-  async postGoodsMovement(req: GoodsMovementRequest): Promise<Posting> {
-    const [row] = await this.db
-      .insert(simPostings)
-      .values({
-        document: documentNumber('50'),
-        postingKey: req.postingKey,
-        kind: 'goods-movement',
-        erpOrderId: req.erpOrderId,
-        movementType: req.movementType,
-        items: JSON.stringify(req.items),
-      })
-      .returning();
-    return toPosting(row!);
+  postConfirmation(req: ConfirmationRequest): Promise<Posting> {
+    return this.insert('49', {
+      postingKey: req.postingKey,
+      kind: 'confirmation',
+      erpOrderId: req.erpOrderId,
+      operation: req.operation,
+      yieldQty: req.yieldQty,
+      scrapQty: req.scrapQty,
+      unit: req.unit,
+      isFinal: req.isFinal,
+    });
+  }
+
+  postGoodsMovement(req: GoodsMovementRequest): Promise<Posting> {
+    return this.insert('50', {
+      postingKey: req.postingKey,
+      kind: 'goods-movement',
+      erpOrderId: req.erpOrderId,
+      movementType: req.movementType,
+      items: JSON.stringify(req.items),
+    });
   }
 
   /** Cancels a confirmation by its document; null when there is none, an error when it is already cancelled. */
@@ -125,43 +121,33 @@ export class SimLedger {
     return toPosting(cancelled!);
   }
 
-  async raiseQualityNotification(req: QualityNotificationRequest): Promise<Posting> {
-    const [row] = await this.db
-      .insert(simPostings)
-      .values({
-        document: documentNumber('20'),
-        postingKey: req.postingKey,
-        kind: 'quality-notification',
-        erpOrderId: req.erpOrderId ?? null,
-        material: req.material,
-        plant: req.plant,
-        quantity: req.quantity,
-        unit: req.unit,
-        reason: req.defectText,
-        reportedBy: req.reportedBy,
-      })
-      .returning();
-    return toPosting(row!);
+  raiseQualityNotification(req: QualityNotificationRequest): Promise<Posting> {
+    return this.insert('20', {
+      postingKey: req.postingKey,
+      kind: 'quality-notification',
+      erpOrderId: req.erpOrderId ?? null,
+      material: req.material,
+      plant: req.plant,
+      quantity: req.quantity,
+      unit: req.unit,
+      reason: req.defectText,
+      reportedBy: req.reportedBy,
+    });
   }
 
-  async postDowntime(req: DowntimeRequest): Promise<Posting> {
-    const [row] = await this.db
-      .insert(simPostings)
-      .values({
-        document: documentNumber('10'),
-        postingKey: req.postingKey,
-        kind: 'downtime',
-        plant: req.plant,
-        line: req.line,
-        costCenter: req.costCenter,
-        machine: req.machine,
-        reason: req.state,
-        startedAt: new Date(req.startedAt),
-        endedAt: new Date(req.endedAt),
-        durationMin: req.durationMin,
-      })
-      .returning();
-    return toPosting(row!);
+  postDowntime(req: DowntimeRequest): Promise<Posting> {
+    return this.insert('10', {
+      postingKey: req.postingKey,
+      kind: 'downtime',
+      plant: req.plant,
+      line: req.line,
+      costCenter: req.costCenter,
+      machine: req.machine,
+      reason: req.state,
+      startedAt: new Date(req.startedAt),
+      endedAt: new Date(req.endedAt),
+      durationMin: req.durationMin,
+    });
   }
 
   async findByKey(postingKey: string, kind?: PostingKind): Promise<Posting[]> {
