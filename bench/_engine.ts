@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
-import { loadPlantModel } from '../db/seed.js';
+import { loadPlantModel } from '../seed/plant-file.js';
 import { startStack } from '../stack/index.js';
 import { projectRoot } from '../stack/paths.js';
 import { startServices, type Services } from '../workers/wiring/services.js';

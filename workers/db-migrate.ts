@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { createDb } from '../db/client.js';
 import { migrateMes } from '../db/migrate.js';
-import { loadPlantModel, seedPlant } from '../db/seed.js';
+import { seedPlant } from '../db/seed.js';
+import { loadPlantModel } from '../seed/plant-file.js';
 import { projectRoot } from '../stack/paths.js';
-import { readEnv } from './wiring/config.js';
+import { readDemoEnv, readEnv } from './wiring/config.js';
 
 /** `npm run db:migrate [plant-file]`: applies migrations and seeds master data from a plant model file. */
-const env = readEnv();
-const plantFile = process.argv[2] ?? process.env.MES_PLANT_FILE ?? path.join(projectRoot, 'seed', 'demo-plant.yaml');
+const env = readEnv(process.env);
+const plantFile = process.argv[2] ?? readDemoEnv(process.env).MES_PLANT_FILE ?? path.join(projectRoot, 'seed', 'demo-plant.yaml');
 const db = createDb(env.DATABASE_URL);
 try {
   const plant = await loadPlantModel(plantFile);

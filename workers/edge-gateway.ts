@@ -1,22 +1,23 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { loadPlantModel } from '../db/seed.js';
+import { loadPlantModel } from '../seed/plant-file.js';
 import { startGateway } from '../edge/gateway.js';
 import { startHealthServer } from '../edge/health.js';
 import { edgeMachines } from '../edge/plant.js';
 import { provisionMachineEventStream } from '../edge/streams.js';
 import { credentialsFromEnv, readEdgeEnv } from './wiring/edge-config.js';
 import { runProcess } from './wiring/lifecycle.js';
-import { createLogger } from './wiring/logger.js';
+import { natsSettings } from './wiring/config.js';
+import { createLogger, logLevel } from './wiring/logger.js';
 import { connectNats } from './wiring/nats.js';
 
 /** The edge gateway process: OPC UA machines of the plant model -> filters -> JetStream `mes.<site>.<line>.<machine>.<kind>`. */
-const log = createLogger('edge-gateway');
+const log = createLogger('edge-gateway', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('edge-gateway', log, async () => {
-  const env = readEdgeEnv();
+  const env = readEdgeEnv(process.env);
   const plant = await loadPlantModel(env.MES_PLANT_FILE);
   const machines = edgeMachines(plant, env.MES_SITE);
   if (machines.length === 0) throw new Error(`${env.MES_PLANT_FILE}: no machine has opcua settings${env.MES_SITE ? ` in site ${env.MES_SITE}` : ''}`);
-  const nc = await connectNats({ url: env.NATS_URL, user: env.NATS_USER, password: env.NATS_PASSWORD }, 'edge-gateway');
+  const nc = await connectNats(natsSettings(env), 'edge-gateway');
   await provisionMachineEventStream(await jetstreamManager(nc));
   const gateway = startGateway({
     machines,
@@ -26,7 +27,7 @@ runProcess('edge-gateway', log, async () => {
     maxBufferEvents: env.MES_EDGE_BUFFER_MAX_EVENTS,
     certDir: env.MES_EDGE_CERT_DIR,
     trustUnknownServers: env.MES_EDGE_TRUST_UNKNOWN_SERVERS,
-    credentials: credentialsFromEnv(),
+    credentials: credentialsFromEnv(process.env),
   });
   const health = await startHealthServer(gateway.metrics, env.MES_EDGE_METRICS_PORT);
   log.info({ machines: machines.length, metrics: `http://127.0.0.1:${env.MES_EDGE_METRICS_PORT}/metrics` }, 'edge gateway reading');

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseJson, parseOrThrow } from '../contracts/parse.js';
-import { loadPlantModel } from '../db/seed.js';
+import { loadPlantModel } from '../seed/plant-file.js';
 import { DEMO_OPCUA_PORT, demoSimMachines, SimLineOptions } from '../simulators/opcua-line/config.js';
 import { startOpcuaLine } from '../simulators/opcua-line/server.js';
 import { defaultDataDir, projectRoot } from '../stack/paths.js';
 import { runProcess } from './wiring/lifecycle.js';
-import { createLogger } from './wiring/logger.js';
+import { createLogger, logLevel } from './wiring/logger.js';
 
 const SimEnv = z.object({
   MES_PLANT_FILE: z.string().default(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
@@ -18,7 +18,7 @@ const SimEnv = z.object({
 });
 
 /** The OPC UA line simulator process. Prints `{"endpoint": ...}` as its first stdout line so a parent can connect. */
-const log = createLogger('opcua-line-sim');
+const log = createLogger('opcua-line-sim', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('opcua-line-sim', log, async () => {
   const env = parseOrThrow(SimEnv, process.env, 'environment');
   const options = env.MES_OPCUA_SIM_CONFIG

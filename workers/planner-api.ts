@@ -4,15 +4,16 @@ import { createErpAdapter } from '../erp/index.js';
 import { erpAdapterConfig, readEnv } from './wiring/config.js';
 import { reconciliations } from './wiring/reconcile.js';
 import { runProcess } from './wiring/lifecycle.js';
-import { createLogger } from './wiring/logger.js';
+import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
+import { createLogger, logLevel } from './wiring/logger.js';
 import { connectTemporalClient } from './wiring/temporal-client.js';
 
 /** The planner API process: HTTP on MES_API_HOST:MES_API_PORT, tokens from `npm run api:token`. */
-const log = createLogger('planner-api');
+const log = createLogger('planner-api', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('planner-api', log, async () => {
-  const env = readEnv();
+  const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
-  const { client, connection } = await connectTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE, log);
+  const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env), log);
   const erp = createErpAdapter(erpAdapterConfig(env));
   const app = await buildPlannerApi({
     db,

@@ -6,6 +6,7 @@ import { createDb } from '../db/client.js';
 import { createErpAdapter } from '../erp/index.js';
 import type { Reconciliation } from '../erp/reconcile.js';
 import { erpAdapterConfig, readEnv } from './wiring/config.js';
+import { connectionOptions, temporalTargetFromEnv } from './wiring/temporal-connection.js';
 import { fixOrder, reconcileOrder, reconcileScope } from './wiring/reconcile.js';
 
 const USAGE = `usage: npm run reconcile -- <site> <erpOrderId> [--fix]
@@ -33,11 +34,12 @@ const report = (r: Reconciliation & { phase: string }) => {
   for (const d of r.differences) lines.push(`- ${d.what}: shop floor ${d.shopFloor}, ERP ${d.erp}\n  cause: ${d.cause}\n  fix:   ${d.fix}${d.action ? '' : ' (by a person)'}`);
   process.stderr.write(`${lines.join('\n')}\n`);
 };
-const env = readEnv();
+const env = readEnv(process.env);
 const db = createDb(env.DATABASE_URL, 2);
-const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+const temporal = temporalTargetFromEnv(process.env);
+const connection = await Connection.connect(connectionOptions(temporal));
 try {
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: temporal.namespace });
   const deps = { client, db, erp: createErpAdapter(erpAdapterConfig(env)) };
   if (!erpOrderId) {
     const { line, from, to } = parsed.values;

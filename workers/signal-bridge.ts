@@ -4,20 +4,21 @@ import { createBridgeMetrics } from '../bridge/metrics.js';
 import { startSignalBridge } from '../bridge/signal-bridge.js';
 import { provisionStreams } from '../bridge/streams.js';
 import { createDb } from '../db/client.js';
-import { readEnv } from './wiring/config.js';
+import { natsSettings, readEnv } from './wiring/config.js';
 import { runProcess } from './wiring/lifecycle.js';
-import { createLogger } from './wiring/logger.js';
+import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
+import { createLogger, logLevel } from './wiring/logger.js';
 import { serveMetrics } from './wiring/metrics-server.js';
 import { connectNats } from './wiring/nats.js';
 import { connectTemporalClient } from './wiring/temporal-client.js';
 
 /** The signal bridge process; run as many as needed, they share the durable consumer `signal-bridge`. */
-const log = createLogger('signal-bridge');
+const log = createLogger('signal-bridge', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('signal-bridge', log, async () => {
-  const env = readEnv();
+  const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
-  const { client, connection } = await connectTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE, log);
-  const nc = await connectNats({ url: env.NATS_URL, user: env.NATS_USER, password: env.NATS_PASSWORD }, 'signal-bridge');
+  const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env), log);
+  const nc = await connectNats(natsSettings(env), 'signal-bridge');
   await provisionStreams(await jetstreamManager(nc));
   const context = new LineContextCache(db, env.DATABASE_URL);
   await context.start();

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import { erpReleaseSubject } from '../contracts/names.js';
-import { loadPlantModel } from '../db/seed.js';
+import { loadPlantModel } from '../seed/plant-file.js';
 import { startStack, WELL_KNOWN_PORTS } from '../stack/index.js';
 import { defaultDataDir, projectRoot } from '../stack/paths.js';
 import { startDemoEdge } from './wiring/edge-demo.js';
+import { readDemoEnv } from './wiring/config.js';
 import { createLogger } from './wiring/logger.js';
 import { startDemoApi } from './wiring/demo-api.js';
 import { startServices } from './wiring/services.js';
@@ -15,20 +16,21 @@ import { installTemporalRuntime } from './wiring/temporal-runtime.js';
  * nats-server, PostgreSQL), migrations, demo plant, ERP simulator, Temporal worker, ERP release listener, signal
  * bridge, planner API, and the OPC UA line simulator with the edge gateway reading it.
  */
-const log = createLogger('mes');
+const env = readDemoEnv(process.env);
+const log = createLogger('mes', env.MES_LOG_LEVEL);
 installTemporalRuntime(log);
-const dataDir = process.env.MES_DATA_DIR ?? defaultDataDir;
-const plantFile = process.env.MES_PLANT_FILE ?? path.join(projectRoot, 'seed', 'demo-plant.yaml');
+const dataDir = env.MES_DATA_DIR ?? defaultDataDir;
+const plantFile = env.MES_PLANT_FILE ?? path.join(projectRoot, 'seed', 'demo-plant.yaml');
 
 async function main(): Promise<void> {
   const plant = await loadPlantModel(plantFile); // a bad plant file stops us before any server starts
   const t0 = performance.now();
-  const stack = await startStack({ dataDir, ports: WELL_KNOWN_PORTS });
+  const stack = await startStack({ dataDir, ports: WELL_KNOWN_PORTS, databaseUrl: env.DATABASE_URL });
   const services = await startServices({
     databaseUrl: stack.postgres.url,
     nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
     temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
-    erpSim: { port: Number(process.env.MES_ERP_SIM_PORT ?? 8089) },
+    erpSim: { port: env.MES_ERP_SIM_PORT },
     plant,
     log,
   }).catch(async (err) => {
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   for (const r of plant.demoOrders)
     await js.publish(erpReleaseSubject(r.site), JSON.stringify(r), { msgID: `release:${r.site}:${r.erpOrderId}:${r.releasedAt}` });
   const edge = await startDemoEdge({ plant, nc: services.nc, dataDir, log });
-  const api = await startDemoApi(services, dataDir);
+  const api = await startDemoApi(services, dataDir, { port: env.MES_API_PORT, webhookSecret: env.MES_WEBHOOK_SECRET });
   const ui = stack.temporal.uiUrl;
   const firstOrder = plant.demoOrders[0];
   const lines = [

@@ -2,18 +2,19 @@ import { createDb } from '../db/client.js';
 import { createErpAdapter } from '../erp/index.js';
 import { erpAdapterConfig, readEnv } from './wiring/config.js';
 import { runProcess } from './wiring/lifecycle.js';
-import { createLogger } from './wiring/logger.js';
+import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
+import { createLogger, logLevel } from './wiring/logger.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 import { createMesWorker } from './wiring/temporal-worker.js';
 
 /** The Temporal worker process: runs work-order workflows and their ERP and read-model activities. */
-const log = createLogger('temporal-worker');
+const log = createLogger('temporal-worker', logLevel(process.env.MES_LOG_LEVEL));
 installTemporalRuntime(log);
 runProcess('temporal-worker', log, async () => {
-  const env = readEnv();
+  const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
   const erp = createErpAdapter(erpAdapterConfig(env));
-  const { worker, connection } = await createMesWorker({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE }, { erp, db });
+  const { worker, connection } = await createMesWorker(temporalTargetFromEnv(process.env), { erp, db });
   const running = worker.run();
   return async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -5,7 +5,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import type { BridgeOptions } from '../../bridge/signal-bridge.js';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
-import { loadPlantModel } from '../../db/seed.js';
+import { loadPlantModel } from '../../seed/plant-file.js';
 import { createErpAdapter } from '../../erp/index.js';
 import type { ErpAdapter } from '../../erp/port.js';
 import type { FaultInjector } from '../../simulators/erp/faults.js';

@@ -109,8 +109,12 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       // names both, and the planner's fix (asked twice at once) posts the final again and reverses the stray, once.
       const [id] = orders as [string];
       const final = (await engine.erp.listOrderPostings(id)).find((p) => p.kind === 'confirmation' && p.isFinal)!;
+      // A person's own work in the ERP is not what is under test: no injected faults while they post by hand (a 30 %
+      // error rate here failed the test about one run in three), the same faults again for the fix.
+      engine.erpFaults.set({});
       await engine.erp.cancelConfirmation(`${workOrderWorkflowId(SITE, id)}#1`);
       await engine.erp.postGoodsMovement({ postingKey: `by-hand-${id}`, erpOrderId: id, movementType: '261', plant: '1010', storageLocation: '0002', items: [{ material: 'SCREW-M6', quantity: '8', unit: 'PC' }] });
+      engine.erpFaults.set({ ...FAULTS, seed: 9 });
       const broken = await reconcileOrder(deps(), SITE, id);
       expect(broken.differences.map((d) => d.what)).toEqual(expect.arrayContaining(['confirmed yield', 'consumption of SCREW-M6', 'final confirmation']));
       const [fixed, again] = await Promise.all([fixOrder(deps(), SITE, id, 'planner'), fixOrder(deps(), SITE, id, 'planner')]);

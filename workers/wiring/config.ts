@@ -1,15 +1,36 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../contracts/parse.js';
 import type { ErpAdapterConfig } from '../../erp/index.js';
+import type { NatsSettings } from './nats.js';
 
-/** Every setting a process reads, from the environment, parsed once at start; errors name the variable. */
+/** NATS settings, the same for every process that connects (engine processes and the edge gateway). */
+export const NatsEnv = {
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+};
+/** pino's levels. */
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+export type LogLevel = z.infer<typeof LogLevel>;
+export const LogEnv = { MES_LOG_LEVEL: LogLevel.default('info') };
+
+/** The connection settings of NATS_URL / NATS_USER / NATS_PASSWORD. */
+export const natsSettings = (env: { NATS_URL: string; NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined }): NatsSettings => ({
+  url: env.NATS_URL,
+  user: env.NATS_USER,
+  password: env.NATS_PASSWORD,
+});
+
+/**
+ * Every setting an engine process reads, from the environment, parsed once at start; errors name the variable.
+ * Temporal's TLS, API key and profiles are read by `@temporalio/envconfig` (temporal-connection.ts); address and
+ * namespace are here too so their defaults are validated and documented in one place.
+ */
 export const MesEnv = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
-  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
-  NATS_USER: z.string().optional(),
-  NATS_PASSWORD: z.string().optional(),
+  ...NatsEnv,
   MES_ERP_ADAPTER: z.enum(['s4hana', 'rest', 'sim'], { error: 'must be s4hana, rest or sim' }).default('sim'),
   MES_ERP_SIM_URL: z.url().default('http://127.0.0.1:8089'),
   MES_ERP_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
@@ -34,7 +55,7 @@ export const MesEnv = z.object({
   MES_API_HOST: z.string().default('127.0.0.1'),
   MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  MES_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  ...LogEnv,
 }).superRefine((e, ctx) => {
   const need = (k: keyof typeof e, why: string) => {
     if (e[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `required when MES_ERP_ADAPTER=${e.MES_ERP_ADAPTER} (${why})` });
@@ -56,7 +77,25 @@ export const MesEnv = z.object({
 });
 export type MesEnv = z.infer<typeof MesEnv>;
 
-export const readEnv = (env: NodeJS.ProcessEnv = process.env): MesEnv => parseOrThrow(MesEnv, env, 'environment');
+/** @throws InvalidInput naming each bad variable. */
+export const readEnv = (env: NodeJS.ProcessEnv): MesEnv => parseOrThrow(MesEnv, env, 'environment');
+
+/**
+ * `npm start`'s own settings: where its data lives, which plant it loads, the ports it prefers, and the user's own
+ * PostgreSQL instead of the embedded one.
+ */
+export const DemoEnv = z.object({
+  MES_DATA_DIR: z.string().min(1).optional(),
+  MES_PLANT_FILE: z.string().min(1).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+  MES_ERP_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
+  MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  MES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ...LogEnv,
+});
+export type DemoEnv = z.infer<typeof DemoEnv>;
+/** @throws InvalidInput naming each bad variable. */
+export const readDemoEnv = (env: NodeJS.ProcessEnv): DemoEnv => parseOrThrow(DemoEnv, env, 'environment');
 
 /** The ERP adapter the environment names; the simulator's URL comes from the caller when it runs in-process. */
 export function erpAdapterConfig(env: MesEnv, simUrl = env.MES_ERP_SIM_URL): ErpAdapterConfig {

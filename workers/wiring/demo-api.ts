@@ -12,10 +12,10 @@ import type { Services } from './services.js';
  * The planner API for `npm start`: port 8080 when free. A planner token is issued at each start and written to a
  * 0600 file in the data dir (never printed or logged); the webhook secret is made once and kept there too.
  */
-export async function startDemoApi(services: Services, dataDir: string) {
+export async function startDemoApi(services: Services, dataDir: string, settings: { port: number; webhookSecret?: string }) {
   const secretFile = path.join(dataDir, 'webhook-secret');
   const webhookSecret =
-    process.env.MES_WEBHOOK_SECRET ??
+    settings.webhookSecret ??
     (existsSync(secretFile) ? (await readFile(secretFile, 'utf8')).trim() : await (async () => {
       const s = randomBytes(24).toString('base64url');
       await writeFile(secretFile, s, { mode: 0o600 });
@@ -29,6 +29,6 @@ export async function startDemoApi(services: Services, dataDir: string) {
     webhookSecret,
     reconciliation: reconciliations({ client: services.client, db: services.db, erp: services.erp }),
   });
-  const url = await app.listen({ host: '127.0.0.1', port: await freePort(Number(process.env.MES_API_PORT ?? 8080)) });
+  const url = await app.listen({ host: '127.0.0.1', port: await freePort(settings.port) });
   return { url, tokenFile, stop: () => app.close() };
 }

@@ -18,12 +18,13 @@ import type { ErpAdapter } from '../../erp/port.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
 import { connectTemporalClient } from './temporal-client.js';
+import type { TemporalTarget } from './temporal-connection.js';
 import { createMesWorker } from './temporal-worker.js';
 
 export interface ServicesOptions {
   databaseUrl: string;
   nats: NatsSettings;
-  temporal: { address: string; namespace: string };
+  temporal: TemporalTarget;
   erpSim: { port?: number; faults?: Partial<FaultPlan> };
   /** The ERP the worker posts to; the in-process simulator when absent (the simulator runs either way). */
   erp?: ErpAdapterConfig;
@@ -64,7 +65,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     { erp, db },
   );
   const running = worker.run();
-  const { client, connection } = await connectTemporalClient(o.temporal.address, o.temporal.namespace, o.log);
+  const { client, connection } = await connectTemporalClient(o.temporal, o.log);
   const nc = await connectNats(o.nats, 'mes-engine');
   await provisionStreams(await jetstreamManager(nc));
   const listener = startErpReleaseListener({ nc, client, log: o.log.child({ process: 'erp-listener' }) });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPlantModel } from '../../../db/seed.js';
+import { loadPlantModel } from '../../../seed/plant-file.js';
 import { projectRoot } from '../../../stack/paths.js';
 
 const fixture = (f: string) => path.join(projectRoot, 'test/fixtures/plant', f);

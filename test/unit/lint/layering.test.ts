@@ -1,0 +1,46 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../../stack/paths.js';
+
+/**
+ * The layering of ../shared/style.md §2 is held by eslint.config.js; these plant one forbidden import (or read of
+ * the environment) in a folder and expect the project's own lint configuration to refuse it. Only the fence rules
+ * run, without type information, so a planted file needs no place in tsconfig.
+ */
+const eslint = new ESLint({
+  cwd: projectRoot,
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false, project: null } } },
+  ruleFilter: ({ ruleId }) => ruleId.endsWith('no-restricted-imports') || ruleId === 'no-restricted-properties',
+});
+
+async function lint(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${projectRoot}/${file}` });
+  return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('layering fences', () => {
+  it.each([
+    ['api/planted.ts', "import { startWorkOrder } from '../bridge/start-work-order.js';"],
+    ['erp/planted.ts', "import { Client } from '@temporalio/client';"],
+    ['erp/sap/planted.ts', "import { proxyActivities } from '@temporalio/workflow';"],
+    ['db/planted.ts', "import { projectRoot } from '../stack/paths.js';"],
+    ['bridge/planted.ts', "import { FaultInjector } from '../simulators/erp/faults.js';"],
+    ['contracts/planted.ts', "import { readFile } from 'node:fs/promises';"],
+    ['edge/planted.ts', "import { drizzle } from 'drizzle-orm/node-postgres';"],
+    ['workers/edge-gateway.ts', "import { seedPlant } from '../db/seed.js';"],
+    ['workflows/planted.ts', "import { z } from 'zod';"],
+    ['activities/planted.ts', "import { workOrderWorkflow } from '../workflows/work-order.js';"],
+  ])('refuses in %s: %s', async (file, code) => {
+    expect((await lint(file, code)).join('\n')).toMatch(/no-restricted-imports/);
+  });
+
+  it.each(['api/planted.ts', 'workers/wiring/planted.ts', 'stack/planted.ts', 'edge/planted.ts'])('refuses process.env in %s', async (file) => {
+    expect((await lint(file, 'export const port = process.env.MES_API_PORT;\n')).join('\n')).toMatch(/process\.env.*entrypoint/);
+  });
+
+  it('allows what the layering allows', async () => {
+    expect(await lint('api/planted.ts', "import { statusQuery } from '../workflows/definitions.js';\nexport { statusQuery };\n")).toEqual([]);
+    expect(await lint('workflows/planted.ts', "import type { OrderReleased } from '../contracts/messages/order-release.js';\nexport type X = OrderReleased;\n")).toEqual([]);
+    expect(await lint('workers/planted.ts', 'export const port = process.env.MES_API_PORT;\n')).toEqual([]);
+  });
+});
