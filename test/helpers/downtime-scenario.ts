@@ -9,6 +9,7 @@ import { erpPostings } from '../../schema/index.js';
 import { shiftEventsSignal } from '../../workflows/definitions.js';
 import { shiftWorkflow } from '../../workflows/shift.js';
 import { startTestEngine, type TestEngine } from './engine.js';
+import { resultOf } from './workflow-result.js';
 
 // line-2 in seed/demo-plant.yaml: plant 1010, cost center CC4200.
 const SITE = 'plant1';
@@ -80,7 +81,7 @@ export function downtimeScenario(erpKind: 'sim' | 's4hana', faults: { errorRate:
         await h.signal(shiftEventsSignal, batch);
         if (i === 7) await h.signal(shiftEventsSignal, batch);
       }
-      const summary = await h.result();
+      const summary = await resultOf(h);
       expect(summary.downtime).toEqual({ records: expected.records, posted: expected.records, totalMinutes: String(expected.minutes), problems: [] });
       expect(summary.duplicatesDropped).toBe(7);
 

@@ -9,6 +9,7 @@ import type { workOrderWorkflow } from '../../workflows/work-order.js';
 import { fixOrder, reconcileOrder, reconcileScope } from '../../workers/wiring/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from './engine.js';
 import { counts, publishRelease, release, releasesSettled, sendInBatches, SITE } from './orders.js';
+import { resultOf } from './workflow-result.js';
 
 // BRACKET-A in seed/demo-plant.yaml: 0.25 KG of SHEET-2MM and 4 PC of SCREW-M6 per piece.
 const BOM = { 'SHEET-2MM': 0.25, 'SCREW-M6': 4 };
@@ -87,7 +88,7 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
             if (i % 12 === 0) await sendInBatches(h, events.slice(Math.max(0, i - 6), i + 1), 7); // redeliveries
             await sleep(150);
           }
-          const done = await h.result();
+          const done = await resultOf(h);
           expect(done).toMatchObject({ phase: 'confirmed', good: 120, scrap: 12, confirmedGood: 120, confirmedScrap: 12, exception: null });
         }),
       );
@@ -189,7 +190,7 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
       // A person fixes the cause in the ERP and retries: the order confirms, consumption is right once more.
       engine.erpFaults.set(FAULTS);
       await h.signal(retryPostingSignal, { requestedBy: 'planner' });
-      expect(await h.result()).toMatchObject({ phase: 'confirmed', confirmedGood: 50, exception: null });
+      expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', confirmedGood: 50, exception: null });
       const after = sums(await engine.erp.listOrderPostings(id));
       expect(after).toMatchObject({ finals: 1, yield: 50, sheet: 50 * BOM['SHEET-2MM'], screws: 50 * BOM['SCREW-M6'], received: 50 });
       await eachKeyOnce(id);

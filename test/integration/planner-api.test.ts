@@ -11,6 +11,7 @@ import { reconciliations } from '../../workers/wiring/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 import { productionCountsSignal, statusQuery } from '../../workflows/definitions.js';
+import { resultOf } from '../helpers/workflow-result.js';
 
 let engine: TestEngine;
 let api: FastifyInstance;
@@ -202,7 +203,7 @@ describe('planner API', () => {
     expect((await api.inject().post(disposition).headers(auth('planner')).body({ decision: 'release' })).statusCode).toBe(403);
     expect((await api.inject().post(disposition).headers(auth('quality')).body({ decision: 'release' })).json()).toMatchObject({ qualityHeld: 0 });
     expect((await api.inject().post(disposition).headers(auth('quality')).body({ decision: 'scrap' })).statusCode).toBe(409);
-    expect(await h.result()).toMatchObject({ phase: 'confirmed', good: 20, confirmedGood: 20 });
+    expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', good: 20, confirmedGood: 20 });
     expect(await engine.erp.findPostings(`${workflowId}#${holdId}`, 'quality-notification')).toHaveLength(1);
   });
 
@@ -221,7 +222,7 @@ describe('planner API', () => {
     } finally {
       engine.services.erpSim.app.faults.set({});
     }
-    await engine.services.client.workflow.getHandle(workflowId).result();
+    await resultOf(engine.services.client.workflow.getHandle(workflowId));
     expect((await api.inject().get('/orders/plant1/5000003/reconciliation').headers(auth('viewer'))).json()).toMatchObject({ differences: [] });
     expect((await api.inject().post('/orders/plant1/5000003/reconciliation/fix').headers(auth('planner'))).json()).toMatchObject({ applied: [] });
     const reversals = (await engine.erp.listOrderPostings('5000003')).filter((p) => p.movementType === '262');

@@ -9,6 +9,7 @@ import { completeOrderSignal, statusQuery } from '../../workflows/definitions.js
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { counts, publishRelease as publishReleaseTo, release, releasesSettled as settled, sendInBatches, SITE } from '../helpers/orders.js';
+import { resultOf } from '../helpers/workflow-result.js';
 
 let engine: TestEngine;
 
@@ -59,7 +60,7 @@ describe('release to final confirmation, against real servers with a faulty ERP'
         const mid = await h.query(statusQuery);
         expect(mid).toMatchObject({ phase: 'running', good: 80, scrap: 40, eventsApplied: 40, duplicatesDropped: 15 });
         await sendInBatches(h, counts(`${id}-b`, 10, 2, 0), 10); // reaches 100: the order completes itself
-        const done = await h.result();
+        const done = await resultOf(h);
         expect(done).toMatchObject({ phase: 'confirmed', good: 100, scrap: 40 });
         // BRACKET-A has a BOM in the seeded plant: the confirmation comes with its backflush (261), posted first.
         const ledger = await ledgerFor(id);
@@ -94,7 +95,7 @@ describe('release to final confirmation, against real servers with a faulty ERP'
       return rows.some((r) => r.attempts >= 2) ? true : undefined;
     }, 'a retry after the lost reply');
     engine.services.erpSim.app.faults.set({ errorRate: 0.3, replyLossRate: 0.1, seed: 11 });
-    const done = await h.result();
+    const done = await resultOf(h);
     expect(done).toMatchObject({ phase: 'confirmed', good: 90 });
     const ledger = await ledgerFor('1000300');
     expect(ledger.map((p) => p.movementType ?? p.kind)).toEqual(['261', 'confirmation']);
