@@ -50,7 +50,11 @@ describe('signal bridge under failure', () => {
     await jetstream(engine.services.nc).publish(erpReleaseSubject('plant1'), JSON.stringify(r), { msgID: `r-${erpOrderId}` });
     const h = engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId('plant1', erpOrderId));
     await eventually(async () => ((await h.query(statusQuery)).phase === 'released' ? true : undefined), 'release');
-    await new Promise((res) => setTimeout(res, 300)); // read model row for the bridge's context
+    // The read model row is what the bridge's context reads: events before it would be unassigned production.
+    await eventually(async () => {
+      const rows = await engine.services.db.query.workOrders.findMany({ where: (w, { eq }) => eq(w.workflowId, h.workflowId) });
+      return rows.length > 0 ? true : undefined;
+    }, `read model row of order ${erpOrderId}`);
 
     bridge = await spawnBridge();
     const events = goodCounts({ line: 'line-2', machine: 'robot-1', n: 30_000, startMs: Date.now() - 60_000, stepMs: 1, prefix: 'kill', delta: 2 });
