@@ -1,6 +1,6 @@
 import { jetstream } from '@nats-io/jetstream';
 import { workOrderWorkflowId } from '../contracts/ids.js';
-import { batchMsgId, machineEventSubject, MachineEventBatch, type MachineEvent } from '../contracts/messages/machine-event.js';
+import { batchMsgId, machineEventSubject, MachineEventMessage, type MachineEvent } from '../contracts/messages/machine-event.js';
 import { erpReleaseSubject } from '../contracts/names.js';
 import { completeOrderSignal, productionCountsSignal, statusQuery } from '../workflows/definitions.js';
 import type { workOrderWorkflow } from '../workflows/work-order.js';
@@ -67,7 +67,7 @@ export async function run(): Promise<Record<string, number>> {
         const due = t0 + (i / perSecond) * 1000;
         if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
       }
-      const b = MachineEventBatch.parse({ v: 1, events: events.slice(i, i + batch) });
+      const b = MachineEventMessage.parse({ v: 1, events: events.slice(i, i + batch) });
       await js.publish(machineEventSubject(b.events[0]!), JSON.stringify(b), { msgID: batchMsgId(b), timeout: 60_000 });
       published.push({ at: performance.now(), upTo: i + b.events.length });
     }

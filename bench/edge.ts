@@ -6,7 +6,7 @@ import { jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats
 import { clearLockedPorts } from 'get-port';
 import pino from 'pino';
 import type { EdgeTag } from '../contracts/messages/edge-config.js';
-import { MachineEventBatch, MES_EVENTS_STREAM, type MachineEvent } from '../contracts/messages/machine-event.js';
+import { MachineEventMessage, MES_EVENTS_STREAM, type MachineEvent } from '../contracts/messages/machine-event.js';
 import { Journal } from '../edge/buffer/journal.js';
 import { startGateway } from '../edge/gateway.js';
 import { createEdgeMetrics, total } from '../edge/metrics.js';
@@ -140,7 +140,7 @@ export async function run(): Promise<Record<string, unknown>> {
   for (let seq = info.state.last_seq; seq >= info.state.first_seq && events.length < RAW_MAX; seq--) {
     const m = await jsm.streams.getMessage(MES_EVENTS_STREAM, { seq });
     if (!m) continue;
-    const batch = MachineEventBatch.parse(m.json());
+    const batch = MachineEventMessage.parse(m.json());
     events.push(...batch.events);
     batches.push({ subject: m.subject.replace(/^mes\./, 'bench.raw.batch.'), data: m.string(), events: batch.events.length });
   }

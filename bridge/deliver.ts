@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
-import type { MachineEvent } from '../contracts/messages/machine-event.js';
+import type { MachineEvent, MachineEventBatch } from '../contracts/messages/machine-event.js';
 import type { ProductionCount } from '../contracts/messages/production-count.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
 import { TASK_QUEUE } from '../contracts/names.js';
@@ -42,7 +42,7 @@ export async function deliverToShift(client: Client, metrics: BridgeMetrics, wor
   try {
     for (const c of chunks(events))
       await timed(metrics, 'shift', c.length, () =>
-        client.workflow.signalWithStart<typeof shiftWorkflow, [{ v: 1; events: MachineEvent[] }]>('shiftWorkflow', {
+        client.workflow.signalWithStart<typeof shiftWorkflow, [MachineEventBatch]>('shiftWorkflow', {
           workflowId,
           taskQueue: TASK_QUEUE,
           args: [{ shift: input }],

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { MachineEventBatch, machineEventSubject, MES_EVENTS_STREAM, type MachineEvent } from '../contracts/messages/machine-event.js';
+import { MachineEventMessage, machineEventSubject, MES_EVENTS_STREAM, type MachineEvent } from '../contracts/messages/machine-event.js';
 import { parseJson } from '../contracts/parse.js';
 import type { Db } from '../db/client.js';
 import { consumeForever } from '../jetstream/consume-forever.js';
@@ -66,7 +66,7 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
         await reject(m, (err as Error).message, settled, i);
         continue;
       }
-      const r = MachineEventBatch.safeParse(raw);
+      const r = MachineEventMessage.safeParse(raw);
       if (!r.success) {
         await reject(m, `${m.subject}: ${z.prettifyError(r.error).replaceAll('\n', ' ')}`, settled, i);
         continue;

@@ -1,4 +1,4 @@
-import { batchMsgId, MachineEventBatch, machineEventSubject, type MachineEvent } from '../contracts/messages/machine-event.js';
+import { batchMsgId, MachineEventMessage, machineEventSubject, type MachineEvent } from '../contracts/messages/machine-event.js';
 import type { Journal } from './buffer/journal.js';
 import { counterKey } from './tag-pipeline.js';
 
@@ -11,7 +11,7 @@ export interface BatchOutcome {
 
 /**
  * Collects events per subject (machine + kind) between flushes and writes them to the journal as
- * `MachineEventBatch` messages. The batch is parsed against the shared contract here, so a producer bug fails in the
+ * `MachineEventMessage`s. The batch is parsed against the shared contract here, so a producer bug fails in the
  * gateway and never reaches a consumer.
  */
 export class Batcher {
@@ -40,7 +40,7 @@ export class Batcher {
     this.size = 0;
     for (const [subject, events] of groups) {
       for (let i = 0; i < events.length; i += MAX_BATCH) {
-        const batch = MachineEventBatch.parse({ v: 1, events: events.slice(i, i + MAX_BATCH) });
+        const batch = MachineEventMessage.parse({ v: 1, events: events.slice(i, i + MAX_BATCH) });
         const counters: Record<string, number> = {};
         for (const e of batch.events) if (e.kind === 'counter') counters[counterKey(e, e.tag)] = e.raw;
         const isCounter = batch.events[0]!.kind === 'counter';

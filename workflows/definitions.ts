@@ -1,9 +1,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { MachineEventBatch } from '../contracts/messages/machine-event.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
-import type { ShiftEventBatch } from '../contracts/messages/shift.js';
+import type { ShiftSummary } from '../contracts/messages/shift.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
-import type { ShiftSummary } from './shift-state.js';
 
 // Types only from contracts, so zod stays out of the workflow bundle.
 export const productionCountsSignal = defineSignal<[ProductionCountBatch]>('productionCounts');
@@ -36,5 +36,5 @@ export const qualityDispositionUpdate = defineUpdate<WorkOrderStatus, [QualityDi
 /** ERP released the order again with another quantity or dates: the running order follows, no second workflow. */
 export const changeReleaseUpdate = defineUpdate<WorkOrderStatus, [OrderReleased]>('changeRelease');
 
-export const shiftEventsSignal = defineSignal<[ShiftEventBatch]>('machineEvents');
+export const shiftEventsSignal = defineSignal<[MachineEventBatch]>('machineEvents');
 export const shiftStatusQuery = defineQuery<ShiftSummary>('shiftStatus');

@@ -1,47 +1,15 @@
-import type { MachineState } from '../contracts/messages/machine-event.js';
-import type { ShiftEventBatch, ShiftInput } from '../contracts/messages/shift.js';
+import type { MachineEventBatch, MachineState } from '../contracts/messages/machine-event.js';
+import type { ShiftInput, ShiftSummary, ShiftTallies } from '../contracts/messages/shift.js';
 import { downtimeIntervals, type DowntimeInterval } from './downtime.js';
 import { SeenIds } from './seen-ids.js';
 
 /** State changes kept per machine; edge debounce keeps real lines far below this in one shift. */
 const TRANSITIONS_LIMIT = 5_000;
 
-/** The shift's tallies: what a summary reports and what continue-as-new carries. */
-interface ShiftTallies {
-  good: number;
-  scrap: number;
-  total: number;
-  alarmsRaised: number;
-  eventsApplied: number;
-  duplicatesDropped: number;
-}
-
+/** What continue-as-new carries: the tallies, the state timelines and the dedupe window. */
 export interface ShiftCarry extends ShiftTallies {
   transitions: Record<string, Array<[number, MachineState]>>;
   seenIds: string[];
-}
-
-export interface ShiftSummary extends ShiftTallies {
-  shift: ShiftInput;
-  /** Milliseconds each state lasted, summed over machines, from the shift start up to `asOf`. */
-  stateMs: Partial<Record<MachineState, number>>;
-  /** Running time over observed machine time; null before any state is known. */
-  availability: number | null;
-  /** Good over good + scrap; null before any piece. */
-  quality: number | null;
-  asOf: string;
-  /** Set when the shift has closed: what it posted to the ERP as downtime. */
-  downtime?: ShiftDowntimeResult;
-}
-
-/** The shift's downtime records as posted at its close. */
-export interface ShiftDowntimeResult {
-  /** Non-running stretches found (one record each). */
-  records: number;
-  posted: number;
-  totalMinutes: string;
-  /** Why nothing or not everything was posted: an unknown line, or the ERP's words for a refused record. */
-  problems: string[];
 }
 
 /** One line's shift: counts and machine-state timelines placed by source time, so late events count where they belong. */
@@ -67,7 +35,7 @@ export class ShiftState {
     this.seen = new SeenIds(carry?.seenIds);
   }
 
-  apply(batch: ShiftEventBatch): void {
+  apply(batch: MachineEventBatch): void {
     for (const e of batch.events) {
       if (!this.seen.add(e.eventId)) {
         this.tally.duplicatesDropped += 1;

@@ -1,10 +1,10 @@
 import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { ShiftInput } from '../contracts/messages/shift.js';
+import type { ShiftDowntimeResult, ShiftInput, ShiftSummary } from '../contracts/messages/shift.js';
 import { ERP_CALLS, OWN_DATABASE, refusal } from './activity-options.js';
 import { shiftEventsSignal, shiftStatusQuery } from './definitions.js';
 import { durationMinutes, type DowntimeInterval } from './downtime.js';
-import { ShiftState, type ShiftCarry, type ShiftDowntimeResult, type ShiftSummary } from './shift-state.js';
+import { ShiftState, type ShiftCarry } from './shift-state.js';
 
 export interface ShiftWorkflowInput {
   shift: ShiftInput;

@@ -61,20 +61,26 @@ export const MACHINE_EVENT_SUBJECTS = 'mes.*.*.*.*';
 export const MES_EVENTS_STREAM = 'MES_EVENTS';
 
 /**
- * The wire message on `mes.<site>.<line>.<machine>.<kind>`: a batch of events of one machine and kind (JetStream
- * persisted ~20,000 single-event publishes a second here, so the edge batches). Its JetStream msgID is
- * `<site>.<line>.<first eventId>+<count>`; consumers dedupe per event id in any case.
+ * A batch of machine events: the one payload of both hops. The edge publishes batches to JetStream (JetStream
+ * persisted ~20,000 single-event publishes a second here), and the signal bridge signals them to the line's shift
+ * workflow (`machineEvents`: one line and shift, any machines and kinds; Temporal wants a few signals a second per
+ * workflow, not one per event).
  */
-export const MachineEventBatch = z
-  .object({ v: z.literal(1), events: z.array(MachineEvent).min(1).max(500) })
-  .superRefine((b, ctx) => {
-    const first = b.events[0]!;
-    b.events.forEach((e, i) => {
-      if (machineEventSubject(e) !== machineEventSubject(first))
-        ctx.addIssue({ code: 'custom', path: ['events', i], message: `belongs to ${machineEventSubject(e)}, the batch to ${machineEventSubject(first)}` });
-    });
-  });
+export const MachineEventBatch = z.object({ v: z.literal(1), events: z.array(MachineEvent).min(1).max(500) });
 export type MachineEventBatch = z.infer<typeof MachineEventBatch>;
+
+/**
+ * The wire message on `mes.<site>.<line>.<machine>.<kind>`: a machine-event batch whose events all belong to that
+ * subject (one machine and kind). Its JetStream msgID is `<site>.<line>.<first eventId>+<count>`; consumers dedupe
+ * per event id in any case.
+ */
+export const MachineEventMessage = MachineEventBatch.superRefine((b, ctx) => {
+  const first = b.events[0]!;
+  b.events.forEach((e, i) => {
+    if (machineEventSubject(e) !== machineEventSubject(first))
+      ctx.addIssue({ code: 'custom', path: ['events', i], message: `belongs to ${machineEventSubject(e)}, the batch to ${machineEventSubject(first)}` });
+  });
+});
 
 /** JetStream dedupes msgIDs across the whole stream: the site and line make two plants' same machine code distinct. */
 export const batchMsgId = (b: MachineEventBatch): string => {

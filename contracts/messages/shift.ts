@@ -1,17 +1,58 @@
-import type { MachineEvent } from './machine-event.js';
+import { z } from 'zod';
+import { MachineState } from './machine-event.js';
+
+// The shift workflow's events signal (`machineEvents`) carries a `MachineEventBatch` (./machine-event.ts): the same
+// schema the edge publishes, of one line and shift instead of one machine and kind.
 
 /** Input of a shift workflow; the bridge builds it from the shift calendar when it signal-with-starts the shift. */
-export interface ShiftInput {
-  site: string;
-  line: string;
-  date: string;
-  shiftCode: string;
-  startsAt: string;
-  endsAt: string;
-}
+export const ShiftInput = z.object({
+  site: z.string(),
+  line: z.string(),
+  /** Local date the shift starts on, YYYY-MM-DD. */
+  date: z.string(),
+  shiftCode: z.string(),
+  /** ISO instants, from the shift calendar. */
+  startsAt: z.string(),
+  endsAt: z.string(),
+});
+export type ShiftInput = z.infer<typeof ShiftInput>;
 
-/** Machine events of one line and shift, as the bridge signals them (chunks of at most 500). */
-export interface ShiftEventBatch {
-  v: 1;
-  events: MachineEvent[];
-}
+const count = z.number().int().nonnegative();
+
+/** The shift's tallies: what a summary reports and what continue-as-new carries. */
+export const ShiftTallies = z.object({
+  good: count,
+  scrap: count,
+  total: count,
+  alarmsRaised: count,
+  eventsApplied: count,
+  duplicatesDropped: count,
+});
+export type ShiftTallies = z.infer<typeof ShiftTallies>;
+
+/** The shift's downtime records as posted at its close. */
+export const ShiftDowntimeResult = z.object({
+  /** Non-running stretches found (one record each). */
+  records: count,
+  posted: count,
+  /** Decimal minutes, as the ERP takes them. */
+  totalMinutes: z.string(),
+  /** Why nothing or not everything was posted: an unknown line, or the ERP's words for a refused record. */
+  problems: z.array(z.string()),
+});
+export type ShiftDowntimeResult = z.infer<typeof ShiftDowntimeResult>;
+
+/** What a shift reports: the answer of its `shiftStatus` query, its result, and the API's `GET /lines/:site/:line`. */
+export const ShiftSummary = ShiftTallies.extend({
+  shift: ShiftInput,
+  /** Milliseconds each state lasted, summed over machines, from the shift start up to `asOf`. */
+  stateMs: z.partialRecord(MachineState, z.number()),
+  /** Running time over observed machine time; null before any state is known. */
+  availability: z.number().nullable(),
+  /** Good over good + scrap; null before any piece. */
+  quality: z.number().nullable(),
+  asOf: z.string(),
+  /** Set when the shift has closed: what it posted to the ERP as downtime. */
+  downtime: ShiftDowntimeResult.optional(),
+});
+export type ShiftSummary = z.infer<typeof ShiftSummary>;

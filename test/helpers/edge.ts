@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from '@nats-io/transport-node';
 import { clearLockedPorts } from 'get-port';
 import pino from 'pino';
-import { MachineEventBatch, MES_EVENTS_STREAM, type MachineEvent } from '../../contracts/messages/machine-event.js';
+import { MachineEventMessage, MES_EVENTS_STREAM, type MachineEvent } from '../../contracts/messages/machine-event.js';
 import { provisionMachineEventStream } from '../../edge/streams.js';
 import { startNats, type NatsServer } from '../../stack/nats.js';
 import { eventually } from './eventually.js';
@@ -63,7 +63,7 @@ export async function readMachineEvents(jsm: JetStreamManager): Promise<MachineE
   const out: MachineEvent[] = [];
   for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
     const m = await jsm.streams.getMessage(MES_EVENTS_STREAM, { seq });
-    if (m) out.push(...MachineEventBatch.parse(m.json()).events);
+    if (m) out.push(...MachineEventMessage.parse(m.json()).events);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { batchMsgId, machineEventSubject, MachineEventBatch, type MachineEvent } from '../../contracts/messages/machine-event.js';
+import { batchMsgId, machineEventSubject, MachineEventMessage, type MachineEvent, type MachineEventBatch } from '../../contracts/messages/machine-event.js';
 
 /** `n` good-count events of one machine, every `stepMs` (1 s) from `startMs`, each `delta` pieces; ids are deterministic. */
 export function goodCounts(o: { site?: string; line: string; machine: string; n: number; startMs: number; stepMs?: number; delta?: number; prefix?: string }): MachineEvent[] {
@@ -25,7 +25,7 @@ export function goodCounts(o: { site?: string; line: string; machine: string; n:
 export async function publishEvents(nc: NatsConnection, events: MachineEvent[], batchSize = 100, inFlight = 32): Promise<void> {
   const js = jetstream(nc);
   const batches: MachineEventBatch[] = [];
-  for (let i = 0; i < events.length; i += batchSize) batches.push(MachineEventBatch.parse({ v: 1, events: events.slice(i, i + batchSize) }));
+  for (let i = 0; i < events.length; i += batchSize) batches.push(MachineEventMessage.parse({ v: 1, events: events.slice(i, i + batchSize) }));
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(inFlight, batches.length) }, async () => {
