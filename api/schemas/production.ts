@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ShiftSummary } from '../../contracts/messages/shift.js';
 import { ErpOrderId, Token } from '../../contracts/tokens.js';
 
 export const UnassignedQuery = z.object({ site: Token, line: Token.optional() });
@@ -13,5 +14,5 @@ export const LineParams = z.object({ site: Token, line: Token });
 export const LineStatus = z.object({
   site: z.string(), line: z.string(),
   activeOrder: z.object({ workflowId: z.string(), erpOrderId: z.string(), status: z.string() }).nullable(),
-  shift: z.object({ workflowId: z.string(), summary: z.unknown().nullable() }),
+  shift: z.object({ workflowId: z.string(), summary: ShiftSummary.nullable() }),
 });
