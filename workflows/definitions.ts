@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { MachineEventBatch } from '../contracts/messages/machine-event.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
+import type { PlannerCommand, QualityDisposition, QualityHoldCommand, RetryPosting } from '../contracts/messages/planner-command.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { ShiftSummary } from '../contracts/messages/shift.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
@@ -8,30 +9,14 @@ import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js
 // Types only from contracts, so zod stays out of the workflow bundle.
 export const productionCountsSignal = defineSignal<[ProductionCountBatch]>('productionCounts');
 export const completeOrderSignal = defineSignal<[CompleteOrder]>('completeOrder');
-/** A person fixed what made the ERP reject the posting; the workflow posts again under the same key. */
-export const retryPostingSignal = defineSignal<[{ requestedBy: string }]>('retryPosting');
+export const retryPostingSignal = defineSignal<[RetryPosting]>('retryPosting');
 export const statusQuery = defineQuery<WorkOrderStatus>('status');
 
-/** Planner commands that need an answer: validated before anything is written, answered with the new status. */
-export interface PlannerCommand {
-  reason: string;
-  requestedBy: string;
-}
+// Planner commands that need an answer: validated before anything is written, answered with the new status.
 export const holdOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('holdOrder');
 export const resumeOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('resumeOrder');
 export const cancelOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('cancelOrder');
-/** A quality person holds counted, unconfirmed units; the ERP gets a quality notification. */
-export interface QualityHoldCommand {
-  quantity: number;
-  defectText: string;
-  requestedBy: string;
-}
 export const qualityHoldUpdate = defineUpdate<WorkOrderStatus, [QualityHoldCommand]>('qualityHold');
-export interface QualityDisposition {
-  holdId: number;
-  decision: 'release' | 'scrap';
-  requestedBy: string;
-}
 export const qualityDispositionUpdate = defineUpdate<WorkOrderStatus, [QualityDisposition]>('qualityDisposition');
 /** ERP released the order again with another quantity or dates: the running order follows, no second workflow. */
 export const changeReleaseUpdate = defineUpdate<WorkOrderStatus, [OrderReleased]>('changeRelease');

@@ -14,6 +14,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { OrderContext } from '../activities/master-data.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
+import type { PlannerCommand } from '../contracts/messages/planner-command.js';
 import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { componentQuantities } from './backflush.js';
 import {
@@ -27,7 +28,6 @@ import {
   resumeOrderUpdate,
   retryPostingSignal,
   statusQuery,
-  type PlannerCommand,
 } from './definitions.js';
 import { ERP_CALLS, ERP_FIRST_ATTEMPT, OWN_DATABASE, refusal } from './activity-options.js';
 import { OrderStatusAttr, QualityHoldAttr } from './search-attributes.js';

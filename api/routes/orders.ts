@@ -92,7 +92,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       };
     });
 
-    const signalRoute = (path: string, summary: string, roles: Array<'planner' | 'operator'>, send: (workflowId: string, actor: string, body: { reason: 'operator' | 'planner' | 'erp' }) => Promise<void>) =>
+    const signalRoute = (path: string, summary: string, roles: Array<'planner' | 'operator'>, send: (workflowId: string, actor: string, body: z.infer<typeof CompleteBody>) => Promise<void>) =>
       app.post(path, {
         schema: { params: OrderParams, body: CompleteBody, response: { 202: Accepted }, tags: ['orders'], summary },
         config: { roles },

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PlannerCommand, QualityDisposition, QualityHoldCommand } from '../../contracts/messages/planner-command.js';
+import { CompleteOrder, CompletionReason } from '../../contracts/messages/production-count.js';
 import { WorkOrderPhase, WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import { ErpOrderId, Token } from '../../contracts/tokens.js';
 
@@ -18,14 +20,13 @@ export const Posting = z.object({
 export const OrderDetail = z.object({ status: WorkOrderStatus, postings: z.array(Posting) });
 
 export const StartResult = z.object({ workflowId: z.string(), started: z.boolean(), updated: z.boolean() });
-export const CompleteBody = z.object({ reason: z.enum(['operator', 'planner', 'erp']).default('planner') });
+// Command bodies are the contracts' commands without `requestedBy`: the API sets it to the authenticated caller.
+/** Over the API a completion defaults to the planner's reason. */
+export const CompleteBody = CompleteOrder.omit({ requestedBy: true }).extend({ reason: CompletionReason.default('planner') });
 export const Accepted = z.object({ accepted: z.literal(true), workflowId: z.string() });
-export const CommandBody = z.object({ reason: z.string().min(3, 'say why, at least 3 characters').max(200) });
-export const QualityHoldBody = z.object({
-  quantity: z.number().int('must be a whole number of units').positive(),
-  defectText: z.string().min(3, 'say what is wrong, at least 3 characters').max(1000),
-});
-export const DispositionBody = z.object({ decision: z.enum(['release', 'scrap']) });
+export const CommandBody = PlannerCommand.omit({ requestedBy: true });
+export const QualityHoldBody = QualityHoldCommand.omit({ requestedBy: true });
+export const DispositionBody = QualityDisposition.pick({ decision: true });
 export { FixResult, Reconciliation } from '../../contracts/messages/reconciliation.js';
 export const Waiting = z.object({
   status: z.string(),

@@ -17,8 +17,10 @@ export const ProductionCountBatch = z.object({
 });
 export type ProductionCountBatch = z.infer<typeof ProductionCountBatch>;
 
+/** Who asked for the completion: the line (operator), a planner, or the ERP. */
+export const CompletionReason = z.enum(['operator', 'planner', 'erp']);
 export const CompleteOrder = z.object({
-  reason: z.enum(['operator', 'planner', 'erp']).default('operator'),
+  reason: CompletionReason.default('operator'),
   requestedBy: z.string().min(1).max(100),
 });
 export type CompleteOrder = z.infer<typeof CompleteOrder>;

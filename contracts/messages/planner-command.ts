@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+// Commands a person sends a work order through the planner API (Temporal updates and signals, names in
+// workflows/definitions.ts). `requestedBy` is the authenticated caller, set by the API, never taken from the body.
+
+const RequestedBy = z.string().min(1).max(100);
+
+/** Hold, resume or cancel an order: validated by the workflow before anything is written, answered with the new status. */
+export const PlannerCommand = z.object({
+  reason: z.string().min(3, 'say why, at least 3 characters').max(200),
+  requestedBy: RequestedBy,
+});
+export type PlannerCommand = z.infer<typeof PlannerCommand>;
+
+/** A quality person holds counted, unconfirmed units; the ERP gets a quality notification. */
+export const QualityHoldCommand = z.object({
+  quantity: z.number().int('must be a whole number of units').positive(),
+  defectText: z.string().min(3, 'say what is wrong, at least 3 characters').max(1000),
+  requestedBy: RequestedBy,
+});
+export type QualityHoldCommand = z.infer<typeof QualityHoldCommand>;
+
+/** The decision on a quality hold: its units are released as good or scrapped. */
+export const QualityDisposition = z.object({
+  /** The hold's id, also the posting sequence of its quality notification. */
+  holdId: z.number().int().positive(),
+  decision: z.enum(['release', 'scrap']),
+  requestedBy: RequestedBy,
+});
+export type QualityDisposition = z.infer<typeof QualityDisposition>;
+
+/** A person fixed what made the ERP reject the posting; the workflow posts again under the same key. */
+export const RetryPosting = z.object({ requestedBy: RequestedBy });
+export type RetryPosting = z.infer<typeof RetryPosting>;
