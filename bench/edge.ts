@@ -6,12 +6,13 @@ import { jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats
 import { clearLockedPorts } from 'get-port';
 import pino from 'pino';
 import type { EdgeTag } from '../contracts/messages/edge-config.js';
-import { MachineEventMessage, MES_EVENTS_STREAM, type MachineEvent } from '../contracts/messages/machine-event.js';
+import { MachineEventMessage, type MachineEvent } from '../contracts/messages/machine-event.js';
+import { MES_EVENTS_STREAM } from '../contracts/streams.js';
 import { Journal } from '../edge/buffer/journal.js';
 import { startGateway } from '../edge/gateway.js';
 import { createEdgeMetrics, total } from '../edge/metrics.js';
 import { startPublisher } from '../edge/publisher.js';
-import { provisionMachineEventStream } from '../edge/streams.js';
+import { provisionStreams } from '../jetstream/provision.js';
 import { startNats } from '../stack/nats.js';
 import { projectRoot } from '../stack/paths.js';
 import { connectNats } from '../workers/wiring/nats.js';
@@ -36,7 +37,7 @@ export async function run(): Promise<Record<string, unknown>> {
   let nats = await startNats({ dataDir: path.join(dir, 'nats') });
   const nc = await connectNats({ url: nats.url, user: nats.user, password: nats.password }, 'bench-edge');
   const jsm = await jetstreamManager(nc);
-  await provisionMachineEventStream(jsm);
+  await provisionStreams(jsm);
   const js = jetstream(nc);
 
   const bufferDir = path.join(dir, 'buffer');

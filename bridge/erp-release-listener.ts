@@ -3,11 +3,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { OrderReleased } from '../contracts/messages/order-release.js';
-import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../contracts/names.js';
+import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../contracts/streams.js';
 import { consumeForever } from '../jetstream/consume-forever.js';
 import { InvalidInput, parseJson, parseOrThrow } from '../contracts/parse.js';
 import { startWorkOrder } from './start-work-order.js';
-import { publishMessageException } from './streams.js';
+import { publishMessageException } from './exceptions.js';
 
 export interface ReleaseListenerDeps {
   nc: NatsConnection;

@@ -3,15 +3,16 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { MachineEventMessage, machineEventSubject, MES_EVENTS_STREAM, type MachineEvent } from '../contracts/messages/machine-event.js';
+import { MachineEventMessage, machineEventSubject, type MachineEvent } from '../contracts/messages/machine-event.js';
 import { parseJson } from '../contracts/parse.js';
+import { exceptionSubject, MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE, SIGNAL_BRIDGE_MAX_ACK_PENDING } from '../contracts/streams.js';
 import type { Db } from '../db/client.js';
 import { consumeForever } from '../jetstream/consume-forever.js';
 import type { LineContextCache } from './context.js';
 import { deliverToOrder, deliverToShift } from './deliver.js';
 import type { BridgeMetrics } from './metrics.js';
 import { routeEvents } from './route.js';
-import { SIGNAL_BRIDGE_DURABLE, SIGNAL_BRIDGE_MAX_ACK_PENDING, exceptionSubject, publishMessageException } from './streams.js';
+import { publishMessageException } from './exceptions.js';
 import { recordUnassigned } from '../db/unassigned-production.js';
 import { toCount } from './route.js';
 

@@ -1,9 +1,7 @@
-import { MACHINE_EVENT_SUBJECTS, MES_EVENTS_STREAM } from './messages/machine-event.js';
-import { ERP_EVENTS_STREAM, ERP_RELEASE_SUBJECTS } from './names.js';
-
 /**
- * Every JetStream stream of the engine, defined once: the processes that create them at start (gateway, bridge,
- * listener) must agree, or each start would flip the others' settings.
+ * Every JetStream stream and durable consumer of the engine, named and defined once. One function provisions them
+ * all (jetstream/provision.ts), called by every process at start: they must agree, or each start would flip the
+ * others' settings.
  */
 export interface StreamDefinition {
   name: string;
@@ -13,6 +11,35 @@ export interface StreamDefinition {
   duplicateWindowMinutes: number;
 }
 
+export interface DurableDefinition {
+  stream: string;
+  /** The durable's name is the consuming process's name. */
+  name: string;
+  /** The bound on messages in flight across every process sharing the durable. */
+  maxAckPending: number;
+}
+
+/** Machine events from the edge gateways: `mes.<site>.<line>.<machine>.<kind>` (contracts/messages/machine-event.ts). */
+export const MES_EVENTS_STREAM = 'MES_EVENTS';
+export const MACHINE_EVENT_SUBJECTS = 'mes.*.*.*.*';
+/** Order releases from the ERP: `erp.<site>.order.released` (contracts/names.ts builds the subject). */
+export const ERP_EVENTS_STREAM = 'ERP_EVENTS';
+export const ERP_RELEASE_SUBJECTS = 'erp.*.order.released';
+/** Why a consumed message was not applied, per site and stage: `ops.<site>.exception.<stage>`. */
+export const OPS_EXCEPTIONS_STREAM = 'OPS_EXCEPTIONS';
+export const exceptionSubject = (site: string, stage: string) => `ops.${site}.exception.${stage}`;
+
 export const MES_EVENTS: StreamDefinition = { name: MES_EVENTS_STREAM, subjects: [MACHINE_EVENT_SUBJECTS], maxAgeDays: 7, duplicateWindowMinutes: 10 };
 export const ERP_EVENTS: StreamDefinition = { name: ERP_EVENTS_STREAM, subjects: [ERP_RELEASE_SUBJECTS], maxAgeDays: 30, duplicateWindowMinutes: 10 };
-export const OPS_EXCEPTIONS: StreamDefinition = { name: 'OPS_EXCEPTIONS', subjects: ['ops.*.exception.*'], maxAgeDays: 30, duplicateWindowMinutes: 10 };
+export const OPS_EXCEPTIONS: StreamDefinition = { name: OPS_EXCEPTIONS_STREAM, subjects: ['ops.*.exception.*'], maxAgeDays: 30, duplicateWindowMinutes: 10 };
+export const STREAMS: readonly StreamDefinition[] = [ERP_EVENTS, OPS_EXCEPTIONS, MES_EVENTS];
+
+export const ERP_LISTENER_DURABLE = 'erp-listener';
+export const SIGNAL_BRIDGE_DURABLE = 'signal-bridge';
+// 64 messages of at most 500 events: the farthest a redelivery can reach back (32,000 events) stays inside the
+// workflows' dedupe window (workflows/seen-ids.ts), and a round is processed well within ack_wait.
+export const SIGNAL_BRIDGE_MAX_ACK_PENDING = 64;
+export const DURABLES: readonly DurableDefinition[] = [
+  { stream: ERP_EVENTS_STREAM, name: ERP_LISTENER_DURABLE, maxAckPending: 256 },
+  { stream: MES_EVENTS_STREAM, name: SIGNAL_BRIDGE_DURABLE, maxAckPending: SIGNAL_BRIDGE_MAX_ACK_PENDING },
+];

@@ -3,7 +3,7 @@ import { loadPlantModel } from '../seed/plant-file.js';
 import { startGateway } from '../edge/gateway.js';
 import { startHealthServer } from '../edge/health.js';
 import { edgeMachines } from '../edge/plant.js';
-import { provisionMachineEventStream } from '../edge/streams.js';
+import { provisionStreams } from '../jetstream/provision.js';
 import { credentialsFromEnv, readEdgeEnv } from './wiring/edge-config.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { natsSettings } from './wiring/config.js';
@@ -18,7 +18,7 @@ runProcess('edge-gateway', log, async () => {
   const machines = edgeMachines(plant, env.MES_SITE);
   if (machines.length === 0) throw new Error(`${env.MES_PLANT_FILE}: no machine has opcua settings${env.MES_SITE ? ` in site ${env.MES_SITE}` : ''}`);
   const nc = await connectNats(natsSettings(env), 'edge-gateway');
-  await provisionMachineEventStream(await jetstreamManager(nc));
+  await provisionStreams(await jetstreamManager(nc));
   const gateway = startGateway({
     machines,
     js: jetstream(nc),

@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { startErpReleaseListener } from '../bridge/erp-release-listener.js';
-import { provisionStreams } from '../bridge/streams.js';
+import { provisionStreams } from '../jetstream/provision.js';
 import { natsSettings, readEnv } from './wiring/config.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { temporalTargetFromEnv } from './wiring/temporal-connection.js';

@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { LineContextCache } from '../bridge/context.js';
 import { createBridgeMetrics } from '../bridge/metrics.js';
 import { startSignalBridge } from '../bridge/signal-bridge.js';
-import { provisionStreams } from '../bridge/streams.js';
+import { provisionStreams } from '../jetstream/provision.js';
 import { createDb } from '../db/client.js';
 import { natsSettings, readEnv } from './wiring/config.js';
 import { runProcess } from './wiring/lifecycle.js';

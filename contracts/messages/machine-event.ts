@@ -56,10 +56,6 @@ export type MachineEventKind = MachineEvent['kind'];
 export const machineEventSubject = (e: Pick<MachineEvent, 'site' | 'line' | 'machine' | 'kind'>): string =>
   `mes.${e.site}.${e.line}.${e.machine}.${e.kind}`;
 
-/** Subjects the bridge consumes: `mes.<site>.<line>.<machine>.<kind>`. */
-export const MACHINE_EVENT_SUBJECTS = 'mes.*.*.*.*';
-export const MES_EVENTS_STREAM = 'MES_EVENTS';
-
 /**
  * A batch of machine events: the one payload of both hops. The edge publishes batches to JetStream (JetStream
  * persisted ~20,000 single-event publishes a second here), and the signal bridge signals them to the line's shift

@@ -5,8 +5,9 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from '@nats-io/transport-node';
 import { clearLockedPorts } from 'get-port';
 import pino from 'pino';
-import { MachineEventMessage, MES_EVENTS_STREAM, type MachineEvent } from '../../contracts/messages/machine-event.js';
-import { provisionMachineEventStream } from '../../edge/streams.js';
+import { MachineEventMessage, type MachineEvent } from '../../contracts/messages/machine-event.js';
+import { MES_EVENTS_STREAM } from '../../contracts/streams.js';
+import { provisionStreams } from '../../jetstream/provision.js';
 import { startNats, type NatsServer } from '../../stack/nats.js';
 import { eventually } from './eventually.js';
 import { connectNats } from '../../workers/wiring/nats.js';
@@ -31,7 +32,7 @@ export async function startNatsRig(): Promise<NatsRig> {
   let nats = await startNats({ dataDir: natsDir });
   const nc = await connectNats({ url: nats.url, user: nats.user, password: nats.password }, 'edge-test');
   const jsm = await jetstreamManager(nc);
-  await provisionMachineEventStream(jsm);
+  await provisionStreams(jsm);
   const rig: NatsRig = {
     dir,
     nats,

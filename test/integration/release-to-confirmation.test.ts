@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { PostingList } from '../../contracts/messages/erp-sim.js';
-import { OPS_STREAM } from '../../bridge/streams.js';
+import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { erpPostings, workOrders } from '../../schema/index.js';
 import { completeOrderSignal, statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
@@ -109,7 +109,7 @@ describe('release to final confirmation, against real servers with a faulty ERP'
     await releasesSettled();
     const jsm = await jetstreamManager(engine.services.nc);
     const msg = await eventually(
-      async () => jsm.streams.getMessage(OPS_STREAM, { last_by_subj: `ops.${SITE}.exception.erp-listener` }).catch(() => undefined),
+      async () => jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: `ops.${SITE}.exception.erp-listener` }).catch(() => undefined),
       'the exception message',
     );
     const exception = msg!.json<{ reason: string }>();

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftOf } from '../../bridge/shift-calendar.js';
 import { assignUnassigned } from '../../bridge/unassigned.js';
-import { OPS_STREAM } from '../../bridge/streams.js';
+import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import { unassignedProduction } from '../../schema/index.js';
 import { shiftStatusQuery, statusQuery, completeOrderSignal } from '../../workflows/definitions.js';
@@ -33,7 +33,7 @@ describe('signal bridge against real NATS, Temporal and PostgreSQL', () => {
     }, 'unassigned rows');
     expect(rows.every((r) => r.reason === 'no-active-order' && r.good === 2 && r.status === 'open')).toBe(true);
     const jsm = await jetstreamManager(engine.services.nc);
-    const exception = await jsm.streams.getMessage(OPS_STREAM, { last_by_subj: 'ops.plant1.exception.signal-bridge' });
+    const exception = await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: 'ops.plant1.exception.signal-bridge' });
     expect(exception?.json<{ unassigned: Array<{ reason: string }> }>().unassigned[0]?.reason).toBe('no-active-order');
 
     const h = await releaseOrder(engine, '3000001', 'line-1', '1000');
@@ -65,7 +65,7 @@ describe('signal bridge against real NATS, Temporal and PostgreSQL', () => {
     await eventually(async () => ((await h.query(statusQuery)).good === 50 ? true : undefined), 'valid events after the bad ones');
     expect((await engine.services.bridgeMetrics.malformed.get()).values[0]?.value).toBe(2);
     const jsm = await jetstreamManager(engine.services.nc);
-    const last = await jsm.streams.getMessage(OPS_STREAM, { last_by_subj: 'ops.plant1.exception.signal-bridge' });
+    const last = await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: 'ops.plant1.exception.signal-bridge' });
     expect(last?.json<{ reason?: string }>().reason).toMatch(/site|line|machine|Invalid/);
     await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'test' });
     await resultOf(h);
@@ -80,7 +80,7 @@ describe('signal bridge against real NATS, Temporal and PostgreSQL', () => {
     type Unassigned = { unassigned: Array<{ eventId: string; machine: string }> };
     const seen = async (site: string, machine: string) => {
       await eventually(async () => {
-        const m = await jsm.streams.getMessage(OPS_STREAM, { last_by_subj: `ops.${site}.exception.signal-bridge` }).catch(() => null);
+        const m = await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: `ops.${site}.exception.signal-bridge` }).catch(() => null);
         // Whatever a site's exception lists belongs to that site.
         for (const u of m?.json<Unassigned>().unassigned ?? []) expect(u.machine).toBe(machine);
         return m && m.json<Unassigned>().unassigned.some((u) => u.machine === machine) ? true : undefined;

@@ -8,7 +8,7 @@ import { LineContextCache } from '../../bridge/context.js';
 import { startErpReleaseListener } from '../../bridge/erp-release-listener.js';
 import { createBridgeMetrics, type BridgeMetrics } from '../../bridge/metrics.js';
 import { startSignalBridge, type BridgeOptions } from '../../bridge/signal-bridge.js';
-import { provisionStreams } from '../../bridge/streams.js';
+import { provisionStreams } from '../../jetstream/provision.js';
 import { createDb, type Db } from '../../db/client.js';
 import { migrateMes } from '../../db/migrate.js';
 import { seedPlant } from '../../db/seed.js';
