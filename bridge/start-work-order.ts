@@ -6,7 +6,7 @@ import { TASK_QUEUE } from '../contracts/names.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { changeReleaseUpdate, statusQuery } from '../workflows/definitions.js';
 import type { workOrderWorkflow } from '../workflows/work-order.js';
-import { ErpOrderIdAttr, LineAttr, MaterialAttr, OrderStatusAttr, SiteAttr } from '../workflows/search-attributes.js';
+import { ErpOrderIdAttr, LineAttr, MaterialAttr, OrderPhaseAttr, SiteAttr } from '../workflows/search-attributes.js';
 
 export interface StartResult {
   workflowId: string;
@@ -36,7 +36,7 @@ export async function startWorkOrder(client: Client, release: OrderReleased): Pr
         { key: SiteAttr, value: release.site },
         { key: LineAttr, value: release.line },
         { key: MaterialAttr, value: release.material },
-        { key: OrderStatusAttr, value: 'released' },
+        { key: OrderPhaseAttr, value: 'released' },
       ],
       staticSummary: `WO ${release.erpOrderId} - ${release.quantity} ${release.unit} x ${release.material} on ${release.line}`,
     });

@@ -5,7 +5,7 @@ import type { Db } from './client.js';
 export interface ActiveOrder {
   workflowId: string;
   erpOrderId: string;
-  status: string;
+  phase: string;
 }
 
 /**
@@ -14,7 +14,7 @@ export interface ActiveOrder {
  */
 export async function activeOrderOnLine(db: Db, site: string, line: string): Promise<ActiveOrder | null> {
   const [row] = await db
-    .select({ workflowId: workOrders.workflowId, erpOrderId: workOrders.erpOrderId, status: workOrders.status })
+    .select({ workflowId: workOrders.workflowId, erpOrderId: workOrders.erpOrderId, phase: workOrders.status })
     .from(workOrders)
     .where(and(eq(workOrders.siteCode, site), eq(workOrders.lineCode, line), inArray(workOrders.status, ['released', 'running'])))
     .orderBy(desc(sql`${workOrders.status} = 'running'`), asc(workOrders.releasedAt))

@@ -5,7 +5,8 @@ export const ErpOrderIdAttr = defineSearchAttributeKey('ErpOrderId', SearchAttri
 export const SiteAttr = defineSearchAttributeKey('Site', SearchAttributeType.KEYWORD);
 export const LineAttr = defineSearchAttributeKey('Line', SearchAttributeType.KEYWORD);
 export const MaterialAttr = defineSearchAttributeKey('Material', SearchAttributeType.KEYWORD);
-export const OrderStatusAttr = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
+/** The order's phase (contracts/messages/work-order-status.ts), under the name the Web UI and saved queries know. */
+export const OrderPhaseAttr = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
 export const QualityHoldAttr = defineSearchAttributeKey('QualityHold', SearchAttributeType.BOOL);
 
-export const allSearchAttributes = [ErpOrderIdAttr, SiteAttr, LineAttr, MaterialAttr, OrderStatusAttr, QualityHoldAttr];
+export const allSearchAttributes = [ErpOrderIdAttr, SiteAttr, LineAttr, MaterialAttr, OrderPhaseAttr, QualityHoldAttr];

@@ -30,7 +30,7 @@ import {
   statusQuery,
 } from './definitions.js';
 import { ERP_CALLS, ERP_FIRST_ATTEMPT, OWN_DATABASE, refusal } from './activity-options.js';
-import { OrderStatusAttr, QualityHoldAttr } from './search-attributes.js';
+import { OrderPhaseAttr, QualityHoldAttr } from './search-attributes.js';
 import { FINAL_CONFIRMATION_SEQ, WorkOrderState, type StandingPosting, type WorkOrderCarry } from './work-order-state.js';
 
 export interface WorkOrderInput {
@@ -169,7 +169,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     }
     if (published === order.phase) return;
     published = order.phase;
-    upsertSearchAttributes([{ key: OrderStatusAttr, value: order.phase }]);
+    upsertSearchAttributes([{ key: OrderPhaseAttr, value: order.phase }]);
     await local.upsertWorkOrder(order.status());
   };
   const shouldContinueAsNew = () =>

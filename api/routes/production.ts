@@ -55,7 +55,7 @@ export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const summary = await client.workflow.getHandle(workflowId).query(shiftStatusQuery).catch(() => null);
       return {
         site, line,
-        activeOrder: active,
+        activeOrder: active && { workflowId: active.workflowId, erpOrderId: active.erpOrderId, status: active.phase },
         shift: { workflowId, summary },
       };
     });

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { DecimalString } from '../tokens.js';
 
-// `cancelling`: a cancelled order's postings are being taken back from the ERP, the last first.
+/**
+ * Where an order is in its life: its *phase*, the one name for it in code. Outside code it keeps the names its
+ * readers already use, which do not change:
+ * - the `phase` field of the `status` query's answer (`WorkOrderStatus`, below) and of reconciliation reports;
+ * - the Temporal search attribute `OrderStatus` (Web UI filters, saved queries; `OrderPhaseAttr` in code);
+ * - the read model's column `work_orders.status` (`workOrders.status`, named after its column) and the API's
+ *   `status` field and filter of `GET /orders` and of `GET /lines/:site/:line`'s active order.
+ * `WorkOrderStatus` is the whole report an order gives, of which the phase is one field.
+ * `cancelling`: a cancelled order's postings are being taken back from the ERP, the last first.
+ */
 export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception', 'cancelling', 'cancelled']);
 export type WorkOrderPhase = z.infer<typeof WorkOrderPhase>;
 
