@@ -2,7 +2,7 @@ import { shiftWorkflowId } from '../contracts/ids.js';
 import type { MachineEvent } from '../contracts/messages/machine-event.js';
 import type { ProductionCount } from '../contracts/messages/production-count.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
-import { shiftOf } from './shift-calendar.js';
+import { shiftOf } from '../services/shift-calendar.js';
 
 /** What the bridge knows about a machine at the moment it routes an event. */
 export interface MachineContext {

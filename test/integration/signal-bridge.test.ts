@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftOf } from '../../bridge/shift-calendar.js';
+import { shiftOf } from '../../services/shift-calendar.js';
 import { assignUnassigned } from '../../bridge/unassigned.js';
 import { OPS_STREAM } from '../../bridge/streams.js';
 import { shiftWorkflowId, workOrderWorkflowId } from '../../contracts/ids.js';
