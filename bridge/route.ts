@@ -78,10 +78,3 @@ export function routeEvents(
   }
   return r;
 }
-
-/** Splits a list into signal-sized chunks (a batch signal carries at most 500 events). */
-export function chunks<T>(items: T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

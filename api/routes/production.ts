@@ -1,6 +1,6 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assignUnassigned } from '../../bridge/unassigned.js';
+import { assignUnassigned } from '../../services/unassigned-production.js';
 import { shiftOf } from '../../services/shift-calendar.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import { activeOrderOnLine } from '../../db/active-order.js';

@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftOf } from '../../services/shift-calendar.js';
-import { assignUnassigned } from '../../bridge/unassigned.js';
+import { assignUnassigned } from '../../services/unassigned-production.js';
 import { OPS_STREAM } from '../../bridge/streams.js';
 import { shiftWorkflowId, workOrderWorkflowId } from '../../contracts/ids.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
