@@ -1,7 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ERP_CALLS } from './activity-options.js';
-import type { FixAction } from '../erp/reconcile.js';
+import type { FixAction } from '../contracts/messages/reconciliation.js';
 
 export interface ReconciliationFixInput {
   erpOrderId: string;
