@@ -7,7 +7,7 @@ import { TASK_QUEUE } from '../../contracts/names.js';
 import type { FixPending, FixResult, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { workOrders } from '../../schema/index.js';
 import { createMasterDataActivities } from '../../activities/master-data.js';
-import { workOrderWorkflowId } from '../../contracts/ids.js';
+import { reconciliationFixWorkflowId, workOrderWorkflowId } from '../../contracts/ids.js';
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import type { Db } from '../../db/client.js';
 import type { ErpAdapter } from '../../erp/port.js';
@@ -123,8 +123,8 @@ export class ReconciliationRefused extends Error {
 /**
  * Applies a reconciliation's automatic fixes as postings of a `reconciliationFixWorkflow`, then reconciles again.
  * Only for a closed order: a running one may have a document in flight that looks like a difference. The workflow id
- * is the order plus a fingerprint of the fixes and of the ERP documents they were computed from, so the same request
- * twice applies once, and a new difference later (the ERP changed) gets a new run.
+ * (`reconciliationFixWorkflowId`) is the order plus a fingerprint of the fixes and of the ERP documents they were
+ * computed from, so the same request twice applies once, and a new difference later (the ERP changed) gets a new run.
  * Without differences to fix it posts nothing and answers `applied: []` with `after` equal to `before`.
  * @param requestedBy the person or command that asked, kept in the fix workflow's input.
  * @throws ReconciliationRefused (409) when the order is neither confirmed nor cancelled, or when a posting of the fix
@@ -143,8 +143,7 @@ export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: st
     .update(JSON.stringify({ actions, erp: postings.map((p) => [p.document, p.cancelled]) }))
     .digest('hex')
     .slice(0, 10);
-  // Short: the posting keys `<id>#<n>` must fit the ERP's reference fields (the simulator's 40, as SAP's ConfirmationText).
-  const workflowId = `fix:${site}:${erpOrderId}:${fingerprint}`;
+  const workflowId = reconciliationFixWorkflowId(site, erpOrderId, fingerprint);
   const args: [ReconciliationFixInput] = [{
     erpOrderId, operation: status.operation, unit: status.unit, plant: context.plant, storageLocation: context.storageLocation, actions, requestedBy,
   }];
