@@ -6,13 +6,13 @@ import { and, asc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { TASK_QUEUE } from '../../contracts/names.js';
 import type { FixPending, FixResult, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { workOrders } from '../../schema/index.js';
-import { createMasterDataActivities } from '../../activities/master-data.js';
 import { reconciliationFixWorkflowId, workOrderWorkflowId } from '../../contracts/ids.js';
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import type { Db } from '../../db/client.js';
+import { loadOrderContext } from '../../db/order-context.js';
 import type { ErpAdapter } from '../../erp/port.js';
 import { fixActions, reconcile, type Reconciliation } from './compare.js';
-import { reconciliationFixWorkflow, type ReconciliationFixInput } from '../../workflows/reconciliation-fix.js';
+import type { reconciliationFixWorkflow, ReconciliationFixInput } from '../../workflows/reconciliation-fix.js';
 import { statusQuery } from '../../workflows/definitions.js';
 
 /** What reconciliation reads and starts through: Temporal (the orders' workflows), the MES database, the ERP port. */
@@ -51,7 +51,7 @@ async function gather(deps: ReconcileDeps, site: string, erpOrderId: string) {
   const status: WorkOrderStatus = described.status.name === 'COMPLETED' ? await handle.result() : await handle.query(statusQuery);
   const [context, postings] = await Promise.all([
     // The order's own context (what it posted with); master data only for orders that closed before it was reported.
-    status.context ?? createMasterDataActivities(deps).loadOrderContext({ site, line: status.line, material: status.material }),
+    status.context ?? loadOrderContext(deps.db, { site, line: status.line, material: status.material }),
     deps.erp.listOrderPostings(erpOrderId),
   ]);
   const result = reconcile(
@@ -148,7 +148,7 @@ export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: st
     erpOrderId, operation: status.operation, unit: status.unit, plant: context.plant, storageLocation: context.storageLocation, actions, requestedBy,
   }];
   const handle = await deps.client.workflow
-    .start(reconciliationFixWorkflow, { taskQueue: TASK_QUEUE, workflowId, args })
+    .start<typeof reconciliationFixWorkflow>('reconciliationFixWorkflow', { taskQueue: TASK_QUEUE, workflowId, args })
     .catch((err: unknown) => {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return deps.client.workflow.getHandle<typeof reconciliationFixWorkflow>(workflowId);
       throw err;
