@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { startWorkOrder } from '../bridge/start-work-order.js';
+import { startWorkOrder } from '../services/start-work-order.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import { httpError } from '../http/problem.js';
 import { audit } from './audit.js';

@@ -1,6 +1,6 @@
 import { buildPlannerApi } from '../api/app.js';
 import { issueToken } from '../api/auth.js';
-import { startWorkOrder } from '../bridge/start-work-order.js';
+import { startWorkOrder } from '../services/start-work-order.js';
 import { statusQuery } from '../workflows/definitions.js';
 import { startBenchEngine } from './_engine.js';
 import { note } from './_util.js';

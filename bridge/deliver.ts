@@ -8,7 +8,7 @@ import { productionCountsSignal, shiftEventsSignal } from '../workflows/definiti
 import { LineAttr, SiteAttr } from '../workflows/search-attributes.js';
 import type { shiftWorkflow } from '../workflows/shift.js';
 import type { BridgeMetrics } from './metrics.js';
-import { chunks } from './route.js';
+import { chunks } from '../contracts/batch.js';
 
 /** Outcome of delivering one group: accepted, or closed (the workflow exists no more to take it). */
 export type Delivery = 'accepted' | 'closed';

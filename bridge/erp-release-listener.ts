@@ -6,7 +6,7 @@ import { OrderReleased } from '../contracts/messages/order-release.js';
 import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../contracts/streams.js';
 import { consumeForever } from '../jetstream/consume-forever.js';
 import { InvalidInput, parseJson, parseOrThrow } from '../contracts/parse.js';
-import { startWorkOrder } from './start-work-order.js';
+import { startWorkOrder } from '../services/start-work-order.js';
 import { publishMessageException } from './exceptions.js';
 
 export interface ReleaseListenerDeps {

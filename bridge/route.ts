@@ -2,7 +2,7 @@ import { shiftWorkflowId } from '../contracts/ids.js';
 import type { MachineEvent } from '../contracts/messages/machine-event.js';
 import type { ProductionCount } from '../contracts/messages/production-count.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
-import { shiftOf } from './shift-calendar.js';
+import { shiftOf } from '../services/shift-calendar.js';
 
 /** What the bridge knows about a machine at the moment it routes an event. */
 export interface MachineContext {
@@ -77,11 +77,4 @@ export function routeEvents(
     else add(r.orders, ctx.activeOrder.workflowId, toCount(event), message);
   }
   return r;
-}
-
-/** Splits a list into signal-sized chunks (a batch signal carries at most 500 events). */
-export function chunks<T>(items: T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

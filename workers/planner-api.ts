@@ -2,7 +2,7 @@ import { buildPlannerApi } from '../api/app.js';
 import { createDb } from '../db/client.js';
 import { createErpAdapter } from '../erp/index.js';
 import { erpAdapterConfig, readEnv } from './wiring/config.js';
-import { reconciliations } from './wiring/reconcile.js';
+import { reconciliations } from '../services/reconciliation/reconcile.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
 import { createLogger, logLevel } from './wiring/logger.js';

@@ -4,10 +4,10 @@ import { ReconciliationScope } from '../contracts/messages/reconciliation.js';
 import { parseOrThrow } from '../contracts/parse.js';
 import { createDb } from '../db/client.js';
 import { createErpAdapter } from '../erp/index.js';
-import type { Reconciliation } from '../erp/reconcile.js';
+import type { Reconciliation } from '../services/reconciliation/compare.js';
 import { erpAdapterConfig, readEnv } from './wiring/config.js';
 import { connectionOptions, temporalTargetFromEnv } from './wiring/temporal-connection.js';
-import { fixOrder, reconcileOrder, reconcileScope } from './wiring/reconcile.js';
+import { fixOrder, reconcileOrder, reconcileScope } from '../services/reconciliation/reconcile.js';
 
 const USAGE = `usage: npm run reconcile -- <site> <erpOrderId> [--fix]
        npm run reconcile -- <site> [--line <line>] [--from <ISO time>] [--to <ISO time>]\n`;

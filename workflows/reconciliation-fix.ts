@@ -1,7 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ERP_CALLS } from './activity-options.js';
-import type { FixAction } from '../erp/reconcile.js';
+import type { FixAction } from '../contracts/messages/reconciliation.js';
 
 export interface ReconciliationFixInput {
   erpOrderId: string;
@@ -18,7 +18,7 @@ const erp = proxyActivities<Pick<Activities, 'postConfirmation' | 'postGoodsMove
 
 /**
  * A planner's "apply the fixes" of a reconciliation: each posting under this workflow's id and its place in the list,
- * so a retry, a worker restart or the same request twice (same workflow id) posts nothing twice.
+ * so a retry, a worker restart or the same request twice (same workflow id, `reconciliationFixWorkflowId`) posts nothing twice.
  */
 export async function reconciliationFixWorkflow(input: ReconciliationFixInput): Promise<Array<{ action: FixAction; document: string }>> {
   const { workflowId } = workflowInfo();

@@ -1,7 +1,7 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { assignUnassigned } from '../../bridge/unassigned.js';
-import { shiftOf } from '../../bridge/shift-calendar.js';
+import { assignUnassigned } from '../../services/unassigned-production.js';
+import { shiftOf } from '../../services/shift-calendar.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import { activeOrderOnLine } from '../../db/active-order.js';
 import { sites, unassignedProduction } from '../../schema/index.js';

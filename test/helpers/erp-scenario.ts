@@ -6,7 +6,7 @@ import { ErpUnavailable, type ErpPosting } from '../../erp/port.js';
 import { erpPostings } from '../../schema/index.js';
 import { cancelOrderUpdate, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
-import { fixOrder, reconcileOrder, reconcileScope } from '../../workers/wiring/reconcile.js';
+import { fixOrder, reconcileOrder, reconcileScope } from '../../services/reconciliation/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from './engine.js';
 import { counts, publishRelease, release, releasesSettled, sendInBatches, SITE } from './orders.js';
 import { resultOf } from './workflow-result.js';

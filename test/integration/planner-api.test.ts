@@ -7,7 +7,7 @@ import { issueToken, type Role } from '../../api/auth.js';
 import { signWebhook } from '../../api/routes/erp-webhook.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
 import { auditLog } from '../../schema/index.js';
-import { reconciliations } from '../../workers/wiring/reconcile.js';
+import { reconciliations } from '../../services/reconciliation/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 import { productionCountsSignal, statusQuery } from '../../workflows/definitions.js';

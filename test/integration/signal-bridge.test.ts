@@ -1,8 +1,8 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftOf } from '../../bridge/shift-calendar.js';
-import { assignUnassigned } from '../../bridge/unassigned.js';
+import { shiftOf } from '../../services/shift-calendar.js';
+import { assignUnassigned } from '../../services/unassigned-production.js';
 import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import { unassignedProduction } from '../../schema/index.js';

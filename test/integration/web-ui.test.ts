@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkOrder } from '../../bridge/start-work-order.js';
+import { startWorkOrder } from '../../services/start-work-order.js';
 import { projectRoot } from '../../stack/paths.js';
 import { launchChromium } from '../helpers/browser.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import { freePort } from '../../stack/free-port.js';
-import { reconciliations } from './reconcile.js';
+import { reconciliations } from '../../services/reconciliation/reconcile.js';
 import type { Services } from './services.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineEvent } from '../../../contracts/messages/machine-event.js';
-import { chunks, routeEvents, type MachineContext } from '../../../bridge/route.js';
+import { routeEvents, type MachineContext } from '../../../bridge/route.js';
 
 const base = { v: 1 as const, site: 'plant1', line: 'line-2', tag: 'ns=2;s=x', quality: 'good' as const };
 const counter = (id: string, machine: string, counterKind: 'good' | 'scrap' | 'total', delta: number, sourceTime = '2026-01-05T07:00:00Z'): MachineEvent => ({
@@ -43,9 +43,5 @@ describe('routeEvents', () => {
     expect(r.unassigned.map((u) => [u.event.eventId, u.reason])).toEqual([['x', 'no-active-order'], ['y', 'unknown-machine']]);
     expect(r.orders.size).toBe(0);
     expect(r.ignored).toBe(1);
-  });
-
-  it('chunks to signal size', () => {
-    expect(chunks(Array.from({ length: 1201 }, (_, i) => i)).map((c) => c.length)).toEqual([500, 500, 201]);
   });
 });

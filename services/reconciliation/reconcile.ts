@@ -6,16 +6,16 @@ import { and, asc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { TASK_QUEUE } from '../../contracts/names.js';
 import type { FixPending, FixResult, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { workOrders } from '../../schema/index.js';
-import { createMasterDataActivities } from '../../activities/master-data.js';
-import { workOrderWorkflowId } from '../../contracts/ids.js';
+import { reconciliationFixWorkflowId, workOrderWorkflowId } from '../../contracts/ids.js';
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import type { Db } from '../../db/client.js';
+import { loadOrderContext } from '../../db/order-context.js';
 import type { ErpAdapter } from '../../erp/port.js';
-import { fixActions, reconcile, type Reconciliation } from '../../erp/reconcile.js';
-import { reconciliationFixWorkflow, type ReconciliationFixInput } from '../../workflows/reconciliation-fix.js';
-import type { Reconciliations } from '../../api/deps.js';
+import { fixActions, reconcile, type Reconciliation } from './compare.js';
+import type { reconciliationFixWorkflow, ReconciliationFixInput } from '../../workflows/reconciliation-fix.js';
 import { statusQuery } from '../../workflows/definitions.js';
 
+/** What reconciliation reads and starts through: Temporal (the orders' workflows), the MES database, the ERP port. */
 export interface ReconcileDeps {
   client: Client;
   db: Db;
@@ -23,8 +23,22 @@ export interface ReconcileDeps {
 }
 
 /**
+ * An order's shop floor against the ERP, a line's or a period's, and the fixes the engine can post: what a process
+ * serves (the planner API's routes call it; {@link reconciliations} builds it).
+ */
+export interface Reconciliations {
+  order(site: string, erpOrderId: string): Promise<Reconciliation & { phase: string }>;
+  scope(scope: ReconciliationScope): Promise<ScopeReconciliation>;
+  /** Applies a reconciliation's automatic fixes (post the missing, reverse the extra) and reconciles again. */
+  fix(site: string, erpOrderId: string, requestedBy: string): Promise<FixResult | FixPending>;
+}
+
+/**
  * Reconciles one order: shop-floor truth from its workflow (the result of a closed one, else its status query) and
  * the BOM from master data, against every document the ERP holds for the order, read from the ERP.
+ * Quantities in the answer are decimal strings with the unit (`"120 PC"`, `"30 KG"`); `phase` is the order's.
+ * @throws WorkflowNotFoundError when the order has no workflow; `ErpUnavailable` when the ERP cannot be read;
+ *   the Temporal client's error when a running order cannot be queried.
  */
 export async function reconcileOrder(deps: ReconcileDeps, site: string, erpOrderId: string): Promise<Reconciliation & { phase: string }> {
   return (await gather(deps, site, erpOrderId)).result;
@@ -37,7 +51,7 @@ async function gather(deps: ReconcileDeps, site: string, erpOrderId: string) {
   const status: WorkOrderStatus = described.status.name === 'COMPLETED' ? await handle.result() : await handle.query(statusQuery);
   const [context, postings] = await Promise.all([
     // The order's own context (what it posted with); master data only for orders that closed before it was reported.
-    status.context ?? createMasterDataActivities(deps).loadOrderContext({ site, line: status.line, material: status.material }),
+    status.context ?? loadOrderContext(deps.db, { site, line: status.line, material: status.material }),
     deps.erp.listOrderPostings(erpOrderId),
   ]);
   const result = reconcile(
@@ -63,7 +77,10 @@ export const SCOPE_LIMIT = 500;
 
 /**
  * Reconciles every order of a site (optionally one line, optionally released within [from, to)) from the read model,
- * four at a time so a real ERP sees a handful of look-ups at once, not hundreds.
+ * four at a time so a real ERP sees a handful of look-ups at once, not hundreds. An order that cannot be reconciled
+ * (workflow gone, ERP away) is listed in `failed` with the reason; it does not fail the scope.
+ * @param scope as `ReconciliationScope` validated it: `from` and `to` ISO date-times.
+ * @throws ReconciliationRefused (422) when more than {@link SCOPE_LIMIT} orders are in scope; the database's error.
  */
 export async function reconcileScope(deps: ReconcileDeps, scope: ReconciliationScope): Promise<ScopeReconciliation> {
   const where: SQL[] = [eq(workOrders.siteCode, scope.site)];
@@ -106,11 +123,15 @@ export class ReconciliationRefused extends Error {
 /**
  * Applies a reconciliation's automatic fixes as postings of a `reconciliationFixWorkflow`, then reconciles again.
  * Only for a closed order: a running one may have a document in flight that looks like a difference. The workflow id
- * is the order plus a fingerprint of the fixes and of the ERP documents they were computed from, so the same request
- * twice applies once, and a new difference later (the ERP changed) gets a new run.
+ * (`reconciliationFixWorkflowId`) is the order plus a fingerprint of the fixes and of the ERP documents they were
+ * computed from, so the same request twice applies once, and a new difference later (the ERP changed) gets a new run.
+ * Without differences to fix it posts nothing and answers `applied: []` with `after` equal to `before`.
+ * @param requestedBy the person or command that asked, kept in the fix workflow's input.
+ * @throws ReconciliationRefused (409) when the order is neither confirmed nor cancelled, or when a posting of the fix
+ *   failed (the ERP's words); otherwise what {@link reconcileOrder} throws.
  */
 export function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: string, requestedBy: string): Promise<FixResult>;
-/** Waits at most `waitMs` for the postings; after that the answer says the fix is still applying (it goes on). */
+/** Waits at most `waitMs` (milliseconds) for the postings; after that the answer is `FixPending` with the fix's workflow id (it goes on). */
 export function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: string, requestedBy: string, waitMs: number): Promise<FixResult | FixPending>;
 export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: string, requestedBy: string, waitMs?: number): Promise<FixResult | FixPending> {
   const { status, context, postings, result: before } = await gather(deps, site, erpOrderId);
@@ -122,13 +143,12 @@ export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: st
     .update(JSON.stringify({ actions, erp: postings.map((p) => [p.document, p.cancelled]) }))
     .digest('hex')
     .slice(0, 10);
-  // Short: the posting keys `<id>#<n>` must fit the ERP's reference fields (the simulator's 40, as SAP's ConfirmationText).
-  const workflowId = `fix:${site}:${erpOrderId}:${fingerprint}`;
+  const workflowId = reconciliationFixWorkflowId(site, erpOrderId, fingerprint);
   const args: [ReconciliationFixInput] = [{
     erpOrderId, operation: status.operation, unit: status.unit, plant: context.plant, storageLocation: context.storageLocation, actions, requestedBy,
   }];
   const handle = await deps.client.workflow
-    .start(reconciliationFixWorkflow, { taskQueue: TASK_QUEUE, workflowId, args })
+    .start<typeof reconciliationFixWorkflow>('reconciliationFixWorkflow', { taskQueue: TASK_QUEUE, workflowId, args })
     .catch((err: unknown) => {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return deps.client.workflow.getHandle<typeof reconciliationFixWorkflow>(workflowId);
       throw err;
@@ -154,7 +174,7 @@ export async function fixOrder(deps: ReconcileDeps, site: string, erpOrderId: st
   return { before, applied, after: await reconcileOrder(deps, site, erpOrderId) };
 }
 
-/** The reconciliation a process serves (API, demo): one order, a scope, and fixes that answer within `fixWaitMs`. */
+/** The reconciliation a process serves (API, demo): one order, a scope, and fixes that answer within `fixWaitMs` milliseconds. */
 export function reconciliations(deps: ReconcileDeps, fixWaitMs = FIX_WAIT_MS): Reconciliations {
   return {
     order: (site, erpOrderId) => reconcileOrder(deps, site, erpOrderId),

@@ -1,15 +1,21 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
+import { chunks } from '../contracts/batch.js';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import type { ProductionCount } from '../contracts/messages/production-count.js';
 import type { Db } from '../db/client.js';
 import { unassignedProduction } from '../schema/index.js';
 import { productionCountsSignal } from '../workflows/definitions.js';
-import { chunks } from './route.js';
 
 /**
  * A planner's decision: these unassigned events belong to that order. The order is signalled with the original
  * event ids (so a repeated assignment is dropped by the workflow), then the rows are marked assigned.
+ * Only the site's `open` rows among `eventIds` count; ids not found or already assigned are skipped silently.
+ * @param deps the MES database and a Temporal client.
+ * @param req `site` and `erpOrderId` name the order (`work-order:<site>:<erpOrderId>`); `assignedBy` is the actor kept on the rows.
+ * @returns how many events were assigned and their good and scrap pieces (all 0 when none was open).
+ * @throws the Temporal client's error when the order's workflow does not run (`WorkflowNotFoundError`) or the
+ *   service is away, and the database's error; the rows then stay open, and repeating the assignment is safe.
  */
 export async function assignUnassigned(
   deps: { db: Db; client: Client },

@@ -6,6 +6,7 @@ export interface ShiftSlot {
   /** Local date the shift starts on, YYYY-MM-DD. */
   date: string;
   shiftCode: 'A' | 'B' | 'C';
+  /** UTC ISO instants (`...Z`) of the shift's start (inclusive) and end (exclusive); 8 hours apart except across a DST change. */
   startsAt: string;
   endsAt: string;
 }
@@ -52,6 +53,12 @@ function utcOfLocal(y: number, mo: number, d: number, h: number, timeZone: strin
 const slots = new Map<string, ShiftSlot>();
 const SLOT_CACHE_LIMIT = 10_000;
 
+/**
+ * The shift an instant belongs to at a site. Pure (no I/O); results are memoized per zone and minute.
+ * @param sourceTime ISO 8601 date-time with offset or `Z` (an event's source time, or now).
+ * @param timeZone IANA zone of the site, e.g. `Europe/Berlin`.
+ * @throws RangeError when `sourceTime` does not parse ("Invalid time value") or `timeZone` is unknown.
+ */
 export function shiftOf(sourceTime: string, timeZone: string): ShiftSlot {
   const ms = Date.parse(sourceTime);
   const key = `${timeZone}|${Math.floor(ms / 60_000)}`;

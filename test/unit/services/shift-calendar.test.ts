@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shiftOf } from '../../../bridge/shift-calendar.js';
+import { shiftOf } from '../../../services/shift-calendar.js';
 
 describe('shiftOf', () => {
   it('places times in the A, B and C shifts of the site time zone', () => {

@@ -1,7 +1,7 @@
-import { fromThousandths, toThousandths } from '../contracts/decimal.js';
-import type { GoodsMovementItem } from '../contracts/messages/erp-sim.js';
-import type { Difference, FixAction, Reconciliation as OrderReconciliation } from '../contracts/messages/reconciliation.js';
-import type { ErpPosting } from './port.js';
+import { fromThousandths, toThousandths } from '../../contracts/decimal.js';
+import type { GoodsMovementItem } from '../../contracts/messages/erp-sim.js';
+import type { Difference, FixAction, Reconciliation as OrderReconciliation } from '../../contracts/messages/reconciliation.js';
+import type { ErpPosting } from '../../erp/port.js';
 
 export type { Difference, FixAction };
 
@@ -10,7 +10,7 @@ export interface ShopFloorTruth {
   erpOrderId: string;
   material: string;
   unit: string;
-  /** Counted and applied by the workflow. */
+  /** Counted and applied by the workflow, in the order's unit. */
   good: number;
   scrap: number;
   /** Decided and confirmed by the workflow (partials and final). */
@@ -18,6 +18,7 @@ export interface ShopFloorTruth {
   confirmedScrap: number;
   finalConfirmed: boolean;
   goodsReceipt: boolean;
+  /** Components per unit of the order's material; `quantityPer` a decimal string in the component's `unit`. */
   bom: Array<{ component: string; quantityPer: string; unit: string }>;
 }
 
@@ -32,6 +33,8 @@ const fmt = fromThousandths;
  * Compares the shop floor with what the ERP holds for one order (looked up from the ERP, not from our ledger) and
  * names each difference with its likely cause and the posting that fixes it. Cancelled confirmations do not count;
  * goods movements count net (261 minus 262, 101 minus 102), so a reversal by 262 or by SAP's Cancel both net out.
+ * Pure: no I/O, throws nothing. Quantities are compared in integer thousandths (ERP decimals have three places) and
+ * reported as decimal strings with their unit.
  */
 export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconciliation {
   const diffs: Difference[] = [];
@@ -121,7 +124,8 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
 
 /**
  * The postings that apply a reconciliation's automatic fixes, fewest documents first: one confirmation with the missing
- * yield, scrap and final flag, and one goods movement per movement type with all its items.
+ * yield, scrap and final flag, and one goods movement per movement type with all its items (reversals, 262 and 102,
+ * first). Differences without an `action` (extra confirmations) are left to a person. Pure; throws nothing.
  */
 export function fixActions(r: Reconciliation): FixAction[] {
   const out: FixAction[] = [];

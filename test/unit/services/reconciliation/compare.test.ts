@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ErpPosting } from '../../../erp/port.js';
-import { fixActions, reconcile, type ShopFloorTruth } from '../../../erp/reconcile.js';
+import type { ErpPosting } from '../../../../erp/port.js';
+import { fixActions, reconcile, type ShopFloorTruth } from '../../../../services/reconciliation/compare.js';
 
 const truth: ShopFloorTruth = {
   erpOrderId: '1000123', material: 'BRACKET-A', unit: 'PC', good: 100, scrap: 5, confirmedGood: 100, confirmedScrap: 5,

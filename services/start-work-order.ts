@@ -22,7 +22,17 @@ export interface StartResult {
 const changed = (s: WorkOrderStatus, r: OrderReleased) =>
   Number(s.plannedQuantity) !== Number(r.quantity) || s.line !== r.line || s.material !== r.material || s.plannedStart !== (r.plannedStart ?? null) || s.plannedEnd !== (r.plannedEnd ?? null);
 
-/** Starts the work-order workflow for a release, idempotently: the id is the order's, and it is never reused. */
+/**
+ * Starts the work-order workflow for a release, idempotently: the id is the order's (`work-order:<site>:<erpOrderId>`),
+ * and it is never reused. A release of an order that runs already is compared with its status (quantity as a number,
+ * line, material, planned dates) and sent as a `changeRelease` Update when it differs; a closed order is left alone.
+ * Used by the ERP release listener (NATS) and the API (manual release, ERP webhook) alike.
+ * @param client Temporal client of the caller's process.
+ * @param release an already validated release (quantity a decimal string in the order's unit, dates ISO).
+ * @returns `started`, `updated` or neither; `refused` carries the running order's reason when it rejected the change.
+ * @throws whatever the Temporal client throws other than "already started" on start and "update failed" on the
+ *   Update (connection or service errors, a failed describe or status query); the caller retries the release.
+ */
 export async function startWorkOrder(client: Client, release: OrderReleased): Promise<StartResult> {
   const workflowId = workOrderWorkflowId(release.site, release.erpOrderId);
   try {
