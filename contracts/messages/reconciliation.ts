@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DecimalString, Token } from '../tokens.js';
-import { GoodsMovementItem } from './erp-sim.js';
+import { GoodsMovementItem } from '../erp-port.js';
 
 /**
  * A fix the engine can post by itself: what is missing is posted, extra material is reversed. Extra confirmations

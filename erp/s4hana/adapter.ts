@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import type {
-  ConfirmationRequest,
-  DowntimeRequest,
-  GoodsMovementRequest,
-  PostingKind,
-  QualityNotificationRequest,
-} from '../../contracts/messages/erp-sim.js';
+import {
+  ErpRejected,
+  type ConfirmationRequest,
+  type DowntimeRequest,
+  type ErpAdapter,
+  type ErpDocument,
+  type ErpDowntime,
+  type ErpPosting,
+  type GoodsMovementRequest,
+  type PostingKind,
+  type QualityNotificationRequest,
+} from '../../contracts/erp-port.js';
 import {
   CONFIRMATION_SERVICE,
   CONFIRMATION_TEXT_MAX,
@@ -29,7 +34,6 @@ import {
   odataCollection,
   odataEntity,
 } from '../../contracts/messages/sap-odata.js';
-import { ErpRejected, type ErpAdapter, type ErpDocument, type ErpDowntime, type ErpPosting } from '../port.js';
 import { ODataSession, type SapConnection } from './odata-session.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
 import { odataString, sapReference } from './posting-ref.js';

@@ -10,7 +10,7 @@ import { createMasterDataActivities } from '../../activities/master-data.js';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import type { Db } from '../../db/client.js';
-import type { ErpAdapter } from '../../erp/port.js';
+import type { ErpAdapter } from '../../contracts/erp-port.js';
 import { fixActions, reconcile, type Reconciliation } from '../../erp/reconcile.js';
 import { reconciliationFixWorkflow, type ReconciliationFixInput } from '../../workflows/reconciliation-fix.js';
 import type { Reconciliations } from '../../api/deps.js';
