@@ -1,16 +1,22 @@
 import { z } from 'zod';
-import { DecimalString, ErpOrderId, MaterialCode, Token, UnitOfMeasure } from './tokens.js';
+import { CostCenter, DecimalString, ErpOrderId, MaterialCode, Plant, StorageLocation, Token, UnitOfMeasure } from './tokens.js';
 
 /**
  * The ERP port: what the engine asks of any ERP and what it gets back. SAP S/4HANA (`erp/s4hana/`), a generic REST
  * ERP (`erp/rest/`) and the built-in simulator (`erp/sim/`) sit behind it; each adapter maps these shapes to its
  * ERP's own at its boundary and refuses, as `ErpRejected` naming the field, a value its ERP cannot take.
  *
+ * The bounds here are generic (contracts/tokens.ts): an order number, plant or operation of SAP's, Dynamics 365's or
+ * Oracle's fits them. An ERP's narrower shapes are its adapter's to check (SAP's: contracts/messages/sap-odata.ts).
+ *
  * Quantities are decimal strings (`DecimalString`), times ISO 8601 strings with an offset, every request carries the
  * posting key `<workflowId>#<postingSeq>` (contracts/ids.ts) by which a retry finds what an earlier attempt committed.
  */
 
-// ConfirmationText holds 40 characters in SAP, MaterialDocumentHeaderText 25: the sim enforces the larger bound.
+/**
+ * A confirmation's or a goods movement's key: at most 40 characters, as the simulator and the REST contract have always
+ * held it (SAP's ConfirmationText is 40 too; the S/4HANA adapter hashes a key into its shorter header text itself).
+ */
 const PostingKey = z.string().min(1).max(40);
 /**
  * Notifications and downtime have no 40-character SAP field to fit (the SAP adapter hashes into its own fields), and
@@ -22,7 +28,8 @@ const LongPostingKey = z.string().min(1).max(200);
 export const ConfirmationRequest = z.object({
   postingKey: PostingKey,
   erpOrderId: ErpOrderId,
-  operation: z.string().regex(/^\d{4}$/),
+  /** The operation (routing step) confirmed: SAP's VORNR `0010`, a Dynamics 365 operation number `10`. */
+  operation: z.string().regex(/^[0-9A-Z]{1,10}$/, 'must be 1-10 of 0-9 and A-Z, like 0010'),
   yieldQty: DecimalString,
   scrapQty: DecimalString,
   unit: UnitOfMeasure,
@@ -49,15 +56,11 @@ export const GoodsMovementRequest = z.object({
   erpOrderId: ErpOrderId,
   movementType: MovementType,
   items: z.array(GoodsMovementItem).min(1),
-  // SAP needs plant and storage location per item; the simulator ignores them. From the line in the plant model.
-  plant: z.string().regex(/^[A-Z0-9]{4}$/).optional(),
-  storageLocation: z.string().regex(/^[A-Z0-9]{4}$/).optional(),
+  /** Where the stock moves (from the line in the plant model); SAP needs the plant, the simulator ignores both. */
+  plant: Plant.optional(),
+  storageLocation: StorageLocation.optional(),
 });
 export type GoodsMovementRequest = z.infer<typeof GoodsMovementRequest>;
-
-const Plant = z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP plant like 1010');
-/** SAP KOSTL: as the plant model spells cost centers. */
-const CostCenter = z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1-10 of A-Z and 0-9 (SAP KOSTL)');
 
 /**
  * A quality notification: something is wrong with a quantity of a material (an out-of-spec measurement, a defect seen

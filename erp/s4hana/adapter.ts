@@ -8,6 +8,7 @@ import {
   type ErpDowntime,
   type ErpPosting,
   type GoodsMovementRequest,
+  type MovementType,
   type PostingKind,
   type QualityNotificationRequest,
 } from '../../contracts/erp-port.js';
@@ -33,13 +34,28 @@ import {
   type ProdnOrdConf2Create,
   odataCollection,
   odataEntity,
+  SapOperation,
+  SapOrderNumber,
+  SapPlant,
+  SapStorageLocation,
 } from '../../contracts/messages/sap-odata.js';
 import { ODataSession, type SapConnection } from './odata-session.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
 import { odataString, sapReference } from './posting-ref.js';
+import { sapField } from './sap-fields.js';
 
-// SAP's goods movement codes (GMCODE): 02 goods receipt for a production order, 03 goods issue.
-const MOVEMENT_CODE = { '101': '02', '102': '02', '261': '03', '262': '03' } as const;
+/**
+ * The port's four movements (`MovementType`) as SAP posts them: the movement type (GoodsMovementType, BWART), the
+ * goods movement code (GoodsMovementCode, GMCODE: 02 goods receipt for a production order, 03 goods issue) and, for
+ * a receipt or its reversal, the reference to the production order (GoodsMovementRefDocType F). The port named its
+ * movements after SAP's numbers, so the types map to themselves; the map is here so SAP's codes live in one place.
+ */
+const SAP_MOVEMENT: Record<MovementType, { type: MovementType; code: '02' | '03'; refDocType?: 'F' }> = {
+  '261': { type: '261', code: '03' }, // goods issue to the order
+  '262': { type: '262', code: '03' }, // its reversal
+  '101': { type: '101', code: '02', refDocType: 'F' }, // goods receipt from the order
+  '102': { type: '102', code: '02', refDocType: 'F' }, // its reversal
+};
 
 /** Documents in the port are strings: `<ConfirmationGroup>/<ConfirmationCount>` and `<MaterialDocument>/<Year>`. */
 const confDocument = (c: { ConfirmationGroup: string; ConfirmationCount: string }) => `${c.ConfirmationGroup}/${c.ConfirmationCount}`;
@@ -85,6 +101,10 @@ const longTextField = (text: string, label: string) => new RegExp(`^${label}: (\
  * API_MATERIAL_DOCUMENT_SRV. Had the confirmation kept SAP's automatic backflush, the 261 we post would consume the
  * components a second time; and as separate documents each step of the saga is posted, looked up and reversed on its
  * own key.
+ *
+ * The port's order numbers, operations, plants and storage locations are generic; SAP's narrower shapes (AUFNR,
+ * VORNR, WERKS, LGORT) are checked here, at the adapter's boundary (`sap-fields.ts`): a value SAP cannot hold is a
+ * non-retryable `ErpRejected` naming the field, thrown before SAP sees the request.
  */
 export class S4HanaErpAdapter implements ErpAdapter {
   readonly name = 's4hana';
@@ -121,12 +141,13 @@ export class S4HanaErpAdapter implements ErpAdapter {
    * MES knows it goes into the long text, where reconciliation reads it back. Why this API: docs/erp-s4hana.md.
    */
   async postDowntime(req: DowntimeRequest): Promise<ErpDocument> {
+    const plant = sapField(SapPlant, req.plant, 'plant', `downtime ${req.postingKey}`);
     const start = sapDateTime(req.startedAt);
     const end = sapDateTime(req.endedAt);
     const body: MaintenanceNotificationCreate = {
       NotificationText: `Downtime ${req.machine} ${req.state}`.slice(0, NOTIFICATION_TEXT_MAX),
       NotificationType: MALFUNCTION_REPORT,
-      MaintenancePlanningPlant: req.plant,
+      MaintenancePlanningPlant: plant,
       TechnicalObject: req.machine.toUpperCase(),
       TechObjIsEquipOrFuncnlLoc: 'EAMS_FL',
       MaintenanceObjectIsDown: true,
@@ -152,6 +173,7 @@ export class S4HanaErpAdapter implements ErpAdapter {
   }
 
   async listDowntime(plant: string): Promise<ErpDowntime[]> {
+    sapField(SapPlant, plant, 'plant', 'downtime list');
     const filter = `MaintenancePlanningPlant eq ${odataString(plant)} and NotificationType eq ${odataString(MALFUNCTION_REPORT)}`;
     const r = await this.session.request('GET', MAINT_NOTIFICATION_SERVICE, `MaintenanceNotification?$filter=${encodeURIComponent(filter)}`, odataCollection(MaintenanceNotification));
     return r.d.results.map((n) => ({
@@ -172,12 +194,15 @@ export class S4HanaErpAdapter implements ErpAdapter {
    * the reference is the key itself up to 22 characters, else `MES` + 19 hex digits of its SHA-256 (76 bits).
    */
   async raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
+    const what = `quality notification ${req.postingKey}`;
+    const plant = sapField(SapPlant, req.plant, 'plant', what);
+    const order = req.erpOrderId === undefined ? undefined : sapField(SapOrderNumber, req.erpOrderId, 'erpOrderId', what);
     const body: QualityNotificationCreate = {
       NotificationType: INTERNAL_PROBLEM_REPORT,
       NotificationText: `${qnReference(req.postingKey)} ${req.defectText}`.slice(0, NOTIFICATION_TEXT_MAX),
       Material: req.material,
-      Plant: req.plant,
-      ...(req.erpOrderId ? { ManufacturingOrder: req.erpOrderId } : {}),
+      Plant: plant,
+      ...(order ? { ManufacturingOrder: order } : {}),
       ComplaintQuantity: Number(req.quantity),
       NotificationQuantityUnit: req.unit,
       ReportedByUser: req.reportedBy.toUpperCase(),
@@ -192,10 +217,12 @@ export class S4HanaErpAdapter implements ErpAdapter {
     return r.value.map((n) => n.QualityNotification);
   }
 
+  /** Refuses (ErpRejected) an order number SAP cannot hold (AUFNR) or an operation that is not SAP's VORNR. */
   async postConfirmation(req: ConfirmationRequest): Promise<ErpDocument> {
+    const what = `confirmation ${req.postingKey}`;
     const body: ProdnOrdConf2Create = {
-      OrderID: req.erpOrderId,
-      OrderOperation: req.operation,
+      OrderID: sapField(SapOrderNumber, req.erpOrderId, 'erpOrderId', what),
+      OrderOperation: sapField(SapOperation, req.operation, 'operation', what),
       ConfirmationUnit: req.unit,
       ConfirmationYieldQuantity: req.yieldQty,
       ConfirmationScrapQuantity: req.scrapQty,
@@ -208,21 +235,29 @@ export class S4HanaErpAdapter implements ErpAdapter {
     return { document: confDocument(r.d), postingKey: req.postingKey };
   }
 
+  /**
+   * One material document of the port's movement (`SAP_MOVEMENT`). Refuses (ErpRejected) a movement without plant, and
+   * an order number, plant or storage location SAP cannot hold (AUFNR, WERKS, LGORT).
+   */
   async postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument> {
     if (!req.plant) throw new ErpRejected(`SAP material document for order ${req.erpOrderId}: no plant (set erpPlant on the line)`);
+    const what = `material document ${req.postingKey}`;
+    const order = sapField(SapOrderNumber, req.erpOrderId, 'erpOrderId', what);
+    const plant = sapField(SapPlant, req.plant, 'plant', what);
+    const storageLocation = req.storageLocation === undefined ? undefined : sapField(SapStorageLocation, req.storageLocation, 'storageLocation', what);
+    const movement = SAP_MOVEMENT[req.movementType];
     const body: MaterialDocumentHeaderCreate = {
-      GoodsMovementCode: MOVEMENT_CODE[req.movementType],
+      GoodsMovementCode: movement.code,
       PostingDate: today(),
       DocumentDate: today(),
       MaterialDocumentHeaderText: sapReference(req.postingKey, MATERIAL_DOCUMENT_HEADER_TEXT_MAX),
       to_MaterialDocumentItem: req.items.map((i) => ({
         Material: i.material,
-        Plant: req.plant!,
-        StorageLocation: req.storageLocation,
-        GoodsMovementType: req.movementType,
-        ManufacturingOrder: req.erpOrderId,
-        // A receipt (or its reversal) against a production order references it: GoodsMovementRefDocType F.
-        ...(req.movementType === '101' || req.movementType === '102' ? { GoodsMovementRefDocType: 'F' } : {}),
+        Plant: plant,
+        StorageLocation: storageLocation,
+        GoodsMovementType: movement.type,
+        ManufacturingOrder: order,
+        ...(movement.refDocType ? { GoodsMovementRefDocType: movement.refDocType } : {}),
         QuantityInEntryUnit: i.quantity,
         EntryUnit: i.unit,
       })),
@@ -262,8 +297,9 @@ export class S4HanaErpAdapter implements ErpAdapter {
     await this.session.request('POST', MATERIAL_DOCUMENT_SERVICE, `Cancel?${q}`, odataEntity(z.unknown()));
   }
 
+  /** Refuses (ErpRejected) an order number SAP cannot hold (AUFNR): SAP holds nothing for it to list. */
   async listOrderPostings(erpOrderId: string): Promise<ErpPosting[]> {
-    const order = odataString(erpOrderId);
+    const order = odataString(sapField(SapOrderNumber, erpOrderId, 'erpOrderId', 'order postings'));
     const [confs, items] = await Promise.all([
       this.session.request('GET', CONFIRMATION_SERVICE, `ProdnOrdConf2?$filter=${encodeURIComponent(`OrderID eq ${order} and IsReversal eq false`)}`, odataCollection(ProdnOrdConf2)),
       this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, `A_MaterialDocumentItem?$filter=${encodeURIComponent(`ManufacturingOrder eq ${order}`)}`, odataCollection(MaterialDocumentItem)),
