@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MachineState } from './messages/machine-event.js';
 import { CostCenter, DecimalString, ErpOrderId, MaterialCode, Plant, StorageLocation, Token, UnitOfMeasure } from './tokens.js';
 
 /**
@@ -81,8 +82,8 @@ export const QualityNotificationRequest = z.object({
 });
 export type QualityNotificationRequest = z.infer<typeof QualityNotificationRequest>;
 
-/** The machine states that are downtime: everything but `running` (MachineState in machine-event.ts). */
-export const DowntimeState = z.enum(['idle', 'stopped', 'setup', 'fault', 'unknown']);
+/** The machine states that are downtime: every `MachineState` (contracts/messages/machine-event.ts) but `running`. */
+export const DowntimeState = MachineState.exclude(['running']);
 export type DowntimeState = z.infer<typeof DowntimeState>;
 
 /** One interval in which a machine did not run, charged to the cost center of its line. */

@@ -50,7 +50,8 @@ const DEFAULT_PATHS: RestErpPaths = {
  * A generic REST/JSON ERP: the port's requests (`contracts/erp-port.ts`) as JSON bodies, answered with the simulator's
  * `Posting` (`contracts/messages/erp-sim.ts`), at configurable URLs, every request
  * HMAC-signed. For an ERP reached through an integration layer (an iFlow, a connector) that speaks this contract;
- * the built-in simulator is the same adapter without a secret.
+ * the built-in simulator is the same adapter without a secret. The port's movement types (`MovementType`: 261, 262,
+ * 101, 102) travel on this wire as they are; the integration layer maps them to its ERP's movements.
  */
 export class RestErpAdapter implements ErpAdapter {
   readonly name: string = 'rest';
