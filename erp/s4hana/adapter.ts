@@ -8,7 +8,6 @@ import {
   type ErpDowntime,
   type ErpPosting,
   type GoodsMovementRequest,
-  type MovementType,
   type PostingKind,
   type QualityNotificationRequest,
 } from '../../contracts/erp-port.js';
@@ -42,46 +41,11 @@ import {
 import { ODataSession, type SapConnection } from './odata-session.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
 import { odataString, sapReference } from './posting-ref.js';
-import { sapField } from './sap-fields.js';
-
-/**
- * The port's four movements (`MovementType`) as SAP posts them: the movement type (GoodsMovementType, BWART), the
- * goods movement code (GoodsMovementCode, GMCODE: 02 goods receipt for a production order, 03 goods issue) and, for
- * a receipt or its reversal, the reference to the production order (GoodsMovementRefDocType F). The port named its
- * movements after SAP's numbers, so the types map to themselves; the map is here so SAP's codes live in one place.
- */
-const SAP_MOVEMENT: Record<MovementType, { type: MovementType; code: '02' | '03'; refDocType?: 'F' }> = {
-  '261': { type: '261', code: '03' }, // goods issue to the order
-  '262': { type: '262', code: '03' }, // its reversal
-  '101': { type: '101', code: '02', refDocType: 'F' }, // goods receipt from the order
-  '102': { type: '102', code: '02', refDocType: 'F' }, // its reversal
-};
+import { SAP_MOVEMENT, isoFromSap, sapDateTime, sapField, today } from './sap-fields.js';
 
 /** Documents in the port are strings: `<ConfirmationGroup>/<ConfirmationCount>` and `<MaterialDocument>/<Year>`. */
 const confDocument = (c: { ConfirmationGroup: string; ConfirmationCount: string }) => `${c.ConfirmationGroup}/${c.ConfirmationCount}`;
 const matDocument = (m: { MaterialDocument: string; MaterialDocumentYear: string }) => `${m.MaterialDocument}/${m.MaterialDocumentYear}`;
-
-/** Edm.DateTime in OData v2 JSON: `/Date(<ms since epoch>)/`, midnight UTC of the posting day. */
-const today = () => `/Date(${Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())})/`;
-
-/** An instant as SAP's date + time pair: Edm.DateTime at midnight UTC and Edm.Time `PThhHmmMssS`. */
-function sapDateTime(iso: string): { date: string; time: string } {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return {
-    date: `/Date(${Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())})/`,
-    time: `PT${p(d.getUTCHours())}H${p(d.getUTCMinutes())}M${p(d.getUTCSeconds())}S`,
-  };
-}
-
-/** Back from SAP's pair to an ISO instant; null when SAP holds no date. */
-function isoFromSap(date: string | null, time: string): string | null {
-  const ms = date && /\/Date\((-?\d+)[^)]*\)\//.exec(date)?.[1];
-  if (!ms) return null;
-  const t = /^PT(\d+)H(\d+)M(\d+)S$/.exec(time);
-  const offset = t ? ((Number(t[1]) * 60 + Number(t[2])) * 60 + Number(t[3])) * 1000 : 0;
-  return new Date(Number(ms) + offset).toISOString();
-}
 
 /**
  * SAP's standard notification type for a malfunction report (M2); the breakdown indicator makes it count in
