@@ -1,18 +1,20 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
-import type {
-  ConfirmationRequest,
-  DowntimeRequest,
-  GoodsMovementItem,
-  GoodsMovementRequest,
-  PostingKind,
-  QualityNotificationRequest,
-} from '../contracts/messages/erp-sim.js';
+import {
+  ErpRejected,
+  type ConfirmationRequest,
+  type DowntimeRequest,
+  type ErpAdapter,
+  type ErpDocument,
+  type GoodsMovementItem,
+  type GoodsMovementRequest,
+  type PostingKind,
+  type QualityNotificationRequest,
+} from '../contracts/erp-port.js';
 import { postingKey } from '../contracts/ids.js';
 import type { Db } from '../db/client.js';
 import { withAttemptDeadline } from '../erp/attempt-deadline.js';
 import { postOnce, type PostOnceResult } from '../erp/post-once.js';
-import { ErpRejected, type ErpAdapter, type ErpDocument } from '../erp/port.js';
 import { erpPostings } from '../schema/index.js';
 import { confirmationViolations, type ConfirmationCheck } from './confirmation-rules.js';
 
@@ -50,7 +52,7 @@ export interface ConfirmationCancellationInput extends PostingAddress {
   confirmationSeq: number;
 }
 
-/** A quality notification: what the ERP needs (contracts/messages/erp-sim.ts) plus where in the workflow it comes from. */
+/** A quality notification: what the ERP needs (contracts/erp-port.ts) plus where in the workflow it comes from. */
 export interface QualityNotificationInput extends Omit<QualityNotificationRequest, 'postingKey'>, PostingAddress {}
 
 /** One downtime interval of one machine, charged to its line's cost center. */

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import type { ErpAdapter } from '../erp/port.js';
+import type { ErpAdapter } from '../contracts/erp-port.js';
 import { createErpPostingActivities } from './erp-postings.js';
 import { createMasterDataActivities } from './master-data.js';
 import { createReadModelActivities } from './read-model.js';

@@ -3,8 +3,29 @@ import { z } from 'zod';
 /** Safe as a NATS subject token and inside a workflow id: lowercase letters, digits and dashes. */
 export const Token = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be 1-64 of a-z, 0-9 and -');
 
-/** SAP order numbers are up to 12 characters (AUFNR); letters are allowed for external numbering. */
-export const ErpOrderId = z.string().regex(/^[0-9A-Z]{1,12}$/, 'must be 1-12 of 0-9 and A-Z (SAP AUFNR)');
+/**
+ * An ERP's production order number, in any ERP: 1-32 of A-Z, 0-9, _ and -, starting with a letter or digit, so it is
+ * safe in a workflow id, a posting key and a URL path. An ERP's own rule is narrower (SAP's AUFNR: 1-12 of 0-9 and
+ * A-Z) and is checked by its adapter, which refuses an order number its ERP cannot hold.
+ */
+export const ErpOrderId = z
+  .string()
+  .regex(/^[0-9A-Z][0-9A-Z_-]{0,31}$/, 'must be 1-32 of 0-9, A-Z, _ and -, starting with a letter or digit');
+
+/**
+ * An ERP plant (SAP WERKS, a Dynamics 365 site, an Oracle inventory organization): 1-10 of A-Z, 0-9, _ and -. SAP's
+ * four characters are the S/4HANA adapter's rule.
+ */
+export const Plant = z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,9}$/, 'must be 1-10 of A-Z, 0-9, _ and -, like 1010');
+
+/**
+ * Where in a plant stock is kept (SAP LGORT, a Dynamics 365 warehouse, an Oracle subinventory): 1-10 of A-Z, 0-9, _
+ * and -. SAP's four characters are the S/4HANA adapter's rule.
+ */
+export const StorageLocation = z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,9}$/, 'must be 1-10 of A-Z, 0-9, _ and -, like 0001');
+
+/** A cost center: 1-10 of A-Z and 0-9 (the length of SAP's KOSTL, which the plant model has always used). */
+export const CostCenter = z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1-10 of A-Z and 0-9 (SAP KOSTL)');
 
 /** OData v2 Edm.Decimal travels as a string; we keep ERP quantities that way end to end. */
 export const DecimalString = z.string().regex(/^\d{1,13}(\.\d{1,3})?$/, 'must be a decimal string like "12" or "12.5"');

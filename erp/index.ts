@@ -1,4 +1,4 @@
-import type { ErpAdapter } from './port.js';
+import type { ErpAdapter } from '../contracts/erp-port.js';
 import { RestErpAdapter, type RestErpConfig } from './rest/adapter.js';
 import { S4HanaErpAdapter } from './s4hana/adapter.js';
 import type { SapConnection } from './s4hana/odata-session.js';

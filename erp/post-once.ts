@@ -1,5 +1,4 @@
-import type { PostingKind } from '../contracts/messages/erp-sim.js';
-import type { ErpAdapter, ErpDocument } from './port.js';
+import type { ErpAdapter, ErpDocument, PostingKind } from '../contracts/erp-port.js';
 
 export interface PostOnceResult extends ErpDocument {
   /** True when an earlier attempt had already committed and this call only found its document. */

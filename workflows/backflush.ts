@@ -1,4 +1,4 @@
-import type { GoodsMovementItem } from '../contracts/messages/erp-sim.js';
+import type { GoodsMovementItem } from '../contracts/erp-port.js';
 import type { OrderContext } from '../activities/master-data.js';
 import { fromThousandths, toThousandths } from '../contracts/decimal.js';
 

@@ -1,4 +1,4 @@
-import type { DowntimeState } from '../contracts/messages/erp-sim.js';
+import type { DowntimeState } from '../contracts/erp-port.js';
 import { fromThousandths } from '../contracts/decimal.js';
 import type { MachineState } from '../contracts/messages/machine-event.js';
 

@@ -1,5 +1,5 @@
 import type { OrderContext } from '../activities/master-data.js';
-import type { GoodsMovementItem } from '../contracts/messages/erp-sim.js';
+import type { GoodsMovementItem } from '../contracts/erp-port.js';
 import type { ConfirmationPolicy, OrderReleased } from '../contracts/messages/order-release.js';
 import type { CompleteOrder, ProductionCount, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { QualityHold, WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';

@@ -14,10 +14,14 @@ export const OrderRow = z.object({
 });
 export const OrderList = z.object({ orders: z.array(OrderRow) });
 
-export const Posting = z.object({
+/**
+ * A row of the MES's own posting ledger (schema/erp-postings.ts: status, attempts, last error), not an ERP document
+ * (the ERP simulator's `Posting`, contracts/messages/erp-sim.ts): hence its own name.
+ */
+export const LedgerPosting = z.object({
   postingKey: z.string(), kind: z.string(), status: z.string(), erpDocument: z.string().nullable(), attempts: z.number(), lastError: z.string().nullable(),
 });
-export const OrderDetail = z.object({ status: WorkOrderStatus, postings: z.array(Posting) });
+export const OrderDetail = z.object({ status: WorkOrderStatus, postings: z.array(LedgerPosting) });
 
 export const StartResult = z.object({ workflowId: z.string(), started: z.boolean(), updated: z.boolean() });
 // Command bodies are the contracts' commands without `requestedBy`: the API sets it to the authenticated caller.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DecimalString, ErpOrderId, MaterialCode, Token, UnitOfMeasure } from '../tokens.js';
+import { DecimalString, MaterialCode, Token, UnitOfMeasure } from '../tokens.js';
+import { SapOperation, SapOrderNumber } from './sap-odata.js';
 
 /**
  * How a work order confirms: partial confirmations every `partialEvery` good units and/or every
@@ -20,12 +21,18 @@ export type ConfirmationPolicy = z.infer<typeof ConfirmationPolicy>;
 export const OrderReleased = z.object({
   v: z.literal(1),
   site: Token,
-  erpOrderId: ErpOrderId,
+  /**
+   * Releases come from SAP today (or from the simulator, which numbers its orders as SAP does): the order number is
+   * held to SAP's AUFNR as it always was (test/fixtures/messages/order-release pins the message), narrower than the
+   * port's `ErpOrderId` (contracts/tokens.ts). A release from another ERP needs this widened to `ErpOrderId`.
+   */
+  erpOrderId: SapOrderNumber,
   material: MaterialCode,
   quantity: DecimalString,
   unit: UnitOfMeasure,
   line: Token,
-  operation: z.string().regex(/^\d{4}$/, 'must be a 4-digit operation number like 0010').default('0010'),
+  /** SAP's VORNR, as the order number above. */
+  operation: SapOperation.default('0010'),
   plannedStart: z.iso.datetime({ offset: true }).optional(),
   plannedEnd: z.iso.datetime({ offset: true }).optional(),
   releasedAt: z.iso.datetime({ offset: true }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DecimalString, Token } from '../tokens.js';
-import { GoodsMovementItem } from './erp-sim.js';
+import { GoodsMovementItem, MovementType } from '../erp-port.js';
 
 /**
  * A fix the engine can post by itself: what is missing is posted, extra material is reversed. Extra confirmations
@@ -8,7 +8,7 @@ import { GoodsMovementItem } from './erp-sim.js';
  */
 export const FixAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('confirmation'), yieldQty: DecimalString, scrapQty: DecimalString, isFinal: z.boolean() }),
-  z.object({ kind: z.literal('goods-movement'), movementType: z.enum(['261', '262', '101', '102']), items: z.array(GoodsMovementItem).min(1) }),
+  z.object({ kind: z.literal('goods-movement'), movementType: MovementType, items: z.array(GoodsMovementItem).min(1) }),
 ]);
 export type FixAction = z.infer<typeof FixAction>;
 

@@ -17,6 +17,16 @@ export const MATERIAL_DOCUMENT_SERVICE = 'API_MATERIAL_DOCUMENT_SRV';
 export const CONFIRMATION_TEXT_MAX = 40;
 export const MATERIAL_DOCUMENT_HEADER_TEXT_MAX = 25;
 
+/**
+ * SAP's shapes of the fields the port leaves generic (contracts/tokens.ts): the S/4HANA adapter refuses a value outside
+ * them before SAP sees it. Lengths from SAP's data elements: AUFNR CHAR 12 (order number, upper case for external
+ * numbering), VORNR NUMC 4 (operation), WERKS_D CHAR 4 (plant), LGORT_D CHAR 4 (storage location).
+ */
+export const SapOrderNumber = z.string().regex(/^[0-9A-Z]{1,12}$/, 'must be 1-12 of 0-9 and A-Z (SAP AUFNR)');
+export const SapOperation = z.string().regex(/^\d{4}$/, 'must be a 4-digit operation number like 0010 (SAP VORNR)');
+export const SapPlant = z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP plant like 1010');
+export const SapStorageLocation = z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP storage location like 0001');
+
 // OData v2 JSON: Edm.Decimal is a string; SAP may render "100.000" where we sent "100".
 const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be an Edm.Decimal string');
 

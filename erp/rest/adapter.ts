@@ -1,16 +1,20 @@
 import type { z } from 'zod';
 import {
+  ErpRejected,
+  ErpUnavailable,
   type ConfirmationRequest,
   type DowntimeRequest,
+  type ErpAdapter,
+  type ErpDocument,
+  type ErpDowntime,
+  type ErpPosting,
   type GoodsMovementRequest,
-  Posting,
   type PostingKind,
-  PostingList,
   type QualityNotificationRequest,
-} from '../../contracts/messages/erp-sim.js';
+} from '../../contracts/erp-port.js';
+import { Posting, PostingList } from '../../contracts/messages/erp-sim.js';
 import { parseOrThrow } from '../../contracts/parse.js';
 import { callSignal } from '../attempt-deadline.js';
-import { ErpRejected, ErpUnavailable, type ErpAdapter, type ErpDocument, type ErpDowntime, type ErpPosting } from '../port.js';
 import { signRequest } from './hmac.js';
 
 export interface RestErpConfig {
@@ -43,9 +47,11 @@ const DEFAULT_PATHS: RestErpPaths = {
 };
 
 /**
- * A generic REST/JSON ERP: the JSON contract of `contracts/messages/erp-sim.ts` at configurable URLs, every request
+ * A generic REST/JSON ERP: the port's requests (`contracts/erp-port.ts`) as JSON bodies, answered with the simulator's
+ * `Posting` (`contracts/messages/erp-sim.ts`), at configurable URLs, every request
  * HMAC-signed. For an ERP reached through an integration layer (an iFlow, a connector) that speaks this contract;
- * the built-in simulator is the same adapter without a secret.
+ * the built-in simulator is the same adapter without a secret. The port's movement types (`MovementType`: 261, 262,
+ * 101, 102) travel on this wire as they are; the integration layer maps them to its ERP's movements.
  */
 export class RestErpAdapter implements ErpAdapter {
   readonly name: string = 'rest';

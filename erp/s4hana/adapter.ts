@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import type {
-  ConfirmationRequest,
-  DowntimeRequest,
-  GoodsMovementRequest,
-  PostingKind,
-  QualityNotificationRequest,
-} from '../../contracts/messages/erp-sim.js';
+import {
+  ErpRejected,
+  type ConfirmationRequest,
+  type DowntimeRequest,
+  type ErpAdapter,
+  type ErpDocument,
+  type ErpDowntime,
+  type ErpPosting,
+  type GoodsMovementRequest,
+  type PostingKind,
+  type QualityNotificationRequest,
+} from '../../contracts/erp-port.js';
 import {
   CONFIRMATION_SERVICE,
   CONFIRMATION_TEXT_MAX,
@@ -28,40 +33,19 @@ import {
   type ProdnOrdConf2Create,
   odataCollection,
   odataEntity,
+  SapOperation,
+  SapOrderNumber,
+  SapPlant,
+  SapStorageLocation,
 } from '../../contracts/messages/sap-odata.js';
-import { ErpRejected, type ErpAdapter, type ErpDocument, type ErpDowntime, type ErpPosting } from '../port.js';
 import { ODataSession, type SapConnection } from './odata-session.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
 import { odataString, sapReference } from './posting-ref.js';
-
-// SAP's goods movement codes (GMCODE): 02 goods receipt for a production order, 03 goods issue.
-const MOVEMENT_CODE = { '101': '02', '102': '02', '261': '03', '262': '03' } as const;
+import { SAP_MOVEMENT, isoFromSap, sapDateTime, sapField, today } from './sap-fields.js';
 
 /** Documents in the port are strings: `<ConfirmationGroup>/<ConfirmationCount>` and `<MaterialDocument>/<Year>`. */
 const confDocument = (c: { ConfirmationGroup: string; ConfirmationCount: string }) => `${c.ConfirmationGroup}/${c.ConfirmationCount}`;
 const matDocument = (m: { MaterialDocument: string; MaterialDocumentYear: string }) => `${m.MaterialDocument}/${m.MaterialDocumentYear}`;
-
-/** Edm.DateTime in OData v2 JSON: `/Date(<ms since epoch>)/`, midnight UTC of the posting day. */
-const today = () => `/Date(${Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())})/`;
-
-/** An instant as SAP's date + time pair: Edm.DateTime at midnight UTC and Edm.Time `PThhHmmMssS`. */
-function sapDateTime(iso: string): { date: string; time: string } {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return {
-    date: `/Date(${Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())})/`,
-    time: `PT${p(d.getUTCHours())}H${p(d.getUTCMinutes())}M${p(d.getUTCSeconds())}S`,
-  };
-}
-
-/** Back from SAP's pair to an ISO instant; null when SAP holds no date. */
-function isoFromSap(date: string | null, time: string): string | null {
-  const ms = date && /\/Date\((-?\d+)[^)]*\)\//.exec(date)?.[1];
-  if (!ms) return null;
-  const t = /^PT(\d+)H(\d+)M(\d+)S$/.exec(time);
-  const offset = t ? ((Number(t[1]) * 60 + Number(t[2])) * 60 + Number(t[3])) * 1000 : 0;
-  return new Date(Number(ms) + offset).toISOString();
-}
 
 /**
  * SAP's standard notification type for a malfunction report (M2); the breakdown indicator makes it count in
@@ -81,6 +65,10 @@ const longTextField = (text: string, label: string) => new RegExp(`^${label}: (\
  * API_MATERIAL_DOCUMENT_SRV. Had the confirmation kept SAP's automatic backflush, the 261 we post would consume the
  * components a second time; and as separate documents each step of the saga is posted, looked up and reversed on its
  * own key.
+ *
+ * The port's order numbers, operations, plants and storage locations are generic; SAP's narrower shapes (AUFNR,
+ * VORNR, WERKS, LGORT) are checked here, at the adapter's boundary (`sap-fields.ts`): a value SAP cannot hold is a
+ * non-retryable `ErpRejected` naming the field, thrown before SAP sees the request.
  */
 export class S4HanaErpAdapter implements ErpAdapter {
   readonly name = 's4hana';
@@ -117,12 +105,13 @@ export class S4HanaErpAdapter implements ErpAdapter {
    * MES knows it goes into the long text, where reconciliation reads it back. Why this API: docs/erp-s4hana.md.
    */
   async postDowntime(req: DowntimeRequest): Promise<ErpDocument> {
+    const plant = sapField(SapPlant, req.plant, 'plant', `downtime ${req.postingKey}`);
     const start = sapDateTime(req.startedAt);
     const end = sapDateTime(req.endedAt);
     const body: MaintenanceNotificationCreate = {
       NotificationText: `Downtime ${req.machine} ${req.state}`.slice(0, NOTIFICATION_TEXT_MAX),
       NotificationType: MALFUNCTION_REPORT,
-      MaintenancePlanningPlant: req.plant,
+      MaintenancePlanningPlant: plant,
       TechnicalObject: req.machine.toUpperCase(),
       TechObjIsEquipOrFuncnlLoc: 'EAMS_FL',
       MaintenanceObjectIsDown: true,
@@ -148,6 +137,7 @@ export class S4HanaErpAdapter implements ErpAdapter {
   }
 
   async listDowntime(plant: string): Promise<ErpDowntime[]> {
+    sapField(SapPlant, plant, 'plant', 'downtime list');
     const filter = `MaintenancePlanningPlant eq ${odataString(plant)} and NotificationType eq ${odataString(MALFUNCTION_REPORT)}`;
     const r = await this.session.request('GET', MAINT_NOTIFICATION_SERVICE, `MaintenanceNotification?$filter=${encodeURIComponent(filter)}`, odataCollection(MaintenanceNotification));
     return r.d.results.map((n) => ({
@@ -168,12 +158,15 @@ export class S4HanaErpAdapter implements ErpAdapter {
    * the reference is the key itself up to 22 characters, else `MES` + 19 hex digits of its SHA-256 (76 bits).
    */
   async raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
+    const what = `quality notification ${req.postingKey}`;
+    const plant = sapField(SapPlant, req.plant, 'plant', what);
+    const order = req.erpOrderId === undefined ? undefined : sapField(SapOrderNumber, req.erpOrderId, 'erpOrderId', what);
     const body: QualityNotificationCreate = {
       NotificationType: INTERNAL_PROBLEM_REPORT,
       NotificationText: `${qnReference(req.postingKey)} ${req.defectText}`.slice(0, NOTIFICATION_TEXT_MAX),
       Material: req.material,
-      Plant: req.plant,
-      ...(req.erpOrderId ? { ManufacturingOrder: req.erpOrderId } : {}),
+      Plant: plant,
+      ...(order ? { ManufacturingOrder: order } : {}),
       ComplaintQuantity: Number(req.quantity),
       NotificationQuantityUnit: req.unit,
       ReportedByUser: req.reportedBy.toUpperCase(),
@@ -188,10 +181,12 @@ export class S4HanaErpAdapter implements ErpAdapter {
     return r.value.map((n) => n.QualityNotification);
   }
 
+  /** Refuses (ErpRejected) an order number SAP cannot hold (AUFNR) or an operation that is not SAP's VORNR. */
   async postConfirmation(req: ConfirmationRequest): Promise<ErpDocument> {
+    const what = `confirmation ${req.postingKey}`;
     const body: ProdnOrdConf2Create = {
-      OrderID: req.erpOrderId,
-      OrderOperation: req.operation,
+      OrderID: sapField(SapOrderNumber, req.erpOrderId, 'erpOrderId', what),
+      OrderOperation: sapField(SapOperation, req.operation, 'operation', what),
       ConfirmationUnit: req.unit,
       ConfirmationYieldQuantity: req.yieldQty,
       ConfirmationScrapQuantity: req.scrapQty,
@@ -204,21 +199,29 @@ export class S4HanaErpAdapter implements ErpAdapter {
     return { document: confDocument(r.d), postingKey: req.postingKey };
   }
 
+  /**
+   * One material document of the port's movement (`SAP_MOVEMENT`). Refuses (ErpRejected) a movement without plant, and
+   * an order number, plant or storage location SAP cannot hold (AUFNR, WERKS, LGORT).
+   */
   async postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument> {
     if (!req.plant) throw new ErpRejected(`SAP material document for order ${req.erpOrderId}: no plant (set erpPlant on the line)`);
+    const what = `material document ${req.postingKey}`;
+    const order = sapField(SapOrderNumber, req.erpOrderId, 'erpOrderId', what);
+    const plant = sapField(SapPlant, req.plant, 'plant', what);
+    const storageLocation = req.storageLocation === undefined ? undefined : sapField(SapStorageLocation, req.storageLocation, 'storageLocation', what);
+    const movement = SAP_MOVEMENT[req.movementType];
     const body: MaterialDocumentHeaderCreate = {
-      GoodsMovementCode: MOVEMENT_CODE[req.movementType],
+      GoodsMovementCode: movement.code,
       PostingDate: today(),
       DocumentDate: today(),
       MaterialDocumentHeaderText: sapReference(req.postingKey, MATERIAL_DOCUMENT_HEADER_TEXT_MAX),
       to_MaterialDocumentItem: req.items.map((i) => ({
         Material: i.material,
-        Plant: req.plant!,
-        StorageLocation: req.storageLocation,
-        GoodsMovementType: req.movementType,
-        ManufacturingOrder: req.erpOrderId,
-        // A receipt (or its reversal) against a production order references it: GoodsMovementRefDocType F.
-        ...(req.movementType === '101' || req.movementType === '102' ? { GoodsMovementRefDocType: 'F' } : {}),
+        Plant: plant,
+        StorageLocation: storageLocation,
+        GoodsMovementType: movement.type,
+        ManufacturingOrder: order,
+        ...(movement.refDocType ? { GoodsMovementRefDocType: movement.refDocType } : {}),
         QuantityInEntryUnit: i.quantity,
         EntryUnit: i.unit,
       })),
@@ -258,8 +261,9 @@ export class S4HanaErpAdapter implements ErpAdapter {
     await this.session.request('POST', MATERIAL_DOCUMENT_SERVICE, `Cancel?${q}`, odataEntity(z.unknown()));
   }
 
+  /** Refuses (ErpRejected) an order number SAP cannot hold (AUFNR): SAP holds nothing for it to list. */
   async listOrderPostings(erpOrderId: string): Promise<ErpPosting[]> {
-    const order = odataString(erpOrderId);
+    const order = odataString(sapField(SapOrderNumber, erpOrderId, 'erpOrderId', 'order postings'));
     const [confs, items] = await Promise.all([
       this.session.request('GET', CONFIRMATION_SERVICE, `ProdnOrdConf2?$filter=${encodeURIComponent(`OrderID eq ${order} and IsReversal eq false`)}`, odataCollection(ProdnOrdConf2)),
       this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, `A_MaterialDocumentItem?$filter=${encodeURIComponent(`ManufacturingOrder eq ${order}`)}`, odataCollection(MaterialDocumentItem)),

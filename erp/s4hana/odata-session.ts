@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { callSignal } from '../attempt-deadline.js';
 import { ODataError } from '../../contracts/messages/sap-odata.js';
 import { parseOrThrow } from '../../contracts/parse.js';
-import { ErpRejected, ErpUnavailable } from '../port.js';
+import { ErpRejected, ErpUnavailable } from '../../contracts/erp-port.js';
 
 export type SapAuth =
   | { kind: 'basic'; user: string; password: string }

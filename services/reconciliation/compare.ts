@@ -1,7 +1,6 @@
 import { fromThousandths, toThousandths } from '../../contracts/decimal.js';
-import type { GoodsMovementItem } from '../../contracts/messages/erp-sim.js';
+import type { ErpPosting, GoodsMovementItem } from '../../contracts/erp-port.js';
 import type { Difference, FixAction, Reconciliation as OrderReconciliation } from '../../contracts/messages/reconciliation.js';
-import type { ErpPosting } from '../../erp/port.js';
 
 export type { Difference, FixAction };
 

@@ -10,7 +10,7 @@ import { reconciliationFixWorkflowId, workOrderWorkflowId } from '../../contract
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import type { Db } from '../../db/client.js';
 import { loadOrderContext } from '../../db/order-context.js';
-import type { ErpAdapter } from '../../erp/port.js';
+import type { ErpAdapter } from '../../contracts/erp-port.js';
 import { fixActions, reconcile, type Reconciliation } from './compare.js';
 import type { reconciliationFixWorkflow, ReconciliationFixInput } from '../../workflows/reconciliation-fix.js';
 import { statusQuery } from '../../workflows/definitions.js';

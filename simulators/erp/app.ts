@@ -1,16 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  ConfirmationRequest,
-  DowntimeRequest,
-  type FaultPlan,
-  GoodsMovementRequest,
-  Posting,
-  PostingKind,
-  PostingList,
-  QualityNotificationRequest,
-} from '../../contracts/messages/erp-sim.js';
+import { ConfirmationRequest, DowntimeRequest, GoodsMovementRequest, PostingKind, QualityNotificationRequest } from '../../contracts/erp-port.js';
+import { type FaultPlan, Posting, PostingList } from '../../contracts/messages/erp-sim.js';
 import { problemHandler } from '../../http/problem.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../erp/rest/hmac.js';
 import { installFaults, postWithFaults, type FaultHttpOptions } from './fault-http.js';

@@ -9,10 +9,10 @@ import type {
   DowntimeRequest,
   GoodsMovementItem,
   GoodsMovementRequest,
-  Posting,
   PostingKind,
   QualityNotificationRequest,
-} from '../../contracts/messages/erp-sim.js';
+} from '../../contracts/erp-port.js';
+import type { Posting } from '../../contracts/messages/erp-sim.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
 import { projectRoot } from '../../stack/paths.js';
 import { simPostings } from './ledger-schema.js';

@@ -7,7 +7,7 @@ import type { BridgeOptions } from '../../bridge/signal-bridge.js';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
 import { loadPlantModel } from '../../seed/plant-file.js';
 import { createErpAdapter } from '../../erp/index.js';
-import type { ErpAdapter } from '../../erp/port.js';
+import type { ErpAdapter } from '../../contracts/erp-port.js';
 import type { FaultInjector } from '../../simulators/erp/faults.js';
 import { buildSapDouble } from '../../simulators/sap-odata/app.js';
 import { SAP_CREDS } from './sap-double.js';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
-import { ErpUnavailable, type ErpPosting } from '../../erp/port.js';
+import { ErpUnavailable, type ErpPosting } from '../../contracts/erp-port.js';
 import { erpPostings } from '../../schema/index.js';
 import { cancelOrderUpdate, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';

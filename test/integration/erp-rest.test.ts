@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErpUnavailable } from '../../erp/port.js';
+import { ErpUnavailable } from '../../contracts/erp-port.js';
 import { RestErpAdapter } from '../../erp/rest/adapter.js';
 import { signRequest, verifyRequest } from '../../erp/rest/hmac.js';
 import { startPostgres, type PostgresServer } from '../../stack/postgres.js';

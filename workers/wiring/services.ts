@@ -14,7 +14,7 @@ import { migrateMes } from '../../db/migrate.js';
 import { seedPlant } from '../../db/seed.js';
 import type { PlantModel } from '../../contracts/messages/plant-model.js';
 import { createErpAdapter, type ErpAdapterConfig } from '../../erp/index.js';
-import type { ErpAdapter } from '../../erp/port.js';
+import type { ErpAdapter } from '../../contracts/erp-port.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
 import { connectTemporalClient } from './temporal-client.js';

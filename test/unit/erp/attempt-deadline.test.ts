@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAttemptDeadline } from '../../../erp/attempt-deadline.js';
-import { ErpUnavailable } from '../../../erp/port.js';
+import { ErpUnavailable } from '../../../contracts/erp-port.js';
 import { RestErpAdapter } from '../../../erp/rest/adapter.js';
 
 // An ERP that takes the request and never answers: only a deadline ends the call.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { postOnce } from '../../../erp/post-once.js';
-import type { ErpAdapter, ErpDocument } from '../../../erp/port.js';
+import type { ErpAdapter, ErpDocument } from '../../../contracts/erp-port.js';
 
 /** A ledger in memory: pure logic under test is the look-up-before-post rule, not HTTP. */
 function memoryErp(): Pick<ErpAdapter, 'findPostings' | 'postConfirmation' | 'postGoodsMovement'> & { docs: ErpDocument[] } {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { postOnce } from '../../../erp/post-once.js';
-import { ErpRejected, ErpUnavailable } from '../../../erp/port.js';
+import { ErpRejected, ErpUnavailable } from '../../../contracts/erp-port.js';
 import { S4HanaErpAdapter } from '../../../erp/s4hana/adapter.js';
 import { sapReference } from '../../../erp/s4hana/posting-ref.js';
 import { SAP_CREDS, useSapDouble } from '../../helpers/sap-double.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErpRejected } from '../../../erp/port.js';
+import { ErpRejected } from '../../../contracts/erp-port.js';
 import { sapReference } from '../../../erp/s4hana/posting-ref.js';
 import { useSapDouble } from '../../helpers/sap-double.js';
 

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../../activities/index.js';
 import type { ConfirmationPostingInput, QualityNotificationInput } from '../../../activities/erp-postings.js';
-import type { GoodsMovementItem } from '../../../contracts/messages/erp-sim.js';
+import type { GoodsMovementItem } from '../../../contracts/erp-port.js';
 import type { ConfirmationPolicy, OrderReleased } from '../../../contracts/messages/order-release.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ErpPosting } from '../../../../erp/port.js';
+import type { ErpPosting } from '../../../../contracts/erp-port.js';
 import { fixActions, reconcile, type ShopFloorTruth } from '../../../../services/reconciliation/compare.js';
 
 const truth: ShopFloorTruth = {

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { MachineState } from './messages/machine-event.js';
+import { CostCenter, DecimalString, ErpOrderId, MaterialCode, Plant, StorageLocation, Token, UnitOfMeasure } from './tokens.js';
+
+/**
+ * The ERP port: what the engine asks of any ERP and what it gets back. SAP S/4HANA (`erp/s4hana/`), a generic REST
+ * ERP (`erp/rest/`) and the built-in simulator (`erp/sim/`) sit behind it; each adapter maps these shapes to its
+ * ERP's own at its boundary and refuses, as `ErpRejected` naming the field, a value its ERP cannot take.
+ *
+ * The bounds here are generic (contracts/tokens.ts): an order number, plant or operation of SAP's, Dynamics 365's or
+ * Oracle's fits them. An ERP's narrower shapes are its adapter's to check (SAP's: contracts/messages/sap-odata.ts).
+ *
+ * Quantities are decimal strings (`DecimalString`), times ISO 8601 strings with an offset, every request carries the
+ * posting key `<workflowId>#<postingSeq>` (contracts/ids.ts) by which a retry finds what an earlier attempt committed.
+ */
+
+/**
+ * A confirmation's or a goods movement's key: at most 40 characters, as the simulator and the REST contract have always
+ * held it (SAP's ConfirmationText is 40 too; the S/4HANA adapter hashes a key into its shorter header text itself).
+ */
+const PostingKey = z.string().min(1).max(40);
+/**
+ * Notifications and downtime have no 40-character SAP field to fit (the SAP adapter hashes into its own fields), and
+ * a shift's key carries site and line tokens of up to 64 characters each: the bound is the MES key's own.
+ */
+const LongPostingKey = z.string().min(1).max(200);
+
+/** A production confirmation of one operation of an order: yield and scrap in the order's unit. */
+export const ConfirmationRequest = z.object({
+  postingKey: PostingKey,
+  erpOrderId: ErpOrderId,
+  /** The operation (routing step) confirmed: SAP's VORNR `0010`, a Dynamics 365 operation number `10`. */
+  operation: z.string().regex(/^[0-9A-Z]{1,10}$/, 'must be 1-10 of 0-9 and A-Z, like 0010'),
+  yieldQty: DecimalString,
+  scrapQty: DecimalString,
+  unit: UnitOfMeasure,
+  /** The last confirmation of the operation: the ERP closes it. */
+  isFinal: z.boolean(),
+});
+export type ConfirmationRequest = z.infer<typeof ConfirmationRequest>;
+
+/** One material of a goods movement, with its quantity in its unit of entry. */
+export const GoodsMovementItem = z.object({ material: MaterialCode, quantity: DecimalString, unit: UnitOfMeasure });
+export type GoodsMovementItem = z.infer<typeof GoodsMovementItem>;
+
+/**
+ * The port's four goods movements against a production order, named by the movement type numbers SAP gave them
+ * (the ones shop-floor and ERP people know): `261` goods issue to the order (backflush of components), `262` its
+ * reversal, `101` goods receipt of the finished quantity from the order, `102` its reversal. They are the port's
+ * vocabulary, not a promise that the ERP speaks SAP: every adapter maps them to its ERP's own movement.
+ */
+export const MovementType = z.enum(['101', '102', '261', '262']);
+export type MovementType = z.infer<typeof MovementType>;
+
+export const GoodsMovementRequest = z.object({
+  postingKey: PostingKey,
+  erpOrderId: ErpOrderId,
+  movementType: MovementType,
+  items: z.array(GoodsMovementItem).min(1),
+  /** Where the stock moves (from the line in the plant model); SAP needs the plant, the simulator ignores both. */
+  plant: Plant.optional(),
+  storageLocation: StorageLocation.optional(),
+});
+export type GoodsMovementRequest = z.infer<typeof GoodsMovementRequest>;
+
+/**
+ * A quality notification: something is wrong with a quantity of a material (an out-of-spec measurement, a defect seen
+ * at the line). The ERP opens its own notification for a person to disposition.
+ */
+export const QualityNotificationRequest = z.object({
+  postingKey: LongPostingKey,
+  /** The order the quantity was produced for, when there is one. */
+  erpOrderId: ErpOrderId.optional(),
+  material: MaterialCode,
+  plant: Plant,
+  quantity: DecimalString,
+  unit: UnitOfMeasure,
+  /** What is wrong, in a person's words (defect, measured value against its limits). */
+  defectText: z.string().min(1).max(1000),
+  /** Who reported it: a user name as the ERP knows it (SAP: 12 characters). */
+  reportedBy: z.string().min(1).max(12),
+});
+export type QualityNotificationRequest = z.infer<typeof QualityNotificationRequest>;
+
+/** The machine states that are downtime: every `MachineState` (contracts/messages/machine-event.ts) but `running`. */
+export const DowntimeState = MachineState.exclude(['running']);
+export type DowntimeState = z.infer<typeof DowntimeState>;
+
+/** One interval in which a machine did not run, charged to the cost center of its line. */
+export const DowntimeRequest = z.object({
+  postingKey: LongPostingKey,
+  plant: Plant,
+  line: Token,
+  costCenter: CostCenter,
+  machine: Token,
+  state: DowntimeState,
+  startedAt: z.iso.datetime({ offset: true }),
+  endedAt: z.iso.datetime({ offset: true }),
+  /** Minutes, as a decimal string with at most 3 places (0.001 min = 60 ms). */
+  durationMin: DecimalString,
+});
+export type DowntimeRequest = z.infer<typeof DowntimeRequest>;
+
+/** The four kinds of document the port posts; `findPostings` may be told which one to look in. */
+export const PostingKind = z.enum(['confirmation', 'goods-movement', 'quality-notification', 'downtime']);
+export type PostingKind = z.infer<typeof PostingKind>;
+
+/** A document the ERP created (or already held) for a posting key: its number as the ERP writes it, and the key. */
+export const ErpDocument = z.object({ document: z.string(), postingKey: z.string() });
+export type ErpDocument = z.infer<typeof ErpDocument>;
+
+/** One document as the ERP holds it, in the port's vocabulary. */
+export const ErpPosting = z.object({
+  document: z.string(),
+  /** The reference the ERP stored (the posting key, or its short form where the ERP field is short). */
+  reference: z.string().nullable(),
+  kind: PostingKind,
+  yieldQty: DecimalString.nullable(),
+  scrapQty: DecimalString.nullable(),
+  isFinal: z.boolean().nullable(),
+  /** A goods movement's `MovementType`; another movement the ERP holds for the order as the ERP names it. */
+  movementType: z.string().nullable(),
+  items: z.array(GoodsMovementItem),
+  /** Cancelled in the ERP (for SAP: IsReversed / GoodsMovementIsCancelled); it no longer counts. */
+  cancelled: z.boolean(),
+});
+export type ErpPosting = z.infer<typeof ErpPosting>;
+
+/** One downtime record as the ERP holds it. */
+export const ErpDowntime = z.object({
+  document: z.string(),
+  reference: z.string().nullable(),
+  machine: z.string().nullable(),
+  /** Null when the ERP does not keep the cost center on the record itself. */
+  costCenter: z.string().nullable(),
+  state: DowntimeState.nullable(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  /** Minutes, as a decimal string. */
+  durationMin: z.string(),
+});
+export type ErpDowntime = z.infer<typeof ErpDowntime>;
+
+/** The ERP could not be reached or failed on its side: retry with backoff, for as long as it takes. */
+export class ErpUnavailable extends Error {
+  override readonly name = 'ErpUnavailable';
+}
+
+/** The ERP refused the posting on business grounds: retrying cannot help, a person must look. */
+export class ErpRejected extends Error {
+  override readonly name = 'ErpRejected';
+}
+
+/**
+ * What the workflows need from any ERP; SAP S/4HANA, a generic REST ERP and the simulator sit behind it. Every method
+ * throws `ErpUnavailable` when the ERP cannot be reached (retried) and `ErpRejected` when it refuses (not retried).
+ */
+export interface ErpAdapter {
+  readonly name: string;
+  /**
+   * Documents already posted under this key: how a retry learns that an earlier attempt committed. With `kind`, an
+   * adapter may look in that one place only (SAP: one service instead of all); without it, it looks everywhere.
+   */
+  findPostings(postingKey: string, kind?: PostingKind): Promise<ErpDocument[]>;
+  postConfirmation(req: ConfirmationRequest): Promise<ErpDocument>;
+  /**
+   * Cancels the confirmation posted under this key, and only once: one already cancelled is answered with its
+   * document, not cancelled again, so a retry after a lost reply is harmless. Null when the ERP holds no such
+   * confirmation. A confirmation that carries no goods movements (ours never do) reverses none.
+   */
+  cancelConfirmation(postingKey: string): Promise<ErpDocument | null>;
+  /** One of the port's four movements (`MovementType`): goods issue to order, goods receipt from it, or a reversal. */
+  postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument>;
+  /** Everything the ERP holds for an order, read from the ERP itself: reconciliation must not trust our ledger. */
+  listOrderPostings(erpOrderId: string): Promise<ErpPosting[]>;
+  /** Opens a quality notification in the ERP for a quantity of material that is not right. */
+  raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument>;
+  /** Records one interval in which a machine did not run, against the cost center of its line. */
+  postDowntime(req: DowntimeRequest): Promise<ErpDocument>;
+  /** The downtime records the ERP holds for a plant, read from the ERP itself (for reconciliation and tests). */
+  listDowntime(plant: string): Promise<ErpDowntime[]>;
+}

@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import { ErpRejected, type MovementType } from '../../contracts/erp-port.js';
+
+// SAP's side of the port's values: field shapes checked at the boundary, movement codes, and date formats on the wire.
+
+/**
+ * SAP's shape of one field, checked at the adapter's boundary: the port takes generic order numbers, operations and
+ * plants (contracts/tokens.ts), SAP holds narrower ones (`SapOrderNumber`, `SapOperation`, `SapPlant`,
+ * `SapStorageLocation` in contracts/messages/sap-odata.ts). A value SAP cannot take is refused before SAP sees it,
+ * as a non-retryable `ErpRejected` that names the document, the field, the value and SAP's rule:
+ * `SAP confirmation work-order:plant1:1234567890123#1: erpOrderId "1234567890123" must be 1-12 of 0-9 and A-Z (SAP AUFNR)`.
+ */
+export function sapField<S extends z.ZodType>(schema: S, value: unknown, field: string, what: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ErpRejected(`SAP ${what}: ${field} ${JSON.stringify(value)} ${r.error.issues[0]?.message ?? 'is not valid'}`);
+  return r.data;
+}
+
+/**
+ * The port's four movements (`MovementType`) as SAP posts them: the movement type (GoodsMovementType, BWART), the
+ * goods movement code (GoodsMovementCode, GMCODE: 02 goods receipt for a production order, 03 goods issue) and, for
+ * a receipt or its reversal, the reference to the production order (GoodsMovementRefDocType F). The port named its
+ * movements after SAP's numbers, so the types map to themselves; the map is here so SAP's codes live in one place.
+ */
+export const SAP_MOVEMENT: Record<MovementType, { type: MovementType; code: '02' | '03'; refDocType?: 'F' }> = {
+  '261': { type: '261', code: '03' }, // goods issue to the order
+  '262': { type: '262', code: '03' }, // its reversal
+  '101': { type: '101', code: '02', refDocType: 'F' }, // goods receipt from the order
+  '102': { type: '102', code: '02', refDocType: 'F' }, // its reversal
+};
+
+/** Edm.DateTime in OData v2 JSON: `/Date(<ms since epoch>)/`, midnight UTC of the posting day. */
+export const today = () => `/Date(${Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())})/`;
+
+/** An instant as SAP's date + time pair: Edm.DateTime at midnight UTC and Edm.Time `PThhHmmMssS`. */
+export function sapDateTime(iso: string): { date: string; time: string } {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return {
+    date: `/Date(${Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())})/`,
+    time: `PT${p(d.getUTCHours())}H${p(d.getUTCMinutes())}M${p(d.getUTCSeconds())}S`,
+  };
+}
+
+/** Back from SAP's pair to an ISO instant; null when SAP holds no date. */
+export function isoFromSap(date: string | null, time: string): string | null {
+  const ms = date && /\/Date\((-?\d+)[^)]*\)\//.exec(date)?.[1];
+  if (!ms) return null;
+  const t = /^PT(\d+)H(\d+)M(\d+)S$/.exec(time);
+  const offset = t ? ((Number(t[1]) * 60 + Number(t[2])) * 60 + Number(t[3])) * 1000 : 0;
+  return new Date(Number(ms) + offset).toISOString();
+}
