@@ -10,7 +10,7 @@ import type { DowntimePostingInput } from '../../../activities/erp-postings.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
 import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
-import { shiftEventsSignal, shiftStatusQuery } from '../../../workflows/definitions.js';
+import { machineEventsSignal, shiftStatusQuery } from '../../../workflows/definitions.js';
 import { shiftWorkflow } from '../../../workflows/shift.js';
 
 let temporal: TemporalServer;
@@ -50,9 +50,9 @@ describe('shiftWorkflow', () => {
       });
       const firstRun = h.firstExecutionRunId;
       // 40 s running then 20 s down, sent out of order and with a redelivered batch.
-      await h.signal(shiftEventsSignal, { v: 1, events: [state('s2', now - 20_000, 'fault'), good('g1', now - 50_000, 5)] });
-      await h.signal(shiftEventsSignal, { v: 1, events: [state('s1', now - 60_000, 'running'), good('g2', now - 30_000, 7), good('g3', now - 10_000, 1)] });
-      await h.signal(shiftEventsSignal, { v: 1, events: [good('g2', now - 30_000, 7)] });
+      await h.signal(machineEventsSignal, { v: 1, events: [state('s2', now - 20_000, 'fault'), good('g1', now - 50_000, 5)] });
+      await h.signal(machineEventsSignal, { v: 1, events: [state('s1', now - 60_000, 'running'), good('g2', now - 30_000, 7), good('g3', now - 10_000, 1)] });
+      await h.signal(machineEventsSignal, { v: 1, events: [good('g2', now - 30_000, 7)] });
       const summary = await h.result();
       expect(summary).toMatchObject({ good: 13, eventsApplied: 5, duplicatesDropped: 1, quality: 1 });
       expect(summary.stateMs.running).toBe(40_000);
