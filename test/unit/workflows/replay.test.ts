@@ -20,6 +20,8 @@ describe('recorded workflow histories', () => {
   it('replays every recorded history with the current workflow code', async () => {
     const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(0);
+    // One history per workflow type at least: the shift's two runs (continued as new, closed with downtime) included.
+    expect(files).toEqual(expect.arrayContaining(['work-order-rejected-then-confirmed.json', 'shift-continued-as-new.json', 'shift-closed-with-downtime.json']));
     for (const f of files) {
       const history: unknown = JSON.parse(await readFile(path.join(historiesDir, f), 'utf8'));
       await Worker.runReplayHistory({ workflowBundle: bundle }, history, f);

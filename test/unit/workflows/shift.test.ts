@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { shiftWorkflow } from '../../../workflows/shift.js';
 let temporal: TemporalServer;
 let bundle: WorkflowBundle;
 let dataDir: string;
+const historiesDir = path.join(import.meta.dirname, '../../fixtures/histories');
 beforeAll(async () => {
   installTemporalRuntime(pino({ level: 'silent' }), 'ERROR');
   dataDir = await mkdtemp(path.join(tmpdir(), 'mes-shift-'));
@@ -66,6 +68,12 @@ describe('shiftWorkflow', () => {
       const first = await temporal.env.client.workflow.getHandle(h.workflowId, firstRun).describe();
       expect(first.status.name).toBe('CONTINUED_AS_NEW');
       await expect(h.query(shiftStatusQuery)).resolves.toMatchObject({ good: 13 });
+      if (process.env.MES_RECORD_HISTORIES) {
+        // Both runs: the first ends in continue-as-new, the second closes the shift and posts its downtime.
+        const firstHistory = await temporal.env.client.workflow.getHandle(h.workflowId, firstRun).fetchHistory();
+        await writeFile(path.join(historiesDir, 'shift-continued-as-new.json'), historyToJSON(firstHistory));
+        await writeFile(path.join(historiesDir, 'shift-closed-with-downtime.json'), historyToJSON(await h.fetchHistory()));
+      }
     });
   });
 });
