@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
@@ -38,6 +39,12 @@ export function useTemporal(): void {
 }
 
 export const client = (): Client => temporal.env.client;
+
+/** With MES_RECORD_HISTORIES=1, keeps the run's history in test/fixtures/histories/ for the replay test. */
+export async function recordHistory(h: WorkflowHandle, file: string): Promise<void> {
+  if (!process.env.MES_RECORD_HISTORIES) return;
+  await writeFile(path.join(import.meta.dirname, '../../fixtures/histories', file), historyToJSON(await h.fetchHistory()));
+}
 
 export const release = (erpOrderId: string, quantity: string): OrderReleased => ({
   v: 1, site: 'plant1', erpOrderId, material: 'BRACKET-A', quantity, unit: 'PC', line: 'line-2', operation: '0010',

@@ -10,7 +10,7 @@ import {
   statusQuery,
 } from '../../../workflows/definitions.js';
 import { workOrderWorkflow } from '../../../workflows/work-order.js';
-import { client, ev, fakeActivities, release, useTemporal, withPolicyOrder, withWorker } from './work-order-harness.js';
+import { client, ev, fakeActivities, recordHistory, release, useTemporal, withPolicyOrder, withWorker } from './work-order-harness.js';
 
 // Planner and quality commands (updates) against a real Temporal dev server: hold and resume, cancellation with and
 // without postings to take back, quality hold and disposition.
@@ -33,6 +33,7 @@ describe('workOrderWorkflow', () => {
       expect(posted).toHaveLength(0);
       await h.executeUpdate(resumeOrderUpdate, { args: [{ reason: 'done', requestedBy: 'ann' }] });
       expect(await h.result()).toMatchObject({ phase: 'confirmed', good: 10, held: false });
+      await recordHistory(h, 'work-order-held-then-resumed.json');
       // The run has completed: an update to it is refused by the server.
       await expect(h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'x', requestedBy: 'ann' }] })).rejects.toThrow();
     });
@@ -71,6 +72,7 @@ describe('workOrderWorkflow', () => {
       ]);
       const items = (seq: number) => movements.find((m) => m.postingSeq === seq)!.items;
       expect([items(10), items(12)]).toEqual([items(9), items(7)]);
+      await recordHistory(h, 'work-order-cancelled-after-partials.json');
     });
   });
 
@@ -95,6 +97,7 @@ describe('workOrderWorkflow', () => {
       expect(await h.result()).toMatchObject({ phase: 'confirmed', good: 88, scrap: 12, confirmedGood: 88, confirmedScrap: 12 });
       expect(posted.map((p) => [p.yieldQty, p.scrapQty, p.isFinal])).toEqual([['48', '0', false], ['40', '12', true]]);
       expect(notifications.map((n) => [n.postingSeq, n.quantity, n.reportedBy, n.defectText])).toEqual([[holdId, '12', 'quality.insp', 'bore 10.32 mm over 10.30']]);
+      await recordHistory(h, 'work-order-quality-hold-scrapped.json');
     });
   });
 });

@@ -1,15 +1,11 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
 import { completeOrderSignal, productionCountsSignal, retryPostingSignal, statusQuery } from '../../../workflows/definitions.js';
 import { workOrderWorkflow } from '../../../workflows/work-order.js';
-import { client, ev, fakeActivities, release, useTemporal, withPolicyOrder, withWorker } from './work-order-harness.js';
+import { client, ev, fakeActivities, recordHistory, release, useTemporal, withPolicyOrder, withWorker } from './work-order-harness.js';
 
 // Confirmations against a real Temporal dev server, with the activities replaced by a typed plain object: the final and
 // partial ones, continue-as-new on the way, and ERP refusals parked for a person. Planner commands: work-order-planner.test.ts.
 useTemporal();
-const historiesDir = path.join(import.meta.dirname, '../../fixtures/histories');
 
 describe('workOrderWorkflow', () => {
   it('continues as new with its counts and seen ids, and confirms the full quantity once', async () => {
@@ -60,10 +56,7 @@ describe('workOrderWorkflow', () => {
       // The refused confirmation's backflush is reversed (262 of 261 seq 2), the retry issues under new numbers.
       expect(movements.map((m) => [m.kind, m.postingSeq, m.goodsIssueSeq])).toEqual([['261', 2, undefined], ['262', 3, 2], ['261', 4, undefined]]);
       expect(movements[1]!.items).toEqual(movements[0]!.items);
-      if (process.env.MES_RECORD_HISTORIES) {
-        const history = await h.fetchHistory();
-        await writeFile(path.join(historiesDir, 'work-order-rejected-then-confirmed.json'), historyToJSON(history));
-      }
+      await recordHistory(h, 'work-order-rejected-then-confirmed.json');
     });
   });
 
@@ -107,6 +100,7 @@ describe('workOrderWorkflow', () => {
       expect(screws).toEqual(['440', '400', '160']);
       const keys = [...posted.map((p) => p.postingSeq), ...movements.map((m) => m.postingSeq)];
       expect(new Set(keys).size).toBe(keys.length);
+      await recordHistory(h, 'work-order-partials-with-goods-receipt.json');
     });
   });
 
