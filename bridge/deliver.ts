@@ -4,7 +4,7 @@ import type { MachineEvent, MachineEventBatch } from '../contracts/messages/mach
 import type { ProductionCount } from '../contracts/messages/production-count.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
 import { TASK_QUEUE } from '../contracts/names.js';
-import { productionCountsSignal, shiftEventsSignal } from '../workflows/definitions.js';
+import { machineEventsSignal, productionCountsSignal } from '../workflows/definitions.js';
 import { LineAttr, SiteAttr } from '../workflows/search-attributes.js';
 import type { shiftWorkflow } from '../workflows/shift.js';
 import type { BridgeMetrics } from './metrics.js';
@@ -46,7 +46,7 @@ export async function deliverToShift(client: Client, metrics: BridgeMetrics, wor
           workflowId,
           taskQueue: TASK_QUEUE,
           args: [{ shift: input }],
-          signal: shiftEventsSignal,
+          signal: machineEventsSignal,
           signalArgs: [{ v: 1, events: c }],
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           typedSearchAttributes: [

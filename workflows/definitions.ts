@@ -21,5 +21,6 @@ export const qualityDispositionUpdate = defineUpdate<WorkOrderStatus, [QualityDi
 /** ERP released the order again with another quantity or dates: the running order follows, no second workflow. */
 export const changeReleaseUpdate = defineUpdate<WorkOrderStatus, [OrderReleased]>('changeRelease');
 
-export const shiftEventsSignal = defineSignal<[MachineEventBatch]>('machineEvents');
+/** A line's machine events, delivered to its shift workflow; the string is in recorded histories and must not change. */
+export const machineEventsSignal = defineSignal<[MachineEventBatch]>('machineEvents');
 export const shiftStatusQuery = defineQuery<ShiftSummary>('shiftStatus');

@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActiv
 import type { Activities } from '../activities/index.js';
 import type { ShiftDowntimeResult, ShiftInput, ShiftSummary } from '../contracts/messages/shift.js';
 import { ERP_CALLS, OWN_DATABASE, refusal } from './activity-options.js';
-import { shiftEventsSignal, shiftStatusQuery } from './definitions.js';
+import { machineEventsSignal, shiftStatusQuery } from './definitions.js';
 import { durationMinutes, type DowntimeInterval } from './downtime.js';
 import { ShiftState, type ShiftCarry } from './shift-state.js';
 
@@ -26,7 +26,7 @@ const local = proxyLocalActivities<Pick<Activities, 'loadLineContext'>>(OWN_DATA
 /** One line's shift: started by its first event (signal-with-start), closes a grace period after the shift ends. */
 export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSummary> {
   const shift = new ShiftState(input.shift, input.carry);
-  setHandler(shiftEventsSignal, (batch) => shift.apply(batch));
+  setHandler(machineEventsSignal, (batch) => shift.apply(batch));
   setHandler(shiftStatusQuery, () => shift.summary(Date.now()));
   const closesAt = Date.parse(input.shift.endsAt) + (input.lateGraceMs ?? DEFAULT_LATE_GRACE_MS);
   const shouldContinueAsNew = () =>

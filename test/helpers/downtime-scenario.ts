@@ -6,7 +6,7 @@ import { shiftWorkflowId } from '../../contracts/ids.js';
 import type { MachineEvent, MachineState } from '../../contracts/messages/machine-event.js';
 import { TASK_QUEUE } from '../../contracts/names.js';
 import { erpPostings } from '../../schema/index.js';
-import { shiftEventsSignal } from '../../workflows/definitions.js';
+import { machineEventsSignal } from '../../workflows/definitions.js';
 import { shiftWorkflow } from '../../workflows/shift.js';
 import { startTestEngine, type TestEngine } from './engine.js';
 import { resultOf } from './workflow-result.js';
@@ -78,8 +78,8 @@ export function downtimeScenario(erpKind: 'sim' | 's4hana', faults: { errorRate:
       const shuffled = [...events].reverse();
       for (let i = 0; i < shuffled.length; i += 7) {
         const batch = { v: 1 as const, events: shuffled.slice(i, i + 7) };
-        await h.signal(shiftEventsSignal, batch);
-        if (i === 7) await h.signal(shiftEventsSignal, batch);
+        await h.signal(machineEventsSignal, batch);
+        if (i === 7) await h.signal(machineEventsSignal, batch);
       }
       const summary = await resultOf(h);
       expect(summary.downtime).toEqual({ records: expected.records, posted: expected.records, totalMinutes: String(expected.minutes), problems: [] });

@@ -1,6 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
 
+/** Under the unit project's 60 s test timeout, so a unit test's wait fails with its own message. */
+export const UNIT_WAIT_MS = 45_000;
+
 /**
  * A workflow's result, or after `timeoutMs` an error that says what was awaited and where the workflow stands: its
  * status, history length and each pending activity with its attempt and last failure (an ERP call retrying is the

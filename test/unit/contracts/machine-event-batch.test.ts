@@ -7,7 +7,7 @@ import { chunks } from '../../../contracts/batch.js';
 import { MachineEventBatch, MachineEventMessage, type MachineEvent } from '../../../contracts/messages/machine-event.js';
 import { Batcher } from '../../../edge/batcher.js';
 import type { Journal } from '../../../edge/buffer/journal.js';
-import { shiftEventsSignal } from '../../../workflows/definitions.js';
+import { machineEventsSignal } from '../../../workflows/definitions.js';
 import { ShiftState } from '../../../workflows/shift-state.js';
 
 // One set of fixtures for every hop a machine-event batch takes: edge (producer) -> JetStream -> signal bridge
@@ -29,9 +29,9 @@ const byId = (a: MachineEvent, b: MachineEvent) => a.eventId.localeCompare(b.eve
 
 describe('machine-event batch: one schema from the edge to the shift workflow', () => {
   it('is the payload of the shift workflow\'s machineEvents signal', () => {
-    expectTypeOf(shiftEventsSignal).toEqualTypeOf<SignalDefinition<[MachineEventBatch]>>();
+    expectTypeOf(machineEventsSignal).toEqualTypeOf<SignalDefinition<[MachineEventBatch]>>();
     // Recorded histories carry this name.
-    expect(shiftEventsSignal.name).toBe('machineEvents');
+    expect(machineEventsSignal.name).toBe('machineEvents');
   });
 
   it.each(files('valid'))('%s: published by the edge, consumed by the bridge, signalled to and applied by the shift', (_name, fixture) => {

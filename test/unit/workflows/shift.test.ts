@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,12 +11,14 @@ import type { DowntimePostingInput } from '../../../activities/erp-postings.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
 import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
-import { shiftEventsSignal, shiftStatusQuery } from '../../../workflows/definitions.js';
+import { machineEventsSignal, shiftStatusQuery } from '../../../workflows/definitions.js';
 import { shiftWorkflow } from '../../../workflows/shift.js';
+import { resultOf, UNIT_WAIT_MS } from '../../helpers/workflow-result.js';
 
 let temporal: TemporalServer;
 let bundle: WorkflowBundle;
 let dataDir: string;
+const historiesDir = path.join(import.meta.dirname, '../../fixtures/histories');
 beforeAll(async () => {
   installTemporalRuntime(pino({ level: 'silent' }), 'ERROR');
   dataDir = await mkdtemp(path.join(tmpdir(), 'mes-shift-'));
@@ -50,10 +53,10 @@ describe('shiftWorkflow', () => {
       });
       const firstRun = h.firstExecutionRunId;
       // 40 s running then 20 s down, sent out of order and with a redelivered batch.
-      await h.signal(shiftEventsSignal, { v: 1, events: [state('s2', now - 20_000, 'fault'), good('g1', now - 50_000, 5)] });
-      await h.signal(shiftEventsSignal, { v: 1, events: [state('s1', now - 60_000, 'running'), good('g2', now - 30_000, 7), good('g3', now - 10_000, 1)] });
-      await h.signal(shiftEventsSignal, { v: 1, events: [good('g2', now - 30_000, 7)] });
-      const summary = await h.result();
+      await h.signal(machineEventsSignal, { v: 1, events: [state('s2', now - 20_000, 'fault'), good('g1', now - 50_000, 5)] });
+      await h.signal(machineEventsSignal, { v: 1, events: [state('s1', now - 60_000, 'running'), good('g2', now - 30_000, 7), good('g3', now - 10_000, 1)] });
+      await h.signal(machineEventsSignal, { v: 1, events: [good('g2', now - 30_000, 7)] });
+      const summary = await resultOf(h, 'its result', UNIT_WAIT_MS);
       expect(summary).toMatchObject({ good: 13, eventsApplied: 5, duplicatesDropped: 1, quality: 1 });
       expect(summary.stateMs.running).toBe(40_000);
       expect(summary.stateMs.fault).toBe(23_000); // from the fault until the shift's end
@@ -66,6 +69,12 @@ describe('shiftWorkflow', () => {
       const first = await temporal.env.client.workflow.getHandle(h.workflowId, firstRun).describe();
       expect(first.status.name).toBe('CONTINUED_AS_NEW');
       await expect(h.query(shiftStatusQuery)).resolves.toMatchObject({ good: 13 });
+      if (process.env.MES_RECORD_HISTORIES) {
+        // Both runs: the first ends in continue-as-new, the second closes the shift and posts its downtime.
+        const firstHistory = await temporal.env.client.workflow.getHandle(h.workflowId, firstRun).fetchHistory();
+        await writeFile(path.join(historiesDir, 'shift-continued-as-new.json'), historyToJSON(firstHistory));
+        await writeFile(path.join(historiesDir, 'shift-closed-with-downtime.json'), historyToJSON(await h.fetchHistory()));
+      }
     });
   });
 });

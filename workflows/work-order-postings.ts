@@ -1,0 +1,165 @@
+import { ApplicationFailure, proxyActivities, proxyLocalActivities, setCurrentDetails } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { OrderContext } from '../activities/master-data.js';
+import { ERP_CALLS, ERP_FIRST_ATTEMPT, refusal } from './activity-options.js';
+import { componentQuantities } from './backflush.js';
+import { FINAL_CONFIRMATION_SEQ, type StandingPosting, type WorkOrderState } from './work-order-state.js';
+
+export type ErpPostings = Pick<Activities,
+  'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue' | 'reverseGoodsReceipt' | 'cancelConfirmation' | 'raiseQualityNotification'>;
+const erpRetrying = proxyActivities<ErpPostings>(ERP_CALLS);
+const erpFirstAttempt = proxyLocalActivities<ErpPostings>(ERP_FIRST_ATTEMPT);
+/**
+ * The ERP postings of one run: a local first attempt, then regular retries. `localFirst` comes from a patch checked
+ * once at the start of the run, so histories recorded before local first attempts replay as they ran.
+ */
+export function erpPostings(localFirst: boolean): ErpPostings {
+  const posting = <K extends keyof ErpPostings>(name: K): ErpPostings[K] => {
+    const retrying = erpRetrying[name] as (input: unknown) => Promise<unknown>;
+    const first = erpFirstAttempt[name] as (input: unknown) => Promise<unknown>;
+    if (!localFirst) return retrying as ErpPostings[K];
+    return (async (input: unknown) => {
+      try {
+        return await first(input);
+      } catch (err) {
+        if (refusal(err)) throw err;
+        return await retrying(input);
+      }
+    }) as ErpPostings[K];
+  };
+  return {
+    postConfirmation: posting('postConfirmation'),
+    postGoodsIssue: posting('postGoodsIssue'),
+    postGoodsReceipt: posting('postGoodsReceipt'),
+    reverseGoodsIssue: posting('reverseGoodsIssue'),
+    reverseGoodsReceipt: posting('reverseGoodsReceipt'),
+    cancelConfirmation: posting('cancelConfirmation'),
+    raiseQualityNotification: posting('raiseQualityNotification'),
+  };
+}
+
+/**
+ * A work order's postings to the ERP: confirmations (a saga: backflush 261 with its 262 compensation registered
+ * first, then the confirmation, then the goods receipt 101 where configured), taking them back for a cancellation, and
+ * quality notifications. Each step runs until the ERP takes it; `park` waits for a person after a refusal.
+ */
+export class WorkOrderPostings {
+  constructor(
+    private readonly order: WorkOrderState,
+    private readonly ctx: OrderContext,
+    private readonly erp: ErpPostings,
+    private readonly park: (message: string) => Promise<void>,
+  ) {}
+
+  /** Runs one ERP step until the ERP takes it: a refusal waits for a person's retry, then the same step again. */
+  private async untilAccepted<T>(step: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        const result = await step();
+        this.order.accepted();
+        return result;
+      } catch (err) {
+        const refused = refusal(err);
+        if (!refused) throw err;
+        await this.park(refused.message);
+      }
+    }
+  }
+
+  private get where() {
+    const { order, ctx } = this;
+    return { workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, plant: ctx.plant, storageLocation: ctx.storageLocation };
+  }
+
+  /** Posts one confirmation of everything counted since the last one, with its backflush and goods receipt. */
+  async confirm(isFinal: boolean): Promise<void> {
+    const { order, ctx, erp } = this;
+    const confirmationSeq = isFinal ? FINAL_CONFIRMATION_SEQ : order.allocatePostingSeq();
+    const where = this.where;
+    const { yieldQty, scrapQty, landed, posted } = await this.untilAccepted(async () => {
+      // Reserved while it is posted: a hold arriving meanwhile can only take units outside this confirmation.
+      const { yieldQty, scrapQty } = order.reserveConfirmation();
+      const items = componentQuantities(ctx.bom, yieldQty);
+      const landed: StandingPosting[] = [];
+      let compensate: (() => Promise<unknown>) | undefined;
+      try {
+        if (items.length > 0) {
+          // A retry after a refusal issues under new numbers: the old 261 key may hold a document already reversed.
+          const goodsIssueSeq = order.allocatePostingSeq();
+          landed.push({ kind: 'goods-issue', seq: goodsIssueSeq, items, yieldQty: 0, scrapQty: 0 });
+          const reversalSeq = order.allocatePostingSeq();
+          // Registered before the call: a 261 whose reply was lost may still have landed, and must be reversed too.
+          compensate = () => erp.reverseGoodsIssue({ ...where, items, postingSeq: reversalSeq, goodsIssueSeq });
+          await erp.postGoodsIssue({ ...where, items, postingSeq: goodsIssueSeq });
+        }
+        const posted = await erp.postConfirmation({
+          workflowId: order.workflowId,
+          postingSeq: confirmationSeq,
+          erpOrderId: order.release.erpOrderId,
+          operation: order.release.operation,
+          yieldQty: String(yieldQty),
+          scrapQty: String(scrapQty),
+          unit: order.release.unit,
+          isFinal,
+          check: {
+            confirmedBefore: order.confirmedGood,
+            plannedQuantity: order.release.quantity,
+            overdeliveryTolerancePct: order.policy.overdeliveryTolerancePct,
+            materialUnit: ctx.materialUnit,
+            orderUnit: order.release.unit,
+            countedGood: order.good,
+            heldQty: order.qualityHeld,
+          },
+        });
+        return { yieldQty, scrapQty, landed, posted };
+      } catch (err) {
+        // A refused confirmation takes its backflush back first; a refused reversal waits for a person in turn.
+        if (refusal(err) && compensate) await this.untilAccepted(compensate);
+        throw err;
+      } finally {
+        order.endReservation();
+      }
+    });
+    order.confirmed(confirmationSeq, yieldQty, scrapQty, landed, posted.document);
+    if (!order.policy.goodsReceipt || yieldQty === 0) return;
+    // After the confirmation stands, a refused goods receipt reverses nothing: it waits for a person, same key.
+    const receiptSeq = order.allocatePostingSeq();
+    const receipt = [{ material: order.release.material, quantity: String(yieldQty), unit: order.release.unit }];
+    await this.untilAccepted(() => erp.postGoodsReceipt({ ...where, items: receipt, postingSeq: receiptSeq }));
+    order.received(receiptSeq, receipt);
+  }
+
+  /** A cancelled order's postings taken back, the last first: 102 for a receipt, cancellation, 262 for a backflush. */
+  async takeBack(): Promise<void> {
+    const { order, erp } = this;
+    const where = this.where;
+    for (let p = order.lastStanding; p; p = order.lastStanding) {
+      const postingSeq = order.allocatePostingSeq();
+      const standing = p;
+      await this.untilAccepted(() => {
+        if (standing.kind === 'goods-receipt') return erp.reverseGoodsReceipt({ ...where, items: standing.items, postingSeq, goodsReceiptSeq: standing.seq });
+        if (standing.kind === 'goods-issue') return erp.reverseGoodsIssue({ ...where, items: standing.items, postingSeq, goodsIssueSeq: standing.seq });
+        return erp.cancelConfirmation({ workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, postingSeq, confirmationSeq: standing.seq });
+      });
+      order.tookBack();
+      setCurrentDetails(order.describe());
+    }
+  }
+
+  /** Quality notifications of new holds, each exactly once under its hold's sequence; a refusal waits for a person. */
+  async raiseNotifications(): Promise<void> {
+    const { order, ctx, erp } = this;
+    for (const hold of order.unnotifiedHolds) {
+      const raised = await this.untilAccepted(async () => {
+        if (!ctx.plant) throw ApplicationFailure.nonRetryable(`line ${order.release.line} has no ERP plant: no quality notification can be raised`, 'BusinessRuleViolation');
+        return erp.raiseQualityNotification({
+          workflowId: order.workflowId, postingSeq: hold.id, erpOrderId: order.release.erpOrderId, material: order.release.material,
+          plant: ctx.plant, quantity: String(hold.quantity), unit: order.release.unit, defectText: hold.defectText,
+          // SAP user names are 12 characters at most.
+          reportedBy: hold.requestedBy.slice(0, 12),
+        });
+      });
+      order.notified(hold, raised.document);
+    }
+  }
+}
