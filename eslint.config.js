@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
  * The layering of ../shared/style.md §2, as lint: each folder lists what it must never import. One list per folder,
  * because flat config replaces a rule's options when two blocks set the same rule on one file (it never merges them).
  */
+const envMessage = 'read the environment in a workers/*.ts entrypoint and pass the parsed settings down';
 const folders = (...names) => names.map((n) => `**/${n}/**`);
 // Processes, tooling and simulators sit above the product's code: nothing in the core reaches up to them.
 const aboveCore = folders('workers', 'stack', 'simulators', 'bench', 'test', 'scripts');
@@ -17,7 +18,7 @@ const workflowClient = [
 ];
 const fences = {
   // Pure contracts: zod only, no I/O, no env, nothing of the project but other contracts.
-  contracts: [{ group: ['node:*', '@temporalio/*', ...io, ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http')] }],
+  contracts: [{ group: ['node:*', ...builtinModules, '@temporalio/*', ...io, ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http')] }],
   // The ERP port and adapters know nothing of Temporal (retries and idempotency keys come in as plain values).
   erp: [{ group: ['@temporalio/*', ...aboveCore, ...folders('workflows', 'activities', 'api', 'bridge', 'edge', 'services', 'db', 'schema')] }],
   activities: [{ group: [...aboveCore, ...folders('workflows', 'api', 'bridge', 'edge')] }],
@@ -31,7 +32,8 @@ const fences = {
   schema: [{ group: ['drizzle-orm/node-postgres', 'pg', ...aboveCore, ...folders('api', 'bridge', 'edge', 'activities', 'workflows', 'db', 'services', 'erp')] }],
   jetstream: [{ group: [...aboveCore, ...folders('api', 'bridge', 'edge', 'activities', 'workflows', 'db', 'services', 'erp')] }],
   http: [{ group: [...aboveCore, ...folders('api', 'bridge', 'edge', 'activities', 'workflows', 'db', 'services', 'erp')] }],
-  seed: [{ group: ['drizzle-orm*', 'pg', ...aboveCore.filter((f) => f !== '**/stack/**')] }],
+  // The plant file's reader is loaded by the edge process: no database, no Temporal, nothing of the engine.
+  seed: [{ group: ['drizzle-orm*', 'pg', '@temporalio/*', ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream')] }],
   // Workflow code is replayed: no I/O, no clocks, no Node builtins, only types from the I/O side.
   workflows: [
     { group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@nats-io/*', 'node-opcua*', 'drizzle-orm*', 'pg', 'zod', 'pino', ...aboveCore] },
@@ -60,20 +62,33 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       // Settings are read once, in a process's entrypoint, and parsed with a schema there (workers/wiring/config.ts).
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read the environment in a workers/*.ts entrypoint and pass the parsed settings down' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: envMessage }],
+      'no-restricted-imports': ['error', { paths: ['process', 'node:process'].map((name) => ({ name, importNames: ['env'], message: envMessage })) }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='env'][object.property.name='process']", message: envMessage },
+        // A dynamic import is a dependency the layering rules above cannot see.
+        { selector: 'ImportExpression', message: 'import statically, so the layering rules see the dependency' },
+      ],
     },
   },
   ...fenceBlocks,
   {
-    // The edge process reads the plant file without loading drizzle or a database client.
-    files: ['workers/edge-gateway.ts', 'workers/opcua-line-sim.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['drizzle-orm*', 'pg', ...folders('db', 'schema', 'api', 'bridge', 'activities', 'workflows', 'erp')] }] }] },
+    // The edge process (and the OPC UA simulator) read the plant file without drizzle, a database client or
+    // Temporal. Lint sees direct imports only; test/unit/lint/edge-process.test.ts follows them to the end.
+    files: ['workers/edge-gateway.ts', 'workers/opcua-line-sim.ts', 'workers/wiring/edge-config.ts', 'workers/wiring/edge-demo.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['drizzle-orm*', 'pg', '@temporalio/*', ...folders('db', 'schema', 'api', 'bridge', 'activities', 'workflows', 'erp', 'services')], allowTypeImports: true }] },
+      ],
+    },
   },
   {
     // Entrypoints, tests, benches and scripts are where the environment is read. stack/binaries.ts looks server
     // binaries up by their documented variables and PATH, the same way for npm start, the tests and the benches.
     files: ['workers/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**', 'stack/binaries.ts', '*.config.ts', '*.config.js'],
-    rules: { 'no-restricted-properties': 'off' },
+    rules: { 'no-restricted-properties': 'off', 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
   },
   { files: ['**/*.js', 'scripts/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.js', 'scripts/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },

@@ -10,7 +10,7 @@ import { projectRoot } from '../../../stack/paths.js';
 const eslint = new ESLint({
   cwd: projectRoot,
   overrideConfig: { languageOptions: { parserOptions: { projectService: false, project: null } } },
-  ruleFilter: ({ ruleId }) => ruleId.endsWith('no-restricted-imports') || ruleId === 'no-restricted-properties',
+  ruleFilter: ({ ruleId }) => ruleId.endsWith('no-restricted-imports') || ruleId === 'no-restricted-properties' || ruleId === 'no-restricted-syntax',
 });
 
 async function lint(file: string, code: string): Promise<string[]> {
@@ -42,5 +42,18 @@ describe('layering fences', () => {
     expect(await lint('api/planted.ts', "import { statusQuery } from '../workflows/definitions.js';\nexport { statusQuery };\n")).toEqual([]);
     expect(await lint('workflows/planted.ts', "import type { OrderReleased } from '../contracts/messages/order-release.js';\nexport type X = OrderReleased;\n")).toEqual([]);
     expect(await lint('workers/planted.ts', 'export const port = process.env.MES_API_PORT;\n')).toEqual([]);
+  });
+});
+
+describe('layering fences against indirect ways in', () => {
+  it.each([
+    ['api/planted.ts', "export const load = () => import('../bridge/deliver.js');\n", /import statically/],
+    ['services/planted.ts', "import { env } from 'node:process';\nexport const port = env.MES_API_PORT;\n", /entrypoint/],
+    ['api/planted.ts', 'export const port = globalThis.process.env.MES_API_PORT;\n', /entrypoint/],
+    ['contracts/planted.ts', "import { readFileSync } from 'fs';\nexport { readFileSync };\n", /no-restricted-imports/],
+    ['seed/planted.ts', "import { createDb } from '../db/client.js';\nexport { createDb };\n", /no-restricted-imports/],
+    ['workers/wiring/edge-config.ts', "import { createDb } from '../../db/client.js';\nexport { createDb };\n", /no-restricted-imports/],
+  ])('refuses in %s: %s', async (file, code, expected) => {
+    expect((await lint(file, code)).join('\n')).toMatch(expected);
   });
 });

