@@ -141,14 +141,59 @@ export const ErpDowntime = z.object({
 });
 export type ErpDowntime = z.infer<typeof ErpDowntime>;
 
-/** The ERP could not be reached or failed on its side: retry with backoff, for as long as it takes. */
+/**
+ * What the ERP said, kept on the error as own properties so a log line (pino's error serializer) and a Temporal
+ * failure's details carry it, not only the message: the HTTP status, the ERP's message id (SAP: message class and
+ * number, `M3/897`, from the OData error's `code` or its `innererror.errordetails`) and the ERP's text.
+ */
+export interface ErpErrorDetail {
+  /** HTTP status of the ERP's answer; absent when there was none (no reply, timeout). */
+  status?: number;
+  /** The ERP's own message id: SAP `<class>/<number>`. */
+  messageId?: string;
+  /** The ERP's own words. */
+  text?: string;
+}
+
+/** The ERP could not be reached, failed on its side or holds a lock: retry with backoff, for as long as it takes. */
 export class ErpUnavailable extends Error {
   override readonly name = 'ErpUnavailable';
+  readonly status?: number;
+  readonly messageId?: string;
+  readonly text?: string;
+  constructor(message: string, detail: ErpErrorDetail = {}) {
+    super(message);
+    Object.assign(this, detail);
+  }
 }
 
 /** The ERP refused the posting on business grounds: retrying cannot help, a person must look. */
 export class ErpRejected extends Error {
   override readonly name = 'ErpRejected';
+  readonly status?: number;
+  readonly messageId?: string;
+  readonly text?: string;
+  constructor(message: string, detail: ErpErrorDetail = {}) {
+    super(message);
+    Object.assign(this, detail);
+  }
+}
+
+/**
+ * The ERP answered, but not in a shape the adapter can read (a property missing or of another type than the ERP's
+ * reference says). Retrying would read the same answer again, so it is a refusal a person sees (`ErpRejected`, not
+ * retried), naming the entity (`SAP GET API_MATERIAL_DOCUMENT_SRV/A_MaterialDocumentHeader`) and the problem
+ * (`d.results[0].MaterialDocument: expected string`). After a POST the ERP may have committed: the look-up of the
+ * next attempt (after a person retries) finds the document.
+ */
+export class ErpReplyUnreadable extends ErpRejected {
+  constructor(
+    readonly entity: string,
+    readonly problem: string,
+    detail: ErpErrorDetail = {},
+  ) {
+    super(`${entity}: reply not readable: ${problem}`, detail);
+  }
 }
 
 /**

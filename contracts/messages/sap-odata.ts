@@ -27,8 +27,26 @@ export const SapOperation = z.string().regex(/^\d{4}$/, 'must be a 4-digit opera
 export const SapPlant = z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP plant like 1010');
 export const SapStorageLocation = z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP storage location like 0001');
 
-// OData v2 JSON: Edm.Decimal is a string; SAP may render "100.000" where we sent "100".
+/**
+ * OData v2 JSON as SAP Gateway writes it (OData v2 JSON format, "Representing Primitive Types" and "Representing
+ * Entities"): every entity carries `__metadata` (`uri`, `type`, often `id` and `etag`); a navigation property is
+ * `{ "__deferred": { "uri": ... } }` unless the request `$expand`ed it, then `{ "results": [...] }` for a to-many
+ * end; Edm.Decimal is a string with the property's scale ("100.000" where we sent "100"); Edm.DateTime is
+ * `/Date(<ms since epoch>)/`, sometimes with an offset `/Date(<ms>+0000)/`. The reply schemas below name only what
+ * the adapter reads (zod drops the rest, `__metadata` and properties it does not use included), and the adapter asks
+ * with `$select` for exactly those (`selectOf`).
+ */
 const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be an Edm.Decimal string');
+/** Edm.DateTime in OData v2 JSON: `/Date(1767225600000)/` or `/Date(1767225600000+0000)/`, milliseconds since 1970 UTC. */
+export const EdmDateTime = z.string().regex(/^\/Date\(-?\d+([+-]\d{4})?\)\/$/, 'must be an Edm.DateTime like /Date(1767225600000)/');
+/** A navigation property not expanded: where to GET it. */
+export const Deferred = z.object({ __deferred: z.object({ uri: z.string() }) });
+/** A to-many navigation property: `{ results }` when `$expand`ed, `{ __deferred: { uri } }` when not. */
+export const navigation = <S extends z.ZodType>(item: S) => z.union([z.object({ results: z.array(item) }), Deferred]);
+/** `__metadata` of an entity: SAP sends it on every one; the adapter reads nothing from it. */
+export const ODataMetadata = z.object({ id: z.string().optional(), uri: z.string(), type: z.string(), etag: z.string().optional() });
+/** The `$select` list for a reply schema: exactly the properties it reads. */
+export const selectOf = (schema: z.ZodObject) => Object.keys(schema.shape).join(',');
 
 export const ProdnOrdConf2Create = z.object({
   OrderID: z.string().min(1).max(12),
@@ -45,6 +63,10 @@ export const ProdnOrdConf2Create = z.object({
 });
 export type ProdnOrdConf2Create = z.infer<typeof ProdnOrdConf2Create>;
 
+/**
+ * ProdnOrdConf2 as the double keeps and renders it: the properties of SAP's entity type that the engine posts or
+ * reads (SAP's has many more, and a navigation `to_ProdnOrdConfMatlDocItm`). PostingDate is Edm.DateTime.
+ */
 export const ProdnOrdConf2 = z.object({
   ConfirmationGroup: z.string(),
   ConfirmationCount: z.string(),
@@ -58,8 +80,24 @@ export const ProdnOrdConf2 = z.object({
   IsReversed: z.boolean(),
   IsReversal: z.boolean(),
   APIConfHasNoGoodsMovements: z.boolean(),
+  PostingDate: EdmDateTime.nullable().optional(),
 });
 export type ProdnOrdConf2 = z.infer<typeof ProdnOrdConf2>;
+
+/**
+ * What the adapter reads of a confirmation (a POST's reply, a look-up by ConfirmationText, the order's list): its
+ * keys, quantities (Edm.Decimal strings with scale 3), final flag, our reference and whether it was cancelled.
+ */
+export const ProdnOrdConf2Read = ProdnOrdConf2.pick({
+  ConfirmationGroup: true,
+  ConfirmationCount: true,
+  ConfirmationYieldQuantity: true,
+  ConfirmationScrapQuantity: true,
+  IsFinalConfirmation: true,
+  ConfirmationText: true,
+  IsReversed: true,
+});
+export type ProdnOrdConf2Read = z.infer<typeof ProdnOrdConf2Read>;
 
 export const MaterialDocumentItemCreate = z.object({
   Material: z.string().min(1).max(40),
@@ -97,14 +135,36 @@ export const MaterialDocumentItem = z.object({
 });
 export type MaterialDocumentItem = z.infer<typeof MaterialDocumentItem>;
 
+/**
+ * A_MaterialDocumentHeader as SAP sends it: keys, movement code, header text, posting and document date
+ * (Edm.DateTime), and the items as navigation `to_MaterialDocumentItem`: deferred unless `$expand`ed. After a POST
+ * (deep insert) SAP answers with the items inline; after a GET, deferred.
+ */
 export const MaterialDocumentHeader = z.object({
   MaterialDocumentYear: z.string(),
   MaterialDocument: z.string(),
   GoodsMovementCode: z.string(),
   MaterialDocumentHeaderText: z.string(),
-  to_MaterialDocumentItem: z.object({ results: z.array(MaterialDocumentItem) }).optional(),
+  PostingDate: EdmDateTime.nullable().optional(),
+  DocumentDate: EdmDateTime.nullable().optional(),
+  to_MaterialDocumentItem: navigation(MaterialDocumentItem).optional(),
 });
 export type MaterialDocumentHeader = z.infer<typeof MaterialDocumentHeader>;
+
+/** What the adapter reads of a material document header: its keys, `<MaterialDocument>/<Year>` in the port. */
+export const MaterialDocumentKey = MaterialDocumentHeader.pick({ MaterialDocumentYear: true, MaterialDocument: true });
+export type MaterialDocumentKey = z.infer<typeof MaterialDocumentKey>;
+/** What the adapter reads of a material document item (an order's goods movements, for reconciliation). */
+export const MaterialDocumentItemRead = MaterialDocumentItem.pick({
+  MaterialDocumentYear: true,
+  MaterialDocument: true,
+  Material: true,
+  GoodsMovementType: true,
+  QuantityInEntryUnit: true,
+  EntryUnit: true,
+  GoodsMovementIsCancelled: true,
+});
+export type MaterialDocumentItemRead = z.infer<typeof MaterialDocumentItemRead>;
 
 /** OData v2 JSON envelopes: `{ d: entity }` and `{ d: { results: [...] } }`. */
 export const odataEntity = <S extends z.ZodType>(s: S) => z.object({ d: s });
@@ -118,6 +178,20 @@ export const ODataError = z.object({
   error: z.object({
     code: z.string(),
     message: z.union([z.object({ lang: z.string().optional(), value: z.string() }), z.string()]),
+    /**
+     * SAP Gateway's v2 details: every message the application raised, each with its own `code` (class/number),
+     * `message` text and `severity` (`error`, `warning`, `info`, `success`). The top-level code is often Gateway's
+     * own (`/IWBEP/CM_MGW_RT/...`) while the application's message (`M3/897`) is only here.
+     */
+    innererror: z
+      .object({
+        errordetails: z
+          .array(z.object({ code: z.string(), message: z.string().optional(), severity: z.string().optional() }))
+          .optional(),
+      })
+      .optional(),
+    /** OData v4's details: `[{ code, message }]`. */
+    details: z.array(z.object({ code: z.string(), message: z.string().optional() })).optional(),
   }),
 });
 export type ODataError = z.infer<typeof ODataError>;
@@ -160,9 +234,9 @@ export const MaintenanceNotification = z.object({
   MaintenancePlanningPlant: z.string(),
   TechnicalObject: z.string(),
   MaintenanceObjectIsDown: z.boolean(),
-  MalfunctionStartDate: z.string().nullable(),
+  MalfunctionStartDate: EdmDateTime.nullable(),
   MalfunctionStartTime: z.string(),
-  MalfunctionEndDate: z.string().nullable(),
+  MalfunctionEndDate: EdmDateTime.nullable(),
   MalfunctionEndTime: z.string(),
   MaintObjectDowntimeDuration: z.union([z.string(), z.number()]),
   MaintObjDowntimeDurationUnit: z.string(),
@@ -170,6 +244,20 @@ export const MaintenanceNotification = z.object({
   MaintNotificationLongText: z.string(),
 });
 export type MaintenanceNotification = z.infer<typeof MaintenanceNotification>;
+
+/** What the adapter reads of a malfunction report: number, reference, malfunction start and end, duration, long text. */
+export const MaintenanceNotificationRead = MaintenanceNotification.pick({
+  MaintenanceNotification: true,
+  MalfunctionStartDate: true,
+  MalfunctionStartTime: true,
+  MalfunctionEndDate: true,
+  MalfunctionEndTime: true,
+  MaintObjectDowntimeDuration: true,
+  MaintNotifExtReferenceNumber: true,
+  MaintNotificationLongText: true,
+});
+/** A notification's number only: what a look-up by reference and a POST's reply are read for. */
+export const MaintenanceNotificationKey = MaintenanceNotification.pick({ MaintenanceNotification: true });
 
 /**
  * Quality notifications: SAP publishes them as an OData v4 service only ("Quality Notification - Read, Create",

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   ErpRejected,
+  ErpReplyUnreadable,
   ErpUnavailable,
   type ConfirmationRequest,
   type DowntimeRequest,
@@ -13,7 +14,7 @@ import {
   type QualityNotificationRequest,
 } from '../../contracts/erp-port.js';
 import { Posting, PostingList } from '../../contracts/messages/erp-sim.js';
-import { parseOrThrow } from '../../contracts/parse.js';
+import { describeIssues } from '../../contracts/parse.js';
 import { callSignal } from '../attempt-deadline.js';
 import { signRequest } from './hmac.js';
 
@@ -76,15 +77,18 @@ export class RestErpAdapter implements ErpAdapter {
     const reply = await res.text();
     const where = `ERP ${this.name} ${method} ${url.pathname}: HTTP ${res.status}`;
     // 401/403: a wrong secret or clock is fixed by an administrator; retry until then, visibly.
-    if (res.status >= 500 || res.status === 401 || res.status === 403 || res.status === 429) throw new ErpUnavailable(`${where} ${reply.slice(0, 300)}`);
-    if (res.status >= 400) throw new ErpRejected(`${where} ${reply.slice(0, 500)}`);
+    if (res.status >= 500 || res.status === 401 || res.status === 403 || res.status === 429) throw new ErpUnavailable(`${where} ${reply.slice(0, 300)}`, { status: res.status, text: reply.slice(0, 300) });
+    if (res.status >= 400) throw new ErpRejected(`${where} ${reply.slice(0, 500)}`, { status: res.status, text: reply.slice(0, 500) });
     let json: unknown;
     try {
       json = JSON.parse(reply);
     } catch {
       throw new ErpUnavailable(`ERP ${this.name} ${method} ${url.pathname}: reply is not JSON`);
     }
-    return parseOrThrow(schema, json, `ERP ${this.name} reply to ${method} ${url.pathname}`);
+    const r = schema.safeParse(json);
+    // A reply that does not match the contract reads the same on every retry: a refusal a person sees.
+    if (!r.success) throw new ErpReplyUnreadable(`ERP ${this.name} ${method} ${url.pathname}`, describeIssues(r.error).map((i) => `${i.path}: ${i.message}`).join('; '), { status: res.status });
+    return r.data;
   }
 
   /** Every document the ERP creates answers with a `Posting`; the port needs its number and key. */

@@ -14,25 +14,16 @@ import {
 import {
   CONFIRMATION_SERVICE,
   CONFIRMATION_TEXT_MAX,
-  MAINT_NOTIF_EXT_REFERENCE_MAX,
-  MAINT_NOTIFICATION_SERVICE,
-  MaintenanceNotification,
-  type MaintenanceNotificationCreate,
-  NOTIFICATION_TEXT_MAX,
-  INTERNAL_PROBLEM_REPORT,
-  QUALITY_NOTIFICATION_SERVICE_V4,
-  QualityNotification,
-  type QualityNotificationCreate,
-  odataV4Collection,
   MATERIAL_DOCUMENT_HEADER_TEXT_MAX,
   MATERIAL_DOCUMENT_SERVICE,
-  MaterialDocumentHeader,
+  MaterialDocumentItemRead,
+  MaterialDocumentKey,
   type MaterialDocumentHeaderCreate,
-  MaterialDocumentItem,
-  ProdnOrdConf2,
+  ProdnOrdConf2Read,
   type ProdnOrdConf2Create,
   odataCollection,
   odataEntity,
+  selectOf,
   SapOperation,
   SapOrderNumber,
   SapPlant,
@@ -40,22 +31,15 @@ import {
 } from '../../contracts/messages/sap-odata.js';
 import { ODataSession, type SapConnection } from './odata-session.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
+import { findDowntime, findQualityNotifications, listDowntime, postDowntime, raiseQualityNotification } from './notifications.js';
 import { odataString, sapReference } from './posting-ref.js';
-import { SAP_MOVEMENT, isoFromSap, sapDateTime, sapField, today } from './sap-fields.js';
+import { SAP_MOVEMENT, sapField, today } from './sap-fields.js';
 
 /** Documents in the port are strings: `<ConfirmationGroup>/<ConfirmationCount>` and `<MaterialDocument>/<Year>`. */
 const confDocument = (c: { ConfirmationGroup: string; ConfirmationCount: string }) => `${c.ConfirmationGroup}/${c.ConfirmationCount}`;
 const matDocument = (m: { MaterialDocument: string; MaterialDocumentYear: string }) => `${m.MaterialDocument}/${m.MaterialDocumentYear}`;
-
-/**
- * SAP's standard notification type for a malfunction report (M2); the breakdown indicator makes it count in
- * SAP's availability figures (MTTR/MTBF).
- */
-const MALFUNCTION_REPORT = 'M2';
-/** Our reference at the head of a quality notification's short text; the rest of its 40 characters is the defect. */
-const QN_REFERENCE_MAX = 22;
-const qnReference = (postingKey: string) => sapReference(postingKey, QN_REFERENCE_MAX);
-const longTextField = (text: string, label: string) => new RegExp(`^${label}: (\\S+)$`, 'm').exec(text)?.[1] ?? null;
+/** `$filter` on a collection, and `$select` of exactly what the reply schema reads. */
+const query = (set: string, filter: string, select: string) => `${set}?$filter=${encodeURIComponent(filter)}&$select=${select}`;
 
 /**
  * SAP S/4HANA over its public OData v2 APIs.
@@ -69,6 +53,11 @@ const longTextField = (text: string, label: string) => new RegExp(`^${label}: (\
  * The port's order numbers, operations, plants and storage locations are generic; SAP's narrower shapes (AUFNR,
  * VORNR, WERKS, LGORT) are checked here, at the adapter's boundary (`sap-fields.ts`): a value SAP cannot hold is a
  * non-retryable `ErpRejected` naming the field, thrown before SAP sees the request.
+ *
+ * Every read asks with `$select` for the properties its reply schema reads and no more; the schemas take SAP's OData
+ * v2 as it comes (`__metadata`, deferred navigation, decimals with scale, `/Date(ms)/`). A reply they cannot read is
+ * an `ErpReplyUnreadable` (non-retryable, naming the entity and the problem), never a retry without end.
+ * Downtime and quality notifications: `notifications.ts`.
  */
 export class S4HanaErpAdapter implements ErpAdapter {
   readonly name = 's4hana';
@@ -78,107 +67,41 @@ export class S4HanaErpAdapter implements ErpAdapter {
     this.session = new ODataSession(conn);
   }
 
+  /** How long after a request SAP may still commit it (SapConnection.commitWindowMs): post-once's settle window. */
+  get commitWindowMs(): number {
+    return this.session.commitWindowMs;
+  }
+
   async findPostings(postingKey: string, kind?: PostingKind): Promise<ErpDocument[]> {
     // Without a kind, every service is asked; the look-ups are cheap and run side by side. With one, only its service.
+    const docs = (found: string[]) => found.map((document) => ({ document, postingKey }));
     const lookups: Record<PostingKind, () => Promise<ErpDocument[]>> = {
       confirmation: async () => (await this.confirmationsByKey(postingKey)).map((c) => ({ document: confDocument(c), postingKey })),
       'goods-movement': async () => {
         const headerText = odataString(sapReference(postingKey, MATERIAL_DOCUMENT_HEADER_TEXT_MAX));
-        const r = await this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, `A_MaterialDocumentHeader?$filter=${encodeURIComponent(`MaterialDocumentHeaderText eq ${headerText}`)}`, odataCollection(MaterialDocumentHeader));
-        return r.d.results.map((m) => ({ document: matDocument(m), postingKey }));
+        const path = query('A_MaterialDocumentHeader', `MaterialDocumentHeaderText eq ${headerText}`, selectOf(MaterialDocumentKey));
+        const r = await this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, path, odataCollection(MaterialDocumentKey));
+        return docs(r.d.results.map(matDocument));
       },
-      'quality-notification': async () => (await this.findQualityNotifications(postingKey)).map((document) => ({ document, postingKey })),
-      downtime: async () => {
-        const ref = odataString(sapReference(postingKey, MAINT_NOTIF_EXT_REFERENCE_MAX, { upperCase: true }));
-        const r = await this.session.request('GET', MAINT_NOTIFICATION_SERVICE, `MaintenanceNotification?$filter=${encodeURIComponent(`MaintNotifExtReferenceNumber eq ${ref}`)}`, odataCollection(MaintenanceNotification));
-        return r.d.results.map((n) => ({ document: n.MaintenanceNotification, postingKey }));
-      },
+      'quality-notification': async () => docs(await findQualityNotifications(this.session, postingKey)),
+      downtime: async () => docs(await findDowntime(this.session, postingKey)),
     };
     const kinds = kind ? [kind] : (Object.keys(lookups) as PostingKind[]);
     return (await Promise.all(kinds.map((k) => lookups[k]()))).flat();
   }
 
-  /**
-   * Downtime as a malfunction report (M2) of API_MAINTNOTIFICATION with the breakdown indicator, malfunction start and
-   * end and the breakdown duration in minutes; the machine is the technical object (its functional location label).
-   * SAP charges a notification's follow-up costs to the technical object's cost center; the line's cost center as the
-   * MES knows it goes into the long text, where reconciliation reads it back. Why this API: docs/erp-s4hana.md.
-   */
-  async postDowntime(req: DowntimeRequest): Promise<ErpDocument> {
-    const plant = sapField(SapPlant, req.plant, 'plant', `downtime ${req.postingKey}`);
-    const start = sapDateTime(req.startedAt);
-    const end = sapDateTime(req.endedAt);
-    const body: MaintenanceNotificationCreate = {
-      NotificationText: `Downtime ${req.machine} ${req.state}`.slice(0, NOTIFICATION_TEXT_MAX),
-      NotificationType: MALFUNCTION_REPORT,
-      MaintenancePlanningPlant: plant,
-      TechnicalObject: req.machine.toUpperCase(),
-      TechObjIsEquipOrFuncnlLoc: 'EAMS_FL',
-      MaintenanceObjectIsDown: true,
-      MalfunctionStartDate: start.date,
-      MalfunctionStartTime: start.time,
-      MalfunctionEndDate: end.date,
-      MalfunctionEndTime: end.time,
-      MaintObjectDowntimeDuration: req.durationMin,
-      MaintObjDowntimeDurationUnit: 'MIN',
-      MaintNotifExtReferenceNumber: sapReference(req.postingKey, MAINT_NOTIF_EXT_REFERENCE_MAX, { upperCase: true }),
-      MaintNotifLongTextForEdit: [
-        `MES downtime ${req.postingKey}`,
-        `Line: ${req.line}`,
-        `Cost center: ${req.costCenter}`,
-        `Machine: ${req.machine}`,
-        `State: ${req.state}`,
-        `From: ${req.startedAt}`,
-        `To: ${req.endedAt}`,
-      ].join('\n'),
-    };
-    const r = await this.session.request('POST', MAINT_NOTIFICATION_SERVICE, 'MaintenanceNotification', odataEntity(MaintenanceNotification), body);
-    return { document: r.d.MaintenanceNotification, postingKey: req.postingKey };
+  /** A malfunction report (M2) per stop: `notifications.ts`. */
+  postDowntime(req: DowntimeRequest): Promise<ErpDocument> {
+    return postDowntime(this.session, req);
   }
 
-  async listDowntime(plant: string): Promise<ErpDowntime[]> {
-    sapField(SapPlant, plant, 'plant', 'downtime list');
-    const filter = `MaintenancePlanningPlant eq ${odataString(plant)} and NotificationType eq ${odataString(MALFUNCTION_REPORT)}`;
-    const r = await this.session.request('GET', MAINT_NOTIFICATION_SERVICE, `MaintenanceNotification?$filter=${encodeURIComponent(filter)}`, odataCollection(MaintenanceNotification));
-    return r.d.results.map((n) => ({
-      document: n.MaintenanceNotification,
-      reference: n.MaintNotifExtReferenceNumber || null,
-      machine: longTextField(n.MaintNotificationLongText, 'Machine'),
-      costCenter: longTextField(n.MaintNotificationLongText, 'Cost center'),
-      state: longTextField(n.MaintNotificationLongText, 'State') as ErpDowntime['state'],
-      startedAt: isoFromSap(n.MalfunctionStartDate, n.MalfunctionStartTime),
-      endedAt: isoFromSap(n.MalfunctionEndDate, n.MalfunctionEndTime),
-      durationMin: canonicalDecimal(Number(n.MaintObjectDowntimeDuration).toFixed(3)),
-    }));
+  listDowntime(plant: string): Promise<ErpDowntime[]> {
+    return listDowntime(this.session, plant);
   }
 
-  /**
-   * An internal problem report (Q3) through SAP's OData v4 quality notification API. The short text carries our
-   * reference first (`<reference> <defect text>`, 40 characters in all), so a retry finds it with `startswith`;
-   * the reference is the key itself up to 22 characters, else `MES` + 19 hex digits of its SHA-256 (76 bits).
-   */
-  async raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
-    const what = `quality notification ${req.postingKey}`;
-    const plant = sapField(SapPlant, req.plant, 'plant', what);
-    const order = req.erpOrderId === undefined ? undefined : sapField(SapOrderNumber, req.erpOrderId, 'erpOrderId', what);
-    const body: QualityNotificationCreate = {
-      NotificationType: INTERNAL_PROBLEM_REPORT,
-      NotificationText: `${qnReference(req.postingKey)} ${req.defectText}`.slice(0, NOTIFICATION_TEXT_MAX),
-      Material: req.material,
-      Plant: plant,
-      ...(order ? { ManufacturingOrder: order } : {}),
-      ComplaintQuantity: Number(req.quantity),
-      NotificationQuantityUnit: req.unit,
-      ReportedByUser: req.reportedBy.toUpperCase(),
-    };
-    const r = await this.session.request('POST', QUALITY_NOTIFICATION_SERVICE_V4, 'QualityNotification', QualityNotification, body);
-    return { document: r.QualityNotification, postingKey: req.postingKey };
-  }
-
-  private async findQualityNotifications(postingKey: string): Promise<string[]> {
-    const filter = `startswith(NotificationText,${odataString(`${qnReference(postingKey)} `)})`;
-    const r = await this.session.request('GET', QUALITY_NOTIFICATION_SERVICE_V4, `QualityNotification?$filter=${encodeURIComponent(filter)}`, odataV4Collection(QualityNotification));
-    return r.value.map((n) => n.QualityNotification);
+  /** An internal problem report (Q3) through the OData v4 quality notification API: `notifications.ts`. */
+  raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
+    return raiseQualityNotification(this.session, req);
   }
 
   /** Refuses (ErpRejected) an order number SAP cannot hold (AUFNR) or an operation that is not SAP's VORNR. */
@@ -195,7 +118,7 @@ export class S4HanaErpAdapter implements ErpAdapter {
       APIConfHasNoGoodsMovements: true,
       PostingDate: today(),
     };
-    const r = await this.session.request('POST', CONFIRMATION_SERVICE, 'ProdnOrdConf2', odataEntity(ProdnOrdConf2), body);
+    const r = await this.session.request('POST', CONFIRMATION_SERVICE, 'ProdnOrdConf2', odataEntity(ProdnOrdConf2Read.pick({ ConfirmationGroup: true, ConfirmationCount: true })), body);
     return { document: confDocument(r.d), postingKey: req.postingKey };
   }
 
@@ -226,7 +149,7 @@ export class S4HanaErpAdapter implements ErpAdapter {
         EntryUnit: i.unit,
       })),
     };
-    const r = await this.session.request('POST', MATERIAL_DOCUMENT_SERVICE, 'A_MaterialDocumentHeader', odataEntity(MaterialDocumentHeader), body);
+    const r = await this.session.request('POST', MATERIAL_DOCUMENT_SERVICE, 'A_MaterialDocumentHeader', odataEntity(MaterialDocumentKey), body);
     return { document: matDocument(r.d), postingKey: req.postingKey };
   }
 
@@ -245,13 +168,13 @@ export class S4HanaErpAdapter implements ErpAdapter {
   private async confirmationsByKey(postingKey: string) {
     const confText = odataString(sapReference(postingKey, CONFIRMATION_TEXT_MAX));
     const filter = `ConfirmationText eq ${confText} and IsReversal eq false`;
-    return (await this.session.request('GET', CONFIRMATION_SERVICE, `ProdnOrdConf2?$filter=${encodeURIComponent(filter)}`, odataCollection(ProdnOrdConf2))).d.results;
+    return (await this.session.request('GET', CONFIRMATION_SERVICE, query('ProdnOrdConf2', filter, selectOf(ProdnOrdConf2Read)), odataCollection(ProdnOrdConf2Read))).d.results;
   }
 
   private async cancelConfirmationDocument(document: string): Promise<void> {
     const [group, count] = document.split('/');
     const q = `ConfirmationGroup=${encodeURIComponent(odataString(group!))}&ConfirmationCount=${encodeURIComponent(odataString(count!))}`;
-    await this.session.request('POST', CONFIRMATION_SERVICE, `CancelProdnOrdConf?${q}`, odataEntity(ProdnOrdConf2));
+    await this.session.request('POST', CONFIRMATION_SERVICE, `CancelProdnOrdConf?${q}`, odataEntity(z.unknown()));
   }
 
   /** Cancel on A_MaterialDocumentHeader: reverses every item of the document. */
@@ -265,8 +188,8 @@ export class S4HanaErpAdapter implements ErpAdapter {
   async listOrderPostings(erpOrderId: string): Promise<ErpPosting[]> {
     const order = odataString(sapField(SapOrderNumber, erpOrderId, 'erpOrderId', 'order postings'));
     const [confs, items] = await Promise.all([
-      this.session.request('GET', CONFIRMATION_SERVICE, `ProdnOrdConf2?$filter=${encodeURIComponent(`OrderID eq ${order} and IsReversal eq false`)}`, odataCollection(ProdnOrdConf2)),
-      this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, `A_MaterialDocumentItem?$filter=${encodeURIComponent(`ManufacturingOrder eq ${order}`)}`, odataCollection(MaterialDocumentItem)),
+      this.session.request('GET', CONFIRMATION_SERVICE, query('ProdnOrdConf2', `OrderID eq ${order} and IsReversal eq false`, selectOf(ProdnOrdConf2Read)), odataCollection(ProdnOrdConf2Read)),
+      this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, query('A_MaterialDocumentItem', `ManufacturingOrder eq ${order}`, selectOf(MaterialDocumentItemRead)), odataCollection(MaterialDocumentItemRead)),
     ]);
     const byDoc = new Map<string, ErpPosting>();
     for (const i of items.d.results) {

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { callSignal } from '../attempt-deadline.js';
-import { ODataError } from '../../contracts/messages/sap-odata.js';
-import { parseOrThrow } from '../../contracts/parse.js';
-import { ErpRejected, ErpUnavailable } from '../../contracts/erp-port.js';
+import { describeIssues } from '../../contracts/parse.js';
+import { ErpReplyUnreadable, ErpUnavailable } from '../../contracts/erp-port.js';
+import { sapError } from './sap-errors.js';
+import type { SapMessageOverrides } from './sap-messages.js';
 
 export type SapAuth =
   | { kind: 'basic'; user: string; password: string }
@@ -16,19 +17,42 @@ export interface SapConnection {
   auth: SapAuth;
   /** Kept below the activity's start-to-close timeout so attempts never overlap. */
   timeoutMs?: number;
+  /** The plant's own judgement of SAP message ids, before the catalogue (`sap-messages.ts`): `{ "ZPP/001": "transient" }`. */
+  messages?: SapMessageOverrides;
+  /**
+   * Milliseconds after a request ended on our side in which SAP may still commit it (a work process runs on after
+   * the client gave up, up to the system's maximum dialog runtime). A retry's look-up waits that long after the last
+   * post of its key ended (`erp/post-once.ts`). 0: SAP commits before it answers or never (the test double without
+   * late commits).
+   */
+  commitWindowMs?: number;
+}
+
+/** The session cookie header and the CSRF token SAP issued to that session: always sent together. */
+interface CsrfPair {
+  token: string;
+  cookie: string;
 }
 
 /**
  * One logical SAP Gateway session: authentication, the session cookie, and the CSRF token that SAP demands on every
- * modifying request. The token is fetched with `x-csrf-token: Fetch` on a GET and is bound to the session cookie;
- * when SAP says `403` with `x-csrf-token: Required` (token expired, session dropped) it is fetched again once.
+ * modifying request. The token is fetched with `x-csrf-token: Fetch` on a GET and belongs to the session whose
+ * cookie came with it: a modifying request sends that token with that cookie, never a token with another session's
+ * cookie (SAP answers 403 "CSRF token validation failed"). One fetch per service is shared by every request waiting
+ * for it, so concurrent posts open one session, not one each. When SAP says `403` with `x-csrf-token: Required`
+ * (token expired, session dropped) the token is fetched again once, by the first request that saw the refusal.
  */
 export class ODataSession {
+  /** The latest cookies SAP set, for reads; modifying requests use their token's own (`CsrfPair`). */
   private readonly cookies = new Map<string, string>();
-  private readonly csrf = new Map<string, string>();
+  private readonly csrf = new Map<string, Promise<CsrfPair>>();
   private bearer: { token: string; until: number } | undefined;
 
   constructor(private readonly conn: SapConnection) {}
+
+  get commitWindowMs(): number {
+    return this.conn.commitWindowMs ?? 0;
+  }
 
   /** `service` is an OData v2 service name (`API_..._SRV`), or the root path of an OData v4 service (`/sap/opu/odata4/...`). */
   private url(service: string, path: string): URL {
@@ -51,7 +75,7 @@ export class ODataSession {
       body: 'grant_type=client_credentials',
     });
     const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
-    if (!res.ok || !body.access_token) throw new ErpUnavailable(`SAP OAuth token endpoint: HTTP ${res.status}`);
+    if (!res.ok || !body.access_token) throw new ErpUnavailable(`SAP OAuth token endpoint: HTTP ${res.status}`, { status: res.status });
     // Renew a minute early, so a token never expires between our check and SAP's.
     this.bearer = { token: body.access_token, until: Date.now() + ((body.expires_in ?? 600) - 60) * 1000 };
     return `Bearer ${this.bearer.token}`;
@@ -66,11 +90,14 @@ export class ODataSession {
     }
   }
 
-  private async send(method: string, service: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json', authorization: await this.authorization() };
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (method === 'GET' && !this.csrf.has(service)) headers['x-csrf-token'] = 'Fetch';
-    if (method !== 'GET') headers['x-csrf-token'] = this.csrf.get(service) ?? (await this.fetchCsrf(service));
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  /** Sends one request with `cookie` (reads: the latest; modifying requests: their token's) and keeps the cookies SAP sets. */
+  private async send(method: string, service: string, path: string, extra: Record<string, string>, cookie: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', authorization: await this.authorization(), ...extra };
+    if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await this.fetch(this.url(service, path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     for (const c of res.headers.getSetCookie()) {
@@ -78,52 +105,66 @@ export class ODataSession {
       const eq = pair!.indexOf('=');
       if (eq > 0) this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
     }
-    const token = res.headers.get('x-csrf-token');
-    if (token && token.toLowerCase() !== 'required') this.csrf.set(service, token);
     return res;
   }
 
-  private async fetchCsrf(service: string): Promise<string> {
-    this.csrf.delete(service);
-    const res = await this.send('GET', service, '');
+  /** The token of this service and the cookie of its session; fetched once, shared by every request that waits. */
+  private token(service: string): Promise<CsrfPair> {
+    let pair = this.csrf.get(service);
+    if (!pair) {
+      pair = this.fetchCsrf(service);
+      this.csrf.set(service, pair);
+      // A failed fetch is not kept: the next request fetches again.
+      pair.catch(() => this.csrf.get(service) === pair && this.csrf.delete(service));
+    }
+    return pair;
+  }
+
+  /** After SAP refused `stale`: the first request to see the refusal fetches anew, the others wait for its fetch. */
+  private async renewToken(service: string, stale: CsrfPair): Promise<CsrfPair> {
+    const current = this.csrf.get(service);
+    if (current && (await current.catch(() => undefined)) !== stale) return this.token(service);
+    if (this.csrf.get(service) === current) this.csrf.delete(service);
+    return this.token(service);
+  }
+
+  private async fetchCsrf(service: string): Promise<CsrfPair> {
+    const res = await this.send('GET', service, '', { 'x-csrf-token': 'Fetch' }, this.cookieHeader());
     await res.arrayBuffer();
-    const token = this.csrf.get(service);
-    if (!token) throw new ErpUnavailable(`SAP ${service}: no CSRF token (HTTP ${res.status})`);
-    return token;
+    const token = res.headers.get('x-csrf-token');
+    if (!res.ok || !token || token.toLowerCase() === 'required')
+      throw new ErpUnavailable(`SAP ${service}: no CSRF token (HTTP ${res.status})`, { status: res.status });
+    // The cookies after this answer are the session the token was issued to (a new one if SAP opened it now).
+    return { token, cookie: this.cookieHeader() };
   }
 
   async request<S extends z.ZodType>(method: 'GET' | 'POST', service: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
-    let res = await this.send(method, service, path, body);
-    if (res.status === 403 && res.headers.get('x-csrf-token')?.toLowerCase() === 'required') {
-      await res.arrayBuffer();
-      await this.fetchCsrf(service);
-      res = await this.send(method, service, path, body);
+    let res: Response;
+    if (method === 'GET') res = await this.send(method, service, path, {}, this.cookieHeader());
+    else {
+      let pair = await this.token(service);
+      res = await this.send(method, service, path, { 'x-csrf-token': pair.token }, pair.cookie, body);
+      if (res.status === 403 && res.headers.get('x-csrf-token')?.toLowerCase() === 'required') {
+        await res.arrayBuffer();
+        pair = await this.renewToken(service, pair);
+        res = await this.send(method, service, path, { 'x-csrf-token': pair.token }, pair.cookie, body);
+      }
     }
     const text = await res.text();
     const where = `SAP ${method} ${service}/${path.split('?')[0]}`;
-    if (!res.ok) throw mapError(where, res.status, text);
+    if (!res.ok) throw sapError(where, res.status, text, this.conn.messages);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       // Without Accept: application/json SAP answers Atom XML; a proxy's HTML error page lands here too.
-      throw new ErpUnavailable(`${where}: reply is not JSON (${res.headers.get('content-type') ?? 'no content type'})`);
+      throw new ErpUnavailable(`${where}: reply is not JSON (${res.headers.get('content-type') ?? 'no content type'})`, { status: res.status });
     }
-    return parseOrThrow(schema, json, `${where} reply`);
+    const r = schema.safeParse(json);
+    if (!r.success) {
+      const problem = describeIssues(r.error).map((i) => `${i.path}: ${i.message}`).join('; ');
+      throw new ErpReplyUnreadable(where, problem, { status: res.status });
+    }
+    return r.data;
   }
-}
-
-/** SAP's own words in the error: `message.value` of the OData error body, with its message class and number. */
-function mapError(where: string, status: number, text: string): Error {
-  let said = text.slice(0, 300);
-  try {
-    const e = ODataError.parse(JSON.parse(text)).error;
-    said = `${typeof e.message === 'string' ? e.message : e.message.value} (${e.code})`;
-  } catch {
-    // Not an OData error body (gateway HTML, empty): keep the raw text.
-  }
-  const message = `${where}: HTTP ${status}: ${said}`;
-  // 401/403 are credentials or business roles: an administrator fixes them, so retry until they do, visibly.
-  if (status >= 500 || status === 401 || status === 403 || status === 408 || status === 429) return new ErpUnavailable(message);
-  return new ErpRejected(message);
 }

@@ -16,7 +16,8 @@ import {
 import { describeIssues } from '../../contracts/parse.js';
 import { installFaults, postWithFaults, type FaultHttpOptions } from '../erp/fault-http.js';
 import type { FaultInjector } from '../erp/faults.js';
-import { SapBusinessError, SapStore } from './store.js';
+import { parseKeyPredicate, renderEntity, type EntityType } from './render.js';
+import { SapBusinessError, SapStore, type MaterialDocumentRow } from './store.js';
 
 export interface SapDoubleOptions {
   user: string;
@@ -32,12 +33,40 @@ const ROOT = '/sap/opu/odata/sap';
 const ODATA = '/sap/opu/';
 const isV4 = (url: string) => url.startsWith('/sap/opu/odata4/');
 
-/** SAP's error body: v2 `message: { lang, value }` with `innererror`, v4 `message` as text with `details`. */
+/**
+ * SAP's error body: v2 `message: { lang, value }` with `innererror` (its `errordetails` repeat the message with
+ * its severity, as SAP Gateway does for application messages), v4 `message` as text with `details`.
+ */
 const odataError = (reply: FastifyReply, status: number, code: string, value: string) =>
   reply
     .code(status)
     .type('application/json')
-    .send(isV4(reply.request.url) ? { error: { code, message: value, details: [] } } : { error: { code, message: { lang: 'en', value }, innererror: {} } });
+    .send(
+      isV4(reply.request.url)
+        ? { error: { code, message: value, details: [] } }
+        : {
+            error: {
+              code,
+              message: { lang: 'en', value },
+              innererror: {
+                transactionid: randomBytes(16).toString('hex').toUpperCase(),
+                errordetails: [{ code, message: value, propertyref: '', severity: 'error', target: '', transition: false }],
+              },
+            },
+          },
+    );
+
+/** An SAP message the double answers with on the next matching requests, before anything else is done. */
+export interface QueuedSapError {
+  /** Entity set or function import the request goes to, e.g. `A_MaterialDocumentHeader`; every POST when absent. */
+  path?: string;
+  status: number;
+  /** SAP's message id `<class>/<number>`, e.g. `M3/897`. */
+  code: string;
+  text: string;
+  /** How many requests get it. */
+  times: number;
+}
 
 const faultHttp: FaultHttpOptions = {
   prefix: ODATA,
@@ -51,7 +80,17 @@ const faultHttp: FaultHttpOptions = {
  * to the session cookie on every modifying request, Atom XML unless JSON is asked for, and field lengths. Faults come
  * from the same injector as the built-in ERP simulator.
  */
-export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faults: FaultInjector; store: SapStore; expireCsrfTokens(): void } {
+export interface SapDouble {
+  faults: FaultInjector;
+  store: SapStore;
+  expireCsrfTokens(): void;
+  /** Answers the next `times` POSTs (to `path`, if given) with this SAP error and commits nothing. */
+  queueError(e: QueuedSapError): void;
+  /** CSRF token fetches answered, and modifying requests refused for their token (403 Required), since start. */
+  readonly csrf: { fetches: number; refusals: number };
+}
+
+export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDouble {
   const app = Fastify({ logger: opts.logger ?? false });
   // Only the admin routes use zod schemas; OData bodies are checked in the handlers so errors come back as SAP's.
   app.setValidatorCompiler(validatorCompiler);
@@ -61,6 +100,8 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faul
   const sessions = new Map<string, string | undefined>();
   const cookieName = `SAP_SESSIONID_S4H_${opts.client}`;
   const faults = installFaults(app, opts.faults, faultHttp);
+  const counts = { fetches: 0, refusals: 0 };
+  const queued: QueuedSapError[] = [];
 
   const session = (req: FastifyRequest) => {
     const m = new RegExp(`${cookieName}=([^;]+)`).exec(req.headers.cookie ?? '');
@@ -80,18 +121,30 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faul
       sessions.set(sid, undefined);
       reply.header('set-cookie', `${cookieName}=${sid}; path=/; HttpOnly`);
     }
-    const csrf = req.headers['x-csrf-token'];
-    if (req.method === 'GET' && typeof csrf === 'string' && csrf.toLowerCase() === 'fetch') {
+    const csrfHeader = req.headers['x-csrf-token'];
+    if (req.method === 'GET' && typeof csrfHeader === 'string' && csrfHeader.toLowerCase() === 'fetch') {
       const token = sessions.get(sid) ?? randomBytes(12).toString('base64');
       sessions.set(sid, token);
+      counts.fetches += 1;
       reply.header('x-csrf-token', token);
     }
-    if (req.method !== 'GET' && (sessions.get(sid) === undefined || csrf !== sessions.get(sid)))
+    if (req.method !== 'GET' && (sessions.get(sid) === undefined || csrfHeader !== sessions.get(sid))) {
+      counts.refusals += 1;
       return reply.code(403).header('x-csrf-token', 'Required').type('text/plain').send('CSRF token validation failed');
+    }
     // OData v4 answers JSON by default; v2 only when asked.
     const wantsJson = isV4(req.url) || (req.headers.accept ?? '').includes('application/json') || (req.query as Record<string, string>)['$format'] === 'json';
     // Without JSON asked for, SAP Gateway answers in Atom XML; the double only says so, it never renders real Atom.
     if (!wantsJson) return reply.code(200).type('application/atom+xml').send('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"/>');
+    if (req.method === 'POST') {
+      const target = req.url.split('?')[0]!.split('/').at(-1)!;
+      const i = queued.findIndex((q) => !q.path || q.path === target);
+      if (i >= 0) {
+        const q = queued[i]!;
+        if (--q.times <= 0) queued.splice(i, 1);
+        return odataError(reply, q.status, q.code, q.text);
+      }
+    }
   });
 
   app.setErrorHandler((err, _req, reply) =>
@@ -108,46 +161,68 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faul
 
   const conf = `${ROOT}/${CONFIRMATION_SERVICE}`;
   const mat = `${ROOT}/${MATERIAL_DOCUMENT_SERVICE}`;
-  const collection = (rows: object[]) => ({ d: { results: rows.map((r) => ({ __metadata: {}, ...r })) } });
+  const pm = `${ROOT}/${MAINT_NOTIFICATION_SERVICE}`;
   const query = (req: FastifyRequest) => req.query as Record<string, string | undefined>;
+  const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+  // SAP's entity types as the services' $metadata names them; their navigations render deferred unless expanded.
+  const itemType: EntityType = { service: mat, set: 'A_MaterialDocumentItem', type: `${MATERIAL_DOCUMENT_SERVICE}.A_MaterialDocumentItemType`, keys: ['MaterialDocumentYear', 'MaterialDocument', 'MaterialDocumentItem'] };
+  const headerType: EntityType = {
+    service: mat, set: 'A_MaterialDocumentHeader', type: `${MATERIAL_DOCUMENT_SERVICE}.A_MaterialDocumentHeaderType`, keys: ['MaterialDocumentYear', 'MaterialDocument'],
+    navigations: { to_MaterialDocumentItem: (h) => ({ type: itemType, rows: (h as MaterialDocumentRow).to_MaterialDocumentItem.results }) },
+  };
+  const confType: EntityType = {
+    service: conf, set: 'ProdnOrdConf2', type: `${CONFIRMATION_SERVICE}.A_ProdnOrdConf2Type`, keys: ['ConfirmationGroup', 'ConfirmationCount'],
+    navigations: { to_ProdnOrdConfMatlDocItm: () => ({ type: itemType, rows: [] }) },
+  };
+  const notificationType: EntityType = { service: pm, set: 'MaintenanceNotification', type: `${MAINT_NOTIFICATION_SERVICE}.MaintenanceNotificationType`, keys: ['MaintenanceNotification'] };
+  const entity = (t: EntityType, req: FastifyRequest, row: object, expand?: string) => ({ d: renderEntity(t, row, { origin: origin(req), expand }) });
+  const collection = (t: EntityType, req: FastifyRequest, rows: object[]) => ({
+    d: { results: rows.map((r) => renderEntity(t, r, { origin: origin(req), select: query(req).$select, expand: query(req).$expand })) },
+  });
 
   app.get(`${conf}/`, async () => ({ d: { EntitySets: ['ProdnOrdConf2', 'ProdnOrdConfMatlDocItm'] } }));
   app.get(`${mat}/`, async () => ({ d: { EntitySets: ['A_MaterialDocumentHeader', 'A_MaterialDocumentItem'] } }));
 
-  app.get(`${conf}/ProdnOrdConf2`, async (req) => collection(applyFilter(store.confirmations, query(req).$filter)));
+  app.get(`${conf}/ProdnOrdConf2`, async (req) => collection(confType, req, applyFilter(store.confirmations, query(req).$filter)));
   app.post(`${conf}/ProdnOrdConf2`, async (req, reply) => {
     const c = body(ProdnOrdConf2Create, req.body);
     const rejected = faults.rejection(c.OrderID);
     if (rejected) throw new SapBusinessError('MES_DOUBLE/001', rejected);
-    return postWithFaults(faults, faultHttp, req, reply, async () => store.createConfirmation(c), (row) => reply.code(201).send({ d: row }));
+    return postWithFaults(faults, faultHttp, req, reply, async () => store.createConfirmation(c), (row) => reply.code(201).send(entity(confType, req, row)));
   });
   /** A function import: POST with `'quoted'` Edm.String parameters in the query, the result as `{ d: entity }`. */
-  const functionImport = <P extends string>(path: string, params: readonly [P, P], run: (a: string, b: string) => object) =>
+  const functionImport = <P extends string>(path: string, params: readonly [P, P], type: EntityType, run: (a: string, b: string) => object) =>
     app.post(path, async (req, reply) => {
       const [a, b] = params.map((p) => unquote(query(req)[p]));
-      return postWithFaults(faults, faultHttp, req, reply, async () => run(a!, b!), (row) => reply.send({ d: row }));
+      return postWithFaults(faults, faultHttp, req, reply, async () => run(a!, b!), (row) => reply.send(entity(type, req, row)));
     });
-  functionImport(`${conf}/CancelProdnOrdConf`, ['ConfirmationGroup', 'ConfirmationCount'], (g, c) => store.cancelConfirmation(g, c));
+  functionImport(`${conf}/CancelProdnOrdConf`, ['ConfirmationGroup', 'ConfirmationCount'], confType, (g, c) => store.cancelConfirmation(g, c));
 
-  app.get(`${mat}/A_MaterialDocumentHeader`, async (req) => {
-    const rows = applyFilter(store.materialDocuments, query(req).$filter);
-    const expand = query(req).$expand === 'to_MaterialDocumentItem';
-    return collection(rows.map(({ to_MaterialDocumentItem, ...h }) => (expand ? { ...h, to_MaterialDocumentItem } : h)));
+  app.get(`${mat}/A_MaterialDocumentHeader`, async (req) => collection(headerType, req, applyFilter(store.materialDocuments, query(req).$filter)));
+  // The deferred navigation's URI: `A_MaterialDocumentHeader(MaterialDocumentYear='2026',MaterialDocument='4900000000')/to_MaterialDocumentItem`.
+  app.get(`${mat}/:header/to_MaterialDocumentItem`, async (req) => {
+    const m = /^A_MaterialDocumentHeader\((.*)\)$/.exec((req.params as { header: string }).header);
+    const k = parseKeyPredicate(m?.[1] ?? '');
+    const doc = store.materialDocuments.find((d) => d.MaterialDocumentYear === k.MaterialDocumentYear && d.MaterialDocument === k.MaterialDocument);
+    if (!doc) throw new SapBusinessError('M7/062', `Material document ${k.MaterialDocument ?? '?'} ${k.MaterialDocumentYear ?? '?'} does not exist`, 404);
+    return collection(itemType, req, applyFilter(doc.to_MaterialDocumentItem.results, query(req).$filter));
   });
-  app.get(`${mat}/A_MaterialDocumentItem`, async (req) => collection(applyFilter(store.materialDocumentItems, query(req).$filter)));
+  app.get(`${mat}/A_MaterialDocumentItem`, async (req) => collection(itemType, req, applyFilter(store.materialDocumentItems, query(req).$filter)));
   app.post(`${mat}/A_MaterialDocumentHeader`, async (req, reply) => {
     const h = body(MaterialDocumentHeaderCreate, req.body);
-    return postWithFaults(faults, faultHttp, req, reply, async () => store.createMaterialDocument(h), (doc) => reply.code(201).send({ d: doc }));
+    // A deep insert answers with the items it created inline.
+    return postWithFaults(faults, faultHttp, req, reply, async () => store.createMaterialDocument(h), (doc) =>
+      reply.code(201).send(entity(headerType, req, doc, 'to_MaterialDocumentItem')),
+    );
   });
-  functionImport(`${mat}/Cancel`, ['MaterialDocumentYear', 'MaterialDocument'], (y, n) => store.cancelMaterialDocument(y, n));
+  functionImport(`${mat}/Cancel`, ['MaterialDocumentYear', 'MaterialDocument'], headerType, (y, n) => store.cancelMaterialDocument(y, n));
 
   // API_MAINTNOTIFICATION (v2): malfunction reports.
-  const pm = `${ROOT}/${MAINT_NOTIFICATION_SERVICE}`;
   app.get(`${pm}/`, async () => ({ d: { EntitySets: ['MaintenanceNotification', 'MaintenanceNotificationItem'] } }));
-  app.get(`${pm}/MaintenanceNotification`, async (req) => collection(applyFilter(store.maintenanceNotifications, query(req).$filter)));
+  app.get(`${pm}/MaintenanceNotification`, async (req) => collection(notificationType, req, applyFilter(store.maintenanceNotifications, query(req).$filter)));
   app.post(`${pm}/MaintenanceNotification`, async (req, reply) => {
     const n = body(MaintenanceNotificationCreate, req.body);
-    return postWithFaults(faults, faultHttp, req, reply, async () => store.createMaintenanceNotification(n), (row) => reply.code(201).send({ d: row }));
+    return postWithFaults(faults, faultHttp, req, reply, async () => store.createMaintenanceNotification(n), (row) => reply.code(201).send(entity(notificationType, req, row)));
   });
 
   // Quality notifications (v4): an entity is the object itself with its context, a collection is `{ value }`.
@@ -164,7 +239,13 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & { faul
     );
   });
 
-  return Object.assign(app, { faults, store, expireCsrfTokens: () => sessions.forEach((_v, k) => sessions.set(k, undefined)) });
+  return Object.assign(app, {
+    faults,
+    store,
+    csrf: counts,
+    expireCsrfTokens: () => sessions.forEach((_v, k) => sessions.set(k, undefined)),
+    queueError: (e: QueuedSapError) => void queued.push({ ...e }),
+  });
 }
 
 /** A function import parameter: `'4900000001'` -> `4900000001`. */

@@ -10,6 +10,12 @@ import type {
   QualityNotificationCreate,
 } from '../../contracts/messages/sap-odata.js';
 
+/** A material document as the double keeps it: the header with its items, rendered deferred or expanded per request. */
+export type MaterialDocumentRow = Omit<MaterialDocumentHeader, 'to_MaterialDocumentItem'> & { to_MaterialDocumentItem: { results: MaterialDocumentItem[] } };
+
+/** Edm.DateTime of today, midnight UTC, as SAP writes it when a request gives no date. */
+const todayDate = () => `/Date(${Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())})/`;
+
 /** SAP renders Edm.Decimal with the field's scale (3 for quantities), so the double does too. */
 const scaled = (v: string | undefined) => Number(v ?? '0').toFixed(3);
 
@@ -30,7 +36,7 @@ export class SapBusinessError extends Error {
  */
 export class SapStore {
   readonly confirmations: ProdnOrdConf2[] = [];
-  readonly materialDocuments: MaterialDocumentHeader[] = [];
+  readonly materialDocuments: MaterialDocumentRow[] = [];
   private readonly groups = new Map<string, string>();
   readonly maintenanceNotifications: MaintenanceNotification[] = [];
   readonly qualityNotifications: QualityNotification[] = [];
@@ -97,6 +103,7 @@ export class SapStore {
       IsReversed: false,
       IsReversal: false,
       APIConfHasNoGoodsMovements: c.APIConfHasNoGoodsMovements ?? false,
+      PostingDate: c.PostingDate ?? todayDate(),
     };
     this.confirmations.push(row);
     return row;
@@ -113,7 +120,7 @@ export class SapStore {
     return reversal;
   }
 
-  createMaterialDocument(h: MaterialDocumentHeaderCreate): MaterialDocumentHeader {
+  createMaterialDocument(h: MaterialDocumentHeaderCreate): MaterialDocumentRow {
     const year = String(new Date().getUTCFullYear());
     const number = String(this.nextMaterialDocument++);
     const items: MaterialDocumentItem[] = h.to_MaterialDocumentItem.map((i, n) => ({
@@ -129,11 +136,13 @@ export class SapStore {
       EntryUnit: i.EntryUnit,
       GoodsMovementIsCancelled: false,
     }));
-    const doc: MaterialDocumentHeader = {
+    const doc: MaterialDocumentRow = {
       MaterialDocumentYear: year,
       MaterialDocument: number,
       GoodsMovementCode: h.GoodsMovementCode,
       MaterialDocumentHeaderText: h.MaterialDocumentHeaderText ?? '',
+      PostingDate: h.PostingDate ?? todayDate(),
+      DocumentDate: h.DocumentDate ?? todayDate(),
       to_MaterialDocumentItem: { results: items },
     };
     this.materialDocuments.push(doc);
@@ -141,10 +150,10 @@ export class SapStore {
   }
 
   /** Cancel posts the counter-movement (261 -> 262, 101 -> 102) as a new document and flags the original items. */
-  cancelMaterialDocument(year: string, number: string): MaterialDocumentHeader {
+  cancelMaterialDocument(year: string, number: string): MaterialDocumentRow {
     const d = this.materialDocuments.find((x) => x.MaterialDocumentYear === year && x.MaterialDocument === number);
     if (!d) throw new SapBusinessError('M7/062', `Material document ${number} ${year} does not exist`, 404);
-    const items = d.to_MaterialDocumentItem!.results;
+    const items = d.to_MaterialDocumentItem.results;
     if (items.some((i) => i.GoodsMovementIsCancelled)) throw new SapBusinessError('M7/114', `Material document ${number} ${year} is already cancelled`);
     items.forEach((i) => (i.GoodsMovementIsCancelled = true));
     const counter = (t: string) => String(Number(t) + 1);
@@ -160,6 +169,6 @@ export class SapStore {
   }
 
   get materialDocumentItems(): MaterialDocumentItem[] {
-    return this.materialDocuments.flatMap((d) => d.to_MaterialDocumentItem!.results);
+    return this.materialDocuments.flatMap((d) => d.to_MaterialDocumentItem.results);
   }
 }
