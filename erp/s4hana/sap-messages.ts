@@ -39,10 +39,11 @@ export const SAP_MESSAGES: Readonly<Record<string, SapMessage>> = {
 };
 
 /** An override of the catalogue: `{ "ZPP/001": "transient", "M7/021": "transient" }`; SAP's ids as keys. */
-export const SapMessageOverrides = z.record(
-  z.string().regex(/^[^\s/]+(\/[^\s/]+)*\/\d{3}$/, 'must be an SAP message id <class>/<number>, like M3/897'),
-  z.enum(['transient', 'permanent']),
-);
+const SAP_MESSAGE_ID = /^[^\s/]+(\/[^\s/]+)*\/\d{3}$/;
+export const SapMessageOverrides = z.record(z.string(), z.enum(['transient', 'permanent'], { error: 'must be transient or permanent' })).superRefine((o, ctx) => {
+  for (const id of Object.keys(o))
+    if (!SAP_MESSAGE_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: 'must be an SAP message id <class>/<number>, like M3/897' });
+});
 export type SapMessageOverrides = z.infer<typeof SapMessageOverrides>;
 
 /** The verdict on an SAP error: which id decided, its kind, and what it means when the catalogue knows it. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../contracts/parse.js';
 import type { ErpAdapterConfig } from '../../erp/index.js';
+import { SapMessageOverrides } from '../../erp/s4hana/sap-messages.js';
 import type { NatsSettings } from './nats.js';
 
 /** NATS settings, the same for every process that connects (engine processes and the edge gateway). */
@@ -42,6 +43,21 @@ export const MesEnv = z.object({
   SAP_OAUTH_TOKEN_URL: z.url().optional(),
   SAP_OAUTH_CLIENT_ID: z.string().min(1).optional(),
   SAP_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  // SAP message ids judged otherwise than the adapter's catalogue: JSON {"ZPP/001":"transient","M7/021":"transient"}.
+  SAP_MESSAGE_KINDS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"ZPP/001":"transient"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(SapMessageOverrides)
+    .optional(),
+  // How long after a request ended SAP may still commit it (ms): a retry's look-up waits that long (docs/erp-s4hana.md).
+  SAP_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
   // Generic REST ERP: base URL, HMAC secret, and the routes when they differ from the simulator's.
   MES_ERP_REST_URL: z.url().optional(),
   MES_ERP_REST_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -121,5 +137,7 @@ export function erpAdapterConfig(env: MesEnv, simUrl = env.MES_ERP_SIM_URL): Erp
     auth: env.SAP_OAUTH_TOKEN_URL
       ? { kind: 'oauth', tokenUrl: env.SAP_OAUTH_TOKEN_URL, clientId: env.SAP_OAUTH_CLIENT_ID!, clientSecret: env.SAP_OAUTH_CLIENT_SECRET! }
       : { kind: 'basic', user: env.SAP_USER!, password: env.SAP_PASSWORD! },
+    ...(env.SAP_MESSAGE_KINDS ? { messages: env.SAP_MESSAGE_KINDS } : {}),
+    ...(env.SAP_COMMIT_WINDOW_MS !== undefined ? { commitWindowMs: env.SAP_COMMIT_WINDOW_MS } : {}),
   };
 }

@@ -25,6 +25,15 @@ describe('process configuration', () => {
     expect(erpAdapterConfig(oauth)).toMatchObject({ auth: { kind: 'oauth', clientId: 'c' } });
   });
 
+  it('takes SAP message kinds and the commit window, and names a bad message id', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/mes', MES_ERP_ADAPTER: 's4hana', SAP_BASE_URL: 'https://s4.example.com', SAP_USER: 'U', SAP_PASSWORD: 'x' };
+    const env = readEnv({ ...base, SAP_MESSAGE_KINDS: '{"ZPP/001":"transient","M7/021":"transient"}', SAP_COMMIT_WINDOW_MS: '60000' });
+    expect(erpAdapterConfig(env)).toMatchObject({ messages: { 'ZPP/001': 'transient', 'M7/021': 'transient' }, commitWindowMs: 60_000 });
+    expect(() => readEnv({ ...base, SAP_MESSAGE_KINDS: '{"M3-897":"transient"}' })).toThrow(/SAP_MESSAGE_KINDS\.M3-897: must be an SAP message id/);
+    expect(() => readEnv({ ...base, SAP_MESSAGE_KINDS: '{"M3/897":"sometimes"}' })).toThrow(/SAP_MESSAGE_KINDS\.M3\/897/);
+    expect(() => readEnv({ ...base, SAP_MESSAGE_KINDS: 'M3/897=transient' })).toThrow(/SAP_MESSAGE_KINDS: must be JSON/);
+  });
+
   it('asks for the REST ERP URL and secret, and passes custom routes on', () => {
     const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/mes', MES_ERP_ADAPTER: 'rest' };
     expect(() => readEnv(base)).toThrow(/MES_ERP_REST_URL: required when MES_ERP_ADAPTER=rest.*MES_ERP_REST_HMAC_SECRET: required/);
