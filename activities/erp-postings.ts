@@ -2,6 +2,7 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
 import {
   ErpRejected,
+  ErpUnavailable,
   type ConfirmationRequest,
   type DowntimeRequest,
   type ErpAdapter,
@@ -100,7 +101,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
         .update(erpPostings)
         .set({ lastError: message.slice(0, 1000), ...(rejected ? { status: 'rejected' } : {}) })
         .where(eq(erpPostings.postingKey, key));
-      if (rejected) throw ApplicationFailure.nonRetryable(message, 'ErpRejected');
+      if (err instanceof ErpRejected || err instanceof ErpUnavailable) throw erpFailure(err);
       throw err;
     }
   }
@@ -212,6 +213,16 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       return result;
     },
   });
+}
+
+/**
+ * The ERP's error as a Temporal failure of its type (`ErpRejected` not retried, `ErpUnavailable` retried), with what
+ * the ERP said as details: `{ status, messageId, text }` (HTTP status, SAP's message class/number, SAP's words), so
+ * the failure in Temporal and the worker's log line carry them, not only the message.
+ */
+function erpFailure(err: ErpRejected | ErpUnavailable): ApplicationFailure {
+  const { status, messageId, text } = err;
+  return ApplicationFailure.create({ message: err.message, type: err.name, nonRetryable: err instanceof ErpRejected, details: [{ status, messageId, text }] });
 }
 
 /** Two seconds under start-to-close: the attempt's calls are over before Temporal may start the next attempt. */

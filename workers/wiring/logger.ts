@@ -1,13 +1,29 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { LogLevel } from './config.js';
 
-/** JSON logs (pino) with secrets redacted wherever they appear in a logged object. */
-export function createLogger(name: string, level: LogLevel = 'info'): Logger {
-  return pino({
+/**
+ * An error as a log line: pino's serializer (message with its causes, stack, and every own property: an ERP error's
+ * `status`, `messageId` and `text`, a Temporal failure's `details`), and a Temporal failure's own `type`
+ * (`ErpUnavailable`) as `failureType`, since `type` says the class (`ApplicationFailure`). Without it an error under
+ * any key but `err` was written as JSON: `{"name":"ErpUnavailable"}` and nothing of what the ERP said.
+ */
+function serializeError(value: unknown): unknown {
+  const out = pino.stdSerializers.err(value as Error) as unknown;
+  if (out !== value && value instanceof Error && 'type' in value && typeof value.type === 'string' && out && typeof out === 'object')
+    (out as Record<string, unknown>).failureType = value.type;
+  return out;
+}
+
+/** JSON logs (pino) with secrets redacted wherever they appear in a logged object; `destination` for tests. */
+export function createLogger(name: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
+  const options = {
     name,
     level,
+    // `err` is pino's own key; the Temporal SDK logs an activity's failure under `error`.
+    serializers: { err: serializeError, error: serializeError },
     redact: { paths: ['password', '*.password', 'pass', '*.pass', 'token', '*.token', 'authorization', '*.authorization', 'url', '*.url'], censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**
