@@ -15,7 +15,7 @@ import {
 import { postingKey } from '../contracts/ids.js';
 import type { Db } from '../db/client.js';
 import { withAttemptDeadline } from '../erp/attempt-deadline.js';
-import { postOnce, type PostOnceResult } from '../erp/post-once.js';
+import { postOnce, settleTime, untilSettled, type PostOnceResult } from '../erp/post-once.js';
 import { erpPostings } from '../schema/index.js';
 import { confirmationViolations, type ConfirmationCheck } from './confirmation-rules.js';
 
@@ -82,28 +82,61 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       .insert(erpPostings)
       .values({ workflowId: at.workflowId, postingSeq: at.postingSeq, postingKey: key, kind, status: 'pending', request, attempts: 1 })
       .onConflictDoUpdate({ target: [erpPostings.workflowId, erpPostings.postingSeq], set: { attempts: sql`${erpPostings.attempts} + 1` } })
-      .returning({ attempts: erpPostings.attempts });
+      .returning({ attempts: erpPostings.attempts, postSentAt: erpPostings.postSentAt, postEndedAt: erpPostings.postEndedAt });
+    const mark = (set: Partial<typeof erpPostings.$inferInsert>) => db.update(erpPostings).set(set).where(eq(erpPostings.postingKey, key));
+    let sent = false;
+    const send = async () => {
+      await mark({ postSentAt: new Date(), postEndedAt: null });
+      sent = true;
+      return post();
+    };
     try {
       // The ledger row is written before any post, so attempts = 1 means no one ever sent this key: nothing can have
       // committed, and the look-up (one more ERP round trip, 50 ms and more on a real ERP) is skipped. Every later
-      // attempt, whatever activity or worker makes it, looks up first.
-      const result = row!.attempts > 1 && lookup !== false ? await postOnce(erp, key, post, lookup) : { ...(await post()), replayed: false };
-      await db
-        .update(erpPostings)
-        .set({ status: 'posted', erpDocument: result.document, postedAt: new Date(), lastError: null })
-        .where(eq(erpPostings.postingKey, key));
+      // attempt, whatever activity or worker makes it, looks up first, once an earlier post can no longer commit.
+      const settledAt = row!.attempts > 1 ? await openPostSettles(row!, mark) : 0;
+      let result: PostOnceResult;
+      if (row!.attempts > 1 && lookup !== false) result = await postOnce(erp, key, send, lookup, settledAt);
+      else {
+        // A call that reads the ERP itself before it acts (a cancellation) waits for the same settling.
+        await untilSettled(key, settledAt);
+        result = { ...(await send()), replayed: false };
+      }
+      await mark({ status: 'posted', erpDocument: result.document, postedAt: new Date(), lastError: null, postSentAt: null, postEndedAt: null });
       log.info('ERP posting done', { postingKey: key, kind, document: result.document, replayed: result.replayed });
       return result;
     } catch (err) {
       const message = (err as Error).message;
       const rejected = err instanceof ErpRejected;
-      await db
-        .update(erpPostings)
-        .set({ lastError: message.slice(0, 1000), ...(rejected ? { status: 'rejected' } : {}) })
-        .where(eq(erpPostings.postingKey, key));
+      // A post the ERP answered (refused, or failed before its commit) is closed; one that ended without an answer
+      // may still commit within the ERP's window after now.
+      const open = sent && !answered(err);
+      await mark({ lastError: message.slice(0, 1000), ...(rejected ? { status: 'rejected' } : {}), ...(sent ? (open ? { postEndedAt: new Date() } : { postSentAt: null, postEndedAt: null }) : {}) });
       if (err instanceof ErpRejected || err instanceof ErpUnavailable) throw erpFailure(err);
       throw err;
     }
+  }
+
+  /**
+   * When an earlier attempt's post of this row can no longer commit (`settleTime`). A post sent and never ended (its
+   * worker died mid-call) counts as ending now, recorded so the next attempt counts from the same moment.
+   */
+  async function openPostSettles(row: { postSentAt: Date | null; postEndedAt: Date | null }, mark: (set: Partial<typeof erpPostings.$inferInsert>) => Promise<unknown>) {
+    if (row.postSentAt && !row.postEndedAt) {
+      const now = new Date();
+      await mark({ postEndedAt: now });
+      return settleTime({ postSentAt: row.postSentAt, postEndedAt: now }, erp.commitWindowMs ?? 0);
+    }
+    return settleTime(row, erp.commitWindowMs ?? 0);
+  }
+
+  /** Waits until an earlier posting (the original a reversal or cancellation is about) can no longer commit late. */
+  async function originalSettled(workflowId: string, postingSeq: number): Promise<void> {
+    const [original] = await db
+      .select({ postingKey: erpPostings.postingKey, postSentAt: erpPostings.postSentAt, postEndedAt: erpPostings.postEndedAt })
+      .from(erpPostings)
+      .where(and(eq(erpPostings.workflowId, workflowId), eq(erpPostings.postingSeq, postingSeq)));
+    if (original) await untilSettled(original.postingKey, settleTime({ ...original, postEndedAt: original.postEndedAt ?? (original.postSentAt ? new Date() : null) }, erp.commitWindowMs ?? 0));
   }
 
   const movement = (input: GoodsMovementPostingInput, movementType: GoodsMovementRequest['movementType']): GoodsMovementRequest => ({
@@ -124,6 +157,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
    */
   async function reverseMovement(input: GoodsMovementPostingInput, originalSeq: number, movementType: '262' | '102', kind: string) {
     const originalKey = postingKey(input.workflowId, originalSeq);
+    await originalSettled(input.workflowId, originalSeq);
     const [original] = await erp.findPostings(originalKey, 'goods-movement');
     if (!original) {
       log.info('goods movement never landed: nothing to reverse', { postingKey: originalKey, movementType });
@@ -198,6 +232,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       const confirmationKey = postingKey(input.workflowId, input.confirmationSeq);
       const request = { postingKey: postingKey(input.workflowId, input.postingSeq), cancels: confirmationKey };
       let missing = false;
+      await originalSettled(input.workflowId, input.confirmationSeq);
       const result = await postRecorded(input, 'confirmation-cancellation', request, async () => {
         const cancelled = await erp.cancelConfirmation(confirmationKey);
         missing = cancelled === null;
@@ -223,6 +258,16 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
 function erpFailure(err: ErpRejected | ErpUnavailable): ApplicationFailure {
   const { status, messageId, text } = err;
   return ApplicationFailure.create({ message: err.message, type: err.name, nonRetryable: err instanceof ErpRejected, details: [{ status, messageId, text }] });
+}
+
+/**
+ * Whether the ERP answered the post (it refused, or failed before committing), so it cannot commit later: a refusal,
+ * or an outage with an HTTP status from the ERP itself. No status (timeout, lost connection) or a gateway's 502/504
+ * (the gateway gave up on a backend that may still run) leave the outcome open.
+ */
+function answered(err: unknown): boolean {
+  if (err instanceof ErpRejected) return true;
+  return err instanceof ErpUnavailable && err.status !== undefined && err.status !== 502 && err.status !== 504;
 }
 
 /** Two seconds under start-to-close: the attempt's calls are over before Temporal may start the next attempt. */

@@ -203,6 +203,13 @@ export class ErpReplyUnreadable extends ErpRejected {
 export interface ErpAdapter {
   readonly name: string;
   /**
+   * Milliseconds after a request ended on our side (timeout, lost connection) in which the ERP may still commit it:
+   * a work process runs on after the client gave up. A look-up earlier than that can miss the commit, so a retry
+   * looks up only once the window has passed (`erp/post-once.ts`). 0 or absent: the ERP commits before it answers
+   * or never.
+   */
+  readonly commitWindowMs?: number;
+  /**
    * Documents already posted under this key: how a retry learns that an earlier attempt committed. With `kind`, an
    * adapter may look in that one place only (SAP: one service instead of all); without it, it looks everywhere.
    */

@@ -5,7 +5,7 @@ import type { SapConnection } from './s4hana/odata-session.js';
 import { SimErpAdapter } from './sim/adapter.js';
 
 export type ErpAdapterConfig =
-  | { adapter: 'sim'; simUrl: string }
+  | { adapter: 'sim'; simUrl: string; timeoutMs?: number; commitWindowMs?: number }
   | ({ adapter: 's4hana' } & SapConnection)
   | ({ adapter: 'rest' } & RestErpConfig);
 
@@ -13,7 +13,7 @@ export type ErpAdapterConfig =
 export function createErpAdapter(config: ErpAdapterConfig): ErpAdapter {
   switch (config.adapter) {
     case 'sim':
-      return new SimErpAdapter({ baseUrl: config.simUrl });
+      return new SimErpAdapter({ baseUrl: config.simUrl, timeoutMs: config.timeoutMs, commitWindowMs: config.commitWindowMs });
     case 's4hana':
       return new S4HanaErpAdapter(config);
     case 'rest':

@@ -18,6 +18,13 @@ export const erpPostings = pgTable(
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     postedAt: timestamp('posted_at', { withTimezone: true }),
+    /**
+     * When an attempt last sent this posting, and when that post ended on our side without a definite answer
+     * (timeout, lost connection). The ERP may still commit it within its commit window after that end, so the next
+     * attempt looks the key up only then (erp/post-once.ts). Null: no post whose outcome is open.
+     */
+    postSentAt: timestamp('post_sent_at', { withTimezone: true }),
+    postEndedAt: timestamp('post_ended_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.postingSeq] }), uniqueIndex('erp_postings_key').on(t.postingKey)],
 );

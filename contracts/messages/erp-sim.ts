@@ -49,6 +49,15 @@ export const FaultPlan = z.object({
   replyLossRate: z.number().min(0).max(1).default(0),
   latencyMs: z.number().int().min(0).max(60_000).default(0),
   outage: z.boolean().default(false),
+  /**
+   * Of the posts that neither fail nor lose their reply: the share the ERP commits late, `lateCommitMs` after it
+   * received them, as a real ERP under load does after the client gave up (its work process runs on). The reply goes
+   * out after the commit, to a client that may be gone. 0 (the default) draws no random number, so a seeded plan
+   * without late commits decides as it always did.
+   */
+  lateCommitRate: z.number().min(0).max(1).default(0),
+  /** Milliseconds between receiving a late-committed post and committing it. */
+  lateCommitMs: z.number().int().min(0).max(120_000).default(3_000),
   seed: z.number().int().optional(),
   /** Orders whose confirmations the ERP refuses on business grounds (a forced permanent rejection, for tests). */
   rejectOrders: z.array(z.string()).default([]),

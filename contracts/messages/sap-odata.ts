@@ -300,3 +300,16 @@ export const QualityNotification = z.object({
 export type QualityNotification = z.infer<typeof QualityNotification>;
 
 export const odataV4Collection = <S extends z.ZodType>(s: S) => z.object({ value: z.array(s) });
+
+/** An SAP message id as OData errors carry it: message class (may contain `/`, like `/IWBEP/CM_MGW_RT`) and number. */
+const SAP_MESSAGE_ID = /^\/?[^\s/]+(\/[^\s/]+)*\/\d{3}$/;
+/**
+ * The plant's own judgement of SAP message ids, before the adapter's catalogue (erp/s4hana/sap-messages.ts):
+ * `{ "ZPP/001": "transient", "M7/021": "transient" }`, SAP's ids (`<class>/<number>`) as keys, `transient`
+ * (retried) or `permanent` (a refusal) as values. Read from SAP_MESSAGE_KINDS.
+ */
+export const SapMessageOverrides = z.record(z.string(), z.enum(['transient', 'permanent'], { error: 'must be transient or permanent' })).superRefine((o, ctx) => {
+  for (const id of Object.keys(o))
+    if (!SAP_MESSAGE_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: 'must be an SAP message id <class>/<number>, like M3/897' });
+});
+export type SapMessageOverrides = z.infer<typeof SapMessageOverrides>;

@@ -26,6 +26,8 @@ export interface RestErpConfig {
   paths?: Partial<RestErpPaths>;
   /** Kept below the activity's start-to-close timeout so attempts never overlap. */
   timeoutMs?: number;
+  /** Milliseconds after a request ended in which the ERP may still commit it (`ErpAdapter.commitWindowMs`); 0 by default. */
+  commitWindowMs?: number;
 }
 
 export interface RestErpPaths {
@@ -60,6 +62,10 @@ export class RestErpAdapter implements ErpAdapter {
 
   constructor(private readonly config: RestErpConfig) {
     this.paths = { ...DEFAULT_PATHS, ...config.paths };
+  }
+
+  get commitWindowMs(): number {
+    return this.config.commitWindowMs ?? 0;
   }
 
   private async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { SapMessageOverrides } from '../../contracts/messages/sap-odata.js';
 
 /**
  * SAP message ids the adapter knows, with what each means and whether retrying can help. An id is SAP's message class
@@ -16,6 +16,7 @@ import { z } from 'zod';
  * system sends before relying on them, and override them if your system says otherwise.
  */
 export type SapMessageKind = 'transient' | 'permanent';
+export type { SapMessageOverrides };
 
 export interface SapMessage {
   kind: SapMessageKind;
@@ -38,13 +39,6 @@ export const SAP_MESSAGES: Readonly<Record<string, SapMessage>> = {
   '/IWBEP/CM_MGW_RT/020': { kind: 'permanent', meaning: 'The request body could not be read (a property of the wrong type or length)', ref: 'SAP Gateway runtime message class /IWBEP/CM_MGW_RT; the SAP test double sends it' },
 };
 
-/** An override of the catalogue: `{ "ZPP/001": "transient", "M7/021": "transient" }`; SAP's ids as keys. */
-const SAP_MESSAGE_ID = /^[^\s/]+(\/[^\s/]+)*\/\d{3}$/;
-export const SapMessageOverrides = z.record(z.string(), z.enum(['transient', 'permanent'], { error: 'must be transient or permanent' })).superRefine((o, ctx) => {
-  for (const id of Object.keys(o))
-    if (!SAP_MESSAGE_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: 'must be an SAP message id <class>/<number>, like M3/897' });
-});
-export type SapMessageOverrides = z.infer<typeof SapMessageOverrides>;
 
 /** The verdict on an SAP error: which id decided, its kind, and what it means when the catalogue knows it. */
 export interface SapMessageVerdict {

@@ -28,7 +28,11 @@ export function installFaults(app: FastifyInstance, plan: Partial<FaultPlan> | u
   return faults;
 }
 
-/** Runs a posting under the fault plan: fail before the commit, or commit and then drop the connection. */
+/**
+ * Runs a posting under the fault plan: fail before the commit, commit and then drop the connection, or commit
+ * `lateCommitMs` after the request came in, whether or not the client is still waiting (a client that gave up finds
+ * the connection answered by no one; the document is in the books all the same).
+ */
 export async function postWithFaults<T>(
   faults: FaultInjector,
   o: FaultHttpOptions,
@@ -39,7 +43,12 @@ export async function postWithFaults<T>(
 ) {
   const decision = faults.decide();
   if (decision === 'error') return o.unavailable(reply, 'injected error before commit');
+  if (decision === 'late-commit') await sleep(faults.plan.lateCommitMs);
   const result = await commit();
+  if (decision === 'late-commit' && (req.raw.destroyed || req.raw.socket.destroyed)) {
+    reply.hijack();
+    return;
+  }
   if (decision === 'lose-reply') {
     reply.hijack();
     req.raw.socket.destroy();

@@ -1,13 +1,13 @@
 import { FaultPlan } from '../../contracts/messages/erp-sim.js';
 import { seededRandom as seeded } from '../seeded-random.js';
 
-export type FaultDecision = 'ok' | 'error' | 'lose-reply';
+export type FaultDecision = 'ok' | 'error' | 'lose-reply' | 'late-commit';
 
-/** Decides, per request, whether the simulated ERP fails before committing, or commits and loses the reply. */
+/** Decides, per request, whether the simulated ERP fails before committing, commits and loses the reply, or commits late. */
 export class FaultInjector {
   private random: () => number = Math.random;
   plan: FaultPlan = FaultPlan.parse({});
-  readonly counts = { ok: 0, error: 0, 'lose-reply': 0 } satisfies Record<FaultDecision, number>;
+  readonly counts = { ok: 0, error: 0, 'lose-reply': 0, 'late-commit': 0 } satisfies Record<FaultDecision, number>;
 
   constructor(plan: Partial<FaultPlan> = {}) {
     this.set(plan);
@@ -19,10 +19,14 @@ export class FaultInjector {
     return this.plan;
   }
 
-  /** For a posting: error before commit with `errorRate`, else lose the reply after commit with `replyLossRate`. */
+  /**
+   * For a posting: error before commit with `errorRate`, else lose the reply after commit with `replyLossRate`, else
+   * commit `lateCommitMs` late with `lateCommitRate` (drawn only when that rate is set).
+   */
   decide(): FaultDecision {
+    const late = () => this.plan.lateCommitRate > 0 && this.random() < this.plan.lateCommitRate;
     const d: FaultDecision =
-      this.random() < this.plan.errorRate ? 'error' : this.random() < this.plan.replyLossRate ? 'lose-reply' : 'ok';
+      this.random() < this.plan.errorRate ? 'error' : this.random() < this.plan.replyLossRate ? 'lose-reply' : late() ? 'late-commit' : 'ok';
     this.counts[d] += 1;
     return d;
   }

@@ -37,6 +37,11 @@ export interface TestEngineOptions {
   /** Which ERP the worker posts to: the built-in simulator (default) or the SAP OData test double. */
   erp?: 'sim' | 's4hana';
   bridge?: BridgeOptions | false;
+  /**
+   * The worker's adapter's HTTP timeout and the ERP's commit window (ms), for tests whose ERP commits late; the
+   * adapter's defaults (15 s, 0) when absent.
+   */
+  erpTiming?: { timeoutMs: number; commitWindowMs: number };
 }
 
 
@@ -58,12 +63,13 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
       baseUrl: await sap.listen({ host: '127.0.0.1', port: 0 }),
       client: SAP_CREDS.client,
       auth: { kind: 'basic' as const, user: SAP_CREDS.user, password: SAP_CREDS.password },
+      ...opts.erpTiming,
     };
     const services = await startServices({
       databaseUrl: stack.postgres.url,
       nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
       temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
-      erpSim: { faults: sap ? undefined : opts.faults },
+      erpSim: { faults: sap ? undefined : opts.faults, ...opts.erpTiming },
       erp: sapConfig,
       workflowBundle,
       bridge: opts.bridge,

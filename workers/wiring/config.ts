@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../contracts/parse.js';
 import type { ErpAdapterConfig } from '../../erp/index.js';
-import { SapMessageOverrides } from '../../erp/s4hana/sap-messages.js';
+import { SapMessageOverrides } from '../../contracts/messages/sap-odata.js';
 import type { NatsSettings } from './nats.js';
 
 /** NATS settings, the same for every process that connects (engine processes and the edge gateway). */

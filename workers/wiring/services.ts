@@ -25,7 +25,8 @@ export interface ServicesOptions {
   databaseUrl: string;
   nats: NatsSettings;
   temporal: TemporalTarget;
-  erpSim: { port?: number; faults?: Partial<FaultPlan> };
+  /** The in-process simulator; `timeoutMs` / `commitWindowMs` are the worker's adapter's when it posts to it. */
+  erpSim: { port?: number; faults?: Partial<FaultPlan>; timeoutMs?: number; commitWindowMs?: number };
   /** The ERP the worker posts to; the in-process simulator when absent (the simulator runs either way). */
   erp?: ErpAdapterConfig;
   workflowBundle?: WorkflowBundle;
@@ -59,7 +60,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   await migrateMes(db);
   if (o.plant) await seedPlant(db, o.plant);
   const erpSim = await startErpSimulator({ databaseUrl: o.databaseUrl, port: o.erpSim.port, faults: o.erpSim.faults });
-  const erp = createErpAdapter(o.erp ?? { adapter: 'sim', simUrl: erpSim.url });
+  const erp = createErpAdapter(o.erp ?? { adapter: 'sim', simUrl: erpSim.url, timeoutMs: o.erpSim.timeoutMs, commitWindowMs: o.erpSim.commitWindowMs });
   const { worker, connection: workerConnection } = await createMesWorker(
     { ...o.temporal, workflowBundle: o.workflowBundle },
     { erp, db },
