@@ -72,20 +72,29 @@ describe("SAP's OData v2 replies", () => {
   });
 });
 
-describe('a reply the adapter cannot read', () => {
+describe('an SAP that answers every look-up with the whole header, $select or not', () => {
   let server: Server;
   let baseUrl = '';
   beforeAll(async () => {
-    // An SAP that answers a look-up with a number where its reference says Edm.String.
-    server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ d: { results: [{ MaterialDocumentYear: '2026', MaterialDocument: 4900000001 }] } })));
+    // The header as SAP sends it unselected: __metadata, dates, its items deferred; and, for the next test, a
+    // number where SAP's reference says Edm.String.
+    const unreadable = { d: { results: [{ MaterialDocumentYear: '2026', MaterialDocument: 4900000001 }] } };
+    server = createServer((req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.url?.includes('unreadable') ? unreadable : fixture('material-document-header-deferred'))),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise((r) => server.close(r)));
 
-  it('is a refusal a person sees (not retried), naming the entity and the problem', async () => {
+  it('the lost-reply look-up of a 101 reads the header with deferred to_MaterialDocumentItem and finds the document', async () => {
     const erp = new S4HanaErpAdapter({ baseUrl, auth: { kind: 'basic', user: 'U', password: 'P' } });
-    const err = await erp.findPostings('k#1', 'goods-movement').catch((e: unknown) => e);
+    expect(await erp.findPostings('work-order:plant1:1000123#3', 'goods-movement')).toEqual([{ document: '4900000101/2026', postingKey: 'work-order:plant1:1000123#3' }]);
+  });
+
+  it('a reply the adapter cannot read is a refusal a person sees (not retried), naming the entity and the problem', async () => {
+    const erp = new S4HanaErpAdapter({ baseUrl, auth: { kind: 'basic', user: 'U', password: 'P' } });
+    const err = await erp.findPostings('unreadable#1', 'goods-movement').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ErpReplyUnreadable);
     expect(err).toBeInstanceOf(ErpRejected);
     expect((err as Error).message).toMatch(/SAP GET API_MATERIAL_DOCUMENT_SRV\/A_MaterialDocumentHeader: reply not readable: d\.results\[0\]\.MaterialDocument: .*string/);
