@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { DecimalString } from '../tokens.js';
+import { EdmDateTime, EdmDecimal as Decimal, navigation } from './odata.js';
+
+export * from './odata.js';
 
 /**
  * The slices of SAP S/4HANA's public OData v2 APIs the engine uses, as SAP's API reference names them. Shared by the
@@ -26,27 +29,6 @@ export const SapOrderNumber = z.string().regex(/^[0-9A-Z]{1,12}$/, 'must be 1-12
 export const SapOperation = z.string().regex(/^\d{4}$/, 'must be a 4-digit operation number like 0010 (SAP VORNR)');
 export const SapPlant = z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP plant like 1010');
 export const SapStorageLocation = z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP storage location like 0001');
-
-/**
- * OData v2 JSON as SAP Gateway writes it (OData v2 JSON format, "Representing Primitive Types" and "Representing
- * Entities"): every entity carries `__metadata` (`uri`, `type`, often `id` and `etag`); a navigation property is
- * `{ "__deferred": { "uri": ... } }` unless the request `$expand`ed it, then `{ "results": [...] }` for a to-many
- * end; Edm.Decimal is a string with the property's scale ("100.000" where we sent "100"); Edm.DateTime is
- * `/Date(<ms since epoch>)/`, sometimes with an offset `/Date(<ms>+0000)/`. The reply schemas below name only what
- * the adapter reads (zod drops the rest, `__metadata` and properties it does not use included), and the adapter asks
- * with `$select` for exactly those (`selectOf`).
- */
-const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be an Edm.Decimal string');
-/** Edm.DateTime in OData v2 JSON: `/Date(1767225600000)/` or `/Date(1767225600000+0000)/`, milliseconds since 1970 UTC. */
-export const EdmDateTime = z.string().regex(/^\/Date\(-?\d+([+-]\d{4})?\)\/$/, 'must be an Edm.DateTime like /Date(1767225600000)/');
-/** A navigation property not expanded: where to GET it. */
-export const Deferred = z.object({ __deferred: z.object({ uri: z.string() }) });
-/** A to-many navigation property: `{ results }` when `$expand`ed, `{ __deferred: { uri } }` when not. */
-export const navigation = <S extends z.ZodType>(item: S) => z.union([z.object({ results: z.array(item) }), Deferred]);
-/** `__metadata` of an entity: SAP sends it on every one; the adapter reads nothing from it. */
-export const ODataMetadata = z.object({ id: z.string().optional(), uri: z.string(), type: z.string(), etag: z.string().optional() });
-/** The `$select` list for a reply schema: exactly the properties it reads. */
-export const selectOf = (schema: z.ZodObject) => Object.keys(schema.shape).join(',');
 
 export const ProdnOrdConf2Create = z.object({
   OrderID: z.string().min(1).max(12),
@@ -166,36 +148,6 @@ export const MaterialDocumentItemRead = MaterialDocumentItem.pick({
 });
 export type MaterialDocumentItemRead = z.infer<typeof MaterialDocumentItemRead>;
 
-/** OData v2 JSON envelopes: `{ d: entity }` and `{ d: { results: [...] } }`. */
-export const odataEntity = <S extends z.ZodType>(s: S) => z.object({ d: s });
-export const odataCollection = <S extends z.ZodType>(s: S) => z.object({ d: z.object({ results: z.array(s) }) });
-
-/**
- * SAP Gateway's error body; `code` is message class and number. The text a person reads is `message.value` in OData
- * v2 and `message` itself in OData v4.
- */
-export const ODataError = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.union([z.object({ lang: z.string().optional(), value: z.string() }), z.string()]),
-    /**
-     * SAP Gateway's v2 details: every message the application raised, each with its own `code` (class/number),
-     * `message` text and `severity` (`error`, `warning`, `info`, `success`). The top-level code is often Gateway's
-     * own (`/IWBEP/CM_MGW_RT/...`) while the application's message (`M3/897`) is only here.
-     */
-    innererror: z
-      .object({
-        errordetails: z
-          .array(z.object({ code: z.string(), message: z.string().optional(), severity: z.string().optional() }))
-          .optional(),
-      })
-      .optional(),
-    /** OData v4's details: `[{ code, message }]`. */
-    details: z.array(z.object({ code: z.string(), message: z.string().optional() })).optional(),
-  }),
-});
-export type ODataError = z.infer<typeof ODataError>;
-
 /**
  * API_MAINTNOTIFICATION (OData v2; SAP-side setup in docs/erp-s4hana.md):
  * entity set MaintenanceNotification (key MaintenanceNotification). Field names and lengths as the service's
@@ -301,15 +253,3 @@ export type QualityNotification = z.infer<typeof QualityNotification>;
 
 export const odataV4Collection = <S extends z.ZodType>(s: S) => z.object({ value: z.array(s) });
 
-/** An SAP message id as OData errors carry it: message class (may contain `/`, like `/IWBEP/CM_MGW_RT`) and number. */
-const SAP_MESSAGE_ID = /^\/?[^\s/]+(\/[^\s/]+)*\/\d{3}$/;
-/**
- * The plant's own judgement of SAP message ids, before the adapter's catalogue (erp/s4hana/sap-messages.ts):
- * `{ "ZPP/001": "transient", "M7/021": "transient" }`, SAP's ids (`<class>/<number>`) as keys, `transient`
- * (retried) or `permanent` (a refusal) as values. Read from SAP_MESSAGE_KINDS.
- */
-export const SapMessageOverrides = z.record(z.string(), z.enum(['transient', 'permanent'], { error: 'must be transient or permanent' })).superRefine((o, ctx) => {
-  for (const id of Object.keys(o))
-    if (!SAP_MESSAGE_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: 'must be an SAP message id <class>/<number>, like M3/897' });
-});
-export type SapMessageOverrides = z.infer<typeof SapMessageOverrides>;
