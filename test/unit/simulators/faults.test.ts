@@ -17,6 +17,16 @@ describe('FaultInjector', () => {
     expect(f.counts['lose-reply'] / 10_000).toBeCloseTo(0.07, 1);
   });
 
+  it('commits late at about lateCommitRate of the posts that neither fail nor lose their reply, and draws nothing for it when 0', () => {
+    const f = new FaultInjector({ errorRate: 0.3, replyLossRate: 0.1, lateCommitRate: 0.5, seed: 3 });
+    for (let i = 0; i < 10_000; i++) f.decide();
+    expect(f.counts['late-commit'] / 10_000).toBeCloseTo(0.7 * 0.9 * 0.5, 1);
+    // Without late commits a seeded plan decides exactly as before late commits existed.
+    const plain = new FaultInjector({ errorRate: 0.3, replyLossRate: 0.1, seed: 42 });
+    const zero = new FaultInjector({ errorRate: 0.3, replyLossRate: 0.1, lateCommitRate: 0, seed: 42 });
+    expect(Array.from({ length: 50 }, () => zero.decide())).toEqual(Array.from({ length: 50 }, () => plain.decide()));
+  });
+
   it('refuses a rate outside 0..1, naming it', () => {
     expect(() => new FaultInjector({ errorRate: 1.5 })).toThrow(/errorRate/);
   });
