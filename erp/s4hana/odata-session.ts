@@ -94,18 +94,26 @@ export class ODataSession {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  /** Sends one request with `cookie` (reads: the latest; modifying requests: their token's) and keeps the cookies SAP sets. */
-  private async send(method: string, service: string, path: string, extra: Record<string, string>, cookie: string, body?: unknown): Promise<Response> {
+  /**
+   * Sends one request with `cookie` (reads: the latest; modifying requests: their token's) and keeps the cookies SAP
+   * sets. `session` is the cookie header of the session this answer belongs to: the one sent, with what this answer
+   * set, whatever other answers set meanwhile.
+   */
+  private async send(method: string, service: string, path: string, extra: Record<string, string>, cookie: string, body?: unknown): Promise<{ res: Response; session: string }> {
     const headers: Record<string, string> = { accept: 'application/json', authorization: await this.authorization(), ...extra };
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await this.fetch(this.url(service, path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const session = new Map(cookie ? cookie.split('; ').map((c) => [c.slice(0, c.indexOf('=')), c.slice(c.indexOf('=') + 1)] as const) : []);
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const eq = pair!.indexOf('=');
-      if (eq > 0) this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+      if (eq <= 0) continue;
+      const [name, value] = [pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim()];
+      this.cookies.set(name, value);
+      session.set(name, value);
     }
-    return res;
+    return { res, session: [...session].map(([k, v]) => `${k}=${v}`).join('; ') };
   }
 
   /** The token of this service and the cookie of its session; fetched once, shared by every request that waits. */
@@ -129,25 +137,26 @@ export class ODataSession {
   }
 
   private async fetchCsrf(service: string): Promise<CsrfPair> {
-    const res = await this.send('GET', service, '', { 'x-csrf-token': 'Fetch' }, this.cookieHeader());
+    const { res, session } = await this.send('GET', service, '', { 'x-csrf-token': 'Fetch' }, this.cookieHeader());
     await res.arrayBuffer();
     const token = res.headers.get('x-csrf-token');
     if (!res.ok || !token || token.toLowerCase() === 'required')
       throw new ErpUnavailable(`SAP ${service}: no CSRF token (HTTP ${res.status})`, { status: res.status });
-    // The cookies after this answer are the session the token was issued to (a new one if SAP opened it now).
-    return { token, cookie: this.cookieHeader() };
+    // The token belongs to the session of this answer (a new one if SAP opened it now), not to whatever cookie a
+    // concurrent read brought back meanwhile.
+    return { token, cookie: session };
   }
 
   async request<S extends z.ZodType>(method: 'GET' | 'POST', service: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
     let res: Response;
-    if (method === 'GET') res = await this.send(method, service, path, {}, this.cookieHeader());
+    if (method === 'GET') ({ res } = await this.send(method, service, path, {}, this.cookieHeader()));
     else {
       let pair = await this.token(service);
-      res = await this.send(method, service, path, { 'x-csrf-token': pair.token }, pair.cookie, body);
+      ({ res } = await this.send(method, service, path, { 'x-csrf-token': pair.token }, pair.cookie, body));
       if (res.status === 403 && res.headers.get('x-csrf-token')?.toLowerCase() === 'required') {
         await res.arrayBuffer();
         pair = await this.renewToken(service, pair);
-        res = await this.send(method, service, path, { 'x-csrf-token': pair.token }, pair.cookie, body);
+        ({ res } = await this.send(method, service, path, { 'x-csrf-token': pair.token }, pair.cookie, body));
       }
     }
     const text = await res.text();

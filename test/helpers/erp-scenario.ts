@@ -212,6 +212,8 @@ export function backflushScenario(erpKind: 'sim' | 's4hana', orderBase: number):
         expect(s).toMatchObject({ confirmations: 1, finals: 1, yield: 20, issues: 1, reversals: 0, screws: 20 * BOM['SCREW-M6'] });
         const [issue] = (await engine.services.db.select().from(erpPostings).where(eq(erpPostings.workflowId, workOrderWorkflowId(SITE, id)))).filter((r) => r.kind === 'goods-issue');
         expect(issue).toMatchObject({ status: 'posted', attempts: 2, lastError: null });
+        // No session expired in this file's run: no modifying request was ever refused for its CSRF token.
+        expect(engine.sap!.csrf.refusals).toBe(0);
       });
   });
 }

@@ -108,6 +108,16 @@ describe('CSRF token and session cookie', () => {
     expect(double.sap.csrf).toEqual({ fetches: before.fetches + 1, refusals: before.refusals });
   });
 
+  it('reads that open sessions of their own while the token is fetched do not separate the token from its cookie', async () => {
+    const erp = adapter();
+    const before = { ...double.sap.csrf };
+    await Promise.all([
+      ...Array.from({ length: 8 }, (_v, i) => erp.findPostings(`csrf-read#${i}`, 'confirmation')),
+      ...Array.from({ length: 8 }, (_v, i) => erp.postConfirmation(conf(`csrf-mixed#${i}`, '1000312'))),
+    ]);
+    expect(double.sap.csrf).toEqual({ fetches: before.fetches + 1, refusals: before.refusals });
+  });
+
   it('N concurrent posts share one token fetch, and one refetch after the token expired', async () => {
     const erp = adapter();
     const before = { ...double.sap.csrf };
