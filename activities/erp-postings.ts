@@ -80,13 +80,14 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     const key = request.postingKey;
     const [row] = await db
       .insert(erpPostings)
-      .values({ workflowId: at.workflowId, postingSeq: at.postingSeq, postingKey: key, kind, status: 'pending', request, attempts: 1 })
+      // A first attempt posts right after this write, so the row says "sent" from the start: no second write.
+      .values({ workflowId: at.workflowId, postingSeq: at.postingSeq, postingKey: key, kind, status: 'pending', request, attempts: 1, postSentAt: new Date() })
       .onConflictDoUpdate({ target: [erpPostings.workflowId, erpPostings.postingSeq], set: { attempts: sql`${erpPostings.attempts} + 1` } })
       .returning({ attempts: erpPostings.attempts, postSentAt: erpPostings.postSentAt, postEndedAt: erpPostings.postEndedAt });
     const mark = (set: Partial<typeof erpPostings.$inferInsert>) => db.update(erpPostings).set(set).where(eq(erpPostings.postingKey, key));
     let sent = false;
     const send = async () => {
-      await mark({ postSentAt: new Date(), postEndedAt: null });
+      if (row!.attempts > 1) await mark({ postSentAt: new Date(), postEndedAt: null });
       sent = true;
       return post();
     };
