@@ -23,7 +23,7 @@ import { audit } from '../audit.js';
 import { acceptRelease } from '../release.js';
 import { READERS } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { Accepted, CommandBody, CompleteBody, DispositionBody, FixResult, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
+import { Accepted, CommandBody, CompleteBody, DispositionBody, FixResult, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResponse } from '../schemas/orders.js';
 
 const notFound = (what: string) => httpError(404, `${what} not found`);
 
@@ -31,7 +31,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, client } = deps;
   return async (app) => {
     app.post('/orders', {
-      schema: { body: OrderReleased, response: { 200: StartResult, 201: StartResult }, tags: ['orders'], summary: 'Release an order by hand (idempotent)' },
+      schema: { body: OrderReleased, response: { 200: StartResponse, 201: StartResponse }, tags: ['orders'], summary: 'Release an order by hand (idempotent)' },
       config: { roles: ['planner', 'integration'] },
     }, (req, reply) => acceptRelease(deps, req, reply, 'release', req.body));
 

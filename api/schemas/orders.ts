@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PlannerCommand, QualityDisposition, QualityHoldCommand } from '../../contracts/messages/planner-command.js';
 import { CompleteOrder, CompletionReason } from '../../contracts/messages/production-count.js';
 import { WorkOrderPhase, WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
+import { StartResult } from '../../contracts/messages/work-order-start.js';
 import { ErpOrderId, Token } from '../../contracts/tokens.js';
 
 export const OrderParams = z.object({ site: Token, erpOrderId: ErpOrderId });
@@ -23,7 +24,8 @@ export const LedgerPosting = z.object({
 });
 export const OrderDetail = z.object({ status: WorkOrderStatus, postings: z.array(LedgerPosting) });
 
-export const StartResult = z.object({ workflowId: z.string(), started: z.boolean(), updated: z.boolean() });
+/** A release's answer over HTTP: a refusal is a 409 (api/release.ts), so the body never carries `refused`. */
+export const StartResponse = StartResult.omit({ refused: true });
 // Command bodies are the contracts' commands without `requestedBy`: the API sets it to the authenticated caller.
 /** Over the API a completion defaults to the planner's reason. */
 export const CompleteBody = CompleteOrder.omit({ requestedBy: true }).extend({ reason: CompletionReason.default('planner') });
