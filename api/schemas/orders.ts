@@ -17,7 +17,7 @@ export const OrderList = z.object({ orders: z.array(OrderRow) });
 
 /**
  * A row of the MES's own posting ledger (schema/erp-postings.ts: status, attempts, last error), not an ERP document
- * (the ERP simulator's `Posting`, contracts/messages/erp-sim.ts): hence its own name.
+ * (the REST ERP's `Posting`, contracts/messages/erp-rest.ts): hence its own name.
  */
 export const LedgerPosting = z.object({
   postingKey: z.string(), kind: z.string(), status: z.string(), erpDocument: z.string().nullable(), attempts: z.number(), lastError: z.string().nullable(),
