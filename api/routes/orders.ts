@@ -18,6 +18,7 @@ import {
 } from '../../workflows/definitions.js';
 import { FixPending, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
+import { phaseOfRow } from '../../db/order-phase.js';
 import { httpError } from '../../http/problem.js';
 import { audit } from '../audit.js';
 import { acceptRelease } from '../release.js';
@@ -47,7 +48,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       return {
         orders: rows.map((r) => ({
           workflowId: r.workflowId, site: r.siteCode, erpOrderId: r.erpOrderId, line: r.lineCode, material: r.material,
-          plannedQuantity: String(Number(r.plannedQuantity)), unit: r.unit, status: r.status, good: r.goodQuantity, scrap: r.scrapQuantity,
+          plannedQuantity: String(Number(r.plannedQuantity)), unit: r.unit, status: phaseOfRow(r), good: r.goodQuantity, scrap: r.scrapQuantity,
           confirmationDocument: r.confirmationDocument, updatedAt: r.updatedAt.toISOString(),
         })),
       };

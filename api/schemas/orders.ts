@@ -10,7 +10,7 @@ export const ListOrdersQuery = z.object({ site: Token.optional(), line: Token.op
 
 export const OrderRow = z.object({
   workflowId: z.string(), site: z.string(), erpOrderId: z.string(), line: z.string(), material: z.string(),
-  plannedQuantity: z.string(), unit: z.string(), status: z.string(), good: z.number(), scrap: z.number(),
+  plannedQuantity: z.string(), unit: z.string(), status: WorkOrderPhase, good: z.number(), scrap: z.number(),
   confirmationDocument: z.string().nullable(), updatedAt: z.string(),
 });
 export const OrderList = z.object({ orders: z.array(OrderRow) });
