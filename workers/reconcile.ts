@@ -36,7 +36,7 @@ const report = (r: Reconciliation & { phase: string }) => {
 };
 const env = readEnv(process.env);
 const db = createDb(env.DATABASE_URL, 2);
-const temporal = temporalTargetFromEnv(process.env);
+const temporal = temporalTargetFromEnv(process.env, env);
 const connection = await Connection.connect(connectionOptions(temporal));
 try {
   const client = new Client({ connection, namespace: temporal.namespace });
