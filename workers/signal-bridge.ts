@@ -17,7 +17,7 @@ const log = createLogger('signal-bridge', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('signal-bridge', log, async () => {
   const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
-  const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env), log);
+  const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env, env), log);
   const nc = await connectNats(natsSettings(env), 'signal-bridge');
   await provisionStreams(await jetstreamManager(nc));
   const context = new LineContextCache(db, env.DATABASE_URL);

@@ -22,10 +22,14 @@ const base = {
 export const MachineState = z.enum(['running', 'idle', 'stopped', 'setup', 'fault', 'unknown']);
 export type MachineState = z.infer<typeof MachineState>;
 
+/** Which count a counter tag carries: good pieces, scrap pieces, or all pieces made. */
+export const CounterKind = z.enum(['good', 'scrap', 'total']);
+export type CounterKind = z.infer<typeof CounterKind>;
+
 export const CounterEvent = z.object({
   ...base,
   kind: z.literal('counter'),
-  counter: z.enum(['good', 'scrap', 'total']),
+  counter: CounterKind,
   /** Pieces since the previous event of this tag, after resets, restarts and rollover are resolved at the edge. */
   delta: z.number().int().nonnegative(),
   /** The absolute counter value read at sourceTime, for audit. */

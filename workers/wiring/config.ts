@@ -24,7 +24,8 @@ export const natsSettings = (env: { NATS_URL: string; NATS_USER?: string | undef
 /**
  * Every setting an engine process reads, from the environment, parsed once at start; errors name the variable.
  * Temporal's TLS, API key and profiles are read by `@temporalio/envconfig` (temporal-connection.ts); address and
- * namespace are here too so their defaults are validated and documented in one place.
+ * namespace are here too so their defaults are validated and documented in one place: `temporalTargetFromEnv` uses
+ * them where envconfig yields none.
  */
 export const MesEnv = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
