@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { ConfirmationRequest, ErpDocument, GoodsMovementRequest } from '../contracts/erp-port.js';
+import type { ConfirmationRequest, ErpDocument, GoodsMovementRequest, PostingKind } from '../contracts/erp-port.js';
 import { postingKey, workOrderWorkflowId } from '../contracts/ids.js';
 import { SimErpAdapter } from '../erp/sim/adapter.js';
 import { productionCountsSignal, statusQuery } from '../workflows/definitions.js';
@@ -25,6 +25,13 @@ export class ObservedErp extends SimErpAdapter {
   private readonly waiting = new Map<string, () => void>();
   /** When each posting's ERP call started and ended, by posting key (performance.now()). */
   readonly calls = new Map<string, { t0: number; t1: number }>();
+  /** Look-ups by posting key (a re-post's look-up-before-post, a reversal's check); none expected on first attempts. */
+  lookups = 0;
+
+  override findPostings(key: string, kind?: PostingKind) {
+    this.lookups += 1;
+    return super.findPostings(key, kind);
+  }
 
   private async timed(key: string, call: () => Promise<ErpDocument>): Promise<ErpDocument> {
     const t0 = performance.now();
@@ -97,6 +104,7 @@ export async function measurePartials(d: PartialsDeps) {
   const sagas = PARTIAL_ORDERS * PARTIALS;
   const total = sagas * POSTINGS_PER_SAGA;
 
+  const lookups0 = d.erp.lookups;
   let meter = cpuMeter(d.pids);
   const t0 = performance.now();
   await Promise.all(handles.map(async (h, i) => {
@@ -109,6 +117,7 @@ export async function measurePartials(d: PartialsDeps) {
   }));
   const sagaMs = performance.now() - t0;
   const sagaCpu = meter.read();
+  const lookups = d.erp.lookups - lookups0;
 
   meter = cpuMeter(d.pids);
   const t1 = performance.now();
@@ -163,6 +172,7 @@ export async function measurePartials(d: PartialsDeps) {
     partialsLedgerAfterCallMs: round1(mean(after)),
     partialsBetweenPostingsMs: round1(mean(withinSaga)),
     partialsBetweenSagasMs: round1(mean(betweenSagas)),
+    partialsLookups: lookups,
     cpuMsPerSaga: perSaga(sagaCpu.engine),
     temporalCpuMsPerSaga: perSaga(sagaCpu.temporal),
     erpSimCpuMsPerSaga: perSaga(sagaCpu.erpSim),
