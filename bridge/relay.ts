@@ -6,6 +6,7 @@ import { deleteThrough, moveToUnassigned, sealNextRange, workflowsWithPending, t
 import type { UnassignedItem } from '../db/unassigned-production.js';
 import { outboxRangeCountId } from '../workflows/definitions.js';
 import { sumOrderDeltas, sumShiftDeltas } from './deltas.js';
+import { limiter } from './limit.js';
 import { deliverToOrder, deliverToShift } from './deliver.js';
 import type { BridgeMetrics } from './metrics.js';
 
@@ -19,6 +20,8 @@ export interface RelayOptions {
   /** First and longest wait before a workflow that refused is tried again; the others go on meanwhile. */
   retryMs?: number;
   maxRetryMs?: number;
+  /** Database calls of the relay at once: below the pool's size (10), so the consumer's rounds always find a connection. */
+  dbConcurrency?: number;
 }
 
 export interface RelayDeps {
@@ -47,12 +50,14 @@ export class OutboxRelay {
   private sweeper: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly o: Required<RelayOptions>;
+  private readonly withDb: <T>(fn: () => Promise<T>) => Promise<T>;
 
   constructor(
     private readonly deps: RelayDeps,
     opts: RelayOptions = {},
   ) {
-    this.o = { maxRows: 100, minIntervalMs: 50, sweepMs: 2_000, retryMs: 100, maxRetryMs: 5_000, ...opts };
+    this.o = { maxRows: 100, minIntervalMs: 50, sweepMs: 2_000, retryMs: 100, maxRetryMs: 5_000, dbConcurrency: 6, ...opts };
+    this.withDb = limiter(this.o.dbConcurrency);
   }
 
   /** Starts relaying what is pending now (a restart's leftovers) and sweeps for it periodically. */
@@ -60,7 +65,7 @@ export class OutboxRelay {
     const sweep = () => {
       // Forget quiet workflows, so the map stays the size of what is busy.
       for (const [id, at] of this.lastSent) if (at < Date.now() - this.o.sweepMs) this.lastSent.delete(id);
-      void workflowsWithPending(this.deps.db)
+      void this.withDb(() => workflowsWithPending(this.deps.db))
         .then((ids) => this.notify(ids))
         .catch((err: unknown) => this.deps.log.warn({ err }, 'outbox sweep failed'));
     };
@@ -100,7 +105,7 @@ export class OutboxRelay {
         const wait = (this.lastSent.get(workflowId) ?? 0) + this.o.minIntervalMs - Date.now();
         if (wait > 0) await sleep(wait);
         this.dirty.delete(workflowId);
-        const range = await sealNextRange(this.deps.db, workflowId, this.o.maxRows);
+        const range = await this.withDb(() => sealNextRange(this.deps.db, workflowId, this.o.maxRows));
         if (!range) return;
         this.lastSent.set(workflowId, Date.now());
         await this.deliver(range);
@@ -124,12 +129,12 @@ export class OutboxRelay {
       const outcome = await deliverToShift(client, metrics, r.workflowId, r.target.shift, { ...range, ...sumShiftDeltas(r.deltas as ShiftDelta[]) });
       // As before the outbox: a shift past its grace period takes nothing; its counts still reached their order.
       if (outcome === 'closed') log.warn({ workflowId: r.workflowId, fromSeq: r.fromSeq, toSeq: r.toSeq }, 'deltas after the shift closed; counts still reach their order');
-      await deleteThrough(db, r.workflowId, r.toSeq);
+      await this.withDb(() => deleteThrough(db, r.workflowId, r.toSeq));
       return;
     }
     const sum = sumOrderDeltas(r.deltas as OrderDelta[]);
     if ((await deliverToOrder(client, metrics, r.workflowId, { ...range, ...sum })) === 'accepted') {
-      await deleteThrough(db, r.workflowId, r.toSeq);
+      await this.withDb(() => deleteThrough(db, r.workflowId, r.toSeq));
       return;
     }
     // The order is gone (closed and its run ended): keep its pieces for a planner, under ids of the range.
@@ -142,7 +147,7 @@ export class OutboxRelay {
         reason: 'order-closed',
         count: { eventId: outboxRangeCountId(r.workflowId, r.fromSeq, r.toSeq, m.machine), machine: m.machine, sourceTime: m.lastSourceTime, good: m.good, scrap: m.scrap },
       }));
-    await moveToUnassigned(db, r.workflowId, r.toSeq, items);
+    await this.withDb(() => moveToUnassigned(db, r.workflowId, r.toSeq, items));
     for (const i of items) metrics.unassigned.inc({ reason: i.reason });
     if (items.length > 0) await this.deps.announceUnassigned(site, items);
   }
