@@ -106,6 +106,28 @@ describe('signal bridge outbox', () => {
     expect(await h.query(statusQuery)).toMatchObject({ good: 100, scrap: 20, eventsApplied: 20 });
   });
 
+  it('delivers to the other workflows while one keeps refusing its signal', async () => {
+    const h = await releaseOrder(engine, '5000003', 'line-1', '1000000');
+    // Temporal refuses to start a workflow with an id this long (INVALID_ARGUMENT): a shift that never takes its range.
+    const refusing = `shift:plant1:line-1:${'9'.repeat(2_000)}`;
+    const shift = { site: 'plant1', line: 'line-1', date: '2026-01-05', shiftCode: 'A', startsAt: '2026-01-05T05:00:00Z', endsAt: '2026-01-05T13:00:00Z' };
+    const shiftDelta = { machines: [{ machine: 'press-1', good: 4, scrap: 0, total: 0, events: 1 }], states: [], alarmsRaised: 0, duplicatesDropped: 0 };
+    const target = { kind: 'work-order' as const, site: 'plant1', line: 'line-1' };
+    const delta = { machines: [{ machine: 'press-1', good: 4, scrap: 0, events: 1, lastSourceTime: new Date(T0).toISOString() }], duplicatesDropped: 0 };
+    await commitRound(engine.services.db, ['refuse-1', 'ok-1'], () => ({
+      rows: [{ workflowId: refusing, target: { kind: 'shift' as const, shift }, delta: shiftDelta }, { workflowId: h.workflowId, target, delta }],
+      unassigned: [],
+    }));
+    const metrics = createBridgeMetrics();
+    const relay = new OutboxRelay({ db: engine.services.db, client: engine.services.client, metrics, log: pino({ level: 'silent' }), announceUnassigned: async () => {} });
+    relay.notify([refusing, h.workflowId]);
+    await eventually(async () => ((await h.query(statusQuery)).good === 4 ? true : undefined), 'the other order counted');
+    await eventually(async () => ((await metrics.relayRetries.get()).values[0]!.value >= 2 ? true : undefined), 'the refusing one retried');
+    expect(await count(sql`select count(*) as n from outbox where workflow_id = ${refusing}`)).toBe(1);
+    await relay.stop();
+    await engine.services.db.execute(sql`delete from outbox where workflow_id = ${refusing}`);
+  });
+
   it('keeps the pieces of an order that is gone as unassigned production, under the range id', async () => {
     const workflowId = 'work-order:plant1:5999999';
     const target = { kind: 'work-order' as const, site: 'plant1', line: 'line-1' };
