@@ -111,7 +111,7 @@ type RangeRow = { seq: string; range_to: string | null; target: OutboxTarget; de
  * from that row later, this process again after a failure or another bridge, sends the same range with the same sums,
  * which the workflow's high-water mark applies once. Returns null when nothing is pending.
  */
-export async function sealNextRange(db: Db, workflowId: string, maxRows: number): Promise<OutboxRange | null> {
+export async function sealNextRange(db: Db, workflowId: string, maxRows: number, maxBytes = 512_000): Promise<OutboxRange | null> {
   for (;;) {
     const read = await db.$client.query<RangeRow>(
       'select seq, range_to, target, delta from outbox where workflow_id = $1 order by seq limit $2',
@@ -121,9 +121,17 @@ export async function sealNextRange(db: Db, workflowId: string, maxRows: number)
     if (!first) return null;
     let rangeTo = first.range_to === null ? null : Number(first.range_to);
     if (rangeTo === null) {
+      // A shift's state changes travel one by one: keep the summed signal far below Temporal's 2 MB payload limit.
+      let end = first.seq;
+      let bytes = 0;
+      for (const r of read.rows) {
+        bytes += JSON.stringify(r.delta).length;
+        if (bytes > maxBytes && r !== first) break;
+        end = r.seq;
+      }
       const sealed = await db.$client.query<{ range_to: string }>(
         'update outbox set range_to = coalesce(range_to, $3) where workflow_id = $1 and seq = $2 returning range_to',
-        [workflowId, first.seq, read.rows.at(-1)!.seq],
+        [workflowId, first.seq, end],
       );
       // Gone meanwhile: another relay delivered it. Start again from the new lowest row.
       if (sealed.rows.length === 0) continue;
