@@ -2,6 +2,8 @@ import type { ProductionDeltas } from '../contracts/messages/outbox-delta.js';
 import type { ProductionCount, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import { outboxRangeCountId } from './definitions.js';
 import { HighWater, type HighWaterCarry, type RangeVerdict } from './high-water.js';
+
+export type { RangeVerdict };
 import { SEEN_IDS_LIMIT, SeenIds } from './seen-ids.js';
 
 /** The counts' part of what a work order carries across continue-as-new. */

@@ -5,8 +5,7 @@ import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/
 import type { QualityHold, WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import type { PlannerCommand, QualityHoldCommand } from '../contracts/messages/planner-command.js';
 import { SEEN_IDS_LIMIT } from './seen-ids.js';
-import type { RangeVerdict } from './high-water.js';
-import type { CountsCarry } from './work-order-counts.js';
+import type { CountsCarry, RangeVerdict } from './work-order-counts.js';
 import { WorkOrderLedger, type LedgerCarry } from './work-order-ledger.js';
 import { describeOrder, orderStatus } from './work-order-view.js';
 
@@ -276,8 +275,7 @@ export class WorkOrderState extends WorkOrderLedger {
       eventsApplied: this.eventsApplied,
       duplicatesDropped: this.duplicatesDropped,
       seenIds: this.seenIds(),
-      // Only once a delta came: the carries of older runs keep their exact shape.
-      ...(this.highWater.carry() ? { highWater: this.highWater.carry() } : {}),
+      ...(this.highWater.carry() ? { highWater: this.highWater.carry() } : {}), // only once a delta came: older carries keep their shape
       completion: this.completion,
       confirmedGood: this.confirmedGood,
       confirmedScrap: this.confirmedScrap,
