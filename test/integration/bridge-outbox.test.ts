@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +8,8 @@ import { shiftWorkflowId } from '../../contracts/ids.js';
 import { commitRound } from '../../db/event-outbox.js';
 import { unassignedProduction } from '../../schema/index.js';
 import { shiftOf } from '../../services/shift-calendar.js';
-import { freePort } from '../../stack/free-port.js';
-import { projectRoot } from '../../stack/paths.js';
 import { shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
+import { spawnBridge } from '../helpers/bridge-process.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 import { releaseOrder } from '../helpers/release.js';
@@ -28,26 +26,6 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-async function spawnBridge(extra: Record<string, string> = {}): Promise<ChildProcess> {
-  const { stack } = engine;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'workers/signal-bridge.ts')], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      DATABASE_URL: stack.postgres.url,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      NATS_URL: stack.nats.url,
-      NATS_USER: stack.nats.user,
-      NATS_PASSWORD: stack.nats.password,
-      MES_BRIDGE_METRICS_PORT: String(await freePort()),
-      MES_LOG_LEVEL: 'error',
-      ...extra,
-    },
-  });
-  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[bridge] ${d.toString()}`));
-  return child;
-}
 
 const T0 = Date.now() - 120_000;
 const count = async (q: ReturnType<typeof sql>) => Number((await engine.services.db.execute<{ n: string }>(q)).rows[0]!.n);
@@ -56,7 +34,7 @@ describe('signal bridge outbox', () => {
   it('counts every event once when the bridge dies between its database commit and its signal', async () => {
     const h = await releaseOrder(engine, '5000001', 'line-2', '1000000');
     const events = goodCounts({ line: 'line-2', machine: 'robot-1', n: 6_000, startMs: T0, stepMs: 1, prefix: 'commit-kill', delta: 3 });
-    bridge = await spawnBridge({ MES_BRIDGE_KILL_AFTER_COMMIT_ROUND: '3' });
+    bridge = await spawnBridge(engine, { MES_BRIDGE_KILL_AFTER_COMMIT_ROUND: '3' });
     let killedBy: NodeJS.Signals | null | undefined;
     const exited = new Promise<void>((res) => bridge!.once('exit', (_code, signal) => res(void (killedBy = signal))));
     await publishEvents(engine.services.nc, events.slice(0, 1_000), 100, 4);
@@ -74,7 +52,7 @@ describe('signal bridge outbox', () => {
     // Round 3 is committed (its ids seen, its deltas in the outbox) and neither acked nor signalled.
     expect(await count(sql`select count(*) as n from outbox where workflow_id = ${h.workflowId}`)).toBeGreaterThan(0);
 
-    bridge = await spawnBridge();
+    bridge = await spawnBridge(engine);
     const final = await eventually(async () => {
       const s = await h.query(statusQuery);
       return s.eventsApplied >= events.length ? s : undefined;
