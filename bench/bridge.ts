@@ -5,6 +5,7 @@ import { erpReleaseSubject } from '../contracts/names.js';
 import { completeOrderSignal, productionCountsSignal, statusQuery } from '../workflows/definitions.js';
 import type { workOrderWorkflow } from '../workflows/work-order.js';
 import { startBenchEngine } from './_engine.js';
+import { between, historyTimings, snapshot } from './_timings.js';
 import { note, throughput } from './_util.js';
 
 const EVENTS = 60_000;
@@ -47,6 +48,8 @@ export async function run(): Promise<Record<string, number>> {
   async function drive(erpOrderId: string, events: MachineEvent[], batch: number, perSecond: number) {
     const h = await releaseOrder(erpOrderId);
     await new Promise((r) => setTimeout(r, 500)); // the read model row, so the bridge's context sees the order
+    const m = services.bridgeMetrics;
+    const before = await Promise.all([snapshot(m.roundSeconds), snapshot(m.signalSeconds), snapshot(m.rowsPerSignal)]);
     const published: Array<{ at: number; upTo: number }> = [];
     const latencies: number[] = [];
     const t0 = performance.now();
@@ -74,12 +77,21 @@ export async function run(): Promise<Record<string, number>> {
     const tEnd = await Promise.race([watcher, new Promise<number>((r) => setTimeout(() => r(-1), 300_000))]);
     watching = false;
     if (tEnd < 0) throw new Error('bridge did not deliver every event within 5 minutes');
+    // Where the time went: the bridge's transactions, the relay's signals (all workflows: the order and its shift),
+    // and inside Temporal from the order's last run's history.
+    const after = await Promise.all([snapshot(m.roundSeconds), snapshot(m.signalSeconds), snapshot(m.rowsPerSignal)]);
+    const split = {
+      dbTx: between(before[0], after[0], 1000),
+      signal: between(before[1], after[1], 1000),
+      rowsPerSignal: between(before[2], after[2]).mean,
+      temporal: await historyTimings(h),
+    };
     // One active order per line: close this one so the next run's events go to the next order.
     await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'bench' });
     await h.result();
-    // How many runs the order took (continue-as-new): each new run starts from a ~0.6 MB carry of dedupe ids.
+    // How many runs the order took (continue-as-new); a run's carry is a high-water mark now, not 50,000 ids.
     const runs = (await services.client.workflow.count(`WorkflowId = '${h.workflowId}'`)).count;
-    return { perSec: Math.round((events.length / (tEnd - t0)) * 1000), p50: pct(latencies, 50), p99: pct(latencies, 99), runs, latencies };
+    return { perSec: Math.round((events.length / (tEnd - t0)) * 1000), p50: pct(latencies, 50), p99: pct(latencies, 99), runs, latencies, split };
   }
 
   // Throughput: publish as fast as JetStream takes it, time until the workflow shows every event.
@@ -89,6 +101,8 @@ export async function run(): Promise<Record<string, number>> {
   const paced = await drive('9000003', counts('paced', PACED_PER_SEC * PACED_SECONDS, Date.now()), 100, PACED_PER_SEC);
   note(`bridge, paced at ${PACED_PER_SEC}/s: p50 ${paced.p50.toFixed(0)} ms, p99 ${paced.p99.toFixed(0)} ms, ${paced.runs} workflow runs`);
   note(`paced latencies over time (ms, every 25th message): ${paced.latencies.filter((_, i) => i % 25 === 0).map((x) => x.toFixed(0)).join(' ')}`);
+  note(`paced, where the time goes: ${JSON.stringify(paced.split)}`);
+  note(`unpaced, where the time goes: ${JSON.stringify(blast.split)}`);
   const eventsPerSec = blast.perSec;
 
   // Baseline: one signal per event straight to a workflow.
@@ -110,5 +124,20 @@ export async function run(): Promise<Record<string, number>> {
     unpacedBacklogP99Ms: Math.round(blast.p99),
     unbatchedEventsPerSec: unbatchedPerSec,
     ratioVsUnbatched: Number((eventsPerSec / unbatchedPerSec).toFixed(1)),
+    // Where the paced phase's time goes (means from the bridge's histograms; p99 as the histogram bucket it fell under).
+    pacedDbTxMeanMs: paced.split.dbTx.mean,
+    pacedDbTxP99AtMostMs: paced.split.dbTx.p99AtMost,
+    pacedRounds: paced.split.dbTx.n,
+    pacedRelaySignalMeanMs: paced.split.signal.mean,
+    pacedRelaySignalP99AtMostMs: paced.split.signal.p99AtMost,
+    pacedSignals: paced.split.signal.n,
+    pacedRowsPerSignal: paced.split.rowsPerSignal,
+    pacedTemporalDispatchP50Ms: paced.split.temporal.dispatchP50Ms,
+    pacedTemporalDispatchP99Ms: paced.split.temporal.dispatchP99Ms,
+    pacedActivationP50Ms: paced.split.temporal.activationP50Ms,
+    pacedActivationP99Ms: paced.split.temporal.activationP99Ms,
+    unpacedDbTxMeanMs: blast.split.dbTx.mean,
+    unpacedRelaySignalMeanMs: blast.split.signal.mean,
+    unpacedRowsPerSignal: blast.split.rowsPerSignal,
   };
 }

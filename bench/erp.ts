@@ -10,7 +10,6 @@ import { createDb } from '../db/client.js';
 import { migrateMes } from '../db/migrate.js';
 import { seedPlant } from '../db/seed.js';
 import { loadPlantModel } from '../seed/plant-file.js';
-import { SimErpAdapter } from '../erp/sim/adapter.js';
 import { erpPostings } from '../schema/index.js';
 import { projectRoot } from '../stack/paths.js';
 import type { FaultPlan } from '../contracts/messages/erp-sim.js';
@@ -21,6 +20,8 @@ import { installTemporalRuntime } from '../workers/wiring/temporal-runtime.js';
 import { workflowsPath } from '../workers/wiring/temporal-worker.js';
 import { productionCountsSignal, statusQuery } from '../workflows/definitions.js';
 import { workOrderWorkflow } from '../workflows/work-order.js';
+import { measurePartials, ObservedErp, timedActivities } from './_erp-partials.js';
+import { cpuMeter, findPid } from './_proc.js';
 import { benchDir, note } from './_util.js';
 
 const ORDERS = 192;
@@ -47,9 +48,10 @@ async function lanes(count: number, concurrency: number, task: (i: number) => Pr
  * The saga's ERP postings per second against a plain HTTP loop sending the same postings to the same simulator with
  * the same number in flight. Each order's three postings run in sequence in both (the saga must: the confirmation
  * follows its backflush), IN_FLIGHT orders at a time. The simulator answers after `latencyMs`, as a real ERP API does
- * (50 ms); the zero-latency run shows the orchestration's own cost.
+ * (50 ms); the zero-latency run shows the orchestration's own cost. Between the two, at 50 ms, the realistic shape:
+ * few orders with many partial confirmations each (bench/_erp-partials.ts), where workflow starts no longer dominate.
  */
-export async function run(): Promise<Record<string, number>> {
+export async function run(): Promise<Record<string, number | undefined>> {
   installTemporalRuntime(pino({ level: 'silent' }), 'ERROR');
   const dir = await benchDir('erp');
   const [pgServer, temporal, workflowBundle] = await Promise.all([
@@ -71,10 +73,21 @@ export async function run(): Promise<Record<string, number>> {
   for (let i = 0; i < 200 && !(await fetch(`${sim.url}/health`).then((r) => r.ok, () => false)); i++) await sleep(100);
   const setFaults = (plan: Partial<FaultPlan>) =>
     fetch(`${sim.url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) });
-  const erp = new SimErpAdapter({ baseUrl: sim.url });
+  const erp = new ObservedErp({ baseUrl: sim.url });
+  // CPU per saga counts the Temporal dev server's too: found by its SQLite file, which lies in this bench's dir.
+  const pids = { temporal: findPid(`${dir}/temporal.sqlite`), erpSim: simProcess.pid };
+  if (pids.temporal === undefined) note('Temporal dev server process not found: its CPU is not reported');
+  /** Direct: one posting by plain fetch, no look-up, no ledger, no Temporal; its latency into `times`. */
+  const post = async (path: string, body: unknown, times?: number[]) => {
+    const t0 = performance.now();
+    const res = await fetch(new URL(path, sim.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 201) throw new Error(`direct post: HTTP ${res.status}`);
+    await res.arrayBuffer();
+    times?.push(performance.now() - t0);
+  };
   const taskQueue = 'bench-erp';
   const worker = await Worker.create({
-    connection: temporal.env.nativeConnection, taskQueue, workflowBundle, activities: createActivities({ erp, db }),
+    connection: temporal.env.nativeConnection, taskQueue, workflowBundle, activities: timedActivities(createActivities({ erp, db })),
   });
   const client = temporal.env.client;
 
@@ -93,6 +106,7 @@ export async function run(): Promise<Record<string, number>> {
     }));
     await Promise.all(handles.map((h) => h.query(statusQuery)));
     const orderMs: number[] = [];
+    const meter = cpuMeter(pids);
     const sagaMs = await lanes(ORDERS, IN_FLIGHT, async (i) => {
       const t0 = performance.now();
       const h = handles[i]!;
@@ -100,6 +114,7 @@ export async function run(): Promise<Record<string, number>> {
       await h.result();
       orderMs.push(performance.now() - t0);
     });
+    const cpu = meter.read();
     // What one order cost Temporal: workflow tasks, activity tasks, local-activity markers in its history.
     const { events } = JSON.parse(historyToJSON(await handles[0]!.fetchHistory())) as { events: Array<{ eventType: string }> };
     const count = (type: string) => events.filter((e) => e.eventType === `EVENT_TYPE_${type}`).length;
@@ -110,19 +125,12 @@ export async function run(): Promise<Record<string, number>> {
     };
     // Direct: the same three postings per order, plain fetch in a loop, no look-up, no ledger, no Temporal.
     const postMs: number[] = [];
-    const post = async (path: string, body: unknown) => {
-      const t0 = performance.now();
-      const res = await fetch(new URL(path, sim.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (res.status !== 201) throw new Error(`direct post: HTTP ${res.status}`);
-      await res.arrayBuffer();
-      postMs.push(performance.now() - t0);
-    };
     const directMs = await lanes(ORDERS, IN_FLIGHT, async (i) => {
       const erpOrderId = `9${latencyMs}${String(i).padStart(5, '0')}`;
       const key = `direct:${tag}:${i}`;
-      await post('/api/goods-movements', { postingKey: `${key}#2`, erpOrderId, movementType: '261', items: [{ material: 'SHEET-2MM', quantity: '2.5', unit: 'KG' }, { material: 'SCREW-M6', quantity: '40', unit: 'PC' }] });
-      await post('/api/confirmations', { postingKey: `${key}#1`, erpOrderId, operation: '0010', yieldQty: '10', scrapQty: '0', unit: 'PC', isFinal: true });
-      await post('/api/goods-movements', { postingKey: `${key}#3`, erpOrderId, movementType: '101', items: [{ material: 'BRACKET-A', quantity: '10', unit: 'PC' }] });
+      await post('/api/goods-movements', { postingKey: `${key}#2`, erpOrderId, movementType: '261', items: [{ material: 'SHEET-2MM', quantity: '2.5', unit: 'KG' }, { material: 'SCREW-M6', quantity: '40', unit: 'PC' }] }, postMs);
+      await post('/api/confirmations', { postingKey: `${key}#1`, erpOrderId, operation: '0010', yieldQty: '10', scrapQty: '0', unit: 'PC', isFinal: true }, postMs);
+      await post('/api/goods-movements', { postingKey: `${key}#3`, erpOrderId, movementType: '101', items: [{ material: 'BRACKET-A', quantity: '10', unit: 'PC' }] }, postMs);
     });
     // Posting latency in the saga, from the MES ledger: row written before the call, stamped when the ERP answered.
     const rows = await db.select({ c: erpPostings.createdAt, p: erpPostings.postedAt, w: erpPostings.workflowId }).from(erpPostings);
@@ -139,15 +147,24 @@ export async function run(): Promise<Record<string, number>> {
       workflowTasksPerOrder: perOrder.workflowTasks,
       activityTasksPerOrder: perOrder.activityTasks,
       markersPerOrder: perOrder.localActivityMarkers,
+      // One order is one saga here (start excluded: the orders started before the window).
+      cpuMsPerOrder: Math.round(cpu.engine! / ORDERS * 10) / 10,
+      temporalCpuMsPerOrder: cpu.temporal === undefined ? undefined : Math.round(cpu.temporal / ORDERS * 10) / 10,
     };
     note(`latency ${latencyMs} ms: ${JSON.stringify(figures)} (${sagaPostMs.length} saga postings in the ledger)`);
     return figures;
   };
 
   try {
-    const figures = await worker.runUntil(async () => ({ slow: await measure(50), fast: await measure(0) }));
+    const figures = await worker.runUntil(async () => {
+      const slow = await measure(50);
+      await setFaults({ latencyMs: 50 });
+      const partials = await measurePartials({ client, taskQueue, erp, post, pids });
+      return { slow, partials, fast: await measure(0) };
+    });
     return {
       ...figures.slow,
+      ...figures.partials,
       erpLatencyMs: 50,
       orders: ORDERS,
       inFlight: IN_FLIGHT,

@@ -1,32 +1,28 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
-import type { MachineEvent, MachineEventBatch } from '../contracts/messages/machine-event.js';
-import type { ProductionCount } from '../contracts/messages/production-count.js';
+import type { MachineDeltas, ProductionDeltas } from '../contracts/messages/outbox-delta.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
 import { TASK_QUEUE } from '../contracts/names.js';
-import { machineEventsSignal, productionCountsSignal } from '../workflows/definitions.js';
+import { machineDeltasSignal, productionDeltasSignal } from '../workflows/definitions.js';
 import { LineAttr, SiteAttr } from '../workflows/search-attributes.js';
 import type { shiftWorkflow } from '../workflows/shift.js';
 import type { BridgeMetrics } from './metrics.js';
-import { chunks } from '../contracts/batch.js';
 
-/** Outcome of delivering one group: accepted, or closed (the workflow exists no more to take it). */
+/** Outcome of delivering one range: accepted, or closed (the workflow exists no more to take it). */
 export type Delivery = 'accepted' | 'closed';
 
-async function timed<T>(metrics: BridgeMetrics, target: string, size: number, fn: () => Promise<T>): Promise<T> {
+async function timed<T>(metrics: BridgeMetrics, target: string, fn: () => Promise<T>): Promise<T> {
   const stop = metrics.signalSeconds.startTimer();
   const r = await fn();
   stop();
   metrics.signals.inc({ target });
-  metrics.batchSize.observe(size);
   return r;
 }
 
 /** Work orders exist from their release: a plain signal. A closed or unknown order answers `closed`. */
-export async function deliverToOrder(client: Client, metrics: BridgeMetrics, workflowId: string, counts: ProductionCount[]): Promise<Delivery> {
-  const handle = client.workflow.getHandle(workflowId);
+export async function deliverToOrder(client: Client, metrics: BridgeMetrics, workflowId: string, deltas: ProductionDeltas): Promise<Delivery> {
   try {
-    for (const c of chunks(counts)) await timed(metrics, 'work-order', c.length, () => handle.signal(productionCountsSignal, { v: 1, events: c }));
+    await timed(metrics, 'work-order', () => client.workflow.getHandle(workflowId).signal(productionDeltasSignal, deltas));
     return 'accepted';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return 'closed';
@@ -35,27 +31,26 @@ export async function deliverToOrder(client: Client, metrics: BridgeMetrics, wor
 }
 
 /**
- * Shifts start with their first event (signal-with-start). The id is never reused, so an event later than the
+ * Shifts start with their first delta (signal-with-start). The id is never reused, so a delta later than the
  * shift's grace period cannot start a second run of a closed shift: it answers `closed`.
  */
-export async function deliverToShift(client: Client, metrics: BridgeMetrics, workflowId: string, input: ShiftInput, events: MachineEvent[]): Promise<Delivery> {
+export async function deliverToShift(client: Client, metrics: BridgeMetrics, workflowId: string, input: ShiftInput, deltas: MachineDeltas): Promise<Delivery> {
   try {
-    for (const c of chunks(events))
-      await timed(metrics, 'shift', c.length, () =>
-        client.workflow.signalWithStart<typeof shiftWorkflow, [MachineEventBatch]>('shiftWorkflow', {
-          workflowId,
-          taskQueue: TASK_QUEUE,
-          args: [{ shift: input }],
-          signal: machineEventsSignal,
-          signalArgs: [{ v: 1, events: c }],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [
-            { key: SiteAttr, value: input.site },
-            { key: LineAttr, value: input.line },
-          ],
-          staticSummary: `Shift ${input.shiftCode} ${input.date} on ${input.line}`,
-        }),
-      );
+    await timed(metrics, 'shift', () =>
+      client.workflow.signalWithStart<typeof shiftWorkflow, [MachineDeltas]>('shiftWorkflow', {
+        workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [{ shift: input }],
+        signal: machineDeltasSignal,
+        signalArgs: [deltas],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: SiteAttr, value: input.site },
+          { key: LineAttr, value: input.line },
+        ],
+        staticSummary: `Shift ${input.shiftCode} ${input.date} on ${input.line}`,
+      }),
+    );
     return 'accepted';
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return 'closed';

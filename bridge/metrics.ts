@@ -5,14 +5,17 @@ export function createBridgeMetrics(registry = new Registry()) {
   return {
     registry,
     eventsIn: new Counter({ name: 'mes_bridge_events_in_total', help: 'Machine events received', registers: [registry] }),
-    routed: new Counter({ name: 'mes_bridge_events_routed_total', help: 'Events delivered, by target workflow type', labelNames: ['target'], registers: [registry] }),
+    routed: new Counter({ name: 'mes_bridge_events_routed_total', help: 'New events written to a workflow\'s outbox, by target workflow type', labelNames: ['target'], registers: [registry] }),
+    duplicates: new Counter({ name: 'mes_bridge_duplicates_total', help: 'Events dropped because their id was already seen', registers: [registry] }),
     unassigned: new Counter({ name: 'mes_bridge_unassigned_total', help: 'Production events no order could take', labelNames: ['reason'], registers: [registry] }),
     ignored: new Counter({ name: 'mes_bridge_events_ignored_total', help: 'Events of kinds no workflow consumes yet', registers: [registry] }),
     malformed: new Counter({ name: 'mes_bridge_malformed_total', help: 'Messages terminated as malformed', registers: [registry] }),
-    redelivered: new Counter({ name: 'mes_bridge_naks_total', help: 'Messages nak-ed for redelivery (Temporal or DB unavailable)', registers: [registry] }),
-    signals: new Counter({ name: 'mes_bridge_signals_total', help: 'Signals sent', labelNames: ['target'], registers: [registry] }),
-    batchSize: new Histogram({ name: 'mes_bridge_signal_batch_size', help: 'Events per signal', buckets: [1, 10, 50, 100, 250, 500], registers: [registry] }),
+    redelivered: new Counter({ name: 'mes_bridge_naks_total', help: 'Messages nak-ed for redelivery (PostgreSQL unavailable)', registers: [registry] }),
+    roundSeconds: new Histogram({ name: 'mes_bridge_round_db_seconds', help: 'Time of a round\'s database transaction (seen ids, outbox, unassigned)', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [registry] }),
+    signals: new Counter({ name: 'mes_bridge_signals_total', help: 'Outbox ranges signalled', labelNames: ['target'], registers: [registry] }),
+    rowsPerSignal: new Histogram({ name: 'mes_bridge_outbox_rows_per_signal', help: 'Outbox rows (rounds) summed into one signal', buckets: [1, 2, 5, 10, 25, 50, 100], registers: [registry] }),
     signalSeconds: new Histogram({ name: 'mes_bridge_signal_seconds', help: 'Time for Temporal to accept a signal', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+    relayRetries: new Counter({ name: 'mes_bridge_relay_retries_total', help: 'Ranges not accepted (Temporal away, workflow busy), retried for that workflow alone', registers: [registry] }),
     lag: new Gauge({ name: 'mes_bridge_consumer_pending', help: 'Messages in the stream not yet delivered to the durable consumer', registers: [registry] }),
   };
 }

@@ -21,7 +21,8 @@ export interface Routed<T> {
 export type UnassignedReason = 'unknown-machine' | 'no-active-order';
 
 export interface Routing {
-  orders: Map<string, Routed<ProductionCount>>;
+  /** Per active order, with its site and line (where its pieces go, should the order be gone when they arrive). */
+  orders: Map<string, Routed<ProductionCount> & { site: string; line: string }>;
   shifts: Map<string, Routed<MachineEvent> & { input: ShiftInput }>;
   unassigned: Array<{ event: MachineEvent; reason: UnassignedReason; message: number }>;
   /** Kinds no workflow consumes yet (analog values); acked and counted, never silently. */
@@ -74,7 +75,7 @@ export function routeEvents(
     }));
     if (event.kind !== 'counter' || event.counter === 'total') continue;
     if (!ctx.activeOrder) r.unassigned.push({ event, reason: 'no-active-order', message });
-    else add(r.orders, ctx.activeOrder.workflowId, toCount(event), message);
+    else add(r.orders as Map<string, Routed<ProductionCount>>, ctx.activeOrder.workflowId, toCount(event), message, () => ({ site: ctx.site, line: ctx.line }));
   }
   return r;
 }

@@ -7,21 +7,28 @@ import { MachineEventMessage, machineEventSubject, type MachineEvent } from '../
 import { parseJson } from '../contracts/parse.js';
 import { exceptionSubject, MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE, SIGNAL_BRIDGE_MAX_ACK_PENDING } from '../contracts/streams.js';
 import type { Db } from '../db/client.js';
+import { commitRound } from '../db/event-outbox.js';
+import type { UnassignedItem } from '../db/unassigned-production.js';
 import { consumeForever } from '../jetstream/consume-forever.js';
 import type { LineContextCache } from './context.js';
-import { deliverToOrder, deliverToShift } from './deliver.js';
-import type { BridgeMetrics } from './metrics.js';
-import { routeEvents } from './route.js';
 import { publishMessageException } from './exceptions.js';
-import { recordUnassigned } from '../db/unassigned-production.js';
-import { toCount } from './route.js';
+import type { BridgeMetrics } from './metrics.js';
+import { OutboxRelay, type RelayOptions } from './relay.js';
+import { planRound, roundEventIds } from './round.js';
+import { routeEvents } from './route.js';
+import { startSeenRetention } from './seen-retention.js';
 
 export interface BridgeOptions {
   /** Messages per round: the batching window closes when this many arrived or `windowMs` passed. */
   maxMessages?: number;
   windowMs?: number;
-  /** Redelivery delay while Temporal or PostgreSQL is unreachable. */
+  /** Redelivery delay while PostgreSQL is unreachable. */
   retryDelayMs?: number;
+  relay?: RelayOptions;
+  /** How long event ids stay in `seen_events` (bridge/seen-retention.ts says why 8 days). */
+  seenRetentionMs?: number;
+  /** Test hook: runs right after a round's commit, before its acks and signals (the tests kill the process there). */
+  afterCommit?: (round: number) => void;
 }
 
 export interface BridgeDeps {
@@ -33,20 +40,33 @@ export interface BridgeDeps {
   log: Logger;
 }
 
-type Counter = Extract<MachineEvent, { kind: 'counter' }>;
-
 /**
- * The signal bridge: JetStream durable consumer (shared by any number of bridge processes) -> context -> one signal
- * per workflow per round. A message is acked only after every workflow its events go to accepted them (or they were
- * recorded as unassigned); otherwise it is nak-ed and comes back, and the workflows drop the ids they already have.
+ * The signal bridge: JetStream durable consumer (shared by any number of bridge processes) -> context -> routing ->
+ * one PostgreSQL transaction per round (new event ids marked seen, one outbox delta per workflow, unassigned
+ * production) -> ack. Individual events never reach a workflow: the relay (relay.ts) sends each workflow its pending
+ * deltas as one signal, independently of the consumer and of the other workflows. A round that cannot commit is
+ * nak-ed as a whole and comes back; a redelivery of a committed round finds its ids seen and adds only duplicates.
  */
 export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
   const { nc, client, db, context, metrics, log } = deps;
   const maxMessages = opts.maxMessages ?? SIGNAL_BRIDGE_MAX_ACK_PENDING;
-  const windowMs = opts.windowMs ?? 100;
+  // Short: a round is one transaction now, and the relay batches what accumulates while a signal is in flight.
+  const windowMs = opts.windowMs ?? 25;
   const retryDelayMs = opts.retryDelayMs ?? 2_000;
   const js: JetStreamClient = jetstream(nc);
   let stopping = false;
+  let rounds = 0;
+
+  /** One exception per site: each site's operators read their own `ops.<site>.exception.*`. */
+  async function announce(items: UnassignedItem[]): Promise<void> {
+    const bySite = new Map<string, UnassignedItem[]>();
+    for (const u of items) bySite.set(u.site, [...(bySite.get(u.site) ?? []), u]);
+    for (const [site, list] of bySite)
+      await js.publish(exceptionSubject(site, 'signal-bridge'), JSON.stringify({ unassigned: list.map((u) => ({ eventId: u.count.eventId, machine: u.count.machine, reason: u.reason })) }));
+  }
+  const relay = new OutboxRelay({ db, client, metrics, log, announceUnassigned: (_site, items) => announce(items) }, opts.relay);
+  relay.start();
+  const retention = startSeenRetention(db, log, opts.seenRetentionMs);
 
   async function reject(m: JsMsg, reason: string, settled: Set<number>, i: number): Promise<void> {
     settled.add(i);
@@ -79,65 +99,38 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       for (const event of r.data.events) items.push({ event, message: i });
     }
     metrics.eventsIn.inc(items.length);
-    const failed = new Set<number>();
+    let touched: string[] = [];
     try {
       const lookup = await context.resolve(items.map(({ event }) => [event.site, event.machine] as [string, string]));
       const routing = routeEvents(items, lookup);
       metrics.ignored.inc(routing.ignored);
-      const unassigned: Array<{ event: Counter; reason: string; message: number }> = routing.unassigned.map((u) => ({
-        event: u.event as Counter,
-        reason: u.reason,
-        message: u.message,
-      }));
-      const groups = [
-        ...[...routing.orders].map(([id, g]) => async () => {
-          const r = await deliverToOrder(client, metrics, id, g.events);
-          if (r === 'closed') {
-            // The order finished while these were in flight: keep them for a planner, do not lose them.
-            const ids = new Set(g.events.map((e) => e.eventId));
-            for (const it of items) if (ids.has(it.event.eventId)) unassigned.push({ event: it.event as Counter, reason: 'order-closed', message: it.message });
-          } else metrics.routed.inc({ target: 'work-order' }, g.events.length);
-        }),
-        ...[...routing.shifts].map(([id, g]) => async () => {
-          const r = await deliverToShift(client, metrics, id, g.input, g.events);
-          if (r === 'closed') log.warn({ workflowId: id, events: g.events.length }, 'events after the shift closed; counts still reach their order');
-          else metrics.routed.inc({ target: 'shift' }, g.events.length);
-        }),
-      ];
-      const results = await Promise.allSettled(groups.map((g) => g()));
-      const groupMessages = [...[...routing.orders.values()].map((g) => g.messages), ...[...routing.shifts.values()].map((g) => g.messages)];
-      results.forEach((r, i) => {
-        if (r.status === 'rejected') {
-          log.warn({ err: r.reason as Error }, 'signal not accepted, will redeliver');
-          for (const m of groupMessages[i]!) failed.add(m);
-        }
-      });
-      const toRecord = unassigned.filter((u) => !failed.has(u.message));
-      if (toRecord.length > 0) {
-        await recordUnassigned(db, toRecord.map((u) => ({ site: u.event.site, line: u.event.line, count: toCount(u.event), reason: u.reason })));
-        for (const u of toRecord) metrics.unassigned.inc({ reason: u.reason });
-        // One exception per site: each site's operators read their own `ops.<site>.exception.*`.
-        const bySite = new Map<string, typeof toRecord>();
-        for (const u of toRecord) bySite.set(u.event.site, [...(bySite.get(u.event.site) ?? []), u]);
-        for (const [site, list] of bySite)
-          await js.publish(exceptionSubject(site, 'signal-bridge'), JSON.stringify({ unassigned: list.map((u) => ({ eventId: u.event.eventId, machine: u.event.machine, reason: u.reason })) }));
-      }
+      const stop = metrics.roundSeconds.startTimer();
+      const { built, rows } = await commitRound(db, roundEventIds(routing), (fresh) => planRound(routing, fresh), (plan) => announce(plan.unassigned));
+      stop();
+      metrics.routed.inc({ target: 'work-order' }, built.routed['work-order']);
+      metrics.routed.inc({ target: 'shift' }, built.routed.shift);
+      metrics.duplicates.inc(built.duplicates);
+      for (const u of built.unassigned) metrics.unassigned.inc({ reason: u.reason });
+      touched = rows.map((r) => r.workflowId);
+      opts.afterCommit?.(++rounds);
     } catch (err) {
-      // Context or unassigned storage failed: nothing of this round is settled, all comes back.
+      // Context or PostgreSQL failed: nothing of this round was written, all of it comes back.
       log.warn({ err }, 'bridge round failed, will redeliver');
-      msgs.forEach((_, i) => failed.add(i));
-    }
-    msgs.forEach((m, i) => {
-      if (settled.has(i)) return;
-      if (failed.has(i)) {
+      msgs.forEach((m, i) => {
+        if (settled.has(i)) return;
         metrics.redelivered.inc();
         m.nak(retryDelayMs);
-      } else m.ack();
+      });
+      return;
+    }
+    msgs.forEach((m, i) => {
+      if (!settled.has(i)) m.ack();
     });
+    relay.notify(touched);
   }
 
   // Rounds: the first message opens a window; it closes after `windowMs` or at `maxMessages`, and the round's
-  // events go out as one signal per workflow. The durable's max_ack_pending bounds what is in flight.
+  // events are committed as one delta per workflow. The durable's max_ack_pending bounds what is in flight.
   const queue: JsMsg[] = [];
   let wake: (() => void) | undefined;
   const nudge = () => {
@@ -189,11 +182,13 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
     stop: async () => {
       stopping = true;
       clearInterval(lagTimer);
+      retention.stop();
       feeding.stop();
       nudge();
       await done;
       // Whatever was fetched but not processed goes back at once rather than after ack_wait.
       for (const m of queue.splice(0)) m.nak();
+      await relay.stop();
     },
   };
 }

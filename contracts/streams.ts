@@ -36,8 +36,8 @@ export const STREAMS: readonly StreamDefinition[] = [ERP_EVENTS, OPS_EXCEPTIONS,
 
 export const ERP_LISTENER_DURABLE = 'erp-listener';
 export const SIGNAL_BRIDGE_DURABLE = 'signal-bridge';
-// 64 messages of at most 500 events: the farthest a redelivery can reach back (32,000 events) stays inside the
-// workflows' dedupe window (workflows/seen-ids.ts), and a round is processed well within ack_wait.
+// 64 messages of at most 500 events: a round (one PostgreSQL transaction of at most 32,000 event ids) is committed
+// well within ack_wait. Redeliveries are deduplicated by the bridge's seen-id table (bridge/seen-retention.ts).
 export const SIGNAL_BRIDGE_MAX_ACK_PENDING = 64;
 export const DURABLES: readonly DurableDefinition[] = [
   { stream: ERP_EVENTS_STREAM, name: ERP_LISTENER_DURABLE, maxAckPending: 256 },

@@ -27,7 +27,16 @@ export type Outcome =
   | { type: 'filtered' }
   | undefined;
 
-const iso = (ms: number) => new Date(ms).toISOString();
+let isoMs = Number.NaN;
+let isoText = '';
+/** Values of one PLC scan or server sample share a source time: each distinct time is formatted once (a hot spot). */
+const iso = (ms: number): string => {
+  if (ms !== isoMs) {
+    isoText = new Date(ms).toISOString();
+    isoMs = ms;
+  }
+  return isoText;
+};
 
 /**
  * A counter tag's key in the journal's committed raw values: site and line are part of it, because two lines or
@@ -45,6 +54,8 @@ export class TagPipeline {
   private readonly debounce?: Debounce<MachineState>;
   private readonly deadband?: Deadband;
   private readonly alarm?: AlarmEdge;
+  /** `<machine>:<tag>:`, the start of every event id of this tag. */
+  private readonly idPrefix: string;
   /** Counter: raw of the newest good reading, and pieces since the last emitted event. */
   private lastRaw: number | undefined;
   private pending = { delta: 0, raw: 0, at: 0, serverAt: undefined as number | undefined, windowStart: 0, quality: 'good' as 'good' | 'uncertain' };
@@ -57,6 +68,7 @@ export class TagPipeline {
     committedRaw?: number,
   ) {
     this.label = `${ref.machine}/${tag.name}`;
+    this.idPrefix = `${ref.machine}:${tag.name}:`;
     this.lastRaw = committedRaw;
     if (tag.kind === 'state') this.debounce = new Debounce(tag.debounceMs);
     if (tag.kind === 'analog')
@@ -115,7 +127,7 @@ export class TagPipeline {
           type: 'event',
           event: {
             ...this.base(r.sourceTime, quality, r.serverTime),
-            eventId: `${this.ref.machine}:${t.name}:${r.sourceTime}:${edge}`,
+            eventId: `${this.idPrefix}${r.sourceTime}:${edge}`,
             kind: 'alarm',
             code: t.code,
             active: edge === 'raise',
@@ -142,6 +154,20 @@ export class TagPipeline {
     return undefined;
   }
 
+  /** Whether `tick` may still produce an event (a counter window, a debounced state, a value waiting for its interval). */
+  get hasPending(): boolean {
+    switch (this.tag.kind) {
+      case 'counter':
+        return this.pending.delta > 0;
+      case 'state':
+        return this.debounce!.pending;
+      case 'analog':
+        return this.deadband!.pending;
+      default:
+        return false;
+    }
+  }
+
   /** Counter pieces not yet in an event; held (not dropped) while the buffer is full. */
   get pendingDelta(): number {
     return this.pending.delta;
@@ -157,7 +183,7 @@ export class TagPipeline {
       event: {
         ...this.base(p.at, p.quality, p.serverAt),
         // Raw is in the id: two windows can never share one, even when a server restart repeats a timestamp.
-        eventId: `${this.ref.machine}:${this.tag.name}:${p.at}:${p.raw}`,
+        eventId: `${this.idPrefix}${p.at}:${p.raw}`,
         kind: 'counter',
         counter: this.tag.counter,
         delta: p.delta,
@@ -166,20 +192,27 @@ export class TagPipeline {
     };
   }
 
+  // States and analog values are one source sample each, so `<machine>:<tag>:<sourceTimeMs>` is unique and
+  // repeatable. Built as one literal (no spreads): analog values are most of the gateway's events.
   private stateEvent(c: { value: MachineState; previous: MachineState | undefined; at: number }): Outcome {
-    return this.sampleEvent(c.at, this.stateQuality, { kind: 'state', state: c.value, previous: c.previous ?? null });
+    const r = this.ref;
+    return {
+      type: 'event',
+      event: {
+        v: 1, site: r.site, line: r.line, machine: r.machine, tag: this.tag.name, sourceTime: iso(c.at), quality: this.stateQuality,
+        eventId: `${this.idPrefix}${c.at}`, kind: 'state', state: c.value, previous: c.previous ?? null,
+      },
+    };
   }
 
   private analogEvent(s: { value: number; at: number }): Outcome {
-    return this.sampleEvent(s.at, this.analogQuality, { kind: 'analog', value: s.value, unit: this.tag.kind === 'analog' ? this.tag.unit : '' });
-  }
-
-  /** States and analog values: one source sample, so `<machine>:<tag>:<sourceTimeMs>` is unique and repeatable. */
-  private sampleEvent(
-    at: number,
-    quality: 'good' | 'uncertain',
-    body: Pick<Extract<MachineEvent, { kind: 'state' }>, 'kind' | 'state' | 'previous'> | Pick<Extract<MachineEvent, { kind: 'analog' }>, 'kind' | 'value' | 'unit'>,
-  ): Outcome {
-    return { type: 'event', event: { ...this.base(at, quality), eventId: `${this.ref.machine}:${this.tag.name}:${at}`, ...body } };
+    const r = this.ref;
+    return {
+      type: 'event',
+      event: {
+        v: 1, site: r.site, line: r.line, machine: r.machine, tag: this.tag.name, sourceTime: iso(s.at), quality: this.analogQuality,
+        eventId: `${this.idPrefix}${s.at}`, kind: 'analog', value: s.value, unit: this.tag.kind === 'analog' ? this.tag.unit : '',
+      },
+    };
   }
 }

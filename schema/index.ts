@@ -3,3 +3,4 @@ export * from './work-orders.js';
 export * from './erp-postings.js';
 export * from './unassigned-production.js';
 export * from './api-access.js';
+export * from './event-outbox.js';

@@ -1,15 +1,4 @@
-/**
- * Which shift a moment belongs to, in the site's own time zone: A 06-14, B 14-22, C 22-06 (C belongs to the date it
- * starts on). Late events are placed by their source time, so they land in the shift they happened in.
- */
-export interface ShiftSlot {
-  /** Local date the shift starts on, YYYY-MM-DD. */
-  date: string;
-  shiftCode: 'A' | 'B' | 'C';
-  /** UTC ISO instants (`...Z`) of the shift's start (inclusive) and end (exclusive); 8 hours apart except across a DST change. */
-  startsAt: string;
-  endsAt: string;
-}
+import type { ShiftInput } from '../contracts/messages/shift.js';
 
 const SHIFTS = [
   { code: 'A', startHour: 6 },
@@ -17,6 +6,14 @@ const SHIFTS = [
   { code: 'C', startHour: 22 },
 ] as const;
 const SHIFT_HOURS = 8;
+
+/**
+ * Which shift a moment belongs to, in the site's own time zone: A 06-14, B 14-22, C 22-06 (C belongs to the date it
+ * starts on). Late events are placed by their source time, so they land in the shift they happened in.
+ * The shift workflow's input (`ShiftInput`) without site and line, its code one of the calendar's: `startsAt`
+ * (inclusive) and `endsAt` (exclusive) are UTC ISO instants (`...Z`), 8 hours apart except across a DST change.
+ */
+export type ShiftSlot = Pick<ShiftInput, 'date' | 'startsAt' | 'endsAt'> & { shiftCode: (typeof SHIFTS)[number]['code'] };
 
 // Building an Intl.DateTimeFormat costs far more than using one: one per zone.
 const formatters = new Map<string, Intl.DateTimeFormat>();

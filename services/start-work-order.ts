@@ -2,21 +2,12 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type C
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
+import type { StartResult } from '../contracts/messages/work-order-start.js';
 import { TASK_QUEUE } from '../contracts/names.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { changeReleaseUpdate, statusQuery } from '../workflows/definitions.js';
 import type { workOrderWorkflow } from '../workflows/work-order.js';
 import { ErpOrderIdAttr, LineAttr, MaterialAttr, OrderPhaseAttr, SiteAttr } from '../workflows/search-attributes.js';
-
-export interface StartResult {
-  workflowId: string;
-  /** False when a run with this id exists or existed: a repeated release is not a second order. */
-  started: boolean;
-  /** True when the release changed the running order's quantity or dates (an Update, not a second workflow). */
-  updated: boolean;
-  /** The running order refused the change (for example a quantity below what is already confirmed). */
-  refused?: string;
-}
 
 // Line and material count as changes too, so the order's refusal reaches a person instead of passing unnoticed.
 const changed = (s: WorkOrderStatus, r: OrderReleased) =>

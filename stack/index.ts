@@ -13,10 +13,29 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+/** How long one server may take to start before the stack gives up and says which (first starts initdb, wheels). */
+const START_TIMEOUT_MS = 120_000;
+
+/**
+ * Starts one server, timed; after START_TIMEOUT_MS fails naming `what`, and a server that comes up after that is
+ * stopped at once, so a slow start never leaves a process running.
+ */
+async function timed<T extends { stop(): Promise<void> }>(what: string, fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
-  const v = await fn();
-  return [v, Math.round(performance.now() - t0)];
+  const starting = fn();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void starting.then((late) => late.stop(), () => undefined);
+      reject(new Error(`timed out after ${START_TIMEOUT_MS / 1000} s waiting for ${what} to start`));
+    }, START_TIMEOUT_MS);
+  });
+  try {
+    const v = await Promise.race([starting, timeout]);
+    return [v, Math.round(performance.now() - t0)];
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -39,9 +58,9 @@ export async function startStack(opts: { dataDir: string; ports?: StackPorts; da
   const p = opts.ports ?? {};
   const t0 = performance.now();
   const results = await Promise.allSettled([
-    timed(async () => startTemporal({ dataDir: path.join(opts.dataDir, 'temporal'), port: await freePort(p.temporal), uiPort: await freePort(p.temporalUi) })),
-    timed(async () => startNats({ dataDir: path.join(opts.dataDir, 'nats'), port: await freePort(p.nats) })),
-    timed(async () => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: await freePort(p.postgres), databaseUrl: opts.databaseUrl })),
+    timed('the Temporal dev server', async () => startTemporal({ dataDir: path.join(opts.dataDir, 'temporal'), port: await freePort(p.temporal), uiPort: await freePort(p.temporalUi) })),
+    timed('nats-server', async () => startNats({ dataDir: path.join(opts.dataDir, 'nats'), port: await freePort(p.nats) })),
+    timed('PostgreSQL', async () => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: await freePort(p.postgres), databaseUrl: opts.databaseUrl })),
   ]);
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failures.length > 0) {

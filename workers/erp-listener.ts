@@ -12,7 +12,7 @@ import { connectTemporalClient } from './wiring/temporal-client.js';
 const log = createLogger('erp-listener', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('erp-listener', log, async () => {
   const env = readEnv(process.env);
-  const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env), log);
+  const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env, env), log);
   const nc = await connectNats(natsSettings(env), 'erp-listener');
   await provisionStreams(await jetstreamManager(nc));
   const listener = startErpReleaseListener({ nc, client, log });

@@ -15,6 +15,8 @@ const SimEnv = z.object({
   MES_OPCUA_SIM_CERT_DIR: z.string().default(path.join(defaultDataDir, 'opcua-sim-pki')),
   /** A whole SimLineOptions as JSON (benches and tests); else every machine of the plant file with demo settings. */
   MES_OPCUA_SIM_CONFIG: z.string().optional(),
+  /** `true`: stop when stdin closes, so a parent (a bench) that dies cannot leave this server running. */
+  MES_OPCUA_SIM_STDIN_LIFELINE: z.enum(['true', 'false']).default('false'),
 });
 
 /** The OPC UA line simulator process. Prints `{"endpoint": ...}` as its first stdout line so a parent can connect. */
@@ -30,6 +32,7 @@ runProcess('opcua-line-sim', log, async () => {
         machines: demoSimMachines(await loadPlantModel(env.MES_PLANT_FILE)),
       };
   const sim = await startOpcuaLine(options);
+  if (env.MES_OPCUA_SIM_STDIN_LIFELINE === 'true') process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM')).resume();
   process.stdout.write(`${JSON.stringify({ endpoint: sim.endpoint })}\n`);
   log.info({ endpoint: sim.endpoint, machines: options.machines.length }, 'OPC UA line simulator listening');
   return async () => void (await sim.stop());

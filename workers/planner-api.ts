@@ -13,7 +13,7 @@ const log = createLogger('planner-api', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('planner-api', log, async () => {
   const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
-  const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env), log);
+  const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env, env), log);
   const erp = createErpAdapter(erpAdapterConfig(env));
   const app = await buildPlannerApi({
     db,

@@ -4,7 +4,7 @@ import { ReconciliationScope } from '../contracts/messages/reconciliation.js';
 import { parseOrThrow } from '../contracts/parse.js';
 import { createDb } from '../db/client.js';
 import { createErpAdapter } from '../erp/index.js';
-import type { Reconciliation } from '../services/reconciliation/compare.js';
+import type { Reconciliation } from '../contracts/messages/reconciliation.js';
 import { erpAdapterConfig, readEnv } from './wiring/config.js';
 import { connectionOptions, temporalTargetFromEnv } from './wiring/temporal-connection.js';
 import { fixOrder, reconcileOrder, reconcileScope } from '../services/reconciliation/reconcile.js';
@@ -29,14 +29,14 @@ if (!site || (parsed.values.fix && !erpOrderId)) {
   process.stderr.write(USAGE);
   process.exit(2);
 }
-const report = (r: Reconciliation & { phase: string }) => {
+const report = (r: Reconciliation) => {
   const lines = [`order ${r.erpOrderId} (${r.phase}): ${r.documents} ERP documents, ${r.differences.length} differences`];
   for (const d of r.differences) lines.push(`- ${d.what}: shop floor ${d.shopFloor}, ERP ${d.erp}\n  cause: ${d.cause}\n  fix:   ${d.fix}${d.action ? '' : ' (by a person)'}`);
   process.stderr.write(`${lines.join('\n')}\n`);
 };
 const env = readEnv(process.env);
 const db = createDb(env.DATABASE_URL, 2);
-const temporal = temporalTargetFromEnv(process.env);
+const temporal = temporalTargetFromEnv(process.env, env);
 const connection = await Connection.connect(connectionOptions(temporal));
 try {
   const client = new Client({ connection, namespace: temporal.namespace });

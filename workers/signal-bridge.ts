@@ -17,14 +17,21 @@ const log = createLogger('signal-bridge', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('signal-bridge', log, async () => {
   const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
-  const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env), log);
+  const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env, env), log);
   const nc = await connectNats(natsSettings(env), 'signal-bridge');
   await provisionStreams(await jetstreamManager(nc));
   const context = new LineContextCache(db, env.DATABASE_URL);
   await context.start();
   const metrics = createBridgeMetrics();
   const metricsServer = await serveMetrics(metrics.registry, env.MES_BRIDGE_METRICS_PORT);
-  const bridge = startSignalBridge({ nc, client, db, context, metrics, log });
+  const killAt = env.MES_BRIDGE_KILL_AFTER_COMMIT_ROUND;
+  const bridge = startSignalBridge({ nc, client, db, context, metrics, log }, {
+    seenRetentionMs: env.MES_SEEN_EVENTS_RETENTION_HOURS === undefined ? undefined : env.MES_SEEN_EVENTS_RETENTION_HOURS * 3_600_000,
+    // The hard way, as a crash would: no ack, no signal, nothing flushed after the commit.
+    afterCommit: killAt === undefined ? undefined : (round) => {
+      if (round === killAt) process.kill(process.pid, 'SIGKILL');
+    },
+  });
   return async () => {
     await bridge.stop();
     await nc.drain();

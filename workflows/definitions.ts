@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { MachineEventBatch } from '../contracts/messages/machine-event.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
+import type { MachineDeltas, ProductionDeltas } from '../contracts/messages/outbox-delta.js';
 import type { PlannerCommand, QualityDisposition, QualityHoldCommand, RetryPosting } from '../contracts/messages/planner-command.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { ShiftSummary } from '../contracts/messages/shift.js';
@@ -24,3 +25,15 @@ export const changeReleaseUpdate = defineUpdate<WorkOrderStatus, [OrderReleased]
 /** A line's machine events, delivered to its shift workflow; the string is in recorded histories and must not change. */
 export const machineEventsSignal = defineSignal<[MachineEventBatch]>('machineEvents');
 export const shiftStatusQuery = defineQuery<ShiftSummary>('shiftStatus');
+
+// Outbox deltas (issue 17): summed per workflow by the bridge, applied once per sequence range. The old batch signals
+// above stay registered: recorded histories replay them, and assigning unassigned production still uses
+// `productionCounts` with the original event ids.
+export const productionDeltasSignal = defineSignal<[ProductionDeltas]>('productionDeltas');
+export const machineDeltasSignal = defineSignal<[MachineDeltas]>('machineDeltas');
+/**
+ * The unassigned-production id of one machine's pieces in an outbox range that reached a closed order. The workflow
+ * (late counts) and the relay (order gone) build the same id, so the pieces are recorded once whichever does it.
+ */
+export const outboxRangeCountId = (workflowId: string, fromSeq: number, toSeq: number, machine: string): string =>
+  `${workflowId}#${fromSeq}-${toSeq}:${machine}`;

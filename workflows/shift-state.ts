@@ -1,15 +1,20 @@
 import type { MachineEventBatch, MachineState } from '../contracts/messages/machine-event.js';
+import type { MachineDeltas } from '../contracts/messages/outbox-delta.js';
 import type { ShiftInput, ShiftSummary, ShiftTallies } from '../contracts/messages/shift.js';
 import { downtimeIntervals, type DowntimeInterval } from './downtime.js';
+import { HighWater, type HighWaterCarry, type RangeVerdict } from './high-water.js';
 import { SeenIds } from './seen-ids.js';
 
 /** State changes kept per machine; edge debounce keeps real lines far below this in one shift. */
 const TRANSITIONS_LIMIT = 5_000;
 
-/** What continue-as-new carries: the tallies, the state timelines and the dedupe window. */
+/** What continue-as-new carries: the tallies, the state timelines and the dedupe state. */
 export interface ShiftCarry extends ShiftTallies {
   transitions: Record<string, Array<[number, MachineState]>>;
+  /** Ids of events that came one by one (`machineEvents`, the signal of older histories). */
   seenIds: string[];
+  /** Outbox high-water marks per source; absent in carries of runs that never got a delta. */
+  highWater?: HighWaterCarry;
 }
 
 /** One line's shift: counts and machine-state timelines placed by source time, so late events count where they belong. */
@@ -18,6 +23,7 @@ export class ShiftState {
   eventsThisRun = 0;
   private readonly transitions: Record<string, Array<[number, MachineState]>>;
   private readonly seen: SeenIds;
+  private readonly highWater: HighWater;
 
   constructor(
     readonly shift: ShiftInput,
@@ -33,6 +39,30 @@ export class ShiftState {
     };
     this.transitions = carry?.transitions ?? {};
     this.seen = new SeenIds(carry?.seenIds);
+    this.highWater = new HighWater(carry?.highWater);
+  }
+
+  /** Applies an outbox range once: counters summed per machine, state changes one by one (the bridge deduplicated). */
+  applyDeltas(d: MachineDeltas): RangeVerdict {
+    const verdict = this.highWater.take(d.source, d.fromSeq, d.toSeq);
+    if (verdict !== 'apply') return verdict;
+    for (const m of d.machines) {
+      this.tally.good += m.good;
+      this.tally.scrap += m.scrap;
+      this.tally.total += m.total;
+      this.tally.eventsApplied += m.events;
+      this.eventsThisRun += m.events;
+    }
+    this.tally.alarmsRaised += d.alarmsRaised;
+    this.tally.duplicatesDropped += d.duplicatesDropped;
+    for (const s of d.states) this.transition(s.machine, Date.parse(s.sourceTime), s.state);
+    return verdict;
+  }
+
+  private transition(machine: string, atMs: number, state: MachineState): void {
+    const list = (this.transitions[machine] ??= []);
+    list.push([atMs, state]);
+    if (list.length > TRANSITIONS_LIMIT) list.shift();
   }
 
   apply(batch: MachineEventBatch): void {
@@ -45,11 +75,7 @@ export class ShiftState {
       this.eventsThisRun += 1;
       if (e.kind === 'counter') this.tally[e.counter] += e.delta;
       else if (e.kind === 'alarm' && e.active) this.tally.alarmsRaised += 1;
-      else if (e.kind === 'state') {
-        const list = (this.transitions[e.machine] ??= []);
-        list.push([Date.parse(e.sourceTime), e.state]);
-        if (list.length > TRANSITIONS_LIMIT) list.shift();
-      }
+      else if (e.kind === 'state') this.transition(e.machine, Date.parse(e.sourceTime), e.state);
     }
   }
 
@@ -83,6 +109,8 @@ export class ShiftState {
   }
 
   carry(): ShiftCarry {
-    return { ...this.tally, transitions: this.transitions, seenIds: this.seen.toArray() };
+    const highWater = this.highWater.carry();
+    // Only once a delta came: the carries of older runs keep their exact shape.
+    return { ...this.tally, transitions: this.transitions, seenIds: this.seen.toArray(), ...(highWater ? { highWater } : {}) };
   }
 }

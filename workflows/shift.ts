@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActiv
 import type { Activities } from '../activities/index.js';
 import type { ShiftDowntimeResult, ShiftInput, ShiftSummary } from '../contracts/messages/shift.js';
 import { ERP_CALLS, OWN_DATABASE, refusal } from './activity-options.js';
-import { machineEventsSignal, shiftStatusQuery } from './definitions.js';
+import { machineDeltasSignal, machineEventsSignal, shiftStatusQuery } from './definitions.js';
 import { durationMinutes, type DowntimeInterval } from './downtime.js';
 import { ShiftState, type ShiftCarry } from './shift-state.js';
 
@@ -27,6 +27,10 @@ const local = proxyLocalActivities<Pick<Activities, 'loadLineContext'>>(OWN_DATA
 export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSummary> {
   const shift = new ShiftState(input.shift, input.carry);
   setHandler(machineEventsSignal, (batch) => shift.apply(batch));
+  setHandler(machineDeltasSignal, (d) => {
+    // A partly overlapping range cannot come from sealed outbox ranges (high-water.ts); it is refused, never counted twice.
+    if (shift.applyDeltas(d) === 'overlap') log.error('outbox range overlaps what was applied: refused', { fromSeq: d.fromSeq, toSeq: d.toSeq, source: d.source });
+  });
   setHandler(shiftStatusQuery, () => shift.summary(Date.now()));
   const closesAt = Date.parse(input.shift.endsAt) + (input.lateGraceMs ?? DEFAULT_LATE_GRACE_MS);
   const shouldContinueAsNew = () =>

@@ -1,4 +1,9 @@
+import type { ProductionDeltas } from '../contracts/messages/outbox-delta.js';
 import type { ProductionCount, ProductionCountBatch } from '../contracts/messages/production-count.js';
+import { outboxRangeCountId } from './definitions.js';
+import { HighWater, type HighWaterCarry, type RangeVerdict } from './high-water.js';
+
+export type { RangeVerdict };
 import { SEEN_IDS_LIMIT, SeenIds } from './seen-ids.js';
 
 /** The counts' part of what a work order carries across continue-as-new. */
@@ -7,7 +12,10 @@ export interface CountsCarry {
   scrap: number;
   eventsApplied: number;
   duplicatesDropped: number;
+  /** Ids of counts that came one by one (`productionCounts`: older histories, assigned unassigned production). */
   seenIds: string[];
+  /** Outbox high-water marks per source; absent in carries of runs that never got a delta. */
+  highWater?: HighWaterCarry;
 }
 
 /**
@@ -24,6 +32,7 @@ export class WorkOrderCounts {
   /** Events applied since this run started: the test threshold for continue-as-new counts these. */
   eventsThisRun = 0;
   private readonly seen: SeenIds;
+  protected readonly highWater: HighWater;
 
   constructor(carry?: CountsCarry) {
     this.good = carry?.good ?? 0;
@@ -31,6 +40,31 @@ export class WorkOrderCounts {
     this.eventsApplied = carry?.eventsApplied ?? 0;
     this.duplicatesDropped = carry?.duplicatesDropped ?? 0;
     this.seen = new SeenIds(carry?.seenIds, SEEN_IDS_LIMIT);
+    this.highWater = new HighWater(carry?.highWater);
+  }
+
+  /**
+   * Applies an outbox range once (the bridge already dropped repeated event ids). When the order takes no counts,
+   * each machine's pieces are kept aside under an id of the range (`outboxRangeCountId`), the same id the relay
+   * gives them when the order is gone, so unassigned production holds them once whoever records them.
+   */
+  protected countDelta(d: ProductionDeltas, accepted: boolean, workflowId: string): RangeVerdict {
+    const verdict = this.highWater.take(d.source, d.fromSeq, d.toSeq);
+    if (verdict !== 'apply') return verdict;
+    if (!accepted) {
+      for (const m of d.machines)
+        if (m.good + m.scrap > 0)
+          this.lateCounts.push({ eventId: outboxRangeCountId(workflowId, d.fromSeq, d.toSeq, m.machine), machine: m.machine, sourceTime: m.lastSourceTime, good: m.good, scrap: m.scrap });
+      return verdict;
+    }
+    for (const m of d.machines) {
+      this.good += m.good;
+      this.scrap += m.scrap;
+      this.eventsApplied += m.events;
+      this.eventsThisRun += m.events;
+    }
+    this.duplicatesDropped += d.duplicatesDropped;
+    return verdict;
   }
 
   /** Applies a batch once per event id; when the order takes no counts, new ones are kept aside, never dropped. */

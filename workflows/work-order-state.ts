@@ -1,10 +1,11 @@
 import type { OrderContext } from '../activities/master-data.js';
 import type { ConfirmationPolicy, OrderReleased } from '../contracts/messages/order-release.js';
+import type { ProductionDeltas } from '../contracts/messages/outbox-delta.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { QualityHold, WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import type { PlannerCommand, QualityHoldCommand } from '../contracts/messages/planner-command.js';
 import { SEEN_IDS_LIMIT } from './seen-ids.js';
-import type { CountsCarry } from './work-order-counts.js';
+import type { CountsCarry, RangeVerdict } from './work-order-counts.js';
 import { WorkOrderLedger, type LedgerCarry } from './work-order-ledger.js';
 import { describeOrder, orderStatus } from './work-order-view.js';
 
@@ -99,6 +100,14 @@ export class WorkOrderState extends WorkOrderLedger {
     const accepted = this.acceptsCounts;
     this.count(batch, accepted);
     if (accepted && this.phase === 'released' && this.eventsApplied > 0) this.phase = 'running';
+  }
+
+  /** Applies an outbox range once; after the order closed its pieces are kept aside as late counts. */
+  applyDeltas(d: ProductionDeltas): RangeVerdict {
+    const accepted = this.acceptsCounts;
+    const verdict = this.countDelta(d, accepted, this.workflowId);
+    if (accepted && this.phase === 'released' && this.eventsApplied > 0) this.phase = 'running';
+    return verdict;
   }
 
   requestCompletion(req: CompleteOrder): void {
@@ -266,6 +275,7 @@ export class WorkOrderState extends WorkOrderLedger {
       eventsApplied: this.eventsApplied,
       duplicatesDropped: this.duplicatesDropped,
       seenIds: this.seenIds(),
+      ...(this.highWater.carry() ? { highWater: this.highWater.carry() } : {}), // only once a delta came: older carries keep their shape
       completion: this.completion,
       confirmedGood: this.confirmedGood,
       confirmedScrap: this.confirmedScrap,

@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
   patched,
   proxyLocalActivities,
   setCurrentDetails,
@@ -19,6 +20,7 @@ import {
   completeOrderSignal,
   holdOrderUpdate,
   productionCountsSignal,
+  productionDeltasSignal,
   qualityDispositionUpdate,
   qualityHoldUpdate,
   resumeOrderUpdate,
@@ -53,6 +55,11 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   };
   setHandler(productionCountsSignal, (batch) => {
     order.applyCounts(batch);
+    setCurrentDetails(order.describe());
+  });
+  setHandler(productionDeltasSignal, (d) => {
+    // A partly overlapping range cannot come from sealed outbox ranges (high-water.ts); it is refused, never counted twice.
+    if (order.applyDeltas(d) === 'overlap') log.error('outbox range overlaps what was applied: refused', { fromSeq: d.fromSeq, toSeq: d.toSeq, source: d.source });
     setCurrentDetails(order.describe());
   });
   setHandler(completeOrderSignal, (req) => order.requestCompletion(req));

@@ -7,7 +7,7 @@ import { webhookReceipts } from '../../schema/index.js';
 import { httpError } from '../../http/problem.js';
 import type { ApiDeps } from '../deps.js';
 import { acceptRelease } from '../release.js';
-import { StartResult } from '../schemas/orders.js';
+import { StartResponse } from '../schemas/orders.js';
 
 /** A webhook older or newer than this is refused: it bounds how long a captured request could be replayed. */
 export const WEBHOOK_TOLERANCE_S = 300;
@@ -34,7 +34,7 @@ export function erpWebhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       }
     });
     app.post('/webhooks/erp/order-released', {
-      schema: { headers: Headers, body: OrderReleased, response: { 200: StartResult, 201: StartResult }, tags: ['erp'], summary: 'ERP release webhook (HMAC)' },
+      schema: { headers: Headers, body: OrderReleased, response: { 200: StartResponse, 201: StartResponse }, tags: ['erp'], summary: 'ERP release webhook (HMAC)' },
     }, async (req, reply) => {
       if (!deps.webhookSecret) throw httpError(503, 'webhook secret not configured (MES_WEBHOOK_SECRET)');
       const ts = req.headers['x-mes-timestamp'] as unknown as number;

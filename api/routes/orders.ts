@@ -18,12 +18,13 @@ import {
 } from '../../workflows/definitions.js';
 import { FixPending, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
+import { phaseOfRow } from '../../db/order-phase.js';
 import { httpError } from '../../http/problem.js';
 import { audit } from '../audit.js';
 import { acceptRelease } from '../release.js';
 import { READERS } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { Accepted, CommandBody, CompleteBody, DispositionBody, FixResult, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResult } from '../schemas/orders.js';
+import { Accepted, CommandBody, CompleteBody, DispositionBody, FixResult, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResponse } from '../schemas/orders.js';
 
 const notFound = (what: string) => httpError(404, `${what} not found`);
 
@@ -31,7 +32,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, client } = deps;
   return async (app) => {
     app.post('/orders', {
-      schema: { body: OrderReleased, response: { 200: StartResult, 201: StartResult }, tags: ['orders'], summary: 'Release an order by hand (idempotent)' },
+      schema: { body: OrderReleased, response: { 200: StartResponse, 201: StartResponse }, tags: ['orders'], summary: 'Release an order by hand (idempotent)' },
       config: { roles: ['planner', 'integration'] },
     }, (req, reply) => acceptRelease(deps, req, reply, 'release', req.body));
 
@@ -47,7 +48,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       return {
         orders: rows.map((r) => ({
           workflowId: r.workflowId, site: r.siteCode, erpOrderId: r.erpOrderId, line: r.lineCode, material: r.material,
-          plannedQuantity: String(Number(r.plannedQuantity)), unit: r.unit, status: r.status, good: r.goodQuantity, scrap: r.scrapQuantity,
+          plannedQuantity: String(Number(r.plannedQuantity)), unit: r.unit, status: phaseOfRow(r), good: r.goodQuantity, scrap: r.scrapQuantity,
           confirmationDocument: r.confirmationDocument, updatedAt: r.updatedAt.toISOString(),
         })),
       };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PlannerCommand, QualityDisposition, QualityHoldCommand } from '../../contracts/messages/planner-command.js';
 import { CompleteOrder, CompletionReason } from '../../contracts/messages/production-count.js';
 import { WorkOrderPhase, WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
+import { StartResult } from '../../contracts/messages/work-order-start.js';
 import { ErpOrderId, Token } from '../../contracts/tokens.js';
 
 export const OrderParams = z.object({ site: Token, erpOrderId: ErpOrderId });
@@ -9,21 +10,22 @@ export const ListOrdersQuery = z.object({ site: Token.optional(), line: Token.op
 
 export const OrderRow = z.object({
   workflowId: z.string(), site: z.string(), erpOrderId: z.string(), line: z.string(), material: z.string(),
-  plannedQuantity: z.string(), unit: z.string(), status: z.string(), good: z.number(), scrap: z.number(),
+  plannedQuantity: z.string(), unit: z.string(), status: WorkOrderPhase, good: z.number(), scrap: z.number(),
   confirmationDocument: z.string().nullable(), updatedAt: z.string(),
 });
 export const OrderList = z.object({ orders: z.array(OrderRow) });
 
 /**
  * A row of the MES's own posting ledger (schema/erp-postings.ts: status, attempts, last error), not an ERP document
- * (the ERP simulator's `Posting`, contracts/messages/erp-sim.ts): hence its own name.
+ * (the REST ERP's `Posting`, contracts/messages/erp-rest.ts): hence its own name.
  */
 export const LedgerPosting = z.object({
   postingKey: z.string(), kind: z.string(), status: z.string(), erpDocument: z.string().nullable(), attempts: z.number(), lastError: z.string().nullable(),
 });
 export const OrderDetail = z.object({ status: WorkOrderStatus, postings: z.array(LedgerPosting) });
 
-export const StartResult = z.object({ workflowId: z.string(), started: z.boolean(), updated: z.boolean() });
+/** A release's answer over HTTP: a refusal is a 409 (api/release.ts), so the body never carries `refused`. */
+export const StartResponse = StartResult.omit({ refused: true });
 // Command bodies are the contracts' commands without `requestedBy`: the API sets it to the authenticated caller.
 /** Over the API a completion defaults to the planner's reason. */
 export const CompleteBody = CompleteOrder.omit({ requestedBy: true }).extend({ reason: CompletionReason.default('planner') });

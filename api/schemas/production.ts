@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ShiftSummary } from '../../contracts/messages/shift.js';
+import { WorkOrderPhase } from '../../contracts/messages/work-order-status.js';
 import { ErpOrderId, Token } from '../../contracts/tokens.js';
 
 export const UnassignedQuery = z.object({ site: Token, line: Token.optional() });
@@ -13,6 +14,6 @@ export const AssignResult = z.object({ assigned: z.number(), good: z.number(), s
 export const LineParams = z.object({ site: Token, line: Token });
 export const LineStatus = z.object({
   site: z.string(), line: z.string(),
-  activeOrder: z.object({ workflowId: z.string(), erpOrderId: z.string(), status: z.string() }).nullable(),
+  activeOrder: z.object({ workflowId: z.string(), erpOrderId: z.string(), status: WorkOrderPhase }).nullable(),
   shift: z.object({ workflowId: z.string(), summary: ShiftSummary.nullable() }),
 });

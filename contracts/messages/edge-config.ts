@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MachineState } from './machine-event.js';
+import { CounterKind, MachineState } from './machine-event.js';
 
 /**
  * What the edge gateway needs per machine, kept in the plant model under `machines[].opcua` (optional, so a plant
@@ -23,7 +23,7 @@ const tagBase = {
 export const CounterTag = z.object({
   ...tagBase,
   kind: z.literal('counter'),
-  counter: z.enum(['good', 'scrap', 'total']),
+  counter: CounterKind,
   dataType: CounterDataType.default('UInt32'),
   /** Deltas are summed over this window into one event (the edge's main aggregation). */
   windowMs: z.number().int().min(0).max(60_000).default(1_000),

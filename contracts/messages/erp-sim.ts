@@ -1,49 +1,9 @@
 import { z } from 'zod';
-import { GoodsMovementItem, PostingKind } from '../erp-port.js';
-import { DecimalString } from '../tokens.js';
 
 /**
- * The built-in ERP simulator's own HTTP API, shared by the simulator (server) and the REST adapter (client). Its
- * request bodies are the port's requests (contracts/erp-port.ts); what is the simulator's own is its answer, a
- * `Posting` (one ledger row), and the `FaultPlan` it is driven with.
+ * What is the ERP simulators' own: the `FaultPlan` they are driven with (simulators/erp/, simulators/sap-odata/).
+ * The built-in simulator's API is the generic REST ERP's wire (`Posting`, `PostingList`: ./erp-rest.ts).
  */
-
-/** One document in the simulator's ledger, as its API answers every post and every look-up. */
-export const Posting = z.object({
-  document: z.string(),
-  postingKey: z.string(),
-  kind: PostingKind,
-  /** Null for documents that belong to no order (downtime, a notification without order). */
-  erpOrderId: z.string().nullable(),
-  yieldQty: DecimalString.nullable(),
-  scrapQty: DecimalString.nullable(),
-  movementType: z.string().nullable(),
-  isFinal: z.boolean().nullable(),
-  // Additive: older simulators do not send the items of a goods movement.
-  items: z.array(GoodsMovementItem).nullable().optional(),
-  // Additive, for quality notifications and downtime; older simulators do not send them.
-  material: z.string().nullable().optional(),
-  plant: z.string().nullable().optional(),
-  quantity: DecimalString.nullable().optional(),
-  unit: z.string().nullable().optional(),
-  /** The defect text of a notification, or the machine state of a downtime. */
-  reason: z.string().nullable().optional(),
-  reportedBy: z.string().nullable().optional(),
-  line: z.string().nullable().optional(),
-  costCenter: z.string().nullable().optional(),
-  machine: z.string().nullable().optional(),
-  startedAt: z.string().nullable().optional(),
-  endedAt: z.string().nullable().optional(),
-  durationMin: DecimalString.nullable().optional(),
-  postedAt: z.string(),
-  // Additive: older simulators cannot cancel, so their documents never are.
-  cancelled: z.boolean().optional(),
-});
-export type Posting = z.infer<typeof Posting>;
-
-export const PostingList = z.object({ postings: z.array(Posting) });
-export type PostingList = z.infer<typeof PostingList>;
-
 export const FaultPlan = z.object({
   errorRate: z.number().min(0).max(1).default(0),
   replyLossRate: z.number().min(0).max(1).default(0),

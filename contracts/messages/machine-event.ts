@@ -4,7 +4,7 @@ import { Token } from '../tokens.js';
 /**
  * A machine event as the edge gateway publishes it and the signal bridge consumes it. `eventId` is deterministic at
  * the source (`<machine>:<tag>:<sourceTimeMs>`, or the window end for aggregated counter deltas), so a republish is
- * dropped by JetStream (msgID) and by the workflow (seen ids) alike.
+ * dropped by JetStream (msgID) and by the signal bridge's seen-id table (bridge/seen-retention.ts) alike.
  */
 const base = {
   v: z.literal(1),
@@ -22,10 +22,14 @@ const base = {
 export const MachineState = z.enum(['running', 'idle', 'stopped', 'setup', 'fault', 'unknown']);
 export type MachineState = z.infer<typeof MachineState>;
 
+/** Which count a counter tag carries: good pieces, scrap pieces, or all pieces made. */
+export const CounterKind = z.enum(['good', 'scrap', 'total']);
+export type CounterKind = z.infer<typeof CounterKind>;
+
 export const CounterEvent = z.object({
   ...base,
   kind: z.literal('counter'),
-  counter: z.enum(['good', 'scrap', 'total']),
+  counter: CounterKind,
   /** Pieces since the previous event of this tag, after resets, restarts and rollover are resolved at the edge. */
   delta: z.number().int().nonnegative(),
   /** The absolute counter value read at sourceTime, for audit. */
@@ -57,10 +61,9 @@ export const machineEventSubject = (e: Pick<MachineEvent, 'site' | 'line' | 'mac
   `mes.${e.site}.${e.line}.${e.machine}.${e.kind}`;
 
 /**
- * A batch of machine events: the one payload of both hops. The edge publishes batches to JetStream (JetStream
- * persisted ~20,000 single-event publishes a second here), and the signal bridge signals them to the line's shift
- * workflow (`machineEvents`: one line and shift, any machines and kinds; Temporal wants a few signals a second per
- * workflow, not one per event).
+ * A batch of machine events: the edge publishes batches to JetStream (JetStream persisted ~20,000 single-event
+ * publishes a second here). It was also the shift workflow's `machineEvents` signal, which recorded histories still
+ * carry; the bridge now sends the shift summed deltas instead (`machineDeltas`, ./outbox-delta.ts).
  */
 export const MachineEventBatch = z.object({ v: z.literal(1), events: z.array(MachineEvent).min(1).max(500) });
 export type MachineEventBatch = z.infer<typeof MachineEventBatch>;

@@ -20,11 +20,15 @@ export const QualityHoldCommand = z.object({
 });
 export type QualityHoldCommand = z.infer<typeof QualityHoldCommand>;
 
+/** What becomes of a quality hold's units: released as good, or scrapped. */
+export const DispositionDecision = z.enum(['release', 'scrap']);
+export type DispositionDecision = z.infer<typeof DispositionDecision>;
+
 /** The decision on a quality hold: its units are released as good or scrapped. */
 export const QualityDisposition = z.object({
   /** The hold's id, also the posting sequence of its quality notification. */
   holdId: z.number().int().positive(),
-  decision: z.enum(['release', 'scrap']),
+  decision: DispositionDecision,
   requestedBy: RequestedBy,
 });
 export type QualityDisposition = z.infer<typeof QualityDisposition>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DecimalString, Token } from '../tokens.js';
 import { GoodsMovementItem, MovementType } from '../erp-port.js';
+import { WorkOrderPhase } from './work-order-status.js';
 
 /**
  * A fix the engine can post by itself: what is missing is posted, extra material is reversed. Extra confirmations
@@ -27,7 +28,7 @@ export type Difference = z.infer<typeof Difference>;
 /** An order's shop floor against the ERP's documents: the API's answer and the `reconcile` command's output. */
 export const Reconciliation = z.object({
   erpOrderId: z.string(),
-  phase: z.string(),
+  phase: WorkOrderPhase,
   documents: z.number(),
   differences: z.array(Difference),
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MachineState } from './machine-event.js';
 
-// The shift workflow's events signal (`machineEvents`) carries a `MachineEventBatch` (./machine-event.ts): the same
-// schema the edge publishes, of one line and shift instead of one machine and kind.
+// The shift workflow takes the bridge's summed deltas (`machineDeltas`, ./outbox-delta.ts); its older events signal
+// (`machineEvents`, a `MachineEventBatch` of one line and shift) stays for recorded histories.
 
 /** Input of a shift workflow; the bridge builds it from the shift calendar when it signal-with-starts the shift. */
 export const ShiftInput = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DecimalString } from '../tokens.js';
+import { DispositionDecision } from './planner-command.js';
 
 /**
  * Where an order is in its life: its *phase*, the one name for it in code. Outside code it keeps the names its
@@ -23,7 +24,8 @@ export const QualityHold = z.object({
   requestedBy: z.string(),
   /** The ERP's notification number once raised; null while the ERP has not answered. */
   notification: z.string().nullable(),
-  disposition: z.enum(['release', 'scrap']).nullable(),
+  /** The decision taken on it (`QualityDisposition`); null while it is open. */
+  disposition: DispositionDecision.nullable(),
 });
 export type QualityHold = z.infer<typeof QualityHold>;
 

@@ -28,6 +28,11 @@ export class Deadband {
     this.minIntervalMs = s.minIntervalMs;
   }
 
+  /** A value waits for its minimum interval: only then can `tick` return something. */
+  get pending(): boolean {
+    return this.waiting !== undefined;
+  }
+
   offer(value: number, at: number): Sample | undefined {
     if (this.last && Math.abs(value - this.last.value) <= this.band) {
       // Back inside the band: whatever was waiting is no longer a change worth sending.

@@ -8,6 +8,11 @@ export class Debounce<T> {
 
   constructor(private readonly debounceMs: number) {}
 
+  /** A new value waits to have held long enough: only then can `tick` return something. */
+  get pending(): boolean {
+    return this.candidate !== undefined && this.candidate.value !== this.published;
+  }
+
   /** A new reading; returns a change at once when debounce is 0. */
   offer(value: T, at: number): { value: T; previous: T | undefined; at: number } | undefined {
     if (this.candidate?.value !== value) this.candidate = { value, since: at };

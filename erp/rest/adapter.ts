@@ -13,7 +13,7 @@ import {
   type PostingKind,
   type QualityNotificationRequest,
 } from '../../contracts/erp-port.js';
-import { Posting, PostingList } from '../../contracts/messages/erp-sim.js';
+import { Posting, PostingList } from '../../contracts/messages/erp-rest.js';
 import { describeIssues } from '../../contracts/parse.js';
 import { callSignal } from '../attempt-deadline.js';
 import { signRequest } from './hmac.js';
@@ -50,8 +50,8 @@ const DEFAULT_PATHS: RestErpPaths = {
 };
 
 /**
- * A generic REST/JSON ERP: the port's requests (`contracts/erp-port.ts`) as JSON bodies, answered with the simulator's
- * `Posting` (`contracts/messages/erp-sim.ts`), at configurable URLs, every request
+ * A generic REST/JSON ERP: the port's requests (`contracts/erp-port.ts`) as JSON bodies, answered with a `Posting`
+ * (`contracts/messages/erp-rest.ts`, the REST ERP's wire), at configurable URLs, every request
  * HMAC-signed. For an ERP reached through an integration layer (an iFlow, a connector) that speaks this contract;
  * the built-in simulator is the same adapter without a secret. The port's movement types (`MovementType`: 261, 262,
  * 101, 102) travel on this wire as they are; the integration layer maps them to its ERP's movements.

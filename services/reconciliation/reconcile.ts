@@ -4,14 +4,14 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { and, asc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { TASK_QUEUE } from '../../contracts/names.js';
-import type { FixPending, FixResult, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
+import type { FixPending, FixResult, Reconciliation, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { workOrders } from '../../schema/index.js';
 import { reconciliationFixWorkflowId, workOrderWorkflowId } from '../../contracts/ids.js';
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import type { Db } from '../../db/client.js';
 import { loadOrderContext } from '../../db/order-context.js';
 import type { ErpAdapter } from '../../contracts/erp-port.js';
-import { fixActions, reconcile, type Reconciliation } from './compare.js';
+import { fixActions, reconcile } from './compare.js';
 import type { reconciliationFixWorkflow, ReconciliationFixInput } from '../../workflows/reconciliation-fix.js';
 import { statusQuery } from '../../workflows/definitions.js';
 
@@ -27,7 +27,7 @@ export interface ReconcileDeps {
  * serves (the planner API's routes call it; {@link reconciliations} builds it).
  */
 export interface Reconciliations {
-  order(site: string, erpOrderId: string): Promise<Reconciliation & { phase: string }>;
+  order(site: string, erpOrderId: string): Promise<Reconciliation>;
   scope(scope: ReconciliationScope): Promise<ScopeReconciliation>;
   /** Applies a reconciliation's automatic fixes (post the missing, reverse the extra) and reconciles again. */
   fix(site: string, erpOrderId: string, requestedBy: string): Promise<FixResult | FixPending>;
@@ -40,7 +40,7 @@ export interface Reconciliations {
  * @throws WorkflowNotFoundError when the order has no workflow; `ErpUnavailable` when the ERP cannot be read;
  *   the Temporal client's error when a running order cannot be queried.
  */
-export async function reconcileOrder(deps: ReconcileDeps, site: string, erpOrderId: string): Promise<Reconciliation & { phase: string }> {
+export async function reconcileOrder(deps: ReconcileDeps, site: string, erpOrderId: string): Promise<Reconciliation> {
   return (await gather(deps, site, erpOrderId)).result;
 }
 

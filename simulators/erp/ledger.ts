@@ -12,7 +12,7 @@ import type {
   PostingKind,
   QualityNotificationRequest,
 } from '../../contracts/erp-port.js';
-import type { Posting } from '../../contracts/messages/erp-sim.js';
+import type { Posting } from '../../contracts/messages/erp-rest.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
 import { projectRoot } from '../../stack/paths.js';
 import { simPostings } from './ledger-schema.js';

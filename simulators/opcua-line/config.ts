@@ -1,16 +1,18 @@
 import { z } from 'zod';
+import { CounterDataType, SecurityMode } from '../../contracts/messages/edge-config.js';
 import type { PlantModel } from '../../contracts/messages/plant-model.js';
+import { Token } from '../../contracts/tokens.js';
 
 /** One simulated machine; node ids are `ns=1;s=<code>.<Variable>`. */
 export const SimMachine = z.object({
-  code: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  code: Token,
   cycleMs: z.number().positive().default(1_000),
   /** Share of pieces that are scrap, drawn from a seeded generator so runs repeat. */
   scrapRate: z.number().min(0).max(1).default(0.02),
   /** After this many cycles the machine stops (state STOP, alarm raised) for `stopCycles` cycles; 0 never stops. */
   stopEvery: z.number().int().nonnegative().default(0),
   stopCycles: z.number().int().positive().default(3),
-  counterType: z.enum(['UInt16', 'UInt32']).default('UInt32'),
+  counterType: CounterDataType.extract(['UInt16', 'UInt32']).default('UInt32'),
   /** Start the counters here, e.g. near 65535 to show a rollover soon. */
   counterStart: z.number().int().nonnegative().default(0),
   temperature: z.object({ start: z.number(), driftPerCycle: z.number(), noise: z.number().nonnegative() }).default({ start: 40, driftPerCycle: 0.01, noise: 0.2 }),
@@ -25,7 +27,7 @@ export const SimLineOptions = z.object({
   machines: z.array(SimMachine).min(1),
   /** Divides every cycle time: tests run a day's pattern in seconds. */
   speed: z.number().positive().default(1),
-  securityModes: z.array(z.enum(['None', 'Sign', 'SignAndEncrypt'])).default(['None', 'Sign', 'SignAndEncrypt']),
+  securityModes: z.array(SecurityMode).default([...SecurityMode.options]),
   /** When given, only these users may log in and anonymous access is off. */
   users: z.array(z.object({ user: z.string(), password: z.string() })).optional(),
   certDir: z.string(),

@@ -1,3 +1,4 @@
+import { COUNTER_MAX } from '../../contracts/messages/edge-config.js';
 import { seededRandom as rng } from '../seeded-random.js';
 import type { SimMachine } from './config.js';
 
@@ -32,7 +33,7 @@ export class MachineModel {
     restore?: MachineSnapshot,
   ) {
     this.random = rng(seed);
-    this.max = cfg.counterType === 'UInt16' ? 0xffff : 0xffffffff;
+    this.max = COUNTER_MAX[cfg.counterType];
     this.s = restore ?? { good: cfg.counterStart, scrap: cfg.counterStart, producedGood: 0, producedScrap: 0, cycle: 0, temperature: cfg.temperature.start };
   }
 

@@ -1,12 +1,15 @@
 import {
+  AccessRestrictionsFlag,
   DataType,
   MessageSecurityMode,
   OPCUACertificateManager,
   OPCUAServer,
+  PermissionFlag,
   SecurityPolicy,
   StatusCode,
   StatusCodes,
   Variant,
+  WellKnownRoles,
   type UAVariable,
 } from 'node-opcua';
 import { SimLineOptions, type SimMachine } from './config.js';
@@ -30,6 +33,19 @@ export interface SimLine {
   noiseChanges(): number;
   stop(): Promise<Record<string, MachineSnapshot>>;
 }
+
+/**
+ * Noise variables carry their own role permissions and access restrictions: without them the server resolves both
+ * from the namespace's metadata nodes on every sample of every monitored item, which was most of a simulator's CPU
+ * under bench load (the same rights as the default: any session may browse and read).
+ */
+const noiseAccess = {
+  accessRestrictions: AccessRestrictionsFlag.None,
+  rolePermissions: [WellKnownRoles.Anonymous, WellKnownRoles.AuthenticatedUser].map((roleId) => ({
+    roleId,
+    permissions: PermissionFlag.Browse | PermissionFlag.Read | PermissionFlag.ReadRolePermissions,
+  })),
+};
 
 const securityMode = { None: MessageSecurityMode.None, Sign: MessageSecurityMode.Sign, SignAndEncrypt: MessageSecurityMode.SignAndEncrypt };
 
@@ -71,8 +87,8 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     models.set(m.code, model);
     const folder = ns.addObject({ organizedBy: addressSpace.rootFolder.objects, browseName: m.code, nodeId: `s=${m.code}` });
     const counterType = m.counterType === 'UInt16' ? DataType.UInt16 : DataType.UInt32;
-    const add = (name: string, dataType: DataType, value: unknown) => {
-      const v = ns.addVariable({ componentOf: folder, browseName: name, nodeId: `s=${m.code}.${name}`, dataType, minimumSamplingInterval: 10 });
+    const add = (name: string, dataType: DataType, value: unknown, access: Partial<typeof noiseAccess> = {}) => {
+      const v = ns.addVariable({ componentOf: folder, browseName: name, nodeId: `s=${m.code}.${name}`, dataType, minimumSamplingInterval: 10, ...access });
       v.setValueFromSource(new Variant({ dataType, value }));
       vars.set(`${m.code}.${name}`, v);
     };
@@ -90,7 +106,7 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
       value: new Variant({ dataType: DataType.Double, value: model.s.temperature }),
     });
     vars.set(`${m.code}.Temperature`, temp as unknown as UAVariable);
-    for (let n = 0; n < m.noiseTags; n++) add(`Noise${n}`, DataType.Double, 0);
+    for (let n = 0; n < m.noiseTags; n++) add(`Noise${n}`, DataType.Double, 0, noiseAccess);
 
     timers.push(
       setInterval(() => {
@@ -105,11 +121,13 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     );
     if (m.noiseTags > 0) {
       const random = rng(o.seed * 7919 + i);
-      const keys = Array.from({ length: m.noiseTags }, (_, n) => `${m.code}.Noise${n}`);
+      // Load for benches: the variables looked up once, one source timestamp per tick (as a PLC scan stamps its values).
+      const noiseVars = Array.from({ length: m.noiseTags }, (_, n) => vars.get(`${m.code}.Noise${n}`)!);
       timers.push(
         setInterval(() => {
-          for (const k of keys) set(k, DataType.Double, random() * 100);
-          noise += keys.length;
+          const now = new Date();
+          for (const v of noiseVars) v.setValueFromSource({ dataType: DataType.Double, value: random() * 100 }, StatusCodes.Good, now);
+          noise += noiseVars.length;
         }, m.noiseTickMs),
       );
     }

@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
-import { freePort } from '../../stack/free-port.js';
-import { projectRoot } from '../../stack/paths.js';
 import { startTemporal } from '../../stack/temporal.js';
 import { statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
+import { spawnBridge } from '../helpers/bridge-process.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 
@@ -23,25 +22,6 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-async function spawnBridge(): Promise<ChildProcess> {
-  const { stack } = engine;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'workers/signal-bridge.ts')], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      DATABASE_URL: stack.postgres.url,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      NATS_URL: stack.nats.url,
-      NATS_USER: stack.nats.user,
-      NATS_PASSWORD: stack.nats.password,
-      MES_BRIDGE_METRICS_PORT: String(await freePort()),
-      MES_LOG_LEVEL: 'error',
-    },
-  });
-  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[bridge] ${d.toString()}`));
-  return child;
-}
 
 describe('signal bridge under failure', () => {
   it('applies every event exactly once across a SIGKILL of the bridge and a Temporal restart', async () => {
@@ -56,7 +36,7 @@ describe('signal bridge under failure', () => {
       return rows.length > 0 ? true : undefined;
     }, `read model row of order ${erpOrderId}`);
 
-    bridge = await spawnBridge();
+    bridge = await spawnBridge(engine);
     const events = goodCounts({ line: 'line-2', machine: 'robot-1', n: 30_000, startMs: Date.now() - 60_000, stepMs: 1, prefix: 'kill', delta: 2 });
     const third = events.length / 3;
     await publishEvents(engine.services.nc, events.slice(0, third), 100, 4);
@@ -64,7 +44,7 @@ describe('signal bridge under failure', () => {
 
     bridge.kill('SIGKILL'); // mid-stream: some messages fetched and not acked, some signals sent and not acked
     await publishEvents(engine.services.nc, events.slice(third, 2 * third), 100, 4);
-    bridge = await spawnBridge();
+    bridge = await spawnBridge(engine);
 
     // Temporal goes away and comes back on the same port and SQLite file, while events keep coming.
     const port = Number(engine.stack.temporal.address.split(':')[1]);

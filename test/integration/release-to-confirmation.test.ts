@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
-import { PostingList } from '../../contracts/messages/erp-sim.js';
+import { PostingList } from '../../contracts/messages/erp-rest.js';
 import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { erpPostings, workOrders } from '../../schema/index.js';
 import { completeOrderSignal, statusQuery } from '../../workflows/definitions.js';

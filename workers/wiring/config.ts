@@ -25,7 +25,8 @@ export const natsSettings = (env: { NATS_URL: string; NATS_USER?: string | undef
 /**
  * Every setting an engine process reads, from the environment, parsed once at start; errors name the variable.
  * Temporal's TLS, API key and profiles are read by `@temporalio/envconfig` (temporal-connection.ts); address and
- * namespace are here too so their defaults are validated and documented in one place.
+ * namespace are here too so their defaults are validated and documented in one place: `temporalTargetFromEnv` uses
+ * them where envconfig yields none.
  */
 export const MesEnv = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -68,6 +69,10 @@ export const MesEnv = z.object({
   MES_ERP_REST_QUALITY_NOTIFICATIONS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_DOWNTIME_PATH: z.string().startsWith('/').optional(),
   MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
+  // How long the bridge keeps seen event ids; must exceed the MES_EVENTS stream's max_age (bridge/seen-retention.ts).
+  MES_SEEN_EVENTS_RETENTION_HOURS: z.coerce.number().positive().optional(),
+  // Test-only: the bridge process kills itself right after committing its Nth round, before acks and signals.
+  MES_BRIDGE_KILL_AFTER_COMMIT_ROUND: z.coerce.number().int().positive().optional(),
   MES_API_HOST: z.string().default('127.0.0.1'),
   MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -65,4 +65,35 @@ describe('TagPipeline', () => {
       ['E-42', false, 'press-1:a:2:clear'],
     ]);
   });
+
+  it('hasPending: true exactly while a tick can still produce an event (the gateway ticks only those)', () => {
+    const counter = new TagPipeline(ref, EdgeTag.parse({ name: 'good', nodeId: 'ns=1;s=G', kind: 'counter', counter: 'good', windowMs: 100 }));
+    counter.offer(good(1, 0));
+    expect(counter.hasPending).toBe(false); // a baseline is no piece
+    counter.offer(good(3, 10));
+    expect(counter.hasPending).toBe(true);
+    expect(events([counter.tick(200)])).toMatchObject([{ delta: 2 }]);
+    expect(counter.hasPending).toBe(false);
+
+    const state = new TagPipeline(ref, EdgeTag.parse({ name: 's', nodeId: 'ns=1;s=S', kind: 'state', map: { '1': 'running' }, debounceMs: 100 }));
+    state.offer(good(1, 0));
+    expect(state.hasPending).toBe(true);
+    expect(events([state.tick(100)])).toHaveLength(1);
+    expect(state.hasPending).toBe(false);
+    state.offer(good(1, 150));
+    expect(state.hasPending).toBe(false); // the published state again
+
+    const analog = new TagPipeline(ref, EdgeTag.parse({ name: 't', nodeId: 'ns=1;s=T', kind: 'analog', minIntervalMs: 1_000 }));
+    expect(events([analog.offer(good(1, 0))])).toHaveLength(1);
+    expect(analog.hasPending).toBe(false);
+    analog.offer(good(2, 10));
+    expect(analog.hasPending).toBe(true); // waits for its interval
+    expect(events([analog.tick(500)])).toHaveLength(0);
+    expect(events([analog.tick(1_000)])).toMatchObject([{ value: 2 }]);
+    expect(analog.hasPending).toBe(false);
+
+    const alarm = new TagPipeline(ref, EdgeTag.parse({ name: 'a', nodeId: 'ns=1;s=A', kind: 'alarm', code: 'E-1' }));
+    alarm.offer(good(true, 0));
+    expect(alarm.hasPending).toBe(false);
+  });
 });

@@ -1,0 +1,105 @@
+import type { MachineEvent } from '../contracts/messages/machine-event.js';
+import type { OrderDelta, OrderMachineDelta, ShiftDelta, ShiftMachineDelta } from '../contracts/messages/outbox-delta.js';
+import type { ProductionCount } from '../contracts/messages/production-count.js';
+
+// Pure: a round's routed events -> one delta per workflow (bridge side), and a range's rows -> one summed signal
+// (relay side). Events stay out of workflow histories; only these sums travel.
+
+/**
+ * Tells whether an event counts: its id was new to the seen-id table in this round's transaction, and it is the
+ * first of that id in its group (the same event published twice can land twice in one round).
+ */
+export function firstSight(fresh: Set<string>): (eventId: string) => boolean {
+  const used = new Set<string>();
+  return (id) => {
+    if (!fresh.has(id) || used.has(id)) return false;
+    used.add(id);
+    return true;
+  };
+}
+
+const later = (a: string, b: string) => (Date.parse(b) > Date.parse(a) ? b : a);
+
+/** A work order's delta of one round; null when nothing in it is new and nothing was dropped (no row, no signal). */
+export function orderDelta(counts: ProductionCount[], fresh: Set<string>): OrderDelta | null {
+  const isNew = firstSight(fresh);
+  const machines = new Map<string, OrderMachineDelta>();
+  let duplicatesDropped = 0;
+  for (const c of counts) {
+    if (!isNew(c.eventId)) {
+      duplicatesDropped += 1;
+      continue;
+    }
+    const m = machines.get(c.machine) ?? { machine: c.machine, good: 0, scrap: 0, events: 0, lastSourceTime: c.sourceTime };
+    m.good += c.good;
+    m.scrap += c.scrap;
+    m.events += 1;
+    m.lastSourceTime = later(m.lastSourceTime, c.sourceTime);
+    machines.set(c.machine, m);
+  }
+  return machines.size === 0 && duplicatesDropped === 0 ? null : { machines: [...machines.values()], duplicatesDropped };
+}
+
+/** A shift's delta of one round: counters summed per machine, state changes one by one, active alarms counted. */
+export function shiftDelta(events: MachineEvent[], fresh: Set<string>): ShiftDelta | null {
+  const isNew = firstSight(fresh);
+  const machines = new Map<string, ShiftMachineDelta>();
+  const d: ShiftDelta = { machines: [], states: [], alarmsRaised: 0, duplicatesDropped: 0 };
+  for (const e of events) {
+    if (!isNew(e.eventId)) {
+      d.duplicatesDropped += 1;
+      continue;
+    }
+    const m = machines.get(e.machine) ?? { machine: e.machine, good: 0, scrap: 0, total: 0, events: 0 };
+    machines.set(e.machine, m);
+    m.events += 1;
+    if (e.kind === 'counter') m[e.counter] += e.delta;
+    else if (e.kind === 'alarm' && e.active) d.alarmsRaised += 1;
+    else if (e.kind === 'state') d.states.push({ machine: e.machine, sourceTime: e.sourceTime, state: e.state });
+  }
+  d.machines = [...machines.values()];
+  return d.machines.length === 0 && d.duplicatesDropped === 0 ? null : d;
+}
+
+/** The rows of a range summed into one work-order delta (per machine). */
+export function sumOrderDeltas(rows: OrderDelta[]): OrderDelta {
+  const machines = new Map<string, OrderMachineDelta>();
+  let duplicatesDropped = 0;
+  for (const r of rows) {
+    duplicatesDropped += r.duplicatesDropped;
+    for (const x of r.machines) {
+      const m = machines.get(x.machine);
+      if (!m) machines.set(x.machine, { ...x });
+      else {
+        m.good += x.good;
+        m.scrap += x.scrap;
+        m.events += x.events;
+        m.lastSourceTime = later(m.lastSourceTime, x.lastSourceTime);
+      }
+    }
+  }
+  return { machines: [...machines.values()], duplicatesDropped };
+}
+
+/** The rows of a range summed into one shift delta; state changes keep their order. */
+export function sumShiftDeltas(rows: ShiftDelta[]): ShiftDelta {
+  const machines = new Map<string, ShiftMachineDelta>();
+  const out: ShiftDelta = { machines: [], states: [], alarmsRaised: 0, duplicatesDropped: 0 };
+  for (const r of rows) {
+    out.alarmsRaised += r.alarmsRaised;
+    out.duplicatesDropped += r.duplicatesDropped;
+    out.states.push(...r.states);
+    for (const x of r.machines) {
+      const m = machines.get(x.machine);
+      if (!m) machines.set(x.machine, { ...x });
+      else {
+        m.good += x.good;
+        m.scrap += x.scrap;
+        m.total += x.total;
+        m.events += x.events;
+      }
+    }
+  }
+  out.machines = [...machines.values()];
+  return out;
+}

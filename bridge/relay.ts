@@ -1,0 +1,154 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { OUTBOX_SOURCE, type OrderDelta, type ShiftDelta } from '../contracts/messages/outbox-delta.js';
+import type { Db } from '../db/client.js';
+import { deleteThrough, moveToUnassigned, sealNextRange, workflowsWithPending, type OutboxRange } from '../db/event-outbox.js';
+import type { UnassignedItem } from '../db/unassigned-production.js';
+import { outboxRangeCountId } from '../workflows/definitions.js';
+import { sumOrderDeltas, sumShiftDeltas } from './deltas.js';
+import { limiter } from './limit.js';
+import { deliverToOrder, deliverToShift } from './deliver.js';
+import type { BridgeMetrics } from './metrics.js';
+
+export interface RelayOptions {
+  /** Rows (bridge rounds) at most in one range; a backlog after an outage drains in signals of this many rounds. */
+  maxRows?: number;
+  /** Least time between two signals to one workflow: Temporal wants a few signals a second per workflow, not hundreds. */
+  minIntervalMs?: number;
+  /** How often every pending workflow is looked for (rows of a bridge that died, rows of this one after a failure). */
+  sweepMs?: number;
+  /** First and longest wait before a workflow that refused is tried again; the others go on meanwhile. */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** Database calls of the relay at once: below the pool's size (10), so the consumer's rounds always find a connection. */
+  dbConcurrency?: number;
+}
+
+export interface RelayDeps {
+  db: Db;
+  client: Client;
+  metrics: BridgeMetrics;
+  log: Logger;
+  /** Tells the site's operators that production went to unassigned (`ops.<site>.exception.signal-bridge`). */
+  announceUnassigned: (site: string, items: UnassignedItem[]) => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sends each workflow's pending outbox rows as one signal per range, each workflow on its own: one that refuses or
+ * waits (RESOURCE_EXHAUSTED while it continues-as-new, Temporal away) is retried with backoff while the others and
+ * the consumer go on. Within a process one delivery per workflow is in flight; across processes several relays may
+ * send the same workflow's range, which is safe because the range is sealed in the database (sealNextRange).
+ */
+export class OutboxRelay {
+  private readonly active = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly retryAt = new Map<string, { at: number; delayMs: number }>();
+  private readonly lastSent = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly o: Required<RelayOptions>;
+  private readonly withDb: <T>(fn: () => Promise<T>) => Promise<T>;
+
+  constructor(
+    private readonly deps: RelayDeps,
+    opts: RelayOptions = {},
+  ) {
+    this.o = { maxRows: 100, minIntervalMs: 50, sweepMs: 2_000, retryMs: 100, maxRetryMs: 5_000, dbConcurrency: 6, ...opts };
+    this.withDb = limiter(this.o.dbConcurrency);
+  }
+
+  /** Starts relaying what is pending now (a restart's leftovers) and sweeps for it periodically. */
+  start(): void {
+    const sweep = () => {
+      // Forget quiet workflows, so the map stays the size of what is busy.
+      for (const [id, at] of this.lastSent) if (at < Date.now() - this.o.sweepMs) this.lastSent.delete(id);
+      void this.withDb(() => workflowsWithPending(this.deps.db))
+        .then((ids) => this.notify(ids))
+        .catch((err: unknown) => this.deps.log.warn({ err }, 'outbox sweep failed'));
+    };
+    sweep();
+    this.sweeper = setInterval(sweep, this.o.sweepMs);
+  }
+
+  /** New rows were committed for these workflows. */
+  notify(workflowIds: Iterable<string>): void {
+    if (this.stopped) return;
+    for (const id of workflowIds) {
+      if (this.active.has(id)) {
+        this.dirty.add(id);
+        continue;
+      }
+      const retry = this.retryAt.get(id);
+      if (retry && retry.at > Date.now() + 5) continue; // its retry timer comes back to it
+      this.active.add(id);
+      const p = this.drain(id).finally(() => {
+        this.inFlight.delete(p);
+        this.active.delete(id);
+        if (this.dirty.delete(id)) this.notify([id]);
+      });
+      this.inFlight.add(p);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sweeper);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async drain(workflowId: string): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const wait = (this.lastSent.get(workflowId) ?? 0) + this.o.minIntervalMs - Date.now();
+        if (wait > 0) await sleep(wait);
+        this.dirty.delete(workflowId);
+        const range = await this.withDb(() => sealNextRange(this.deps.db, workflowId, this.o.maxRows));
+        if (!range) return;
+        this.lastSent.set(workflowId, Date.now());
+        await this.deliver(range);
+        this.retryAt.delete(workflowId);
+      }
+    } catch (err) {
+      // Only this workflow waits; its rows stay and are sent again, from the same sealed range.
+      const delayMs = Math.min(this.o.maxRetryMs, (this.retryAt.get(workflowId)?.delayMs ?? this.o.retryMs / 2) * 2);
+      this.retryAt.set(workflowId, { at: Date.now() + delayMs, delayMs });
+      this.deps.metrics.relayRetries.inc();
+      this.deps.log.warn({ err, workflowId, delayMs }, 'outbox range not accepted, retrying this workflow later');
+      setTimeout(() => this.notify([workflowId]), delayMs).unref();
+    }
+  }
+
+  private async deliver(r: OutboxRange): Promise<void> {
+    const { db, client, metrics, log } = this.deps;
+    const range = { v: 1 as const, source: OUTBOX_SOURCE, fromSeq: r.fromSeq, toSeq: r.toSeq };
+    metrics.rowsPerSignal.observe(r.deltas.length);
+    if (r.target.kind === 'shift') {
+      const outcome = await deliverToShift(client, metrics, r.workflowId, r.target.shift, { ...range, ...sumShiftDeltas(r.deltas as ShiftDelta[]) });
+      // As before the outbox: a shift past its grace period takes nothing; its counts still reached their order.
+      if (outcome === 'closed') log.warn({ workflowId: r.workflowId, fromSeq: r.fromSeq, toSeq: r.toSeq }, 'deltas after the shift closed; counts still reach their order');
+      await this.withDb(() => deleteThrough(db, r.workflowId, r.toSeq));
+      return;
+    }
+    const sum = sumOrderDeltas(r.deltas as OrderDelta[]);
+    if ((await deliverToOrder(client, metrics, r.workflowId, { ...range, ...sum })) === 'accepted') {
+      await this.withDb(() => deleteThrough(db, r.workflowId, r.toSeq));
+      return;
+    }
+    // The order is gone (closed and its run ended): keep its pieces for a planner, under ids of the range.
+    const { site, line } = r.target;
+    const items: UnassignedItem[] = sum.machines
+      .filter((m) => m.good + m.scrap > 0)
+      .map((m) => ({
+        site,
+        line,
+        reason: 'order-closed',
+        count: { eventId: outboxRangeCountId(r.workflowId, r.fromSeq, r.toSeq, m.machine), machine: m.machine, sourceTime: m.lastSourceTime, good: m.good, scrap: m.scrap },
+      }));
+    await this.withDb(() => moveToUnassigned(db, r.workflowId, r.toSeq, items));
+    for (const i of items) metrics.unassigned.inc({ reason: i.reason });
+    if (items.length > 0) await this.deps.announceUnassigned(site, items);
+  }
+}

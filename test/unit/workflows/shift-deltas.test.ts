@@ -1,0 +1,67 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Activities } from '../../../activities/index.js';
+import type { MachineDeltas } from '../../../contracts/messages/outbox-delta.js';
+import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
+import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
+import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
+import { machineDeltasSignal } from '../../../workflows/definitions.js';
+import { shiftWorkflow } from '../../../workflows/shift.js';
+import { resultOf, UNIT_WAIT_MS } from '../../helpers/workflow-result.js';
+
+// The shift's outbox path on a real dev server: counters summed per machine, state changes one by one, each range once
+// across continue-as-new.
+let temporal: TemporalServer;
+let bundle: WorkflowBundle;
+let dataDir: string;
+beforeAll(async () => {
+  installTemporalRuntime(pino({ level: 'silent' }), 'ERROR');
+  dataDir = await mkdtemp(path.join(tmpdir(), 'mes-shift-deltas-'));
+  [temporal, bundle] = await Promise.all([startTemporal({ dataDir }), bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') })]);
+});
+afterAll(async () => {
+  await temporal?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('shiftWorkflow with outbox deltas', () => {
+  it('applies each range once across continue-as-new and closes with its downtime', async () => {
+    const taskQueue = 'shift-deltas';
+    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime'> = {
+      loadLineContext: async () => ({ plant: '1010', costCenter: 'CC1000' }),
+      postDowntime: async (i) => ({ document: `DT${i.postingSeq}`, postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
+    };
+    const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+    await worker.runUntil(async () => {
+      const now = Date.now();
+      const shift = { site: 'plant1', line: 'line-2', date: '2026-11-25', shiftCode: 'A', startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_000).toISOString() };
+      const h = await temporal.env.client.workflow.start(shiftWorkflow, {
+        taskQueue, workflowId: 'shift:plant1:line-2:deltas:A', args: [{ shift, lateGraceMs: 1_000, continueAsNewAfterEvents: 4 }],
+      });
+      const firstRun = h.firstExecutionRunId;
+      const d = (seq: number, good: number, states: MachineDeltas['states']): MachineDeltas => ({
+        v: 1, source: 'outbox', fromSeq: seq, toSeq: seq, alarmsRaised: 0, duplicatesDropped: 0,
+        machines: [{ machine: 'robot-1', good, scrap: 0, total: 0, events: 2 + states.length }], states,
+      });
+      const at = (ms: number) => new Date(now - ms).toISOString();
+      await h.signal(machineDeltasSignal, d(1, 5, [{ machine: 'robot-1', sourceTime: at(60_000), state: 'running' }]));
+      await h.signal(machineDeltasSignal, d(2, 7, [{ machine: 'robot-1', sourceTime: at(20_000), state: 'fault' }]));
+      await h.signal(machineDeltasSignal, d(2, 7, [{ machine: 'robot-1', sourceTime: at(20_000), state: 'fault' }]));
+      await h.signal(machineDeltasSignal, d(3, 1, []));
+      const summary = await resultOf(h, 'its result', UNIT_WAIT_MS);
+      expect(summary).toMatchObject({ good: 13, eventsApplied: 8, duplicatesDropped: 0 });
+      expect(summary.stateMs.running).toBe(40_000);
+      expect(summary.downtime).toMatchObject({ records: 1, posted: 1 });
+      const first = await temporal.env.client.workflow.getHandle(h.workflowId, firstRun).describe();
+      expect(first.status.name).toBe('CONTINUED_AS_NEW');
+      // The first run: its deltas and the continue-as-new with a high-water mark in the carry.
+      const firstHistory = await temporal.env.client.workflow.getHandle(h.workflowId, firstRun).fetchHistory();
+      if (process.env.MES_RECORD_HISTORIES) await writeFile(path.join(import.meta.dirname, '../../fixtures/histories/shift-outbox-deltas.json'), historyToJSON(firstHistory));
+    });
+  });
+});
