@@ -14,7 +14,7 @@ runProcess('temporal-worker', log, async () => {
   const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
   const erp = createErpAdapter(erpAdapterConfig(env));
-  const { worker, connection } = await createMesWorker(temporalTargetFromEnv(process.env, env), { erp, db });
+  const { worker, connection } = await createMesWorker({ ...temporalTargetFromEnv(process.env, env), maxCachedWorkflows: env.MES_WORKFLOW_CACHE_SIZE }, { erp, db });
   const running = worker.run();
   return async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

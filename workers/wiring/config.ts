@@ -68,6 +68,8 @@ export const MesEnv = z.object({
   MES_ERP_REST_CANCEL_CONFIRMATION_PATH: z.string().startsWith('/').includes('{document}', { message: 'must contain {document}' }).optional(),
   MES_ERP_REST_QUALITY_NOTIFICATIONS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_DOWNTIME_PATH: z.string().startsWith('/').optional(),
+  // The worker's sticky cache (workers/wiring/temporal-worker.ts says why 3,000).
+  MES_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
   MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
   // How long the bridge keeps seen event ids; must exceed the MES_EVENTS stream's max_age (bridge/seen-retention.ts).
   MES_SEEN_EVENTS_RETENTION_HOURS: z.coerce.number().positive().optional(),

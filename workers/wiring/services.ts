@@ -30,6 +30,8 @@ export interface ServicesOptions {
   /** The ERP the worker posts to; the in-process simulator when absent (the simulator runs either way). */
   erp?: ErpAdapterConfig;
   workflowBundle?: WorkflowBundle;
+  /** The worker's sticky cache; WORKFLOW_CACHE_SIZE when absent (workers/wiring/temporal-worker.ts). */
+  maxCachedWorkflows?: number;
   /** Master data to seed before any consumer starts, so the first events already find their machines. */
   plant?: PlantModel;
   /** `false` leaves the signal bridge to separate processes (tests that kill one). */
@@ -62,7 +64,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const erpSim = await startErpSimulator({ databaseUrl: o.databaseUrl, port: o.erpSim.port, faults: o.erpSim.faults });
   const erp = createErpAdapter(o.erp ?? { adapter: 'sim', simUrl: erpSim.url, timeoutMs: o.erpSim.timeoutMs, commitWindowMs: o.erpSim.commitWindowMs });
   const { worker, connection: workerConnection } = await createMesWorker(
-    { ...o.temporal, workflowBundle: o.workflowBundle },
+    { ...o.temporal, workflowBundle: o.workflowBundle, maxCachedWorkflows: o.maxCachedWorkflows },
     { erp, db },
   );
   const running = worker.run();

@@ -6,10 +6,22 @@ import { connectionOptions, type TemporalTarget } from './temporal-connection.js
 
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
+/**
+ * Workflows the worker keeps in memory (sticky cache), set on purpose instead of the SDK's default, which follows
+ * the heap limit (about 2,300 at Node's 4 GB, 10 at a small limit). A line keeps up to three workflows busy: its
+ * active order, its current shift and, for the hour of grace after a shift ends, the previous one. So 3,000 holds a
+ * plant of 1,000 lines without evictions: every signal is applied to a cached run instead of replaying its history.
+ * Memory is bounded by it: `npm run bench -- scale` measured what one open workflow costs (README, Benchmarks).
+ * Beyond it the least recently used run is evicted and replayed on its next task: more CPU, never more memory.
+ */
+export const WORKFLOW_CACHE_SIZE = 3_000;
+
 export interface WorkerSettings extends TemporalTarget {
   taskQueue?: string;
   /** A pre-built bundle (tests bundle once per file); else the worker bundles `workflows/` at start. */
   workflowBundle?: WorkflowBundle;
+  /** Sticky cache size; WORKFLOW_CACHE_SIZE when absent. */
+  maxCachedWorkflows?: number;
 }
 
 export async function createMesWorker(s: WorkerSettings, deps: ActivityDeps): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -20,6 +32,7 @@ export async function createMesWorker(s: WorkerSettings, deps: ActivityDeps): Pr
     taskQueue: s.taskQueue ?? TASK_QUEUE,
     ...(s.workflowBundle ? { workflowBundle: s.workflowBundle } : { workflowsPath }),
     activities: createActivities(deps),
+    maxCachedWorkflows: s.maxCachedWorkflows ?? WORKFLOW_CACHE_SIZE,
   });
   return { worker, connection };
 }
