@@ -13,6 +13,11 @@ export interface ReleaseListenerDeps {
   nc: NatsConnection;
   client: Client;
   log: Logger;
+  /**
+   * Creates the streams and durables when missing (jetstream/provision.ts `provisionStreams`); called again when the
+   * listener's durable or the ERP_EVENTS stream is found gone while running.
+   */
+  provision: () => Promise<void>;
 }
 
 const RETRY_DELAY_MS = 5_000;
@@ -21,7 +26,7 @@ const RETRY_DELAY_MS = 5_000;
  * Consumes ERP release events and starts one work-order workflow per order. A release is acked only after Temporal
  * accepted the start (or said the order exists); a malformed one goes to the exception subject and is terminated.
  */
-export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Promise<void>; done: Promise<void> } {
+export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Promise<void>; done: Promise<void>; recreations(): number } {
   const { nc, client, log } = deps;
   const js = jetstream(nc);
 
@@ -50,17 +55,20 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
     }
   }
 
-  // consume() ends when the consumer or connection goes away; consumeForever re-creates it until stop().
+  // consume() ends when the consumer or connection goes away; consumeForever gets it again until stop(), and
+  // provisions it again when it is gone (the process has no metrics registry: the log says it, with a count).
   const consuming = consumeForever(js, {
     stream: ERP_EVENTS_STREAM,
     durable: ERP_LISTENER_DURABLE,
     maxMessages: 64,
     onMessage: handle,
+    provision: deps.provision,
     log,
     name: 'release',
   });
   return {
     done: consuming.done,
+    recreations: consuming.recreations,
     stop: async () => {
       consuming.stop();
       await consuming.done;

@@ -38,6 +38,11 @@ export interface BridgeDeps {
   context: LineContextCache;
   metrics: BridgeMetrics;
   log: Logger;
+  /**
+   * Creates the streams and durables when missing (jetstream/provision.ts `provisionStreams`); called again when the
+   * bridge's durable or the MES_EVENTS stream is found gone while running.
+   */
+  provision: () => Promise<void>;
 }
 
 /**
@@ -48,7 +53,7 @@ export interface BridgeDeps {
  * nak-ed as a whole and comes back; a redelivery of a committed round finds its ids seen and adds only duplicates.
  */
 export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
-  const { nc, client, db, context, metrics, log } = deps;
+  const { nc, client, db, context, metrics, log, provision } = deps;
   const maxMessages = opts.maxMessages ?? SIGNAL_BRIDGE_MAX_ACK_PENDING;
   // Short: a round is one transaction now, and the relay batches what accumulates while a signal is in flight.
   const windowMs = opts.windowMs ?? 25;
@@ -155,6 +160,8 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       queue.push(m);
       if (queue.length === 1 || queue.length >= maxMessages) nudge();
     },
+    provision,
+    onRecreated: (reason) => metrics.consumerRecreated.inc({ reason }),
     log,
     name: 'bridge',
   });

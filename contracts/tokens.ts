@@ -33,3 +33,24 @@ export const DecimalString = z.string().regex(/^\d{1,13}(\.\d{1,3})?$/, 'must be
 export const MaterialCode = z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,39}$/, 'must be 1-40 of A-Z, 0-9, _ and - (SAP MATNR)');
 
 export const UnitOfMeasure = z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be a 1-3 character ISO unit like PC or KG');
+
+/** True when Intl knows `name` as a time zone (IANA names, `UTC`, `Etc/*`), as the shift calendar will use it. */
+function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A site's time zone: an IANA name that Intl knows (`Europe/Berlin`, `America/Chicago`, `UTC`, `Etc/GMT-1`). Windows
+ * names (`W. Europe Standard Time`) and abbreviations (`CEST`) are refused here, where the name enters, rather than
+ * in every shift lookup later (services/shift-calendar.ts throws RangeError on them).
+ */
+export const TimeZone = z
+  .string()
+  .refine(isKnownTimeZone, {
+    error: (iss) => `unknown time zone ${JSON.stringify(iss.input)}: must be an IANA time zone name like Europe/Berlin, America/Chicago or UTC`,
+  });

@@ -53,7 +53,8 @@ const SLOT_CACHE_LIMIT = 10_000;
 /**
  * The shift an instant belongs to at a site. Pure (no I/O); results are memoized per zone and minute.
  * @param sourceTime ISO 8601 date-time with offset or `Z` (an event's source time, or now).
- * @param timeZone IANA zone of the site, e.g. `Europe/Berlin`.
+ * @param timeZone IANA zone of the site, e.g. `Europe/Berlin`: the site's `timezone`, which only enters through the
+ *   plant file, where `TimeZone` (contracts/tokens.ts) refuses a name Intl does not know.
  * @throws RangeError when `sourceTime` does not parse ("Invalid time value") or `timeZone` is unknown.
  */
 export function shiftOf(sourceTime: string, timeZone: string): ShiftSlot {

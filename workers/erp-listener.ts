@@ -14,8 +14,11 @@ runProcess('erp-listener', log, async () => {
   const env = readEnv(process.env);
   const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env, env), log);
   const nc = await connectNats(natsSettings(env), 'erp-listener');
-  await provisionStreams(await jetstreamManager(nc));
-  const listener = startErpReleaseListener({ nc, client, log });
+  const jsm = await jetstreamManager(nc);
+  // Run at start and again when the durable or its stream is found gone while running.
+  const provision = () => provisionStreams(jsm);
+  await provision();
+  const listener = startErpReleaseListener({ nc, client, log, provision });
   return async () => {
     await listener.stop();
     await nc.drain();

@@ -19,13 +19,16 @@ runProcess('signal-bridge', log, async () => {
   const db = createDb(env.DATABASE_URL);
   const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env, env), log);
   const nc = await connectNats(natsSettings(env), 'signal-bridge');
-  await provisionStreams(await jetstreamManager(nc));
+  const jsm = await jetstreamManager(nc);
+  // Run at start and again when the durable or its stream is found gone while running.
+  const provision = () => provisionStreams(jsm);
+  await provision();
   const context = new LineContextCache(db, env.DATABASE_URL);
   await context.start();
   const metrics = createBridgeMetrics();
   const metricsServer = await serveMetrics(metrics.registry, env.MES_BRIDGE_METRICS_PORT);
   const killAt = env.MES_BRIDGE_KILL_AFTER_COMMIT_ROUND;
-  const bridge = startSignalBridge({ nc, client, db, context, metrics, log }, {
+  const bridge = startSignalBridge({ nc, client, db, context, metrics, log, provision }, {
     seenRetentionMs: env.MES_SEEN_EVENTS_RETENTION_HOURS === undefined ? undefined : env.MES_SEEN_EVENTS_RETENTION_HOURS * 3_600_000,
     // The hard way, as a crash would: no ack, no signal, nothing flushed after the commit.
     afterCommit: killAt === undefined ? undefined : (round) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CostCenter, DecimalString, MaterialCode, Token, UnitOfMeasure } from '../tokens.js';
+import { CostCenter, DecimalString, MaterialCode, TimeZone, Token, UnitOfMeasure } from '../tokens.js';
 import { MachineOpcua } from './edge-config.js';
 import { OrderReleased } from './order-release.js';
 import { SapPlant, SapStorageLocation } from './sap-odata.js';
@@ -24,7 +24,8 @@ const Line = z.object({
 const Site = z.object({
   code: Token,
   name: z.string().min(1),
-  timezone: z.string().min(1),
+  /** IANA name; the site's shifts are cut in it (services/shift-calendar.ts). */
+  timezone: TimeZone,
   costCenters: z.array(z.object({ code: CostCenter, name: z.string().min(1) })).min(1),
   lines: z.array(Line).min(1),
 });

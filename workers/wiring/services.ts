@@ -70,8 +70,11 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const running = worker.run();
   const { client, connection } = await connectTemporalClient(o.temporal, o.log);
   const nc = await connectNats(o.nats, 'mes-engine');
-  await provisionStreams(await jetstreamManager(nc));
-  const listener = startErpReleaseListener({ nc, client, log: o.log.child({ process: 'erp-listener' }) });
+  const jsm = await jetstreamManager(nc);
+  // Run at start and again by a consumer that finds its durable or stream gone.
+  const provision = () => provisionStreams(jsm);
+  await provision();
+  const listener = startErpReleaseListener({ nc, client, provision, log: o.log.child({ process: 'erp-listener' }) });
   const bridgeMetrics = createBridgeMetrics();
   // The line context (machine load and a LISTEN connection) only serves the bridge: none without it.
   let lineContext: LineContextCache | undefined;
@@ -80,7 +83,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     lineContext = new LineContextCache(db, o.databaseUrl);
     await lineContext.start();
     bridge = startSignalBridge(
-      { nc, client, db, context: lineContext, metrics: bridgeMetrics, log: o.log.child({ process: 'signal-bridge' }) },
+      { nc, client, db, context: lineContext, metrics: bridgeMetrics, provision, log: o.log.child({ process: 'signal-bridge' }) },
       o.bridge,
     );
   }

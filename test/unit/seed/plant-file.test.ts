@@ -1,5 +1,8 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify } from 'yaml';
 import { loadPlantModel } from '../../../seed/plant-file.js';
 import { projectRoot } from '../../../stack/paths.js';
 
@@ -34,5 +37,31 @@ describe('plant model file', () => {
 
   it('reports a file that is not YAML', async () => {
     await expect(loadPlantModel(fixture('not-yaml.yaml'))).rejects.toThrow(/not-yaml.yaml: \(root\): not valid YAML/);
+  });
+});
+
+describe('plant model time zone', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+  /** The demo plant with its first site's time zone replaced, loaded as a file. */
+  const loadWithZone = async (timezone: string) => {
+    const plant = parseYaml(await readFile(path.join(projectRoot, 'seed/demo-plant.yaml'), 'utf8')) as { sites: Array<{ timezone: string }> };
+    plant.sites[0]!.timezone = timezone;
+    const dir = await mkdtemp(path.join(tmpdir(), 'plant-tz-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'plant.yaml');
+    await writeFile(file, stringify(plant));
+    return loadPlantModel(file);
+  };
+
+  it.each(['W. Europe Standard Time', 'Central Europe Standard Time', 'CEST', '', 'Europe/Munich'])('refuses %j when the file loads', async (zone) => {
+    const err = await loadWithZone(zone).then(() => new Error(`${zone} was accepted`), (e: Error) => e);
+    expect(err.message).toContain(`sites[0].timezone: unknown time zone ${JSON.stringify(zone)}: must be an IANA time zone name like Europe/Berlin`);
+  });
+
+  it.each(['Europe/Berlin', 'America/Chicago', 'Asia/Kolkata', 'UTC', 'Etc/UTC', 'Etc/GMT-1'])('accepts %s', async (zone) => {
+    expect((await loadWithZone(zone)).sites[0]?.timezone).toBe(zone);
   });
 });
