@@ -29,6 +29,12 @@ export interface SimLine {
   write(machine: string, variable: 'State' | 'Temperature' | 'AlarmActive', value: string | number | boolean): void;
   /** What a retentive PLC keeps; hand it to the next start as `restore`. */
   snapshot(): Record<string, MachineSnapshot>;
+  /**
+   * Subscription ids of every session on the server; `dropSubscriptions` deletes them server-side while the
+   * sessions live, as a server that loses or expires a subscription does (its next Publish gets BadNoSubscription).
+   */
+  subscriptionIds(): number[];
+  dropSubscriptions(): number[];
   /** Noise variable changes pushed so far (benches). */
   noiseChanges(): number;
   stop(): Promise<Record<string, MachineSnapshot>>;
@@ -154,6 +160,14 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
       set(`${machine}.${variable}`, dataType, value);
     },
     snapshot,
+    subscriptionIds: () => server.engine.getSessions().flatMap((sn) => sn.publishEngine.subscriptions.map((sub) => sub.id)),
+    dropSubscriptions: () =>
+      server.engine.getSessions().flatMap((sn) =>
+        sn.publishEngine.subscriptions.map((sub) => {
+          sn.deleteSubscription(sub.id);
+          return sub.id;
+        }),
+      ),
     noiseChanges: () => noise,
     stop: async () => {
       timers.forEach(clearInterval);
