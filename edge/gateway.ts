@@ -2,6 +2,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { MachineEventKind } from '../contracts/messages/machine-event.js';
 import { Batcher } from './batcher.js';
+import { gatewayClock } from './clock.js';
 import { Journal } from './buffer/journal.js';
 import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
 import { startEndpoint } from './opcua/endpoint.js';
@@ -46,6 +47,7 @@ export function startGateway(o: GatewayOptions) {
   const changes: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0 };
   const eventsIn: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0 };
   let connected = 0;
+  let stalled = 0;
   let fullSince: number | undefined;
   let droppedWhileFull = 0;
 
@@ -88,7 +90,8 @@ export function startGateway(o: GatewayOptions) {
       }),
     );
     let up = false;
-    return startEndpoint({
+    let live = true;
+    const endpoint = startEndpoint({
       opcua: first,
       credentials,
       tags,
@@ -101,12 +104,22 @@ export function startGateway(o: GatewayOptions) {
         connected += c ? 1 : -1;
         metrics.endpointsConnected.set(connected);
       },
+      onSubscriptionLive: (l) => {
+        if (l === live) return;
+        live = l;
+        stalled += l ? -1 : 1;
+        metrics.subscriptionsStalled.set(stalled);
+      },
+      onSubscriptionRecreated: () => metrics.subscriptionsRecreated.inc({ endpoint: first.endpoint }),
+      clockSkewWarnMs: first.clockSkewWarnMs,
     });
+    return { ...endpoint, name: first.endpoint };
   });
   metrics.endpointsConfigured.set(endpoints.length);
 
   const tick = () => {
-    const now = Date.now();
+    // Filter timers run on the gateway's monotonic clock, the one each Reading's receivedAt is on.
+    const now = gatewayClock();
     // While the buffer is full, counter pieces stay in their pipelines (summed), so no piece is ever dropped.
     const room = journal.hasRoom(batcher.buffered + pipelines.length);
     for (const p of due) {
@@ -136,6 +149,10 @@ export function startGateway(o: GatewayOptions) {
       eventsIn[k] = 0;
     }
     metrics.bufferDepth.set(journal.depthEvents);
+    for (const e of endpoints) {
+      const skew = e.clockSkewMs();
+      if (skew !== undefined) metrics.clockSkew.set({ endpoint: e.name }, skew / 1_000);
+    }
   };
   const timer = setInterval(tick, o.tickMs ?? 50);
 

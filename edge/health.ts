@@ -3,15 +3,20 @@ import type { EdgeMetrics } from './metrics.js';
 
 const gauge = async (g: EdgeMetrics['natsUp']) => (await g.get()).values[0]?.value ?? 0;
 
-/** The gateway's health as one object: ok when every endpoint has a session and JetStream takes events. */
+/**
+ * The gateway's health as one object: ok when every endpoint has a session whose subscription delivers, and
+ * JetStream takes events. `subscriptionsStalled` appears only while a subscription is dead.
+ */
 export async function edgeHealth(m: EdgeMetrics) {
+  const stalled = await gauge(m.subscriptionsStalled);
   const h = {
     endpointsConnected: await gauge(m.endpointsConnected),
     endpointsConfigured: await gauge(m.endpointsConfigured),
     natsUp: (await gauge(m.natsUp)) === 1,
     bufferEvents: await gauge(m.bufferDepth),
+    ...(stalled > 0 ? { subscriptionsStalled: stalled } : {}),
   };
-  return { ok: h.natsUp && h.endpointsConnected === h.endpointsConfigured, ...h };
+  return { ok: h.natsUp && h.endpointsConnected === h.endpointsConfigured && stalled === 0, ...h };
 }
 
 /**

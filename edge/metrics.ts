@@ -17,6 +17,9 @@ export function createEdgeMetrics() {
     bufferDepth: new Gauge({ name: 'mes_edge_buffer_events', help: 'Events in the store-and-forward buffer', registers: [registry] }),
     endpointsConnected: new Gauge({ name: 'mes_edge_endpoints_connected', help: 'OPC UA endpoints with a live session', registers: [registry] }),
     endpointsConfigured: new Gauge({ name: 'mes_edge_endpoints_configured', help: 'OPC UA endpoints in the plant model', registers: [registry] }),
+    subscriptionsStalled: new Gauge({ name: 'mes_edge_subscriptions_stalled', help: 'OPC UA endpoints whose session lives but whose subscription died (no data flows until it is re-created)', registers: [registry] }),
+    subscriptionsRecreated: new Counter({ name: 'mes_edge_subscriptions_recreated_total', help: 'Dead OPC UA subscriptions replaced by a new one', labelNames: ['endpoint'] as const, registers: [registry] }),
+    clockSkew: new Gauge({ name: 'mes_edge_clock_skew_seconds', help: 'PLC source time minus OPC UA server time of the newest reading (positive: PLC ahead)', labelNames: ['endpoint'] as const, registers: [registry] }),
     natsUp: new Gauge({ name: 'mes_edge_nats_up', help: '1 when the last JetStream publish succeeded', registers: [registry] }),
   };
   return m;

@@ -17,8 +17,15 @@ export interface Reading {
   value: unknown;
   statusCode: number;
   statusText: string;
+  /** The PLC's SourceTimestamp (ms since epoch): the event's business time, never a timer's clock. */
   sourceTime: number;
   serverTime?: number;
+  /**
+   * When the gateway received it, on the gateway's monotonic clock (ms, `gatewayClock()`): debounce, minimum
+   * intervals and counter windows measure time with this and with `tick(now)` on the same clock. Absent (unit tests
+   * on one clock), the source time stands in.
+   */
+  receivedAt?: number;
 }
 
 export type Outcome =
@@ -94,6 +101,7 @@ export class TagPipeline {
     // A bad value is never data: a counter keeps its last good raw, so the next good reading carries the pieces.
     if (quality === 'bad') return { type: 'dropped', reason: 'bad_status', detail: r.statusText };
     const t = this.tag;
+    const now = r.receivedAt ?? r.sourceTime;
     switch (t.kind) {
       case 'counter': {
         const raw = r.value;
@@ -101,7 +109,7 @@ export class TagPipeline {
           return { type: 'dropped', reason: 'bad_value', detail: `counter value ${String(raw)} is not an integer 0..${COUNTER_MAX[t.dataType]}` };
         const { delta } = counterDelta(this.lastRaw, raw, COUNTER_MAX[t.dataType]);
         this.lastRaw = raw;
-        if (this.pending.delta === 0) this.pending.windowStart = r.sourceTime;
+        if (this.pending.delta === 0) this.pending.windowStart = now;
         this.pending = { ...this.pending, delta: this.pending.delta + delta, raw, at: r.sourceTime, serverAt: r.serverTime };
         if (quality === 'uncertain') this.pending.quality = 'uncertain';
         // Counter events leave on the tick only, where the buffer's room is known (windowMs 0 = every tick).
@@ -110,14 +118,14 @@ export class TagPipeline {
       case 'state': {
         const state = t.map[String(r.value)] ?? 'unknown';
         this.stateQuality = quality;
-        const change = this.debounce!.offer(state, r.sourceTime);
+        const change = this.debounce!.offer(state, now, r.sourceTime);
         return change ? this.stateEvent(change) : { type: 'filtered' };
       }
       case 'analog': {
         const v = typeof r.value === 'number' ? r.value : Number(r.value);
         if (!Number.isFinite(v)) return { type: 'dropped', reason: 'bad_value', detail: `analog value ${String(r.value)} is not a finite number` };
         this.analogQuality = quality;
-        const s = this.deadband!.offer(v, r.sourceTime);
+        const s = this.deadband!.offer(v, now, r.sourceTime);
         return s ? this.analogEvent(s) : { type: 'filtered' };
       }
       case 'alarm': {
@@ -138,7 +146,10 @@ export class TagPipeline {
     }
   }
 
-  /** Timer-driven output: counter windows that ended, debounced states and analog values whose interval ended. */
+  /**
+   * Timer-driven output: counter windows that ended, debounced states and analog values whose interval ended.
+   * `now` is the gateway's clock, the one `Reading.receivedAt` is on.
+   */
   tick(now: number, counterAllowed = true): Outcome {
     const t = this.tag;
     if (t.kind === 'counter' && counterAllowed && this.pending.delta > 0 && now - this.pending.windowStart >= t.windowMs)

@@ -82,6 +82,11 @@ export const MachineOpcua = z
      */
     credentialsRef: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an env var prefix like PRESS1_OPCUA').optional(),
     tags: z.array(EdgeTag).min(1),
+    /**
+     * Warn in the log when this endpoint's PLC clock is off the OPC UA server's by more than this (ms; default
+     * 60,000). Only a warning: the gateway's timers never use the PLC clock. The first machine of an endpoint sets it.
+     */
+    clockSkewWarnMs: z.number().int().positive().optional(),
   })
   .superRefine((m, ctx) => {
     if ((m.securityMode === 'None') !== (m.securityPolicy === 'None'))

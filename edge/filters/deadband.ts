@@ -2,6 +2,10 @@
  * Analog deadband plus minimum interval, applied on the client whatever the server did (a server may ignore or not
  * support the DataChangeFilter). A value inside the band of the last published one is dropped; a value outside it
  * arriving before `minIntervalMs` waits, and the latest waiting value goes out when the interval ends.
+ *
+ * The interval runs on the gateway's monotonic clock (`now`, ms: when the reading arrived, and the timer's tick);
+ * the PLC's source time (ms since epoch) only travels as the sample's business time (`at`), so a PLC clock hours
+ * ahead or behind neither holds values back nor lets them all through.
  */
 export interface DeadbandSettings {
   type: 'absolute' | 'percent';
@@ -17,7 +21,8 @@ export interface Sample {
 }
 
 export class Deadband {
-  private last: Sample | undefined;
+  /** Last published value and when it left, on the gateway clock. */
+  private last: { value: number; sentAt: number } | undefined;
   private waiting: Sample | undefined;
   private readonly band: number;
   private readonly minIntervalMs: number;
@@ -33,22 +38,23 @@ export class Deadband {
     return this.waiting !== undefined;
   }
 
-  offer(value: number, at: number): Sample | undefined {
+  /** A reading received at `now` (gateway clock) with its source time (defaults to `now`). */
+  offer(value: number, now: number, sourceTime = now): Sample | undefined {
     if (this.last && Math.abs(value - this.last.value) <= this.band) {
       // Back inside the band: whatever was waiting is no longer a change worth sending.
       this.waiting = undefined;
       return undefined;
     }
-    this.waiting = { value, at };
-    return this.tick(at);
+    this.waiting = { value, at: sourceTime };
+    return this.tick(now);
   }
 
   tick(now: number): Sample | undefined {
     const w = this.waiting;
-    if (!w || (this.last && now - this.last.at < this.minIntervalMs)) return undefined;
+    if (!w || (this.last && now - this.last.sentAt < this.minIntervalMs)) return undefined;
     this.waiting = undefined;
-    // The interval counts from when the value was published, not from its source time.
-    this.last = { value: w.value, at: Math.max(w.at, now) };
+    // The interval counts from when the value was published on the gateway clock, not from its source time.
+    this.last = { value: w.value, sentAt: now };
     return w;
   }
 }

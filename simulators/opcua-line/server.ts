@@ -1,6 +1,7 @@
 import {
   AccessRestrictionsFlag,
   DataType,
+  DataValue,
   MessageSecurityMode,
   OPCUACertificateManager,
   OPCUAServer,
@@ -29,6 +30,14 @@ export interface SimLine {
   write(machine: string, variable: 'State' | 'Temperature' | 'AlarmActive', value: string | number | boolean): void;
   /** What a retentive PLC keeps; hand it to the next start as `restore`. */
   snapshot(): Record<string, MachineSnapshot>;
+  /** Sets the machines' PLC clock `ms` ahead (negative: behind) of the server's; the noise variables keep true time. */
+  setClockSkew(ms: number): void;
+  /**
+   * Subscription ids of every session on the server; `dropSubscriptions` deletes them server-side while the
+   * sessions live, as a server that loses or expires a subscription does (its next Publish gets BadNoSubscription).
+   */
+  subscriptionIds(): number[];
+  dropSubscriptions(): number[];
   /** Noise variable changes pushed so far (benches). */
   noiseChanges(): number;
   stop(): Promise<Record<string, MachineSnapshot>>;
@@ -78,8 +87,20 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
   const timers: NodeJS.Timeout[] = [];
   let noise = 0;
 
+  // A PLC clock off by this much (ms): source timestamps of machine values move, server timestamps do not.
+  let clockSkewMs = 0;
+  const plcNow = () => new Date(Date.now() + clockSkewMs);
+  /**
+   * setValueFromSource stamps ServerTimestamp with the source time too; a server in front of a PLC stamps its own
+   * clock. With a skew the value goes in with both timestamps through the method setValueFromSource itself uses.
+   */
+  const setFromPlc = (v: UAVariable, value: Variant, status: StatusCode) => {
+    if (clockSkewMs === 0) return v.setValueFromSource(value, status, new Date());
+    const dv = new DataValue({ value, statusCode: status, sourceTimestamp: plcNow(), serverTimestamp: new Date() });
+    (v as unknown as { _internal_set_dataValue(d: DataValue): void })._internal_set_dataValue(dv);
+  };
   const set = (key: string, dataType: DataType, value: unknown, status: StatusCode = StatusCodes.Good) =>
-    vars.get(key)!.setValueFromSource(new Variant({ dataType, value }), status, new Date());
+    setFromPlc(vars.get(key)!, new Variant({ dataType, value }), status);
 
   o.machines.forEach((m: SimMachine, i) => {
     const model = new MachineModel(m, o.seed + i, restore?.[m.code]);
@@ -147,13 +168,24 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     setStatus: (machine, variable, status) => {
       const v = vars.get(`${machine}.${variable}`)!;
       const current = v.readValue().value;
-      v.setValueFromSource(current, status === 'bad' ? StatusCodes.BadSensorFailure : StatusCodes.Good, new Date());
+      setFromPlc(v, current, status === 'bad' ? StatusCodes.BadSensorFailure : StatusCodes.Good);
     },
     write: (machine, variable, value) => {
       const dataType = variable === 'State' ? DataType.String : variable === 'Temperature' ? DataType.Double : DataType.Boolean;
       set(`${machine}.${variable}`, dataType, value);
     },
     snapshot,
+    setClockSkew: (ms) => {
+      clockSkewMs = ms;
+    },
+    subscriptionIds: () => server.engine.getSessions().flatMap((sn) => sn.publishEngine.subscriptions.map((sub) => sub.id)),
+    dropSubscriptions: () =>
+      server.engine.getSessions().flatMap((sn) =>
+        sn.publishEngine.subscriptions.map((sub) => {
+          sn.deleteSubscription(sub.id);
+          return sub.id;
+        }),
+      ),
     noiseChanges: () => noise,
     stop: async () => {
       timers.forEach(clearInterval);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MachineOpcua } from '../../../contracts/messages/edge-config.js';
 import { loadPlantModel } from '../../../seed/plant-file.js';
 import { edgeMachines, groupByEndpoint } from '../../../edge/plant.js';
 import { projectRoot } from '../../../stack/paths.js';
@@ -26,5 +27,12 @@ describe('plant model: OPC UA settings per machine', () => {
     expect(err.message).toContain('sites[0].lines[0].machines[1].opcua.tags[2].range: percent deadband needs range');
     expect(err.message).toContain('sites[0].lines[0].machines[1].opcua.tags[3].name: duplicate tag name good');
     expect(err.message).toContain('sites[0].lines[0].machines[1].opcua.securityPolicy: securityMode Sign needs a securityPolicy other than None');
+  });
+
+  it('takes an optional clock skew warning threshold in ms (positive integer; the gateway defaults it to 60 s)', () => {
+    const base = { endpoint: 'opc.tcp://plc:4840', tags: [{ name: 's', nodeId: 'ns=1;s=S', kind: 'state', map: { '1': 'running' } }] };
+    expect(MachineOpcua.parse(base).clockSkewWarnMs).toBeUndefined();
+    expect(MachineOpcua.parse({ ...base, clockSkewWarnMs: 30_000 }).clockSkewWarnMs).toBe(30_000);
+    expect(MachineOpcua.safeParse({ ...base, clockSkewWarnMs: -5 }).success).toBe(false);
   });
 });
