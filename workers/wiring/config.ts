@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../contracts/parse.js';
+import { MES_EVENTS } from '../../contracts/streams.js';
 import type { ErpAdapterConfig } from '../../erp/index.js';
 import { SapMessageOverrides } from '../../contracts/messages/sap-odata.js';
 import type { NatsSettings } from './nats.js';
@@ -72,7 +73,12 @@ export const MesEnv = z.object({
   MES_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
   MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
   // How long the bridge keeps seen event ids; must exceed the MES_EVENTS stream's max_age (bridge/seen-retention.ts).
-  MES_SEEN_EVENTS_RETENTION_HOURS: z.coerce.number().positive().optional(),
+  // Shorter than the stream keeps an unacknowledged message, a re-created durable or a late redelivery would find
+  // its ids forgotten and count them again (bridge/seen-retention.ts).
+  MES_SEEN_EVENTS_RETENTION_HOURS: z.coerce
+    .number()
+    .min(MES_EVENTS.maxAgeDays * 24, `must be at least ${MES_EVENTS.maxAgeDays * 24} hours: the MES_EVENTS stream keeps a message ${MES_EVENTS.maxAgeDays} days, and an id forgotten sooner would be counted again`)
+    .optional(),
   // Test-only: the bridge process kills itself right after committing its Nth round, before acks and signals.
   MES_BRIDGE_KILL_AFTER_COMMIT_ROUND: z.coerce.number().int().positive().optional(),
   MES_API_HOST: z.string().default('127.0.0.1'),

@@ -40,4 +40,10 @@ describe('process configuration', () => {
     const env = readEnv({ ...base, MES_ERP_REST_URL: 'https://erp.example.com', MES_ERP_REST_HMAC_SECRET: '0123456789abcdef', MES_ERP_REST_POSTINGS_PATH: '/v2/postings' });
     expect(erpAdapterConfig(env)).toEqual({ adapter: 'rest', baseUrl: 'https://erp.example.com', hmacSecret: '0123456789abcdef', paths: { postings: '/v2/postings' } });
   });
+
+  it('refuses a seen-id retention shorter than the machine-event stream keeps a message', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/mes' };
+    expect(() => readEnv({ ...base, MES_SEEN_EVENTS_RETENTION_HOURS: '24' })).toThrow(/MES_SEEN_EVENTS_RETENTION_HOURS: must be at least 168 hours/);
+    expect(readEnv({ ...base, MES_SEEN_EVENTS_RETENTION_HOURS: '192' }).MES_SEEN_EVENTS_RETENTION_HOURS).toBe(192);
+  });
 });
