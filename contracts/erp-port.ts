@@ -155,9 +155,8 @@ export interface ErpErrorDetail {
   text?: string;
 }
 
-/** The ERP could not be reached, failed on its side or holds a lock: retry with backoff, for as long as it takes. */
-export class ErpUnavailable extends Error {
-  override readonly name = 'ErpUnavailable';
+/** What both ERP errors carry besides their message: the HTTP status and the ERP's own message id and text. */
+abstract class ErpError extends Error {
   readonly status?: number;
   readonly messageId?: string;
   readonly text?: string;
@@ -167,16 +166,14 @@ export class ErpUnavailable extends Error {
   }
 }
 
+/** The ERP could not be reached, failed on its side or holds a lock: retry with backoff, for as long as it takes. */
+export class ErpUnavailable extends ErpError {
+  override readonly name = 'ErpUnavailable';
+}
+
 /** The ERP refused the posting on business grounds: retrying cannot help, a person must look. */
-export class ErpRejected extends Error {
+export class ErpRejected extends ErpError {
   override readonly name = 'ErpRejected';
-  readonly status?: number;
-  readonly messageId?: string;
-  readonly text?: string;
-  constructor(message: string, detail: ErpErrorDetail = {}) {
-    super(message);
-    Object.assign(this, detail);
-  }
 }
 
 /**
