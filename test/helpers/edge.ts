@@ -78,3 +78,27 @@ export async function waitFor(what: string, fn: () => boolean | Promise<boolean>
 export async function counterReadings(g: { metrics: { changes: { get(): Promise<{ values: Array<{ labels: Record<string, unknown>; value: number }> }> } } }): Promise<number> {
   return (await g.metrics.changes.get()).values.find((v) => v.labels.kind === 'counter')?.value ?? 0;
 }
+
+/**
+ * The good and scrap pieces published so far (sum of counter deltas in MES_EVENTS), once they reach `produced` or
+ * `timeoutMs` passes; the caller asserts the figures, so a shortfall shows as numbers, not as a timeout.
+ */
+export async function publishedPieces(
+  jsm: JetStreamManager,
+  gateway: { drained(ms: number): Promise<unknown> },
+  produced: () => { good: number; scrap: number },
+  timeoutMs: number,
+): Promise<{ good: number; scrap: number }> {
+  let events = await readMachineEvents(jsm);
+  const sum = (c: 'good' | 'scrap') => events.reduce((n, e) => n + (e.kind === 'counter' && e.counter === c ? e.delta : 0), 0);
+  await waitFor(
+    'published deltas to reach the produced count',
+    async () => {
+      await gateway.drained(1_000);
+      events = await readMachineEvents(jsm);
+      return sum('good') === produced().good && sum('scrap') === produced().scrap;
+    },
+    timeoutMs,
+  ).catch(() => undefined);
+  return { good: sum('good'), scrap: sum('scrap') };
+}

@@ -4,7 +4,7 @@ import type { MachineOpcua } from '../../contracts/messages/edge-config.js';
 import { startGateway, type Gateway } from '../../edge/gateway.js';
 import { total } from '../../edge/metrics.js';
 import { startOpcuaLine, type SimLine } from '../../simulators/opcua-line/server.js';
-import { counterReadings, edgeLog, readMachineEvents, startNatsRig, waitFor, type NatsRig } from '../helpers/edge.js';
+import { counterReadings, edgeLog, readMachineEvents, startNatsRig, waitFor, type NatsRig, publishedPieces } from '../helpers/edge.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const machine = { code: 'press-1', cycleMs: 10, scrapRate: 0.1, counterType: 'UInt16' as const, counterStart: 65_450, stopEvery: 60, stopCycles: 10 };
@@ -77,18 +77,8 @@ describe('edge gateway: counts across restarts', () => {
     sim.setRunning(false);
 
     const produced = () => sim.produced('press-1');
-    let events = await readMachineEvents(rig.jsm);
-    const sum = (c: 'good' | 'scrap') => events.reduce((n, e) => n + (e.kind === 'counter' && e.counter === c ? e.delta : 0), 0);
-    await waitFor(
-      'published deltas to reach the produced count',
-      async () => {
-        await gateway.drained(1_000);
-        events = await readMachineEvents(rig.jsm);
-        return sum('good') === produced().good && sum('scrap') === produced().scrap;
-      },
-      20_000,
-    ).catch(() => undefined);
-    expect({ good: sum('good'), scrap: sum('scrap') }).toEqual(produced());
+    expect(await publishedPieces(rig.jsm, gateway, produced, 20_000)).toEqual(produced());
+    const events = await readMachineEvents(rig.jsm);
     expect(produced().good).toBeGreaterThan(150);
     // Started at 65,450 on a UInt16 counter: it wrapped, and the delta across the wrap was right.
     expect(events.some((e) => e.kind === 'counter' && e.counter === 'good' && e.raw < 1_000)).toBe(true);

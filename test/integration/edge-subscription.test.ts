@@ -6,7 +6,7 @@ import { startGateway, type Gateway } from '../../edge/gateway.js';
 import { startHealthServer } from '../../edge/health.js';
 import { createEdgeMetrics, total } from '../../edge/metrics.js';
 import { startOpcuaLine, type SimLine } from '../../simulators/opcua-line/server.js';
-import { counterReadings, edgeLog, readMachineEvents, startNatsRig, waitFor, type NatsRig } from '../helpers/edge.js';
+import { counterReadings, edgeLog, startNatsRig, waitFor, type NatsRig, publishedPieces } from '../helpers/edge.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ref = { site: 'plant1', line: 'line-1', machine: 'press-1' };
@@ -91,18 +91,7 @@ describe('edge gateway: a subscription that dies while the session lives', () =>
     // Counters are absolute: the first reading of the new subscription carries the pieces made in the gap.
     sim.setRunning(false);
     const produced = () => sim.produced('press-1');
-    let events = await readMachineEvents(rig.jsm);
-    const sum = (c: 'good' | 'scrap') => events.reduce((n, e) => n + (e.kind === 'counter' && e.counter === c ? e.delta : 0), 0);
-    await waitFor(
-      'published deltas to reach the produced count',
-      async () => {
-        await gateway.drained(1_000);
-        events = await readMachineEvents(rig.jsm);
-        return sum('good') === produced().good && sum('scrap') === produced().scrap;
-      },
-      15_000,
-    ).catch(() => undefined);
-    expect({ good: sum('good'), scrap: sum('scrap') }).toEqual(produced());
+    expect(await publishedPieces(rig.jsm, gateway, produced, 15_000)).toEqual(produced());
     expect(produced().good).toBeGreaterThan(100);
   });
 });
