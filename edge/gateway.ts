@@ -44,8 +44,8 @@ export function startGateway(o: GatewayOptions) {
   // more than the readings did.
   const due = new Set<TagPipeline>();
   // Hot path counters are plain numbers, moved into prom-client on each tick (label look-ups per change cost).
-  const changes: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0 };
-  const eventsIn: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0 };
+  const changes: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0, hold: 0 };
+  const eventsIn: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0, hold: 0 };
   let connected = 0;
   let stalled = 0;
   let fullSince: number | undefined;

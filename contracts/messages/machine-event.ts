@@ -32,9 +32,47 @@ export const CounterEvent = z.object({
   counter: CounterKind,
   /** Pieces since the previous event of this tag, after resets, restarts and rollover are resolved at the edge. */
   delta: z.number().int().nonnegative(),
-  /** The absolute counter value read at sourceTime, for audit. */
-  raw: z.number().int().nonnegative(),
+  /** The absolute counter value read at sourceTime, for audit: negative for a signed counter, fractional for a REAL. */
+  raw: z.number(),
 });
+
+/**
+ * Why the edge held a counter's readings instead of counting them (edge/filters/counter-*.ts):
+ * - `implausible_rate`: more pieces than the machine can make in the elapsed time (its ideal cycle time in the plant
+ *   file, with the tag's margin);
+ * - `unexplained_drop`: the counter fell where its plant-file semantics allow neither a rollover nor a reset.
+ */
+export const CounterHoldReason = z.enum(['implausible_rate', 'unexplained_drop']);
+export type CounterHoldReason = z.infer<typeof CounterHoldReason>;
+
+/** One raw counter reading as the PLC gave it, kept with a hold so a person sees what the machine said. */
+export const CounterReadingRecord = z.object({
+  raw: z.number(),
+  sourceTime: z.iso.datetime({ offset: true }),
+});
+
+/**
+ * Counter readings the edge refused to count: never production until a person accepts them through the API
+ * (`POST /api/v1/production/holds/<eventId>/accept`). The counter's baseline moves on to `raw`, so the readings
+ * after the hold count normally. Published on `mes.<site>.<line>.<machine>.hold`.
+ */
+export const CounterHoldEvent = z.object({
+  ...base,
+  kind: z.literal('hold'),
+  counter: CounterKind,
+  reason: CounterHoldReason,
+  /** Pieces the readings would mean if taken as production. */
+  delta: z.number().int().nonnegative(),
+  /** The most pieces the machine could make in `elapsedMs` (ideal cycle time and margin); absent for a drop. */
+  limit: z.number().int().nonnegative().optional(),
+  /** Gateway-clock time between the last counted reading and this one (ms). */
+  elapsedMs: z.number().int().nonnegative(),
+  /** The counter's raw value after the hold: the new baseline. */
+  raw: z.number(),
+  /** The readings that make the hold, oldest first: the last counted one, then what followed. */
+  readings: z.array(CounterReadingRecord).min(1).max(20),
+});
+export type CounterHoldEvent = z.infer<typeof CounterHoldEvent>;
 
 export const StateEvent = z.object({
   ...base,
@@ -53,7 +91,7 @@ export const AlarmEvent = z.object({
   text: z.string().max(200).optional(),
 });
 
-export const MachineEvent = z.discriminatedUnion('kind', [CounterEvent, StateEvent, AnalogEvent, AlarmEvent]);
+export const MachineEvent = z.discriminatedUnion('kind', [CounterEvent, StateEvent, AnalogEvent, AlarmEvent, CounterHoldEvent]);
 export type MachineEvent = z.infer<typeof MachineEvent>;
 export type MachineEventKind = MachineEvent['kind'];
 

@@ -5,7 +5,16 @@ import { OrderReleased } from './order-release.js';
 import { SapPlant, SapStorageLocation } from './sap-odata.js';
 
 /** `opcua` is read by the edge gateway only; a machine without it is simply not read. */
-const Machine = z.object({ code: Token, name: z.string().min(1), opcua: MachineOpcua.optional() });
+const Machine = z.object({
+  code: Token,
+  name: z.string().min(1),
+  /**
+   * Seconds per piece at the machine's rated speed (OEE's ideal cycle time). The edge holds a counter delta larger
+   * than the machine can make in the elapsed time at this speed (with the tag's margin) instead of counting it.
+   */
+  idealCycleTimeS: z.number().positive().max(86_400).optional(),
+  opcua: MachineOpcua.optional(),
+});
 
 const Line = z.object({
   code: Token,
@@ -19,6 +28,12 @@ const Line = z.object({
   erpPlant: SapPlant,
   storageLocation: SapStorageLocation,
   machines: z.array(Machine).min(1),
+  /**
+   * The machines whose good and scrap counts are the order's quantity (the line's output). Machines in series each
+   * count the same piece, so only the counting point may add to the order; the others' counts are machine-level
+   * data (OEE). Required when more than one machine of the line has a counter tag.
+   */
+  countingPoints: z.array(Token).min(1).optional(),
 });
 
 const Site = z.object({
