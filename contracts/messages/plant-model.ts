@@ -31,10 +31,44 @@ const Line = z.object({
   /**
    * The machines whose good and scrap counts are the order's quantity (the line's output). Machines in series each
    * count the same piece, so only the counting point may add to the order; the others' counts are machine-level
-   * data (OEE). Required when more than one machine of the line has a counter tag.
+   * data (OEE). Required when more than one machine of the line has a counter tag; otherwise `countingPointsOf`
+   * gives the default.
    */
   countingPoints: z.array(Token).min(1).optional(),
 });
+type Line = z.infer<typeof Line>;
+
+const hasCounterTag = (m: Line['machines'][number]) => (m.opcua?.tags ?? []).some((t) => t.kind === 'counter');
+
+/**
+ * The machines whose counts are the line's (and so its orders') quantity: `countingPoints` when given; else the one
+ * machine with a counter tag, or every machine when none has one (their counts then come from elsewhere than this
+ * file's tags, and a line whose counters the file does not describe cannot be judged here). A one-machine line is
+ * its own counting point.
+ */
+export function countingPointsOf(line: Pick<Line, 'machines' | 'countingPoints'>): string[] {
+  if (line.countingPoints) return [...new Set(line.countingPoints)];
+  const counting = line.machines.filter(hasCounterTag);
+  return (counting.length === 1 ? counting : line.machines).map((m) => m.code);
+}
+
+/** Issues of one line's counting points: each names a machine of the line, and several counters require them. */
+function checkCountingPoints(line: Line, path: Array<string | number>, addIssue: (path: Array<string | number>, message: string) => void): void {
+  const codes = new Set(line.machines.map((m) => m.code));
+  if (line.countingPoints) {
+    line.countingPoints.forEach((c, k) => {
+      if (!codes.has(c)) addIssue([...path, 'countingPoints', k], `unknown machine ${c} in line ${line.code} (its machines: ${[...codes].join(', ')})`);
+    });
+    return;
+  }
+  const counting = line.machines.filter(hasCounterTag).map((m) => m.code);
+  if (counting.length > 1)
+    addIssue(
+      [...path, 'countingPoints'],
+      `required: machines ${counting.join(', ')} of line ${line.code} all have counter tags; name the machine(s) whose output is the ` +
+        `order's output, e.g. countingPoints: [${counting.at(-1)}] for machines in series, or all of them for machines in parallel`,
+    );
+}
 
 const Site = z.object({
   code: Token,
@@ -75,6 +109,7 @@ export const PlantModel = z
       s.lines.forEach((l, j) => {
         if (!centers.has(l.costCenter))
           ctx.addIssue({ code: 'custom', path: ['sites', i, 'lines', j, 'costCenter'], message: `unknown cost center ${l.costCenter}` });
+        checkCountingPoints(l, ['sites', i, 'lines', j], (path, message) => ctx.addIssue({ code: 'custom', path, message }));
       });
     });
     plant.demoOrders.forEach((o, i) => {
