@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { OutboxTarget } from '../contracts/messages/outbox-delta.js';
 import type { Db } from './client.js';
+import { insertHolds, type HoldRecord } from './counter-holds.js';
+import { addMachineCounts, type MachineCountItem } from './machine-counts.js';
 import type { UnassignedItem } from './unassigned-production.js';
 
 // The signal bridge's outbox (schema/event-outbox.ts) in plain SQL: each statement takes whole arrays (`unnest`), so a
@@ -20,7 +22,8 @@ export interface RoundWrites<T> {
   rows: Array<OutboxWrite & { seq: number }>;
 }
 
-async function inTransaction<T>(db: Db, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+/** Runs `fn` in one transaction on one pool connection: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(db: Db, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const c = await db.$client.connect();
   try {
     await c.query('begin');
@@ -35,7 +38,8 @@ async function inTransaction<T>(db: Db, fn: (c: pg.PoolClient) => Promise<T>): P
   }
 }
 
-async function insertUnassigned(c: pg.PoolClient, items: UnassignedItem[]): Promise<void> {
+/** Inside a transaction: keeps production no order took; a known event id is the same row. */
+export async function insertUnassigned(c: pg.PoolClient, items: UnassignedItem[]): Promise<void> {
   if (items.length === 0) return;
   await c.query(
     `insert into unassigned_production (event_id, site_code, line_code, machine_code, source_time, good, scrap, reason)
@@ -50,15 +54,15 @@ async function insertUnassigned(c: pg.PoolClient, items: UnassignedItem[]): Prom
 
 /**
  * One bridge round in one transaction: marks `eventIds` seen (those already seen are not returned), lets `build`
- * turn the new ones into per-workflow deltas and unassigned production, numbers each workflow's delta from its head
- * and writes it to the outbox. `beforeCommit` runs last inside the transaction (the bridge publishes its exceptions
- * there, so they go out at least once). Only after this returns may the round's messages be acked.
+ * turn the new ones into per-workflow deltas, unassigned production, counter holds and per-machine counts, numbers
+ * each workflow's delta from its head and writes it to the outbox. `beforeCommit` runs last inside the transaction
+ * (the bridge publishes its exceptions there, so they go out at least once). Only after this returns may the round's messages be acked.
  *
  * Two bridges sharing the durable may hold the same ids or workflows in concurrent rounds: the seen-id insert and
  * the head bump each wait for the other transaction's row, so one of them gets the ids and each workflow's sequence
  * stays gap-free. Ids and heads are taken in sorted order, so two rounds cannot lock them in opposite orders.
  */
-export async function commitRound<T extends { rows: OutboxWrite[]; unassigned: UnassignedItem[] }>(
+export async function commitRound<T extends { rows: OutboxWrite[]; unassigned: UnassignedItem[]; holds?: HoldRecord[]; machineCounts?: MachineCountItem[] }>(
   db: Db,
   eventIds: string[],
   build: (fresh: Set<string>) => T,
@@ -72,25 +76,35 @@ export async function commitRound<T extends { rows: OutboxWrite[]; unassigned: U
     );
     const fresh = new Set(inserted.rows.map((r) => r.event_id));
     const built = build(fresh);
-    const writes = [...built.rows].sort((a, b) => (a.workflowId < b.workflowId ? -1 : a.workflowId > b.workflowId ? 1 : 0));
-    let rows: RoundWrites<T>['rows'] = [];
-    if (writes.length > 0) {
-      const heads = await c.query<{ workflow_id: string; last_seq: string }>(
-        `insert into outbox_heads (workflow_id, last_seq) select unnest($1::text[]), 1 order by 1
-         on conflict (workflow_id) do update set last_seq = outbox_heads.last_seq + 1 returning workflow_id, last_seq`,
-        [writes.map((w) => w.workflowId)],
-      );
-      const seqOf = new Map(heads.rows.map((h) => [h.workflow_id, Number(h.last_seq)]));
-      rows = writes.map((w) => ({ ...w, seq: seqOf.get(w.workflowId)! }));
-      await c.query(
-        'insert into outbox (workflow_id, seq, target, delta) select * from unnest($1::text[], $2::bigint[], $3::jsonb[], $4::jsonb[])',
-        [rows.map((r) => r.workflowId), rows.map((r) => r.seq), rows.map((r) => JSON.stringify(r.target)), rows.map((r) => JSON.stringify(r.delta))],
-      );
-    }
+    const rows = await appendOutbox(c, built.rows);
     await insertUnassigned(c, built.unassigned);
+    if (built.holds) await insertHolds(c, built.holds);
+    if (built.machineCounts) await addMachineCounts(c, built.machineCounts);
     await beforeCommit?.(built);
     return { fresh, built, rows };
   });
+}
+
+/**
+ * Inside a transaction: numbers each workflow's delta from its head (at most one write per workflow) and writes it to
+ * the outbox, where a relay sends it (bridge/relay.ts). The bridge's rounds and an accepted counter hold take this
+ * one path, so the workflow's high-water mark applies each row once, whoever wrote it.
+ */
+export async function appendOutbox(c: pg.PoolClient, outboxWrites: OutboxWrite[]): Promise<Array<OutboxWrite & { seq: number }>> {
+  if (outboxWrites.length === 0) return [];
+  const writes = [...outboxWrites].sort((a, b) => (a.workflowId < b.workflowId ? -1 : a.workflowId > b.workflowId ? 1 : 0));
+  const heads = await c.query<{ workflow_id: string; last_seq: string }>(
+    `insert into outbox_heads (workflow_id, last_seq) select unnest($1::text[]), 1 order by 1
+     on conflict (workflow_id) do update set last_seq = outbox_heads.last_seq + 1 returning workflow_id, last_seq`,
+    [writes.map((w) => w.workflowId)],
+  );
+  const seqOf = new Map(heads.rows.map((h) => [h.workflow_id, Number(h.last_seq)]));
+  const rows = writes.map((w) => ({ ...w, seq: seqOf.get(w.workflowId)! }));
+  await c.query(
+    'insert into outbox (workflow_id, seq, target, delta) select * from unnest($1::text[], $2::bigint[], $3::jsonb[], $4::jsonb[])',
+    [rows.map((r) => r.workflowId), rows.map((r) => r.seq), rows.map((r) => JSON.stringify(r.target)), rows.map((r) => JSON.stringify(r.delta))],
+  );
+  return rows;
 }
 
 /** A workflow's next range to send: its lowest pending seq up to the range's sealed end, with the rows' deltas. */

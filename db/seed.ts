@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { PlantModel } from '../contracts/messages/plant-model.js';
+import { countingPointsOf, type PlantModel } from '../contracts/messages/plant-model.js';
 import { bomItems, costCenters, lines, machines, materials, sites } from '../schema/index.js';
 import type { Db } from './client.js';
 
@@ -16,9 +16,12 @@ export async function seedPlant(db: Db, plant: PlantModel): Promise<void> {
         const line = { name: l.name, costCenter: l.costCenter, erpPlant: l.erpPlant, storageLocation: l.storageLocation };
         await tx.insert(lines).values({ siteCode: s.code, code: l.code, ...line })
           .onConflictDoUpdate({ target: [lines.siteCode, lines.code], set: line });
-        for (const m of l.machines)
-          await tx.insert(machines).values({ siteCode: s.code, lineCode: l.code, code: m.code, name: m.name })
-            .onConflictDoUpdate({ target: [machines.siteCode, machines.code], set: { lineCode: l.code, name: m.name } });
+        const counting = new Set(countingPointsOf(l));
+        for (const m of l.machines) {
+          const machine = { lineCode: l.code, name: m.name, countingPoint: counting.has(m.code) };
+          await tx.insert(machines).values({ siteCode: s.code, code: m.code, ...machine })
+            .onConflictDoUpdate({ target: [machines.siteCode, machines.code], set: machine });
+        }
       }
     }
     for (const m of plant.materials)

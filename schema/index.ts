@@ -4,3 +4,5 @@ export * from './erp-postings.js';
 export * from './unassigned-production.js';
 export * from './api-access.js';
 export * from './event-outbox.js';
+export * from './counter-holds.js';
+export * from './machine-counts.js';

@@ -1,4 +1,4 @@
-import { integer, numeric, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, integer, numeric, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const sites = pgTable('sites', {
   code: text('code').primaryKey(),
@@ -36,6 +36,12 @@ export const machines = pgTable(
     lineCode: text('line_code').notNull(),
     code: text('code').notNull(),
     name: text('name').notNull(),
+    /**
+     * Whether the machine's counts are its line's output (the plant file's `countingPoints`, with its defaults):
+     * only a counting point adds to an order or to unassigned production; every machine's counts are kept per
+     * machine (machine_counts). True for rows seeded before counting points existed, as they counted then.
+     */
+    countingPoint: boolean('counting_point').notNull().default(true),
   },
   (t) => [primaryKey({ columns: [t.siteCode, t.code] })],
 );

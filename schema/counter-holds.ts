@@ -1,0 +1,42 @@
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Counter readings the edge refused to count (a `hold` machine event), one row per event id, kept until a person
+ * decides. `status`: `held`, then `accepted` (the delta was counted once, toward `countedTo`) or `rejected` (with
+ * `decisionReason`). The order in context is the one the bridge gave the line's counts when it routed the hold.
+ */
+export const counterHolds = pgTable(
+  'counter_holds',
+  {
+    eventId: text('event_id').primaryKey(),
+    siteCode: text('site_code').notNull(),
+    lineCode: text('line_code').notNull(),
+    machineCode: text('machine_code').notNull(),
+    tag: text('tag').notNull(),
+    counter: text('counter').notNull(),
+    reason: text('reason').notNull(),
+    /** Pieces the readings would mean; `limit` the most the machine could make in `elapsedMs` (null for a drop). */
+    delta: integer('delta').notNull(),
+    limit: integer('limit'),
+    elapsedMs: integer('elapsed_ms').notNull(),
+    raw: doublePrecision('raw').notNull(),
+    /** `[{ raw, sourceTime }]` as the edge sent them, oldest first. */
+    readings: jsonb('readings').notNull(),
+    sourceTime: timestamp('source_time', { withTimezone: true }).notNull(),
+    /** The shift the readings fall in (site time zone), where an accepted delta is added per machine. */
+    shiftDate: text('shift_date'),
+    shiftCode: text('shift_code'),
+    /** Whether the machine was a counting point when the hold arrived: only then may the delta reach an order. */
+    countingPoint: boolean('counting_point').notNull(),
+    workflowId: text('workflow_id'),
+    erpOrderId: text('erp_order_id'),
+    status: text('status').notNull().default('held'),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionReason: text('decision_reason'),
+    /** Where an accepted delta went: the order's workflow id, `unassigned`, or `machine` (machine-level data only). */
+    countedTo: text('counted_to'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('counter_holds_status').on(t.siteCode, t.status, t.lineCode)],
+);
