@@ -14,7 +14,7 @@ type ActiveOrder = MachineContext['activeOrder'];
  * bounds staleness should a notification be missed (for example across a database reconnect).
  */
 export class LineContextCache {
-  private machineLines = new Map<string, { site: string; line: string; timezone: string }>();
+  private machineLines = new Map<string, { site: string; line: string; timezone: string; countingPoint: boolean }>();
   private machinesLoadedAt = 0;
   private orders = new Map<string, { order: ActiveOrder; at: number }>();
   private listener: pg.Client | undefined;
@@ -57,10 +57,10 @@ export class LineContextCache {
 
   private async loadMachines(): Promise<void> {
     const rows = await this.db
-      .select({ site: machines.siteCode, machine: machines.code, line: machines.lineCode, timezone: sites.timezone })
+      .select({ site: machines.siteCode, machine: machines.code, line: machines.lineCode, timezone: sites.timezone, countingPoint: machines.countingPoint })
       .from(machines)
       .innerJoin(sites, eq(sites.code, machines.siteCode));
-    this.machineLines = new Map(rows.map((r) => [`${r.site}/${r.machine}`, { site: r.site, line: r.line, timezone: r.timezone }]));
+    this.machineLines = new Map(rows.map((r) => [`${r.site}/${r.machine}`, { site: r.site, line: r.line, timezone: r.timezone, countingPoint: r.countingPoint }]));
     this.machinesLoadedAt = Date.now();
   }
 

@@ -8,6 +8,7 @@ export function createBridgeMetrics(registry = new Registry()) {
     routed: new Counter({ name: 'mes_bridge_events_routed_total', help: 'New events written to a workflow\'s outbox, by target workflow type', labelNames: ['target'], registers: [registry] }),
     duplicates: new Counter({ name: 'mes_bridge_duplicates_total', help: 'Events dropped because their id was already seen', registers: [registry] }),
     unassigned: new Counter({ name: 'mes_bridge_unassigned_total', help: 'Production events no order could take', labelNames: ['reason'], registers: [registry] }),
+    counterHolds: new Counter({ name: 'mes_bridge_counter_holds_total', help: 'Counter holds recorded for a person to accept or reject (counted nothing), by reason', labelNames: ['reason'], registers: [registry] }),
     ignored: new Counter({ name: 'mes_bridge_events_ignored_total', help: 'Events of kinds no workflow consumes yet', registers: [registry] }),
     malformed: new Counter({ name: 'mes_bridge_malformed_total', help: 'Messages terminated as malformed', registers: [registry] }),
     redelivered: new Counter({ name: 'mes_bridge_naks_total', help: 'Messages nak-ed for redelivery (PostgreSQL unavailable)', registers: [registry] }),

@@ -1,7 +1,8 @@
 import { shiftWorkflowId } from '../contracts/ids.js';
-import type { MachineEvent } from '../contracts/messages/machine-event.js';
+import type { CounterHoldEvent, MachineEvent } from '../contracts/messages/machine-event.js';
 import type { ProductionCount } from '../contracts/messages/production-count.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
+import type { MachineCountItem } from '../db/machine-counts.js';
 import { shiftOf } from '../services/shift-calendar.js';
 
 /** What the bridge knows about a machine at the moment it routes an event. */
@@ -9,6 +10,8 @@ export interface MachineContext {
   site: string;
   line: string;
   timezone: string;
+  /** Whether the machine's counts are its line's output (plant file `countingPoints`); else machine-level data only. */
+  countingPoint: boolean;
   activeOrder: { workflowId: string; erpOrderId: string } | null;
 }
 
@@ -25,6 +28,10 @@ export interface Routing {
   orders: Map<string, Routed<ProductionCount> & { site: string; line: string }>;
   shifts: Map<string, Routed<MachineEvent> & { input: ShiftInput }>;
   unassigned: Array<{ event: MachineEvent; reason: UnassignedReason; message: number }>;
+  /** Counter holds with what the bridge knows of their machine (null: not in the plant model). Never counted here. */
+  holds: Array<{ event: CounterHoldEvent; context: MachineContext | null; shift: { date: string; shiftCode: string } | null; message: number }>;
+  /** Every counter event of a known machine, counting point or not, for the per-machine counts (machine_counts). */
+  machineCounts: Array<{ eventId: string; item: MachineCountItem }>;
   /** Kinds no workflow consumes yet (analog values); acked and counted, never silently. */
   ignored: number;
 }
@@ -48,27 +55,42 @@ function add<T>(map: Map<string, Routed<T>>, key: string, event: T, message: num
 }
 
 /**
- * Pure routing: good and scrap counts go to the line's active work order; counts, states and alarms go to the shift
- * they happened in (by source time, so late events land in their own shift). Production that no order can take is
- * returned as unassigned, never dropped. `total` counters feed the shift only (good + scrap already count pieces).
+ * Pure routing: good and scrap counts of a counting point go to the line's active work order; its counts, and every
+ * machine's states and alarms, go to the shift they happened in (by source time, so late events land in their own
+ * shift). Production that no order can take is returned as unassigned, never dropped. `total` counters feed the
+ * shift only (good + scrap already count pieces). Counts of a machine that is not a counting point (one in series
+ * with it counts the same pieces) reach neither order, shift tally nor unassigned production: like every machine's
+ * counts, they are kept per machine and shift (`machineCounts`). Holds are only recorded, with the order in context.
  */
 export function routeEvents(
   items: Array<{ event: MachineEvent; message: number }>,
   contextOf: (site: string, machine: string) => MachineContext | null,
 ): Routing {
-  const r: Routing = { orders: new Map(), shifts: new Map(), unassigned: [], ignored: 0 };
+  const r: Routing = { orders: new Map(), shifts: new Map(), unassigned: [], holds: [], machineCounts: [], ignored: 0 };
   for (const { event, message } of items) {
     if (event.kind === 'analog') {
       r.ignored += 1;
       continue;
     }
     const ctx = contextOf(event.site, event.machine);
+    if (event.kind === 'hold') {
+      const slot = ctx && shiftOf(event.sourceTime, ctx.timezone);
+      r.holds.push({ event, context: ctx, shift: slot && { date: slot.date, shiftCode: slot.shiftCode }, message });
+      continue;
+    }
     if (!ctx) {
       if (event.kind === 'counter') r.unassigned.push({ event, reason: 'unknown-machine', message });
       else r.ignored += 1;
       continue;
     }
     const slot = shiftOf(event.sourceTime, ctx.timezone);
+    if (event.kind === 'counter') {
+      r.machineCounts.push({
+        eventId: event.eventId,
+        item: { site: ctx.site, line: ctx.line, machine: event.machine, shiftDate: slot.date, shiftCode: slot.shiftCode, counter: event.counter, delta: event.delta, events: 1 },
+      });
+      if (!ctx.countingPoint) continue;
+    }
     const shiftId = shiftWorkflowId(ctx.site, ctx.line, slot.date, slot.shiftCode);
     add(r.shifts as Map<string, Routed<MachineEvent>>, shiftId, event, message, () => ({
       input: { site: ctx.site, line: ctx.line, ...slot },

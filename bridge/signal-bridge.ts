@@ -11,7 +11,7 @@ import { commitRound } from '../db/event-outbox.js';
 import type { UnassignedItem } from '../db/unassigned-production.js';
 import { consumeForever } from '../jetstream/consume-forever.js';
 import type { LineContextCache } from './context.js';
-import { publishMessageException } from './exceptions.js';
+import { publishHoldException, publishMessageException } from './exceptions.js';
 import type { BridgeMetrics } from './metrics.js';
 import { OutboxRelay, type RelayOptions } from './relay.js';
 import { planRound, roundEventIds } from './round.js';
@@ -48,7 +48,7 @@ export interface BridgeDeps {
 /**
  * The signal bridge: JetStream durable consumer (shared by any number of bridge processes) -> context -> routing ->
  * one PostgreSQL transaction per round (new event ids marked seen, one outbox delta per workflow, unassigned
- * production) -> ack. Individual events never reach a workflow: the relay (relay.ts) sends each workflow its pending
+ * production, counter holds, per-machine counts) -> ack. Individual events never reach a workflow: the relay (relay.ts) sends each workflow its pending
  * deltas as one signal, independently of the consumer and of the other workflows. A round that cannot commit is
  * nak-ed as a whole and comes back; a redelivery of a committed round finds its ids seen and adds only duplicates.
  */
@@ -110,12 +110,16 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       const routing = routeEvents(items, lookup);
       metrics.ignored.inc(routing.ignored);
       const stop = metrics.roundSeconds.startTimer();
-      const { built, rows } = await commitRound(db, roundEventIds(routing), (fresh) => planRound(routing, fresh), (plan) => announce(plan.unassigned));
+      const { built, rows } = await commitRound(db, roundEventIds(routing), (fresh) => planRound(routing, fresh), async (plan) => {
+        await announce(plan.unassigned);
+        for (const h of plan.holds) await publishHoldException(js, h);
+      });
       stop();
       metrics.routed.inc({ target: 'work-order' }, built.routed['work-order']);
       metrics.routed.inc({ target: 'shift' }, built.routed.shift);
       metrics.duplicates.inc(built.duplicates);
       for (const u of built.unassigned) metrics.unassigned.inc({ reason: u.reason });
+      for (const h of built.holds) metrics.counterHolds.inc({ reason: h.hold.reason });
       touched = rows.map((r) => r.workflowId);
       opts.afterCommit?.(++rounds);
     } catch (err) {

@@ -13,10 +13,16 @@ const state = (id: string, machine: string, s: 'running' | 'fault', min: number)
   ...base, eventId: id, machine, sourceTime: at(min), kind: 'state', state: s, previous: null,
 });
 const ctx: Record<string, MachineContext> = {
-  'robot-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
-  'robot-2': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
-  'press-1': { site: 'plant1', line: 'line-1', timezone: 'Europe/Berlin', activeOrder: null },
+  'robot-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
+  'robot-2': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
+  'press-1': { site: 'plant1', line: 'line-1', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: null },
+  // In series before robot-1: it counts the same pieces, so it is not a counting point.
+  'feeder-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: false, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
 };
+const hold = (id: string, machine: string, delta: number, min = 0): MachineEvent => ({
+  ...base, eventId: id, machine, sourceTime: at(min), kind: 'hold', counter: 'good', reason: 'implausible_rate', delta, limit: 3, elapsedMs: 1_000,
+  raw: 45_003, readings: [{ raw: 45_000, sourceTime: at(min) }, { raw: 0, sourceTime: at(min) }, { raw: 45_003, sourceTime: at(min) }],
+});
 const route = (events: MachineEvent[]) => routeEvents(events.map((event, message) => ({ event, message })), (_s, m) => ctx[m] ?? null);
 
 describe('planRound', () => {
@@ -51,6 +57,44 @@ describe('planRound', () => {
     const plan = planRound(routing, new Set(['x']));
     expect(plan.unassigned.map((u) => [u.count.eventId, u.reason])).toEqual([['x', 'no-active-order']]);
     expect(planRound(route([]), new Set()).rows).toEqual([]);
+  });
+});
+
+describe('counting points and holds in a round', () => {
+  it("adds a machine in series to no order, shift tally or unassigned production, only to its own machine counts", () => {
+    const routing = route([counter('f1', 'feeder-1', 'good', 4, 1), counter('r1', 'robot-1', 'good', 4, 1), counter('f2', 'feeder-1', 'scrap', 1, 2)]);
+    const plan = planRound(routing, new Set(roundEventIds(routing)));
+    expect(plan.rows.find((r) => r.target.kind === 'work-order')!.delta).toEqual({
+      duplicatesDropped: 0, machines: [{ machine: 'robot-1', good: 4, scrap: 0, events: 1, lastSourceTime: at(1) }],
+    });
+    expect((plan.rows.find((r) => r.target.kind === 'shift')!.delta as { machines: unknown[] }).machines).toEqual([{ machine: 'robot-1', good: 4, scrap: 0, total: 0, events: 1 }]);
+    expect(plan.unassigned).toEqual([]);
+    const slot = { site: 'plant1', line: 'line-2', shiftDate: '2026-01-05', shiftCode: 'A', events: 1 };
+    expect(plan.machineCounts).toEqual([
+      { ...slot, machine: 'feeder-1', counter: 'good', delta: 4 },
+      { ...slot, machine: 'robot-1', counter: 'good', delta: 4 },
+      { ...slot, machine: 'feeder-1', counter: 'scrap', delta: 1 },
+    ]);
+  });
+
+  it('counts a machine count once: a seen id adds nothing to the machine counts', () => {
+    const routing = route([counter('f1', 'feeder-1', 'good', 4, 1), counter('f1', 'feeder-1', 'good', 4, 1), counter('f0', 'feeder-1', 'good', 9, 1)]);
+    expect(planRound(routing, new Set(['f1'])).machineCounts.map((m) => m.delta)).toEqual([4]);
+  });
+
+  it('records a hold once with the order in context and its shift, and counts nothing of it', () => {
+    const routing = route([hold('h1', 'robot-1', 45_003), hold('h1', 'robot-1', 45_003), hold('h2', 'ghost-9', 7)]);
+    expect(roundEventIds(routing)).toEqual(['h1', 'h1', 'h2']);
+    const plan = planRound(routing, new Set(['h1', 'h2']));
+    expect(plan.rows).toEqual([]);
+    expect(plan.unassigned).toEqual([]);
+    expect(plan.machineCounts).toEqual([]);
+    expect(plan.holds.map((h) => [h.hold.eventId, h.order?.workflowId ?? null, h.shift, h.countingPoint])).toEqual([
+      ['h1', 'work-order:plant1:1', { date: '2026-01-05', shiftCode: 'A' }, true],
+      // A machine the plant model does not know: no order, no shift; accepted, it goes to unassigned production.
+      ['h2', null, null, true],
+    ]);
+    expect(planRound(routing, new Set()).holds).toEqual([]);
   });
 });
 

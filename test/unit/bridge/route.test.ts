@@ -7,8 +7,8 @@ const counter = (id: string, machine: string, counterKind: 'good' | 'scrap' | 't
   ...base, eventId: id, machine, sourceTime, kind: 'counter', counter: counterKind, delta, raw: delta,
 });
 const ctx: Record<string, MachineContext> = {
-  'robot-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
-  'press-1': { site: 'plant1', line: 'line-1', timezone: 'Europe/Berlin', activeOrder: null },
+  'robot-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
+  'press-1': { site: 'plant1', line: 'line-1', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: null },
 };
 const lookup = (_site: string, m: string) => ctx[m] ?? null;
 
