@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { problemHandler } from '../http/problem.js';
 import { registerAuth } from './auth.js';
 import type { ApiDeps } from './deps.js';
+import { counterHoldRoutes } from './routes/counter-holds.js';
 import { erpWebhookRoutes } from './routes/erp-webhook.js';
 import { orderRoutes } from './routes/orders.js';
 import { productionRoutes } from './routes/production.js';
@@ -29,6 +30,7 @@ export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean } 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   await app.register(orderRoutes(deps));
   await app.register(productionRoutes(deps));
+  await app.register(counterHoldRoutes(deps));
   await app.register(erpWebhookRoutes(deps));
   return app;
 }

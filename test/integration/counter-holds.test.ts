@@ -1,0 +1,178 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { FastifyInstance } from 'fastify';
+import { and, eq } from 'drizzle-orm';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPlannerApi } from '../../api/app.js';
+import { issueToken, type Role } from '../../api/auth.js';
+import { shiftWorkflowId } from '../../contracts/ids.js';
+import type { CounterHoldView } from '../../contracts/messages/counter-hold.js';
+import { PostingList } from '../../contracts/messages/erp-rest.js';
+import type { MachineEvent } from '../../contracts/messages/machine-event.js';
+import { PlantModel } from '../../contracts/messages/plant-model.js';
+import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
+import { seedPlant } from '../../db/seed.js';
+import { auditLog, machineCounts } from '../../schema/index.js';
+import { loadPlantModel } from '../../seed/plant-file.js';
+import { shiftOf } from '../../services/shift-calendar.js';
+import { projectRoot } from '../../stack/paths.js';
+import { completeOrderSignal, shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
+import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { goodCounts, publishEvents } from '../helpers/machine-events.js';
+import { releaseOrder } from '../helpers/release.js';
+import { resultOf } from '../helpers/workflow-result.js';
+
+// Counter holds (issue 11 item 4) and counting points (item 7), from NATS through the bridge and the planner API to
+// the ERP simulator's ledger, on real servers.
+
+let engine: TestEngine;
+let api: FastifyInstance;
+const tokens = {} as Record<Role, string>;
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+  api = await buildPlannerApi({ db: engine.services.db, client: engine.services.client });
+  for (const role of ['planner', 'quality', 'operator', 'viewer'] as Role[]) tokens[role] = await issueToken(engine.services.db, `holds-${role}`, role);
+});
+afterAll(async () => {
+  await api?.close();
+  await engine?.stop();
+});
+
+// Shifts close an hour after they end, so the test's production happens now (in whatever shift that is).
+const T0 = Date.now() - 120_000;
+const auth = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
+const holdUrl = (eventId: string, verb = '') => `/production/holds/${encodeURIComponent(eventId)}${verb && `/${verb}`}`;
+
+/** A hold as the edge publishes it: the counter read 45000, then 0 (Good), then `45000 + delta`. */
+const holdEvent = (machine: string, line: string, atMs: number, delta: number, reason: 'implausible_rate' | 'unexplained_drop' = 'implausible_rate'): MachineEvent => ({
+  v: 1, eventId: `${machine}:ns=1;s=${machine}.Good:hold:${atMs}`, site: 'plant1', line, machine, tag: `ns=1;s=${machine}.Good`,
+  sourceTime: new Date(atMs).toISOString(), quality: 'good', kind: 'hold', counter: 'good', reason, delta, limit: 3, elapsedMs: 2_000,
+  raw: 45_000 + delta,
+  readings: [
+    { raw: 45_000, sourceTime: new Date(atMs - 2_000).toISOString() },
+    { raw: 0, sourceTime: new Date(atMs - 1_000).toISOString() },
+    { raw: 45_000 + delta, sourceTime: new Date(atMs).toISOString() },
+  ],
+});
+
+async function ledgerFor(erpOrderId: string) {
+  const res = await fetch(`${engine.services.erpSimUrl}/api/postings?erpOrderId=${erpOrderId}`);
+  return PostingList.parse(await res.json()).postings;
+}
+
+async function machineCount(machine: string) {
+  const rows = await engine.services.db.select().from(machineCounts).where(and(eq(machineCounts.siteCode, 'plant1'), eq(machineCounts.machineCode, machine)));
+  return rows.reduce((a, r) => ({ good: a.good + r.good, scrap: a.scrap + r.scrap }), { good: 0, scrap: 0 });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('counter holds: held, shown with their readings, counted once when a person accepts them', () => {
+  it('counts an accepted hold exactly once toward the order in context, a rejected one never, and the ERP confirms the true quantity', async () => {
+    const h = await releaseOrder(engine, '7100001', 'line-2', '100');
+    const accepted = holdEvent('robot-1', 'line-2', T0 + 30_000, 30);
+    const phantom = holdEvent('robot-1', 'line-2', T0 + 40_000, 45_003, 'unexplained_drop');
+    await publishEvents(engine.services.nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 10, startMs: T0, delta: 2, prefix: 'h-a' }));
+    await publishEvents(engine.services.nc, [accepted]);
+    await publishEvents(engine.services.nc, [phantom]);
+    await publishEvents(engine.services.nc, [accepted]); // a republish: the same hold
+
+    const listed = await eventually(async () => {
+      const r = await api.inject().get('/production/holds?site=plant1&line=line-2').headers(auth('operator'));
+      const holds = r.json<{ holds: CounterHoldView[] }>().holds;
+      return holds.length === 2 ? holds : undefined;
+    }, 'both holds listed');
+    expect(listed.map((x) => [x.eventId, x.delta, x.status])).toEqual([[phantom.eventId, 45_003, 'held'], [accepted.eventId, 30, 'held']]);
+    expect(listed[1]).toMatchObject({
+      machine: 'robot-1', counter: 'good', reason: 'implausible_rate', limit: 3, elapsedMs: 2_000, raw: 45_030, countingPoint: true,
+      order: { workflowId: h.workflowId, erpOrderId: '7100001' },
+      readings: [{ raw: 45_000 }, { raw: 0 }, { raw: 45_030 }],
+    });
+    const exceptions = await jetstreamManager(engine.services.nc);
+    const ex = await exceptions.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: 'ops.plant1.exception.counter-hold' });
+    expect(ex?.json<{ hold: { eventId: string; readings: unknown[] } }>().hold).toMatchObject({ eventId: phantom.eventId, readings: phantom.kind === 'hold' ? phantom.readings : [] });
+
+    // Held means not counted: the order has the 20 counted pieces only, after the bridge took everything.
+    await eventually(async () => ((await h.query(statusQuery)).good === 20 ? true : undefined), 'counted pieces applied');
+    await sleep(2_500);
+    expect((await h.query(statusQuery)).good).toBe(20);
+
+    // Who may decide, and what a body must say.
+    expect((await api.inject().post(holdUrl(accepted.eventId, 'accept')).headers(auth('operator')).body({})).statusCode).toBe(403);
+    const noReason = await api.inject().post(holdUrl(phantom.eventId, 'reject')).headers(auth('quality')).body({ reason: '  ' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json()).toMatchObject({ errors: [{ field: 'body.reason', message: 'required: why the readings are not production' }] });
+    expect((await api.inject().post(holdUrl('nope', 'accept')).headers(auth('quality')).body({})).statusCode).toBe(404);
+
+    const acc = await api.inject().post(holdUrl(accepted.eventId, 'accept')).headers(auth('quality')).body({ note: 'subscription gap, pieces seen on the pallet' });
+    expect(acc.statusCode).toBe(200);
+    expect(acc.json()).toMatchObject({ status: 'accepted', decidedBy: 'holds-quality', countedTo: h.workflowId, decisionReason: 'subscription gap, pieces seen on the pallet' });
+    // Accepting again (a double click, a retry after a lost reply) is refused, naming the status, and counts nothing.
+    const again = await api.inject().post(holdUrl(accepted.eventId, 'accept')).headers(auth('planner')).body({});
+    expect(again.statusCode).toBe(409);
+    expect(again.json().detail).toMatch(/is already accepted \(by holds-quality at /);
+    await eventually(async () => ((await h.query(statusQuery)).good === 50 ? true : undefined), 'accepted delta applied');
+
+    const rej = await api.inject().post(holdUrl(phantom.eventId, 'reject')).headers(auth('planner')).body({ reason: 'PLC answered 0 once: not production' });
+    expect(rej.json()).toMatchObject({ status: 'rejected', decidedBy: 'holds-planner', decisionReason: 'PLC answered 0 once: not production', countedTo: null });
+    expect((await api.inject().post(holdUrl(phantom.eventId, 'accept')).headers(auth('quality')).body({})).json()).toMatchObject({ status: 409, detail: expect.stringContaining('is already rejected') });
+    const shown = await api.inject().get(holdUrl(phantom.eventId)).headers(auth('viewer'));
+    expect(shown.json()).toMatchObject({ status: 'rejected', readings: [{ raw: 45_000 }, { raw: 0 }, { raw: 90_003 }] });
+    expect((await api.inject().get('/production/holds?site=plant1&status=held').headers(auth('viewer'))).json()).toEqual({ holds: [] });
+    const audits = await engine.services.db.select().from(auditLog).where(eq(auditLog.target, accepted.eventId));
+    expect(audits.map((a) => [a.action, a.actor])).toEqual([['counter-hold-accept', 'holds-quality'], ['counter-hold-accept', 'holds-planner']]);
+
+    await sleep(2_500);
+    expect((await h.query(statusQuery)).good).toBe(50);
+    // The rest of the order: 50 more pieces reach the planned 100 and the order confirms itself.
+    await publishEvents(engine.services.nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 25, startMs: T0 + 60_000, delta: 2, prefix: 'h-b' }));
+    expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', good: 100 });
+    const confirmations = (await ledgerFor('7100001')).filter((p) => p.kind === 'confirmation');
+    expect(confirmations).toHaveLength(1);
+    expect(confirmations[0]).toMatchObject({ yieldQty: '100', isFinal: true });
+    // The machine's own counts: counted and accepted pieces, never the rejected ones.
+    expect(await machineCount('robot-1')).toEqual({ good: 100, scrap: 0 });
+  });
+});
+
+describe('counting points: machines in series count the pieces once', () => {
+  it('gives the order and the ERP the counting point\'s pieces, and keeps the machine in series as machine data', async () => {
+    // line-3: a cutter feeding a welder; both count every piece, the welder's output is the order's.
+    const demo = await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml'));
+    const site = demo.sites[0]!;
+    const plant = PlantModel.parse({
+      ...demo,
+      demoOrders: [],
+      sites: [{
+        ...site,
+        lines: [...site.lines, {
+          code: 'line-3', name: 'Cut and weld line 3', costCenter: 'CC4200', erpPlant: '1010', storageLocation: '0002', countingPoints: ['weld-1'],
+          machines: [{ code: 'cut-1', name: 'Cutter 1' }, { code: 'weld-1', name: 'Welder 1' }],
+        }],
+      }],
+    });
+    await seedPlant(engine.services.db, plant);
+    const h = await releaseOrder(engine, '7100002', 'line-3', '1000');
+    await publishEvents(engine.services.nc, [
+      ...goodCounts({ line: 'line-3', machine: 'cut-1', n: 15, startMs: T0, delta: 2, prefix: 's-cut' }),
+      ...goodCounts({ line: 'line-3', machine: 'weld-1', n: 15, startMs: T0 + 500, delta: 2, prefix: 's-weld' }),
+    ]);
+    await eventually(async () => {
+      const [cut, weld] = await Promise.all([machineCount('cut-1'), machineCount('weld-1')]);
+      return cut.good === 30 && weld.good === 30 ? true : undefined;
+    }, 'both machines counted per machine');
+    expect((await h.query(statusQuery)).good).toBe(30);
+    const slot = shiftOf(new Date(T0).toISOString(), 'Europe/Berlin');
+    const shift = engine.services.client.workflow.getHandle(shiftWorkflowId('plant1', 'line-3', slot.date, slot.shiftCode));
+    await eventually(async () => ((await shift.query(shiftStatusQuery).catch(() => null))?.good === 30 ? true : undefined), 'the shift\'s line tally');
+
+    await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'test' });
+    expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', good: 30 });
+    const confirmations = (await ledgerFor('7100002')).filter((p) => p.kind === 'confirmation');
+    expect(confirmations).toHaveLength(1);
+    expect(confirmations[0]).toMatchObject({ yieldQty: '30', isFinal: true });
+    const unassigned = await engine.services.db.query.unassignedProduction.findMany({ where: (u, { eq: e }) => e(u.lineCode, 'line-3') });
+    expect(unassigned).toEqual([]);
+  });
+});
