@@ -136,6 +136,27 @@ describe('counter holds: held, shown with their readings, counted once when a pe
   });
 });
 
+describe('counter holds accepted after their order closed', () => {
+  it('pass the delta on to unassigned production, leaving the confirmed quantity in the ERP as it was', async () => {
+    const h = await releaseOrder(engine, '7100003', 'line-2', '10');
+    const late = holdEvent('robot-1', 'line-2', T0 + 50_000, 5);
+    await publishEvents(engine.services.nc, [late]);
+    await eventually(async () => ((await api.inject().get(holdUrl(late.eventId)).headers(auth('viewer'))).statusCode === 200 ? true : undefined), 'hold recorded');
+    await publishEvents(engine.services.nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 5, startMs: T0 + 70_000, delta: 2, prefix: 'h-c' }));
+    expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', good: 10 });
+
+    const acc = await api.inject().post(holdUrl(late.eventId, 'accept')).headers(auth('planner')).body({});
+    expect(acc.json()).toMatchObject({ status: 'accepted', countedTo: h.workflowId, order: { erpOrderId: '7100003' } });
+    const row = await eventually(async () => {
+      const rows = await engine.services.db.query.unassignedProduction.findMany({ where: (u, { eq: e }) => e(u.reason, 'order-closed') });
+      return rows.find((r) => r.good === 5);
+    }, 'the accepted delta as unassigned production');
+    expect(row).toMatchObject({ machineCode: 'robot-1', lineCode: 'line-2', status: 'open' });
+    const confirmations = (await ledgerFor('7100003')).filter((p) => p.kind === 'confirmation');
+    expect(confirmations.map((c) => c.yieldQty)).toEqual(['10']);
+  });
+});
+
 describe('counting points: machines in series count the pieces once', () => {
   it('gives the order and the ERP the counting point\'s pieces, and keeps the machine in series as machine data', async () => {
     // line-3: a cutter feeding a welder; both count every piece, the welder's output is the order's.
