@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { CounterHoldStatus, CounterHoldView } from '../contracts/messages/counter-hold.js';
+import { CounterKind } from '../contracts/messages/machine-event.js';
 import type { OrderDelta } from '../contracts/messages/outbox-delta.js';
 import { counterHolds } from '../schema/index.js';
 import type { Db } from './client.js';
@@ -19,14 +20,15 @@ export interface AcceptedHoldWrites {
 }
 
 /**
- * Pure: where an accepted hold's delta counts. Always in its machine's shift counts (machine-level data). Toward
+ * Pure (throws when `counter` is not a CounterKind): where an accepted hold's delta counts. Always in its machine's shift counts (machine-level data). Toward
  * order quantity only from a counting point, and only good or scrap (a `total` counter feeds no order, as in
  * bridge/route.ts): to the order that was in context through the outbox, as one more delta row, so the relay and the
  * workflow's high-water mark count it exactly once and a closed order passes it on to unassigned production; with no
  * order in context, straight to unassigned production, under `hold:<eventId>` so a repeat is the same row.
  */
 export function placeAcceptedHold(r: CounterHoldRow): AcceptedHoldWrites {
-  const counter = r.counter as MachineCountItem['counter'];
+  // Narrowed before anything is written: a counter the code does not know fails the decision, inside its transaction.
+  const counter = CounterKind.parse(r.counter);
   const machine: MachineCountItem | null =
     r.shiftDate && r.shiftCode
       ? { site: r.siteCode, line: r.lineCode, machine: r.machineCode, shiftDate: r.shiftDate, shiftCode: r.shiftCode, counter, delta: r.delta, events: 1 }
