@@ -104,6 +104,9 @@ describe('counter holds: held, shown with their readings, counted once when a pe
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json()).toMatchObject({ errors: [{ field: 'body.reason', message: 'required: why the readings are not production' }] });
     expect((await api.inject().post(holdUrl('nope', 'accept')).headers(auth('quality')).body({})).statusCode).toBe(404);
+    const badQuery = await api.inject().get('/production/holds?site=plant1&status=open').headers(auth('viewer'));
+    expect(badQuery.statusCode).toBe(400);
+    expect(badQuery.json().errors[0].field).toBe('querystring.status');
 
     const acc = await api.inject().post(holdUrl(accepted.eventId, 'accept')).headers(auth('quality')).body({ note: 'subscription gap, pieces seen on the pallet' });
     expect(acc.statusCode).toBe(200);
@@ -145,13 +148,21 @@ describe('counter holds accepted after their order closed', () => {
     await publishEvents(engine.services.nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 5, startMs: T0 + 70_000, delta: 2, prefix: 'h-c' }));
     expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', good: 10 });
 
-    const acc = await api.inject().post(holdUrl(late.eventId, 'accept')).headers(auth('planner')).body({});
+    // Two people accept at once: the row lock lets one write, the other gets 409.
+    const both = await Promise.all([
+      api.inject().post(holdUrl(late.eventId, 'accept')).headers(auth('planner')).body({}),
+      api.inject().post(holdUrl(late.eventId, 'accept')).headers(auth('quality')).body({}),
+    ]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const acc = both.find((r) => r.statusCode === 200)!;
     expect(acc.json()).toMatchObject({ status: 'accepted', countedTo: h.workflowId, order: { erpOrderId: '7100003' } });
     const row = await eventually(async () => {
       const rows = await engine.services.db.query.unassignedProduction.findMany({ where: (u, { eq: e }) => e(u.reason, 'order-closed') });
-      return rows.find((r) => r.good === 5);
+      return rows.length > 0 ? rows : undefined;
     }, 'the accepted delta as unassigned production');
-    expect(row).toMatchObject({ machineCode: 'robot-1', lineCode: 'line-2', status: 'open' });
+    await sleep(2_500);
+    expect(await engine.services.db.query.unassignedProduction.findMany({ where: (u, { eq: e }) => e(u.reason, 'order-closed') })).toEqual(row);
+    expect(row).toMatchObject([{ machineCode: 'robot-1', lineCode: 'line-2', status: 'open', good: 5 }]);
     const confirmations = (await ledgerFor('7100003')).filter((p) => p.kind === 'confirmation');
     expect(confirmations.map((c) => c.yieldQty)).toEqual(['10']);
   });
