@@ -29,7 +29,7 @@ export interface Routing {
   shifts: Map<string, Routed<MachineEvent> & { input: ShiftInput }>;
   unassigned: Array<{ event: MachineEvent; reason: UnassignedReason; message: number }>;
   /** Counter holds with what the bridge knows of their machine (null: not in the plant model). Never counted here. */
-  holds: Array<{ event: CounterHoldEvent; context: MachineContext | null; shift: { date: string; shiftCode: string } | null; message: number }>;
+  holds: Array<{ event: CounterHoldEvent; context: MachineContext | null; shift: ShiftInput | null; message: number }>;
   /** Every counter event of a known machine, counting point or not, for the per-machine counts (machine_counts). */
   machineCounts: Array<{ eventId: string; item: MachineCountItem }>;
   /** Kinds no workflow consumes yet (analog values); acked and counted, never silently. */
@@ -74,8 +74,7 @@ export function routeEvents(
     }
     const ctx = contextOf(event.site, event.machine);
     if (event.kind === 'hold') {
-      const slot = ctx && shiftOf(event.sourceTime, ctx.timezone);
-      r.holds.push({ event, context: ctx, shift: slot && { date: slot.date, shiftCode: slot.shiftCode }, message });
+      r.holds.push({ event, context: ctx, shift: ctx && { site: ctx.site, line: ctx.line, ...shiftOf(event.sourceTime, ctx.timezone) }, message });
       continue;
     }
     if (!ctx) {

@@ -2,7 +2,9 @@ import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { CounterHoldStatus, CounterHoldView } from '../contracts/messages/counter-hold.js';
 import { CounterKind } from '../contracts/messages/machine-event.js';
-import type { OrderDelta } from '../contracts/messages/outbox-delta.js';
+import { shiftWorkflowId } from '../contracts/ids.js';
+import type { OrderDelta, ShiftDelta } from '../contracts/messages/outbox-delta.js';
+import { ShiftInput } from '../contracts/messages/shift.js';
 import { counterHolds } from '../schema/index.js';
 import type { Db } from './client.js';
 import { holdView, type CounterHoldRow } from './counter-holds.js';
@@ -12,7 +14,8 @@ import type { UnassignedItem } from './unassigned-production.js';
 
 /** What accepting a hold writes, besides its own row. */
 export interface AcceptedHoldWrites {
-  outbox: OutboxWrite | null;
+  /** The order's delta and the shift's (a counting point's line tally), each a row of its workflow's outbox. */
+  outbox: OutboxWrite[];
   unassigned: UnassignedItem | null;
   machine: MachineCountItem | null;
   /** `counted_to`: the order's workflow id, `unassigned` or `machine`. */
@@ -20,32 +23,45 @@ export interface AcceptedHoldWrites {
 }
 
 /**
- * Pure (throws when `counter` is not a CounterKind): where an accepted hold's delta counts. Always in its machine's shift counts (machine-level data). Toward
- * order quantity only from a counting point, and only good or scrap (a `total` counter feeds no order, as in
- * bridge/route.ts): to the order that was in context through the outbox, as one more delta row, so the relay and the
- * workflow's high-water mark count it exactly once and a closed order passes it on to unassigned production; with no
- * order in context, straight to unassigned production, under `hold:<eventId>` so a repeat is the same row.
+ * Pure: where an accepted hold's delta counts, as if its readings had been counted when they came.
+ * - Always in its machine's shift counts (machine-level data), when the machine is known.
+ * - From a counting point, also in its shift's line tally: one more outbox row of that shift workflow (a shift
+ *   closed meanwhile refuses it, as it refuses any late delta; bridge/relay.ts).
+ * - From a counting point, good or scrap (a `total` counter feeds no order, bridge/route.ts): to the order that was
+ *   in context, as one more outbox row, so the relay and the workflow's high-water mark count it exactly once and a
+ *   closed order passes it on to unassigned production; with no order in context, straight to unassigned
+ *   production under `hold:<eventId>`, so a repeat is the same row.
+ * @throws ZodError when the row's `counter` or `shift` is not what the engine writes (nothing is written then).
  */
 export function placeAcceptedHold(r: CounterHoldRow): AcceptedHoldWrites {
-  // Narrowed before anything is written: a counter the code does not know fails the decision, inside its transaction.
+  // Narrowed before anything is written: a value the code does not know fails the decision, inside its transaction.
   const counter = CounterKind.parse(r.counter);
-  const machine: MachineCountItem | null =
-    r.shiftDate && r.shiftCode
-      ? { site: r.siteCode, line: r.lineCode, machine: r.machineCode, shiftDate: r.shiftDate, shiftCode: r.shiftCode, counter, delta: r.delta, events: 1 }
-      : null;
-  if (!r.countingPoint || (counter !== 'good' && counter !== 'scrap')) return { outbox: null, unassigned: null, machine, countedTo: 'machine' };
+  const shift = r.shift === null ? null : ShiftInput.parse(r.shift);
+  const machine: MachineCountItem | null = shift && {
+    site: r.siteCode, line: r.lineCode, machine: r.machineCode, shiftDate: shift.date, shiftCode: shift.shiftCode, counter, delta: r.delta, events: 1,
+  };
+  if (!r.countingPoint) return { outbox: [], unassigned: null, machine, countedTo: 'machine' };
+  const outbox: OutboxWrite[] = [];
+  if (shift) {
+    const delta: ShiftDelta = {
+      machines: [{ machine: r.machineCode, good: 0, scrap: 0, total: 0, [counter]: r.delta, events: 1 }], states: [], alarmsRaised: 0, duplicatesDropped: 0,
+    };
+    outbox.push({ workflowId: shiftWorkflowId(shift.site, shift.line, shift.date, shift.shiftCode), target: { kind: 'shift', shift }, delta });
+  }
+  if (counter === 'total') return { outbox, unassigned: null, machine, countedTo: 'machine' };
   const sourceTime = r.sourceTime.toISOString();
   const good = counter === 'good' ? r.delta : 0;
   const scrap = counter === 'scrap' ? r.delta : 0;
   if (r.workflowId) {
     const delta: OrderDelta = { machines: [{ machine: r.machineCode, good, scrap, events: 1, lastSourceTime: sourceTime }], duplicatesDropped: 0 };
-    return { outbox: { workflowId: r.workflowId, target: { kind: 'work-order', site: r.siteCode, line: r.lineCode }, delta }, unassigned: null, machine, countedTo: r.workflowId };
+    outbox.push({ workflowId: r.workflowId, target: { kind: 'work-order', site: r.siteCode, line: r.lineCode }, delta });
+    return { outbox, unassigned: null, machine, countedTo: r.workflowId };
   }
   const unassigned: UnassignedItem = {
     site: r.siteCode, line: r.lineCode, reason: 'no-active-order',
     count: { eventId: `hold:${r.eventId}`, machine: r.machineCode, sourceTime, good, scrap },
   };
-  return { outbox: null, unassigned, machine, countedTo: 'unassigned' };
+  return { outbox, unassigned, machine, countedTo: 'unassigned' };
 }
 
 /** A person's decision on a hold: accept (with an optional note) or reject (with a reason), and who decided. */
@@ -75,7 +91,7 @@ export async function decideHold(db: Db, eventId: string, d: HoldDecision): Prom
     let countedTo: string | null = null;
     if (d.decision === 'accept') {
       const w = placeAcceptedHold(row);
-      if (w.outbox) await appendOutbox(c, [w.outbox]);
+      await appendOutbox(c, w.outbox);
       if (w.unassigned) await insertUnassigned(c, [w.unassigned]);
       if (w.machine) await addMachineCounts(c, [w.machine]);
       countedTo = w.countedTo;

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { CounterHoldQuery, CounterHoldView } from '../contracts/messages/counter-hold.js';
 import { CounterHoldStatus } from '../contracts/messages/counter-hold.js';
 import { CounterHoldReason, CounterKind, CounterReadingRecord, type CounterHoldEvent } from '../contracts/messages/machine-event.js';
+import type { ShiftInput } from '../contracts/messages/shift.js';
 import { counterHolds } from '../schema/index.js';
 import type { Db } from './client.js';
 
@@ -10,7 +11,7 @@ import type { Db } from './client.js';
 export interface HoldRecord {
   hold: CounterHoldEvent;
   /** The shift the readings fall in; null for a machine the plant model does not know. */
-  shift: { date: string; shiftCode: string } | null;
+  shift: ShiftInput | null;
   countingPoint: boolean;
   order: { workflowId: string; erpOrderId: string } | null;
 }
@@ -21,15 +22,15 @@ export async function insertHolds(c: pg.PoolClient, holds: HoldRecord[]): Promis
   const col = <T>(f: (h: HoldRecord) => T) => holds.map(f);
   await c.query(
     `insert into counter_holds (event_id, site_code, line_code, machine_code, tag, counter, reason, delta, "limit", elapsed_ms, raw,
-       readings, source_time, shift_date, shift_code, counting_point, workflow_id, erp_order_id)
+       readings, source_time, shift, counting_point, workflow_id, erp_order_id)
      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[],
-       $10::int[], $11::float8[], $12::jsonb[], $13::timestamptz[], $14::text[], $15::text[], $16::bool[], $17::text[], $18::text[])
+       $10::int[], $11::float8[], $12::jsonb[], $13::timestamptz[], $14::jsonb[], $15::bool[], $16::text[], $17::text[])
      on conflict (event_id) do nothing`,
     [
       col((h) => h.hold.eventId), col((h) => h.hold.site), col((h) => h.hold.line), col((h) => h.hold.machine), col((h) => h.hold.tag),
       col((h) => h.hold.counter), col((h) => h.hold.reason), col((h) => h.hold.delta), col((h) => h.hold.limit ?? null),
       col((h) => h.hold.elapsedMs), col((h) => h.hold.raw), col((h) => JSON.stringify(h.hold.readings)), col((h) => h.hold.sourceTime),
-      col((h) => h.shift?.date ?? null), col((h) => h.shift?.shiftCode ?? null), col((h) => h.countingPoint),
+      col((h) => (h.shift ? JSON.stringify(h.shift) : null)), col((h) => h.countingPoint),
       col((h) => h.order?.workflowId ?? null), col((h) => h.order?.erpOrderId ?? null),
     ],
   );

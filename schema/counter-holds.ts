@@ -23,9 +23,11 @@ export const counterHolds = pgTable(
     /** `[{ raw, sourceTime }]` as the edge sent them, oldest first. */
     readings: jsonb('readings').notNull(),
     sourceTime: timestamp('source_time', { withTimezone: true }).notNull(),
-    /** The shift the readings fall in (site time zone), where an accepted delta is added per machine. */
-    shiftDate: text('shift_date'),
-    shiftCode: text('shift_code'),
+    /**
+     * The shift the readings fall in (a `ShiftInput`: site time zone), null for a machine the plant model does not
+     * know: an accepted delta is added to that shift's machine counts and, from a counting point, to its workflow.
+     */
+    shift: jsonb('shift'),
     /** Whether the machine was a counting point when the hold arrived: only then may the delta reach an order. */
     countingPoint: boolean('counting_point').notNull(),
     workflowId: text('workflow_id'),

@@ -68,6 +68,16 @@ async function machineCount(machine: string) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The good tally of the shifts these instants fall in (the test's two minutes may straddle a shift change). */
+async function shiftGood(line: string, instants: number[]): Promise<number> {
+  const ids = new Set(instants.map((t) => {
+    const slot = shiftOf(new Date(t).toISOString(), 'Europe/Berlin');
+    return shiftWorkflowId('plant1', line, slot.date, slot.shiftCode);
+  }));
+  const tallies = await Promise.all([...ids].map((id) => engine.services.client.workflow.getHandle(id).query(shiftStatusQuery).then((x) => x.good, () => 0)));
+  return tallies.reduce((a, b) => a + b, 0);
+}
+
 describe('counter holds: held, shown with their readings, counted once when a person accepts them', () => {
   it('counts an accepted hold exactly once toward the order in context, a rejected one never, and the ERP confirms the true quantity', async () => {
     const h = await releaseOrder(engine, '7100001', 'line-2', '100');
@@ -134,8 +144,9 @@ describe('counter holds: held, shown with their readings, counted once when a pe
     const confirmations = (await ledgerFor('7100001')).filter((p) => p.kind === 'confirmation');
     expect(confirmations).toHaveLength(1);
     expect(confirmations[0]).toMatchObject({ yieldQty: '100', isFinal: true });
-    // The machine's own counts: counted and accepted pieces, never the rejected ones.
+    // The machine's own counts and its line's shift tally: counted and accepted pieces, never the rejected ones.
     expect(await machineCount('robot-1')).toEqual({ good: 100, scrap: 0 });
+    await eventually(async () => ((await shiftGood('line-2', [T0, T0 + 90_000])) === 100 ? true : undefined), 'the shift\'s tally of 100');
   });
 });
 
@@ -201,9 +212,7 @@ describe('counting points: machines in series count the pieces once', () => {
     // Every round is committed (the per-machine counts say so); one relay sweep later nothing more has arrived.
     await sleep(2_500);
     expect((await h.query(statusQuery)).good).toBe(30);
-    const slot = shiftOf(new Date(T0).toISOString(), 'Europe/Berlin');
-    const shift = engine.services.client.workflow.getHandle(shiftWorkflowId('plant1', 'line-3', slot.date, slot.shiftCode));
-    await eventually(async () => ((await shift.query(shiftStatusQuery).catch(() => null))?.good === 30 ? true : undefined), 'the shift\'s line tally');
+    await eventually(async () => ((await shiftGood('line-3', [T0, T0 + 15_000])) === 30 ? true : undefined), 'the shift\'s line tally');
 
     await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'test' });
     expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', good: 30 });

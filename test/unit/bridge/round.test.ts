@@ -90,7 +90,7 @@ describe('counting points and holds in a round', () => {
     expect(plan.unassigned).toEqual([]);
     expect(plan.machineCounts).toEqual([]);
     expect(plan.holds.map((h) => [h.hold.eventId, h.order?.workflowId ?? null, h.shift, h.countingPoint])).toEqual([
-      ['h1', 'work-order:plant1:1', { date: '2026-01-05', shiftCode: 'A' }, true],
+      ['h1', 'work-order:plant1:1', { site: 'plant1', line: 'line-2', date: '2026-01-05', shiftCode: 'A', startsAt: '2026-01-05T05:00:00.000Z', endsAt: '2026-01-05T13:00:00.000Z' }, true],
       // A machine the plant model does not know: no order, no shift; accepted, it goes to unassigned production.
       ['h2', null, null, true],
     ]);

@@ -2,28 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { placeAcceptedHold } from '../../../db/counter-hold-decisions.js';
 import type { CounterHoldRow } from '../../../db/counter-holds.js';
 
+const shift = { site: 'plant1', line: 'line-2', date: '2026-01-05', shiftCode: 'A', startsAt: '2026-01-05T05:00:00.000Z', endsAt: '2026-01-05T13:00:00.000Z' };
+const shiftRow = (counter: string, delta = 30) => ({
+  workflowId: 'shift:plant1:line-2:2026-01-05:A', target: { kind: 'shift', shift },
+  delta: { machines: [{ machine: 'robot-1', good: 0, scrap: 0, total: 0, [counter]: delta, events: 1 }], states: [], alarmsRaised: 0, duplicatesDropped: 0 },
+});
 const row = (over: Partial<CounterHoldRow> = {}): CounterHoldRow => ({
   eventId: 'robot-1:good:hold:1', siteCode: 'plant1', lineCode: 'line-2', machineCode: 'robot-1', tag: 'ns=1;s=robot-1.Good', counter: 'good',
   reason: 'implausible_rate', delta: 30, limit: 3, elapsedMs: 2_000, raw: 45_030, readings: [], sourceTime: new Date('2026-01-05T07:00:00Z'),
-  shiftDate: '2026-01-05', shiftCode: 'A', countingPoint: true, workflowId: 'work-order:plant1:1', erpOrderId: '1', status: 'held',
+  shift, countingPoint: true, workflowId: 'work-order:plant1:1', erpOrderId: '1', status: 'held',
   decidedBy: null, decidedAt: null, decisionReason: null, countedTo: null, recordedAt: new Date(), ...over,
 });
 const machine = { site: 'plant1', line: 'line-2', machine: 'robot-1', shiftDate: '2026-01-05', shiftCode: 'A', counter: 'good', delta: 30, events: 1 };
 
 describe('placeAcceptedHold', () => {
-  it('sends a counting point\'s good delta to the order in context through the outbox, and to its machine counts', () => {
+  it('sends a counting point\'s good delta to the order in context and to its shift through the outbox, and to its machine counts', () => {
     expect(placeAcceptedHold(row())).toEqual({
-      outbox: {
+      outbox: [shiftRow('good'), {
         workflowId: 'work-order:plant1:1', target: { kind: 'work-order', site: 'plant1', line: 'line-2' },
         delta: { machines: [{ machine: 'robot-1', good: 30, scrap: 0, events: 1, lastSourceTime: '2026-01-05T07:00:00.000Z' }], duplicatesDropped: 0 },
-      },
+      }],
       unassigned: null, machine, countedTo: 'work-order:plant1:1',
     });
   });
 
   it('makes it unassigned production under an id of the hold when no order was in context', () => {
     const w = placeAcceptedHold(row({ counter: 'scrap', workflowId: null, erpOrderId: null }));
-    expect(w.outbox).toBeNull();
+    expect(w.outbox).toEqual([shiftRow('scrap')]);
     expect(w.unassigned).toEqual({
       site: 'plant1', line: 'line-2', reason: 'no-active-order',
       count: { eventId: 'hold:robot-1:good:hold:1', machine: 'robot-1', sourceTime: '2026-01-05T07:00:00.000Z', good: 0, scrap: 30 },
@@ -31,12 +36,17 @@ describe('placeAcceptedHold', () => {
     expect(w.countedTo).toBe('unassigned');
   });
 
-  it('keeps a machine in series, or a total counter, as machine data only', () => {
-    expect(placeAcceptedHold(row({ countingPoint: false }))).toEqual({ outbox: null, unassigned: null, machine, countedTo: 'machine' });
-    expect(placeAcceptedHold(row({ counter: 'total' }))).toMatchObject({ outbox: null, unassigned: null, countedTo: 'machine', machine: { counter: 'total' } });
+  it('keeps a machine in series as machine data only, and gives a total counter to no order', () => {
+    expect(placeAcceptedHold(row({ countingPoint: false }))).toEqual({ outbox: [], unassigned: null, machine, countedTo: 'machine' });
+    expect(placeAcceptedHold(row({ counter: 'total' }))).toMatchObject({ outbox: [shiftRow('total')], unassigned: null, countedTo: 'machine', machine: { counter: 'total' } });
+  });
+
+  it('refuses a row whose counter the engine does not write, before anything is placed', () => {
+    expect(() => placeAcceptedHold(row({ counter: 'pieces' }))).toThrow(/Invalid option/);
   });
 
   it('has no machine counts to add to for a machine the plant model does not know (no shift)', () => {
-    expect(placeAcceptedHold(row({ shiftDate: null, shiftCode: null, workflowId: null })).machine).toBeNull();
+    const w = placeAcceptedHold(row({ shift: null, workflowId: null }));
+    expect([w.machine, w.outbox, w.countedTo]).toEqual([null, [], 'unassigned']);
   });
 });
