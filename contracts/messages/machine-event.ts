@@ -53,7 +53,7 @@ export const CounterReadingRecord = z.object({
 
 /**
  * Counter readings the edge refused to count: never production until a person accepts them through the API
- * (`POST /api/v1/production/holds/<eventId>/accept`). The counter's baseline moves on to `raw`, so the readings
+ * (`POST /production/holds/<eventId>/accept`). The counter's baseline moves on to `raw`, so the readings
  * after the hold count normally. Published on `mes.<site>.<line>.<machine>.hold`.
  */
 export const CounterHoldEvent = z.object({
