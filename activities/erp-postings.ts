@@ -37,6 +37,15 @@ export interface GoodsMovementPostingInput extends PostingAddress {
   storageLocation: string | null;
 }
 
+/**
+ * A backflush (261) that opens a confirmation's saga: it carries the confirmation's business-rule check, run before
+ * anything is posted, so a quantity the rules refuse leaves no 261 (and so needs no 262) in the ERP's books.
+ */
+export interface GoodsIssuePostingInput extends GoodsMovementPostingInput {
+  /** The confirmation this issue belongs to, as `postConfirmation` will check it; absent: nothing is checked here. */
+  check?: ConfirmationCheck;
+}
+
 export interface GoodsIssueReversalInput extends GoodsMovementPostingInput {
   /** The 261 this reverses; nothing is posted when that key never reached the ERP. */
   goodsIssueSeq: number;
@@ -191,17 +200,17 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     /** A production confirmation, validated first, posted exactly once; SAP gets no goods movements with it. */
     async postConfirmation(input: ConfirmationPostingInput): Promise<PostOnceResult> {
       const { workflowId, postingSeq, check, ...fields } = input;
-      if (check) {
-        const violations = confirmationViolations({ ...check, yieldQty: fields.yieldQty, scrapQty: fields.scrapQty, unit: fields.unit });
-        if (violations.length > 0)
-          throw ApplicationFailure.nonRetryable(`confirmation of order ${fields.erpOrderId} refused: ${violations.join('; ')}`, 'BusinessRuleViolation');
-      }
+      if (check) refuseByRules(fields.erpOrderId, { ...check, yieldQty: fields.yieldQty, scrapQty: fields.scrapQty, unit: fields.unit });
       const request: ConfirmationRequest = { postingKey: postingKey(workflowId, postingSeq), ...fields };
       return postRecorded(input, 'confirmation', request, () => erp.postConfirmation(request), 'confirmation');
     },
 
-    /** Backflush: 261 goods issue of the components to the order. */
-    async postGoodsIssue(input: GoodsMovementPostingInput): Promise<PostOnceResult> {
+    /**
+     * Backflush: 261 goods issue of the components to the order. The confirmation's rules run first: a refused
+     * quantity throws `BusinessRuleViolation` before the ledger row or the ERP sees anything.
+     */
+    async postGoodsIssue(input: GoodsIssuePostingInput): Promise<PostOnceResult> {
+      if (input.check) refuseByRules(input.erpOrderId, input.check);
       const request = movement(input, '261');
       return postRecorded(input, 'goods-issue', request, () => erp.postGoodsMovement(request), 'goods-movement');
     },
@@ -249,6 +258,15 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       return result;
     },
   });
+}
+
+/**
+ * The confirmation's business rules (confirmation-rules.ts), as the refusal a person resolves: a non-retryable
+ * `BusinessRuleViolation` naming the order and every rule broken. Nothing has been posted when it throws.
+ */
+function refuseByRules(erpOrderId: string, check: ConfirmationCheck): void {
+  const violations = confirmationViolations(check);
+  if (violations.length > 0) throw ApplicationFailure.nonRetryable(`confirmation of order ${erpOrderId} refused: ${violations.join('; ')}`, 'BusinessRuleViolation');
 }
 
 /**

@@ -81,6 +81,16 @@ export class WorkOrderPostings {
       const { yieldQty, scrapQty } = order.reserveConfirmation();
       const items = componentQuantities(ctx.bom, yieldQty);
       const landed: StandingPosting[] = [];
+      const check = {
+        confirmedBefore: order.confirmedGood,
+        plannedQuantity: order.release.quantity,
+        overdeliveryTolerancePct: order.policy.overdeliveryTolerancePct,
+        materialUnit: ctx.materialUnit,
+        orderUnit: order.release.unit,
+        countedGood: order.good,
+        heldQty: order.qualityHeld,
+      };
+      const confirmation = { yieldQty: String(yieldQty), scrapQty: String(scrapQty), unit: order.release.unit };
       let compensate: (() => Promise<unknown>) | undefined;
       try {
         if (items.length > 0) {
@@ -90,26 +100,20 @@ export class WorkOrderPostings {
           const reversalSeq = order.allocatePostingSeq();
           // Registered before the call: a 261 whose reply was lost may still have landed, and must be reversed too.
           compensate = () => erp.reverseGoodsIssue({ ...where, items, postingSeq: reversalSeq, goodsIssueSeq });
-          await erp.postGoodsIssue({ ...where, items, postingSeq: goodsIssueSeq });
+          // The confirmation's rules run before the first posting (issue 18, item 2): a refused quantity posts no 261.
+          await erp.postGoodsIssue({ ...where, items, postingSeq: goodsIssueSeq, check: { ...check, ...confirmation } }).catch((err: unknown) => {
+            if (refusal(err)?.type === 'BusinessRuleViolation') compensate = undefined; // refused before anything went out
+            throw err;
+          });
         }
         const posted = await erp.postConfirmation({
           workflowId: order.workflowId,
           postingSeq: confirmationSeq,
           erpOrderId: order.release.erpOrderId,
           operation: order.release.operation,
-          yieldQty: String(yieldQty),
-          scrapQty: String(scrapQty),
-          unit: order.release.unit,
+          ...confirmation,
           isFinal,
-          check: {
-            confirmedBefore: order.confirmedGood,
-            plannedQuantity: order.release.quantity,
-            overdeliveryTolerancePct: order.policy.overdeliveryTolerancePct,
-            materialUnit: ctx.materialUnit,
-            orderUnit: order.release.unit,
-            countedGood: order.good,
-            heldQty: order.qualityHeld,
-          },
+          check,
         });
         return { yieldQty, scrapQty, landed, posted };
       } catch (err) {
