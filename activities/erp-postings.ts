@@ -16,6 +16,7 @@ import { postingKey } from '../contracts/ids.js';
 import type { Db } from '../db/client.js';
 import { withAttemptDeadline } from '../erp/attempt-deadline.js';
 import { postOnce, settleTime, untilSettled, type PostOnceResult } from '../erp/post-once.js';
+import { postInOpenPeriod, type DatedRequest } from '../erp/posting-period.js';
 import { erpPostings } from '../schema/index.js';
 import { confirmationViolations, type ConfirmationCheck } from './confirmation-rules.js';
 
@@ -35,6 +36,8 @@ export interface GoodsMovementPostingInput extends PostingAddress {
   items: GoodsMovementItem[];
   plant: string | null;
   storageLocation: string | null;
+  /** The plant's date the workflow fixed for the movement (`YYYY-MM-DD`); the ERP's own today when absent. */
+  postingDate?: string;
 }
 
 /**
@@ -156,7 +159,18 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     items: input.items,
     ...(input.plant ? { plant: input.plant } : {}),
     ...(input.storageLocation ? { storageLocation: input.storageLocation } : {}),
+    ...(input.postingDate ? { postingDate: input.postingDate } : {}),
   });
+
+  /**
+   * Sends a dated request under the closed-period policy (erp/posting-period.ts): a date in a closed period is posted
+   * again in the first open one, the production's date kept as the document date, and the log says so.
+   */
+  const inOpenPeriod = <R extends DatedRequest & { postingKey: string }>(request: R, send: (r: R) => Promise<ErpDocument>) => () =>
+    postInOpenPeriod(request, send, (moved, refusal) =>
+      log.warn('posting period closed: posted in a later period', { postingKey: request.postingKey, productionDate: moved.documentDate, postingDate: moved.postingDate, erp: refusal.message }),
+    );
+  const postMovement = (request: GoodsMovementRequest) => inOpenPeriod(request, (r) => erp.postGoodsMovement(r));
 
   const markOriginal = (workflowId: string, postingSeq: number, status: 'reversed' | 'cancelled') =>
     db.update(erpPostings).set({ status }).where(and(eq(erpPostings.workflowId, workflowId), eq(erpPostings.postingSeq, postingSeq)));
@@ -174,7 +188,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       return null;
     }
     const request = movement(input, movementType);
-    const result = await postRecorded(input, kind, request, () => erp.postGoodsMovement(request), 'goods-movement');
+    const result = await postRecorded(input, kind, request, postMovement(request), 'goods-movement');
     await markOriginal(input.workflowId, originalSeq, 'reversed');
     return result;
   }
@@ -202,7 +216,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       const { workflowId, postingSeq, check, ...fields } = input;
       if (check) refuseByRules(fields.erpOrderId, { ...check, yieldQty: fields.yieldQty, scrapQty: fields.scrapQty, unit: fields.unit });
       const request: ConfirmationRequest = { postingKey: postingKey(workflowId, postingSeq), ...fields };
-      return postRecorded(input, 'confirmation', request, () => erp.postConfirmation(request), 'confirmation');
+      return postRecorded(input, 'confirmation', request, inOpenPeriod(request, (r) => erp.postConfirmation(r)), 'confirmation');
     },
 
     /**
@@ -212,13 +226,13 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     async postGoodsIssue(input: GoodsIssuePostingInput): Promise<PostOnceResult> {
       if (input.check) refuseByRules(input.erpOrderId, input.check);
       const request = movement(input, '261');
-      return postRecorded(input, 'goods-issue', request, () => erp.postGoodsMovement(request), 'goods-movement');
+      return postRecorded(input, 'goods-issue', request, postMovement(request), 'goods-movement');
     },
 
     /** Goods receipt (101) of the finished quantity from the order. */
     async postGoodsReceipt(input: GoodsMovementPostingInput): Promise<PostOnceResult> {
       const request = movement(input, '101');
-      return postRecorded(input, 'goods-receipt', request, () => erp.postGoodsMovement(request), 'goods-movement');
+      return postRecorded(input, 'goods-receipt', request, postMovement(request), 'goods-movement');
     },
 
     /** Compensation of a backflush, and its undoing when the order is cancelled: 262 with the 261's items. */
@@ -227,7 +241,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     /** A reconciliation fix: any movement type, as a planner asked for it; no original to look for. */
     async postGoodsMovementCorrection(input: GoodsMovementPostingInput & { movementType: GoodsMovementRequest['movementType'] }): Promise<PostOnceResult> {
       const request = movement(input, input.movementType);
-      return postRecorded(input, `correction-${input.movementType}`, request, () => erp.postGoodsMovement(request), 'goods-movement');
+      return postRecorded(input, `correction-${input.movementType}`, request, postMovement(request), 'goods-movement');
     },
 
     /** A cancelled order's goods receipt taken back: 102 with the 101's items. */
