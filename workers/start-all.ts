@@ -2,6 +2,7 @@ import path from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import { erpReleaseSubject } from '../contracts/names.js';
 import { loadPlantModel } from '../seed/plant-file.js';
+import { checkRelease } from '../services/release-check.js';
 import { startStack, WELL_KNOWN_PORTS } from '../stack/index.js';
 import { defaultDataDir, projectRoot } from '../stack/paths.js';
 import { startDemoEdge } from './wiring/edge-demo.js';
@@ -43,8 +44,12 @@ async function main(): Promise<void> {
     throw err;
   });
   const js = jetstream(services.nc);
-  for (const r of plant.demoOrders)
+  for (const r of plant.demoOrders) {
+    // A demo order closed in an earlier start stays closed: published again it would only raise a "closed order"
+    // exception (services/release-check.ts).
+    if ((await checkRelease(services.db, r))?.kind === 'closed') continue;
     await js.publish(erpReleaseSubject(r.site), JSON.stringify(r), { msgID: `release:${r.site}:${r.erpOrderId}:${r.releasedAt}` });
+  }
   const edge = await startDemoEdge({ plant, nc: services.nc, dataDir, log });
   const api = await startDemoApi(services, dataDir, { port: env.MES_API_PORT, webhookSecret: env.MES_WEBHOOK_SECRET });
   const ui = stack.temporal.uiUrl;
