@@ -37,8 +37,9 @@ const fences = {
   // Workflow code is replayed: no I/O, no clocks, no Node builtins, only types from the I/O side.
   workflows: [
     { group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@nats-io/*', 'node-opcua*', 'drizzle-orm*', 'pg', 'zod', 'pino', ...aboveCore] },
-    // contracts/decimal.ts is pure arithmetic, shared with the ERP side so both compute quantities alike.
-    { group: [...folders('activities', 'erp', 'schema', 'db', 'contracts', 'api', 'bridge', 'services'), '!**/contracts/decimal.js'], allowTypeImports: true },
+    // contracts/decimal.ts and plant-date.ts are pure arithmetic, shared with the ERP side so both compute quantities
+    // and posting dates alike.
+    { group: [...folders('activities', 'erp', 'schema', 'db', 'contracts', 'api', 'bridge', 'services'), '!**/contracts/decimal.js', '!**/contracts/plant-date.js'], allowTypeImports: true },
   ],
 };
 const fenceBlocks = Object.entries(fences).map(([folder, patterns]) => ({

@@ -16,6 +16,7 @@ import { postingKey } from '../contracts/ids.js';
 import type { Db } from '../db/client.js';
 import { withAttemptDeadline } from '../erp/attempt-deadline.js';
 import { postOnce, settleTime, untilSettled, type PostOnceResult } from '../erp/post-once.js';
+import { postInOpenPeriod, type DatedRequest } from '../erp/posting-period.js';
 import { erpPostings } from '../schema/index.js';
 import { confirmationViolations, type ConfirmationCheck } from './confirmation-rules.js';
 
@@ -35,6 +36,17 @@ export interface GoodsMovementPostingInput extends PostingAddress {
   items: GoodsMovementItem[];
   plant: string | null;
   storageLocation: string | null;
+  /** The plant's date the workflow fixed for the movement (`YYYY-MM-DD`); the ERP's own today when absent. */
+  postingDate?: string;
+}
+
+/**
+ * A backflush (261) that opens a confirmation's saga: it carries the confirmation's business-rule check, run before
+ * anything is posted, so a quantity the rules refuse leaves no 261 (and so needs no 262) in the ERP's books.
+ */
+export interface GoodsIssuePostingInput extends GoodsMovementPostingInput {
+  /** The confirmation this issue belongs to, as `postConfirmation` will check it; absent: nothing is checked here. */
+  check?: ConfirmationCheck;
 }
 
 export interface GoodsIssueReversalInput extends GoodsMovementPostingInput {
@@ -147,7 +159,18 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     items: input.items,
     ...(input.plant ? { plant: input.plant } : {}),
     ...(input.storageLocation ? { storageLocation: input.storageLocation } : {}),
+    ...(input.postingDate ? { postingDate: input.postingDate } : {}),
   });
+
+  /**
+   * Sends a dated request under the closed-period policy (erp/posting-period.ts): a date in a closed period is posted
+   * again in the first open one, the production's date kept as the document date, and the log says so.
+   */
+  const inOpenPeriod = <R extends DatedRequest & { postingKey: string }>(request: R, send: (r: R) => Promise<ErpDocument>) => () =>
+    postInOpenPeriod(request, send, (moved, refusal) =>
+      log.warn('posting period closed: posted in a later period', { postingKey: request.postingKey, productionDate: moved.documentDate, postingDate: moved.postingDate, erp: refusal.message }),
+    );
+  const postMovement = (request: GoodsMovementRequest) => inOpenPeriod(request, (r) => erp.postGoodsMovement(r));
 
   const markOriginal = (workflowId: string, postingSeq: number, status: 'reversed' | 'cancelled') =>
     db.update(erpPostings).set({ status }).where(and(eq(erpPostings.workflowId, workflowId), eq(erpPostings.postingSeq, postingSeq)));
@@ -165,7 +188,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       return null;
     }
     const request = movement(input, movementType);
-    const result = await postRecorded(input, kind, request, () => erp.postGoodsMovement(request), 'goods-movement');
+    const result = await postRecorded(input, kind, request, postMovement(request), 'goods-movement');
     await markOriginal(input.workflowId, originalSeq, 'reversed');
     return result;
   }
@@ -191,25 +214,25 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     /** A production confirmation, validated first, posted exactly once; SAP gets no goods movements with it. */
     async postConfirmation(input: ConfirmationPostingInput): Promise<PostOnceResult> {
       const { workflowId, postingSeq, check, ...fields } = input;
-      if (check) {
-        const violations = confirmationViolations({ ...check, yieldQty: fields.yieldQty, scrapQty: fields.scrapQty, unit: fields.unit });
-        if (violations.length > 0)
-          throw ApplicationFailure.nonRetryable(`confirmation of order ${fields.erpOrderId} refused: ${violations.join('; ')}`, 'BusinessRuleViolation');
-      }
+      if (check) refuseByRules(fields.erpOrderId, { ...check, yieldQty: fields.yieldQty, scrapQty: fields.scrapQty, unit: fields.unit });
       const request: ConfirmationRequest = { postingKey: postingKey(workflowId, postingSeq), ...fields };
-      return postRecorded(input, 'confirmation', request, () => erp.postConfirmation(request), 'confirmation');
+      return postRecorded(input, 'confirmation', request, inOpenPeriod(request, (r) => erp.postConfirmation(r)), 'confirmation');
     },
 
-    /** Backflush: 261 goods issue of the components to the order. */
-    async postGoodsIssue(input: GoodsMovementPostingInput): Promise<PostOnceResult> {
+    /**
+     * Backflush: 261 goods issue of the components to the order. The confirmation's rules run first: a refused
+     * quantity throws `BusinessRuleViolation` before the ledger row or the ERP sees anything.
+     */
+    async postGoodsIssue(input: GoodsIssuePostingInput): Promise<PostOnceResult> {
+      if (input.check) refuseByRules(input.erpOrderId, input.check);
       const request = movement(input, '261');
-      return postRecorded(input, 'goods-issue', request, () => erp.postGoodsMovement(request), 'goods-movement');
+      return postRecorded(input, 'goods-issue', request, postMovement(request), 'goods-movement');
     },
 
     /** Goods receipt (101) of the finished quantity from the order. */
     async postGoodsReceipt(input: GoodsMovementPostingInput): Promise<PostOnceResult> {
       const request = movement(input, '101');
-      return postRecorded(input, 'goods-receipt', request, () => erp.postGoodsMovement(request), 'goods-movement');
+      return postRecorded(input, 'goods-receipt', request, postMovement(request), 'goods-movement');
     },
 
     /** Compensation of a backflush, and its undoing when the order is cancelled: 262 with the 261's items. */
@@ -218,7 +241,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
     /** A reconciliation fix: any movement type, as a planner asked for it; no original to look for. */
     async postGoodsMovementCorrection(input: GoodsMovementPostingInput & { movementType: GoodsMovementRequest['movementType'] }): Promise<PostOnceResult> {
       const request = movement(input, input.movementType);
-      return postRecorded(input, `correction-${input.movementType}`, request, () => erp.postGoodsMovement(request), 'goods-movement');
+      return postRecorded(input, `correction-${input.movementType}`, request, postMovement(request), 'goods-movement');
     },
 
     /** A cancelled order's goods receipt taken back: 102 with the 101's items. */
@@ -249,6 +272,15 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       return result;
     },
   });
+}
+
+/**
+ * The confirmation's business rules (confirmation-rules.ts), as the refusal a person resolves: a non-retryable
+ * `BusinessRuleViolation` naming the order and every rule broken. Nothing has been posted when it throws.
+ */
+function refuseByRules(erpOrderId: string, check: ConfirmationCheck): void {
+  const violations = confirmationViolations(check);
+  if (violations.length > 0) throw ApplicationFailure.nonRetryable(`confirmation of order ${erpOrderId} refused: ${violations.join('; ')}`, 'BusinessRuleViolation');
 }
 
 /**

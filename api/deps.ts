@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
+import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { Reconciliations } from '../services/reconciliation/reconcile.js';
+import type { ReleaseRefusal } from '../services/release-check.js';
 
 export interface ApiDeps {
   db: Db;
@@ -9,4 +11,9 @@ export interface ApiDeps {
   webhookSecret?: string;
   /** Reconciliation, wired with the ERP adapter by the process; without it those routes answer 503. */
   reconciliation?: Reconciliations;
+  /**
+   * Sends a release the webhook refused to the exceptions stream (services/release-check.ts `publishRefusedRelease`),
+   * so a person sees it; without it the refusal is only the webhook's 4xx answer.
+   */
+  reportRefusedRelease?: (release: OrderReleased, refusal: ReleaseRefusal) => Promise<void>;
 }

@@ -6,12 +6,16 @@ import { OrderReleased } from '../contracts/messages/order-release.js';
 import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../contracts/streams.js';
 import { consumeForever } from '../jetstream/consume-forever.js';
 import { InvalidInput, parseJson, parseOrThrow } from '../contracts/parse.js';
+import type { Db } from '../db/client.js';
+import { checkRelease, publishRefusedRelease } from '../services/release-check.js';
 import { startWorkOrder } from '../services/start-work-order.js';
 import { publishMessageException } from './exceptions.js';
 
 export interface ReleaseListenerDeps {
   nc: NatsConnection;
   client: Client;
+  /** The MES's own records: master data to place a release, and the orders it recorded as closed. */
+  db: Db;
   log: Logger;
   /**
    * Creates the streams and durables when missing (jetstream/provision.ts `provisionStreams`); called again when the
@@ -24,7 +28,9 @@ const RETRY_DELAY_MS = 5_000;
 
 /**
  * Consumes ERP release events and starts one work-order workflow per order. A release is acked only after Temporal
- * accepted the start (or said the order exists); a malformed one goes to the exception subject and is terminated.
+ * accepted the start (or said the order exists); a malformed one goes to the exception subject and is terminated;
+ * one the MES cannot place, or of an order it recorded as closed (services/release-check.ts), goes to the exception
+ * subject with its reason and is acked: never a silent order.
  */
 export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Promise<void>; done: Promise<void>; recreations(): number } {
   const { nc, client, log } = deps;
@@ -42,6 +48,13 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
       return;
     }
     try {
+      const refusal = await checkRelease(deps.db, release);
+      if (refusal) {
+        log.warn({ erpOrderId: release.erpOrderId, refusal: refusal.kind, reason: refusal.message }, 'release refused');
+        await publishRefusedRelease(js, 'erp-listener', release, refusal);
+        m.ack();
+        return;
+      }
       const r = await startWorkOrder(client, release);
       if (r.refused) {
         // A business refusal: retrying the same message cannot succeed, a person must look.

@@ -25,6 +25,19 @@ const PostingKey = z.string().min(1).max(40);
  */
 const LongPostingKey = z.string().min(1).max(200);
 
+/**
+ * A calendar date `YYYY-MM-DD`, no time, no zone: the date a document is posted under (SAP PostingDate, BUDAT) or
+ * the date of the business event it records (SAP DocumentDate, BLDAT). The MES fixes it in the plant's time zone.
+ */
+const CalendarDate = z.iso.date();
+/**
+ * When a posting is booked (additive, optional: an ERP that gets none takes its own today). `postingDate`: the
+ * plant's local date of the production, fixed when the confirmation is decided and the same on every retry;
+ * `documentDate`: set only when the posting moved out of a closed period (`ErpPeriodClosed`), the production's date
+ * it kept (then `postingDate` is the first day of the first open period).
+ */
+const PostingDates = { postingDate: CalendarDate.optional(), documentDate: CalendarDate.optional() };
+
 /** A production confirmation of one operation of an order: yield and scrap in the order's unit. */
 export const ConfirmationRequest = z.object({
   postingKey: PostingKey,
@@ -36,6 +49,7 @@ export const ConfirmationRequest = z.object({
   unit: UnitOfMeasure,
   /** The last confirmation of the operation: the ERP closes it. */
   isFinal: z.boolean(),
+  ...PostingDates,
 });
 export type ConfirmationRequest = z.infer<typeof ConfirmationRequest>;
 
@@ -60,6 +74,7 @@ export const GoodsMovementRequest = z.object({
   /** Where the stock moves (from the line in the plant model); SAP needs the plant, the simulator ignores both. */
   plant: Plant.optional(),
   storageLocation: StorageLocation.optional(),
+  ...PostingDates,
 });
 export type GoodsMovementRequest = z.infer<typeof GoodsMovementRequest>;
 
@@ -123,6 +138,8 @@ export const ErpPosting = z.object({
   items: z.array(GoodsMovementItem),
   /** Cancelled in the ERP (for SAP: IsReversed / GoodsMovementIsCancelled); it no longer counts. */
   cancelled: z.boolean(),
+  /** The date the ERP booked it under (`YYYY-MM-DD`); absent where the adapter does not read it. Additive. */
+  postingDate: z.string().nullable().optional(),
 });
 export type ErpPosting = z.infer<typeof ErpPosting>;
 
@@ -175,6 +192,13 @@ export class ErpUnavailable extends ErpError {
 export class ErpRejected extends ErpError {
   override readonly name = 'ErpRejected';
 }
+
+/**
+ * The ERP refused the posting's date: the period it falls in is closed for postings (SAP: M7/053 for goods
+ * movements, RU/428 for confirmations, F5/201 in FI). A refusal like any other (nothing was committed), which the
+ * posting policy answers by posting again in the first open period (erp/posting-period.ts) instead of parking.
+ */
+export class ErpPeriodClosed extends ErpRejected {}
 
 /**
  * The ERP answered, but not in a shape the adapter can read (a property missing or of another type than the ERP's

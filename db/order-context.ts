@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { OrderContext } from '../contracts/messages/work-order-status.js';
-import { bomItems, lines, materials } from '../schema/index.js';
+import { bomItems, lines, materials, sites } from '../schema/index.js';
 import type { Db } from './client.js';
 
 /** Which order's master data: the line it runs on and the material it makes. */
@@ -12,20 +12,23 @@ export interface OrderContextInput {
 
 /**
  * Reads an order's BOM (components in position order, `quantityPer` a decimal string per unit of the material), its
- * line's ERP plant and storage location, and the material's unit; null where the plant model does not know them.
+ * line's ERP plant and storage location, the material's unit and the site's time zone (posting dates are the plant's);
+ * null where the plant model does not know them.
  * Used by the work order's activity once per order and by reconciliation for orders that closed before carrying it.
  * @throws the database's error.
  */
 export async function loadOrderContext(db: Db, input: OrderContextInput): Promise<OrderContext> {
-  const [bom, [line], [material]] = await Promise.all([
+  const [bom, [line], [material], [site]] = await Promise.all([
     db.select().from(bomItems).where(eq(bomItems.material, input.material)).orderBy(asc(bomItems.position)),
     db.select().from(lines).where(and(eq(lines.siteCode, input.site), eq(lines.code, input.line))),
     db.select().from(materials).where(eq(materials.code, input.material)),
+    db.select({ timezone: sites.timezone }).from(sites).where(eq(sites.code, input.site)),
   ]);
   return {
     bom: bom.map((b) => ({ component: b.component, quantityPer: b.quantityPer, unit: b.unit })),
     plant: line?.erpPlant ?? null,
     storageLocation: line?.storageLocation ?? null,
     materialUnit: material?.unit ?? null,
+    timezone: site?.timezone ?? null,
   };
 }

@@ -1,14 +1,25 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { allSearchAttributes } from '../workflows/search-attributes.js';
 import { findServerBinary, MissingServerBinary, TEMPORAL_CLI, type ServerBinary } from './binaries.js';
 import { exactPort, freePort } from './free-port.js';
 
+/**
+ * How long Temporal keeps a closed run (its history, queries, the Web UI's view) before it forgets it: 30 days, so a
+ * month's closed orders stay inspectable through the month-end close. Set explicitly on the namespace (the dev
+ * server's default is 1 day). The MES never relies on it: a closed order's re-release is refused from PostgreSQL
+ * (services/release-check.ts), whatever Temporal still retains (docs/erp-orchestration.md, "Closed orders").
+ */
+export const NAMESPACE_RETENTION_DAYS = 30;
+
 export interface TemporalServer {
   address: string;
   uiUrl: string;
   namespace: string;
+  /** The namespace's retention of closed runs, as set at start. */
+  retentionDays: number;
   binary: ServerBinary;
   env: TestWorkflowEnvironment;
   stop(): Promise<void>;
@@ -20,6 +31,8 @@ export interface TemporalOptions {
   uiPort?: number;
   /** Run SQLite with its own defaults instead of WAL + synchronous=NORMAL (the bench's baseline). */
   sqliteDefaults?: boolean;
+  /** Retention of closed runs in days; NAMESPACE_RETENTION_DAYS when absent. */
+  retentionDays?: number;
 }
 
 /**
@@ -66,10 +79,19 @@ export async function startTemporal(opts: TemporalOptions): Promise<TemporalServ
   }).catch((err: Error) => {
     throw new MissingServerBinary(`Temporal dev server (${binary.path}) did not start: ${err.message}`);
   });
+  const retentionDays = opts.retentionDays ?? NAMESPACE_RETENTION_DAYS;
+  try {
+    // Every start sets it, so a data dir made by an older version (1-day default) gets it too.
+    await env.connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(`${retentionDays} days`) } });
+  } catch (err) {
+    await env.teardown();
+    throw new Error(`Temporal dev server: could not set the retention of namespace ${namespace}: ${(err as Error).message}`);
+  }
   return {
     address: `127.0.0.1:${port}`,
     uiUrl: `http://127.0.0.1:${uiPort}`,
     namespace,
+    retentionDays,
     binary,
     env,
     stop: () => env.teardown(),

@@ -1,30 +1,40 @@
+import { jetstream } from '@nats-io/jetstream';
 import { buildPlannerApi } from '../api/app.js';
 import { createDb } from '../db/client.js';
 import { createErpAdapter } from '../erp/index.js';
-import { erpAdapterConfig, readEnv } from './wiring/config.js';
+import { erpAdapterConfig, natsSettings, readEnv } from './wiring/config.js';
 import { reconciliations } from '../services/reconciliation/reconcile.js';
+import { publishRefusedRelease } from '../services/release-check.js';
+import { connectNats } from './wiring/nats.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
 import { createLogger, logLevel } from './wiring/logger.js';
 import { connectTemporalClient } from './wiring/temporal-client.js';
 
-/** The planner API process: HTTP on MES_API_HOST:MES_API_PORT, tokens from `npm run api:token`. */
+/**
+ * The planner API process: HTTP on MES_API_HOST:MES_API_PORT, tokens from `npm run api:token`; NATS for the releases
+ * its ERP webhook refuses, which go to the exceptions stream.
+ */
 const log = createLogger('planner-api', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('planner-api', log, async () => {
   const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
   const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env, env), log);
   const erp = createErpAdapter(erpAdapterConfig(env));
+  const nc = await connectNats(natsSettings(env), 'planner-api');
+  const js = jetstream(nc);
   const app = await buildPlannerApi({
     db,
     client,
     webhookSecret: env.MES_WEBHOOK_SECRET,
     reconciliation: reconciliations({ client, db, erp }),
+    reportRefusedRelease: (release, refusal) => publishRefusedRelease(js, 'erp-webhook', release, refusal),
   });
   const url = await app.listen({ host: env.MES_API_HOST, port: env.MES_API_PORT });
   log.info({ listening: url }, 'planner API listening');
   return async () => {
     await app.close();
+    await nc.drain();
     await connection.close();
     await db.$client.end();
   };

@@ -2,10 +2,11 @@ import path from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import { erpReleaseSubject } from '../contracts/names.js';
 import { loadPlantModel } from '../seed/plant-file.js';
+import { checkRelease } from '../services/release-check.js';
 import { startStack, WELL_KNOWN_PORTS } from '../stack/index.js';
 import { defaultDataDir, projectRoot } from '../stack/paths.js';
 import { startDemoEdge } from './wiring/edge-demo.js';
-import { readDemoEnv } from './wiring/config.js';
+import { demoErp, readDemoEnv } from './wiring/config.js';
 import { createLogger } from './wiring/logger.js';
 import { startDemoApi } from './wiring/demo-api.js';
 import { startServices } from './wiring/services.js';
@@ -14,7 +15,8 @@ import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 /**
  * `npm start`: the whole engine on its embedded default, one process. Servers (Temporal dev server with Web UI,
  * nats-server, PostgreSQL), migrations, demo plant, ERP simulator, Temporal worker, ERP release listener, signal
- * bridge, planner API, and the OPC UA line simulator with the edge gateway reading it.
+ * bridge, planner API, and the OPC UA line simulator with the edge gateway reading it. The worker posts to the ERP
+ * `MES_ERP_ADAPTER` names (SAP S/4HANA with the SAP_* settings, a REST ERP, or the simulator), and says which.
  */
 const env = readDemoEnv(process.env);
 const log = createLogger('mes', env.MES_LOG_LEVEL);
@@ -26,11 +28,15 @@ async function main(): Promise<void> {
   const plant = await loadPlantModel(plantFile); // a bad plant file stops us before any server starts
   const t0 = performance.now();
   const stack = await startStack({ dataDir, ports: WELL_KNOWN_PORTS, databaseUrl: env.DATABASE_URL });
+  // The simulator listens on its port in-process whichever ERP the worker posts to.
+  const erp = demoErp(env, `http://127.0.0.1:${env.MES_ERP_SIM_PORT}`);
+  log.info({ erp: erp.describe }, 'ERP');
   const services = await startServices({
     databaseUrl: stack.postgres.url,
     nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
     temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
     erpSim: { port: env.MES_ERP_SIM_PORT },
+    erp: erp.erp,
     plant,
     log,
   }).catch(async (err) => {
@@ -38,8 +44,12 @@ async function main(): Promise<void> {
     throw err;
   });
   const js = jetstream(services.nc);
-  for (const r of plant.demoOrders)
+  for (const r of plant.demoOrders) {
+    // A demo order closed in an earlier start stays closed: published again it would only raise a "closed order"
+    // exception (services/release-check.ts).
+    if ((await checkRelease(services.db, r))?.kind === 'closed') continue;
     await js.publish(erpReleaseSubject(r.site), JSON.stringify(r), { msgID: `release:${r.site}:${r.erpOrderId}:${r.releasedAt}` });
+  }
   const edge = await startDemoEdge({ plant, nc: services.nc, dataDir, log });
   const api = await startDemoApi(services, dataDir, { port: env.MES_API_PORT, webhookSecret: env.MES_WEBHOOK_SECRET });
   const ui = stack.temporal.uiUrl;
@@ -54,7 +64,8 @@ async function main(): Promise<void> {
     `  Temporal gRPC     ${stack.temporal.address}   (binary: ${stack.temporal.binary.source})`,
     `  NATS              ${stack.nats.url}   (binary: ${stack.nats.binary.source}; credentials in ${path.join(dataDir, 'nats')})`,
     `  PostgreSQL        ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}   (${stack.postgres.source})`,
-    `  ERP simulator     ${services.erpSimUrl}/api/postings`,
+    `  ERP               posts to ${erp.describe}`,
+    ...(erp.erp ? [`  ERP simulator     ${services.erpSimUrl}/api/postings   (running, not posted to)`] : []),
     `  planner API       ${api.url}/docs   (planner token in ${api.tokenFile})`,
     `  OPC UA simulator  ${edge.simEndpoint}   (edge gateway metrics ${edge.metricsUrl})`,
     `  data directory    ${dataDir}`,

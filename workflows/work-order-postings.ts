@@ -1,6 +1,7 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { OrderContext } from '../activities/master-data.js';
+import { plantDate } from '../contracts/plant-date.js';
 import { ERP_CALLS, ERP_FIRST_ATTEMPT, refusal } from './activity-options.js';
 import { componentQuantities } from './backflush.js';
 import { FINAL_CONFIRMATION_SEQ, type StandingPosting, type WorkOrderState } from './work-order-state.js';
@@ -66,6 +67,15 @@ export class WorkOrderPostings {
     }
   }
 
+  /**
+   * The plant's date now, in workflow time (the same on replay): a posting's `PostingDate`, fixed when the posting is
+   * decided and passed in the activity's input, so retries after midnight keep it. Undefined for a context carried
+   * from a run before time zones were read: the ERP takes its own today then.
+   */
+  private dated(): { postingDate?: string } {
+    return this.ctx.timezone ? { postingDate: plantDate(Date.now(), this.ctx.timezone) } : {};
+  }
+
   private get where() {
     const { order, ctx } = this;
     return { workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, plant: ctx.plant, storageLocation: ctx.storageLocation };
@@ -75,12 +85,24 @@ export class WorkOrderPostings {
   async confirm(isFinal: boolean): Promise<void> {
     const { order, ctx, erp } = this;
     const confirmationSeq = isFinal ? FINAL_CONFIRMATION_SEQ : order.allocatePostingSeq();
-    const where = this.where;
+    // Decided now: a person's retry after a refusal, and every activity retry, post under this same date.
+    const dated = this.dated();
+    const where = { ...this.where, ...dated };
     const { yieldQty, scrapQty, landed, posted } = await this.untilAccepted(async () => {
       // Reserved while it is posted: a hold arriving meanwhile can only take units outside this confirmation.
       const { yieldQty, scrapQty } = order.reserveConfirmation();
       const items = componentQuantities(ctx.bom, yieldQty);
       const landed: StandingPosting[] = [];
+      const check = {
+        confirmedBefore: order.confirmedGood,
+        plannedQuantity: order.release.quantity,
+        overdeliveryTolerancePct: order.policy.overdeliveryTolerancePct,
+        materialUnit: ctx.materialUnit,
+        orderUnit: order.release.unit,
+        countedGood: order.good,
+        heldQty: order.qualityHeld,
+      };
+      const confirmation = { yieldQty: String(yieldQty), scrapQty: String(scrapQty), unit: order.release.unit };
       let compensate: (() => Promise<unknown>) | undefined;
       try {
         if (items.length > 0) {
@@ -90,26 +112,21 @@ export class WorkOrderPostings {
           const reversalSeq = order.allocatePostingSeq();
           // Registered before the call: a 261 whose reply was lost may still have landed, and must be reversed too.
           compensate = () => erp.reverseGoodsIssue({ ...where, items, postingSeq: reversalSeq, goodsIssueSeq });
-          await erp.postGoodsIssue({ ...where, items, postingSeq: goodsIssueSeq });
+          // The confirmation's rules run before the first posting (issue 18, item 2): a refused quantity posts no 261.
+          await erp.postGoodsIssue({ ...where, items, postingSeq: goodsIssueSeq, check: { ...check, ...confirmation } }).catch((err: unknown) => {
+            if (refusal(err)?.type === 'BusinessRuleViolation') compensate = undefined; // refused before anything went out
+            throw err;
+          });
         }
         const posted = await erp.postConfirmation({
           workflowId: order.workflowId,
           postingSeq: confirmationSeq,
           erpOrderId: order.release.erpOrderId,
           operation: order.release.operation,
-          yieldQty: String(yieldQty),
-          scrapQty: String(scrapQty),
-          unit: order.release.unit,
+          ...confirmation,
           isFinal,
-          check: {
-            confirmedBefore: order.confirmedGood,
-            plannedQuantity: order.release.quantity,
-            overdeliveryTolerancePct: order.policy.overdeliveryTolerancePct,
-            materialUnit: ctx.materialUnit,
-            orderUnit: order.release.unit,
-            countedGood: order.good,
-            heldQty: order.qualityHeld,
-          },
+          ...dated,
+          check,
         });
         return { yieldQty, scrapQty, landed, posted };
       } catch (err) {
@@ -132,7 +149,7 @@ export class WorkOrderPostings {
   /** A cancelled order's postings taken back, the last first: 102 for a receipt, cancellation, 262 for a backflush. */
   async takeBack(): Promise<void> {
     const { order, erp } = this;
-    const where = this.where;
+    const where = { ...this.where, ...this.dated() };
     for (let p = order.lastStanding; p; p = order.lastStanding) {
       const postingSeq = order.allocatePostingSeq();
       const standing = p;

@@ -34,7 +34,7 @@ export function erpWebhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       }
     });
     app.post('/webhooks/erp/order-released', {
-      schema: { headers: Headers, body: OrderReleased, response: { 200: StartResponse, 201: StartResponse }, tags: ['erp'], summary: 'ERP release webhook (HMAC)' },
+      schema: { headers: Headers, body: OrderReleased, response: { 200: StartResponse, 201: StartResponse }, tags: ['erp'], summary: 'ERP release webhook (HMAC); a release the MES cannot place (422) or of a closed order (409) also goes to the exceptions stream' },
     }, async (req, reply) => {
       if (!deps.webhookSecret) throw httpError(503, 'webhook secret not configured (MES_WEBHOOK_SECRET)');
       const ts = req.headers['x-mes-timestamp'] as unknown as number;
@@ -44,7 +44,7 @@ export function erpWebhookRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       if (expected.length !== sig.length || !timingSafeEqual(expected, Buffer.from(sig))) throw httpError(401, 'x-mes-signature: does not match the body');
       const fresh = await deps.db.insert(webhookReceipts).values({ signature: sig }).onConflictDoNothing().returning();
       if (fresh.length === 0) throw httpError(409, 'x-mes-signature: this exact request was already received (replay)');
-      return acceptRelease(deps, req, reply, 'release-webhook', req.body);
+      return acceptRelease(deps, req, reply, 'release-webhook', req.body, { report: true });
     });
   };
 }

@@ -32,7 +32,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, client } = deps;
   return async (app) => {
     app.post('/orders', {
-      schema: { body: OrderReleased, response: { 200: StartResponse, 201: StartResponse }, tags: ['orders'], summary: 'Release an order by hand (idempotent)' },
+      schema: { body: OrderReleased, response: { 200: StartResponse, 201: StartResponse }, tags: ['orders'], summary: 'Release an order by hand (idempotent); 422 when the plant file cannot place it, 409 when the order is closed' },
       config: { roles: ['planner', 'integration'] },
     }, (req, reply) => acceptRelease(deps, req, reply, 'release', req.body));
 

@@ -38,6 +38,10 @@ export const Posting = z.object({
   postedAt: z.string(),
   // Additive: older ERPs (and simulators) cannot cancel, so their documents never are.
   cancelled: z.boolean().optional(),
+  // Additive: the date (`YYYY-MM-DD`) a confirmation or movement is booked under, and the production's date when the
+  // posting moved out of a closed period (docs/erp-rest.md); older ERPs do not send them.
+  postingDate: z.string().nullable().optional(),
+  documentDate: z.string().nullable().optional(),
 });
 export type Posting = z.infer<typeof Posting>;
 

@@ -23,6 +23,12 @@ export const FaultPlan = z.object({
   rejectOrders: z.array(z.string()).default([]),
   /** Materials for which the ERP refuses quality notifications (a forced permanent rejection, for tests). */
   rejectMaterials: z.array(z.string()).default([]),
+  /**
+   * Posting periods closed for postings, as months `YYYY-MM` (the simulators' periods are calendar months): a
+   * confirmation or goods movement dated in one is refused as a real ERP refuses it (the simulator: 422 problem
+   * `PeriodClosed`; the SAP double: M7/053 for a material document, RU/428 for a confirmation).
+   */
+  closedPeriods: z.array(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-03')).default([]),
 });
 export type FaultPlan = z.infer<typeof FaultPlan>;
 

@@ -42,6 +42,8 @@ export const ProdnOrdConf2Create = z.object({
   ConfirmationText: z.string().max(CONFIRMATION_TEXT_MAX).optional(),
   APIConfHasNoGoodsMovements: z.boolean().optional(),
   PostingDate: z.string().optional(),
+  /** Edm.DateTime, "Confirmed Finish Date of Execution" (IEDD): the production's date when it differs from PostingDate. */
+  ConfirmedExecutionEndDate: z.string().optional(),
 });
 export type ProdnOrdConf2Create = z.infer<typeof ProdnOrdConf2Create>;
 
@@ -63,6 +65,7 @@ export const ProdnOrdConf2 = z.object({
   IsReversal: z.boolean(),
   APIConfHasNoGoodsMovements: z.boolean(),
   PostingDate: EdmDateTime.nullable().optional(),
+  ConfirmedExecutionEndDate: EdmDateTime.nullable().optional(),
 });
 export type ProdnOrdConf2 = z.infer<typeof ProdnOrdConf2>;
 
@@ -78,6 +81,7 @@ export const ProdnOrdConf2Read = ProdnOrdConf2.pick({
   IsFinalConfirmation: true,
   ConfirmationText: true,
   IsReversed: true,
+  PostingDate: true,
 });
 export type ProdnOrdConf2Read = z.infer<typeof ProdnOrdConf2Read>;
 

@@ -35,6 +35,8 @@ export const OrderContext = z.object({
   plant: z.string().nullable(),
   storageLocation: z.string().nullable(),
   materialUnit: z.string().nullable(),
+  /** The site's IANA time zone from the plant file: posting dates are the plant's dates. Absent in contexts carried from older runs. */
+  timezone: z.string().nullable().optional(),
 });
 export type OrderContext = z.infer<typeof OrderContext>;
 

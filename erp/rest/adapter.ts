@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  ErpPeriodClosed,
   ErpRejected,
   ErpReplyUnreadable,
   ErpUnavailable,
@@ -84,7 +85,9 @@ export class RestErpAdapter implements ErpAdapter {
     const where = `ERP ${this.name} ${method} ${url.pathname}: HTTP ${res.status}`;
     // 401/403: a wrong secret or clock is fixed by an administrator; retry until then, visibly.
     if (res.status >= 500 || res.status === 401 || res.status === 403 || res.status === 429) throw new ErpUnavailable(`${where} ${reply.slice(0, 300)}`, { status: res.status, text: reply.slice(0, 300) });
-    if (res.status >= 400) throw new ErpRejected(`${where} ${reply.slice(0, 500)}`, { status: res.status, text: reply.slice(0, 500) });
+    // A closed posting period is the one refusal the engine answers itself (erp/posting-period.ts): a problem titled
+    // `PeriodClosed` (docs/erp-rest.md).
+    if (res.status >= 400) throw new (problemTitle(reply) === 'PeriodClosed' ? ErpPeriodClosed : ErpRejected)(`${where} ${reply.slice(0, 500)}`, { status: res.status, text: reply.slice(0, 500) });
     let json: unknown;
     try {
       json = JSON.parse(reply);
@@ -161,6 +164,17 @@ export class RestErpAdapter implements ErpAdapter {
       movementType: p.movementType,
       items: p.items ?? [],
       cancelled: p.cancelled ?? false,
+      postingDate: p.postingDate ?? null,
     }));
+  }
+}
+
+/** The `title` of an RFC 9457 problem body; undefined for any other body. */
+function problemTitle(body: string): string | undefined {
+  try {
+    const title = (JSON.parse(body) as { title?: unknown }).title;
+    return typeof title === 'string' ? title : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -33,7 +33,7 @@ import { ODataSession, type SapConnection } from './odata-session.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
 import { findDowntime, findQualityNotifications, listDowntime, postDowntime, raiseQualityNotification } from './notifications.js';
 import { odataString, sapReference } from './posting-ref.js';
-import { SAP_MOVEMENT, sapField, today } from './sap-fields.js';
+import { dateFromSap, SAP_MOVEMENT, sapDate, sapField, today } from './sap-fields.js';
 
 /** Documents in the port are strings: `<ConfirmationGroup>/<ConfirmationCount>` and `<MaterialDocument>/<Year>`. */
 const confDocument = (c: { ConfirmationGroup: string; ConfirmationCount: string }) => `${c.ConfirmationGroup}/${c.ConfirmationCount}`;
@@ -116,7 +116,10 @@ export class S4HanaErpAdapter implements ErpAdapter {
       IsFinalConfirmation: req.isFinal,
       ConfirmationText: sapReference(req.postingKey, CONFIRMATION_TEXT_MAX),
       APIConfHasNoGoodsMovements: true,
-      PostingDate: today(),
+      // The plant's date of the production (contracts/erp-port.ts); moved out of a closed period, the production's
+      // date stays on the confirmation as its confirmed finish date of execution (IEDD).
+      PostingDate: req.postingDate ? sapDate(req.postingDate) : today(),
+      ...(req.documentDate ? { ConfirmedExecutionEndDate: sapDate(req.documentDate) } : {}),
     };
     const r = await this.session.request('POST', CONFIRMATION_SERVICE, 'ProdnOrdConf2', odataEntity(ProdnOrdConf2Read.pick({ ConfirmationGroup: true, ConfirmationCount: true })), body);
     return { document: confDocument(r.d), postingKey: req.postingKey };
@@ -135,8 +138,10 @@ export class S4HanaErpAdapter implements ErpAdapter {
     const movement = SAP_MOVEMENT[req.movementType];
     const body: MaterialDocumentHeaderCreate = {
       GoodsMovementCode: movement.code,
-      PostingDate: today(),
-      DocumentDate: today(),
+      // PostingDate (BUDAT) books the period; DocumentDate (BLDAT) is the production's date, the same unless the
+      // posting moved out of a closed period (erp/posting-period.ts).
+      PostingDate: req.postingDate ? sapDate(req.postingDate) : today(),
+      DocumentDate: sapDate(req.documentDate ?? req.postingDate ?? new Date().toISOString().slice(0, 10)),
       MaterialDocumentHeaderText: sapReference(req.postingKey, MATERIAL_DOCUMENT_HEADER_TEXT_MAX),
       to_MaterialDocumentItem: req.items.map((i) => ({
         Material: i.material,
@@ -206,7 +211,7 @@ export class S4HanaErpAdapter implements ErpAdapter {
       ...confs.d.results.map((c): ErpPosting => ({
         document: confDocument(c), reference: c.ConfirmationText, kind: 'confirmation',
         yieldQty: canonicalDecimal(c.ConfirmationYieldQuantity), scrapQty: canonicalDecimal(c.ConfirmationScrapQuantity),
-        isFinal: c.IsFinalConfirmation, movementType: null, items: [], cancelled: c.IsReversed,
+        isFinal: c.IsFinalConfirmation, movementType: null, items: [], cancelled: c.IsReversed, postingDate: dateFromSap(c.PostingDate),
       })),
       ...byDoc.values(),
     ];

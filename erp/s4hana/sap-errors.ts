@@ -1,6 +1,6 @@
-import { ErpRejected, ErpUnavailable } from '../../contracts/erp-port.js';
+import { ErpPeriodClosed, ErpRejected, ErpUnavailable } from '../../contracts/erp-port.js';
 import { ODataError } from '../../contracts/messages/sap-odata.js';
-import { classifySapMessages, type SapMessageOverrides } from './sap-messages.js';
+import { classifySapMessages, SAP_MESSAGES, type SapMessageOverrides } from './sap-messages.js';
 
 /**
  * An SAP error answer as the port's error. SAP's own words (`message.value` of the OData error, or v4's `message`),
@@ -11,7 +11,9 @@ import { classifySapMessages, type SapMessageOverrides } from './sap-messages.js
  * - 5xx, 408, 429: SAP or the way to it is down or busy: `ErpUnavailable` (retried).
  * - 401, 403: credentials or business roles; an administrator fixes them: `ErpUnavailable`, retried until then.
  * - any other 4xx: by message id (`sap-messages.ts`): a lock is `ErpUnavailable` (retried with backoff), a known
- *   permanent id and an unknown one are `ErpRejected` (a person resolves it; the id is in the message).
+ *   permanent id and an unknown one are `ErpRejected` (a person resolves it; the id is in the message); a closed
+ *   posting period (`closedPeriod` in the catalogue: M7/053, RU/428, F5/201) is `ErpPeriodClosed`, which the
+ *   closed-period policy posts again in the first open period.
  */
 export function sapError(where: string, status: number, text: string, overrides?: SapMessageOverrides): Error {
   const body = parseError(text);
@@ -24,7 +26,8 @@ export function sapError(where: string, status: number, text: string, overrides?
   if (verdict.kind === 'transient') return new ErpUnavailable(`${prefix}: SAP message ${verdict.messageId} is transient (${verdict.meaning ?? 'override'}), retried`, detail);
   const decided = verdict.messageId && verdict.messageId !== body?.ids[0] ? `: SAP message ${verdict.messageId}` : '';
   const known = verdict.meaning ? '' : verdict.messageId ? ` (message ${verdict.messageId} is not in the catalogue: permanent)` : '';
-  return new ErpRejected(`${prefix}${decided}${known}`, detail);
+  const closed = verdict.messageId !== undefined && SAP_MESSAGES[verdict.messageId]?.closedPeriod === true;
+  return new (closed ? ErpPeriodClosed : ErpRejected)(`${prefix}${decided}${known}`, detail);
 }
 
 /** The text and message ids of an OData error body; undefined when the body is not one (a gateway's HTML page). */

@@ -32,6 +32,18 @@ export const SAP_MOVEMENT: Record<MovementType, { type: MovementType; code: '02'
 /** Edm.DateTime in OData v2 JSON: `/Date(<ms since epoch>)/`, midnight UTC of the posting day. */
 export const today = () => `/Date(${Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())})/`;
 
+/**
+ * A calendar date `YYYY-MM-DD` (the port's posting and document dates, already the plant's) as SAP's Edm.DateTime
+ * for a date field: midnight UTC of that day, `/Date(1774915200000)/` for 2026-03-31. SAP reads the day, no zone.
+ */
+export const sapDate = (date: string) => `/Date(${Date.parse(`${date}T00:00:00Z`)})/`;
+
+/** Back from an Edm.DateTime date field to `YYYY-MM-DD`; null when SAP holds no date. */
+export function dateFromSap(date: string | null | undefined): string | null {
+  const ms = date && /\/Date\((-?\d+)[^)]*\)\//.exec(date)?.[1];
+  return ms ? new Date(Number(ms)).toISOString().slice(0, 10) : null;
+}
+
 /** An instant as SAP's date + time pair: Edm.DateTime at midnight UTC and Edm.Time `PThhHmmMssS`. */
 export function sapDateTime(iso: string): { date: string; time: string } {
   const d = new Date(iso);

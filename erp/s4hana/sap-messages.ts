@@ -24,6 +24,11 @@ export interface SapMessage {
   meaning: string;
   /** Where the id and text come from. */
   ref: string;
+  /**
+   * The posting date lies in a closed period: a refusal the closed-period policy answers by posting in the first open
+   * period (erp/posting-period.ts, `ErpPeriodClosed`) instead of parking the order.
+   */
+  closedPeriod?: true;
 }
 
 export const SAP_MESSAGES: Readonly<Record<string, SapMessage>> = {
@@ -32,7 +37,9 @@ export const SAP_MESSAGES: Readonly<Record<string, SapMessage>> = {
   'CO/469': { kind: 'transient', meaning: 'Order & is already being processed by &', ref: 'SAP message CO 469 (class CO, PPC order processing messages), erplingo.com SAP error message pages (CO470, related messages)' },
   'CO/470': { kind: 'transient', meaning: 'Reservation & is already being processed by &', ref: 'SAP message CO 470, erplingo.com/sap-error-messages/en/co/co470' },
   // Periods: the posting date lies in a period the company code does not allow.
-  'M7/053': { kind: 'permanent', meaning: 'Posting only possible in periods & and & in company code &', ref: 'unconfirmed (well known from MMPV/MMRV period closing; not found in a reference read here)' },
+  'M7/053': { kind: 'permanent', closedPeriod: true, meaning: 'Posting only possible in periods & and & in company code &', ref: 'unconfirmed (well known from MMPV/MMRV period closing; not found in a reference read here)' },
+  'RU/428': { kind: 'permanent', closedPeriod: true, meaning: 'Posting period & & is locked (check posting date)', ref: 'SAP message RU 428 (class RU, order completion confirmation), erplingo.com/sap-error-messages/en/ru/ru428' },
+  'F5/201': { kind: 'permanent', closedPeriod: true, meaning: 'Posting period & & is not open', ref: 'SAP message F5 201 (class F5, document editing; periods opened in the app Manage Posting Periods), erplingo.com/sap-error-messages/en/f5/f5201' },
   // Stock.
   'M7/021': { kind: 'permanent', meaning: 'Deficit of & unrestricted-use stock & & &', ref: 'unconfirmed (well known; not found in a reference read here)' },
   // Gateway's own: a malformed request is ours to fix, not SAP's.

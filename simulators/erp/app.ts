@@ -21,6 +21,16 @@ export interface ErpSimOptions {
 const problem = (reply: FastifyReply, status: number, title: string, detail: string) =>
   reply.code(status).type('application/problem+json').send({ type: 'about:blank', title, status, detail });
 
+/**
+ * A posting dated in a closed period (FaultPlan `closedPeriods`), refused as the REST contract says an ERP refuses it:
+ * 422 problem with title `PeriodClosed` (docs/erp-rest.md), so the adapter can post it again in an open period.
+ */
+const periodClosed = (faults: FaultInjector, reply: FastifyReply, postingDate: string | undefined) => {
+  const closed = faults.closedPeriod(postingDate);
+  if (!closed) return undefined;
+  return problem(reply, 422, 'PeriodClosed', `Posting period ${closed} is closed for postings (posting date ${postingDate ?? 'today'})`);
+};
+
 const faultHttp: FaultHttpOptions = {
   prefix: '/api/',
   unavailable: (reply, why) => problem(reply, 503, 'ErpUnavailable', why),
@@ -41,9 +51,11 @@ export function buildErpSimulator(opts: ErpSimOptions): FastifyInstance & { faul
   app.post('/api/confirmations', { schema: { body: ConfirmationRequest, response: { 201: Posting } } }, async (req, reply) => {
     const rejected = faults.rejection(req.body.erpOrderId);
     if (rejected) return problem(reply, 422, 'ErpRejected', rejected);
-    return postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postConfirmation(req.body), (p) => reply.code(201).send(p));
+    return periodClosed(faults, reply, req.body.postingDate) ||
+      postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postConfirmation(req.body), (p) => reply.code(201).send(p));
   });
-  app.post('/api/goods-movements', { schema: { body: GoodsMovementRequest, response: { 201: Posting } } }, (req, reply) =>
+  app.post('/api/goods-movements', { schema: { body: GoodsMovementRequest, response: { 201: Posting } } }, async (req, reply) =>
+    periodClosed(faults, reply, req.body.postingDate) ||
     postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postGoodsMovement(req.body), (p) => reply.code(201).send(p)),
   );
   app.post(

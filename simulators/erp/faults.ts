@@ -36,6 +36,15 @@ export class FaultInjector {
     return this.plan.rejectOrders.includes(erpOrderId) ? `Order ${erpOrderId} is locked by user BOB` : undefined;
   }
 
+  /**
+   * The closed period a posting dated `postingDate` (`YYYY-MM-DD`, today in UTC when absent) falls in, as `YYYY-MM`;
+   * undefined when its period is open.
+   */
+  closedPeriod(postingDate: string | undefined): string | undefined {
+    const period = (postingDate ?? new Date().toISOString()).slice(0, 7);
+    return this.plan.closedPeriods.includes(period) ? period : undefined;
+  }
+
   /** A forced business rejection of a quality notification for this material, or undefined. */
   materialRejection(material: string, plant: string): string | undefined {
     return this.plan.rejectMaterials.includes(material) ? `Material ${material} is not maintained for quality management in plant ${plant}` : undefined;

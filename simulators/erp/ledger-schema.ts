@@ -1,4 +1,4 @@
-import { boolean, numeric, pgSchema, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, date, numeric, pgSchema, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** The simulated ERP keeps its own books in its own schema: it is another system, not a table of the MES. */
 export const erpSim = pgSchema('erp_sim');
@@ -33,4 +33,8 @@ export const simPostings = erpSim.table('postings', {
   postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
   // Cancellation flags the document and keeps it, as an ERP does: its history stays readable.
   cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+  // The period a confirmation or movement is booked in (the request's date, else the ledger's UTC today), and the
+  // production's date when the posting moved out of a closed period.
+  postingDate: date('posting_date', { mode: 'string' }),
+  documentDate: date('document_date', { mode: 'string' }),
 });

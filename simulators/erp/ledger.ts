@@ -48,6 +48,14 @@ const toPosting = (r: Row): Posting => ({
   durationMin: decimal(r.durationMin),
   postedAt: r.postedAt.toISOString(),
   cancelled: r.cancelledAt !== null,
+  postingDate: r.postingDate,
+  documentDate: r.documentDate,
+});
+
+/** The period a posting is booked in: the request's date, else the ledger's UTC today (as an ERP takes its own). */
+const booked = (req: { postingDate?: string; documentDate?: string }) => ({
+  postingDate: req.postingDate ?? new Date().toISOString().slice(0, 10),
+  documentDate: req.documentDate ?? null,
 });
 
 /** PostgreSQL renders numeric(…, 3) as "1.500"; the contract speaks canonical decimal strings ("1.5"). */
@@ -99,6 +107,7 @@ export class SimLedger {
       scrapQty: req.scrapQty,
       unit: req.unit,
       isFinal: req.isFinal,
+      ...booked(req),
     });
   }
 
@@ -109,6 +118,7 @@ export class SimLedger {
       erpOrderId: req.erpOrderId,
       movementType: req.movementType,
       items: JSON.stringify(req.items),
+      ...booked(req),
     });
   }
 

@@ -188,6 +188,8 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDou
     const c = body(ProdnOrdConf2Create, req.body);
     const rejected = faults.rejection(c.OrderID);
     if (rejected) throw new SapBusinessError('MES_DOUBLE/001', rejected);
+    const closed = faults.closedPeriod(dateOf(c.PostingDate));
+    if (closed) throw new SapBusinessError('RU/428', `Posting period ${closed.slice(5).padStart(3, '0')} ${closed.slice(0, 4)} is locked (check posting date)`);
     return postWithFaults(faults, faultHttp, req, reply, async () => store.createConfirmation(c), (row) => reply.code(201).send(entity(confType, req, row)));
   });
   /** A function import: POST with `'quoted'` Edm.String parameters in the query, the result as `{ d: entity }`. */
@@ -210,6 +212,12 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDou
   app.get(`${mat}/A_MaterialDocumentItem`, async (req) => collection(itemType, req, applyFilter(store.materialDocumentItems, query(req).$filter)));
   app.post(`${mat}/A_MaterialDocumentHeader`, async (req, reply) => {
     const h = body(MaterialDocumentHeaderCreate, req.body);
+    if (faults.closedPeriod(dateOf(h.PostingDate))) {
+      // MM allows the current and the previous period (MMPV); the text names them as SAP does.
+      const now = new Date();
+      const period = (back: number) => { const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)); return `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}`; };
+      throw new SapBusinessError('M7/053', `Posting only possible in periods ${period(0)} and ${period(1)} in company code 1010`);
+    }
     // A deep insert answers with the items it created inline.
     return postWithFaults(faults, faultHttp, req, reply, async () => store.createMaterialDocument(h), (doc) =>
       reply.code(201).send(entity(headerType, req, doc, 'to_MaterialDocumentItem')),
@@ -246,6 +254,13 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDou
     expireCsrfTokens: () => sessions.forEach((_v, k) => sessions.set(k, undefined)),
     queueError: (e: QueuedSapError) => void queued.push({ ...e }),
   });
+}
+
+/** The day of an Edm.DateTime (`/Date(ms)/`) as `YYYY-MM-DD`; undefined when the request gives none (SAP: today). */
+function dateOf(edm: string | undefined): string | undefined {
+  const ms = edm && /^\/Date\((-?\d+)/.exec(edm)?.[1];
+  if (edm && !ms) throw new SapBusinessError('/IWBEP/CM_MGW_RT/020', `Edm.DateTime expected: ${edm}`);
+  return ms ? new Date(Number(ms)).toISOString().slice(0, 10) : undefined;
 }
 
 /** A function import parameter: `'4900000001'` -> `4900000001`. */

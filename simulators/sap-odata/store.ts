@@ -104,6 +104,7 @@ export class SapStore {
       IsReversal: false,
       APIConfHasNoGoodsMovements: c.APIConfHasNoGoodsMovements ?? false,
       PostingDate: c.PostingDate ?? todayDate(),
+      ...(c.ConfirmedExecutionEndDate ? { ConfirmedExecutionEndDate: c.ConfirmedExecutionEndDate } : {}),
     };
     this.confirmations.push(row);
     return row;

@@ -24,19 +24,12 @@ export const natsSettings = (env: { NATS_URL: string; NATS_USER?: string | undef
 });
 
 /**
- * Every setting an engine process reads, from the environment, parsed once at start; errors name the variable.
- * Temporal's TLS, API key and profiles are read by `@temporalio/envconfig` (temporal-connection.ts); address and
- * namespace are here too so their defaults are validated and documented in one place: `temporalTargetFromEnv` uses
- * them where envconfig yields none.
+ * Which ERP the engine posts to and how it reaches it: the same variables for the worker process and `npm start`
+ * (`MES_ERP_ADAPTER=s4hana|rest|sim`, the SAP_* and MES_ERP_REST_* settings).
  */
-export const MesEnv = z.object({
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
-  ...NatsEnv,
+export const ErpEnv = {
   MES_ERP_ADAPTER: z.enum(['s4hana', 'rest', 'sim'], { error: 'must be s4hana, rest or sim' }).default('sim'),
   MES_ERP_SIM_URL: z.url().default('http://127.0.0.1:8089'),
-  MES_ERP_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
   // SAP S/4HANA: host root; the adapter appends /sap/opu/odata/sap/<SERVICE>/.
   SAP_BASE_URL: z.url().optional(),
   SAP_CLIENT: z.string().regex(/^\d{3}$/, 'must be a 3-digit SAP client like 100').optional(),
@@ -69,24 +62,12 @@ export const MesEnv = z.object({
   MES_ERP_REST_CANCEL_CONFIRMATION_PATH: z.string().startsWith('/').includes('{document}', { message: 'must contain {document}' }).optional(),
   MES_ERP_REST_QUALITY_NOTIFICATIONS_PATH: z.string().startsWith('/').optional(),
   MES_ERP_REST_DOWNTIME_PATH: z.string().startsWith('/').optional(),
-  // The worker's sticky cache (workers/wiring/temporal-worker.ts says why 3,000).
-  MES_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
-  MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
-  // How long the bridge keeps seen event ids; must exceed the MES_EVENTS stream's max_age (bridge/seen-retention.ts).
-  // Shorter than the stream keeps an unacknowledged message, a re-created durable or a late redelivery would find
-  // its ids forgotten and count them again (bridge/seen-retention.ts).
-  MES_SEEN_EVENTS_RETENTION_HOURS: z.coerce
-    .number()
-    .min(MES_EVENTS.maxAgeDays * 24, `must be at least ${MES_EVENTS.maxAgeDays * 24} hours: the MES_EVENTS stream keeps a message ${MES_EVENTS.maxAgeDays} days, and an id forgotten sooner would be counted again`)
-    .optional(),
-  // Test-only: the bridge process kills itself right after committing its Nth round, before acks and signals.
-  MES_BRIDGE_KILL_AFTER_COMMIT_ROUND: z.coerce.number().int().positive().optional(),
-  MES_API_HOST: z.string().default('127.0.0.1'),
-  MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  MES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  ...LogEnv,
-}).superRefine((e, ctx) => {
-  const need = (k: keyof typeof e, why: string) => {
+};
+type ErpEnvValues = z.infer<z.ZodObject<typeof ErpEnv>>;
+
+/** The settings the chosen adapter cannot do without, each refused by name (`SAP_BASE_URL: required when ...`). */
+function requireErpSettings(e: ErpEnvValues, ctx: z.RefinementCtx): void {
+  const need = (k: keyof ErpEnvValues, why: string) => {
     if (e[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `required when MES_ERP_ADAPTER=${e.MES_ERP_ADAPTER} (${why})` });
   };
   if (e.MES_ERP_ADAPTER === 'rest') {
@@ -103,15 +84,47 @@ export const MesEnv = z.object({
     need('SAP_USER', 'the communication user');
     need('SAP_PASSWORD', 'the communication user');
   }
-});
+}
+
+/**
+ * Every setting an engine process reads, from the environment, parsed once at start; errors name the variable.
+ * Temporal's TLS, API key and profiles are read by `@temporalio/envconfig` (temporal-connection.ts); address and
+ * namespace are here too so their defaults are validated and documented in one place: `temporalTargetFromEnv` uses
+ * them where envconfig yields none.
+ */
+export const MesEnv = z.object({
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  ...NatsEnv,
+  ...ErpEnv,
+  MES_ERP_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
+  // The worker's sticky cache (workers/wiring/temporal-worker.ts says why 3,000).
+  MES_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
+  MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
+  // How long the bridge keeps seen event ids; must exceed the MES_EVENTS stream's max_age (bridge/seen-retention.ts).
+  // Shorter than the stream keeps an unacknowledged message, a re-created durable or a late redelivery would find
+  // its ids forgotten and count them again (bridge/seen-retention.ts).
+  MES_SEEN_EVENTS_RETENTION_HOURS: z.coerce
+    .number()
+    .min(MES_EVENTS.maxAgeDays * 24, `must be at least ${MES_EVENTS.maxAgeDays * 24} hours: the MES_EVENTS stream keeps a message ${MES_EVENTS.maxAgeDays} days, and an id forgotten sooner would be counted again`)
+    .optional(),
+  // Test-only: the bridge process kills itself right after committing its Nth round, before acks and signals.
+  MES_BRIDGE_KILL_AFTER_COMMIT_ROUND: z.coerce.number().int().positive().optional(),
+  MES_API_HOST: z.string().default('127.0.0.1'),
+  MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  MES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ...LogEnv,
+}).superRefine(requireErpSettings);
 export type MesEnv = z.infer<typeof MesEnv>;
 
 /** @throws InvalidInput naming each bad variable. */
 export const readEnv = (env: NodeJS.ProcessEnv): MesEnv => parseOrThrow(MesEnv, env, 'environment');
 
 /**
- * `npm start`'s own settings: where its data lives, which plant it loads, the ports it prefers, and the user's own
- * PostgreSQL instead of the embedded one.
+ * `npm start`'s own settings: where its data lives, which plant it loads, the ports it prefers, the user's own
+ * PostgreSQL instead of the embedded one, and the ERP it posts to (the same `MES_ERP_ADAPTER`, SAP_* and
+ * MES_ERP_REST_* variables as the worker process; the built-in simulator when none is named).
  */
 export const DemoEnv = z.object({
   MES_DATA_DIR: z.string().min(1).optional(),
@@ -120,14 +133,15 @@ export const DemoEnv = z.object({
   MES_ERP_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
   MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ...ErpEnv,
   ...LogEnv,
-});
+}).superRefine(requireErpSettings);
 export type DemoEnv = z.infer<typeof DemoEnv>;
 /** @throws InvalidInput naming each bad variable. */
 export const readDemoEnv = (env: NodeJS.ProcessEnv): DemoEnv => parseOrThrow(DemoEnv, env, 'environment');
 
 /** The ERP adapter the environment names; the simulator's URL comes from the caller when it runs in-process. */
-export function erpAdapterConfig(env: MesEnv, simUrl = env.MES_ERP_SIM_URL): ErpAdapterConfig {
+export function erpAdapterConfig(env: ErpEnvValues, simUrl = env.MES_ERP_SIM_URL): ErpAdapterConfig {
   if (env.MES_ERP_ADAPTER === 'sim') return { adapter: 'sim', simUrl };
   if (env.MES_ERP_ADAPTER === 'rest')
     return {
@@ -153,4 +167,22 @@ export function erpAdapterConfig(env: MesEnv, simUrl = env.MES_ERP_SIM_URL): Erp
     ...(env.SAP_MESSAGE_KINDS ? { messages: env.SAP_MESSAGE_KINDS } : {}),
     ...(env.SAP_COMMIT_WINDOW_MS !== undefined ? { commitWindowMs: env.SAP_COMMIT_WINDOW_MS } : {}),
   };
+}
+
+/**
+ * The ERP `npm start` posts to: undefined for the in-process simulator (services.ts starts it either way), else the
+ * adapter the environment names; and the line it prints, so a user sees which books the demo writes into.
+ * @param simUrl the in-process simulator's URL, known once it listens.
+ */
+export function demoErp(env: DemoEnv, simUrl: string): { erp: ErpAdapterConfig | undefined; describe: string } {
+  const erp = env.MES_ERP_ADAPTER === 'sim' ? undefined : erpAdapterConfig(env, simUrl);
+  return { erp, describe: describeErp(erp ?? { adapter: 'sim', simUrl }) };
+}
+
+/** One line naming the ERP and where it is, never a secret: `SAP S/4HANA https://s4.example.com (client 100, user MES_COMM)`. */
+export function describeErp(c: ErpAdapterConfig): string {
+  if (c.adapter === 'sim') return `built-in ERP simulator ${c.simUrl}/api/postings (MES_ERP_ADAPTER=sim)`;
+  if (c.adapter === 'rest') return `REST ERP ${c.baseUrl} (MES_ERP_ADAPTER=rest, HMAC-signed)`;
+  const who = c.auth.kind === 'basic' ? `user ${c.auth.user}` : `OAuth client ${c.auth.clientId}`;
+  return `SAP S/4HANA ${c.baseUrl} (MES_ERP_ADAPTER=s4hana, ${c.client ? `client ${c.client}, ` : ''}${who})`;
 }

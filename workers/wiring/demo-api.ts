@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { jetstream } from '@nats-io/jetstream';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import { freePort } from '../../stack/free-port.js';
 import { reconciliations } from '../../services/reconciliation/reconcile.js';
+import { publishRefusedRelease } from '../../services/release-check.js';
 import type { Services } from './services.js';
 
 /**
@@ -28,6 +30,7 @@ export async function startDemoApi(services: Services, dataDir: string, settings
     client: services.client,
     webhookSecret,
     reconciliation: reconciliations({ client: services.client, db: services.db, erp: services.erp }),
+    reportRefusedRelease: (release, refusal) => publishRefusedRelease(jetstream(services.nc), 'erp-webhook', release, refusal),
   });
   const url = await app.listen({ host: '127.0.0.1', port: await freePort(settings.port) });
   return { url, tokenFile, stop: () => app.close() };

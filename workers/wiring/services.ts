@@ -74,7 +74,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   // Run at start and again by a consumer that finds its durable or stream gone.
   const provision = () => provisionStreams(jsm);
   await provision();
-  const listener = startErpReleaseListener({ nc, client, provision, log: o.log.child({ process: 'erp-listener' }) });
+  const listener = startErpReleaseListener({ nc, client, db, provision, log: o.log.child({ process: 'erp-listener' }) });
   const bridgeMetrics = createBridgeMetrics();
   // The line context (machine load and a LISTEN connection) only serves the bridge: none without it.
   let lineContext: LineContextCache | undefined;

@@ -1,0 +1,3 @@
+import { rulesScenario } from '../helpers/rules-scenario.js';
+
+rulesScenario('sim', 1_300_000);
