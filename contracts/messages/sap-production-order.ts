@@ -83,6 +83,6 @@ export const ProductionOrderComponent4 = z.object({
 });
 export type ProductionOrderComponent4 = z.infer<typeof ProductionOrderComponent4>;
 
-/** What the intake reads of a component: reservation, material, where from, how much, in which unit, deleted or not. */
-export const ProductionOrderComponent4Read = ProductionOrderComponent4.omit({ ReservationRecordType: true, ManufacturingOrder: true, Plant: true, ReservationIsFinallyIssued: true, MatlCompIsMarkedForBackflush: true });
+/** What the intake reads of a component: reservation, material, where from, how much, in which unit, backflushed, deleted. */
+export const ProductionOrderComponent4Read = ProductionOrderComponent4.omit({ ReservationRecordType: true, ManufacturingOrder: true, Plant: true, ReservationIsFinallyIssued: true });
 export type ProductionOrderComponent4Read = z.infer<typeof ProductionOrderComponent4Read>;

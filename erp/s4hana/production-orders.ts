@@ -23,7 +23,8 @@ const byOrder = (order: string) => `ManufacturingOrder eq ${odataString(order)}`
 /**
  * Reads production orders through API_PRODUCTION_ORDER_2_SRV: the header (A_ProductionOrder_2), its operations
  * (A_ProductionOrderOperation_2) and its components with their reservations (A_ProductionOrderComponent_4), each with
- * `$filter` by order and `$select` of what the reply schemas read. Components marked for deletion are left out.
+ * `$filter` by order and `$select` of what the reply schemas read. Components marked for deletion, and those not
+ * marked for backflush (MatlCompIsMarkedForBackflush: a person withdraws them in SAP), are left out.
  * Units come back as the MES names them (`SapUnits.fromSap`, by ISO code first).
  */
 export class SapProductionOrders {
@@ -80,7 +81,8 @@ export class SapProductionOrders {
       changedAt: isoFromStamp(h.LastChangeDateTime),
       operations: ops.d.results.map((o) => ({ operation: o.ManufacturingOrderOperation, ...(o.WorkCenter ? { workCenter: o.WorkCenter } : {}) })),
       components: comps.d.results
-        .filter((c) => !c.MatlCompIsMarkedForDeletion)
+        // Only what SAP marks for backflush: the others are withdrawn by a person in SAP (picking), not by the MES.
+        .filter((c) => !c.MatlCompIsMarkedForDeletion && c.MatlCompIsMarkedForBackflush)
         .map((c) => ({
           material: c.Material,
           requiredQty: canonicalDecimal(c.RequiredQuantity),
