@@ -8,6 +8,7 @@ import type { ApiDeps } from './deps.js';
 import { erpWebhookRoutes } from './routes/erp-webhook.js';
 import { orderRoutes } from './routes/orders.js';
 import { productionRoutes } from './routes/production.js';
+import { sapEventRoutes } from './routes/sap-events.js';
 
 /** The planner API as an app: tests call `inject`, the process entrypoint listens. */
 export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -30,5 +31,6 @@ export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean } 
   await app.register(orderRoutes(deps));
   await app.register(productionRoutes(deps));
   await app.register(erpWebhookRoutes(deps));
+  await app.register(sapEventRoutes(deps));
   return app;
 }

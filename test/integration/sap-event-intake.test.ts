@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import { jetstream } from '@nats-io/jetstream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workOrderWorkflowId } from '../../contracts/ids.js';
+import { erpReleaseSubject } from '../../contracts/names.js';
+import { reconcileOrder } from '../../services/reconciliation/reconcile.js';
+import { SapReleasePoller } from '../../services/sap-release-poller.js';
+import { statusQuery } from '../../workflows/definitions.js';
+import type { workOrderWorkflow } from '../../workflows/work-order.js';
+import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { counts, releasesSettled, sendInBatches, SITE } from '../helpers/orders.js';
+import { addSapOrder } from '../helpers/sap-orders.js';
+import { resultOf } from '../helpers/workflow-result.js';
+
+const fixture = new URL('../fixtures/erp/s4hana/production-order-released.event.json', import.meta.url);
+
+/**
+ * Releases that come from SAP itself (issue 18, item 6 and its "done when"): the engine posts to the SAP double over
+ * HTTP, with real Temporal, PostgreSQL and NATS; the double serves the production order API.
+ */
+describe('orders released in SAP', () => {
+  let engine: TestEngine;
+  beforeAll(async () => {
+    engine = await startTestEngine({ erp: 's4hana' });
+  });
+  afterAll(async () => {
+    await engine?.stop();
+  });
+  const handle = (id: string) => engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, id));
+
+  it('a released-order business event starts the order once; it confirms with backflush against its own reservations', async () => {
+    const sap = engine.sap!;
+    addSapOrder(sap.store, '1300001', 120, '0000500001');
+    const event = await readFile(fixture, 'utf8');
+    // Delivered twice (Event Mesh delivers at least once): one order.
+    const js = jetstream(engine.services.nc);
+    await js.publish(erpReleaseSubject(SITE), event, { msgID: 'sap-event-1' });
+    await js.publish(erpReleaseSubject(SITE), event, { msgID: 'sap-event-1-redelivered' });
+    await releasesSettled(engine);
+    const h = handle('1300001');
+    const started = await h.query(statusQuery);
+    expect(started).toMatchObject({ phase: 'released', plannedQuantity: '120', unit: 'PC', line: 'line-2', operation: '0010' });
+    expect(started.context?.bom).toEqual([
+      { component: 'SHEET-2MM', quantityPer: '0.25', unit: 'KG', reservation: { reservation: '0000500001', reservationItem: '0001' }, storageLocation: '0003', batch: 'B-7' },
+      { component: 'SCREW-M6', quantityPer: '4', unit: 'PC', reservation: { reservation: '0000500001', reservationItem: '0002' }, storageLocation: '0002' },
+    ]);
+
+    await sendInBatches(h, counts('1300001', 60, 2, 0), 20); // 120 good: the planned quantity, the order confirms
+    expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', confirmedGood: 120, exception: null });
+
+    const issued = sap.store.materialDocumentItems.filter((i) => i.ManufacturingOrder === '1300001' && i.GoodsMovementType === '261');
+    expect(issued.map((i) => [i.Material, i.QuantityInEntryUnit, i.EntryUnit, i.Reservation, i.ReservationItem, i.StorageLocation, i.Batch])).toEqual([
+      ['SHEET-2MM', '30.000', 'KG', '0000500001', '0001', '0003', 'B-7'],
+      ['SCREW-M6', '480.000', 'ST', '0000500001', '0002', '0002', ''],
+    ]);
+    expect(sap.store.materialDocumentItems.filter((i) => i.GoodsMovementType === '262')).toEqual([]);
+    // The reservation is used up: SAP's MRP sees no open requirement to buy again.
+    expect([sap.store.openQuantity('0000500001', '0001'), sap.store.openQuantity('0000500001', '0002')]).toEqual(['0.000', '0.000']);
+    const conf = sap.store.confirmations.filter((c) => c.OrderID === '1300001');
+    expect(conf.map((c) => [c.ConfirmationYieldQuantity, c.ConfirmationUnit, c.IsFinalConfirmation])).toEqual([['120.000', 'ST', true]]);
+
+    const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, '1300001');
+    expect(rec.differences).toEqual([]);
+  });
+
+  it('the poller starts a released order once, follows a quantity change, and closes the order SAP completed technically', async () => {
+    const sap = engine.sap!;
+    addSapOrder(sap.store, '1300002', 100, '0000500002', '20260105070000');
+    const poller = new SapReleasePoller(engine.services.sapIntake!, { since: '2026-01-05T07:00:00Z', everyMs: 60_000 }, pino({ level: 'silent' }));
+    expect((await poller.pollOnce()).map((r) => [r.erpOrderId, r.outcome])).toEqual([['1300002', 'started']]);
+    expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual(['unchanged']);
+
+    sap.store.changeProductionOrder('1300002', { TotalQuantity: '150.000' }, new Date('2026-01-05T08:00:00Z'));
+    expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual(['updated']);
+    const h = handle('1300002');
+    expect(await h.query(statusQuery)).toMatchObject({ plannedQuantity: '150' });
+
+    await sendInBatches(h, counts('1300002', 10, 2, 0), 10);
+    await eventually(async () => ((await h.query(statusQuery)).good === 20 ? true : undefined), '20 counted');
+    sap.store.changeProductionOrder('1300002', { OrderIsTechnicallyCompleted: 'X' }, new Date('2026-01-05T09:00:00Z'));
+    expect((await poller.pollOnce()).map((r) => [r.outcome, r.signalled])).toEqual([['closed', true]]);
+    const done = await resultOf(h);
+    expect(done).toMatchObject({ phase: 'closed', good: 20, confirmedGood: 0, erpClosed: { reason: 'technically-completed' } });
+    // Nothing was posted for it, and counts after the close are not the order's.
+    expect(await engine.erp.listOrderPostings('1300002')).toEqual([]);
+    expect(poller.since).toBe('2026-01-05T09:00:00Z');
+  });
+});
