@@ -13,6 +13,8 @@ import { startWorkOrder } from './start-work-order.js';
 export interface OrderPlace {
   site: string;
   line: string;
+  /** The line's ERP work centers (plant file `erpWorkCenters`), to pick the operation the line runs. */
+  workCenters?: string[];
 }
 
 /**
@@ -57,7 +59,7 @@ export function placeFromPlant(plant: Pick<PlantModel, 'sites'>): PlaceOrder {
     const byCenter = lines.find((l) => l.line.erpWorkCenters?.some((w) => workCenters.includes(w)));
     const only = lines.length === 1 ? lines[0] : undefined;
     const hit = byCenter ?? only;
-    return hit ? { site: hit.site, line: hit.line.code } : null;
+    return hit ? { site: hit.site, line: hit.line.code, ...(hit.line.erpWorkCenters ? { workCenters: hit.line.erpWorkCenters } : {}) } : null;
   };
 }
 
@@ -67,8 +69,8 @@ export function placeFromPlant(plant: Pick<PlantModel, 'sites'>): PlaceOrder {
  * against the order's own reservations instead of the plant file's BOM.
  * @throws InvalidRelease naming the field when SAP's values do not make a release (e.g. no operation).
  */
-export function releaseOf(order: ErpOrder, place: OrderPlace, workCenters: readonly string[], policy?: ConfirmationPolicy): OrderReleased {
-  const atLine = order.operations.find((o) => o.workCenter && workCenters.includes(o.workCenter)) ?? order.operations[0];
+export function releaseOf(order: ErpOrder, place: OrderPlace, policy?: ConfirmationPolicy): OrderReleased {
+  const atLine = order.operations.find((o) => o.workCenter && place.workCenters?.includes(o.workCenter)) ?? order.operations[0];
   const candidate = {
     v: 1,
     site: place.site,
@@ -127,7 +129,7 @@ export async function takeOrder(deps: SapIntakeDeps, order: ErpOrder): Promise<I
     }
   }
   if (!order.released) return { erpOrderId, outcome: 'not-released', workflowId };
-  const r = await startWorkOrder(deps.client, releaseOf(order, place, workCenters, deps.confirmationPolicy));
+  const r = await startWorkOrder(deps.client, releaseOf(order, place, deps.confirmationPolicy));
   if (r.refused) return { erpOrderId, outcome: 'refused', workflowId, reason: r.refused };
   return { erpOrderId, outcome: r.started ? 'started' : r.updated ? 'updated' : 'unchanged', workflowId };
 }
