@@ -60,6 +60,8 @@ export const MesEnv = z.object({
     .optional(),
   // How long after a request ended SAP may still commit it (ms): a retry's look-up waits that long (docs/erp-s4hana.md).
   SAP_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
+  // The language every SAP request runs in (sap-language): commercial unit codes depend on it (docs/erp-s4hana.md).
+  SAP_LANGUAGE: z.string().regex(/^[A-Za-z]{2}$/, 'must be a 2-letter ISO 639-1 language like EN').optional(),
   // Generic REST ERP: base URL, HMAC secret, and the routes when they differ from the simulator's.
   MES_ERP_REST_URL: z.url().optional(),
   MES_ERP_REST_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -152,5 +154,6 @@ export function erpAdapterConfig(env: MesEnv, simUrl = env.MES_ERP_SIM_URL): Erp
       : { kind: 'basic', user: env.SAP_USER!, password: env.SAP_PASSWORD! },
     ...(env.SAP_MESSAGE_KINDS ? { messages: env.SAP_MESSAGE_KINDS } : {}),
     ...(env.SAP_COMMIT_WINDOW_MS !== undefined ? { commitWindowMs: env.SAP_COMMIT_WINDOW_MS } : {}),
+    ...(env.SAP_LANGUAGE ? { language: env.SAP_LANGUAGE.toUpperCase() } : {}),
   };
 }
