@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { ErpOrder, ErpOrderSource } from '../contracts/erp-port.js';
+import type { ErpAdapter, ErpOrder, ErpOrderSource } from '../contracts/erp-port.js';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import { OrderReleased, type ConfirmationPolicy } from '../contracts/messages/order-release.js';
 import type { PlantModel } from '../contracts/messages/plant-model.js';
@@ -143,4 +143,15 @@ export async function takeSapEvent(deps: SapIntakeDeps, event: SapProductionOrde
   const order = await deps.orders.readOrder(erpOrderId);
   if (!order) return { erpOrderId, outcome: 'unknown-order', reason: `SAP has no production order ${erpOrderId}` };
   return takeOrder(deps, order);
+}
+
+/** An adapter that can read the ERP's orders (SAP's production order API). */
+export const isOrderSource = (erp: ErpAdapter): erp is ErpAdapter & ErpOrderSource => 'readOrder' in erp && 'changedOrders' in erp;
+
+/**
+ * The SAP intake's dependencies for a process: only with an ERP that has an order API (the S/4HANA adapter) and a
+ * plant file to place orders on lines; undefined otherwise (the simulator and the REST ERP send their own releases).
+ */
+export function sapIntakeFor(client: Client, erp: ErpAdapter, plant: PlantModel | undefined): SapIntakeDeps | undefined {
+  return isOrderSource(erp) && plant ? { client, orders: erp, place: placeFromPlant(plant) } : undefined;
 }

@@ -86,6 +86,12 @@ export const MesEnv = z.object({
   MES_API_HOST: z.string().default('127.0.0.1'),
   MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // SAP intake (services/sap-intake.ts): the plant file that places SAP's orders on lines and maps units; with it the
+  // ERP listener takes SAP's business events, and polls SAP every MES_SAP_POLL_SECONDS when that is set, from
+  // MES_SAP_POLL_SINCE (ISO) or a day before the process started.
+  MES_PLANT_FILE: z.string().min(1).optional(),
+  MES_SAP_POLL_SECONDS: z.coerce.number().int().min(5).max(86_400).optional(),
+  MES_SAP_POLL_SINCE: z.iso.datetime({ offset: true }).optional(),
   ...LogEnv,
 }).superRefine((e, ctx) => {
   const need = (k: keyof typeof e, why: string) => {

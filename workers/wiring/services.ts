@@ -12,15 +12,15 @@ import { provisionStreams } from '../../jetstream/provision.js';
 import { createDb, type Db } from '../../db/client.js';
 import { migrateMes } from '../../db/migrate.js';
 import { seedPlant } from '../../db/seed.js';
-import { erpUnitMap, type PlantModel } from '../../contracts/messages/plant-model.js';
-import { createErpAdapter, type ErpAdapterConfig } from '../../erp/index.js';
-import type { ErpAdapter, ErpOrderSource } from '../../contracts/erp-port.js';
+import type { PlantModel } from '../../contracts/messages/plant-model.js';
+import { createErpAdapter, withPlantUnits, type ErpAdapterConfig } from '../../erp/index.js';
+import type { ErpAdapter } from '../../contracts/erp-port.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
 import { connectTemporalClient } from './temporal-client.js';
 import type { TemporalTarget } from './temporal-connection.js';
 import { createMesWorker } from './temporal-worker.js';
-import { placeFromPlant, type SapIntakeDeps } from '../../services/sap-intake.js';
+import { sapIntakeFor, type SapIntakeDeps } from '../../services/sap-intake.js';
 import { SapReleasePoller, type SapPollerOptions } from '../../services/sap-release-poller.js';
 
 export interface ServicesOptions {
@@ -70,8 +70,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   if (o.plant) await seedPlant(db, o.plant);
   const erpSim = await startErpSimulator({ databaseUrl: o.databaseUrl, port: o.erpSim.port, faults: o.erpSim.faults });
   // SAP takes the plant file's unit mapping unless its configuration brings its own.
-  const erpConfig = o.erp?.adapter === 's4hana' && !o.erp.units && o.plant ? { ...o.erp, units: erpUnitMap(o.plant) } : o.erp;
-  const erp = createErpAdapter(erpConfig ?? { adapter: 'sim', simUrl: erpSim.url, timeoutMs: o.erpSim.timeoutMs, commitWindowMs: o.erpSim.commitWindowMs });
+  const erp = createErpAdapter(withPlantUnits(o.erp ?? { adapter: 'sim', simUrl: erpSim.url, timeoutMs: o.erpSim.timeoutMs, commitWindowMs: o.erpSim.commitWindowMs }, o.plant));
   const { worker, connection: workerConnection } = await createMesWorker(
     { ...o.temporal, workflowBundle: o.workflowBundle, maxCachedWorkflows: o.maxCachedWorkflows },
     { erp, db },
@@ -84,7 +83,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const provision = () => provisionStreams(jsm);
   await provision();
   // SAP's business events and its poller read orders through the adapter; only an ERP with an order API has them.
-  const sapIntake = isOrderSource(erp) && o.plant ? { client, orders: erp, place: placeFromPlant(o.plant) } : undefined;
+  const sapIntake = sapIntakeFor(client, erp, o.plant);
   const listener = startErpReleaseListener({ nc, client, provision, sapIntake, log: o.log.child({ process: 'erp-listener' }) });
   const poller = sapIntake && o.sapPoller ? new SapReleasePoller(sapIntake, o.sapPoller, o.log.child({ process: 'sap-poller' })) : undefined;
   poller?.start();
@@ -126,6 +125,3 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     },
   };
 }
-
-/** An adapter that can read the ERP's orders (SAP's production order API). */
-const isOrderSource = (erp: ErpAdapter): erp is ErpAdapter & ErpOrderSource => 'readOrder' in erp && 'changedOrders' in erp;
