@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { buildPlannerApi } from '../../api/app.js';
+import { issueToken } from '../../api/auth.js';
 import { jetstream } from '@nats-io/jetstream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,5 +87,41 @@ describe('orders released in SAP', () => {
     // Nothing was posted for it, and counts after the close are not the order's.
     expect(await engine.erp.listOrderPostings('1300002')).toEqual([]);
     expect(poller.since).toBe('2026-01-05T09:00:00Z');
+  });
+
+  it('over the webhook: starts once, and a deletion flag closes the order; an order no line runs reaches a person', async () => {
+    const sap = engine.sap!;
+    addSapOrder(sap.store, '1300003', 50, '0000500003');
+    const api = await buildPlannerApi({ db: engine.services.db, client: engine.services.client, sapIntake: engine.services.sapIntake });
+    try {
+      const token = await issueToken(engine.services.db, 'sap-event-mesh', 'integration');
+      const base = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, unknown>;
+      const post = (order: string, type = 'Released', auth = `Bearer ${token}`) =>
+        api.inject().post('/webhooks/sap/events').headers({ authorization: auth, 'content-type': 'application/cloudevents+json' })
+          .body(JSON.stringify({ ...base, id: `${order}-${type}`, type: `sap.s4.beh.productionorder.v1.ProductionOrder.${type}.v1`, data: { ProductionOrder: order } }));
+      expect((await post('1300003', 'Released', 'Bearer mes_forged')).statusCode).toBe(401);
+      const first = await post('1300003');
+      expect([first.statusCode, first.json()]).toEqual([201, expect.objectContaining({ outcome: 'started', workflowId: workOrderWorkflowId(SITE, '1300003') })]);
+      expect([(await post('1300003')).statusCode, (await post('1300003')).json().outcome]).toEqual([200, 'unchanged']);
+
+      const h = handle('1300003');
+      await sendInBatches(h, counts('1300003', 5, 2, 0), 5);
+      await eventually(async () => ((await h.query(statusQuery)).good === 10 ? true : undefined), '10 counted');
+      sap.store.changeProductionOrder('1300003', { OrderIsMarkedForDeletion: 'X' });
+      expect((await post('1300003', 'Changed')).json()).toMatchObject({ outcome: 'closed', signalled: true });
+      expect(await resultOf(h)).toMatchObject({ phase: 'closed', good: 10, erpClosed: { reason: 'deletion-flag' } });
+      expect(await engine.erp.listOrderPostings('1300003')).toEqual([]);
+
+      // Plant 2020 has no line in the plant file: refused with the reason, nothing started.
+      addSapOrder(sap.store, '1300004', 10, '0000500004');
+      sap.store.changeProductionOrder('1300004', { ProductionPlant: '2020' });
+      const unplaced = await post('1300004');
+      expect([unplaced.statusCode, unplaced.json().detail]).toEqual([422, expect.stringMatching(/no line of the plant file runs ERP plant 2020/)]);
+      expect((await post('1300099')).statusCode).toBe(404);
+      const bad = await api.inject().post('/webhooks/sap/events').headers({ authorization: `Bearer ${token}` }).body({ ...base, type: 'sap.s4.beh.salesorder.v1.SalesOrder.Created.v1' });
+      expect([bad.statusCode, bad.json().detail]).toEqual([400, expect.stringMatching(/body\.type/)]);
+    } finally {
+      await api.close();
+    }
   });
 });
