@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
+import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { reconcileOrder } from '../../services/reconciliation/reconcile.js';
 import { SapReleasePoller } from '../../services/sap-release-poller.js';
 import { statusQuery } from '../../workflows/definitions.js';
@@ -64,6 +65,20 @@ describe('orders released in SAP', () => {
 
     const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, '1300001');
     expect(rec.differences).toEqual([]);
+  });
+
+  it('over NATS, an event whose order no line runs goes to the exception subject with the reason, and starts nothing', async () => {
+    const sap = engine.sap!;
+    addSapOrder(sap.store, '1300005', 10, '0000500005');
+    // Changed before the poller's cursor of the next test, so that test's polls do not see it.
+    sap.store.changeProductionOrder('1300005', { ProductionPlant: '2020' }, new Date('2026-01-05T06:30:00Z'));
+    const event = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, unknown>;
+    await jetstream(engine.services.nc).publish(erpReleaseSubject(SITE), JSON.stringify({ ...event, id: 'e-1300005', data: { ProductionOrder: '1300005' } }), { msgID: 'sap-event-1300005' });
+    await releasesSettled(engine);
+    const jsm = await jetstreamManager(engine.services.nc);
+    const ex = await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: `ops.${SITE}.exception.erp-listener` });
+    expect((ex!.json() as { reason: string }).reason).toMatch(/SAP order 1300005: unplaced: no line of the plant file runs ERP plant 2020 at work center ASSY-2/);
+    await expect(handle('1300005').describe()).rejects.toThrow();
   });
 
   it('the poller starts a released order once, follows a quantity change, and closes the order SAP completed technically', async () => {
