@@ -62,6 +62,11 @@ export const GoodsMovementItem = z.object({
   reservation: ReservationRef.optional(),
   storageLocation: StorageLocation.optional(),
   batch: z.string().min(1).max(10).optional(),
+  /**
+   * The last issue against the reservation (the order's final confirmation): SAP closes the reservation item
+   * (ReservationIsFinallyIssued), so a remainder the order did not need stays out of MRP instead of being bought.
+   */
+  finalIssue: z.boolean().optional(),
 });
 export type GoodsMovementItem = z.infer<typeof GoodsMovementItem>;
 

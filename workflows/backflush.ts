@@ -6,10 +6,10 @@ import { fromThousandths, toThousandths } from '../contracts/decimal.js';
 /**
  * Components to issue for `yieldQty` good units: quantityPer x yield per BOM item, in thousandths (contracts/decimal.ts);
  * zero lines are left out. A component read from the ERP's order keeps its reservation, storage location and batch,
- * so its 261 (and the 262 that reverses it) withdraws against the order's reservation. Pure, so the workflow computes
- * the same quantities on replay.
+ * so its 261 (and the 262 that reverses it) withdraws against the order's reservation; with `finalIssue` (the final
+ * confirmation) such an item closes its reservation. Pure, so the workflow computes the same quantities on replay.
  */
-export function componentQuantities(bom: OrderContext['bom'], yieldQty: number): GoodsMovementItem[] {
+export function componentQuantities(bom: OrderContext['bom'], yieldQty: number, finalIssue = false): GoodsMovementItem[] {
   return bom
     .map((b): GoodsMovementItem => ({
       material: b.component,
@@ -18,6 +18,7 @@ export function componentQuantities(bom: OrderContext['bom'], yieldQty: number):
       ...(b.reservation ? { reservation: b.reservation } : {}),
       ...(b.storageLocation ? { storageLocation: b.storageLocation } : {}),
       ...(b.batch ? { batch: b.batch } : {}),
+      ...(b.reservation && finalIssue ? { finalIssue: true } : {}),
     }))
     .filter((i) => i.quantity !== '0');
 }

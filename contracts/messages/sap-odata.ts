@@ -107,6 +107,8 @@ export const MaterialDocumentItemCreate = z.object({
    */
   Reservation: z.string().max(10).optional(),
   ReservationItem: z.string().max(4).optional(),
+  /** Closes the reservation item with this issue: no open remainder for MRP. */
+  ReservationIsFinallyIssued: z.boolean().optional(),
   Batch: z.string().max(10).optional(),
 });
 export type MaterialDocumentItemCreate = z.infer<typeof MaterialDocumentItemCreate>;
@@ -135,6 +137,7 @@ export const MaterialDocumentItem = z.object({
   /** Empty strings when the item names no reservation, as SAP sends them. */
   Reservation: z.string().optional(),
   ReservationItem: z.string().optional(),
+  ReservationIsFinallyIssued: z.boolean().optional(),
   Batch: z.string().optional(),
 });
 export type MaterialDocumentItem = z.infer<typeof MaterialDocumentItem>;

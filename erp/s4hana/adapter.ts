@@ -169,6 +169,8 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
         EntryUnit: this.units.commercial(i.unit),
         // The order's reservation: the 261 withdraws against it, the 262 gives it back, and MRP sees no second need.
         ...(i.reservation ? { Reservation: i.reservation.reservation, ReservationItem: i.reservation.reservationItem } : {}),
+        // Only a goods issue closes a reservation; its reversal (262) reopens what it gives back.
+        ...(i.reservation && i.finalIssue && movement.type === '261' ? { ReservationIsFinallyIssued: true } : {}),
         ...(i.batch ? { Batch: i.batch } : {}),
       })),
     };

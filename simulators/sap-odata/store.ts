@@ -142,6 +142,7 @@ export class SapStore {
       GoodsMovementIsCancelled: false,
       Reservation: i.Reservation ?? '',
       ReservationItem: i.ReservationItem ?? '',
+      ReservationIsFinallyIssued: i.ReservationIsFinallyIssued ?? false,
       Batch: i.Batch ?? '',
     }));
     withdrawals.forEach((w) => w?.());
@@ -188,7 +189,7 @@ export class SapStore {
   /**
    * A goods movement item's withdrawal against its reservation, checked now and applied by the returned function: a
    * 261 adds to the component's WithdrawnQuantity (its open quantity falls), a 262 takes it back. Undefined for an
-   * item without reservation. Refuses an unknown reservation, another material, or another unit than the
+   * item without reservation; a final issue (ReservationIsFinallyIssued) closes the item, a 262 reopens it. Refuses an unknown reservation, another material, or another unit than the
    * reservation's base unit (the double converts no units).
    */
   private reservationOf(i: MaterialDocumentHeaderCreate['to_MaterialDocumentItem'][number]): (() => void) | undefined {
@@ -200,13 +201,16 @@ export class SapStore {
     const sign = i.GoodsMovementType === '262' ? -1 : i.GoodsMovementType === '261' ? 1 : 0;
     return () => {
       c.WithdrawnQuantity = Math.max(0, Number(c.WithdrawnQuantity) + sign * Number(i.QuantityInEntryUnit)).toFixed(3);
+      // A final issue closes the item; a reversal reopens it.
+      if (sign > 0 && i.ReservationIsFinallyIssued) c.ReservationIsFinallyIssued = true;
+      if (sign < 0) c.ReservationIsFinallyIssued = false;
     };
   }
 
-  /** A component's open quantity: required minus withdrawn, with SAP's scale. */
+  /** A component's open quantity as MRP sees it: required minus withdrawn, with SAP's scale; 0 once finally issued. */
   openQuantity(reservation: string, item: string): string | undefined {
     const c = this.productionOrderComponents.find((x) => Number(x.Reservation) === Number(reservation) && Number(x.ReservationItem) === Number(item));
-    return c && (Number(c.RequiredQuantity) - Number(c.WithdrawnQuantity)).toFixed(3);
+    return c && (c.ReservationIsFinallyIssued ? 0 : Math.max(0, Number(c.RequiredQuantity) - Number(c.WithdrawnQuantity))).toFixed(3);
   }
 
   /** Adds a production order with its operations and components (units as internal codes: ST, KG, ...). */

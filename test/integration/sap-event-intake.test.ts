@@ -53,9 +53,10 @@ describe('orders released in SAP', () => {
     expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', confirmedGood: 120, exception: null });
 
     const issued = sap.store.materialDocumentItems.filter((i) => i.ManufacturingOrder === '1300001' && i.GoodsMovementType === '261');
-    expect(issued.map((i) => [i.Material, i.QuantityInEntryUnit, i.EntryUnit, i.Reservation, i.ReservationItem, i.StorageLocation, i.Batch])).toEqual([
-      ['SHEET-2MM', '30.000', 'KG', '0000500001', '0001', '0003', 'B-7'],
-      ['SCREW-M6', '480.000', 'ST', '0000500001', '0002', '0002', ''],
+    // One 261 (the final confirmation's): it closes both reservation items.
+    expect(issued.map((i) => [i.Material, i.QuantityInEntryUnit, i.EntryUnit, i.Reservation, i.ReservationItem, i.StorageLocation, i.Batch, i.ReservationIsFinallyIssued])).toEqual([
+      ['SHEET-2MM', '30.000', 'KG', '0000500001', '0001', '0003', 'B-7', true],
+      ['SCREW-M6', '480.000', 'ST', '0000500001', '0002', '0002', '', true],
     ]);
     expect(sap.store.materialDocumentItems.filter((i) => i.GoodsMovementType === '262')).toEqual([]);
     // The reservation is used up: SAP's MRP sees no open requirement to buy again.

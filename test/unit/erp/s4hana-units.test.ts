@@ -74,4 +74,15 @@ describe('units against a German-speaking SAP', () => {
       .rejects.toThrow(/Reservation 0000699999 item 0001 does not exist/);
     expect(sap.store.materialDocuments.length).toBe(before);
   });
+
+  it('the final issue closes the reservation item: the remainder the order did not need is not open for MRP', async () => {
+    const erp = adapter({ units: UNITS });
+    const items = [{ material: 'SCREW-M6', quantity: '20', unit: 'PC', reservation: { reservation: '0000600001', reservationItem: '0002' }, finalIssue: true }];
+    await erp.postGoodsMovement({ postingKey: 'final#1', erpOrderId: '1400001', movementType: '261', plant: '1010', items });
+    expect(sap.store.materialDocumentItems.at(-1)).toMatchObject({ ReservationIsFinallyIssued: true });
+    expect(sap.store.openQuantity('0000600001', '0002')).toBe('0.000'); // 40 required, 16 + 20 issued, closed
+    await erp.postGoodsMovement({ postingKey: 'final#2', erpOrderId: '1400001', movementType: '262', plant: '1010', items });
+    expect(sap.store.materialDocumentItems.at(-1)).toMatchObject({ GoodsMovementType: '262', ReservationIsFinallyIssued: false });
+    expect(sap.store.openQuantity('0000600001', '0002')).toBe('24.000');
+  });
 });

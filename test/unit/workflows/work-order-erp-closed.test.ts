@@ -47,6 +47,9 @@ describe('backflush from the order components', () => {
       { material: 'SHEET-2MM', quantity: '10', unit: 'KG', reservation: { reservation: '0000500001', reservationItem: '0001' }, storageLocation: '0003', batch: 'B-7' },
       { material: 'SCREW-M6', quantity: '160', unit: 'PC', reservation: { reservation: '0000500001', reservationItem: '0002' } },
     ]);
+    // The final confirmation's issue closes each reservation item; a plant-file BOM item has none to close.
+    expect(componentQuantities(bom, 1, true).map((i) => i.finalIssue)).toEqual([true, true]);
+    expect(componentQuantities([{ component: 'X', quantityPer: '1', unit: 'PC' }], 1, true)[0]).not.toHaveProperty('finalIssue');
   });
 
   it('the plant file BOM stays when the release carries no components', () => {
