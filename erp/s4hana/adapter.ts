@@ -118,7 +118,8 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
 
   /** An internal problem report (Q3) through the OData v4 quality notification API: `notifications.ts`. */
   raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
-    return raiseQualityNotification(this.session, req);
+    // NotificationQuantityUnit takes the commercial code, read in the pinned language (units.ts).
+    return raiseQualityNotification(this.session, { ...req, unit: this.units.commercial(req.unit) });
   }
 
   /** Refuses (ErpRejected) an order number SAP cannot hold (AUFNR) or an operation that is not SAP's VORNR. */
