@@ -43,7 +43,9 @@ export class SapReleasePoller {
    * @throws whatever reading SAP throws (ErpUnavailable while SAP is away); the cursor stays.
    */
   async pollOnce(): Promise<IntakeResult[]> {
-    const orders = await this.deps.orders.changedOrders(this.cursor, this.opts.limit ?? 100);
+    const limit = this.opts.limit ?? 100;
+    const from = this.cursor;
+    const orders = await this.deps.orders.changedOrders(from, limit);
     const results: IntakeResult[] = [];
     for (const order of orders) {
       try {
@@ -56,6 +58,9 @@ export class SapReleasePoller {
       }
       if (order.changedAt && order.changedAt > this.cursor) this.cursor = order.changedAt;
     }
+    // A full page of changes all stamped with the cursor's second would be read again and again: say so, a person
+    // raises the limit (LastChangeDateTime has whole seconds).
+    if (orders.length === limit && this.cursor === from) this.log.warn({ since: from, limit }, 'SAP poll: a full page changed in one second; raise the limit');
     return results;
   }
 
