@@ -100,7 +100,10 @@ export const MaterialDocumentItemCreate = z.object({
   ManufacturingOrder: z.string().max(12).optional(),
   GoodsMovementRefDocType: z.string().max(1).optional(),
   QuantityInEntryUnit: DecimalString,
-  EntryUnit: z.string().min(1).max(3),
+  /** Commercial code, read in the request's language; optional when `EntryUnitISOCode` is given. */
+  EntryUnit: SapUnitCode.optional(),
+  /** ISO code of the unit of entry: the same in every logon language. */
+  EntryUnitISOCode: SapUnitCode.optional(),
   /**
    * The order's reservation the item withdraws against (RESB RSNUM CHAR 10, RSPOS NUMC 4): a 261 with it reduces the
    * reservation's open quantity, its 262 restores it (SAP's note on reversing goods issues for orders).
@@ -133,6 +136,7 @@ export const MaterialDocumentItem = z.object({
   ManufacturingOrder: z.string(),
   QuantityInEntryUnit: Decimal,
   EntryUnit: z.string(),
+  EntryUnitISOCode: z.string().optional(),
   GoodsMovementIsCancelled: z.boolean(),
   /** Empty strings when the item names no reservation, as SAP sends them. */
   Reservation: z.string().optional(),
@@ -169,6 +173,7 @@ export const MaterialDocumentItemRead = MaterialDocumentItem.pick({
   GoodsMovementType: true,
   QuantityInEntryUnit: true,
   EntryUnit: true,
+  EntryUnitISOCode: true,
   GoodsMovementIsCancelled: true,
   Reservation: true,
   ReservationItem: true,

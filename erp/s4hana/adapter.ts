@@ -166,8 +166,8 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
         ManufacturingOrder: order,
         ...(movement.refDocType ? { GoodsMovementRefDocType: movement.refDocType } : {}),
         QuantityInEntryUnit: i.quantity,
-        // A_MaterialDocumentItem takes the commercial code, read in the pinned language (units.ts).
-        EntryUnit: this.units.commercial(i.unit),
+        // The ISO code where the plant file maps the unit, else the commercial code in the pinned language (units.ts).
+        ...(this.units.iso(i.unit) ? { EntryUnitISOCode: this.units.iso(i.unit) } : { EntryUnit: this.units.commercial(i.unit) }),
         // The order's reservation: the 261 withdraws against it, the 262 gives it back, and MRP sees no second need.
         ...(i.reservation ? { Reservation: i.reservation.reservation, ReservationItem: i.reservation.reservationItem } : {}),
         // Only a goods issue closes a reservation; its reversal (262) reopens what it gives back.
@@ -227,7 +227,7 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
       p.items.push({
         material: i.Material,
         quantity: canonicalDecimal(i.QuantityInEntryUnit),
-        unit: this.units.fromSap('A_MaterialDocumentItem.EntryUnit', i.EntryUnit),
+        unit: this.units.fromSap('A_MaterialDocumentItem.EntryUnit', i.EntryUnit, i.EntryUnitISOCode || undefined),
         ...(i.Reservation ? { reservation: { reservation: i.Reservation, reservationItem: i.ReservationItem ?? '' } } : {}),
       });
       p.cancelled ||= i.GoodsMovementIsCancelled;

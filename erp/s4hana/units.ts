@@ -8,9 +8,9 @@ export interface SapUnit {
 
 /**
  * The plant file's unit mapping (`erpUnits`: MES unit -> SAP ISO and commercial code) at the SAP boundary. Where an
- * entity has an ISO unit property (ConfirmationUnitISOCode on ProdnOrdConf2; BaseUnitISOCode and
- * ProductionUnitISOCode on the production order API) the ISO code travels, the same in every logon language; where
- * it has only the commercial code (EntryUnit on A_MaterialDocumentItem, as far as the references read show), the
+ * entity has an ISO unit property (ConfirmationUnitISOCode on ProdnOrdConf2, EntryUnitISOCode on
+ * A_MaterialDocumentItem; BaseUnitISOCode and ProductionUnitISOCode on the production order API) the ISO code
+ * travels, the same in every logon language; where it has only the commercial code (NotificationQuantityUnit), the
  * commercial code of the pinned language travels (SapConnection.language). Without an entry a unit is sent as it is:
  * the plant's units are then taken to be SAP's commercial codes in the pinned language, as before the mapping.
  */

@@ -226,7 +226,15 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDou
   app.get(`${mat}/A_MaterialDocumentItem`, async (req) => collection(itemType, req, applyFilter(store.materialDocumentItems, query(req).$filter)));
   app.post(`${mat}/A_MaterialDocumentHeader`, async (req, reply) => {
     const posted = body(MaterialDocumentHeaderCreate, req.body);
-    const h = { ...posted, to_MaterialDocumentItem: posted.to_MaterialDocumentItem.map((i, n) => ({ ...i, EntryUnit: internalUnit(i.EntryUnit, lang(req), `to_MaterialDocumentItem[${n}].EntryUnit`) })) };
+    const h = {
+      ...posted,
+      to_MaterialDocumentItem: posted.to_MaterialDocumentItem.map((i, n) => ({
+        ...i,
+        EntryUnit: i.EntryUnitISOCode
+          ? internalUnit(i.EntryUnitISOCode, lang(req), `to_MaterialDocumentItem[${n}].EntryUnitISOCode`, true)
+          : internalUnit(i.EntryUnit ?? '', lang(req), `to_MaterialDocumentItem[${n}].EntryUnit`),
+      })),
+    };
     // A deep insert answers with the items it created inline.
     return postWithFaults(faults, faultHttp, req, reply, async () => store.createMaterialDocument(h), (doc) =>
       reply.code(201).send(entity(headerType, req, doc, 'to_MaterialDocumentItem')),

@@ -138,7 +138,9 @@ export class SapStore {
       GoodsMovementType: i.GoodsMovementType,
       ManufacturingOrder: i.ManufacturingOrder ?? '',
       QuantityInEntryUnit: scaled(i.QuantityInEntryUnit),
-      EntryUnit: i.EntryUnit,
+      // The app hands the internal unit code (units.ts); the ISO sibling is filled when the row is shown.
+      EntryUnit: i.EntryUnit ?? '',
+      EntryUnitISOCode: '',
       GoodsMovementIsCancelled: false,
       Reservation: i.Reservation ?? '',
       ReservationItem: i.ReservationItem ?? '',

@@ -31,7 +31,7 @@ describe('units against a German-speaking SAP', () => {
     await expect(adapter({ language: 'DE' }).postConfirmation(conf('units-de#1'))).rejects.toThrow(/ConfirmationUnit: unit PC is not created in language DE/);
   });
 
-  it('posts the right unit: ISO code on the confirmation, EntryUnit in the pinned language, read back as the MES names it', async () => {
+  it('posts the right unit: ISO codes on the confirmation and the material document item, read back as the MES names it', async () => {
     const erp = adapter({ units: UNITS });
     await erp.postConfirmation(conf('units-en#1'));
     expect(sap.store.confirmations.at(-1)).toMatchObject({ ConfirmationUnit: 'ST', ConfirmationYieldQuantity: '4.000' }); // internal code of piece
@@ -44,9 +44,15 @@ describe('units against a German-speaking SAP', () => {
     expect(issue!.items).toEqual([{ material: 'SCREW-M6', quantity: '16', unit: 'PC', reservation: { reservation: '0000600001', reservationItem: '0002' } }]);
   });
 
-  it('an ISO code is right whatever language the session runs in', async () => {
-    await adapter({ language: 'DE', units: UNITS }).postConfirmation(conf('units-de-iso#1'));
+  it('an ISO code is right whatever language the session runs in; a commercial code only in its own', async () => {
+    const german = adapter({ language: 'DE', units: UNITS });
+    await german.postConfirmation(conf('units-de-iso#1'));
     expect(sap.store.confirmations.at(-1)).toMatchObject({ ConfirmationText: 'units-de-iso#1', ConfirmationUnit: 'ST' });
+    const issue = (erp: S4HanaErpAdapter, key: string) =>
+      erp.postGoodsMovement({ postingKey: key, erpOrderId: '1400001', movementType: '261', plant: '1010', items: [{ material: 'SCREW-M6', quantity: '1', unit: 'PC' }] });
+    await issue(german, 'units-de-iso#2');
+    expect(sap.store.materialDocumentItems.at(-1)).toMatchObject({ EntryUnit: 'ST', QuantityInEntryUnit: '1.000' });
+    await expect(issue(adapter({ language: 'DE' }), 'units-de#2')).rejects.toThrow(/to_MaterialDocumentItem\[0\]\.EntryUnit: unit PC is not created in language DE/);
   });
 
   it('reads the order in MES units: ProductionUnit and BaseUnit by their ISO codes', async () => {
