@@ -128,6 +128,12 @@ describe('orders released in SAP', () => {
       expect(await resultOf(h)).toMatchObject({ phase: 'closed', good: 10, erpClosed: { reason: 'deletion-flag' } });
       expect(await engine.erp.listOrderPostings('1300003')).toEqual([]);
 
+      // SAP completes an order the MES confirmed and closed already (the first test's): nothing runs to be told.
+      sap.store.changeProductionOrder('1300001', { OrderIsTechnicallyCompleted: 'X' }, new Date('2026-01-05T06:45:00Z'));
+      const late = await post('1300001', 'TechnicallyCompleted');
+      expect([late.statusCode, late.json()]).toEqual([200, expect.objectContaining({ outcome: 'closed', signalled: false })]);
+      expect(await resultOf(handle('1300001'))).toMatchObject({ phase: 'confirmed' });
+
       // Plant 2020 has no line in the plant file: refused with the reason, nothing started.
       addSapOrder(sap.store, '1300004', 10, '0000500004');
       sap.store.changeProductionOrder('1300004', { ProductionPlant: '2020' });
