@@ -82,7 +82,7 @@ describe('orders released in SAP', () => {
     await expect(handle('1300005').describe()).rejects.toThrow();
   });
 
-  it('the poller starts a released order once, follows a quantity change, and closes the order SAP completed technically', async () => {
+  it('the poller starts a released order once, follows quantity and date changes, and closes the order SAP completed technically', async () => {
     const sap = engine.sap!;
     addSapOrder(sap.store, '1300002', 100, '0000500002', '20260105070000');
     const poller = new SapReleasePoller(engine.services.sapIntake!, { since: '2026-01-05T07:00:00Z', everyMs: 60_000 }, pino({ level: 'silent' }));
@@ -93,6 +93,10 @@ describe('orders released in SAP', () => {
     expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual(['updated']);
     const h = handle('1300002');
     expect(await h.query(statusQuery)).toMatchObject({ plannedQuantity: '150' });
+    // A planner in SAP moves the order's end a day later.
+    sap.store.changeProductionOrder('1300002', { MfgOrderPlannedEndDate: '/Date(1767657600000)/' }, new Date('2026-01-05T08:30:00Z'));
+    expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual(['updated']);
+    expect(await h.query(statusQuery)).toMatchObject({ plannedQuantity: '150', plannedEnd: '2026-01-06T14:00:00.000Z' });
 
     await sendInBatches(h, counts('1300002', 10, 2, 0), 10);
     await eventually(async () => ((await h.query(statusQuery)).good === 20 ? true : undefined), '20 counted');
