@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { ErpOrder } from '../../../contracts/erp-port.js';
 import { SapProductionOrderEvent } from '../../../contracts/messages/sap-event.js';
 import { describeIssues } from '../../../contracts/parse.js';
+import { odataCollection } from '../../../contracts/messages/sap-odata.js';
+import { ProductionOrder2Read } from '../../../contracts/messages/sap-production-order.js';
 import { loadPlantModel } from '../../../seed/plant-file.js';
 import { InvalidRelease, placeFromPlant, releaseOf } from '../../../services/sap-intake.js';
 import { projectRoot } from '../../../stack/paths.js';
@@ -47,5 +49,18 @@ describe('placing and releasing an SAP order', () => {
   it('an order SAP cannot make a release of is refused naming the field', () => {
     expect(() => releaseOf({ ...order, operations: [{ operation: '10' }] }, { site: 'plant1', line: 'line-2' })).toThrow(InvalidRelease);
     expect(() => releaseOf({ ...order, operations: [{ operation: '10' }] }, { site: 'plant1', line: 'line-2' })).toThrow(/operation: must be a 4-digit operation number/);
+  });
+});
+
+describe('API_PRODUCTION_ORDER_2_SRV replies', () => {
+  it('reads a header as SAP sends it: __metadata, deferred navigations, properties not asked for, German commercial unit beside its ISO code', async () => {
+    const reply = JSON.parse(await readFile(path.join(projectRoot, 'test/fixtures/erp/s4hana/production-order-2.json'), 'utf8')) as unknown;
+    const [h] = odataCollection(ProductionOrder2Read).parse(reply).d.results;
+    expect(h).toEqual({
+      ManufacturingOrder: '1300001', Material: 'BRACKET-A', ProductionPlant: '1010', StorageLocation: '0002', TotalQuantity: '120.000',
+      ProductionUnit: 'ST', ProductionUnitISOCode: 'PCE', OrderIsReleased: 'X', OrderIsTechnicallyCompleted: '', OrderIsMarkedForDeletion: '',
+      MfgOrderPlannedStartDate: '/Date(1767571200000)/', MfgOrderPlannedStartTime: 'PT06H00M00S',
+      MfgOrderPlannedEndDate: '/Date(1767571200000+0000)/', MfgOrderPlannedEndTime: 'PT14H00M00S', LastChangeDateTime: '20260105060000',
+    });
   });
 });
