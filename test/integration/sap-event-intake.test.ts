@@ -106,6 +106,8 @@ describe('orders released in SAP', () => {
     expect(done).toMatchObject({ phase: 'closed', good: 20, confirmedGood: 0, erpClosed: { reason: 'technically-completed' } });
     // Nothing was posted for it, and counts after the close are not the order's.
     expect(await engine.erp.listOrderPostings('1300002')).toEqual([]);
+    const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, '1300002');
+    expect([rec.phase, rec.differences]).toEqual(['closed', []]);
     expect(poller.since).toBe('2026-01-05T09:00:00Z');
   });
 
