@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { Reconciliations } from '../services/reconciliation/reconcile.js';
 import type { ReleaseRefusal } from '../services/release-check.js';
+import type { SapIntakeDeps } from '../services/sap-intake.js';
 
 export interface ApiDeps {
   db: Db;
@@ -16,4 +17,6 @@ export interface ApiDeps {
    * so a person sees it; without it the refusal is only the webhook's 4xx answer.
    */
   reportRefusedRelease?: (release: OrderReleased, refusal: ReleaseRefusal) => Promise<void>;
+  /** SAP's business events (POST /webhooks/sap/events); without it that route answers 503. */
+  sapIntake?: SapIntakeDeps;
 }

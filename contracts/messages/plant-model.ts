@@ -35,6 +35,11 @@ const Line = z.object({
    * gives the default.
    */
   countingPoints: z.array(Token).min(1).optional(),
+  /**
+   * The ERP work center(s) of the line (SAP ARBPL, CHAR 8): an order from SAP whose operation runs at one of them is
+   * placed on this line (services/sap-intake.ts). Needed when several lines share an ERP plant.
+   */
+  erpWorkCenters: z.array(z.string().regex(/^[A-Z0-9_-]{1,8}$/, 'must be 1-8 of A-Z, 0-9, _ and - (SAP ARBPL)')).min(1).optional(),
 });
 type Line = z.infer<typeof Line>;
 
@@ -88,6 +93,18 @@ const Material = z.object({
   bom: z.array(BomItem).default([]),
 });
 
+/**
+ * One unit of the plant as the ERP knows it: the MES unit (as materials, BOMs and releases write it), SAP's ISO code
+ * (T006 ISOCODE: PCE for piece, KGM for kilogram) and SAP's commercial code in the language the adapter pins
+ * (SAP_LANGUAGE, English by default: PC). ISO codes travel where SAP's entity has them (ConfirmationUnitISOCode),
+ * commercial codes where it has only those (EntryUnit); see docs/erp-s4hana.md.
+ */
+const ErpUnit = z.object({
+  unit: UnitOfMeasure,
+  iso: z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be a 1-3 character ISO unit code like PCE or KGM'),
+  commercial: z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be a 1-3 character SAP commercial unit like PC or KG'),
+});
+
 /** The plant model and demo seed: master data the engine needs before the first event arrives. */
 export const PlantModel = z
   .object({
@@ -95,8 +112,11 @@ export const PlantModel = z
     sites: z.array(Site).min(1),
     materials: z.array(Material).min(1),
     demoOrders: z.array(OrderReleased).default([]),
+    /** MES unit -> ERP unit codes; when present, every unit of materials, BOMs and demo orders must be in it. */
+    erpUnits: z.array(ErpUnit).min(1).optional(),
   })
   .superRefine((plant, ctx) => {
+    if (plant.erpUnits) checkErpUnits(plant as PlantModelInput, ctx);
     const materials = new Set(plant.materials.map((m) => m.code));
     plant.materials.forEach((m, i) =>
       m.bom.forEach((b, j) => {
@@ -122,3 +142,28 @@ export const PlantModel = z
     });
   });
 export type PlantModel = z.infer<typeof PlantModel>;
+type PlantModelInput = Omit<PlantModel, 'erpUnits'> & { erpUnits: NonNullable<PlantModel['erpUnits']> };
+
+/** Each MES unit and each ISO code once, and every unit the plant uses mapped: a gap is found at load, not at posting. */
+function checkErpUnits(plant: PlantModelInput, ctx: z.RefinementCtx): void {
+  const seen = { unit: new Set<string>(), iso: new Set<string>() };
+  plant.erpUnits.forEach((u, i) => {
+    for (const k of ['unit', 'iso'] as const) {
+      if (seen[k].has(u[k])) ctx.addIssue({ code: 'custom', path: ['erpUnits', i, k], message: `${k} ${u[k]} is mapped twice` });
+      seen[k].add(u[k]);
+    }
+  });
+  const need = (unit: string, path: (string | number)[]) => {
+    if (!seen.unit.has(unit)) ctx.addIssue({ code: 'custom', path, message: `unit ${unit} has no entry in erpUnits` });
+  };
+  plant.materials.forEach((m, i) => {
+    need(m.unit, ['materials', i, 'unit']);
+    m.bom.forEach((b, j) => need(b.unit, ['materials', i, 'bom', j, 'unit']));
+  });
+  plant.demoOrders.forEach((o, i) => need(o.unit, ['demoOrders', i, 'unit']));
+}
+
+/** The plant's unit mapping as the SAP adapter takes it (SapConnection.units); empty when the plant has none. */
+export function erpUnitMap(plant: Pick<PlantModel, 'erpUnits'>): Record<string, { iso: string; commercial: string }> {
+  return Object.fromEntries((plant.erpUnits ?? []).map((u) => [u.unit, { iso: u.iso, commercial: u.commercial }]));
+}
