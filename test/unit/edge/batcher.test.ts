@@ -24,9 +24,9 @@ describe('Batcher', () => {
     const c = { site: 'plant2', line: 'line-1', machine: 'press-1' };
     const batcher = new Batcher(journal);
     for (const [ref, raws] of [[a, [10, 17]], [b, [500, 530]], [c, [0, 4]]] as const) {
-      const p = new TagPipeline(ref, tag);
-      for (const [i, raw] of raws.entries()) p.offer({ value: raw, statusCode: 0, statusText: 'Good', sourceTime: i });
-      const out = p.tick(10);
+      const p = new TagPipeline(ref, tag, { idealCycleTimeS: 0.01 });
+      for (const [i, raw] of raws.entries()) p.offer({ value: raw, statusCode: 0, statusText: 'Good', sourceTime: i * 1_000 });
+      const out = p.tick(2_000);
       if (out?.type === 'event') batcher.add(out.event);
     }
     expect(batcher.flush()).toEqual({ written: 3, dropped: 0 });
