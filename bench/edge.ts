@@ -101,6 +101,8 @@ export async function run(): Promise<Record<string, unknown>> {
     gateway = startGateway({
       machines: codes.map((code) => ({
         ref: { site: 'bench', line: 'line-1', machine: code },
+        // The simulators make a piece every 10 ms.
+        idealCycleTimeS: 0.01,
         opcua: { endpoint: endpointOf.get(code)!, securityMode: 'None', securityPolicy: 'None', tags: machineTags(code) },
       })),
       js,
