@@ -10,6 +10,7 @@ import {
   StatusCode,
   StatusCodes,
   Variant,
+  VariantArrayType,
   WellKnownRoles,
   type UAVariable,
 } from 'node-opcua';
@@ -112,7 +113,7 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     (v as unknown as { _internal_set_dataValue(d: DataValue): void })._internal_set_dataValue(dv);
   };
   const set = (key: string, dataType: DataType, value: unknown, status: StatusCode = StatusCodes.Good) =>
-    setFromPlc(vars.get(key)!, new Variant({ dataType, value }), status);
+    setFromPlc(vars.get(key)!, new Variant({ dataType, arrayType: VariantArrayType.Scalar, value }), status);
 
   o.machines.forEach((m: SimMachine, i) => {
     const model = new MachineModel(m, o.seed + i, restore?.[m.code]);
@@ -122,7 +123,7 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     const counterType = m.counterType === 'UInt16' ? DataType.UInt16 : DataType.UInt32;
     const add = (name: string, dataType: DataType, value: unknown, access: Partial<typeof noiseAccess> = {}) => {
       const v = ns.addVariable({ componentOf: folder, browseName: name, nodeId: `s=${m.code}.${name}`, dataType, minimumSamplingInterval: 10, ...access });
-      v.setValueFromSource(new Variant({ dataType, value }));
+      v.setValueFromSource(new Variant({ dataType, arrayType: VariantArrayType.Scalar, value }));
       vars.set(`${m.code}.${name}`, v);
     };
     add('Good', counterType, model.s.good);
@@ -140,7 +141,7 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     });
     vars.set(`${m.code}.Temperature`, temp as unknown as UAVariable);
     for (let n = 0; n < m.noiseTags; n++) add(`Noise${n}`, DataType.Double, 0, noiseAccess);
-    for (const c of m.testCounters) add(c.name, DataType[c.dataType], variantValue(c.dataType, 0));
+    for (const c of m.testCounters) add(c.name, DataType[c.dataType], variantValue(c.dataType, c.start));
 
     timers.push(
       setInterval(() => {
