@@ -1,5 +1,5 @@
 import { batchMsgId, MachineEventMessage, machineEventSubject, type MachineEvent } from '../contracts/messages/machine-event.js';
-import type { Journal } from './buffer/journal.js';
+import type { CommittedCounter, Journal } from './buffer/journal.js';
 import { counterKey } from './tag-pipeline.js';
 
 const MAX_BATCH = 500; // the contract's bound per message
@@ -20,7 +20,7 @@ export class Batcher {
    * Each counter's newest raw in the order events were added: a hold's raw follows the counter event before it,
    * and they travel in different subjects (groups), so a group's own last raw is not always the newest.
    */
-  private latestRaw = new Map<string, number>();
+  private latestRaw = new Map<string, CommittedCounter>();
   private size = 0;
 
   constructor(private readonly journal: Journal) {}
@@ -29,12 +29,13 @@ export class Batcher {
     return this.size;
   }
 
-  add(e: MachineEvent): void {
+  /** `readWallMs`: for counter and hold events, when their raw was read (wall clock); absent, the journal's write time. */
+  add(e: MachineEvent, readWallMs?: number): void {
     const subject = machineEventSubject(e);
     let g = this.groups.get(subject);
     if (!g) this.groups.set(subject, (g = []));
     g.push(e);
-    if (e.kind === 'counter' || e.kind === 'hold') this.latestRaw.set(counterKey(e, e.tag), e.raw);
+    if (e.kind === 'counter' || e.kind === 'hold') this.latestRaw.set(counterKey(e, e.tag), { raw: e.raw, wallMs: readWallMs ?? Date.now() });
     this.size++;
   }
 
@@ -52,7 +53,7 @@ export class Batcher {
     for (const [subject, events] of groups) {
       for (let i = 0; i < events.length; i += MAX_BATCH) {
         const batch = MachineEventMessage.parse({ v: 1, events: events.slice(i, i + MAX_BATCH) });
-        const counters: Record<string, number> = {};
+        const counters: Record<string, CommittedCounter> = {};
         for (const e of batch.events) {
           if (e.kind !== 'counter' && e.kind !== 'hold') continue;
           const key = counterKey(e, e.tag);

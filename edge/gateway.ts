@@ -53,14 +53,17 @@ export function startGateway(o: GatewayOptions) {
   let fullSince: number | undefined;
   let droppedWhileFull = 0;
 
+  // When a counter's committed raw was read, moved from the gateway clock onto the wall clock for the journal.
+  const readWallMs = (readAt: number | undefined) => (readAt === undefined ? undefined : Date.now() - (gatewayClock() - readAt));
   const handle = (out: Outcome) => {
     if (out?.type === 'event') {
       eventsIn[out.event.kind]++;
-      batcher.add(out.event);
+      batcher.add(out.event, readWallMs(out.readAt));
     } else if (out?.type === 'events') {
+      const wallMs = readWallMs(out.readAt);
       for (const e of out.events) {
         eventsIn[e.kind]++;
-        batcher.add(e);
+        batcher.add(e, wallMs);
       }
     }
   };

@@ -28,10 +28,14 @@ export interface Reading {
   receivedAt?: number;
 }
 
+/**
+ * `readAt` (counter and hold events): when the raw they commit was read, on the gateway clock; the journal stores it
+ * as wall-clock time, so after a restart the time since that reading (not since the later write) bounds the count.
+ */
 export type Outcome =
-  | { type: 'event'; event: MachineEvent }
+  | { type: 'event'; event: MachineEvent; readAt?: number }
   /** Several events in this order (a counter window closed early, then the hold that followed it). */
-  | { type: 'events'; events: MachineEvent[] }
+  | { type: 'events'; events: MachineEvent[]; readAt?: number }
   | { type: 'dropped'; reason: 'bad_status' | 'bad_value'; detail: string }
   | { type: 'filtered' }
   | undefined;
@@ -213,6 +217,7 @@ export class TagPipeline {
     this.pending = { delta: 0, raw: p.raw, at: p.at, serverAt: p.serverAt, windowStart: 0, quality: 'good' };
     return {
       type: 'event',
+      readAt: this.counter!.baselineAt,
       event: {
         ...this.base(p.at, p.quality, p.serverAt),
         // Raw is in the id: two windows can never share one, even when a server restart repeats a timestamp.
@@ -258,7 +263,7 @@ export class TagPipeline {
       readings: v.readings.map((r) => ({ raw: r.raw, sourceTime: new Date(r.sourceTime).toISOString() })),
     });
     this.pending.raw = v.raw;
-    return { type: 'events', events };
+    return { type: 'events', events, readAt: this.counter!.baselineAt };
   }
 
   // States and analog values are one source sample each, so `<machine>:<tag>:<sourceTimeMs>` is unique and

@@ -35,7 +35,7 @@ export interface JournalOptions {
   fsync?: 'flush' | 'off';
 }
 
-/** A counter's committed raw value and the wall-clock time (ms since epoch) of the append that committed it. */
+/** A counter's committed raw value and when it was read, on the wall clock (ms since epoch). */
 export interface CommittedCounter {
   raw: number;
   wallMs: number;
@@ -49,8 +49,8 @@ export interface CommittedCounter {
  * Line format, tab-separated so the payload is not escaped twice:
  *   `s\t<countersJSON>`                                   snapshot, first line of a segment
  *   `b\t<seq>\t<subject>\t<msgId>\t<events>\t<countersJSON>\t<payload>`   a batch
- * countersJSON maps a counter key to `[raw, wallMs]` (the append's wall-clock time, so the time since a commit is
- * known after a restart: the plausibility check needs it). Journals written before that hold a bare `raw`; its time
+ * countersJSON maps a counter key to `[raw, wallMs]` (when that raw was read, on the wall clock, so the time since
+ * then is known after a restart: the plausibility check needs it). Journals written before that hold a bare `raw`; its time
  * is taken as the segment file's modification time, which is no earlier than the commit, so the elapsed time is
  * never overstated (a counter's allowance is never too large).
  * A torn last line (crash mid-write, or a power cut's unsynced tail, which may read back as NUL bytes) is ignored;
@@ -102,8 +102,11 @@ export class Journal {
     return this.pendingEvents + events <= this.o.maxEvents;
   }
 
-  /** Appends a batch; false when the bound would be passed (nothing is written then). */
-  append(subject: string, msgId: string, data: string, events: number, counters: Record<string, number>, force = false): boolean {
+  /**
+   * Appends a batch; false when the bound would be passed (nothing is written then). `counters`: each counter's
+   * committed raw, with when it was read (wall clock) or, a bare number, stamped with the time of this append.
+   */
+  append(subject: string, msgId: string, data: string, events: number, counters: Record<string, number | CommittedCounter>, force = false): boolean {
     // `force` is for counter batches: the gateway already holds counters back while the buffer is full, and what it
     // lets through must not be lost, so those may pass the bound by one tick's worth.
     if (!force && !this.hasRoom(events)) return false;
@@ -112,8 +115,9 @@ export class Journal {
     const wallMs = Date.now();
     let stamped = '{';
     for (const [k, v] of Object.entries(counters)) {
-      stamped += `${stamped.length > 1 ? ',' : ''}${JSON.stringify(k)}:[${v},${wallMs}]`;
-      this.counters.set(k, { raw: v, wallMs });
+      const c = typeof v === 'number' ? { raw: v, wallMs } : { raw: v.raw, wallMs: Math.round(v.wallMs) };
+      stamped += `${stamped.length > 1 ? ',' : ''}${JSON.stringify(k)}:[${c.raw},${c.wallMs}]`;
+      this.counters.set(k, c);
     }
     const line = `b\t${seq}\t${subject}\t${msgId}\t${events}\t${stamped}}\t${data}\n`;
     const seg = this.segments[this.segments.length - 1]!;

@@ -57,6 +57,11 @@ export class CounterTracker {
     if (committed) this.baseline = { raw: committed.raw, at: committed.at, sourceTime: committed.wallMs };
   }
 
+  /** Gateway-clock time of the last counted (or held) reading: when the raw a commit carries was read. */
+  get baselineAt(): number | undefined {
+    return this.baseline?.at;
+  }
+
   /** Whether a drop waits for its decision (the caller ticks the tracker until it is decided). */
   get suspectSince(): number | undefined {
     return this.suspect?.at;
