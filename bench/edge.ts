@@ -194,7 +194,7 @@ export async function run(): Promise<Record<string, unknown>> {
       limitedBy,
       publishedPerSec,
       journalFsync: JOURNAL_FSYNC,
-      // Share of the live window's wall time the gateway spent in the journal's fsyncs.
+      // Share of the live window's wall time a journal fsync was running (on the thread pool, not the event loop).
       journalFsyncPct: Number(((fsyncSeconds / seconds) * 100).toFixed(2)),
       counterHolds,
       filterRatio: Number((published / Math.max(1, changes)).toFixed(3)),

@@ -171,6 +171,10 @@ export function startGateway(o: GatewayOptions) {
       eventsIn[k] = 0;
     }
     metrics.bufferDepth.set(journal.depthEvents);
+    if (journal.syncError) {
+      log.error({ err: journal.syncError }, 'buffer: journal fsync failed; events are in the page cache but may not survive a power cut');
+      journal.syncError = undefined;
+    }
     if (journal.fsyncSeconds > 0) {
       metrics.journalFsyncSeconds.inc(journal.fsyncSeconds);
       journal.fsyncSeconds = 0;
@@ -198,7 +202,7 @@ export function startGateway(o: GatewayOptions) {
       tick();
       await publisher.drained(2_000);
       await publisher.stop();
-      journal.close();
+      await journal.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /** A regular file takes a whole write at once in practice; the loop keeps a short write from tearing a line. */
@@ -24,9 +24,12 @@ export interface JournalOptions {
   segmentBytes?: number;
   /**
    * When appended batches reach the disk itself, not only the OS page cache (default `'flush'`):
-   * - `'flush'`: `sync()` (the gateway calls it once per tick, after the batcher's flush) fdatasyncs the segment, and
-   *   a new segment is fsynced with its directory. A power cut loses at most the batches appended since the last
-   *   sync (one tick, 50 ms by default) and what the filters had not yet emitted; never a synced batch.
+   * - `'flush'`: `sync()` (the gateway calls it once per tick, after the batcher's flush) starts an fdatasync of the
+   *   segment on libuv's thread pool, so the event loop goes on reading OPC UA meanwhile; appends made while one
+   *   runs are synced by the next, started when it ends. A new segment is fsynced with its directory, and the old
+   *   one fdatasynced, before batches go into it (synchronously: once per 16 MB). A power cut loses at most the
+   *   batches appended since the last completed sync (one tick, 50 ms by default, plus the sync in flight) and what
+   *   the filters had not yet emitted; never a batch whose sync completed.
    * - `'off'`: the OS writes back when it likes (Linux: about 5-30 s); a process crash loses nothing, a power cut the
    *   unsynced tail. For disks where fsync is known to be too slow and the loss is accepted.
    * Counters lose no pieces either way: a counter's committed raw travels in the same line as its deltas, so a lost
@@ -68,8 +71,15 @@ export class Journal {
   /** The open segment's descriptor: appends go through it, and `sync()` fdatasyncs it. */
   private fd: number | undefined;
   private unsynced = false;
-  /** Time spent in fsync calls (s), for the gateway's metric. */
+  /** An fdatasync runs on the thread pool; `syncedWaiters` wait for everything appended to be synced. */
+  private syncing = false;
+  private syncedWaiters: Array<() => void> = [];
+  /** A segment closed while its sync ran: closed when that sync ends (closing first could sync a reused fd). */
+  private closeAfterSync: number | undefined;
+  /** Time fsyncs were running (s), for the gateway's metric; on the thread pool for the per-tick syncs. */
   fsyncSeconds = 0;
+  /** The last fsync failure, if any (the gateway logs it); appends go on, since the data is still in the page cache. */
+  syncError: Error | undefined;
   readonly skippedLines: number;
 
   private constructor(private readonly o: JournalOptions) {
@@ -130,19 +140,47 @@ export class Journal {
     return true;
   }
 
-  /** Makes every append so far durable (policy `'flush'`); a no-op with nothing new or with `fsync: 'off'`. */
+  /**
+   * Starts making every append so far durable (policy `'flush'`): an fdatasync on the thread pool, or, while one
+   * runs, the next one when it ends. A no-op with nothing new or with `fsync: 'off'`.
+   */
   sync(): void {
-    if (!this.unsynced || this.fd === undefined) return;
+    if (!this.unsynced || this.fd === undefined || this.syncing) return;
     this.unsynced = false;
-    if (this.o.fsync === 'off') return;
+    if (this.o.fsync === 'off') return this.settle();
+    const fd = this.fd;
     const t0 = performance.now();
-    fdatasyncSync(this.fd);
-    this.fsyncSeconds += (performance.now() - t0) / 1_000;
+    this.syncing = true;
+    fdatasync(fd, (err) => {
+      this.syncing = false;
+      this.fsyncSeconds += (performance.now() - t0) / 1_000;
+      if (err) this.syncError = err;
+      if (this.closeAfterSync === fd) {
+        closeSync(fd);
+        this.closeAfterSync = undefined;
+      }
+      if (this.unsynced) this.sync();
+      else this.settle();
+    });
+  }
+
+  /** Resolves once everything appended so far is synced (at once with `fsync: 'off'`): for stop and tests. */
+  synced(): Promise<void> {
+    this.sync();
+    if (!this.syncing && !this.unsynced) return Promise.resolve();
+    return new Promise((resolve) => this.syncedWaiters.push(resolve));
+  }
+
+  private settle(): void {
+    if (this.syncing || this.unsynced) return;
+    const waiters = this.syncedWaiters;
+    this.syncedWaiters = [];
+    waiters.forEach((w) => w());
   }
 
   /** Syncs and closes the open segment; the journal is not used after this. */
-  close(): void {
-    this.sync();
+  async close(): Promise<void> {
+    await this.synced();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
@@ -176,8 +214,11 @@ export class Journal {
     const snapshot = Object.fromEntries([...this.counters].map(([k, c]) => [k, [c.raw, c.wallMs]]));
     const line = `s\t${JSON.stringify(snapshot)}\n`;
     if (this.fd !== undefined) {
-      this.sync();
-      closeSync(this.fd);
+      // The old segment's tail must be durable before the new one's batches can be.
+      if (this.o.fsync !== 'off' && this.unsynced) fdatasyncSync(this.fd);
+      this.unsynced = false;
+      if (this.syncing) this.closeAfterSync = this.fd;
+      else closeSync(this.fd);
     }
     this.fd = openSync(file, 'a');
     writeAll(this.fd, line);
