@@ -133,7 +133,7 @@ export class TagPipeline {
         const raw = parseCounterRaw(r.value, t.dataType, this.counterSem!.range);
         if (typeof raw === 'string') return { type: 'dropped', reason: 'bad_value', detail: raw };
         const wasSuspect = this.counter!.suspectSince !== undefined;
-        const v = this.counter!.offer({ raw, at: now, sourceTime: r.sourceTime });
+        const v = this.counter!.offer({ raw, at: now, sourceTime: r.sourceTime, serverTime: r.serverTime });
         if (!wasSuspect && this.counter!.suspectSince !== undefined) this.onCounter?.({ type: 'suspect' });
         return this.counterVerdict(v, wasSuspect, now, quality, r.serverTime);
       }

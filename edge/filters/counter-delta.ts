@@ -12,7 +12,8 @@ import type { CounterHoldReason } from '../../contracts/messages/machine-event.j
  *   AND the wrap's pieces fit the elapsed time, else a reset where the counter can be reset (pieces counted from the
  *   reset value), else a hold `unexplained_drop`.
  * - Plausibility: any delta above `factor * elapsed / idealCycleTime + slackPieces` is held (`implausible_rate`),
- *   never counted. Elapsed runs on the gateway clock from the last counted reading.
+ *   never counted. Elapsed runs on the gateway clock from the last counted reading (plus a bounded credit from the
+ *   server's timestamps when the gateway took the readings late, `SERVER_LAG_CREDIT_MS`).
  * After every decision, counted or held, the baseline is the newest reading, so later readings count normally.
  */
 
@@ -23,6 +24,24 @@ export interface CounterSample {
   at: number;
   /** The PLC's source time (ms since epoch), kept for the hold's readings. */
   sourceTime: number;
+  /** The OPC UA server's timestamp (ms), when it sent one: see `SERVER_LAG_CREDIT_MS`. */
+  serverTime?: number;
+}
+
+/**
+ * A gateway whose event loop is backlogged (CPU starved, a burst of first values) takes two readings the server
+ * sampled 500 ms apart a few ms apart: gateway-clock elapsed time shrinks and honest pieces would look implausible.
+ * The server's own timestamps show the real spacing (the clock offset cancels in a difference), so up to this much
+ * of the server's elapsed time beyond the gateway's is credited. Bounded, so a server clock that jumps can widen a
+ * limit by at most this long's worth of pieces.
+ */
+export const SERVER_LAG_CREDIT_MS = 5_000;
+
+/** Elapsed time between two readings: the gateway clock's, plus the bounded credit from the server's timestamps. */
+export function elapsedBetween(pre: CounterSample, cur: CounterSample): number {
+  const gateway = cur.at - pre.at;
+  if (pre.serverTime === undefined || cur.serverTime === undefined) return gateway;
+  return gateway + Math.min(SERVER_LAG_CREDIT_MS, Math.max(0, cur.serverTime - pre.serverTime - gateway));
 }
 
 export type CounterStep = 'increase' | 'glitch' | 'rollover' | 'reset';
@@ -93,7 +112,7 @@ export class CounterTracker {
     if (cur.raw >= pre.raw) return this.judge(pre, cur, cur.raw - pre.raw, 'glitch', after);
     const { range, wraps, reset } = this.s;
     const wrapDelta = range.max - pre.raw + (cur.raw - range.min) + 1;
-    const limit = plausibleLimit(cur.at - pre.at, this.idealCycleTimeS, this.s);
+    const limit = plausibleLimit(elapsedBetween(pre, cur), this.idealCycleTimeS, this.s);
     if (wraps && wrapDelta <= limit) return this.judge(pre, cur, wrapDelta, 'rollover', after);
     if (reset !== false && cur.raw >= reset) return this.judge(pre, cur, cur.raw - reset, 'reset', after);
     // Neither a wrap that fits the time nor a reset: no number of pieces follows from it. `delta` is the wrap's
@@ -102,7 +121,7 @@ export class CounterTracker {
   }
 
   private judge(pre: CounterSample, cur: CounterSample, delta: number, step: CounterStep, after: CounterSample[]): CounterVerdict {
-    const limit = plausibleLimit(cur.at - pre.at, this.idealCycleTimeS, this.s);
+    const limit = plausibleLimit(elapsedBetween(pre, cur), this.idealCycleTimeS, this.s);
     if (delta > limit) return this.hold(pre, cur, 'implausible_rate', delta, after, limit);
     this.baseline = cur;
     return { type: 'count', step, delta, raw: cur.raw, sourceTime: cur.sourceTime };
@@ -115,7 +134,7 @@ export class CounterTracker {
       reason,
       delta,
       ...(limit !== undefined ? { limit } : {}),
-      elapsedMs: Math.max(0, Math.round(cur.at - pre.at)),
+      elapsedMs: Math.max(0, Math.round(elapsedBetween(pre, cur))),
       raw: cur.raw,
       readings: [pre, ...after],
     };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { counterSemantics, type CounterTag } from '../../../../contracts/messages/edge-config.js';
-import { CounterTracker, plausibleLimit, type CounterVerdict } from '../../../../edge/filters/counter-delta.js';
+import { CounterTracker, plausibleLimit, SERVER_LAG_CREDIT_MS, type CounterVerdict } from '../../../../edge/filters/counter-delta.js';
 
 /** A tracker for a machine of 1 s per piece (1.5 x margin, 5 pieces of slack unless the tag says otherwise). */
 const tracker = (tag: Partial<CounterTag> = {}, cycleS = 1) =>
@@ -133,5 +133,16 @@ describe('CounterTracker', () => {
   it('computes the limit from the ideal cycle time and the margin', () => {
     expect(plausibleLimit(60_000, 2, { factor: 1.5, slackPieces: 5 })).toBe(50);
     expect(plausibleLimit(-5_000, 2, { factor: 1.5, slackPieces: 5 })).toBe(5);
+  });
+
+  it('credits the server\'s spacing of two readings the gateway took late, up to SERVER_LAG_CREDIT_MS', () => {
+    // Sampled 2 s apart by the server, taken 5 ms apart by a backlogged gateway: 20 pieces at 0.1 s each are honest.
+    const t = tracker({}, 0.1);
+    t.offer({ raw: 100, at: 10_000, sourceTime: 0, serverTime: 50_000 });
+    expect(t.offer({ raw: 120, at: 10_005, sourceTime: 0, serverTime: 52_000 })).toMatchObject({ type: 'count', delta: 20 });
+    // A server clock jumping an hour buys at most the credit: 1.5 x 5 s / 0.1 s + 5 = 80 pieces.
+    const jump = tracker({}, 0.1);
+    jump.offer({ raw: 100, at: 10_000, sourceTime: 0, serverTime: 50_000 });
+    expect(jump.offer({ raw: 5_000, at: 10_000, sourceTime: 0, serverTime: 3_650_000 })).toMatchObject({ type: 'hold', limit: (1.5 * SERVER_LAG_CREDIT_MS) / 100 + 5, elapsedMs: SERVER_LAG_CREDIT_MS });
   });
 });
