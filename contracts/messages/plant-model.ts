@@ -14,6 +14,13 @@ const Machine = z.object({
    */
   idealCycleTimeS: z.number().positive().max(86_400).optional(),
   opcua: MachineOpcua.optional(),
+}).superRefine((m, ctx) => {
+  if (m.idealCycleTimeS === undefined && m.opcua?.tags.some((t) => t.kind === 'counter'))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['idealCycleTimeS'],
+      message: 'required for a machine with counter tags: the edge counts no more pieces than the machine can make at this speed (seconds per piece)',
+    });
 });
 
 const Line = z.object({

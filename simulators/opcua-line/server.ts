@@ -10,6 +10,7 @@ import {
   StatusCode,
   StatusCodes,
   Variant,
+  VariantArrayType,
   WellKnownRoles,
   type UAVariable,
 } from 'node-opcua';
@@ -28,6 +29,11 @@ export interface SimLine {
   setStatus(machine: string, variable: string, status: 'good' | 'bad'): void;
   /** Writes a value directly, for deadband and debounce tests (state as a string, temperature as a number). */
   write(machine: string, variable: 'State' | 'Temperature' | 'AlarmActive', value: string | number | boolean): void;
+  /**
+   * Writes a counter as the PLC would, with status Good: `Good`/`Scrap` (idle machines only, or the model's next
+   * step overwrites it) or one of the machine's `testCounters`, in the variable's own OPC UA data type.
+   */
+  writeCounter(machine: string, variable: string, value: number): void;
   /** What a retentive PLC keeps; hand it to the next start as `restore`. */
   snapshot(): Record<string, MachineSnapshot>;
   /** Sets the machines' PLC clock `ms` ahead (negative: behind) of the server's; the noise variables keep true time. */
@@ -57,6 +63,13 @@ const noiseAccess = {
 };
 
 const securityMode = { None: MessageSecurityMode.None, Sign: MessageSecurityMode.Sign, SignAndEncrypt: MessageSecurityMode.SignAndEncrypt };
+
+/** node-opcua carries Int64/UInt64 as [high, low] 32-bit words (two's complement for Int64); other types as numbers. */
+function variantValue(dataType: keyof typeof DataType, value: number): number | [number, number] {
+  if (dataType !== 'Int64' && dataType !== 'UInt64') return value;
+  const big = BigInt.asUintN(64, BigInt(value));
+  return [Number(big >> 32n), Number(big & 0xffffffffn)];
+}
 
 /**
  * An OPC UA production line: per machine `Good` and `Scrap` counters (UInt16 or UInt32, wrapping), `State`
@@ -100,7 +113,7 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     (v as unknown as { _internal_set_dataValue(d: DataValue): void })._internal_set_dataValue(dv);
   };
   const set = (key: string, dataType: DataType, value: unknown, status: StatusCode = StatusCodes.Good) =>
-    setFromPlc(vars.get(key)!, new Variant({ dataType, value }), status);
+    setFromPlc(vars.get(key)!, new Variant({ dataType, arrayType: VariantArrayType.Scalar, value }), status);
 
   o.machines.forEach((m: SimMachine, i) => {
     const model = new MachineModel(m, o.seed + i, restore?.[m.code]);
@@ -110,7 +123,7 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     const counterType = m.counterType === 'UInt16' ? DataType.UInt16 : DataType.UInt32;
     const add = (name: string, dataType: DataType, value: unknown, access: Partial<typeof noiseAccess> = {}) => {
       const v = ns.addVariable({ componentOf: folder, browseName: name, nodeId: `s=${m.code}.${name}`, dataType, minimumSamplingInterval: 10, ...access });
-      v.setValueFromSource(new Variant({ dataType, value }));
+      v.setValueFromSource(new Variant({ dataType, arrayType: VariantArrayType.Scalar, value }));
       vars.set(`${m.code}.${name}`, v);
     };
     add('Good', counterType, model.s.good);
@@ -128,6 +141,7 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     });
     vars.set(`${m.code}.Temperature`, temp as unknown as UAVariable);
     for (let n = 0; n < m.noiseTags; n++) add(`Noise${n}`, DataType.Double, 0, noiseAccess);
+    for (const c of m.testCounters) add(c.name, DataType[c.dataType], variantValue(c.dataType, c.start));
 
     timers.push(
       setInterval(() => {
@@ -173,6 +187,12 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     write: (machine, variable, value) => {
       const dataType = variable === 'State' ? DataType.String : variable === 'Temperature' ? DataType.Double : DataType.Boolean;
       set(`${machine}.${variable}`, dataType, value);
+    },
+    writeCounter: (machine, variable, value) => {
+      const v = vars.get(`${machine}.${variable}`);
+      if (!v) throw new Error(`no variable ${machine}.${variable}`);
+      const dataType = v.dataType.value as DataType;
+      set(`${machine}.${variable}`, dataType, variantValue(DataType[dataType] as keyof typeof DataType, value));
     },
     snapshot,
     setClockSkew: (ms) => {
