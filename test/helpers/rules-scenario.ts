@@ -71,6 +71,17 @@ export function rulesScenario(erpKind: 'sim' | 's4hana', orderBase: number): voi
         for (const id of [20, 21]) await neverStarted(String(orderBase + id));
       });
 
+      it('starts a material the plant file does not know when the release carries the order\'s own components (201); they are its BOM', async () => {
+        const id = String(orderBase + 25);
+        const components = [{ material: 'SCREW-M6', requiredQty: '40', unit: 'PC', reservation: { reservation: '0000600025', reservationItem: '0001' } }];
+        const r = await postOrder(release(id, '10', { material: 'NOPE-X', components }));
+        expect([r.statusCode, r.json()]).toEqual([201, expect.objectContaining({ started: true, workflowId: workOrderWorkflowId(SITE, id) })]);
+        const s = await eventually(async () => (await handle(id).query(statusQuery)).context ?? undefined, 'the order to load its context');
+        expect(s.bom).toEqual([{ component: 'SCREW-M6', quantityPer: '4', unit: 'PC', reservation: components[0]!.reservation }]);
+        // The site's time zone reaches it as for any release: its postings carry the plant's date.
+        expect(s.timezone).toBe('Europe/Berlin');
+      });
+
       it('routes the same release over NATS and over the ERP webhook to the exceptions stream, never to a silent order', async () => {
         const viaNats = String(orderBase + 23);
         await publishRelease(engine, release(viaNats, '10', { line: 'line-9' }), `release-${viaNats}`);
