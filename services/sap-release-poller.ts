@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { OrderReleased } from '../contracts/messages/order-release.js';
+import type { ReleaseRefusal } from './release-check.js';
 import { InvalidRelease, takeOrder, type IntakeResult, type SapIntakeDeps } from './sap-intake.js';
 
 export interface SapPollerOptions {
@@ -11,13 +13,22 @@ export interface SapPollerOptions {
 }
 
 /**
+ * Sends a release the release check refused to a person: the processes publish it to the exceptions stream
+ * (services/release-check.ts `publishRefusedRelease`, stage `sap-poller`).
+ */
+export type ReportRefusedRelease = (release: OrderReleased, refusal: ReleaseRefusal) => Promise<void>;
+
+/**
  * For SAP systems without business events: polls released production orders changed since a cursor
  * (LastChangeDateTime, through the adapter's `changedOrders`) and takes each as the event intake does
  * (services/sap-intake.ts `takeOrder`). Starts are exactly once because the start is idempotent by order
  * (workflow id `work-order:<site>:<order>`, never reused), not because of the cursor: the cursor stays at the last
  * change seen (`ge`, so that change is read again once) and lives in memory, so a restart re-reads from `since` and
- * starts nothing twice. An order the intake cannot take (no line, refused change, SAP's values no release) is logged
- * and left; the next change of it is taken again.
+ * starts nothing twice. A release the release check refuses (site, line or material unknown, the order closed in the
+ * MES's records) is reported (`report`: the exceptions stream) as over NATS; an order no line of the plant file runs
+ * is only logged: the poller reads every plant's released orders, and another plant's are not this MES's to run. An
+ * order the intake cannot take otherwise (refused change, SAP's values no release) is logged and left; the next
+ * change of it is taken again.
  */
 export class SapReleasePoller {
   private cursor: string;
@@ -29,6 +40,7 @@ export class SapReleasePoller {
     private readonly deps: SapIntakeDeps,
     private readonly opts: SapPollerOptions,
     private readonly log: Logger,
+    private readonly report: ReportRefusedRelease,
   ) {
     this.cursor = opts.since;
   }
@@ -50,7 +62,8 @@ export class SapReleasePoller {
     for (const order of orders) {
       try {
         const r = await takeOrder(this.deps, order);
-        if (r.outcome === 'unplaced' || r.outcome === 'refused') this.log.warn(r, 'SAP order not taken');
+        if (r.refusal && r.release) await this.report(r.release, r.refusal);
+        if (r.outcome === 'unplaced' || r.outcome === 'closed-in-mes' || r.outcome === 'refused') this.log.warn({ erpOrderId: r.erpOrderId, outcome: r.outcome, reason: r.reason }, 'SAP order not taken');
         results.push(r);
       } catch (err) {
         if (!(err instanceof InvalidRelease)) throw err;

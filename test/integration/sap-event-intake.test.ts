@@ -8,7 +8,8 @@ import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
 import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { reconcileOrder } from '../../services/reconciliation/reconcile.js';
-import { SapReleasePoller } from '../../services/sap-release-poller.js';
+import { publishRefusedRelease } from '../../services/release-check.js';
+import { SapReleasePoller, type ReportRefusedRelease } from '../../services/sap-release-poller.js';
 import { statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
@@ -31,6 +32,20 @@ describe('orders released in SAP', () => {
     await engine?.stop();
   });
   const handle = (id: string) => engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, id));
+  /** The poller's refusals go where the processes send them (workers/erp-listener.ts): the exceptions stream. */
+  const toPoller: ReportRefusedRelease = (release, refusal) => publishRefusedRelease(jetstream(engine.services.nc), 'sap-poller', release, refusal);
+  /** The last exception a stage published for the site, newer than stream sequence `after`. */
+  const exceptionAfter = (stage: string, after = 0) =>
+    eventually(async () => {
+      const jsm = await jetstreamManager(engine.services.nc);
+      const m = await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: `ops.${SITE}.exception.${stage}` }).catch(() => null);
+      return m && m.seq > after ? { seq: m.seq, body: m.json<{ reason: string; refusal?: { kind: string; issues?: Array<{ field: string }> }; release?: { erpOrderId: string } }>() } : undefined;
+    }, `an exception from ${stage}`);
+  const lastSeq = async (stage: string) => {
+    const jsm = await jetstreamManager(engine.services.nc);
+    return (await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: `ops.${SITE}.exception.${stage}` }).catch(() => null))?.seq ?? 0;
+  };
+  const eventFor = async (order: string, id: string) => JSON.stringify({ ...(JSON.parse(await readFile(fixture, 'utf8')) as object), id, data: { ProductionOrder: order } });
 
   it('a released-order business event starts the order once; it confirms with backflush against its own reservations', async () => {
     const sap = engine.sap!;
@@ -85,7 +100,7 @@ describe('orders released in SAP', () => {
   it('the poller starts a released order once, follows quantity and date changes, and closes the order SAP completed technically', async () => {
     const sap = engine.sap!;
     addSapOrder(sap.store, '1300002', 100, '0000500002', '20260105070000');
-    const poller = new SapReleasePoller(engine.services.sapIntake!, { since: '2026-01-05T07:00:00Z', everyMs: 60_000 }, pino({ level: 'silent' }));
+    const poller = new SapReleasePoller(engine.services.sapIntake!, { since: '2026-01-05T07:00:00Z', everyMs: 60_000 }, pino({ level: 'silent' }), toPoller);
     expect((await poller.pollOnce()).map((r) => [r.erpOrderId, r.outcome])).toEqual([['1300002', 'started']]);
     expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual(['unchanged']);
 
@@ -151,5 +166,83 @@ describe('orders released in SAP', () => {
     } finally {
       await api.close();
     }
+  });
+  describe('the release check every intake passes (services/release-check.ts)', () => {
+    it('an order of a material the plant file does not know, with no backflush components, is refused naming body.material: exception over NATS, 422 over the webhook', async () => {
+      const sap = engine.sap!;
+      for (const id of ['1300007', '1300008']) {
+        addSapOrder(sap.store, id, 10, `000050${id.slice(-4)}`);
+        sap.store.changeProductionOrder(id, { Material: 'NOPE-X' }, new Date('2026-01-05T05:00:00Z'));
+        // Withdrawn by hand in SAP: the order brings no components the MES could backflush.
+        for (const c of sap.store.productionOrderComponents.filter((x) => x.ManufacturingOrder === id)) c.MatlCompIsMarkedForBackflush = false;
+      }
+      const seen = await lastSeq('erp-listener');
+      await jetstream(engine.services.nc).publish(erpReleaseSubject(SITE), await eventFor('1300007', 'e-1300007'), { msgID: 'sap-event-1300007' });
+      await releasesSettled(engine);
+      const ex = await exceptionAfter('erp-listener', seen);
+      expect(ex.body).toMatchObject({ refusal: { kind: 'unplaceable', issues: [{ field: 'body.material' }] }, release: { erpOrderId: '1300007' } });
+      expect(ex.body.reason).toMatch(/body\.material: material NOPE-X is not in the plant file and the release brings no components/);
+
+      const reported: string[] = [];
+      const api = await buildPlannerApi({
+        db: engine.services.db, client: engine.services.client, sapIntake: engine.services.sapIntake,
+        reportRefusedRelease: async (release, refusal) => void reported.push(`${release.erpOrderId} ${refusal.kind}`),
+      });
+      try {
+        const token = await issueToken(engine.services.db, 'sap-event-mesh-check', 'integration');
+        const event = await eventFor('1300008', 'e-1300008');
+        const r = await api.inject().post('/webhooks/sap/events').headers({ authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' }).body(event);
+        expect([r.statusCode, r.json().detail]).toEqual([422, expect.stringMatching(/body\.material: material NOPE-X is not in the plant file/)]);
+        expect(reported).toEqual(['1300008 unplaceable']);
+      } finally {
+        await api.close();
+      }
+      for (const id of ['1300007', '1300008']) await expect(handle(id).describe()).rejects.toThrow();
+    });
+
+    it('an order the MES confirmed, announced again by SAP, is refused from the MES\'s own records: NATS, webhook and poller alike, whatever Temporal retains', async () => {
+      const sap = engine.sap!;
+      const id = '1300006';
+      addSapOrder(sap.store, id, 10, '0000500006', '20260105050000');
+      const js = jetstream(engine.services.nc);
+      await js.publish(erpReleaseSubject(SITE), await eventFor(id, `e-${id}`), { msgID: `sap-event-${id}` });
+      await releasesSettled(engine);
+      const h = handle(id);
+      await sendInBatches(h, counts(id, 5, 2, 0), 5);
+      expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', confirmedGood: 10 });
+      const closedRun = (await h.describe()).runId;
+      const before = await engine.erp.listOrderPostings(id);
+      // SAP raises the quantity and announces the order again (it is still released there: the MES does not TECO).
+      sap.store.changeProductionOrder(id, { TotalQuantity: '25.000' }, new Date('2027-01-01T00:00:00Z'));
+
+      // Over NATS, with a Temporal that still has the closed run: an exception, not a quiet "unchanged".
+      const seen = await lastSeq('erp-listener');
+      await js.publish(erpReleaseSubject(SITE), await eventFor(id, `e-${id}-again`), { msgID: `sap-event-${id}-again` });
+      await releasesSettled(engine);
+      const ex = await exceptionAfter('erp-listener', seen);
+      expect(ex.body).toMatchObject({ refusal: { kind: 'closed' }, release: { erpOrderId: id } });
+      expect(ex.body.reason).toMatch(new RegExp(`order ${id} of site plant1 is closed in the MES's records \\(confirmed at `));
+
+      // A Temporal that forgot the run (after the namespace's retention): the intake never asks it.
+      const forgetful = new Proxy({}, { get: () => { throw new Error('Temporal was asked'); } }) as typeof engine.services.client;
+      const intake = { ...engine.services.sapIntake!, client: forgetful };
+      const api = await buildPlannerApi({ db: engine.services.db, client: forgetful, sapIntake: intake });
+      try {
+        const token = await issueToken(engine.services.db, 'sap-event-mesh-closed', 'integration');
+        const event = await eventFor(id, `e-${id}-webhook`);
+        const r = await api.inject().post('/webhooks/sap/events').headers({ authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' }).body(event);
+        expect([r.statusCode, r.json().detail]).toEqual([409, expect.stringMatching(new RegExp(`order ${id} of site plant1 is closed in the MES's records`))]);
+      } finally {
+        await api.close();
+      }
+      const polled = await lastSeq('sap-poller');
+      const poller = new SapReleasePoller(intake, { since: '2027-01-01T00:00:00Z', everyMs: 60_000 }, pino({ level: 'silent' }), toPoller);
+      expect((await poller.pollOnce()).map((r) => [r.erpOrderId, r.outcome])).toEqual([[id, 'closed-in-mes']]);
+      expect((await exceptionAfter('sap-poller', polled)).body).toMatchObject({ refusal: { kind: 'closed' }, release: { erpOrderId: id, quantity: '25' } });
+
+      // Still the one closed run, and nothing new in SAP.
+      expect(await h.describe()).toMatchObject({ runId: closedRun, status: { name: 'COMPLETED' } });
+      expect(await engine.erp.listOrderPostings(id)).toEqual(before);
+    });
   });
 });
