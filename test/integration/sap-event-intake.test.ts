@@ -10,6 +10,10 @@ import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { reconcileOrder } from '../../services/reconciliation/reconcile.js';
 import { publishRefusedRelease } from '../../services/release-check.js';
 import { SapReleasePoller, type ReportRefusedRelease } from '../../services/sap-release-poller.js';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createErpPostingActivities } from '../../activities/erp-postings.js';
+import { plantDate } from '../../contracts/plant-date.js';
+import { sapDate } from '../../erp/s4hana/sap-fields.js';
 import { statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
@@ -64,6 +68,10 @@ describe('orders released in SAP', () => {
       { component: 'SCREW-M6', quantityPer: '4', unit: 'PC', reservation: { reservation: '0000500001', reservationItem: '0002' }, storageLocation: '0002' },
     ]);
 
+    // The site's time zone reaches an order from SAP as it reaches a release over NATS: postings carry the plant's date.
+    expect(started.context?.timezone).toBe('Europe/Berlin');
+    const plantToday = () => sapDate(plantDate(Date.now(), 'Europe/Berlin'));
+    const dayBefore = plantToday();
     await sendInBatches(h, counts('1300001', 60, 2, 0), 20); // 120 good: the planned quantity, the order confirms
     expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', confirmedGood: 120, exception: null });
 
@@ -78,6 +86,8 @@ describe('orders released in SAP', () => {
     expect([sap.store.openQuantity('0000500001', '0001'), sap.store.openQuantity('0000500001', '0002')]).toEqual(['0.000', '0.000']);
     const conf = sap.store.confirmations.filter((c) => c.OrderID === '1300001');
     expect(conf.map((c) => [c.ConfirmationYieldQuantity, c.ConfirmationUnit, c.IsFinalConfirmation])).toEqual([['120.000', 'ST', true]]);
+    expect([dayBefore, plantToday()]).toContain(conf[0]!.PostingDate);
+    expect(sap.store.materialDocuments.filter((d) => d.to_MaterialDocumentItem.results[0]?.ManufacturingOrder === '1300001').map((d) => d.PostingDate)).toEqual([conf[0]!.PostingDate]);
 
     const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, '1300001');
     expect(rec.differences).toEqual([]);
@@ -243,6 +253,54 @@ describe('orders released in SAP', () => {
       // Still the one closed run, and nothing new in SAP.
       expect(await h.describe()).toMatchObject({ runId: closedRun, status: { name: 'COMPLETED' } });
       expect(await engine.erp.listOrderPostings(id)).toEqual(before);
+    });
+  });
+  describe('rules and posting dates on the order\'s own components (issue 18 items 2 and 3 with items 5 and 6)', () => {
+    it('a quantity the rules refuse posts nothing against the reservations: no 261, no 262, no confirmation', async () => {
+      const sap = engine.sap!;
+      const id = '1300010';
+      addSapOrder(sap.store, id, 10, '0000500010', '20260105050000');
+      await jetstream(engine.services.nc).publish(erpReleaseSubject(SITE), await eventFor(id, `e-${id}`), { msgID: `sap-event-${id}` });
+      await releasesSettled(engine);
+      const h = handle(id);
+      // 12 good in one batch on an order of 10 with SAP's default 10 % tolerance: the final confirmation of 12 is refused.
+      await sendInBatches(h, counts(id, 6, 2, 0), 6);
+      const parked = await eventually(async () => {
+        const st = await h.query(statusQuery);
+        return st.phase === 'exception' ? st : undefined;
+      }, 'the order to wait in exception', 120_000);
+      expect(parked.exception).toMatch(/confirmed yield 12 would exceed order quantity 10 \+ 10 % tolerance \(11\)/);
+      expect(sap.store.materialDocumentItems.filter((i) => i.ManufacturingOrder === id)).toEqual([]);
+      expect(sap.store.confirmations.filter((c) => c.OrderID === id)).toEqual([]);
+      expect([sap.store.openQuantity('0000500010', '0001'), sap.store.openQuantity('0000500010', '0002')]).toEqual(['2.500', '40.000']);
+    });
+
+    it('a 261 against reservations dated in a closed period moves to the first open one, its reservation and the production\'s date kept', async () => {
+      const sap = engine.sap!;
+      const id = '1300011';
+      addSapOrder(sap.store, id, 10, '0000500011', '20260105050000');
+      const acts = createErpPostingActivities({ erp: engine.erp, db: engine.services.db });
+      const workflowId = workOrderWorkflowId(SITE, id);
+      const items = [
+        { material: 'SHEET-2MM', quantity: '2.5', unit: 'KG', reservation: { reservation: '0000500011', reservationItem: '0001' }, storageLocation: '0003', batch: 'B-7', finalIssue: true },
+        { material: 'SCREW-M6', quantity: '40', unit: 'PC', reservation: { reservation: '0000500011', reservationItem: '0002' }, storageLocation: '0002', finalIssue: true },
+      ];
+      engine.erpFaults.set({ closedPeriods: ['2026-03'] });
+      try {
+        await new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'run-1' } }).run(acts.postGoodsIssue, {
+          workflowId, postingSeq: 2, erpOrderId: id, plant: '1010', storageLocation: '0002', postingDate: '2026-03-31', items,
+        });
+      } finally {
+        engine.erpFaults.set({});
+      }
+      const [doc, ...more] = sap.store.materialDocuments.filter((d) => d.to_MaterialDocumentItem.results[0]?.ManufacturingOrder === id);
+      expect(more).toEqual([]);
+      expect([doc!.PostingDate, doc!.DocumentDate]).toEqual([sapDate('2026-04-01'), sapDate('2026-03-31')]);
+      expect(doc!.to_MaterialDocumentItem.results.map((i) => [i.GoodsMovementType, i.Reservation, i.ReservationItem, i.ReservationIsFinallyIssued])).toEqual([
+        ['261', '0000500011', '0001', true],
+        ['261', '0000500011', '0002', true],
+      ]);
+      expect([sap.store.openQuantity('0000500011', '0001'), sap.store.openQuantity('0000500011', '0002')]).toEqual(['0.000', '0.000']);
     });
   });
 });
