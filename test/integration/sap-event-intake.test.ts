@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
-import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { reconcileOrder } from '../../services/reconciliation/reconcile.js';
 import { publishRefusedRelease } from '../../services/release-check.js';
 import { SapReleasePoller, type ReportRefusedRelease } from '../../services/sap-release-poller.js';
@@ -20,6 +19,7 @@ import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.
 import { counts, releasesSettled, sendInBatches, SITE } from '../helpers/orders.js';
 import { addSapOrder } from '../helpers/sap-orders.js';
 import { resultOf } from '../helpers/workflow-result.js';
+import { exceptionAfter, exceptionNow, forgetfulTemporal } from '../helpers/exceptions.js';
 
 const fixture = new URL('../fixtures/erp/s4hana/production-order-released.event.json', import.meta.url);
 
@@ -38,17 +38,7 @@ describe('orders released in SAP', () => {
   const handle = (id: string) => engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, id));
   /** The poller's refusals go where the processes send them (workers/erp-listener.ts): the exceptions stream. */
   const toPoller: ReportRefusedRelease = (release, refusal) => publishRefusedRelease(jetstream(engine.services.nc), 'sap-poller', release, refusal);
-  /** The last exception a stage published for the site, newer than stream sequence `after`. */
-  const exceptionAfter = (stage: string, after = 0) =>
-    eventually(async () => {
-      const jsm = await jetstreamManager(engine.services.nc);
-      const m = await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: `ops.${SITE}.exception.${stage}` }).catch(() => null);
-      return m && m.seq > after ? { seq: m.seq, body: m.json<{ reason: string; refusal?: { kind: string; issues?: Array<{ field: string }> }; release?: { erpOrderId: string } }>() } : undefined;
-    }, `an exception from ${stage}`);
-  const lastSeq = async (stage: string) => {
-    const jsm = await jetstreamManager(engine.services.nc);
-    return (await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: `ops.${SITE}.exception.${stage}` }).catch(() => null))?.seq ?? 0;
-  };
+  const lastSeq = async (stage: string) => (await exceptionNow(engine, stage))?.seq ?? 0;
   const eventFor = async (order: string, id: string) => JSON.stringify({ ...(JSON.parse(await readFile(fixture, 'utf8')) as object), id, data: { ProductionOrder: order } });
 
   it('a released-order business event starts the order once; it confirms with backflush against its own reservations', async () => {
@@ -101,9 +91,8 @@ describe('orders released in SAP', () => {
     const event = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, unknown>;
     await jetstream(engine.services.nc).publish(erpReleaseSubject(SITE), JSON.stringify({ ...event, id: 'e-1300005', data: { ProductionOrder: '1300005' } }), { msgID: 'sap-event-1300005' });
     await releasesSettled(engine);
-    const jsm = await jetstreamManager(engine.services.nc);
-    const ex = await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: `ops.${SITE}.exception.erp-listener` });
-    expect((ex!.json() as { reason: string }).reason).toMatch(/SAP order 1300005: unplaced: no line of the plant file runs ERP plant 2020 at work center ASSY-2/);
+    const ex = await exceptionAfter(engine, 'erp-listener');
+    expect(ex.body.reason).toMatch(/SAP order 1300005: unplaced: no line of the plant file runs ERP plant 2020 at work center ASSY-2/);
     await expect(handle('1300005').describe()).rejects.toThrow();
   });
 
@@ -189,7 +178,7 @@ describe('orders released in SAP', () => {
       const seen = await lastSeq('erp-listener');
       await jetstream(engine.services.nc).publish(erpReleaseSubject(SITE), await eventFor('1300007', 'e-1300007'), { msgID: 'sap-event-1300007' });
       await releasesSettled(engine);
-      const ex = await exceptionAfter('erp-listener', seen);
+      const ex = await exceptionAfter(engine, 'erp-listener', seen);
       expect(ex.body).toMatchObject({ refusal: { kind: 'unplaceable', issues: [{ field: 'body.material' }] }, release: { erpOrderId: '1300007' } });
       expect(ex.body.reason).toMatch(/body\.material: material NOPE-X is not in the plant file and the release brings no components/);
 
@@ -229,12 +218,12 @@ describe('orders released in SAP', () => {
       const seen = await lastSeq('erp-listener');
       await js.publish(erpReleaseSubject(SITE), await eventFor(id, `e-${id}-again`), { msgID: `sap-event-${id}-again` });
       await releasesSettled(engine);
-      const ex = await exceptionAfter('erp-listener', seen);
+      const ex = await exceptionAfter(engine, 'erp-listener', seen);
       expect(ex.body).toMatchObject({ refusal: { kind: 'closed' }, release: { erpOrderId: id } });
       expect(ex.body.reason).toMatch(new RegExp(`order ${id} of site plant1 is closed in the MES's records \\(confirmed at `));
 
       // A Temporal that forgot the run (after the namespace's retention): the intake never asks it.
-      const forgetful = new Proxy({}, { get: () => { throw new Error('Temporal was asked'); } }) as typeof engine.services.client;
+      const forgetful = forgetfulTemporal();
       const intake = { ...engine.services.sapIntake!, client: forgetful };
       const api = await buildPlannerApi({ db: engine.services.db, client: forgetful, sapIntake: intake });
       try {
@@ -248,7 +237,7 @@ describe('orders released in SAP', () => {
       const polled = await lastSeq('sap-poller');
       const poller = new SapReleasePoller(intake, { since: '2027-01-01T00:00:00Z', everyMs: 60_000 }, pino({ level: 'silent' }), toPoller);
       expect((await poller.pollOnce()).map((r) => [r.erpOrderId, r.outcome])).toEqual([[id, 'closed-in-mes']]);
-      expect((await exceptionAfter('sap-poller', polled)).body).toMatchObject({ refusal: { kind: 'closed' }, release: { erpOrderId: id, quantity: '25' } });
+      expect((await exceptionAfter(engine, 'sap-poller', polled)).body).toMatchObject({ refusal: { kind: 'closed' }, release: { erpOrderId: id, quantity: '25' } });
 
       // Still the one closed run, and nothing new in SAP.
       expect(await h.describe()).toMatchObject({ runId: closedRun, status: { name: 'COMPLETED' } });
