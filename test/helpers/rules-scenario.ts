@@ -69,6 +69,12 @@ export function rulesScenario(erpKind: 'sim' | 's4hana', orderBase: number): voi
         expect(s.bom).toEqual([{ component: 'SCREW-M6', quantityPer: '4', unit: 'PC', reservation: components[0]!.reservation }]);
         // The site's time zone reaches it as for any release: its postings carry the plant's date.
         expect(s.timezone).toBe('Europe/Berlin');
+        // It confirms with the backflush of those components, not without one.
+        const h = handle(id);
+        await h.signal('productionCounts', { v: 1, events: counts(id, 10, 1, 0) });
+        expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', confirmedGood: 10 });
+        const issued = (await engine.erp.listOrderPostings(id)).filter((p) => p.kind === 'goods-movement');
+        expect(issued).toEqual([expect.objectContaining({ movementType: '261', items: [expect.objectContaining({ material: 'SCREW-M6', quantity: '40', reservation: components[0]!.reservation })] })]);
       });
 
       it('routes the same release over NATS and over the ERP webhook to the exceptions stream, never to a silent order', async () => {
