@@ -67,6 +67,9 @@ export async function checkRelease(db: Db, release: OrderReleased): Promise<Rele
   return judgeRelease(release, ended ? NOT_READ : await placementFacts(db, release.site, release.material), ended);
 }
 
+/** Tells a person about a refused release: the processes bind `publishRefusedRelease` with their stage. */
+export type ReportRefusedRelease = (release: OrderReleased, refusal: ReleaseRefusal) => Promise<void>;
+
 /**
  * A refused release as an exception a person sees: published to `ops.<site>.exception.<stage>` (OPS_EXCEPTIONS
  * stream) with the refusal and the release itself, so nothing is refused silently.

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
 import { reconcileOrder } from '../../services/reconciliation/reconcile.js';
-import { publishRefusedRelease } from '../../services/release-check.js';
-import { SapReleasePoller, type ReportRefusedRelease } from '../../services/sap-release-poller.js';
+import { publishRefusedRelease, type ReportRefusedRelease } from '../../services/release-check.js';
+import { SapReleasePoller } from '../../services/sap-release-poller.js';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createErpPostingActivities } from '../../activities/erp-postings.js';
 import { plantDate } from '../../contracts/plant-date.js';
@@ -237,7 +237,11 @@ describe('orders released in SAP', () => {
       const polled = await lastSeq('sap-poller');
       const poller = new SapReleasePoller(intake, { since: '2027-01-01T00:00:00Z', everyMs: 60_000 }, pino({ level: 'silent' }), toPoller);
       expect((await poller.pollOnce()).map((r) => [r.erpOrderId, r.outcome])).toEqual([[id, 'closed-in-mes']]);
-      expect((await exceptionAfter(engine, 'sap-poller', polled)).body).toMatchObject({ refusal: { kind: 'closed' }, release: { erpOrderId: id, quantity: '25' } });
+      const fromPoller = await exceptionAfter(engine, 'sap-poller', polled);
+      expect(fromPoller.body).toMatchObject({ refusal: { kind: 'closed' }, release: { erpOrderId: id, quantity: '25' } });
+      // The next poll reads that change once more (`ge` its second): refused again, a person is not told twice.
+      expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual(['closed-in-mes']);
+      expect(await lastSeq('sap-poller')).toBe(fromPoller.seq);
 
       // Still the one closed run, and nothing new in SAP.
       expect(await h.describe()).toMatchObject({ runId: closedRun, status: { name: 'COMPLETED' } });
