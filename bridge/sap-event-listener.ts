@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ErpRejected } from '../contracts/erp-port.js';
 import { SapProductionOrderEvent } from '../contracts/messages/sap-event.js';
 import { describeIssues } from '../contracts/parse.js';
+import { publishRefusedRelease } from '../services/release-check.js';
 import { InvalidRelease, takeSapEvent, type SapIntakeDeps } from '../services/sap-intake.js';
 import { publishMessageException } from './exceptions.js';
 
@@ -17,8 +18,11 @@ const UNKNOWN_ORDER_TRIES = 5;
  * One SAP production order business event (CloudEvents JSON) from `erp.<site>.order.released`, settled once:
  * acked after the intake took it (started, changed, closed, already known, not released); an event that is not
  * SAP's shape, an order no line runs, a release SAP's values cannot make or a change the running order refuses goes
- * to `ops.<site>.exception.erp-listener` for a person and is terminated; SAP unreachable or Temporal failing: nak,
- * tried again. The intake is idempotent by order, so a redelivery starts nothing twice.
+ * to `ops.<site>.exception.erp-listener` for a person and is terminated; a release the release check refuses (site,
+ * line or material unknown, the order closed in the MES's records) goes there as the NATS release listener sends it
+ * (services/release-check.ts `publishRefusedRelease`: the refusal and the release) and is acked, as there; SAP
+ * unreachable, PostgreSQL or Temporal failing: nak, tried again. The intake is idempotent by order, so a redelivery
+ * starts nothing twice.
  */
 export async function handleSapEventMessage(deps: SapIntakeDeps, js: JetStreamClient, log: Logger, m: JsMsg, raw: unknown): Promise<void> {
   const parsed = SapProductionOrderEvent.safeParse(raw);
@@ -31,6 +35,11 @@ export async function handleSapEventMessage(deps: SapIntakeDeps, js: JetStreamCl
   try {
     const r = await takeSapEvent(deps, parsed.data);
     if (r.outcome === 'unknown-order' && m.info.deliveryCount < UNKNOWN_ORDER_TRIES) return m.nak(RETRY_DELAY_MS);
+    if (r.refusal && r.release) {
+      log.warn({ erpOrderId: r.erpOrderId, refusal: r.refusal.kind, reason: r.refusal.message }, 'SAP release refused');
+      await publishRefusedRelease(js, 'erp-listener', r.release, r.refusal);
+      return m.ack();
+    }
     if (r.outcome === 'unplaced' || r.outcome === 'refused' || r.outcome === 'unknown-order') return toPerson(`SAP order ${r.erpOrderId}: ${r.outcome}: ${r.reason ?? ''}`);
     log.info({ eventId: parsed.data.id, type: parsed.data.type, ...r }, 'SAP event taken');
     m.ack();

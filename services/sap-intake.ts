@@ -6,7 +6,9 @@ import type { PlantModel } from '../contracts/messages/plant-model.js';
 import type { SapProductionOrderEvent } from '../contracts/messages/sap-event.js';
 import type { ErpOrderClosed } from '../contracts/messages/work-order-status.js';
 import { describeIssues } from '../contracts/parse.js';
+import type { Db } from '../db/client.js';
 import { erpOrderClosedSignal } from '../workflows/definitions.js';
+import { checkRelease, type ReleaseRefusal } from './release-check.js';
 import { startWorkOrder } from './start-work-order.js';
 
 /** Where an ERP order runs in the MES: its site and line. */
@@ -25,6 +27,8 @@ export type PlaceOrder = (plant: string, workCenters: string[]) => OrderPlace | 
 
 export interface SapIntakeDeps {
   client: Client;
+  /** The MES's own records, for the release check every intake passes (services/release-check.ts). */
+  db: Db;
   /** The ERP's orders (the S/4HANA adapter: API_PRODUCTION_ORDER_2_SRV). */
   orders: ErpOrderSource;
   place: PlaceOrder;
@@ -37,15 +41,21 @@ export interface SapIntakeDeps {
  * `closed`: the order is technically completed or flagged for deletion in SAP and its running workflow was told
  * (`signalled: false` when no workflow runs for it); `not-released`: SAP holds it, not released, nothing done;
  * `unknown-order`: SAP has no such order (yet: an event may arrive before its commit is visible); `unplaced`: no line
- * of the plant file runs it; `refused`: the running order refused the change (both need a person: `reason`).
+ * of the plant file runs it, or the release check found its site, line or material unknown; `closed-in-mes`: the
+ * MES recorded the order as closed, it is not started again; `refused`: the running order refused the change.
+ * All but the first five need a person: `reason`, and `refusal` with the `release` when the release check refused it.
  */
-export type IntakeOutcome = 'started' | 'updated' | 'unchanged' | 'closed' | 'not-released' | 'unknown-order' | 'unplaced' | 'refused';
+export type IntakeOutcome = 'started' | 'updated' | 'unchanged' | 'closed' | 'not-released' | 'unknown-order' | 'unplaced' | 'closed-in-mes' | 'refused';
 export interface IntakeResult {
   erpOrderId: string;
   outcome: IntakeOutcome;
   workflowId?: string;
   reason?: string;
   signalled?: boolean;
+  /** The release check's refusal (services/release-check.ts), in the shape every intake reports it. */
+  refusal?: ReleaseRefusal;
+  /** The release SAP's order made, when the release check refused it: the exception shows it. */
+  release?: OrderReleased;
 }
 
 /**
@@ -106,10 +116,12 @@ export class InvalidRelease extends Error {
  * Takes an order as SAP holds it now into the MES, idempotently (the workflow id is the order's):
  * - technically completed or flagged for deletion: the running workflow gets `erpOrderClosed` (it stops taking
  *   counts and closes as `closed` without further postings); nothing when no workflow runs;
- * - released: started through services/start-work-order.ts, or its quantity and dates changed on the running order
+ * - released: checked as every release is (services/release-check.ts: placeable, not closed in the MES's records),
+ *   then started through services/start-work-order.ts, or its quantity and dates changed on the running order
  *   (`changeRelease`); a repeated event or poll of an unchanged order does nothing;
  * - not released: nothing.
- * @throws InvalidRelease when SAP's order makes no valid release; whatever the Temporal client throws (retry later).
+ * @throws InvalidRelease when SAP's order makes no valid release; whatever the database or the Temporal client
+ *   throws (retry later).
  */
 export async function takeOrder(deps: SapIntakeDeps, order: ErpOrder): Promise<IntakeResult> {
   const workCenters = order.operations.flatMap((o) => (o.workCenter ? [o.workCenter] : []));
@@ -129,7 +141,10 @@ export async function takeOrder(deps: SapIntakeDeps, order: ErpOrder): Promise<I
     }
   }
   if (!order.released) return { erpOrderId, outcome: 'not-released', workflowId };
-  const r = await startWorkOrder(deps.client, releaseOf(order, place, deps.confirmationPolicy));
+  const release = releaseOf(order, place, deps.confirmationPolicy);
+  const refusal = await checkRelease(deps.db, release);
+  if (refusal) return { erpOrderId, outcome: refusal.kind === 'closed' ? 'closed-in-mes' : 'unplaced', workflowId, reason: refusal.message, refusal, release };
+  const r = await startWorkOrder(deps.client, release);
   if (r.refused) return { erpOrderId, outcome: 'refused', workflowId, reason: r.refused };
   return { erpOrderId, outcome: r.started ? 'started' : r.updated ? 'updated' : 'unchanged', workflowId };
 }
@@ -152,6 +167,6 @@ export const isOrderSource = (erp: ErpAdapter): erp is ErpAdapter & ErpOrderSour
  * The SAP intake's dependencies for a process: only with an ERP that has an order API (the S/4HANA adapter) and a
  * plant file to place orders on lines; undefined otherwise (the simulator and the REST ERP send their own releases).
  */
-export function sapIntakeFor(client: Client, erp: ErpAdapter, plant: PlantModel | undefined): SapIntakeDeps | undefined {
-  return isOrderSource(erp) && plant ? { client, orders: erp, place: placeFromPlant(plant) } : undefined;
+export function sapIntakeFor(client: Client, db: Db, erp: ErpAdapter, plant: PlantModel | undefined): SapIntakeDeps | undefined {
+  return isOrderSource(erp) && plant ? { client, db, orders: erp, place: placeFromPlant(plant) } : undefined;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ReportRefusedRelease } from './release-check.js';
 import { InvalidRelease, takeOrder, type IntakeResult, type SapIntakeDeps } from './sap-intake.js';
 
 export interface SapPollerOptions {
@@ -16,19 +17,29 @@ export interface SapPollerOptions {
  * (services/sap-intake.ts `takeOrder`). Starts are exactly once because the start is idempotent by order
  * (workflow id `work-order:<site>:<order>`, never reused), not because of the cursor: the cursor stays at the last
  * change seen (`ge`, so that change is read again once) and lives in memory, so a restart re-reads from `since` and
- * starts nothing twice. An order the intake cannot take (no line, refused change, SAP's values no release) is logged
- * and left; the next change of it is taken again.
+ * starts nothing twice. A release the release check refuses (site, line or material unknown, the order closed in the
+ * MES's records) is reported (`report`: the processes publish to the exceptions stream, stage `sap-poller`) as over
+ * NATS, once per change of the order; an order no line of the plant file runs
+ * is only logged: the poller reads every plant's released orders, and another plant's are not this MES's to run. An
+ * order the intake cannot take otherwise (refused change, SAP's values no release) is logged and left; the next
+ * change of it is taken again.
  */
 export class SapReleasePoller {
   private cursor: string;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  /**
+   * Refusals reported for changes stamped with the cursor's second (`<changedAt>|<order>`): `ge` reads those changes
+   * once more, and a person is told once. Only the cursor's second is kept: earlier changes are not read again.
+   */
+  private reportedAtCursor = new Set<string>();
 
   constructor(
     private readonly deps: SapIntakeDeps,
     private readonly opts: SapPollerOptions,
     private readonly log: Logger,
+    private readonly report: ReportRefusedRelease,
   ) {
     this.cursor = opts.since;
   }
@@ -50,13 +61,21 @@ export class SapReleasePoller {
     for (const order of orders) {
       try {
         const r = await takeOrder(this.deps, order);
-        if (r.outcome === 'unplaced' || r.outcome === 'refused') this.log.warn(r, 'SAP order not taken');
+        const seen = `${order.changedAt ?? ''}|${order.erpOrderId}`;
+        if (r.refusal && r.release && !this.reportedAtCursor.has(seen)) {
+          await this.report(r.release, r.refusal);
+          this.reportedAtCursor.add(seen);
+        }
+        if (r.outcome === 'unplaced' || r.outcome === 'closed-in-mes' || r.outcome === 'refused') this.log.warn({ erpOrderId: r.erpOrderId, outcome: r.outcome, reason: r.reason }, 'SAP order not taken');
         results.push(r);
       } catch (err) {
         if (!(err instanceof InvalidRelease)) throw err;
         this.log.warn({ erpOrderId: order.erpOrderId, reason: err.message }, 'SAP order not taken');
       }
-      if (order.changedAt && order.changedAt > this.cursor) this.cursor = order.changedAt;
+      if (order.changedAt && order.changedAt > this.cursor) {
+        this.cursor = order.changedAt;
+        for (const k of this.reportedAtCursor) if (!k.startsWith(`${this.cursor}|`)) this.reportedAtCursor.delete(k);
+      }
     }
     // A full page of changes all stamped with the cursor's second would be read again and again: say so, a person
     // raises the limit (LastChangeDateTime has whole seconds).

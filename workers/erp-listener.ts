@@ -1,9 +1,10 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startErpReleaseListener } from '../bridge/erp-release-listener.js';
 import { createDb } from '../db/client.js';
 import { createErpAdapter, withPlantUnits } from '../erp/index.js';
 import { provisionStreams } from '../jetstream/provision.js';
 import { loadPlantModel } from '../seed/plant-file.js';
+import { publishRefusedRelease } from '../services/release-check.js';
 import { sapIntakeFor } from '../services/sap-intake.js';
 import { SapReleasePoller } from '../services/sap-release-poller.js';
 import { erpAdapterConfig, natsSettings, readEnv } from './wiring/config.js';
@@ -31,10 +32,15 @@ runProcess('erp-listener', log, async () => {
   await provision();
   const plant = env.MES_PLANT_FILE ? await loadPlantModel(env.MES_PLANT_FILE) : undefined;
   const erp = createErpAdapter(withPlantUnits(erpAdapterConfig(env), plant));
-  const sapIntake = sapIntakeFor(client, erp, plant);
+  const sapIntake = sapIntakeFor(client, db, erp, plant);
   const listener = startErpReleaseListener({ nc, client, db, log, provision, sapIntake });
   const poller = sapIntake && env.MES_SAP_POLL_SECONDS
-    ? new SapReleasePoller(sapIntake, { since: env.MES_SAP_POLL_SINCE ?? new Date(Date.now() - 86_400_000).toISOString(), everyMs: env.MES_SAP_POLL_SECONDS * 1000 }, log.child({ process: 'sap-poller' }))
+    ? new SapReleasePoller(
+      sapIntake,
+      { since: env.MES_SAP_POLL_SINCE ?? new Date(Date.now() - 86_400_000).toISOString(), everyMs: env.MES_SAP_POLL_SECONDS * 1000 },
+      log.child({ process: 'sap-poller' }),
+      (release, refusal) => publishRefusedRelease(jetstream(nc), 'sap-poller', release, refusal),
+    )
     : undefined;
   poller?.start();
   log.info({ sapEvents: sapIntake !== undefined, sapPoller: poller !== undefined }, 'ERP listener started');

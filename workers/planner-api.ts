@@ -33,7 +33,7 @@ runProcess('planner-api', log, async () => {
     webhookSecret: env.MES_WEBHOOK_SECRET,
     reconciliation: reconciliations({ client, db, erp }),
     reportRefusedRelease: (release, refusal) => publishRefusedRelease(js, 'erp-webhook', release, refusal),
-    sapIntake: sapIntakeFor(client, erp, plant),
+    sapIntake: sapIntakeFor(client, db, erp, plant),
   });
   const url = await app.listen({ host: env.MES_API_HOST, port: env.MES_API_PORT });
   log.info({ listening: url }, 'planner API listening');

@@ -20,7 +20,9 @@ const IntakeAnswer = z.object({
  * SAP's production order business events over HTTP (an SAP Event Mesh webhook subscription, CloudEvents structured
  * mode): the same intake as over NATS. 201 when the event started the order, 200 when it changed, closed or already
  * knew it (a redelivery), 404 when SAP does not show the order yet (the webhook delivers again), 422 when no line
- * runs it or SAP's order makes no release, 409 when the running order refused the change, 503 without an SAP intake.
+ * runs it, SAP's order makes no release or the release check finds its site, line or material unknown, 409 when the
+ * order is closed in the MES's records or the running order refused the change, 503 without an SAP intake. A release
+ * the release check refuses also goes to the exceptions stream, as the ERP webhook's (no person reads a webhook's 4xx).
  */
 export function sapEventRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -46,7 +48,14 @@ export function sapEventRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         throw err;
       }
       if (r.outcome === 'unknown-order') throw httpError(404, `data.ProductionOrder: ${r.reason ?? 'unknown order'}`);
-      if (r.outcome === 'unplaced') throw httpError(422, `data.ProductionOrder: ${r.reason ?? 'no line runs it'}`);
+      if (r.outcome === 'unplaced' || r.outcome === 'closed-in-mes') {
+        // Refused by the release check (closed-in-mes always is): the refusal's status, and a person is told.
+        if (r.refusal && r.release) {
+          await deps.reportRefusedRelease?.(r.release, r.refusal);
+          throw httpError(r.refusal.status, r.refusal.message);
+        }
+        throw httpError(422, `data.ProductionOrder: ${r.reason ?? 'no line runs it'}`);
+      }
       if (r.outcome === 'refused') throw httpError(409, `the running order refused SAP's change: ${r.reason ?? ''}`);
       return reply.code(r.outcome === 'started' ? 201 : 200).send({ ...r, outcome: r.outcome });
     });

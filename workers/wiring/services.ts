@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
@@ -20,6 +20,7 @@ import { connectNats, type NatsSettings } from './nats.js';
 import { connectTemporalClient } from './temporal-client.js';
 import type { TemporalTarget } from './temporal-connection.js';
 import { createMesWorker } from './temporal-worker.js';
+import { publishRefusedRelease } from '../../services/release-check.js';
 import { sapIntakeFor, type SapIntakeDeps } from '../../services/sap-intake.js';
 import { SapReleasePoller, type SapPollerOptions } from '../../services/sap-release-poller.js';
 
@@ -83,9 +84,11 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const provision = () => provisionStreams(jsm);
   await provision();
   // SAP's business events and its poller read orders through the adapter; only an ERP with an order API has them.
-  const sapIntake = sapIntakeFor(client, erp, o.plant);
+  const sapIntake = sapIntakeFor(client, db, erp, o.plant);
   const listener = startErpReleaseListener({ nc, client, db, provision, sapIntake, log: o.log.child({ process: 'erp-listener' }) });
-  const poller = sapIntake && o.sapPoller ? new SapReleasePoller(sapIntake, o.sapPoller, o.log.child({ process: 'sap-poller' })) : undefined;
+  const poller = sapIntake && o.sapPoller
+    ? new SapReleasePoller(sapIntake, o.sapPoller, o.log.child({ process: 'sap-poller' }), (release, refusal) => publishRefusedRelease(jetstream(nc), 'sap-poller', release, refusal))
+    : undefined;
   poller?.start();
   const bridgeMetrics = createBridgeMetrics();
   // The line context (machine load and a LISTEN connection) only serves the bridge: none without it.
