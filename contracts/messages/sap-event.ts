@@ -25,7 +25,18 @@ export const SapProductionOrderEvent = z.object({
   id: z.string().min(1),
   time: z.iso.datetime({ offset: true }).optional(),
   datacontenttype: z.string().optional(),
-  data: z.object({ ProductionOrder: OrderNumber }),
+  /**
+   * The event names the order, not the order: SAP's production order events carry its number as `ProductionOrder`;
+   * the manufacturing order APIs and events of newer releases call the same AUFNR `ManufacturingOrder`. Either is
+   * taken (an independent SAP stand-in may send the other); the intake sees `ProductionOrder`.
+   */
+  data: z
+    .object({ ProductionOrder: OrderNumber.optional(), ManufacturingOrder: OrderNumber.optional() })
+    .refine((d) => d.ProductionOrder !== undefined || d.ManufacturingOrder !== undefined, {
+      message: 'must name the order as ProductionOrder (or ManufacturingOrder)',
+      path: ['ProductionOrder'],
+    })
+    .transform((d) => ({ ProductionOrder: (d.ProductionOrder ?? d.ManufacturingOrder)! })),
 });
 export type SapProductionOrderEvent = z.infer<typeof SapProductionOrderEvent>;
 

@@ -24,6 +24,11 @@ describe('SAP production order events', () => {
     expect(e).toMatchObject({ type: 'sap.s4.beh.productionorder.v1.ProductionOrder.Released.v1', data: { ProductionOrder: '1300001' } });
   });
 
+  it('takes the order named ManufacturingOrder as newer SAP releases call the AUFNR', () => {
+    const e = SapProductionOrderEvent.parse({ specversion: '1.0', type: 'sap.s4.beh.productionorder.v1.ProductionOrder.Released.v1', source: '/x', id: '2', data: { ManufacturingOrder: '000001300002' } });
+    expect(e.data).toEqual({ ProductionOrder: '1300002' });
+  });
+
   it('names the field of an event that is not SAP production order event', () => {
     const r = SapProductionOrderEvent.safeParse({ specversion: '1.0', type: 'sap.s4.beh.salesorder.v1.SalesOrder.Created.v1', source: '/x', id: '1', data: {} });
     expect(r.success ? [] : describeIssues(r.error).map((i) => i.path)).toEqual(['type', 'data.ProductionOrder']);
