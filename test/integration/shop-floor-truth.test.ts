@@ -158,9 +158,14 @@ describe('shop-floor truth: OPC UA server -> gateway -> NATS -> bridge -> work o
     const madeWhileDown = sim.produced('weld-1').good - atDrop;
     await sleep(1_000);
 
-    // Item 2: an operator resets the welder's UInt16 counters (near 65535) to 0; the welder counts on from there.
+    // Item 2: an operator stops the line, resets the welder's UInt16 counters (near 65535) to 0 and starts it again;
+    // the welder counts on from 0. At a standstill: a piece counted after the server's last sample before a reset is
+    // known to no one (the server samples every 50 ms at best), so a reset while running may lose it, in any product.
+    sim.setRunning(false);
+    await sleep(CYCLE_MS + 300);
     sim.resetCounter('weld-1', 'Good');
     sim.resetCounter('weld-1', 'Scrap');
+    sim.setRunning(true);
     await sleep(2_000);
     sim.setRunning(false);
 
@@ -168,35 +173,39 @@ describe('shop-floor truth: OPC UA server -> gateway -> NATS -> bridge -> work o
     expect(madeWhileDown).toBeGreaterThan(0);
     expect(truth.cut.good).toBeGreaterThan(0);
 
-    // Everything the gateway read is on NATS: per machine, the published deltas are the pieces made.
+    // What each stage holds is checked softly (a failure is reported, the test goes on), so a broken stage shows its
+    // figures and the ledger's too. Everything the gateway read is on NATS: per machine, the published deltas are the
+    // pieces made.
     const jsm = await jetstreamManager(engine.services.nc);
     let events: MachineEvent[] = [];
+    const published = () => ({ weld: publishedOf(events, 'weld-1'), cut: publishedOf(events, 'cut-1') });
     await waitFor('published deltas of both machines to reach their produced pieces', async () => {
       await gateway.drained(1_000);
       events = await readMachineEvents(jsm);
-      const [w, c] = [publishedOf(events, 'weld-1'), publishedOf(events, 'cut-1')];
-      return w.good === truth.weld.good && w.scrap === truth.weld.scrap && c.good === truth.cut.good && c.scrap === truth.cut.scrap;
+      return JSON.stringify(published()) === JSON.stringify(truth);
     }, 15_000).catch(() => undefined);
-    expect({ weld: publishedOf(events, 'weld-1'), cut: publishedOf(events, 'cut-1') }).toEqual(truth);
+    expect.soft(published()).toEqual(truth);
     // The glitch and both resets went through the counter logic (not missed between samples), and nothing was held.
-    expect(events.filter((e) => e.kind === 'hold')).toEqual([]);
-    expect(await total(gateway.metrics.counterHolds)).toBe(0);
+    expect.soft(events.filter((e) => e.kind === 'hold')).toEqual([]);
+    expect.soft(await total(gateway.metrics.counterHolds)).toBe(0);
     const decisions = Object.fromEntries((await gateway.metrics.counterDecisions.get()).values.map((v) => [v.labels.step, v.value]));
-    expect(decisions).toEqual({ glitch: 1, reset: 2 });
-    expect(await total(gateway.metrics.subscriptionsRecreated)).toBe(1);
+    expect.soft(decisions).toEqual({ glitch: 1, reset: 2 });
+    expect.soft(await total(gateway.metrics.subscriptionsRecreated)).toBe(1);
 
-    // The bridge has taken both machines' pieces (per machine); only the welder's are the order's.
-    await eventually(async () => {
-      const [cut, weld] = await Promise.all([machineCount('cut-1'), machineCount('weld-1')]);
-      return cut.good === truth.cut.good && cut.scrap === truth.cut.scrap && weld.good === truth.weld.good && weld.scrap === truth.weld.scrap ? true : undefined;
-    }, 'both machines\' pieces counted per machine');
-    await eventually(async () => {
+    // The bridge has taken both machines' pieces (per machine, the cutter's as machine data); only the welder's are
+    // the order's.
+    const perMachine = async () => ({ weld: await machineCount('weld-1'), cut: await machineCount('cut-1') });
+    await waitFor('both machines\' pieces counted per machine', async () => JSON.stringify(await perMachine()) === JSON.stringify(truth), 15_000).catch(() => undefined);
+    expect.soft(await perMachine()).toEqual(truth);
+    const onOrder = async () => {
       const s = await h.query(statusQuery);
-      return s.good === truth.weld.good && s.scrap === truth.weld.scrap ? true : undefined;
-    }, 'the welder\'s pieces on the order');
+      return { good: s.good, scrap: s.scrap };
+    };
+    await waitFor('the welder\'s pieces on the order', async () => JSON.stringify(await onOrder()) === JSON.stringify(truth.weld), 10_000).catch(() => undefined);
+    expect.soft(await onOrder()).toEqual(truth.weld);
 
     await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'shop-floor-truth' });
-    expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', good: truth.weld.good, scrap: truth.weld.scrap, exception: null });
+    expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', exception: null });
 
     // The ERP's ledger: one final confirmation of the true quantity, one 261 of the BOM for it, nothing else.
     const ledger = await ledgerFor(ORDER);
