@@ -34,6 +34,14 @@ export interface SimLine {
    * step overwrites it) or one of the machine's `testCounters`, in the variable's own OPC UA data type.
    */
   writeCounter(machine: string, variable: string, value: number): void;
+  /**
+   * One transient reading, as a server that answers with a default value before real data or a PLC that answers one
+   * read in fifty with 0: `Good`/`Scrap` show `value` (status Good) for `forMs`, then the machine's true counter again.
+   * The machine counts on meanwhile (its counter and `produced()` are untouched); what it made shows when it ends.
+   */
+  glitch(machine: string, variable: 'Good' | 'Scrap', value: number, forMs?: number): void;
+  /** An operator's reset of the PLC counter to 0: the machine counts on from 0, `produced()` keeps every piece. */
+  resetCounter(machine: string, variable: 'Good' | 'Scrap'): void;
   /** What a retentive PLC keeps; hand it to the next start as `restore`. */
   snapshot(): Record<string, MachineSnapshot>;
   /** Sets the machines' PLC clock `ms` ahead (negative: behind) of the server's; the noise variables keep true time. */
@@ -99,6 +107,8 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
   const vars = new Map<string, UAVariable>();
   const timers: NodeJS.Timeout[] = [];
   let noise = 0;
+  // Counter variables showing a glitch's value: the machine's steps do not publish them until it ends.
+  const glitching = new Set<string>();
 
   // A PLC clock off by this much (ms): source timestamps of machine values move, server timestamps do not.
   let clockSkewMs = 0;
@@ -147,8 +157,8 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
       setInterval(() => {
         const before = { ...model.s, state: model.state, alarm: model.alarm };
         model.step();
-        if (model.s.good !== before.good) set(`${m.code}.Good`, counterType, model.s.good);
-        if (model.s.scrap !== before.scrap) set(`${m.code}.Scrap`, counterType, model.s.scrap);
+        if (model.s.good !== before.good && !glitching.has(`${m.code}.Good`)) set(`${m.code}.Good`, counterType, model.s.good);
+        if (model.s.scrap !== before.scrap && !glitching.has(`${m.code}.Scrap`)) set(`${m.code}.Scrap`, counterType, model.s.scrap);
         if (model.state !== before.state) set(`${m.code}.State`, DataType.String, model.state);
         if (model.alarm !== before.alarm) set(`${m.code}.AlarmActive`, DataType.Boolean, model.alarm);
         set(`${m.code}.Temperature`, DataType.Double, model.s.temperature);
@@ -193,6 +203,27 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
       if (!v) throw new Error(`no variable ${machine}.${variable}`);
       const dataType = v.dataType.value as DataType;
       set(`${machine}.${variable}`, dataType, variantValue(DataType[dataType] as keyof typeof DataType, value));
+    },
+    glitch: (machine, variable, value, forMs = 200) => {
+      const model = models.get(machine);
+      if (!model) throw new Error(`no machine ${machine}`);
+      const key = `${machine}.${variable}`;
+      const dataType = model.cfg.counterType === 'UInt16' ? DataType.UInt16 : DataType.UInt32;
+      glitching.add(key);
+      set(key, dataType, value);
+      timers.push(
+        setTimeout(() => {
+          glitching.delete(key);
+          set(key, dataType, variable === 'Good' ? model.s.good : model.s.scrap);
+        }, forMs),
+      );
+    },
+    resetCounter: (machine, variable) => {
+      const model = models.get(machine);
+      if (!model) throw new Error(`no machine ${machine}`);
+      if (variable === 'Good') model.s.good = 0;
+      else model.s.scrap = 0;
+      set(`${machine}.${variable}`, model.cfg.counterType === 'UInt16' ? DataType.UInt16 : DataType.UInt32, 0);
     },
     snapshot,
     setClockSkew: (ms) => {
