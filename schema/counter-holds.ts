@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Counter readings the edge refused to count (a `hold` machine event), one row per event id, kept until a person
@@ -15,10 +15,15 @@ export const counterHolds = pgTable(
     tag: text('tag').notNull(),
     counter: text('counter').notNull(),
     reason: text('reason').notNull(),
-    /** Pieces the readings would mean; `limit` the most the machine could make in `elapsedMs` (null for a drop). */
-    delta: integer('delta').notNull(),
-    limit: integer('limit'),
-    elapsedMs: integer('elapsed_ms').notNull(),
+    /**
+     * Pieces the readings would mean; `limit` the most the machine could make in `elapsedMs` (null for a drop). bigint:
+     * the contract allows any whole number up to 2^53 - 1 (a UInt32 glitch alone means ~4.3e9 pieces, 25 idle days
+     * ~2.2e9 ms), and a hold that cannot be stored would fail its bridge round. Numbers in TS: they stay below 2^53.
+     */
+    delta: bigint('delta', { mode: 'number' }).notNull(),
+    limit: bigint('limit', { mode: 'number' }),
+    elapsedMs: bigint('elapsed_ms', { mode: 'number' }).notNull(),
+    /** Any finite JS number (a 64-bit counter's reading, a REAL's fraction, a signed counter's negative value). */
     raw: doublePrecision('raw').notNull(),
     /** `[{ raw, sourceTime }]` as the edge sent them, oldest first. */
     readings: jsonb('readings').notNull(),

@@ -19,6 +19,14 @@ const base = {
   quality: z.enum(['good', 'uncertain']).default('good'),
 };
 
+/**
+ * A count of pieces or milliseconds as the engine stores it: a whole number JSON and JavaScript carry exactly (at
+ * most 2^53 - 1), so every value accepted here fits the PostgreSQL `bigint` columns it lands in (counter_holds,
+ * unassigned_production, machine_counts, work_orders). A counter delta or an idle time past int4 is real (a UInt32
+ * read of 0xFFFFFFFF, a machine idle for 25 days), so the bound is the exact-integer limit, not int4's.
+ */
+export const WholeCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
 export const MachineState = z.enum(['running', 'idle', 'stopped', 'setup', 'fault', 'unknown']);
 export type MachineState = z.infer<typeof MachineState>;
 
@@ -31,7 +39,7 @@ export const CounterEvent = z.object({
   kind: z.literal('counter'),
   counter: CounterKind,
   /** Pieces since the previous event of this tag, after resets, restarts and rollover are resolved at the edge. */
-  delta: z.number().int().nonnegative(),
+  delta: WholeCount,
   /** The absolute counter value read at sourceTime, for audit: negative for a signed counter, fractional for a REAL. */
   raw: z.number(),
 });
@@ -62,11 +70,11 @@ export const CounterHoldEvent = z.object({
   counter: CounterKind,
   reason: CounterHoldReason,
   /** Pieces the readings would mean if taken as production. */
-  delta: z.number().int().nonnegative(),
+  delta: WholeCount,
   /** The most pieces the machine could make in `elapsedMs` (ideal cycle time and margin); absent for a drop. */
-  limit: z.number().int().nonnegative().optional(),
+  limit: WholeCount.optional(),
   /** Gateway-clock time between the last counted reading and this one (ms). */
-  elapsedMs: z.number().int().nonnegative(),
+  elapsedMs: WholeCount,
   /** The counter's raw value after the hold: the new baseline. */
   raw: z.number(),
   /** The readings that make the hold, oldest first: the last counted one, then what followed. */
