@@ -59,7 +59,8 @@ export function holdView(r: CounterHoldRow): CounterHoldView {
     countingPoint: r.countingPoint,
     order: r.workflowId && r.erpOrderId ? { workflowId: r.workflowId, erpOrderId: r.erpOrderId } : null,
     status: narrow(CounterHoldStatus, 'status', r.status),
-    decidedBy: r.decidedBy, decidedAt: r.decidedAt?.toISOString() ?? null, decisionReason: r.decisionReason, countedTo: r.countedTo,
+    decidedBy: r.decidedBy, decidedAt: r.decidedAt?.toISOString() ?? null, decisionReason: r.decisionReason,
+    acceptedQuantity: r.acceptedQuantity, countedTo: r.countedTo,
     recordedAt: r.recordedAt.toISOString(),
   };
 }

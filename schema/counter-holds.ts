@@ -2,7 +2,7 @@ import { bigint, boolean, doublePrecision, index, jsonb, pgTable, text, timestam
 
 /**
  * Counter readings the edge refused to count (a `hold` machine event), one row per event id, kept until a person
- * decides. `status`: `held`, then `accepted` (the delta was counted once, toward `countedTo`) or `rejected` (with
+ * decides. `status`: `held`, then `accepted` (`acceptedQuantity` was counted once, toward `countedTo`) or `rejected` (with
  * `decisionReason`). The order in context is the one the bridge gave the line's counts when it routed the hold.
  */
 export const counterHolds = pgTable(
@@ -41,6 +41,11 @@ export const counterHolds = pgTable(
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     decisionReason: text('decision_reason'),
+    /**
+     * The pieces an acceptance counted: `delta`, or the quantity the person put instead (0..delta: a 0xFFFFFFFF spike
+     * between 45000 and 45003 is 3 pieces, not ~4.3e9); null until accepted. What was counted, once.
+     */
+    acceptedQuantity: bigint('accepted_quantity', { mode: 'number' }),
     /** Where an accepted delta went: the order's workflow id, `unassigned`, or `machine` (machine-level data only). */
     countedTo: text('counted_to'),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
