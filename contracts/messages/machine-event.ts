@@ -6,13 +6,17 @@ import { Token } from '../tokens.js';
  * the source (`<machine>:<tag>:<sourceTimeMs>`, or the window end for aggregated counter deltas), so a republish is
  * dropped by JetStream (msgID) and by the signal bridge's seen-id table (bridge/seen-retention.ts) alike.
  */
+/** PostgreSQL text and jsonb cannot hold U+0000; the strings the bridge stores (event ids, tags) are refused here instead. */
+const storable = (max: number) =>
+  z.string().min(1).max(max).refine((v) => !v.includes('\u0000'), 'must not contain U+0000 (PostgreSQL cannot store it)');
+
 const base = {
   v: z.literal(1),
-  eventId: z.string().min(1).max(200),
+  eventId: storable(200),
   site: Token,
   line: Token,
   machine: Token,
-  tag: z.string().min(1).max(128),
+  tag: storable(128),
   sourceTime: z.iso.datetime({ offset: true }),
   serverTime: z.iso.datetime({ offset: true }).optional(),
   /** OPC UA status: bad values never travel as data; uncertain ones are flagged so consumers may decide. */

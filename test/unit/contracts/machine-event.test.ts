@@ -33,4 +33,11 @@ describe('counts and times the contract accepts are the ones the database can st
     const count = { ...batch('plant1', 'line-1').events[0]!, delta: 2 ** 60 };
     expect(MachineEvent.safeParse(count).error!.issues[0]!.path).toEqual(['delta']);
   });
+
+  it('refuses an event id or tag PostgreSQL text cannot hold (U+0000), naming the field', () => {
+    for (const field of ['eventId', 'tag']) {
+      const r = MachineEvent.safeParse({ ...hold, delta: 1, elapsedMs: 1, [field]: 'press-1\u0000good' });
+      expect(r.error!.issues.map((i) => [i.path, i.message])).toEqual([[[field], 'must not contain U+0000 (PostgreSQL cannot store it)']]);
+    }
+  });
 });
