@@ -152,15 +152,16 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       }
     };
     let lookup: Awaited<ReturnType<LineContextCache['resolve']>>;
+    let routing: Routing;
     try {
       lookup = await context.resolve(items.map(({ event }) => [event.site, event.machine] as [string, string]));
+      routing = routeEvents(items, lookup);
     } catch (err) {
-      // The context comes from PostgreSQL: nothing of this round was written, all of it comes back.
+      // The context comes from PostgreSQL (and routing from it): nothing of this round was written, all of it comes back.
       log.warn({ err }, 'bridge round failed to resolve its context, will redeliver');
       redeliver([...msgs.keys()].filter((i) => !settled.has(i)));
       return;
     }
-    const routing = routeEvents(items, lookup);
     // A message's events share its subject (site, line, machine), so a misrouted event makes its whole message so.
     const misrouted = new Map(routing.misrouted.map((x) => [x.message, x.reason]));
     for (const [i, reason] of misrouted) {
@@ -169,10 +170,11 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
     }
     const pending = [...new Set(items.map((x) => x.message))].filter((i) => !settled.has(i));
     const touched: string[] = [];
-    // The whole round first (the routing already made); only when its data fails, smaller parts (bridge/isolate.ts).
+    // The whole round first, with the routing already made (misrouted events are in none of its groups); only when its
+    // data fails, smaller parts, each routed anew (bridge/isolate.ts).
     const result = await applyIsolating(pending, async (part) => {
       const wanted = new Set(part);
-      const r = part.length === pending.length && misrouted.size === 0 ? routing : routeEvents(items.filter((x) => wanted.has(x.message)), lookup);
+      const r = part.length === pending.length ? routing : routeEvents(items.filter((x) => wanted.has(x.message)), lookup);
       touched.push(...(await commit(r)));
     });
     if (result.retry.length > 0) log.warn({ err: result.retryError }, 'bridge round failed, will redeliver');
@@ -182,11 +184,9 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       const where = [e.table, e.column].filter(Boolean).join('.');
       await park(msgs[message]!, `${msgs[message]!.subject}: PostgreSQL refused its data${where ? ` (${where})` : ''}: ${e.message ?? String(error)} [SQLSTATE ${e.code}]`);
     }
+    // Every message is settled now: rejected or parked above, or applied, parked or nak-ed by its part (a message that
+    // parsed has at least one event, so it is in `pending` unless it was settled).
     for (const i of result.applied) msgs[i]!.ack();
-    // Messages all of whose events were dropped before routing (none today) still settle.
-    msgs.forEach((m, i) => {
-      if (!settled.has(i) && !pending.includes(i)) m.ack();
-    });
     relay.notify(touched);
   }
 
