@@ -87,12 +87,12 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
 
   /**
    * A message that can never be applied for a reason of its own (its line is not its machine's; the database refuses
-   * its data): published as an exception with its payload, then terminated, so it neither comes back every
+   * its data): published as an exception with its whole payload, then terminated, so it neither comes back every
    * `retryDelayMs` nor takes down the rounds it would land in. Should the exception not go out, it is redelivered.
    */
   async function park(m: JsMsg, reason: string): Promise<void> {
     try {
-      await publishMessageException(js, m, 'signal-bridge', reason);
+      await publishMessageException(js, m, 'signal-bridge', reason, Infinity);
     } catch (err) {
       log.warn({ err, subject: m.subject, seq: m.seq }, 'could not publish a parked message\'s exception, will redeliver');
       metrics.redelivered.inc();
