@@ -6,6 +6,11 @@ import { SapPlant, SapStorageLocation } from './sap-odata.js';
 
 /** `opcua` is read by the edge gateway only; a machine without it is simply not read. */
 const Machine = z.object({
+  /**
+   * The machine's identity in the engine, unique in its site (not only in its line): machine events are routed by
+   * (site, machine), the machines table is keyed so, and the machine decides the line and so the order its pieces go
+   * to. The plant file refuses a code used twice in a site; the bridge parks an event naming another line.
+   */
   code: Token,
   name: z.string().min(1),
   /**
@@ -64,22 +69,52 @@ export function countingPointsOf(line: Pick<Line, 'machines' | 'countingPoints'>
   return (counting.length === 1 ? counting : line.machines).map((m) => m.code);
 }
 
-/** Issues of one line's counting points: each names a machine of the line, and several counters require them. */
+/**
+ * Issues of one line's counting points: each names a machine of the line; several counters require them; and when the
+ * file describes the line's counters, each counting point has one (a counting point without counter tags would leave
+ * the order at 0 while the machines with counters count for OEE only).
+ */
 function checkCountingPoints(line: Line, path: Array<string | number>, addIssue: (path: Array<string | number>, message: string) => void): void {
   const codes = new Set(line.machines.map((m) => m.code));
+  const counting = line.machines.filter(hasCounterTag).map((m) => m.code);
   if (line.countingPoints) {
     line.countingPoints.forEach((c, k) => {
       if (!codes.has(c)) addIssue([...path, 'countingPoints', k], `unknown machine ${c} in line ${line.code} (its machines: ${[...codes].join(', ')})`);
+      else if (counting.length > 0 && !counting.includes(c))
+        addIssue(
+          [...path, 'countingPoints', k],
+          `machine ${c} of line ${line.code} has no counter tag, so it would count nothing toward the order; ` +
+            `the line's machines with counter tags: ${counting.join(', ')}`,
+        );
     });
     return;
   }
-  const counting = line.machines.filter(hasCounterTag).map((m) => m.code);
   if (counting.length > 1)
     addIssue(
       [...path, 'countingPoints'],
       `required: machines ${counting.join(', ')} of line ${line.code} all have counter tags; name the machine(s) whose output is the ` +
         `order's output, e.g. countingPoints: [${counting.at(-1)}] for machines in series, or all of them for machines in parallel`,
     );
+}
+
+/**
+ * Each machine code once in a site: the code is the machine's identity in the engine (routing and the machines table
+ * go by site and code), so a second `press-1` on another line would take over the first one's events and orders.
+ */
+function checkMachineCodes(site: z.infer<typeof Site>, path: Array<string | number>, addIssue: (path: Array<string | number>, message: string) => void): void {
+  const first = new Map<string, string>();
+  site.lines.forEach((l, j) =>
+    l.machines.forEach((m, k) => {
+      const other = first.get(m.code);
+      if (other === undefined) first.set(m.code, l.code);
+      else
+        addIssue(
+          [...path, 'lines', j, 'machines', k, 'code'],
+          `machine ${m.code} is already a machine of line ${other}${other === l.code ? ' (this line)' : ''} in site ${site.code}: ` +
+            'a machine code is the machine\'s identity in its site, give each machine its own',
+        );
+    }),
+  );
 }
 
 const Site = z.object({
@@ -132,6 +167,7 @@ export const PlantModel = z
       }),
     );
     plant.sites.forEach((s, i) => {
+      checkMachineCodes(s, ['sites', i], (path, message) => ctx.addIssue({ code: 'custom', path, message }));
       const centers = new Set(s.costCenters.map((c) => c.code));
       s.lines.forEach((l, j) => {
         if (!centers.has(l.costCenter))
