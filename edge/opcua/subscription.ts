@@ -14,7 +14,7 @@ import {
 import type { Logger } from 'pino';
 import type { EdgeTag } from '../../contracts/messages/edge-config.js';
 import { gatewayClock } from '../clock.js';
-import type { Reading } from '../tag-pipeline.js';
+import type { Liveness, Reading } from '../tag-pipeline.js';
 import type { ClockSkew } from './clock-skew.js';
 
 export interface MonitoredTag {
@@ -80,7 +80,7 @@ function toReading(dv: DataValue, skew: ClockSkew): Reading {
  * Keep-alive: the server answers a Publish after at most `maxKeepAliveCount` publishing intervals even without
  * data (Part 4, 5.13.1), which is what the gateway's watchdog waits for.
  */
-export async function createSubscription(s: ClientSession, tags: MonitoredTag[], skew: ClockSkew, log: Logger): Promise<ClientSubscription> {
+export async function createSubscription(s: ClientSession, tags: MonitoredTag[], skew: ClockSkew, log: Logger, liveness: Liveness): Promise<ClientSubscription> {
   const limit = Number((await s.read({ nodeId: MAX_MONITORED_ITEMS_PER_CALL, attributeId: AttributeIds.Value })).value?.value ?? 0);
   const chunk = limit > 0 ? limit : 1_000;
   const fastest = Math.max(20, Math.min(...tags.map((t) => t.tag.samplingMs)));
@@ -100,6 +100,7 @@ export async function createSubscription(s: ClientSession, tags: MonitoredTag[],
     g.push(t);
   }
   const fallback: MonitoredTag[] = [];
+  let slowest = 0;
   const monitor = async (part0: MonitoredTag[], withFilter: boolean) => {
     for (let i = 0; i < part0.length; i += chunk) {
       const part = part0.slice(i, i + chunk);
@@ -109,7 +110,10 @@ export async function createSubscription(s: ClientSession, tags: MonitoredTag[],
         monitoringParameters(part[0]!.tag, withFilter),
         TimestampsToReturn.Both,
       );
-      group.on('changed', (_item, dv, index) => part[index]?.onReading(toReading(dv, skew)));
+      group.on('changed', (_item, dv, index) => {
+        liveness.gapOpen = false;
+        part[index]?.onReading(toReading(dv, skew));
+      });
       // create() returns at once; the CreateMonitoredItems call completes later, and only then are the items'
       // status codes theirs (before, every item reads BadDataUnavailable).
       await new Promise<void>((resolve, reject) => {
@@ -118,6 +122,7 @@ export async function createSubscription(s: ClientSession, tags: MonitoredTag[],
       });
       group.monitoredItems.forEach((item, j) => {
         const t = part[j]!;
+        slowest = Math.max(slowest, item.monitoringParameters.samplingInterval);
         if (item.statusCode.isGood()) return;
         const filterRefused = withFilter && t.tag.kind === 'analog' && /Filter/i.test(item.statusCode.name);
         if (filterRefused) fallback.push(t);
@@ -135,6 +140,7 @@ export async function createSubscription(s: ClientSession, tags: MonitoredTag[],
     await subscription.terminate().catch(() => undefined);
     throw err;
   }
+  liveness.intervalMs = slowest + subscription.publishingInterval;
   log.info({ tags: tags.length, maxPerCall: limit, subscriptionId: subscription.subscriptionId, revisedPublishingMs: subscription.publishingInterval }, 'subscribed');
   return subscription;
 }
