@@ -29,7 +29,7 @@ describe('Batcher', () => {
       const out = p.tick(2_000);
       if (out?.type === 'event') batcher.add(out.event);
     }
-    expect(batcher.flush()).toEqual({ written: 3, dropped: 0 });
+    expect(batcher.flush()).toEqual({ written: 3, dropped: 0, refused: [] });
     const again = Journal.open({ dir, maxEvents: 100 });
     expect([a, b, c].map((r) => again.committedRaw(counterKey(r, 'good')))).toEqual([17, 530, 4]);
   });
