@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Token } from '../tokens.js';
 
+/** The longest event id the contract accepts (characters). */
+export const EVENT_ID_MAX = 200;
+
 /**
  * A machine event as the edge gateway publishes it and the signal bridge consumes it. `eventId` is deterministic at
  * the source (`<machine>:<tag>:<sourceTimeMs>`, or the window end for aggregated counter deltas), so a republish is
@@ -8,7 +11,7 @@ import { Token } from '../tokens.js';
  */
 const base = {
   v: z.literal(1),
-  eventId: z.string().min(1).max(200),
+  eventId: z.string().min(1).max(EVENT_ID_MAX),
   site: Token,
   line: Token,
   machine: Token,

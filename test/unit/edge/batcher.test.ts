@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,5 +49,48 @@ describe('Batcher', () => {
     if (out?.type === 'event') batcher.add(out.event, 1_700_000_000_000);
     batcher.flush();
     expect(Journal.open({ dir, maxEvents: 100 }).committed(counterKey(ref, 'good'))).toEqual({ raw: 12, wallMs: 1_700_000_000_000 });
+  });
+
+  it('a torn hold line takes only the hold raw with it: the counter line commits its own raw (review finding 8)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mes-batcher-'));
+    dirs.push(dir);
+    const ref = { site: 'plant1', line: 'line-1', machine: 'press-1' };
+    const tag = EdgeTag.parse({ name: 'good', nodeId: 'ns=1;s=G', kind: 'counter', counter: 'good', windowMs: 60_000 });
+    const p = new TagPipeline(ref, tag, { idealCycleTimeS: 1 });
+    const batcher = new Batcher(Journal.open({ dir, maxEvents: 100, fsync: 'off' }));
+    const offer = (value: number, at: number) => p.offer({ value, statusCode: 0, statusText: 'Good', sourceTime: at, receivedAt: at });
+    offer(100, 0);
+    offer(103, 3_000);
+    // The window (3 pieces, raw 103) is still open when an implausible jump is held: both leave in one flush.
+    const out = offer(45_003, 3_100);
+    expect(out).toMatchObject({ type: 'events', events: [{ kind: 'counter', raw: 103 }, { kind: 'hold', raw: 45_003 }] });
+    if (out?.type === 'events') out.events.forEach((e) => batcher.add(e));
+    batcher.flush();
+    const seg = path.join(dir, readdirSync(dir).find((f) => f.startsWith('segment-'))!);
+    const text = readFileSync(seg, 'utf8');
+    // A power cut tears the hold's line (the last one).
+    writeFileSync(seg, text.slice(0, text.lastIndexOf('\tmes.') + 20));
+    const again = Journal.open({ dir, maxEvents: 100, fsync: 'off' });
+    expect(again.skippedLines).toBe(1);
+    expect(again.committedRaw(counterKey(ref, 'good'))).toBe(103);
+  });
+
+  it('an event the contract refuses is left out and reported; the rest of its batch is written (review finding 10)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mes-batcher-'));
+    dirs.push(dir);
+    const journal = Journal.open({ dir, maxEvents: 100, fsync: 'off' });
+    const batcher = new Batcher(journal);
+    const ref = { site: 'plant1', line: 'line-2', machine: 'stamping-line-north-hall-2-transfer-press-station-04-robot-ab' };
+    const long = 'Line2.TransferPress04.ProductionData.Counters.GoodPartsTotal_DINT.Value.Retentive_CTU_Accumulator.PV_Current.Value_Of_Counter_A';
+    for (const name of [long, 'good']) {
+      const p = new TagPipeline(ref, EdgeTag.parse({ name, nodeId: 'ns=2;s=x', kind: 'counter', counter: 'good', dataType: 'Int32', windowMs: 0 }), { idealCycleTimeS: 1 });
+      for (const [v, at] of [[45_000, 0], [45_002, 2_000]] as const) p.offer({ value: v, statusCode: 0, statusText: 'Good', sourceTime: Date.UTC(2026, 10, 30, 6) + at, receivedAt: at });
+      const o = p.tick(2_100);
+      if (o?.type === 'event') batcher.add(o.event);
+    }
+    const r = batcher.flush();
+    expect(r).toMatchObject({ written: 1, dropped: 0, refused: [{ eventId: expect.stringContaining(long) }] });
+    expect(r.refused[0]!.error).toContain('eventId');
+    expect(journal.committedRaw(counterKey(ref, 'good'))).toBe(45_002);
   });
 });
