@@ -66,3 +66,26 @@ describe('counter allowance from the last evidence of the value (review finding 
     expect(replay({ dataType: 'UInt16' }, 1, [[65_533, 0], [65_535, 2_000], [1, 4_000]], 10_000)).toMatchObject({ counted: 4, holds: [] });
   });
 });
+
+// Review finding 4: glitches longer than one sample, or with more than one low value (idealCycleTimeS 1 s).
+describe('long and multi-valued glitches are judged against the pre-drop value (review finding 4)', () => {
+  it('45000 -> 0 for 2.5 s -> 45003 is 3 pieces', () => {
+    expect(replay({}, 1, [[45_000, 0], [0, 1_000], [45_003, 3_500]], 8_000)).toEqual({ counted: 3, holds: [], commits: [0] });
+  });
+
+  it('samplingMs 5000 (dropConfirmMs defaults to 15 s): a one-sample 0 after an idle hour, then 45003, is 3 pieces', () => {
+    expect(replay({ dataType: 'UInt16', samplingMs: 5_000 }, 1, [[45_000, 0], [0, H], [45_003, H + 5_000]], H + 8_000)).toMatchObject({ counted: 3, holds: [] });
+  });
+
+  it('two different glitch values: 45000 -> 0 -> 5 -> 45003 is 3 pieces, nothing invented', () => {
+    expect(replay({}, 1, [[45_000, 0], [0, 1_000], [5, 1_100], [45_003, 1_200]], 5_000)).toMatchObject({ counted: 3, holds: [] });
+  });
+
+  it('45000 -> 3 -> 7 -> 45003 is 3 pieces, no holds', () => {
+    expect(replay({}, 1, [[45_000, 0], [3, 1_000], [7, 1_100], [45_003, 1_200]], 5_000)).toMatchObject({ counted: 3, holds: [] });
+  });
+
+  it('a real reset while a window is open still counts from the reset value: 100, 103, 0, 2 is 5', () => {
+    expect(replay({}, 1, [[100, 0], [103, 3_000], [0, 3_200], [2, 5_000]], 8_000)).toMatchObject({ counted: 5, holds: [] });
+  });
+});
