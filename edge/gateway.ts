@@ -51,6 +51,8 @@ export function startGateway(o: GatewayOptions) {
   const changes: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0, hold: 0 };
   const eventsIn: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0, hold: 0 };
   let connected = 0;
+  // Labels of refused tags: a re-created subscription refuses them again, counted once.
+  const refusedTags = new Set<string>();
   let stalled = 0;
   let fullSince: number | undefined;
   let droppedWhileFull = 0;
@@ -139,6 +141,11 @@ export function startGateway(o: GatewayOptions) {
         live = l;
         stalled += l ? -1 : 1;
         metrics.subscriptionsStalled.set(stalled);
+      },
+      onTagRefused: (t, why) => {
+        log.error({ tag: t.label, nodeId: t.tag.nodeId, problem: why }, 'TAG REFUSED: its OPC UA node does not fit the configured counter dataType; it is not read (fix the plant file)');
+        refusedTags.add(t.label);
+        metrics.tagsRefused.set(refusedTags.size);
       },
       onSubscriptionRecreated: () => metrics.subscriptionsRecreated.inc({ endpoint: first.endpoint }),
       clockSkewWarnMs: first.clockSkewWarnMs,

@@ -5,14 +5,16 @@ import type { CounterHoldReason } from '../../contracts/messages/machine-event.j
  * Turns absolute PLC counter readings into pieces, refusing what a machine cannot have made.
  *
  * Rules (issue 11):
- * - Allowance: a reading's pieces must fit `factor * elapsed / idealCycleTime + slackPieces`, where elapsed runs from
- *   the last EVIDENCE of the previous value, not from when it was read: while the subscription is live, a silent
- *   counter is a counter that did not move, so a reading's `from` (set by the pipeline) is about one sampling and
- *   publishing interval before it; after a gap (gateway down, subscription dead, session lost, bad readings) `from`
- *   is the gap's start. Without `from` (no liveness known) elapsed runs from the previous reading. A bounded credit
- *   from the server's timestamps covers readings the gateway took late (`SERVER_LAG_CREDIT_MS`).
- * - An increase counts if it fits, else it is held (`implausible_rate`). When the counter stands below its reset
- *   value (a signed counter past its wrap), a rise may also be a reset: the explanations are weighed as for a drop.
+ * - Allowance: pieces must fit `factor * elapsed / idealCycleTime + slackPieces`. A bounded credit from the server's
+ *   timestamps covers readings the gateway took late (`SERVER_LAG_CREDIT_MS`).
+ * - An increase (or a glitch's recovery) counts if it fits, else it is held (`implausible_rate`); elapsed runs from
+ *   the previous reading, since a machine makes pieces its counter shows only later (a mould's cavities at once).
+ * - A drop's explanations (a rollover's pieces, a reset's) are judged from the last EVIDENCE of the pre-drop value,
+ *   not from when it was read: while the subscription is live, a silent counter did not move, so a reading's
+ *   `from` (set by the pipeline) is about one sampling and publishing interval before it; after a gap (gateway
+ *   down, subscription dead, session lost, bad readings) `from` is the gap's start. Without `from` (no liveness
+ *   known, or the first reading after a restart) elapsed runs from the previous reading. When the counter stands
+ *   below its reset value (a signed counter past its wrap), a rise may also be a reset: weighed as a drop.
  * - A decrease is never decided on one sample: the pre-drop reading stays the baseline while lower readings come.
  *   A reading back at or above it is a glitch (`next - preDrop` pieces). Once `dropConfirmMs` passed since the drop
  *   (checked on `tick`), the drop is decided with the newest low reading: each explanation the configuration allows
@@ -58,13 +60,13 @@ export const GLITCH_MEMORY_DROPS = 10;
  * Elapsed time a reading's pieces may have taken: from the previous reading (plus the bounded credit from the
  * server's timestamps), but never from before the last evidence of the previous value (`cur.from`).
  */
-export function elapsedBetween(pre: CounterSample, cur: CounterSample): number {
+export function elapsedBetween(pre: CounterSample, cur: CounterSample, evidence = true): number {
   const gateway = cur.at - pre.at;
   const credited =
     pre.serverTime === undefined || cur.serverTime === undefined
       ? gateway
       : gateway + Math.min(SERVER_LAG_CREDIT_MS, Math.max(0, cur.serverTime - pre.serverTime - gateway));
-  return cur.from === undefined || cur.from <= pre.at ? credited : Math.min(credited, cur.at - cur.from);
+  return !evidence || cur.from === undefined || cur.from <= pre.at ? credited : Math.min(credited, cur.at - cur.from);
 }
 
 export type CounterStep = 'increase' | 'glitch' | 'rollover' | 'reset';
@@ -92,7 +94,7 @@ export class CounterTracker {
   private baseline: CounterSample | undefined;
   private suspect: Suspect | undefined;
   /** A decided drop's pre-drop reading, still a glitch candidate (see the rules above), and until when. */
-  private preDrop: { sample: CounterSample; from: number | undefined; until: number } | undefined;
+  private preDrop: { sample: CounterSample; until: number } | undefined;
 
   /**
    * `committed`: the raw the journal last committed for this tag, and when (on the gateway clock, so elapsed since
@@ -124,13 +126,12 @@ export class CounterTracker {
       return undefined;
     }
     if (this.suspect) {
-      // Judged from the last evidence of the pre-drop value: the drop's own `from`.
-      if (r.raw >= base.raw) return this.glitch(base, { ...r, from: this.suspect.first.from }, [this.suspect.first, this.suspect.last, r]);
+      if (r.raw >= base.raw) return this.glitch(base, r, [this.suspect.first, this.suspect.last, r]);
       this.suspect.last = r;
       return this.tick(r.at);
     }
     const pd = this.preDrop && r.at <= this.preDrop.until && r.raw >= this.preDrop.sample.raw ? this.preDrop : undefined;
-    if (pd) return this.glitch(pd.sample, { ...r, from: pd.from }, [base, r]);
+    if (pd) return this.glitch(pd.sample, r, [base, r]);
     if (r.raw === base.raw) return undefined;
     this.preDrop = undefined;
     if (r.raw > base.raw) {
@@ -151,7 +152,7 @@ export class CounterTracker {
     // The low value's evidence starts at the drop: the pre-drop value stood until the drop's `from`.
     const last = { ...drop.last, from: drop.first.from };
     const v = this.decide(pre, last, drop.first === drop.last ? [drop.first] : [drop.first, drop.last]);
-    if (v?.type === 'count' && v.delta === 0) this.preDrop = { sample: pre, from: drop.first.from, until: drop.first.at + GLITCH_MEMORY_DROPS * this.s.dropConfirmMs };
+    if (v?.type === 'count' && v.delta === 0) this.preDrop = { sample: pre, until: drop.first.at + GLITCH_MEMORY_DROPS * this.s.dropConfirmMs };
     return v;
   }
 
@@ -164,7 +165,8 @@ export class CounterTracker {
   /** Weighs every explanation of `cur` after `pre` the configuration allows (see the rules above). */
   private decide(pre: CounterSample, cur: CounterSample, after: CounterSample[]): CounterVerdict {
     const { range, wraps, reset } = this.s;
-    const limit = plausibleLimit(elapsedBetween(pre, cur), this.idealCycleTimeS, this.s);
+    const elapsed = elapsedBetween(pre, cur);
+    const limit = plausibleLimit(elapsed, this.idealCycleTimeS, this.s);
     const options: Array<{ step: CounterStep; delta: number }> = [];
     if (cur.raw > pre.raw) options.push({ step: 'increase', delta: cur.raw - pre.raw });
     else if (wraps) options.push({ step: 'rollover', delta: range.max - pre.raw + (cur.raw - range.min) + 1 });
@@ -175,19 +177,24 @@ export class CounterTracker {
     // counts, the error being within the stated tolerance (a counter wrapping at its top, where a reset would give
     // a few pieces fewer). Further apart, the gateway cannot know: a person decides.
     if (fit.length > 0 && spread <= this.s.slackPieces) return this.count(cur, fit[0]!.step, fit[0]!.delta);
-    if (fit.length > 1) return this.hold(pre, cur, 'unexplained_drop', Math.min(...fit.map((o) => o.delta)), after, limit);
+    if (fit.length > 1) return this.hold(pre, cur, 'unexplained_drop', Math.min(...fit.map((o) => o.delta)), after, elapsed, limit);
     // Nothing fits. An increase or a reset is a number of pieces too many for the time; a drop that only a rollover
     // could explain gives no number (`delta` is then the wrap's pieces, what a person would accept), nor does one
     // that nothing explains (0).
     const pieces = options.filter((o) => o.step !== 'rollover');
-    if (pieces.length > 0) return this.hold(pre, cur, 'implausible_rate', Math.min(...pieces.map((o) => o.delta)), after, limit);
+    if (pieces.length > 0) return this.hold(pre, cur, 'implausible_rate', Math.min(...pieces.map((o) => o.delta)), after, elapsed, limit);
     const wrap = options.find((o) => o.step === 'rollover');
-    return this.hold(pre, cur, 'unexplained_drop', wrap?.delta ?? 0, after, wrap ? limit : undefined);
+    return this.hold(pre, cur, 'unexplained_drop', wrap?.delta ?? 0, after, elapsed, wrap ? limit : undefined);
   }
 
+  /**
+   * An increase or a glitch's recovery: pieces a machine makes while its counter shows nothing new (a mould's
+   * cavities counted at the end of its cycle), so elapsed runs from the previous reading, not from the evidence.
+   */
   private judge(pre: CounterSample, cur: CounterSample, delta: number, step: CounterStep, after: CounterSample[]): CounterVerdict {
-    const limit = plausibleLimit(elapsedBetween(pre, cur), this.idealCycleTimeS, this.s);
-    if (delta > limit) return this.hold(pre, cur, 'implausible_rate', delta, after, limit);
+    const elapsed = elapsedBetween(pre, cur, false);
+    const limit = plausibleLimit(elapsed, this.idealCycleTimeS, this.s);
+    if (delta > limit) return this.hold(pre, cur, 'implausible_rate', delta, after, elapsed, limit);
     return this.count(cur, step, delta);
   }
 
@@ -196,14 +203,14 @@ export class CounterTracker {
     return { type: 'count', step, delta, raw: cur.raw, sourceTime: cur.sourceTime };
   }
 
-  private hold(pre: CounterSample, cur: CounterSample, reason: CounterHoldReason, delta: number, after: CounterSample[], limit?: number): CounterVerdict {
+  private hold(pre: CounterSample, cur: CounterSample, reason: CounterHoldReason, delta: number, after: CounterSample[], elapsed: number, limit?: number): CounterVerdict {
     this.baseline = cur;
     return {
       type: 'hold',
       reason,
       delta,
       ...(limit !== undefined ? { limit } : {}),
-      elapsedMs: Math.max(0, Math.round(elapsedBetween(pre, cur))),
+      elapsedMs: Math.max(0, Math.round(elapsed)),
       raw: cur.raw,
       readings: [pre, ...after],
     };

@@ -31,6 +31,8 @@ export interface EndpointOptions {
   onConnectedChange(connected: boolean): void;
   /** False while the session lives but its subscription is dead (no data flows), true once one delivers again. */
   onSubscriptionLive(live: boolean): void;
+  /** A counter tag refused at subscription time (its node's DataType is not the configured one); not monitored. */
+  onTagRefused(t: MonitoredTag, why: string): void;
   /** A dead subscription was replaced; `reason` says how it died. */
   onSubscriptionRecreated(reason: string): void;
   /** Log a warning when a PLC's source time is off the server time by more than this (ms). */
@@ -94,7 +96,7 @@ export function startEndpoint(o: EndpointOptions) {
         o.onConnectedChange(true);
         keeper = keepSubscribed({
           session,
-          create: (sn: ClientSession) => createSubscription(sn, o.tags, skew, log, o.liveness),
+          create: (sn: ClientSession) => createSubscription(sn, o.tags, skew, log, o.liveness, o.onTagRefused),
           log,
           onLive: (live) => {
             if (!live) gapBegan(o.liveness, keeper?.lastHeardAt() ?? gatewayClock());
