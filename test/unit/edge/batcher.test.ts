@@ -93,4 +93,46 @@ describe('Batcher', () => {
     expect(r.refused[0]!.error).toContain('eventId');
     expect(journal.committedRaw(counterKey(ref, 'good'))).toBe(45_002);
   });
+
+  it('a power cut before a batch is synced cannot count its pieces twice: 100 -> 103 synced, 105 unsynced, 108 after is 8 (review finding 3)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mes-batcher-'));
+    dirs.push(dir);
+    const ref = { site: 'plant1', line: 'line-1', machine: 'press-1' };
+    const tag = EdgeTag.parse({ name: 'good', nodeId: 'ns=1;s=G', kind: 'counter', counter: 'good', windowMs: 0 });
+    const T = Date.now() - 60_000;
+    const published: Array<{ kind: string; delta?: number }> = [];
+    const publish = (j: Journal) => {
+      for (const e of j.peek(256)) published.push(...(JSON.parse(e.data) as { events: Array<{ kind: string; delta?: number }> }).events);
+      j.ack(j.peek(256).at(-1)?.seq ?? 0);
+    };
+    const j = Journal.open({ dir, maxEvents: 1_000 });
+    const b = new Batcher(j);
+    const p = new TagPipeline(ref, tag, { idealCycleTimeS: 1 });
+    const step = (v: number, at: number) => {
+      p.offer({ value: v, statusCode: 0, statusText: 'Good', sourceTime: T + at, receivedAt: at });
+      const o = p.tick(at + 50);
+      if (o?.type === 'event') b.add(o.event, T + at);
+      b.flush();
+    };
+    step(100, 0);
+    step(103, 3_000);
+    await j.synced();
+    publish(j);
+    const seg = path.join(dir, readdirSync(dir).filter((f) => f.startsWith('segment-')).sort().at(-1)!);
+    const durable = readFileSync(seg);
+    step(105, 5_000);
+    // What the publisher would do right after the flush, while the sync runs: nothing of 105 is handed out.
+    publish(j);
+    await j.synced();
+    // The power cut: 105's line never reached the disk.
+    writeFileSync(seg, durable);
+    const again = Journal.open({ dir, maxEvents: 1_000 });
+    const c = again.committed(counterKey(ref, 'good'))!;
+    expect(c.raw).toBe(103);
+    const p2 = new TagPipeline(ref, tag, { idealCycleTimeS: 1, committed: { raw: c.raw, wallMs: c.wallMs, at: -(Date.now() - c.wallMs) } });
+    p2.offer({ value: 108, statusCode: 0, statusText: 'Good', sourceTime: T + 40_000, receivedAt: 100 });
+    const o = p2.tick(200);
+    if (o?.type === 'event') published.push(o.event);
+    expect(published.filter((e) => e.kind === 'counter').reduce((n, e) => n + (e.delta ?? 0), 0)).toBe(8);
+  });
 });
