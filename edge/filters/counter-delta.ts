@@ -126,7 +126,8 @@ export class CounterTracker {
       return undefined;
     }
     if (this.suspect) {
-      if (r.raw >= base.raw) return this.glitch(base, r, [this.suspect.first, this.suspect.last, r]);
+      const { first, last } = this.suspect;
+      if (r.raw >= base.raw) return this.glitch(base, r, first === last ? [first, r] : [first, last, r]);
       this.suspect.last = r;
       return this.tick(r.at);
     }
