@@ -363,12 +363,13 @@ export class Journal {
       this.segments.push(seg);
     }
     // What a previous run appended may still be in the page cache only (it crashed before its sync): synced now,
-    // before any of it is handed to the publisher.
+    // before any of it is handed to the publisher. fdatasync, not fsync: reading the file may have dirtied only its
+    // access time, and an fsync would then wait for a filesystem journal commit (slow on a busy disk).
     if (this.o.fsync !== 'off')
       for (const seg of this.segments) {
         const fd = openSync(seg.file, 'r');
         try {
-          fsyncSync(fd);
+          fdatasyncSync(fd);
         } finally {
           closeSync(fd);
         }
