@@ -8,7 +8,7 @@ import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
 import { startEndpoint } from './opcua/endpoint.js';
 import { groupByEndpoint, type EdgeMachine } from './plant.js';
 import { startPublisher } from './publisher.js';
-import { counterKey, TagPipeline, type CounterNote, type Outcome, type Reading } from './tag-pipeline.js';
+import { counterKey, TagPipeline, type CounterNote, type Liveness, type Outcome, type Reading } from './tag-pipeline.js';
 
 export interface GatewayOptions {
   machines: EdgeMachine[];
@@ -41,6 +41,8 @@ export function startGateway(o: GatewayOptions) {
   if (journal.depthEvents > 0) log.info({ events: journal.depthEvents }, 'buffer: resuming unsent events from disk');
   const batcher = new Batcher(journal);
   const publisher = startPublisher({ js: o.js, journal, metrics, log });
+  // Batches are published once durable (journal.ts `JournalOptions.fsync`): the sync's completion wakes the publisher.
+  journal.onDurable = publisher.notify;
   const pipelines: TagPipeline[] = [];
   // Only pipelines with something waiting are ticked: with thousands of tags, ticking all of them every 50 ms cost
   // more than the readings did.
@@ -49,6 +51,8 @@ export function startGateway(o: GatewayOptions) {
   const changes: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0, hold: 0 };
   const eventsIn: Record<MachineEventKind, number> = { counter: 0, state: 0, analog: 0, alarm: 0, hold: 0 };
   let connected = 0;
+  // Labels of refused tags: a re-created subscription refuses them again, counted once.
+  const refusedTags = new Set<string>();
   let stalled = 0;
   let fullSince: number | undefined;
   let droppedWhileFull = 0;
@@ -59,6 +63,8 @@ export function startGateway(o: GatewayOptions) {
     if (out?.type === 'event') {
       eventsIn[out.event.kind]++;
       batcher.add(out.event, readWallMs(out.readAt));
+    } else if (out?.type === 'commit') {
+      batcher.commit(out.key, out.raw, readWallMs(out.readAt));
     } else if (out?.type === 'events') {
       const wallMs = readWallMs(out.readAt);
       for (const e of out.events) {
@@ -83,9 +89,12 @@ export function startGateway(o: GatewayOptions) {
     const first = group[0]!.opcua;
     const credentials = first.credentialsRef ? o.credentials?.(first.credentialsRef) : undefined;
     if (first.credentialsRef && !credentials) throw new Error(`no credentials for credentialsRef ${first.credentialsRef} (set ${first.credentialsRef}_USER and ${first.credentialsRef}_PASSWORD)`);
+    // Until the subscription is revised: the slowest requested sampling plus the publishing interval it asks for.
+    const sampling = group.flatMap((m) => m.opcua.tags.map((t) => t.samplingMs));
+    const liveness: Liveness = { gapStart: Number.NEGATIVE_INFINITY, intervalMs: Math.max(...sampling) + Math.max(20, Math.min(...sampling)) };
     const tags = group.flatMap((m) =>
       m.opcua.tags.map((tag) => {
-        const p = new TagPipeline(m.ref, tag, { committed: committedAt(counterKey(m.ref, tag.name)), idealCycleTimeS: m.idealCycleTimeS, onCounter });
+        const p = new TagPipeline(m.ref, tag, { committed: committedAt(counterKey(m.ref, tag.name)), idealCycleTimeS: m.idealCycleTimeS, onCounter, liveness });
         pipelines.push(p);
         // Readings not used since the tag turned bad: logged once when it turns bad and once when it recovers, so a
         // stuck sensor cannot flood the log.
@@ -117,6 +126,7 @@ export function startGateway(o: GatewayOptions) {
       opcua: first,
       credentials,
       tags,
+      liveness,
       certDir: o.certDir,
       trustUnknownServers: o.trustUnknownServers ?? false,
       log,
@@ -131,6 +141,11 @@ export function startGateway(o: GatewayOptions) {
         live = l;
         stalled += l ? -1 : 1;
         metrics.subscriptionsStalled.set(stalled);
+      },
+      onTagRefused: (t, why) => {
+        log.error({ tag: t.label, nodeId: t.tag.nodeId, problem: why }, 'TAG REFUSED: its OPC UA node does not fit the configured counter dataType; it is not read (fix the plant file)');
+        refusedTags.add(t.label);
+        metrics.tagsRefused.set(refusedTags.size);
       },
       onSubscriptionRecreated: () => metrics.subscriptionsRecreated.inc({ endpoint: first.endpoint }),
       clockSkewWarnMs: first.clockSkewWarnMs,
@@ -150,6 +165,10 @@ export function startGateway(o: GatewayOptions) {
     }
     if (batcher.buffered > 0) {
       const r = batcher.flush();
+      if (r.refused.length > 0) {
+        metrics.dropped.inc({ reason: 'contract' }, r.refused.length);
+        log.error({ refused: r.refused }, 'events refused by the machine-event contract (a gateway bug); the rest of their batches were written');
+      }
       if (r.dropped > 0) {
         metrics.dropped.inc({ reason: 'buffer_full' }, r.dropped);
         droppedWhileFull += r.dropped;
@@ -162,7 +181,6 @@ export function startGateway(o: GatewayOptions) {
         fullSince = undefined;
         droppedWhileFull = 0;
       }
-      if (r.written > 0) publisher.notify();
     }
     for (const k of Object.keys(changes) as MachineEventKind[]) {
       if (changes[k] > 0) metrics.changes.inc({ kind: k }, changes[k]);

@@ -5,18 +5,21 @@ const gauge = async (g: EdgeMetrics['natsUp']) => (await g.get()).values[0]?.val
 
 /**
  * The gateway's health as one object: ok when every endpoint has a session whose subscription delivers, and
- * JetStream takes events. `subscriptionsStalled` appears only while a subscription is dead.
+ * JetStream takes events, and no tag was refused. `subscriptionsStalled` appears only while a subscription is dead,
+ * `tagsRefused` only when a tag is not read because its configuration does not fit its node (see the log).
  */
 export async function edgeHealth(m: EdgeMetrics) {
   const stalled = await gauge(m.subscriptionsStalled);
+  const refused = await gauge(m.tagsRefused);
   const h = {
     endpointsConnected: await gauge(m.endpointsConnected),
     endpointsConfigured: await gauge(m.endpointsConfigured),
     natsUp: (await gauge(m.natsUp)) === 1,
     bufferEvents: await gauge(m.bufferDepth),
     ...(stalled > 0 ? { subscriptionsStalled: stalled } : {}),
+    ...(refused > 0 ? { tagsRefused: refused } : {}),
   };
-  return { ok: h.natsUp && h.endpointsConnected === h.endpointsConfigured && stalled === 0, ...h };
+  return { ok: h.natsUp && h.endpointsConnected === h.endpointsConfigured && stalled === 0 && refused === 0, ...h };
 }
 
 /**

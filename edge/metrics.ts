@@ -24,6 +24,7 @@ export function createEdgeMetrics() {
     counterSuspectDrops: new Counter({ name: 'mes_edge_counter_suspect_drops_total', help: 'Counter decreases held as suspect until the next reading (or the confirm time) decided them', registers: [registry] }),
     counterDecisions: new Counter({ name: 'mes_edge_counter_drop_decisions_total', help: 'Suspect counter drops decided, by outcome (glitch, rollover, reset, hold)', labelNames: ['step'] as const, registers: [registry] }),
     journalFsyncSeconds: new Counter({ name: 'mes_edge_journal_fsync_seconds_total', help: 'Time a store-and-forward journal fsync was running (per-tick syncs run on the libuv thread pool, not the event loop)', registers: [registry] }),
+    tagsRefused: new Gauge({ name: 'mes_edge_tags_refused', help: 'Tags refused at subscription time and not read (a counter whose node DataType is not the configured dataType)', registers: [registry] }),
     natsUp: new Gauge({ name: 'mes_edge_nats_up', help: '1 when the last JetStream publish succeeded', registers: [registry] }),
   };
   return m;

@@ -36,6 +36,8 @@ export type Outcome =
   | { type: 'event'; event: MachineEvent; readAt?: number }
   /** Several events in this order (a counter window closed early, then the hold that followed it). */
   | { type: 'events'; events: MachineEvent[]; readAt?: number }
+  /** A counter's new raw meant 0 pieces (a reset to its reset value): the journal commits it without an event. */
+  | { type: 'commit'; key: string; raw: number; readAt: number }
   | { type: 'dropped'; reason: 'bad_status' | 'bad_value'; detail: string }
   | { type: 'filtered' }
   | undefined;
@@ -60,6 +62,33 @@ export const counterKey = (ref: MachineRef, tag: string): string => `${ref.site}
 /** What a counter did, for the gateway's metrics: a drop held as suspect, how one was decided, a hold. */
 export type CounterNote = { type: 'suspect' } | { type: 'decided'; step: CounterStep | 'hold' } | { type: 'hold'; reason: CounterHoldReason };
 
+/**
+ * One subscription's liveness, shared by the pipelines of its tags (thousands of tags: nothing per tag per tick).
+ * The endpoint writes it when a gap starts; a counter pipeline reads it when a reading arrives, to know until when
+ * the previous value is evidenced (`CounterSample.from`).
+ */
+export interface Liveness {
+  /**
+   * Gateway-clock time (ms) the latest gap began: the last data or keep-alive before a dead subscription, a lost
+   * connection or session. -Infinity before any gap. A gap starting after a tag's last reading ends its evidence.
+   */
+  gapStart: number;
+  /**
+   * How long (ms) a change may take to reach the gateway while the subscription is live: the revised sampling
+   * interval plus the publishing interval. A reading's previous value is evidenced until this long before it.
+   */
+  intervalMs: number;
+  /** A gap began and no reading came since: a later gap report does not move `gapStart` forward. */
+  gapOpen?: boolean;
+}
+
+/** Records a gap in `l` that began at `at`, unless one is already open (its earlier start stands). */
+export function gapBegan(l: Liveness, at: number): void {
+  if (l.gapOpen) return;
+  l.gapOpen = true;
+  l.gapStart = at;
+}
+
 export interface PipelineOptions {
   /**
    * A counter's last committed raw (restored from the journal) and when: `at` on the gateway clock, `wallMs` on the
@@ -70,6 +99,11 @@ export interface PipelineOptions {
   /** The machine's ideal cycle time (s per piece); required for a counter tag (plausibility). */
   idealCycleTimeS?: number;
   onCounter?: (n: CounterNote) => void;
+  /**
+   * The tag's subscription liveness (counters). Absent, a counter has no evidence beyond its readings: elapsed time
+   * runs from the previous reading (unit tests of other rules; the gateway always passes one).
+   */
+  liveness?: Liveness;
 }
 
 /** One tag's filters, turning readings into machine events. */
@@ -85,6 +119,14 @@ export class TagPipeline {
   private readonly counterSem?: CounterSemantics;
   private readonly counter?: CounterTracker;
   private readonly onCounter?: (n: CounterNote) => void;
+  private readonly liveness?: Liveness;
+  /** Gateway time of the counter's last usable reading; undefined until the first (after a restart: the commit's). */
+  private lastSeen: number | undefined;
+  /** When the counter's readings turned bad or unusable (no evidence since); undefined while they are good. */
+  private badSince: number | undefined;
+  private readonly key: string;
+  /** The raw the journal has (or will have, with an event in the batcher) for this counter; undefined before any. */
+  private journalRaw: number | undefined;
   private pending = { delta: 0, raw: 0, at: 0, serverAt: undefined as number | undefined, windowStart: 0, quality: 'good' as 'good' | 'uncertain' };
   private stateQuality: 'good' | 'uncertain' = 'good';
   private analogQuality: 'good' | 'uncertain' = 'good';
@@ -96,12 +138,14 @@ export class TagPipeline {
   ) {
     this.label = `${ref.machine}/${tag.name}`;
     this.idPrefix = `${ref.machine}:${tag.name}:`;
+    this.key = counterKey(ref, tag.name);
+    this.liveness = o.liveness;
     if (tag.kind === 'counter') {
       if (o.idealCycleTimeS === undefined) throw new Error(`counter tag ${this.label} needs its machine's idealCycleTimeS (plausibility)`);
       this.counterSem = counterSemantics(tag);
       this.counter = new CounterTracker(this.counterSem, o.idealCycleTimeS, o.committed);
       this.onCounter = o.onCounter;
-      if (o.committed) this.pending.raw = o.committed.raw;
+      if (o.committed) this.pending.raw = this.journalRaw = o.committed.raw;
     }
     if (tag.kind === 'state') this.debounce = new Debounce(tag.debounceMs);
     if (tag.kind === 'analog')
@@ -125,15 +169,24 @@ export class TagPipeline {
   offer(r: Reading): Outcome {
     const quality = qualityOf(r.statusCode);
     // A bad value is never data: a counter keeps its last good raw, so the next good reading carries the pieces.
-    if (quality === 'bad') return { type: 'dropped', reason: 'bad_status', detail: r.statusText };
     const t = this.tag;
     const now = r.receivedAt ?? r.sourceTime;
+    if (quality === 'bad') {
+      if (t.kind === 'counter') this.badSince ??= now;
+      return { type: 'dropped', reason: 'bad_status', detail: r.statusText };
+    }
     switch (t.kind) {
       case 'counter': {
         const raw = parseCounterRaw(r.value, t.dataType, this.counterSem!.range);
-        if (typeof raw === 'string') return { type: 'dropped', reason: 'bad_value', detail: raw };
+        if (typeof raw === 'string') {
+          this.badSince ??= now;
+          return { type: 'dropped', reason: 'bad_value', detail: raw };
+        }
         const wasSuspect = this.counter!.suspectSince !== undefined;
-        const v = this.counter!.offer({ raw, at: now, sourceTime: r.sourceTime, serverTime: r.serverTime });
+        const from = this.evidenceUntil(now);
+        this.lastSeen = now;
+        this.badSince = undefined;
+        const v = this.counter!.offer({ raw, at: now, sourceTime: r.sourceTime, serverTime: r.serverTime, from });
         if (!wasSuspect && this.counter!.suspectSince !== undefined) this.onCounter?.({ type: 'suspect' });
         return this.counterVerdict(v, wasSuspect, now, quality, r.serverTime);
       }
@@ -176,7 +229,7 @@ export class TagPipeline {
     const t = this.tag;
     if (t.kind === 'counter' && this.counter!.suspectSince !== undefined) {
       const out = this.counterVerdict(this.counter!.tick(now), true, now, 'good');
-      if (out?.type === 'events') return out;
+      if (out?.type === 'events' || out?.type === 'commit') return out;
     }
     if (t.kind === 'counter' && counterAllowed && this.pending.delta > 0 && now - this.pending.windowStart >= t.windowMs)
       return this.flushCounter();
@@ -189,6 +242,18 @@ export class TagPipeline {
       if (s) return this.analogEvent(s);
     }
     return undefined;
+  }
+
+  /**
+   * Until when the counter's previous value is evidenced, for a reading received at `now` (see `Liveness`):
+   * undefined without liveness or before the first reading (a restart: the time since the commit counts).
+   */
+  private evidenceUntil(now: number): number | undefined {
+    const l = this.liveness;
+    if (!l || this.lastSeen === undefined) return undefined;
+    if (this.badSince !== undefined) return this.badSince;
+    if (l.gapStart > this.lastSeen) return l.gapStart;
+    return Math.max(this.lastSeen, now - l.intervalMs);
   }
 
   /** Whether `tick` may still produce an event (a counter window, a debounced state, a value waiting for its interval). */
@@ -215,6 +280,7 @@ export class TagPipeline {
     const p = this.pending;
     if (p.delta === 0 || this.tag.kind !== 'counter') return { type: 'filtered' };
     this.pending = { delta: 0, raw: p.raw, at: p.at, serverAt: p.serverAt, windowStart: 0, quality: 'good' };
+    this.journalRaw = p.raw;
     return {
       type: 'event',
       readAt: this.counter!.baselineAt,
@@ -239,6 +305,16 @@ export class TagPipeline {
     if (!v) return { type: 'filtered' };
     if (decided) this.onCounter?.({ type: 'decided', step: v.type === 'hold' ? 'hold' : v.step });
     if (v.type === 'count') {
+      // A new raw that meant no piece (a reset to the reset value) moves the baseline: committed at once, or a
+      // restart would judge the next reading from the raw before the reset, with hours more allowance.
+      if (v.delta === 0) {
+        if (this.pending.delta > 0) this.pending.raw = v.raw;
+        else if (v.raw !== this.journalRaw) {
+          this.pending.raw = this.journalRaw = v.raw;
+          return { type: 'commit', key: this.key, raw: v.raw, readAt: this.counter!.baselineAt! };
+        }
+        return { type: 'filtered' };
+      }
       if (this.pending.delta === 0) this.pending.windowStart = now;
       this.pending = { ...this.pending, delta: this.pending.delta + v.delta, raw: v.raw, at: v.sourceTime, serverAt };
       if (quality === 'uncertain') this.pending.quality = 'uncertain';
@@ -262,7 +338,7 @@ export class TagPipeline {
       raw: v.raw,
       readings: v.readings.map((r) => ({ raw: r.raw, sourceTime: new Date(r.sourceTime).toISOString() })),
     });
-    this.pending.raw = v.raw;
+    this.pending.raw = this.journalRaw = v.raw;
     return { type: 'events', events, readAt: this.counter!.baselineAt };
   }
 

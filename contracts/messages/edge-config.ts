@@ -83,10 +83,11 @@ export const CounterTag = z
       .object({ factor: z.number().min(1).max(100).default(1.5), slackPieces: z.number().int().min(0).max(10_000).default(5) })
       .optional(),
     /**
-     * A drop is held as suspect until the next reading decides it, or until this long passes on the gateway clock
-     * without one (ms; OPC UA reports changes only, so a stopped machine sends no next reading).
+     * How long (ms, gateway clock) a drop stays undecided: readings back at or above the pre-drop value meanwhile
+     * are a glitch; then the drop is decided with its newest low reading. Must be above `samplingMs` (a one-sample
+     * glitch lasts one sampling interval). Absent: `defaultDropConfirmMs(samplingMs)`.
      */
-    dropConfirmMs: z.number().int().min(0).max(600_000).optional(),
+    dropConfirmMs: z.number().int().min(1).max(600_000).optional(),
   })
   .superRefine((t, ctx) => {
     const type = COUNTER_RANGE[t.dataType];
@@ -98,7 +99,25 @@ export const CounterTag = z
     const range = counterRange(t);
     if (t.reset !== undefined && t.reset !== false && (t.reset < range.min || t.reset > range.max))
       ctx.addIssue({ code: 'custom', path: ['reset'], message: `must lie within the counter's range ${range.min}..${range.max}` });
+    if (t.dropConfirmMs !== undefined && t.dropConfirmMs <= t.samplingMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dropConfirmMs'],
+        message: `must be above samplingMs (${t.samplingMs}): a one-sample glitch lasts a sampling interval and would be decided as a drop`,
+      });
   });
+
+/**
+ * A drop's confirmation time when the tag sets none (ms): 2 s, or three sampling intervals when that is longer,
+ * so a glitch of up to two samples is never decided as a drop.
+ */
+export const defaultDropConfirmMs = (samplingMs: number): number => Math.max(2_000, 3 * samplingMs);
+
+/**
+ * What a reset sets the counter to when the tag does not say: 0, or the range's min when 0 is outside it (a
+ * counter wrapping in 1..9999 restarts at 1; a reset to 1 counted from 0 would be a phantom piece).
+ */
+export const defaultCounterReset = (range: CounterWrap): number => (range.min <= 0 && range.max >= 0 ? 0 : range.min);
 
 /** A counter tag's semantics with every default resolved: what the edge's counter logic works with. */
 export interface CounterSemantics {
@@ -111,14 +130,25 @@ export interface CounterSemantics {
   dropConfirmMs: number;
 }
 
-export const counterSemantics = (t: Pick<CounterTag, 'dataType' | 'wrap' | 'reset' | 'plausibility' | 'dropConfirmMs'>): CounterSemantics => ({
-  range: counterRange(t),
-  wraps: (t.wrap ?? defaultCounterWrap(t.dataType)) !== false,
-  reset: t.reset ?? 0,
-  factor: t.plausibility?.factor ?? 1.5,
-  slackPieces: t.plausibility?.slackPieces ?? 5,
-  dropConfirmMs: t.dropConfirmMs ?? 2_000,
-});
+export const counterSemantics = (
+  t: Pick<CounterTag, 'dataType' | 'wrap' | 'reset' | 'plausibility' | 'dropConfirmMs'> & { samplingMs?: number },
+): CounterSemantics => {
+  const range = counterRange(t);
+  return {
+    range,
+    wraps: (t.wrap ?? defaultCounterWrap(t.dataType)) !== false,
+    reset: t.reset ?? defaultCounterReset(range),
+    factor: t.plausibility?.factor ?? 1.5,
+    slackPieces: t.plausibility?.slackPieces ?? 5,
+    dropConfirmMs: t.dropConfirmMs ?? defaultDropConfirmMs(t.samplingMs ?? 0),
+  };
+};
+
+/**
+ * The longest event id a tag's events can have beyond `<machine>:<tag>` (tag-pipeline.ts): a hold's
+ * `:hold:<13-digit source ms>:<raw>`, the raw as long as -9007199254740991 (17 characters).
+ */
+export const EVENT_ID_SUFFIX_MAX = ':hold:'.length + 13 + 1 + 17;
 
 export const StateTag = z.object({
   ...tagBase,

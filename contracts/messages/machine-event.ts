@@ -1,18 +1,21 @@
 import { z } from 'zod';
 import { Token } from '../tokens.js';
 
+/** The longest event id the contract accepts (characters). */
+export const EVENT_ID_MAX = 200;
+
+/** PostgreSQL text and jsonb cannot hold U+0000; the strings the bridge stores (event ids, tags) are refused here instead. */
+const storable = (max: number) =>
+  z.string().min(1).max(max).refine((v) => !v.includes('\u0000'), 'must not contain U+0000 (PostgreSQL cannot store it)');
+
 /**
  * A machine event as the edge gateway publishes it and the signal bridge consumes it. `eventId` is deterministic at
  * the source (`<machine>:<tag>:<sourceTimeMs>`, or the window end for aggregated counter deltas), so a republish is
  * dropped by JetStream (msgID) and by the signal bridge's seen-id table (bridge/seen-retention.ts) alike.
  */
-/** PostgreSQL text and jsonb cannot hold U+0000; the strings the bridge stores (event ids, tags) are refused here instead. */
-const storable = (max: number) =>
-  z.string().min(1).max(max).refine((v) => !v.includes('\u0000'), 'must not contain U+0000 (PostgreSQL cannot store it)');
-
 const base = {
   v: z.literal(1),
-  eventId: storable(200),
+  eventId: storable(EVENT_ID_MAX),
   site: Token,
   line: Token,
   machine: Token,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CostCenter, DecimalString, MaterialCode, TimeZone, Token, UnitOfMeasure } from '../tokens.js';
-import { MachineOpcua } from './edge-config.js';
+import { EVENT_ID_SUFFIX_MAX, MachineOpcua } from './edge-config.js';
+import { EVENT_ID_MAX } from './machine-event.js';
 import { OrderReleased } from './order-release.js';
 import { SapPlant, SapStorageLocation } from './sap-odata.js';
 
@@ -26,6 +27,17 @@ const Machine = z.object({
       path: ['idealCycleTimeS'],
       message: 'required for a machine with counter tags: the edge counts no more pieces than the machine can make at this speed (seconds per piece)',
     });
+  // Every event id is `<machine>:<tag>:...` and the contract bounds it: a tag whose ids cannot fit is refused here,
+  // not found out when the gateway's flush refuses its events.
+  m.opcua?.tags.forEach((t, i) => {
+    const longest = m.code.length + 1 + t.name.length + EVENT_ID_SUFFIX_MAX;
+    if (longest > EVENT_ID_MAX)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['opcua', 'tags', i, 'name'],
+        message: `machine code (${m.code.length}) and tag name (${t.name.length}) too long together: event ids would reach ${longest} characters, the machine-event contract allows ${EVENT_ID_MAX}`,
+      });
+  });
 });
 
 const Line = z.object({

@@ -34,6 +34,8 @@ export interface JournalOptions {
    *   unsynced tail. For disks where fsync is known to be too slow and the loss is accepted.
    * Counters lose no pieces either way: a counter's committed raw travels in the same line as its deltas, so a lost
    * line rolls both back, and the PLC's absolute counter brings the pieces again after the restart.
+   * With `'flush'`, `peek` hands out only batches whose fdatasync completed: a batch published before it is durable
+   * could be lost with its committed raw in a power cut, and its pieces counted again after the restart.
    */
   fsync?: 'flush' | 'off';
 }
@@ -45,6 +47,16 @@ export interface CommittedCounter {
 }
 
 /**
+ * A raw to commit. `order`: the position of the event that carries it among all the gateway's counter events (the
+ * batcher's count, increasing): the journal keeps, per counter, the raw of the highest order among the lines it has,
+ * so a later line carrying an older event's raw (another subject's, flushed in the same tick) cannot move a counter
+ * back, and a torn line takes only its own events' raws with it.
+ */
+export interface CounterCommit extends CommittedCounter {
+  order?: number;
+}
+
+/**
  * The store-and-forward buffer: an append-only journal of batches on disk, plus an ack cursor. It also carries each
  * counter's committed raw value (in every record and as a snapshot at the head of each segment), so a restart
  * restores both what is unsent and where every counter stood, from the same write.
@@ -52,8 +64,9 @@ export interface CommittedCounter {
  * Line format, tab-separated so the payload is not escaped twice:
  *   `s\t<countersJSON>`                                   snapshot, first line of a segment
  *   `b\t<seq>\t<subject>\t<msgId>\t<events>\t<countersJSON>\t<payload>`   a batch
- * countersJSON maps a counter key to `[raw, wallMs]` (when that raw was read, on the wall clock, so the time since
- * then is known after a restart: the plausibility check needs it). Journals written before that hold a bare `raw`; its time
+ *   `c\t<countersJSON>`                                   raws committed without a batch (a 0-piece reset)
+ * countersJSON maps a counter key to `[raw, wallMs, order?]` (when that raw was read, on the wall clock, so the time
+ * since then is known after a restart: the plausibility check needs it; `order`: see `CounterCommit`). Journals written before that hold a bare `raw`; its time
  * is taken as the segment file's modification time, which is no earlier than the commit, so the elapsed time is
  * never overstated (a counter's allowance is never too large).
  * A torn last line (crash mid-write, or a power cut's unsynced tail, which may read back as NUL bytes) is ignored;
@@ -62,6 +75,14 @@ export interface CommittedCounter {
 export class Journal {
   private readonly pending: JournalEntry[] = [];
   private readonly counters = new Map<string, CommittedCounter>();
+  /** Each counter's committed order (see `CounterCommit`); journals written before orders existed have none. */
+  private readonly orders = new Map<string, number>();
+  /** Added to the orders the caller gives: above every order loaded, so a new process's orders come after them. */
+  private orderBase = 0;
+  /** Batches up to this seq are durable (synced, or loaded from disk and synced at open): `peek` hands out no later one. */
+  private durableSeq = 0;
+  /** Called when batches became durable (after a completed sync): the publisher's wake-up. */
+  onDurable: (() => void) | undefined;
   private readonly segments: Array<{ file: string; lastSeq: number }> = [];
   private pendingEvents = 0;
   private nextSeq = 1;
@@ -116,28 +137,56 @@ export class Journal {
    * Appends a batch; false when the bound would be passed (nothing is written then). `counters`: each counter's
    * committed raw, with when it was read (wall clock) or, a bare number, stamped with the time of this append.
    */
-  append(subject: string, msgId: string, data: string, events: number, counters: Record<string, number | CommittedCounter>, force = false): boolean {
+  append(subject: string, msgId: string, data: string, events: number, counters: Record<string, number | CounterCommit>, force = false): boolean {
     // `force` is for counter batches: the gateway already holds counters back while the buffer is full, and what it
     // lets through must not be lost, so those may pass the bound by one tick's worth.
     if (!force && !this.hasRoom(events)) return false;
     if (this.segments.length === 0 || this.segmentSize > (this.o.segmentBytes ?? 16 * 1024 * 1024)) this.startSegment();
     const seq = this.nextSeq++;
+    const line = `b\t${seq}\t${subject}\t${msgId}\t${events}\t${this.stamp(counters)}\t${data}\n`;
+    const seg = this.segments[this.segments.length - 1]!;
+    this.write(line);
+    seg.lastSeq = seq;
+    this.pending.push({ seq, subject, msgId, data, events });
+    this.pendingEvents += events;
+    if (this.o.fsync === 'off') this.durableSeq = seq;
+    return true;
+  }
+
+  /**
+   * Commits counters' raws without a batch: a reset that meant 0 pieces moves the counter's baseline, and a restart
+   * must judge the next reading from there, not from the raw before the reset.
+   */
+  commit(counters: Record<string, CounterCommit>): void {
+    if (this.segments.length === 0 || this.segmentSize > (this.o.segmentBytes ?? 16 * 1024 * 1024)) this.startSegment();
+    this.write(`c\t${this.stamp(counters)}\n`);
+  }
+
+  private write(line: string): void {
+    writeAll(this.fd!, line);
+    this.unsynced = true;
+    this.segmentSize += Buffer.byteLength(line);
+  }
+
+  /** Applies `counters` to the committed state and returns their JSON for a line (`[raw, wallMs, order?]` each). */
+  private stamp(counters: Record<string, number | CounterCommit>): string {
     const wallMs = Date.now();
     let stamped = '{';
     for (const [k, v] of Object.entries(counters)) {
       const c = typeof v === 'number' ? { raw: v, wallMs } : { raw: v.raw, wallMs: Math.round(v.wallMs) };
-      stamped += `${stamped.length > 1 ? ',' : ''}${JSON.stringify(k)}:[${c.raw},${c.wallMs}]`;
-      this.counters.set(k, c);
+      const order = typeof v === 'number' || v.order === undefined ? undefined : this.orderBase + v.order;
+      stamped += `${stamped.length > 1 ? ',' : ''}${JSON.stringify(k)}:[${c.raw},${c.wallMs}${order === undefined ? '' : `,${order}`}]`;
+      this.setCounter(k, c, order);
     }
-    const line = `b\t${seq}\t${subject}\t${msgId}\t${events}\t${stamped}}\t${data}\n`;
-    const seg = this.segments[this.segments.length - 1]!;
-    writeAll(this.fd!, line);
-    this.unsynced = true;
-    seg.lastSeq = seq;
-    this.segmentSize += Buffer.byteLength(line);
-    this.pending.push({ seq, subject, msgId, data, events });
-    this.pendingEvents += events;
-    return true;
+    return `${stamped}}`;
+  }
+
+  /** Keeps the raw of the highest order per counter; without orders, the later line wins. */
+  private setCounter(key: string, c: CommittedCounter, order: number | undefined): void {
+    const had = this.orders.get(key);
+    if (order !== undefined && had !== undefined && order < had) return;
+    this.counters.set(key, c);
+    if (order !== undefined) this.orders.set(key, order);
   }
 
   /**
@@ -149,12 +198,20 @@ export class Journal {
     this.unsynced = false;
     if (this.o.fsync === 'off') return this.settle();
     const fd = this.fd;
+    const upTo = this.nextSeq - 1;
     const t0 = performance.now();
     this.syncing = true;
     fdatasync(fd, (err) => {
       this.syncing = false;
       this.fsyncSeconds += (performance.now() - t0) / 1_000;
-      if (err) this.syncError = err;
+      // A failed sync leaves its batches unpublished; the next sync (next tick) covers them again.
+      if (err) {
+        this.syncError = err;
+        this.unsynced = true;
+      } else if (upTo > this.durableSeq) {
+        this.durableSeq = upTo;
+        this.onDurable?.();
+      }
       if (this.closeAfterSync === fd) {
         closeSync(fd);
         this.closeAfterSync = undefined;
@@ -185,9 +242,13 @@ export class Journal {
     this.fd = undefined;
   }
 
-  /** Unacknowledged entries `from`..`to` (exclusive) in order; 0 is the oldest. */
+  /** Durable unacknowledged entries `from`..`to` (exclusive) in order; 0 is the oldest. */
   peek(to: number, from = 0): JournalEntry[] {
-    return this.pending.slice(from, to);
+    const p = this.pending;
+    // Durable entries are a prefix of `pending`; the newest are the undurable ones, so search from the end.
+    let end = Math.min(to, p.length);
+    while (end > from && p[end - 1]!.seq > this.durableSeq) end--;
+    return p.slice(from, end);
   }
 
   /** Everything up to `seq` is stored by JetStream; whole segments behind the cursor are deleted. */
@@ -211,12 +272,21 @@ export class Journal {
   private startSegment(): void {
     // The time part keeps names unique when a segment held no batch before a restart.
     const file = path.join(this.o.dir, `segment-${String(this.nextSeq).padStart(12, '0')}-${String(Date.now()).padStart(15, '0')}.jsonl`);
-    const snapshot = Object.fromEntries([...this.counters].map(([k, c]) => [k, [c.raw, c.wallMs]]));
+    const snapshot = Object.fromEntries(
+      [...this.counters].map(([k, c]) => {
+        const order = this.orders.get(k);
+        return [k, order === undefined ? [c.raw, c.wallMs] : [c.raw, c.wallMs, order]];
+      }),
+    );
     const line = `s\t${JSON.stringify(snapshot)}\n`;
     if (this.fd !== undefined) {
       // The old segment's tail must be durable before the new one's batches can be.
       if (this.o.fsync !== 'off' && this.unsynced) fdatasyncSync(this.fd);
       this.unsynced = false;
+      if (this.nextSeq - 1 > this.durableSeq) {
+        this.durableSeq = this.nextSeq - 1;
+        this.onDurable?.();
+      }
       if (this.syncing) this.closeAfterSync = this.fd;
       else closeSync(this.fd);
     }
@@ -251,8 +321,10 @@ export class Journal {
       const lines = readFileSync(file, 'utf8').split('\n');
       const mtime = statSync(file).mtimeMs;
       const setCounters = (json: string) => {
-        for (const [k, v] of Object.entries(JSON.parse(json) as Record<string, number | [number, number]>))
-          this.counters.set(k, typeof v === 'number' ? { raw: v, wallMs: mtime } : { raw: v[0], wallMs: v[1] });
+        for (const [k, v] of Object.entries(JSON.parse(json) as Record<string, number | [number, number, number?]>)) {
+          this.setCounter(k, typeof v === 'number' ? { raw: v, wallMs: mtime } : { raw: v[0], wallMs: v[1] }, typeof v === 'number' ? undefined : v[2]);
+          if (typeof v !== 'number' && v[2] !== undefined) this.orderBase = Math.max(this.orderBase, v[2] + 1);
+        }
       };
       // Only a segment's last line can be torn (appends are sequential), so only it is parsed to check.
       let last = lines.length - 1;
@@ -268,7 +340,7 @@ export class Journal {
         }
         const parts = line.split('\t');
         try {
-          if (parts[0] === 's') {
+          if (parts[0] === 's' || parts[0] === 'c') {
             setCounters(parts[1]!);
             continue;
           }
@@ -290,6 +362,19 @@ export class Journal {
       }
       this.segments.push(seg);
     }
+    // What a previous run appended may still be in the page cache only (it crashed before its sync): synced now,
+    // before any of it is handed to the publisher. fdatasync, not fsync: reading the file may have dirtied only its
+    // access time, and an fsync would then wait for a filesystem journal commit (slow on a busy disk).
+    if (this.o.fsync !== 'off')
+      for (const seg of this.segments) {
+        const fd = openSync(seg.file, 'r');
+        try {
+          fdatasyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      }
+    this.durableSeq = this.nextSeq - 1;
     // Appends go to a fresh segment, so a torn tail line is never followed by good ones in the same file.
     if (this.segments.length > 0) this.startSegment();
     return skipped;

@@ -4,16 +4,27 @@ import type { CounterHoldReason } from '../../contracts/messages/machine-event.j
 /**
  * Turns absolute PLC counter readings into pieces, refusing what a machine cannot have made.
  *
- * Rules (issue 11, items 1-4):
- * - An increase counts, if plausible.
- * - A decrease is never decided on one sample (a server's default 0 before real data, one bad read in fifty): it is
- *   held as suspect until the next reading, or until `dropConfirmMs` passes on the gateway clock without one. Back
- *   at or above the pre-drop value: a glitch, `next - preDrop` pieces. Otherwise a rollover where the counter wraps
- *   AND the wrap's pieces fit the elapsed time, else a reset where the counter can be reset (pieces counted from the
- *   reset value), else a hold `unexplained_drop`.
- * - Plausibility: any delta above `factor * elapsed / idealCycleTime + slackPieces` is held (`implausible_rate`),
- *   never counted. Elapsed runs on the gateway clock from the last counted reading (plus a bounded credit from the
- *   server's timestamps when the gateway took the readings late, `SERVER_LAG_CREDIT_MS`).
+ * Rules (issue 11):
+ * - Allowance: pieces must fit `factor * elapsed / idealCycleTime + slackPieces`. A bounded credit from the server's
+ *   timestamps covers readings the gateway took late (`SERVER_LAG_CREDIT_MS`).
+ * - An increase (or a glitch's recovery) counts if it fits, else it is held (`implausible_rate`); elapsed runs from
+ *   the previous reading, since a machine makes pieces its counter shows only later (a mould's cavities at once).
+ * - A drop's explanations (a rollover's pieces, a reset's) are judged from the last EVIDENCE of the pre-drop value,
+ *   not from when it was read: while the subscription is live, a silent counter did not move, so a reading's
+ *   `from` (set by the pipeline) is about one sampling and publishing interval before it; after a gap (gateway
+ *   down, subscription dead, session lost, bad readings) `from` is the gap's start. Without `from` (no liveness
+ *   known, or the first reading after a restart) elapsed runs from the previous reading. When the counter stands
+ *   below its reset value (a signed counter past its wrap), a rise may also be a reset: weighed as a drop.
+ * - A decrease is never decided on one sample: the pre-drop reading stays the baseline while lower readings come.
+ *   A reading back at or above it is a glitch (`next - preDrop` pieces). Once `dropConfirmMs` passed since the drop
+ *   (checked on `tick`), the drop is decided with the newest low reading: each explanation the configuration allows
+ *   (a rollover where the counter wraps, a reset where it can be reset) whose pieces fit the allowance is a
+ *   candidate; exactly one counts; two with different pieces are a hold `unexplained_drop` (a person decides, the
+ *   delta being the smaller); none is a hold (`unexplained_drop`, or `implausible_rate` when only the pieces'
+ *   number fails).
+ * - After a drop was decided, its pre-drop reading stays a glitch candidate until the counter counts a piece from
+ *   the low value or `GLITCH_MEMORY_DROPS` confirmation times pass: a reading back at or above it meanwhile is the
+ *   end of a long glitch and counts against the pre-drop value.
  * After every decision, counted or held, the baseline is the newest reading, so later readings count normally.
  */
 
@@ -26,6 +37,11 @@ export interface CounterSample {
   sourceTime: number;
   /** The OPC UA server's timestamp (ms), when it sent one: see `SERVER_LAG_CREDIT_MS`. */
   serverTime?: number;
+  /**
+   * Gateway-clock time (ms) until which the previous value is known to have stood (see the rules above); absent,
+   * the previous reading's time.
+   */
+  from?: number;
 }
 
 /**
@@ -37,11 +53,20 @@ export interface CounterSample {
  */
 export const SERVER_LAG_CREDIT_MS = 5_000;
 
-/** Elapsed time between two readings: the gateway clock's, plus the bounded credit from the server's timestamps. */
-export function elapsedBetween(pre: CounterSample, cur: CounterSample): number {
+/** How many confirmation times (`dropConfirmMs`) a decided drop's pre-drop reading stays a glitch candidate. */
+export const GLITCH_MEMORY_DROPS = 10;
+
+/**
+ * Elapsed time a reading's pieces may have taken: from the previous reading (plus the bounded credit from the
+ * server's timestamps), but never from before the last evidence of the previous value (`cur.from`).
+ */
+export function elapsedBetween(pre: CounterSample, cur: CounterSample, evidence = true): number {
   const gateway = cur.at - pre.at;
-  if (pre.serverTime === undefined || cur.serverTime === undefined) return gateway;
-  return gateway + Math.min(SERVER_LAG_CREDIT_MS, Math.max(0, cur.serverTime - pre.serverTime - gateway));
+  const credited =
+    pre.serverTime === undefined || cur.serverTime === undefined
+      ? gateway
+      : gateway + Math.min(SERVER_LAG_CREDIT_MS, Math.max(0, cur.serverTime - pre.serverTime - gateway));
+  return !evidence || cur.from === undefined || cur.from <= pre.at ? credited : Math.min(credited, cur.at - cur.from);
 }
 
 export type CounterStep = 'increase' | 'glitch' | 'rollover' | 'reset';
@@ -58,10 +83,18 @@ export type CounterVerdict =
 export const plausibleLimit = (elapsedMs: number, idealCycleTimeS: number, s: Pick<CounterSemantics, 'factor' | 'slackPieces'>): number =>
   Math.floor((s.factor * Math.max(0, elapsedMs)) / (idealCycleTimeS * 1_000)) + s.slackPieces;
 
+/** A drop waiting for its decision: the first low reading (its time starts the confirmation) and the newest. */
+interface Suspect {
+  first: CounterSample;
+  last: CounterSample;
+}
+
 /** One counter tag's decision state: the last counted reading and, while a drop is undecided, the drop. */
 export class CounterTracker {
   private baseline: CounterSample | undefined;
-  private suspect: CounterSample | undefined;
+  private suspect: Suspect | undefined;
+  /** A decided drop's pre-drop reading, still a glitch candidate (see the rules above), and until when. */
+  private preDrop: { sample: CounterSample; until: number } | undefined;
 
   /**
    * `committed`: the raw the journal last committed for this tag, and when (on the gateway clock, so elapsed since
@@ -83,7 +116,7 @@ export class CounterTracker {
 
   /** Whether a drop waits for its decision (the caller ticks the tracker until it is decided). */
   get suspectSince(): number | undefined {
-    return this.suspect?.at;
+    return this.suspect?.first.at;
   }
 
   offer(r: CounterSample): CounterVerdict {
@@ -92,49 +125,93 @@ export class CounterTracker {
       this.baseline = r;
       return undefined;
     }
-    if (this.suspect) return this.decide(base, r, [this.suspect, r]);
+    if (this.suspect) {
+      const { first, last } = this.suspect;
+      if (r.raw >= base.raw) return this.glitch(base, r, first === last ? [first, r] : [first, last, r]);
+      this.suspect.last = r;
+      return this.tick(r.at);
+    }
+    const pd = this.preDrop && r.at <= this.preDrop.until && r.raw >= this.preDrop.sample.raw ? this.preDrop : undefined;
+    if (pd) return this.glitch(pd.sample, r, [base, r]);
     if (r.raw === base.raw) return undefined;
-    if (r.raw > base.raw) return this.judge(base, r, r.raw - base.raw, 'increase', [r]);
-    this.suspect = r;
-    if (this.s.dropConfirmMs === 0) return this.decide(base, r, [r]);
+    this.preDrop = undefined;
+    if (r.raw > base.raw) {
+      if (this.s.reset !== false && base.raw < this.s.reset) return this.decide(base, r, [r]);
+      return this.judge(base, r, r.raw - base.raw, 'increase', [r]);
+    }
+    this.suspect = { first: r, last: r };
+    if (this.s.dropConfirmMs === 0) return this.tick(r.at);
     return undefined;
   }
 
-  /** Decides a suspect drop once `dropConfirmMs` passed without a new reading: the drop itself is then the truth. */
+  /** Decides a suspect drop once `dropConfirmMs` passed since it: its newest low reading is then the truth. */
   tick(now: number): CounterVerdict {
     const drop = this.suspect;
-    if (!drop || now - drop.at < this.s.dropConfirmMs) return undefined;
-    return this.decide(this.baseline!, drop, [drop]);
-  }
-
-  private decide(pre: CounterSample, cur: CounterSample, after: CounterSample[]): CounterVerdict {
+    if (!drop || now - drop.first.at < this.s.dropConfirmMs) return undefined;
     this.suspect = undefined;
-    if (cur.raw >= pre.raw) return this.judge(pre, cur, cur.raw - pre.raw, 'glitch', after);
-    const { range, wraps, reset } = this.s;
-    const wrapDelta = range.max - pre.raw + (cur.raw - range.min) + 1;
-    const limit = plausibleLimit(elapsedBetween(pre, cur), this.idealCycleTimeS, this.s);
-    if (wraps && wrapDelta <= limit) return this.judge(pre, cur, wrapDelta, 'rollover', after);
-    if (reset !== false && cur.raw >= reset) return this.judge(pre, cur, cur.raw - reset, 'reset', after);
-    // Neither a wrap that fits the time nor a reset: no number of pieces follows from it. `delta` is the wrap's
-    // pieces where the counter wraps (what a person would accept), else 0.
-    return this.hold(pre, cur, 'unexplained_drop', wraps ? wrapDelta : 0, after, wraps ? limit : undefined);
+    const pre = this.baseline!;
+    // The low value's evidence starts at the drop: the pre-drop value stood until the drop's `from`.
+    const last = { ...drop.last, from: drop.first.from };
+    const v = this.decide(pre, last, drop.first === drop.last ? [drop.first] : [drop.first, drop.last]);
+    if (v?.type === 'count' && v.delta === 0) this.preDrop = { sample: pre, until: drop.first.at + GLITCH_MEMORY_DROPS * this.s.dropConfirmMs };
+    return v;
   }
 
+  private glitch(pre: CounterSample, cur: CounterSample, after: CounterSample[]): CounterVerdict {
+    this.suspect = undefined;
+    this.preDrop = undefined;
+    return this.judge(pre, cur, cur.raw - pre.raw, 'glitch', after);
+  }
+
+  /** Weighs every explanation of `cur` after `pre` the configuration allows (see the rules above). */
+  private decide(pre: CounterSample, cur: CounterSample, after: CounterSample[]): CounterVerdict {
+    const { range, wraps, reset } = this.s;
+    const elapsed = elapsedBetween(pre, cur);
+    const limit = plausibleLimit(elapsed, this.idealCycleTimeS, this.s);
+    const options: Array<{ step: CounterStep; delta: number }> = [];
+    if (cur.raw > pre.raw) options.push({ step: 'increase', delta: cur.raw - pre.raw });
+    else if (wraps) options.push({ step: 'rollover', delta: range.max - pre.raw + (cur.raw - range.min) + 1 });
+    if (reset !== false && cur.raw >= reset) options.push({ step: 'reset', delta: cur.raw - reset });
+    const fit = options.filter((o) => o.delta <= limit);
+    const spread = fit.length > 1 ? Math.max(...fit.map((o) => o.delta)) - Math.min(...fit.map((o) => o.delta)) : 0;
+    // Two explanations whose pieces differ by no more than the tag's slack: the first (an increase or a rollover)
+    // counts, the error being within the stated tolerance (a counter wrapping at its top, where a reset would give
+    // a few pieces fewer). Further apart, the gateway cannot know: a person decides.
+    if (fit.length > 0 && spread <= this.s.slackPieces) return this.count(cur, fit[0]!.step, fit[0]!.delta);
+    if (fit.length > 1) return this.hold(pre, cur, 'unexplained_drop', Math.min(...fit.map((o) => o.delta)), after, elapsed, limit);
+    // Nothing fits. An increase or a reset is a number of pieces too many for the time; a drop that only a rollover
+    // could explain gives no number (`delta` is then the wrap's pieces, what a person would accept), nor does one
+    // that nothing explains (0).
+    const pieces = options.filter((o) => o.step !== 'rollover');
+    if (pieces.length > 0) return this.hold(pre, cur, 'implausible_rate', Math.min(...pieces.map((o) => o.delta)), after, elapsed, limit);
+    const wrap = options.find((o) => o.step === 'rollover');
+    return this.hold(pre, cur, 'unexplained_drop', wrap?.delta ?? 0, after, elapsed, wrap ? limit : undefined);
+  }
+
+  /**
+   * An increase or a glitch's recovery: pieces a machine makes while its counter shows nothing new (a mould's
+   * cavities counted at the end of its cycle), so elapsed runs from the previous reading, not from the evidence.
+   */
   private judge(pre: CounterSample, cur: CounterSample, delta: number, step: CounterStep, after: CounterSample[]): CounterVerdict {
-    const limit = plausibleLimit(elapsedBetween(pre, cur), this.idealCycleTimeS, this.s);
-    if (delta > limit) return this.hold(pre, cur, 'implausible_rate', delta, after, limit);
+    const elapsed = elapsedBetween(pre, cur, false);
+    const limit = plausibleLimit(elapsed, this.idealCycleTimeS, this.s);
+    if (delta > limit) return this.hold(pre, cur, 'implausible_rate', delta, after, elapsed, limit);
+    return this.count(cur, step, delta);
+  }
+
+  private count(cur: CounterSample, step: CounterStep, delta: number): CounterVerdict {
     this.baseline = cur;
     return { type: 'count', step, delta, raw: cur.raw, sourceTime: cur.sourceTime };
   }
 
-  private hold(pre: CounterSample, cur: CounterSample, reason: CounterHoldReason, delta: number, after: CounterSample[], limit?: number): CounterVerdict {
+  private hold(pre: CounterSample, cur: CounterSample, reason: CounterHoldReason, delta: number, after: CounterSample[], elapsed: number, limit?: number): CounterVerdict {
     this.baseline = cur;
     return {
       type: 'hold',
       reason,
       delta,
       ...(limit !== undefined ? { limit } : {}),
-      elapsedMs: Math.max(0, Math.round(elapsedBetween(pre, cur))),
+      elapsedMs: Math.max(0, Math.round(elapsed)),
       raw: cur.raw,
       readings: [pre, ...after],
     };

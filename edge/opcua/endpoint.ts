@@ -9,6 +9,8 @@ import {
 } from 'node-opcua';
 import type { Logger } from 'pino';
 import type { MachineOpcua } from '../../contracts/messages/edge-config.js';
+import { gatewayClock } from '../clock.js';
+import { gapBegan, type Liveness } from '../tag-pipeline.js';
 import { ClockSkew, DEFAULT_CLOCK_SKEW_WARN_MS } from './clock-skew.js';
 import { createSubscription, type MonitoredTag } from './subscription.js';
 import { keepSubscribed } from './subscription-watch.js';
@@ -19,6 +21,8 @@ export interface EndpointOptions {
   opcua: Pick<MachineOpcua, 'endpoint' | 'securityMode' | 'securityPolicy'>;
   credentials?: { user: string; password: string };
   tags: MonitoredTag[];
+  /** The subscription's liveness the tags' pipelines read: this endpoint records every gap's start in it. */
+  liveness: Liveness;
   /** PKI folder of the gateway's client certificate (made on first start) and of trusted server certificates. */
   certDir: string;
   /** Accept server certificates not yet in `<certDir>/trusted`; for the simulator and tests only. */
@@ -27,6 +31,8 @@ export interface EndpointOptions {
   onConnectedChange(connected: boolean): void;
   /** False while the session lives but its subscription is dead (no data flows), true once one delivers again. */
   onSubscriptionLive(live: boolean): void;
+  /** A counter tag refused at subscription time (its node's DataType is not the configured one); not monitored. */
+  onTagRefused(t: MonitoredTag, why: string): void;
   /** A dead subscription was replaced; `reason` says how it died. */
   onSubscriptionRecreated(reason: string): void;
   /** Log a warning when a PLC's source time is off the server time by more than this (ms). */
@@ -74,6 +80,7 @@ export function startEndpoint(o: EndpointOptions) {
           connectionStrategy: { initialDelay: 250, maxDelay: 5_000, maxRetry: 1_000_000 },
         });
         client.on('connection_lost', () => {
+          gapBegan(o.liveness, keeper?.lastHeardAt() ?? gatewayClock());
           log.warn('OPC UA connection lost; reconnecting');
           o.onConnectedChange(false);
           keeper?.pause();
@@ -89,9 +96,12 @@ export function startEndpoint(o: EndpointOptions) {
         o.onConnectedChange(true);
         keeper = keepSubscribed({
           session,
-          create: (sn: ClientSession) => createSubscription(sn, o.tags, skew, log),
+          create: (sn: ClientSession) => createSubscription(sn, o.tags, skew, log, o.liveness, o.onTagRefused),
           log,
-          onLive: o.onSubscriptionLive,
+          onLive: (live) => {
+            if (!live) gapBegan(o.liveness, keeper?.lastHeardAt() ?? gatewayClock());
+            o.onSubscriptionLive(live);
+          },
           onRecreated: o.onSubscriptionRecreated,
         });
         await keeper.start();
@@ -104,6 +114,8 @@ export function startEndpoint(o: EndpointOptions) {
         if (stopped) break;
         log.warn({ err: (err as Error).message, retryInMs: backoff }, 'OPC UA endpoint not usable yet');
       }
+      // The session is gone: no reading proves anything from the last one heard on.
+      gapBegan(o.liveness, keeper?.lastHeardAt() ?? gatewayClock());
       keeper?.stop();
       keeper = undefined;
       o.onConnectedChange(false);

@@ -117,5 +117,7 @@ export function keepSubscribed(o: KeepSubscribedOptions) {
       stopped = true;
       clearInterval(timer);
     },
+    /** Gateway time of the last data or keep-alive (never later than now): where a gap's evidence ends. */
+    lastHeardAt: () => Math.min(lastHeard, gatewayClock()),
   };
 }

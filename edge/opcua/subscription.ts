@@ -12,9 +12,9 @@ import {
   type Variant,
 } from 'node-opcua';
 import type { Logger } from 'pino';
-import type { EdgeTag } from '../../contracts/messages/edge-config.js';
+import type { CounterDataType, EdgeTag } from '../../contracts/messages/edge-config.js';
 import { gatewayClock } from '../clock.js';
-import type { Reading } from '../tag-pipeline.js';
+import type { Liveness, Reading } from '../tag-pipeline.js';
 import type { ClockSkew } from './clock-skew.js';
 
 export interface MonitoredTag {
@@ -43,6 +43,19 @@ function monitoringParameters(tag: EdgeTag, withServerFilter: boolean) {
 }
 
 const TWO_32 = 0x1_0000_0000;
+
+/**
+ * Why a counter node's DataType attribute (a NodeId) does not fit the configured `dataType`, or undefined when it
+ * does or cannot be judged (a server-defined subtype outside namespace 0: its base type is not read here).
+ * A mismatch counts wrong silently: an INT counter read as the default UInt32 drops every negative reading.
+ */
+export function counterTypeMismatch(configured: CounterDataType, nodeDataType: unknown): string | undefined {
+  const id = nodeDataType as { namespace?: number; value?: unknown } | undefined;
+  if (!id || id.namespace !== 0 || typeof id.value !== 'number') return undefined;
+  if (id.value === DataType[configured]) return undefined;
+  const actual = DataType[id.value] ?? `i=${id.value}`;
+  return `node DataType ${actual}, configured dataType ${configured}`;
+}
 
 /**
  * A Variant's value as a plain JavaScript value. node-opcua carries Int64 and UInt64 as `[high, low]` 32-bit words
@@ -80,9 +93,32 @@ function toReading(dv: DataValue, skew: ClockSkew): Reading {
  * Keep-alive: the server answers a Publish after at most `maxKeepAliveCount` publishing intervals even without
  * data (Part 4, 5.13.1), which is what the gateway's watchdog waits for.
  */
-export async function createSubscription(s: ClientSession, tags: MonitoredTag[], skew: ClockSkew, log: Logger): Promise<ClientSubscription> {
+export async function createSubscription(
+  s: ClientSession,
+  all: MonitoredTag[],
+  skew: ClockSkew,
+  log: Logger,
+  liveness: Liveness,
+  onRefused: (t: MonitoredTag, why: string) => void,
+): Promise<ClientSubscription> {
   const limit = Number((await s.read({ nodeId: MAX_MONITORED_ITEMS_PER_CALL, attributeId: AttributeIds.Value })).value?.value ?? 0);
   const chunk = limit > 0 ? limit : 1_000;
+  // A counter whose node has another DataType than configured is refused, never counted (issue 11, finding 7).
+  const refused = new Set<MonitoredTag>();
+  const counters = all.filter((t) => t.tag.kind === 'counter');
+  for (let i = 0; i < counters.length; i += chunk) {
+    const part = counters.slice(i, i + chunk);
+    const types = await s.read(part.map((t) => ({ nodeId: t.tag.nodeId, attributeId: AttributeIds.DataType })));
+    types.forEach((dv, j) => {
+      const t = part[j]!;
+      if (t.tag.kind !== 'counter' || !dv.statusCode.isGood()) return;
+      const why = counterTypeMismatch(t.tag.dataType, dv.value.value);
+      if (!why) return;
+      refused.add(t);
+      onRefused(t, why);
+    });
+  }
+  const tags = refused.size > 0 ? all.filter((t) => !refused.has(t)) : all;
   const fastest = Math.max(20, Math.min(...tags.map((t) => t.tag.samplingMs)));
   const subscription = ClientSubscription.create(s, {
     requestedPublishingInterval: fastest,
@@ -100,6 +136,7 @@ export async function createSubscription(s: ClientSession, tags: MonitoredTag[],
     g.push(t);
   }
   const fallback: MonitoredTag[] = [];
+  let slowest = 0;
   const monitor = async (part0: MonitoredTag[], withFilter: boolean) => {
     for (let i = 0; i < part0.length; i += chunk) {
       const part = part0.slice(i, i + chunk);
@@ -109,7 +146,10 @@ export async function createSubscription(s: ClientSession, tags: MonitoredTag[],
         monitoringParameters(part[0]!.tag, withFilter),
         TimestampsToReturn.Both,
       );
-      group.on('changed', (_item, dv, index) => part[index]?.onReading(toReading(dv, skew)));
+      group.on('changed', (_item, dv, index) => {
+        liveness.gapOpen = false;
+        part[index]?.onReading(toReading(dv, skew));
+      });
       // create() returns at once; the CreateMonitoredItems call completes later, and only then are the items'
       // status codes theirs (before, every item reads BadDataUnavailable).
       await new Promise<void>((resolve, reject) => {
@@ -118,6 +158,7 @@ export async function createSubscription(s: ClientSession, tags: MonitoredTag[],
       });
       group.monitoredItems.forEach((item, j) => {
         const t = part[j]!;
+        slowest = Math.max(slowest, item.monitoringParameters.samplingInterval);
         if (item.statusCode.isGood()) return;
         const filterRefused = withFilter && t.tag.kind === 'analog' && /Filter/i.test(item.statusCode.name);
         if (filterRefused) fallback.push(t);
@@ -135,6 +176,7 @@ export async function createSubscription(s: ClientSession, tags: MonitoredTag[],
     await subscription.terminate().catch(() => undefined);
     throw err;
   }
+  liveness.intervalMs = slowest + subscription.publishingInterval;
   log.info({ tags: tags.length, maxPerCall: limit, subscriptionId: subscription.subscriptionId, revisedPublishingMs: subscription.publishingInterval }, 'subscribed');
   return subscription;
 }

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { CounterTag, counterSemantics, MachineOpcua } from '../../../contracts/messages/edge-config.js';
+import { PlantModel } from '../../../contracts/messages/plant-model.js';
+import { replay } from '../../helpers/counter-replay.js';
 import { loadPlantModel } from '../../../seed/plant-file.js';
 import { edgeMachines, groupByEndpoint } from '../../../edge/plant.js';
 import { projectRoot } from '../../../stack/paths.js';
@@ -48,6 +52,33 @@ describe('plant model: OPC UA settings per machine', () => {
     expect(issues({ wrap: { min: 10, max: 10 } })).toEqual(['wrap.max: must be above wrap.min']);
     expect(issues({ dataType: 'UInt16', wrap: { min: 0, max: 9_999 }, reset: 10_000 })).toEqual(["reset: must lie within the counter's range 0..9999"]);
     expect(parse({ dataType: 'Int64' }).success).toBe(true);
+  });
+
+  it('refuses a dropConfirmMs not above the tag samplingMs, and defaults it from samplingMs (review finding 4)', () => {
+    const counter = (extra: Record<string, unknown>) => ({ name: 'good', nodeId: 'ns=1;s=G', kind: 'counter', counter: 'good', ...extra });
+    const r = CounterTag.safeParse(counter({ samplingMs: 10_000, dropConfirmMs: 2_000 }));
+    expect(r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'dropConfirmMs: must be above samplingMs (10000): a one-sample glitch lasts a sampling interval and would be decided as a drop',
+    ]);
+    expect(counterSemantics(CounterTag.parse(counter({ samplingMs: 5_000 }))).dropConfirmMs).toBe(15_000);
+    expect(counterSemantics(CounterTag.parse(counter({}))).dropConfirmMs).toBe(2_000);
+  });
+
+  it('a wrap range without 0 resets to its min by default: wrap 1..9999, 500 -> 1 after 10 min is no piece (review finding 9)', () => {
+    const tag = { name: 'good', nodeId: 'ns=1;s=G', kind: 'counter', counter: 'good', dataType: 'UInt16', wrap: { min: 1, max: 9_999 } };
+    expect(counterSemantics(CounterTag.parse(tag)).reset).toBe(1);
+    expect(replay({ dataType: 'UInt16', wrap: { min: 1, max: 9_999 } }, 1, [[500, 0], [1, 600_000]], 605_000)).toEqual({ counted: 0, holds: [], commits: [1] });
+  });
+
+  it('refuses a machine and tag whose event ids cannot fit the contract, naming the field (review finding 10)', () => {
+    const plant = YAML.parse(readFileSync(path.join(projectRoot, 'seed/demo-plant.yaml'), 'utf8')) as { sites: Array<{ lines: Array<{ machines: Array<{ code: string; opcua: { tags: Array<{ name: string }> } }> }> }> };
+    const machine = plant.sites[0]!.lines[0]!.machines[0]!;
+    machine.code = 'stamping-line-north-hall-2-transfer-press-station-04-robot-ab';
+    machine.opcua.tags[0]!.name = 'Line2.TransferPress04.ProductionData.Counters.GoodPartsTotal_DINT.Value.Retentive_CTU_Accumulator.PV_Current.Value_Of_Counter_A';
+    const issues = PlantModel.safeParse(plant).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    expect(issues.filter((i) => i.includes('event ids'))).toEqual([
+      `sites.0.lines.0.machines.0.opcua.tags.0.name: machine code (${machine.code.length}) and tag name (${machine.opcua.tags[0]!.name.length}) too long together: event ids would reach ${machine.code.length + 1 + machine.opcua.tags[0]!.name.length + 37} characters, the machine-event contract allows 200`,
+    ]);
   });
 
   it('takes an optional clock skew warning threshold in ms (positive integer; the gateway defaults it to 60 s)', () => {

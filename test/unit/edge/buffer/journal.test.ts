@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 describe('Journal', () => {
-  it('keeps unsent batches and counter state across a reopen, in order', () => {
+  it('keeps unsent batches and counter state across a reopen, in order', async () => {
     const dir = fresh();
     const j = Journal.open({ dir, maxEvents: 100 });
     j.append('mes.a.b.c.counter', 'm1', '{"n":1}', 2, { 'c/good': 10 });
@@ -31,8 +31,9 @@ describe('Journal', () => {
     ]);
     expect(again.depthEvents).toBe(4);
     expect(again.committedRaw('c/good')).toBe(15);
-    // New appends continue the sequence.
+    // New appends continue the sequence (handed out once synced).
     again.append('s', 'm4', '{}', 1, {});
+    await again.synced();
     expect(again.peek(10).map((e) => e.seq)).toEqual([2, 3, 4]);
   });
 
@@ -124,5 +125,36 @@ describe('Journal', () => {
     off.append('s', 'a', '{}', 1, {});
     await off.synced();
     expect(off.fsyncSeconds).toBe(0);
+  });
+
+  it('hands a batch to the publisher only once its fdatasync completed (fsync off: at once)', async () => {
+    const j = Journal.open({ dir: fresh(), maxEvents: 100 });
+    let woken = 0;
+    j.onDurable = () => woken++;
+    j.append('s', 'm1', '{}', 1, { 'm/t': 103 });
+    j.sync();
+    // Appended, its sync running: a power cut now could still lose it, so it must not be published yet.
+    expect(j.peek(10)).toEqual([]);
+    j.append('s', 'm2', '{}', 1, { 'm/t': 105 });
+    await j.synced();
+    expect(j.peek(10).map((e) => e.msgId)).toEqual(['m1', 'm2']);
+    expect(woken).toBeGreaterThan(0);
+    const off = Journal.open({ dir: fresh(), maxEvents: 100, fsync: 'off' });
+    off.append('s', 'm1', '{}', 1, {});
+    expect(off.peek(10).map((e) => e.msgId)).toEqual(['m1']);
+  });
+
+  it('keeps per counter the raw of the newest event even when an older one is in a later line', () => {
+    const dir = fresh();
+    const j = Journal.open({ dir, maxEvents: 100, fsync: 'off' });
+    // One tick: a hold (order 2) in the hold subject's line, then the counter line carrying an older delta (order 1).
+    j.append('hold', 'h', '{}', 1, { 'm/t': { raw: 45_003, wallMs: 2, order: 2 } });
+    j.append('counter', 'c', '{}', 1, { 'm/t': { raw: 103, wallMs: 1, order: 1 } });
+    expect(j.committedRaw('m/t')).toBe(45_003);
+    expect(Journal.open({ dir, maxEvents: 100, fsync: 'off' }).committedRaw('m/t')).toBe(45_003);
+    // A new process's orders start again at 1 and still come after the loaded ones.
+    const again = Journal.open({ dir, maxEvents: 100, fsync: 'off' });
+    again.commit({ 'm/t': { raw: 0, wallMs: 3, order: 1 } });
+    expect(Journal.open({ dir, maxEvents: 100, fsync: 'off' }).committedRaw('m/t')).toBe(0);
   });
 });
