@@ -288,12 +288,43 @@ export const ErpOrder = z.object({
 });
 export type ErpOrder = z.infer<typeof ErpOrder>;
 
+/**
+ * Where a read of changed orders resumes: after the change of `erpOrderId` at `changedAt` (ISO, whole seconds in
+ * SAP), in the order (changedAt, erpOrderId); `erpOrderId` empty: every change at `changedAt` and later.
+ */
+export interface OrderChangeCursor {
+  changedAt: string;
+  erpOrderId: string;
+}
+
+/** One changed order, as its header names it; `read()` reads it whole, so one order SAP holds badly fails alone. */
+export interface OrderChange {
+  erpOrderId: string;
+  plant: string;
+  /** When the ERP last changed the order, ISO. */
+  changedAt: string;
+  /**
+   * What the header says (its properties as the ERP sent them): two changes of one order stamped with the same
+   * second differ in it, so a re-read one is told apart from one already taken.
+   */
+  version: string;
+  /** @throws ErpRejected (ErpReplyUnreadable) when the ERP's values are not the port's; ErpUnavailable. */
+  read(): Promise<ErpOrder>;
+}
+
 /** An ERP that can be asked for its orders (SAP's production order API): the intake's and the poller's port. */
 export interface ErpOrderSource {
-  /** The order as the ERP holds it now; null when the ERP has no such order. */
+  /**
+   * The order as the ERP holds it now; null when the ERP has no such order. With `plants`, an order of another plant
+   * is not read further: `{ otherPlant }` names its plant.
+   */
   readOrder(erpOrderId: string): Promise<ErpOrder | null>;
-  /** Released orders changed at or after `since` (ISO), oldest change first, at most `limit`. */
-  changedOrders(since: string, limit: number): Promise<ErpOrder[]>;
+  readOrder(erpOrderId: string, plants: readonly string[]): Promise<ErpOrder | { otherPlant: string } | null>;
+  /**
+   * Released orders of the ERP plants `plants` changed after `after`, in (changedAt, erpOrderId) order, at most
+   * `limit`: a page of a keyset read, the next page after the last one returned.
+   */
+  changedOrders(after: OrderChangeCursor, limit: number, plants: readonly string[]): Promise<OrderChange[]>;
 }
 
 /**
