@@ -53,9 +53,9 @@ export const ErpEnv = {
     .optional(),
   // How long after a request ended SAP may still commit it (ms): a retry's look-up waits that long (docs/erp-s4hana.md).
   SAP_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
-  // The language every SAP request runs in (sap-language): commercial unit codes depend on it (docs/erp-s4hana.md).
   // A_MaterialDocumentItem has EntryUnitISOCode on this system (docs/erp-s4hana.md, "Units"): true or false.
   SAP_MATDOC_ISO_UNITS: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  // The language every SAP request runs in (sap-language): commercial unit codes depend on it (docs/erp-s4hana.md).
   SAP_LANGUAGE: z.string().regex(/^[A-Za-z]{2}$/, 'must be a 2-letter ISO 639-1 language like EN').optional(),
   // Generic REST ERP: base URL, HMAC secret, and the routes when they differ from the simulator's.
   MES_ERP_REST_URL: z.url().optional(),
