@@ -228,6 +228,14 @@ export class ErpRejected extends ErpError {
 export class ErpPeriodClosed extends ErpRejected {}
 
 /**
+ * The posting's date is the plant's today, and the ERP has not opened its period yet: at a period's start the ERP
+ * opens it later than some plants' midnight (SAP: the materials management period moves with the period shift, MMPV,
+ * often a job at 00:00 in the company's own zone; until then M7/053 names the old periods). Retried with backoff
+ * until the ERP opens it (erp/posting-period.ts); the activity stays pending with this reason.
+ */
+export class ErpPeriodNotYetOpen extends ErpUnavailable {}
+
+/**
  * The ERP answered, but not in a shape the adapter can read (a property missing or of another type than the ERP's
  * reference says). Retrying would read the same answer again, so it is a refusal a person sees (`ErpRejected`, not
  * retried), naming the entity (`SAP GET API_MATERIAL_DOCUMENT_SRV/A_MaterialDocumentHeader`) and the problem
@@ -340,6 +348,12 @@ export interface ErpAdapter {
    * or never.
    */
   readonly commitWindowMs?: number;
+  /**
+   * The first day (`YYYY-MM-DD`, ascending) of each posting period when the ERP's periods are not calendar months
+   * (SAP: a fiscal year variant like 4-4-5 instead of K4); absent: calendar months. The closed-period policy moves a
+   * posting to these dates (erp/posting-period.ts).
+   */
+  readonly postingPeriodStarts?: readonly string[];
   /**
    * Documents already posted under this key: how a retry learns that an earlier attempt committed. With `kind`, an
    * adapter may look in that one place only (SAP: one service instead of all); without it, it looks everywhere.

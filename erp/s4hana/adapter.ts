@@ -73,7 +73,7 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
   /** `$select` of A_MaterialDocumentItem: without EntryUnitISOCode unless the service has it (the schema has it optional). */
   private readonly matDocItemSelect: string;
 
-  constructor(conn: SapConnection) {
+  constructor(private readonly conn: SapConnection) {
     this.session = new ODataSession(conn);
     this.units = new SapUnits(conn.units);
     this.orders = new SapProductionOrders(this.session, this.units, conn.plantTimeZones);
@@ -91,6 +91,11 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
   /** A keyset page of released production orders of `plants` changed after `after`, for the poller (production-orders.ts). */
   changedOrders(after: OrderChangeCursor, limit: number, plants: readonly string[]): Promise<OrderChange[]> {
     return this.orders.changedSince(after, limit, plants);
+  }
+
+  /** The company code's posting periods when they are not calendar months (SapConnection.postingPeriodStarts). */
+  get postingPeriodStarts(): readonly string[] | undefined {
+    return this.conn.postingPeriodStarts;
   }
 
   /** How long after a request SAP may still commit it (SapConnection.commitWindowMs): post-once's settle window. */

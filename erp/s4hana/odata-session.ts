@@ -49,6 +49,8 @@ export interface SapConnection {
    * commercial code in the pinned `language`; on: the ISO code where the plant file maps the unit.
    */
   materialDocumentIsoUnits?: boolean;
+  /** First day of each posting period when not calendar months (plant file `erpPostingPeriods`; ErpAdapter). */
+  postingPeriodStarts?: readonly string[];
   /** ERP plant -> IANA time zone of its site (plant file): SAP's plant-local order dates and times are read in it. */
   plantTimeZones?: Record<string, string>;
 }
