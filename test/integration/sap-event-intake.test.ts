@@ -134,7 +134,7 @@ describe('orders released in SAP', () => {
     expect(poller.since).toBe('2026-01-05T09:00:00Z');
   });
 
-  it('over the webhook: starts once, and a deletion flag closes the order; an order no line runs reaches a person', async () => {
+  it('over the webhook: starts once, and a deletion flag closes the order; another plant\'s order is answered other-plant', async () => {
     const sap = engine.sap!;
     addSapOrder(sap.store, '1300003', 50, '0000500003');
     const api = await buildPlannerApi({ db: engine.services.db, client: engine.services.client, sapIntake: engine.services.sapIntake });
