@@ -96,13 +96,18 @@ describe('server-driven paging (finding 6)', () => {
     }
   });
 
-  it('against the double paging one entity a page: both components of an order', async () => {
+  it('against the double paging one entity a page: both components of an order, both of its material documents', async () => {
     const sap = buildSapDouble({ ...SAP_CREDS, pageSize: 1 });
     const base = await sap.listen({ host: '127.0.0.1', port: 0 });
     try {
       addSapOrder(sap.store, '1500001', 10, '0000700001');
       const a = new S4HanaErpAdapter({ baseUrl: base, client: SAP_CREDS.client, auth: { kind: 'basic', user: SAP_CREDS.user, password: SAP_CREDS.password } });
       expect((await a.readOrder('1500001'))?.components.map((c) => c.material)).toEqual(['SHEET-2MM', 'SCREW-M6']);
+      // Two material documents of the order: reconciliation sees both items.
+      for (const [key, qty] of [['paging#1', '4'], ['paging#2', '8']] as const)
+        await a.postGoodsMovement({ postingKey: key, erpOrderId: '1500001', movementType: '261', plant: '1010', storageLocation: '0002', items: [{ material: 'SCREW-M6', quantity: qty, unit: 'PC' }] });
+      const items = (await a.listOrderPostings('1500001')).flatMap((p) => p.items.map((i) => i.quantity));
+      expect(items).toEqual(['4', '8']);
     } finally {
       await sap.close();
     }
