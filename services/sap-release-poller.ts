@@ -6,7 +6,7 @@ import type { ReportRefusedRelease } from './release-check.js';
 import { InvalidRelease, takeOrder, type IntakeResult, type SapIntakeDeps } from './sap-intake.js';
 
 export interface SapPollerOptions {
-  /** First cursor (ISO): orders changed at or after it are taken on the first poll. */
+  /** First cursor (ISO): orders changed at or after it (and in the overlap window before it) are taken on the first poll. */
   since: string;
   /** Pause between polls, ms. */
   everyMs: number;
