@@ -169,7 +169,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
   const inOpenPeriod = <R extends DatedRequest & { postingKey: string }>(request: R, send: (r: R) => Promise<ErpDocument>) => () =>
     postInOpenPeriod(request, send, (moved, refusal) =>
       log.warn('posting period closed: posted in a later period', { postingKey: request.postingKey, productionDate: moved.documentDate, postingDate: moved.postingDate, erp: refusal.message }),
-    );
+    Date.now(), erp.postingPeriodStarts);
   const postMovement = (request: GoodsMovementRequest) => inOpenPeriod(request, (r) => erp.postGoodsMovement(r));
 
   const markOriginal = (workflowId: string, postingSeq: number, status: 'reversed' | 'cancelled') =>

@@ -16,7 +16,8 @@ const UNKNOWN_ORDER_TRIES = 5;
 
 /**
  * One SAP production order business event (CloudEvents JSON) from `erp.<site>.order.released`, settled once:
- * acked after the intake took it (started, changed, closed, already known, not released); an event that is not
+ * acked after the intake took it (started, changed, closed, already known, not released, another ERP plant's order:
+ * not this MES's, counted and logged at debug); an event that is not
  * SAP's shape, an order no line runs, a release SAP's values cannot make or a change the running order refuses goes
  * to `ops.<site>.exception.erp-listener` for a person and is terminated; a release the release check refuses (site,
  * line or material unknown, the order closed in the MES's records) goes there as the NATS release listener sends it
@@ -33,8 +34,13 @@ export async function handleSapEventMessage(deps: SapIntakeDeps, js: JetStreamCl
   };
   if (!parsed.success) return toPerson(`SAP event: ${describeIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
   try {
-    const r = await takeSapEvent(deps, parsed.data);
+    const r = await takeSapEvent(deps, parsed.data, 'nats');
     if (r.outcome === 'unknown-order' && m.info.deliveryCount < UNKNOWN_ORDER_TRIES) return m.nak(RETRY_DELAY_MS);
+    // Another plant's order is not this MES's: counted by the intake, logged at debug, acked; no exception.
+    if (r.outcome === 'other-plant') {
+      log.debug({ erpOrderId: r.erpOrderId, reason: r.reason }, 'SAP event of another plant');
+      return m.ack();
+    }
     if (r.refusal && r.release) {
       log.warn({ erpOrderId: r.erpOrderId, refusal: r.refusal.kind, reason: r.refusal.message }, 'SAP release refused');
       await publishRefusedRelease(js, 'erp-listener', r.release, r.refusal);

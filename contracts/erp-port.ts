@@ -228,6 +228,14 @@ export class ErpRejected extends ErpError {
 export class ErpPeriodClosed extends ErpRejected {}
 
 /**
+ * The posting's date is the plant's today, and the ERP has not opened its period yet: at a period's start the ERP
+ * opens it later than some plants' midnight (SAP: the materials management period moves with the period shift, MMPV,
+ * often a job at 00:00 in the company's own zone; until then M7/053 names the old periods). Retried with backoff
+ * until the ERP opens it (erp/posting-period.ts); the activity stays pending with this reason.
+ */
+export class ErpPeriodNotYetOpen extends ErpUnavailable {}
+
+/**
  * The ERP answered, but not in a shape the adapter can read (a property missing or of another type than the ERP's
  * reference says). Retrying would read the same answer again, so it is a refusal a person sees (`ErpRejected`, not
  * retried), naming the entity (`SAP GET API_MATERIAL_DOCUMENT_SRV/A_MaterialDocumentHeader`) and the problem
@@ -288,12 +296,43 @@ export const ErpOrder = z.object({
 });
 export type ErpOrder = z.infer<typeof ErpOrder>;
 
+/**
+ * Where a read of changed orders resumes: after the change of `erpOrderId` at `changedAt` (ISO, whole seconds in
+ * SAP), in the order (changedAt, erpOrderId); `erpOrderId` empty: every change at `changedAt` and later.
+ */
+export interface OrderChangeCursor {
+  changedAt: string;
+  erpOrderId: string;
+}
+
+/** One changed order, as its header names it; `read()` reads it whole, so one order SAP holds badly fails alone. */
+export interface OrderChange {
+  erpOrderId: string;
+  plant: string;
+  /** When the ERP last changed the order, ISO. */
+  changedAt: string;
+  /**
+   * What the header says (its properties as the ERP sent them): two changes of one order stamped with the same
+   * second differ in it, so a re-read one is told apart from one already taken.
+   */
+  version: string;
+  /** @throws ErpRejected (ErpReplyUnreadable) when the ERP's values are not the port's; ErpUnavailable. */
+  read(): Promise<ErpOrder>;
+}
+
 /** An ERP that can be asked for its orders (SAP's production order API): the intake's and the poller's port. */
 export interface ErpOrderSource {
-  /** The order as the ERP holds it now; null when the ERP has no such order. */
+  /**
+   * The order as the ERP holds it now; null when the ERP has no such order. With `plants`, an order of another plant
+   * is not read further: `{ otherPlant }` names its plant.
+   */
   readOrder(erpOrderId: string): Promise<ErpOrder | null>;
-  /** Released orders changed at or after `since` (ISO), oldest change first, at most `limit`. */
-  changedOrders(since: string, limit: number): Promise<ErpOrder[]>;
+  readOrder(erpOrderId: string, plants: readonly string[]): Promise<ErpOrder | { otherPlant: string } | null>;
+  /**
+   * Released orders of the ERP plants `plants` changed after `after`, in (changedAt, erpOrderId) order, at most
+   * `limit`: a page of a keyset read, the next page after the last one returned.
+   */
+  changedOrders(after: OrderChangeCursor, limit: number, plants: readonly string[]): Promise<OrderChange[]>;
 }
 
 /**
@@ -309,6 +348,12 @@ export interface ErpAdapter {
    * or never.
    */
   readonly commitWindowMs?: number;
+  /**
+   * The first day (`YYYY-MM-DD`, ascending) of each posting period when the ERP's periods are not calendar months
+   * (SAP: a fiscal year variant like 4-4-5 instead of K4); absent: calendar months. The closed-period policy moves a
+   * posting to these dates (erp/posting-period.ts).
+   */
+  readonly postingPeriodStarts?: readonly string[];
   /**
    * Documents already posted under this key: how a retry learns that an earlier attempt committed. With `kind`, an
    * adapter may look in that one place only (SAP: one service instead of all); without it, it looks everywhere.

@@ -27,11 +27,14 @@ export function plantDate(ms: number, timeZone: string): string {
 }
 
 /**
- * The first days of the months after `date` (`YYYY-MM-DD`), up to and including the month of `until`
- * (`YYYY-MM-DD`): the posting dates a posting refused for a closed period is tried at, earliest first, when periods
- * are calendar months (SAP's fiscal year variant K4, the simulator's). Empty when `date` is in `until`'s month or later.
+ * The first days of the posting periods after `date` (`YYYY-MM-DD`), up to and including `until` (`YYYY-MM-DD`): the
+ * posting dates a posting refused for a closed period is tried at, earliest first. With `periodStarts` (the first
+ * day of each period, ascending: a fiscal calendar that is not calendar months, like 4-4-5), those after `date`;
+ * without, the first days of the months (SAP's fiscal year variant K4, the simulator's). Empty when no period starts
+ * after `date` by `until`.
  */
-export function laterPeriodStarts(date: string, until: string): string[] {
+export function laterPeriodStarts(date: string, until: string, periodStarts?: readonly string[]): string[] {
+  if (periodStarts) return periodStarts.filter((s) => s > date && s <= until);
   const [y, m] = date.split('-').map(Number) as [number, number];
   const [uy, um] = until.split('-').map(Number) as [number, number];
   const out: string[] = [];

@@ -30,7 +30,16 @@ export const CostCenter = z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1-10 of 
 /** OData v2 Edm.Decimal travels as a string; we keep ERP quantities that way end to end. */
 export const DecimalString = z.string().regex(/^\d{1,13}(\.\d{1,3})?$/, 'must be a decimal string like "12" or "12.5"');
 
-export const MaterialCode = z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,39}$/, 'must be 1-40 of A-Z, 0-9, _ and - (SAP MATNR)');
+/**
+ * A material number as SAP's MATNR holds it (CHAR 40, stored in upper case; the standard material number check
+ * allows punctuation like `.`, `/` and inner spaces, and many plants use them: `PUMP-100/20`, `BOLT M6.8`): 1-40 of
+ * A-Z, 0-9, space and `. / _ - + # ( ) &`, starting and ending with a letter or digit. Material codes travel in JSON
+ * bodies, OData `$filter` literals (posting-ref.ts `odataString`) and workflow summaries, never in a NATS subject or a
+ * workflow id, so these characters are safe where the port carries them.
+ */
+export const MaterialCode = z
+  .string()
+  .regex(/^[A-Z0-9](?:[A-Z0-9 ./_+#()&-]{0,38}[A-Z0-9])?$/, 'must be 1-40 of A-Z, 0-9, space and . / _ - + # ( ) &, starting and ending with a letter or digit (SAP MATNR)');
 
 export const UnitOfMeasure = z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be a 1-3 character ISO unit like PC or KG');
 

@@ -23,9 +23,13 @@ export function createErpAdapter(config: ErpAdapterConfig): ErpAdapter {
 }
 
 /**
- * SAP's configuration with the plant file's unit mapping (`erpUnits`, docs/erp-s4hana.md) unless it brings its own;
- * other adapters, or no plant file, unchanged.
+ * SAP's configuration with what the plant file says of SAP: its unit mapping (`erpUnits`, docs/erp-s4hana.md) unless
+ * the configuration brings its own, the time zone of each ERP plant (its site's `timezone`: SAP's order dates
+ * and times are the plant's local ones) and the posting periods when they are not calendar months (`erpPostingPeriods`). Other adapters, or no plant file, unchanged.
  */
-export function withPlantUnits(config: ErpAdapterConfig, plant: Pick<PlantModel, 'erpUnits'> | undefined): ErpAdapterConfig {
-  return config.adapter === 's4hana' && !config.units && plant ? { ...config, units: erpUnitMap(plant) } : config;
+export function withPlantUnits(config: ErpAdapterConfig, plant: Pick<PlantModel, 'erpUnits' | 'sites' | 'erpPostingPeriods'> | undefined): ErpAdapterConfig {
+  if (config.adapter !== 's4hana' || !plant) return config;
+  const plantTimeZones = Object.fromEntries(plant.sites.flatMap((s) => s.lines.map((l) => [l.erpPlant, s.timezone] as const)));
+  const periods = config.postingPeriodStarts ?? plant.erpPostingPeriods;
+  return { ...config, units: config.units ?? erpUnitMap(plant), plantTimeZones: config.plantTimeZones ?? plantTimeZones, ...(periods ? { postingPeriodStarts: periods } : {}) };
 }

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Counter, type Registry } from 'prom-client';
 import type { ErpAdapter, ErpOrder, ErpOrderSource } from '../contracts/erp-port.js';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import { OrderReleased, type ConfirmationPolicy } from '../contracts/messages/order-release.js';
@@ -32,6 +33,14 @@ export interface SapIntakeDeps {
   /** The ERP's orders (the S/4HANA adapter: API_PRODUCTION_ORDER_2_SRV). */
   orders: ErpOrderSource;
   place: PlaceOrder;
+  /**
+   * The ERP plants whose orders are this MES's (the plant file's `erpPlant` of every line) -> their site. The poller
+   * asks SAP for these plants' orders only; an event about another plant's order is not ours: counted
+   * (`otherPlant`), logged at debug, no exception.
+   */
+  erpPlants: ReadonlyMap<string, string>;
+  /** Orders of other ERP plants seen by an intake (events), by source; absent: not counted. */
+  otherPlant?: Counter<'source'>;
   /** How orders from SAP confirm; the release's defaults (one final confirmation, no goods receipt) when absent. */
   confirmationPolicy?: ConfirmationPolicy;
 }
@@ -40,12 +49,13 @@ export interface SapIntakeDeps {
  * What taking one order did. `started` / `updated` / `unchanged` as services/start-work-order.ts says;
  * `closed`: the order is technically completed or flagged for deletion in SAP and its running workflow was told
  * (`signalled: false` when no workflow runs for it); `not-released`: SAP holds it, not released, nothing done;
- * `unknown-order`: SAP has no such order (yet: an event may arrive before its commit is visible); `unplaced`: no line
+ * `unknown-order`: SAP has no such order (yet: an event may arrive before its commit is visible); `other-plant`: the
+ * order belongs to an ERP plant no line of the plant file runs (another MES's, not an error); `unplaced`: no line
  * of the plant file runs it, or the release check found its site, line or material unknown; `closed-in-mes`: the
  * MES recorded the order as closed, it is not started again; `refused`: the running order refused the change.
- * All but the first five need a person: `reason`, and `refusal` with the `release` when the release check refused it.
+ * All but the first seven need a person: `reason`, and `refusal` with the `release` when the release check refused it.
  */
-export type IntakeOutcome = 'started' | 'updated' | 'unchanged' | 'closed' | 'not-released' | 'unknown-order' | 'unplaced' | 'closed-in-mes' | 'refused';
+export type IntakeOutcome = 'started' | 'updated' | 'unchanged' | 'closed' | 'not-released' | 'unknown-order' | 'other-plant' | 'unplaced' | 'closed-in-mes' | 'refused';
 export interface IntakeResult {
   erpOrderId: string;
   outcome: IntakeOutcome;
@@ -153,10 +163,16 @@ export async function takeOrder(deps: SapIntakeDeps, order: ErpOrder): Promise<I
  * An SAP business event about a production order: the order is read through the ERP (the event names it, it does
  * not carry it) and taken as `takeOrder` says. Delivered twice, it starts one order.
  */
-export async function takeSapEvent(deps: SapIntakeDeps, event: SapProductionOrderEvent): Promise<IntakeResult> {
+export async function takeSapEvent(deps: SapIntakeDeps, event: SapProductionOrderEvent, source: 'nats' | 'webhook'): Promise<IntakeResult> {
   const erpOrderId = event.data.ProductionOrder;
-  const order = await deps.orders.readOrder(erpOrderId);
+  // SAP's event names no plant: the order's header says it, and another plant's order is not read further (its units
+  // or materials may be ones this plant file does not know).
+  const order = await deps.orders.readOrder(erpOrderId, [...deps.erpPlants.keys()]);
   if (!order) return { erpOrderId, outcome: 'unknown-order', reason: `SAP has no production order ${erpOrderId}` };
+  if ('otherPlant' in order) {
+    deps.otherPlant?.inc({ source });
+    return { erpOrderId, outcome: 'other-plant', reason: `ERP plant ${order.otherPlant} is not in the plant file` };
+  }
   return takeOrder(deps, order);
 }
 
@@ -167,6 +183,15 @@ export const isOrderSource = (erp: ErpAdapter): erp is ErpAdapter & ErpOrderSour
  * The SAP intake's dependencies for a process: only with an ERP that has an order API (the S/4HANA adapter) and a
  * plant file to place orders on lines; undefined otherwise (the simulator and the REST ERP send their own releases).
  */
-export function sapIntakeFor(client: Client, db: Db, erp: ErpAdapter, plant: PlantModel | undefined): SapIntakeDeps | undefined {
-  return isOrderSource(erp) && plant ? { client, db, orders: erp, place: placeFromPlant(plant) } : undefined;
+export function sapIntakeFor(client: Client, db: Db, erp: ErpAdapter, plant: PlantModel | undefined, otherPlant?: Counter<'source'>): SapIntakeDeps | undefined {
+  return isOrderSource(erp) && plant ? { client, db, orders: erp, place: placeFromPlant(plant), erpPlants: erpPlantsOf(plant), ...(otherPlant ? { otherPlant } : {}) } : undefined;
 }
+
+/** ERP plant -> site, from the lines of the plant file. */
+export function erpPlantsOf(plant: Pick<PlantModel, 'sites'>): Map<string, string> {
+  return new Map(plant.sites.flatMap((s) => s.lines.map((l) => [l.erpPlant, s.code] as const)));
+}
+
+/** The counter of other plants' orders an intake saw (`SapIntakeDeps.otherPlant`), on `registry`. */
+export const otherPlantCounter = (registry: Registry) =>
+  new Counter({ name: 'mes_sap_other_plant_orders_total', help: 'SAP orders of ERP plants no line of the plant file runs, seen by an intake (not this MES\'s; no exception)', labelNames: ['source'], registers: [registry] });

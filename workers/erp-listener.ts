@@ -6,7 +6,7 @@ import { provisionStreams } from '../jetstream/provision.js';
 import { loadPlantModel } from '../seed/plant-file.js';
 import { publishRefusedRelease } from '../services/release-check.js';
 import { sapIntakeFor } from '../services/sap-intake.js';
-import { SapReleasePoller } from '../services/sap-release-poller.js';
+import { publishPollerProblem, SapReleasePoller } from '../services/sap-release-poller.js';
 import { erpAdapterConfig, natsSettings, readEnv } from './wiring/config.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
@@ -39,7 +39,7 @@ runProcess('erp-listener', log, async () => {
       sapIntake,
       { since: env.MES_SAP_POLL_SINCE ?? new Date(Date.now() - 86_400_000).toISOString(), everyMs: env.MES_SAP_POLL_SECONDS * 1000 },
       log.child({ process: 'sap-poller' }),
-      (release, refusal) => publishRefusedRelease(jetstream(nc), 'sap-poller', release, refusal),
+      { refused: (release, refusal) => publishRefusedRelease(jetstream(nc), 'sap-poller', release, refusal), problem: publishPollerProblem(jetstream(nc)) },
     )
     : undefined;
   poller?.start();

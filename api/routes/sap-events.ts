@@ -11,7 +11,7 @@ import type { ApiDeps } from '../deps.js';
 /** What the intake did with the event (services/sap-intake.ts `IntakeResult`). */
 const IntakeAnswer = z.object({
   erpOrderId: z.string(),
-  outcome: z.enum(['started', 'updated', 'unchanged', 'closed', 'not-released']),
+  outcome: z.enum(['started', 'updated', 'unchanged', 'closed', 'not-released', 'other-plant']),
   workflowId: z.string().optional(),
   signalled: z.boolean().optional(),
 });
@@ -19,7 +19,7 @@ const IntakeAnswer = z.object({
 /**
  * SAP's production order business events over HTTP (an SAP Event Mesh webhook subscription, CloudEvents structured
  * mode): the same intake as over NATS. 201 when the event started the order, 200 when it changed, closed or already
- * knew it (a redelivery), 404 when SAP does not show the order yet (the webhook delivers again), 422 when no line
+ * knew it (a redelivery) or the order is another ERP plant's (not this MES's: counted, logged at debug), 404 when SAP does not show the order yet (the webhook delivers again), 422 when no line
  * runs it, SAP's order makes no release or the release check finds its site, line or material unknown, 409 when the
  * order is closed in the MES's records or the running order refused the change, 503 without an SAP intake. A release
  * the release check refuses also goes to the exceptions stream, as the ERP webhook's (no person reads a webhook's 4xx).
@@ -42,7 +42,7 @@ export function sapEventRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       await audit(deps.db, req, 'sap-event', `sap/${req.body.data.ProductionOrder}`, req.body);
       let r;
       try {
-        r = await takeSapEvent(deps.sapIntake, req.body);
+        r = await takeSapEvent(deps.sapIntake, req.body, 'webhook');
       } catch (err) {
         if (err instanceof InvalidRelease || err instanceof ErpRejected) throw httpError(422, err.message);
         throw err;
@@ -56,6 +56,8 @@ export function sapEventRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         }
         throw httpError(422, `data.ProductionOrder: ${r.reason ?? 'no line runs it'}`);
       }
+      // Another plant's order is not ours (counted in the intake's metric): 200, no exception.
+      if (r.outcome === 'other-plant') req.log.debug({ erpOrderId: r.erpOrderId, reason: r.reason }, 'SAP event of another plant');
       if (r.outcome === 'refused') throw httpError(409, `the running order refused SAP's change: ${r.reason ?? ''}`);
       return reply.code(r.outcome === 'started' ? 201 : 200).send({ ...r, outcome: r.outcome });
     });

@@ -29,6 +29,11 @@ export const FaultPlan = z.object({
    * `PeriodClosed`; the SAP double: M7/053 for a material document, RU/428 for a confirmation).
    */
   closedPeriods: z.array(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-03')).default([]),
+  /**
+   * Every posting dated before this day (`YYYY-MM-DD`) is refused as in a closed period, as `closedPeriods` are: the
+   * end of a period that is not a calendar month (a 4-4-5 fiscal calendar whose period 4 opens on 5 April).
+   */
+  closedBefore: z.iso.date({ error: 'must be a date YYYY-MM-DD' }).optional(),
 });
 export type FaultPlan = z.infer<typeof FaultPlan>;
 

@@ -26,9 +26,15 @@ export const ODataMetadata = z.object({ id: z.string().optional(), uri: z.string
 /** The `$select` list for a reply schema: exactly the properties it reads. */
 export const selectOf = (schema: z.ZodObject) => Object.keys(schema.shape).join(',');
 
-/** OData v2 JSON envelopes: `{ d: entity }` and `{ d: { results: [...] } }`. */
+/**
+ * OData v2 JSON envelopes: `{ d: entity }` and `{ d: { results: [...], __next? } }`. `__next` is server-driven
+ * paging (OData v2 JSON format, "Representing Collections of Entries"): SAP Gateway cuts a collection at the
+ * service's page size and links the rest with `$skiptoken`; `ODataSession.collection` follows it.
+ */
 export const odataEntity = <S extends z.ZodType>(s: S) => z.object({ d: s });
-export const odataCollection = <S extends z.ZodType>(s: S) => z.object({ d: z.object({ results: z.array(s) }) });
+export const odataCollection = <S extends z.ZodType>(s: S) => z.object({ d: z.object({ results: z.array(s), __next: z.string().optional() }) });
+/** OData v4 JSON collection: `{ value: [...], @odata.nextLink? }` (OData v4 JSON format, "Collection of Entities"). */
+export const odataV4Collection = <S extends z.ZodType>(s: S) => z.object({ value: z.array(s), '@odata.nextLink': z.string().optional() });
 
 /**
  * SAP Gateway's error body; `code` is message class and number. The text a person reads is `message.value` in OData

@@ -168,6 +168,16 @@ export const PlantModel = z
     demoOrders: z.array(OrderReleased).default([]),
     /** MES unit -> ERP unit codes; when present, every unit of materials, BOMs and demo orders must be in it. */
     erpUnits: z.array(ErpUnit).min(1).optional(),
+    /**
+     * The first day of each of the ERP's posting periods, ascending, when they are not calendar months (SAP: the
+     * company code's fiscal year variant, e.g. a 4-4-5 calendar, transaction OB29); absent: calendar months. The
+     * closed-period policy moves a posting refused for a closed period to these dates (erp/posting-period.ts).
+     */
+    erpPostingPeriods: z
+      .array(z.iso.date({ error: 'must be a date YYYY-MM-DD' }))
+      .min(1)
+      .refine((d) => d.every((x, i) => i === 0 || x > d[i - 1]!), 'must be ascending, without repeats')
+      .optional(),
   })
   .superRefine((plant, ctx) => {
     if (plant.erpUnits) checkErpUnits(plant as PlantModelInput, ctx);

@@ -287,5 +287,4 @@ export const QualityNotification = z.object({
 });
 export type QualityNotification = z.infer<typeof QualityNotification>;
 
-export const odataV4Collection = <S extends z.ZodType>(s: S) => z.object({ value: z.array(s) });
 

@@ -8,6 +8,8 @@ import {
   type ErpDowntime,
   type ErpOrder,
   type ErpOrderSource,
+  type OrderChange,
+  type OrderChangeCursor,
   type ErpPosting,
   type GoodsMovementRequest,
   type PostingKind,
@@ -23,7 +25,6 @@ import {
   type MaterialDocumentHeaderCreate,
   ProdnOrdConf2Read,
   type ProdnOrdConf2Create,
-  odataCollection,
   odataEntity,
   selectOf,
   SapOperation,
@@ -67,21 +68,34 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
   private readonly session: ODataSession;
   private readonly units: SapUnits;
   private readonly orders: SapProductionOrders;
+  /** EntryUnitISOCode only where the system's API_MATERIAL_DOCUMENT_SRV has it (SapConnection.materialDocumentIsoUnits). */
+  private readonly matDocIso: boolean;
+  /** `$select` of A_MaterialDocumentItem: without EntryUnitISOCode unless the service has it (the schema has it optional). */
+  private readonly matDocItemSelect: string;
 
-  constructor(conn: SapConnection) {
+  constructor(private readonly conn: SapConnection) {
     this.session = new ODataSession(conn);
     this.units = new SapUnits(conn.units);
-    this.orders = new SapProductionOrders(this.session, this.units);
+    this.orders = new SapProductionOrders(this.session, this.units, conn.plantTimeZones);
+    this.matDocIso = conn.materialDocumentIsoUnits === true;
+    this.matDocItemSelect = selectOf(this.matDocIso ? MaterialDocumentItemRead : MaterialDocumentItemRead.omit({ EntryUnitISOCode: true }));
   }
 
   /** A production order with its operations and components, through API_PRODUCTION_ORDER_2_SRV (production-orders.ts). */
-  readOrder(erpOrderId: string): Promise<ErpOrder | null> {
-    return this.orders.read(erpOrderId);
+  readOrder(erpOrderId: string): Promise<ErpOrder | null>;
+  readOrder(erpOrderId: string, plants: readonly string[]): Promise<ErpOrder | { otherPlant: string } | null>;
+  readOrder(erpOrderId: string, plants?: readonly string[]): Promise<ErpOrder | { otherPlant: string } | null> {
+    return this.orders.read(erpOrderId, plants);
   }
 
-  /** Released production orders changed since `since` (ISO), for the poller (production-orders.ts). */
-  changedOrders(since: string, limit: number): Promise<ErpOrder[]> {
-    return this.orders.changedSince(since, limit);
+  /** A keyset page of released production orders of `plants` changed after `after`, for the poller (production-orders.ts). */
+  changedOrders(after: OrderChangeCursor, limit: number, plants: readonly string[]): Promise<OrderChange[]> {
+    return this.orders.changedSince(after, limit, plants);
+  }
+
+  /** The company code's posting periods when they are not calendar months (SapConnection.postingPeriodStarts). */
+  get postingPeriodStarts(): readonly string[] | undefined {
+    return this.conn.postingPeriodStarts;
   }
 
   /** How long after a request SAP may still commit it (SapConnection.commitWindowMs): post-once's settle window. */
@@ -97,8 +111,7 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
       'goods-movement': async () => {
         const headerText = odataString(sapReference(postingKey, MATERIAL_DOCUMENT_HEADER_TEXT_MAX));
         const path = query('A_MaterialDocumentHeader', `MaterialDocumentHeaderText eq ${headerText}`, selectOf(MaterialDocumentKey));
-        const r = await this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, path, odataCollection(MaterialDocumentKey));
-        return docs(r.d.results.map(matDocument));
+        return docs((await this.session.collection(MATERIAL_DOCUMENT_SERVICE, path, MaterialDocumentKey)).map(matDocument));
       },
       'quality-notification': async () => docs(await findQualityNotifications(this.session, postingKey)),
       downtime: async () => docs(await findDowntime(this.session, postingKey)),
@@ -171,8 +184,9 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
         ManufacturingOrder: order,
         ...(movement.refDocType ? { GoodsMovementRefDocType: movement.refDocType } : {}),
         QuantityInEntryUnit: i.quantity,
-        // The ISO code where the plant file maps the unit, else the commercial code in the pinned language (units.ts).
-        ...(this.units.iso(i.unit) ? { EntryUnitISOCode: this.units.iso(i.unit) } : { EntryUnit: this.units.commercial(i.unit) }),
+        // The ISO code where the service has it and the plant file maps the unit, else the commercial code in the
+        // pinned language (units.ts, SapConnection.materialDocumentIsoUnits).
+        ...(this.matDocIso && this.units.iso(i.unit) ? { EntryUnitISOCode: this.units.iso(i.unit) } : { EntryUnit: this.units.commercial(i.unit) }),
         // The order's reservation: the 261 withdraws against it, the 262 gives it back, and MRP sees no second need.
         ...(i.reservation ? { Reservation: i.reservation.reservation, ReservationItem: i.reservation.reservationItem } : {}),
         // Only a goods issue closes a reservation; its reversal (262) reopens what it gives back.
@@ -199,7 +213,7 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
   private async confirmationsByKey(postingKey: string) {
     const confText = odataString(sapReference(postingKey, CONFIRMATION_TEXT_MAX));
     const filter = `ConfirmationText eq ${confText} and IsReversal eq false`;
-    return (await this.session.request('GET', CONFIRMATION_SERVICE, query('ProdnOrdConf2', filter, selectOf(ProdnOrdConf2Read)), odataCollection(ProdnOrdConf2Read))).d.results;
+    return this.session.collection(CONFIRMATION_SERVICE, query('ProdnOrdConf2', filter, selectOf(ProdnOrdConf2Read)), ProdnOrdConf2Read);
   }
 
   private async cancelConfirmationDocument(document: string): Promise<void> {
@@ -219,11 +233,11 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
   async listOrderPostings(erpOrderId: string): Promise<ErpPosting[]> {
     const order = odataString(sapField(SapOrderNumber, erpOrderId, 'erpOrderId', 'order postings'));
     const [confs, items] = await Promise.all([
-      this.session.request('GET', CONFIRMATION_SERVICE, query('ProdnOrdConf2', `OrderID eq ${order} and IsReversal eq false`, selectOf(ProdnOrdConf2Read)), odataCollection(ProdnOrdConf2Read)),
-      this.session.request('GET', MATERIAL_DOCUMENT_SERVICE, query('A_MaterialDocumentItem', `ManufacturingOrder eq ${order}`, selectOf(MaterialDocumentItemRead)), odataCollection(MaterialDocumentItemRead)),
+      this.session.collection(CONFIRMATION_SERVICE, query('ProdnOrdConf2', `OrderID eq ${order} and IsReversal eq false`, selectOf(ProdnOrdConf2Read)), ProdnOrdConf2Read),
+      this.session.collection(MATERIAL_DOCUMENT_SERVICE, query('A_MaterialDocumentItem', `ManufacturingOrder eq ${order}`, this.matDocItemSelect), MaterialDocumentItemRead),
     ]);
     const byDoc = new Map<string, ErpPosting>();
-    for (const i of items.d.results) {
+    for (const i of items) {
       const doc = matDocument(i);
       const p = byDoc.get(doc) ?? {
         document: doc, reference: null, kind: 'goods-movement' as const, yieldQty: null, scrapQty: null, isFinal: null,
@@ -239,7 +253,7 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
       byDoc.set(doc, p);
     }
     return [
-      ...confs.d.results.map((c): ErpPosting => ({
+      ...confs.map((c): ErpPosting => ({
         document: confDocument(c), reference: c.ConfirmationText, kind: 'confirmation',
         yieldQty: canonicalDecimal(c.ConfirmationYieldQuantity), scrapQty: canonicalDecimal(c.ConfirmationScrapQuantity),
         isFinal: c.IsFinalConfirmation, movementType: null, items: [], cancelled: c.IsReversed, postingDate: dateFromSap(c.PostingDate),

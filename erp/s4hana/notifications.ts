@@ -13,9 +13,7 @@ import {
   type QualityNotificationCreate,
   SapOrderNumber,
   SapPlant,
-  odataCollection,
   odataEntity,
-  odataV4Collection,
   selectOf,
 } from '../../contracts/messages/sap-odata.js';
 import type { ODataSession } from './odata-session.js';
@@ -41,8 +39,8 @@ const downtimeReference = (postingKey: string) => sapReference(postingKey, MAINT
 export async function findDowntime(session: ODataSession, postingKey: string): Promise<string[]> {
   const filter = `MaintNotifExtReferenceNumber eq ${odataString(downtimeReference(postingKey))}`;
   const path = `MaintenanceNotification?$filter=${encodeURIComponent(filter)}&$select=${selectOf(MaintenanceNotificationKey)}`;
-  const r = await session.request('GET', MAINT_NOTIFICATION_SERVICE, path, odataCollection(MaintenanceNotificationKey));
-  return r.d.results.map((n) => n.MaintenanceNotification);
+  const r = await session.collection(MAINT_NOTIFICATION_SERVICE, path, MaintenanceNotificationKey);
+  return r.map((n) => n.MaintenanceNotification);
 }
 
 /**
@@ -87,8 +85,8 @@ export async function listDowntime(session: ODataSession, plant: string): Promis
   sapField(SapPlant, plant, 'plant', 'downtime list');
   const filter = `MaintenancePlanningPlant eq ${odataString(plant)} and NotificationType eq ${odataString(MALFUNCTION_REPORT)}`;
   const path = `MaintenanceNotification?$filter=${encodeURIComponent(filter)}&$select=${selectOf(MaintenanceNotificationRead)}`;
-  const r = await session.request('GET', MAINT_NOTIFICATION_SERVICE, path, odataCollection(MaintenanceNotificationRead));
-  return r.d.results.map((n) => ({
+  const r = await session.collection(MAINT_NOTIFICATION_SERVICE, path, MaintenanceNotificationRead);
+  return r.map((n) => ({
     document: n.MaintenanceNotification,
     reference: n.MaintNotifExtReferenceNumber || null,
     machine: longTextField(n.MaintNotificationLongText, 'Machine'),
@@ -127,6 +125,6 @@ export async function raiseQualityNotification(session: ODataSession, req: Quali
 export async function findQualityNotifications(session: ODataSession, postingKey: string): Promise<string[]> {
   const filter = `startswith(NotificationText,${odataString(`${qnReference(postingKey)} `)})`;
   const path = `QualityNotification?$filter=${encodeURIComponent(filter)}&$select=QualityNotification`;
-  const r = await session.request('GET', QUALITY_NOTIFICATION_SERVICE_V4, path, odataV4Collection(QualityNotification.pick({ QualityNotification: true })));
-  return r.value.map((n) => n.QualityNotification);
+  const r = await session.collection(QUALITY_NOTIFICATION_SERVICE_V4, path, QualityNotification.pick({ QualityNotification: true }));
+  return r.map((n) => n.QualityNotification);
 }

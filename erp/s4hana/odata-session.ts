@@ -1,9 +1,13 @@
 import type { z } from 'zod';
+import { odataCollection, odataV4Collection } from '../../contracts/messages/odata.js';
 import { callSignal } from '../attempt-deadline.js';
 import { describeIssues } from '../../contracts/parse.js';
 import { ErpReplyUnreadable, ErpUnavailable } from '../../contracts/erp-port.js';
 import { sapError } from './sap-errors.js';
 import type { SapMessageOverrides } from './sap-messages.js';
+
+/** Pages one collection read follows at most (`ODataSession.collection`). */
+export const MAX_PAGES = 100;
 
 export type SapAuth =
   | { kind: 'basic'; user: string; password: string }
@@ -37,6 +41,18 @@ export interface SapConnection {
    * (erp/s4hana/units.ts). A unit without an entry is sent as it is, as the commercial code.
    */
   units?: Record<string, { iso: string; commercial: string }>;
+  /**
+   * A_MaterialDocumentItem has EntryUnitISOCode on this system (SAP_MATDOC_ISO_UNITS). API_MATERIAL_DOCUMENT_SRV
+   * gained that property in a later release: the service's metadata as SAP Cloud SDK 2.1.0 carries it
+   * (`@sap/cloud-sdk-vdm-material-document-service` 2.1.0) has EntryUnit only, and a `$select` or a body naming a
+   * property the service does not have is refused. Off (absent): material documents read and post EntryUnit, the
+   * commercial code in the pinned `language`; on: the ISO code where the plant file maps the unit.
+   */
+  materialDocumentIsoUnits?: boolean;
+  /** First day of each posting period when not calendar months (plant file `erpPostingPeriods`; ErpAdapter). */
+  postingPeriodStarts?: readonly string[];
+  /** ERP plant -> IANA time zone of its site (plant file): SAP's plant-local order dates and times are read in it. */
+  plantTimeZones?: Record<string, string>;
 }
 
 /** The session cookie header and the CSRF token SAP issued to that session: always sent together. */
@@ -71,9 +87,12 @@ export class ODataSession {
   }
 
   /** `service` is an OData v2 service name (`API_..._SRV`), or the root path of an OData v4 service (`/sap/opu/odata4/...`). */
+  private root(service: string): string {
+    return service.startsWith('/') ? service : `/sap/opu/odata/sap/${service}`;
+  }
+
   private url(service: string, path: string): URL {
-    const root = service.startsWith('/') ? service : `/sap/opu/odata/sap/${service}`;
-    const url = new URL(`${root}/${path}`, this.conn.baseUrl);
+    const url = new URL(`${this.root(service)}/${path}`, this.conn.baseUrl);
     if (this.conn.client) url.searchParams.set('sap-client', this.conn.client);
     url.searchParams.set('sap-language', this.language);
     return url;
@@ -162,6 +181,43 @@ export class ODataSession {
     // The token belongs to the session of this answer (a new one if SAP opened it now), not to whatever cookie a
     // concurrent read brought back meanwhile.
     return { token, cookie: session };
+  }
+
+  /**
+   * Every entity of a collection, following SAP's server-driven paging: SAP Gateway cuts a collection at the
+   * service's page size and links the rest (OData v2 JSON format, "Representing Collections of Entries": `d.__next`,
+   * a URL with `$skiptoken`; OData v4 `@odata.nextLink`). Every collection read of the adapter goes through here, so
+   * no entity past page one is lost (components of an order, items of its material documents). Bounded: more than
+   * `maxPages` pages is `ErpReplyUnreadable` naming the entity set, a person looks (a `$filter` that selects far
+   * more than the adapter ever needs), rather than an endless read. Only the link's path and query are followed, on
+   * the session's own host (behind SAP Web Dispatcher or a proxy, Gateway writes its internal host name into
+   * `__next`), so credentials never go elsewhere; a link out of the service is refused the same way.
+   */
+  async collection<S extends z.ZodType>(service: string, path: string, item: S, opts: { maxPages?: number } = {}): Promise<z.output<S>[]> {
+    const v4 = service.startsWith('/');
+    const page = v4
+      ? odataV4Collection(item).transform((p) => ({ rows: p.value, next: p['@odata.nextLink'] }))
+      : odataCollection(item).transform((p) => ({ rows: p.d.results, next: p.d.__next }));
+    const maxPages = opts.maxPages ?? MAX_PAGES;
+    const where = `SAP GET ${service}/${path.split('?')[0]}`;
+    const out: z.output<S>[] = [];
+    let next: string | undefined = path;
+    for (let n = 0; next !== undefined; n++) {
+      if (n === maxPages) throw new ErpReplyUnreadable(where, `more than ${maxPages} pages (server-driven paging, __next); narrow the request`);
+      const r: { rows: z.output<S>[]; next?: string } = await this.request('GET', service, next, page);
+      out.push(...r.rows);
+      next = r.next === undefined ? undefined : this.nextPath(service, path, r.next, where);
+    }
+    return out;
+  }
+
+  /** SAP's next link as a path under the service root (`A_X?$filter=...&$skiptoken=20`); refused off the service. */
+  private nextPath(service: string, path: string, next: string, where: string): string {
+    const url = new URL(next, this.url(service, path));
+    const root = `${this.root(service)}/`;
+    if (!url.pathname.startsWith(root))
+      throw new ErpReplyUnreadable(where, `__next ${JSON.stringify(next)} leaves the service ${service}`);
+    return url.pathname.slice(root.length) + url.search;
   }
 
   async request<S extends z.ZodType>(method: 'GET' | 'POST', service: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {

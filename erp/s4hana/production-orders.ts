@@ -1,7 +1,8 @@
-import { ErpOrder, ErpReplyUnreadable } from '../../contracts/erp-port.js';
+import type { z } from 'zod';
+import { ErpOrder, ErpReplyUnreadable, type OrderChange, type OrderChangeCursor } from '../../contracts/erp-port.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
 import { describeIssues } from '../../contracts/parse.js';
-import { odataCollection, selectOf, SapOrderNumber } from '../../contracts/messages/sap-odata.js';
+import { selectOf, SapOrderNumber } from '../../contracts/messages/sap-odata.js';
 import {
   PRODUCTION_ORDER_SERVICE,
   ProductionOrder2Read,
@@ -19,18 +20,25 @@ const isoFromStamp = (s: string) => (s.length === 14 ? `${s.slice(0, 4)}-${s.sli
 export const stampFromIso = (iso: string): string => new Date(iso).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
 const byOrder = (order: string) => `ManufacturingOrder eq ${odataString(order)}`;
+/** `(ProductionPlant eq '1010' or ProductionPlant eq '1020')`: the plants whose orders are this MES's. */
+const ofPlants = (plants: readonly string[]) => `(${plants.map((p) => `ProductionPlant eq ${odataString(p)}`).join(' or ')})`;
+/** What the poll reads of every changed header first: enough to name the order and order the changes. */
+const ChangedHeader = ProductionOrder2Read.pick({ ManufacturingOrder: true, ProductionPlant: true, LastChangeDateTime: true }).loose();
 
 /**
  * Reads production orders through API_PRODUCTION_ORDER_2_SRV: the header (A_ProductionOrder_2), its operations
  * (A_ProductionOrderOperation_2) and its components with their reservations (A_ProductionOrderComponent_4), each with
- * `$filter` by order and `$select` of what the reply schemas read. Components marked for deletion, and those not
+ * `$filter` by order and `$select` of what the reply schemas read, every collection through
+ * `ODataSession.collection` (server-driven paging followed). Components marked for deletion, and those not
  * marked for backflush (MatlCompIsMarkedForBackflush: a person withdraws them in SAP), are left out.
- * Units come back as the MES names them (`SapUnits.fromSap`, by ISO code first).
+ * Units come back as the MES names them (`SapUnits.fromSap`, by ISO code first). Planned start and end are SAP's
+ * date and time in the plant's time zone (`zones`: ERP plant -> IANA zone, from the plant file; UTC without one).
  */
 export class SapProductionOrders {
   constructor(
     private readonly session: ODataSession,
     private readonly units: SapUnits,
+    private readonly zones: Readonly<Record<string, string>> = {},
   ) {}
 
   /**
@@ -38,49 +46,72 @@ export class SapProductionOrders {
    * @throws ErpRejected for an order number SAP cannot hold (AUFNR) or a reply the port cannot take
    *   (`ErpReplyUnreadable`, naming the field); ErpUnavailable when SAP cannot be reached.
    */
-  async read(erpOrderId: string): Promise<ErpOrder | null> {
+  async read(erpOrderId: string, plants?: readonly string[]): Promise<ErpOrder | { otherPlant: string } | null> {
     const order = sapField(SapOrderNumber, erpOrderId, 'erpOrderId', `production order ${erpOrderId}`);
-    const [header] = await this.headers(byOrder(order));
-    return header ? this.complete(header) : null;
+    const [header] = await this.headers(byOrder(order), ChangedHeader);
+    if (!header) return null;
+    if (plants && !plants.includes(header.ProductionPlant)) return { otherPlant: header.ProductionPlant };
+    return this.complete(header);
   }
 
   /**
-   * Released orders (OrderIsReleased 'X'; SAP keeps that status through technical completion and the deletion flag)
-   * changed at or after `since` (ISO), oldest change first, at most `limit`.
+   * A page of released orders (OrderIsReleased 'X'; SAP keeps that status through technical completion and the
+   * deletion flag) of `plants`, changed after `after` in (LastChangeDateTime, ManufacturingOrder) order, at most
+   * `limit`. LastChangeDateTime has whole seconds and a mass release (COHV) stamps many orders with one: the order
+   * number breaks the tie, so a keyset page never repeats or skips an order whatever the limit. SAP's `$filter`
+   * takes the keyset as two reads joined by `and` only: the rest of `after`'s second by order number, then the
+   * later seconds. Each change is read whole only when asked (`OrderChange.read`): one order SAP holds in a shape
+   * the port cannot take (a unit the plant file does not map, a material code) fails alone.
    */
-  async changedSince(since: string, limit: number): Promise<ErpOrder[]> {
-    const headers = await this.headers(`OrderIsReleased eq 'X' and LastChangeDateTime ge ${odataString(stampFromIso(since))}`, `&$orderby=LastChangeDateTime asc&$top=${limit}`);
-    const orders: ErpOrder[] = [];
-    for (const h of headers) orders.push(await this.complete(h));
-    return orders;
+  async changedSince(after: OrderChangeCursor, limit: number, plants: readonly string[]): Promise<OrderChange[]> {
+    if (plants.length === 0) return [];
+    const released = `OrderIsReleased eq 'X' and ${ofPlants(plants)}`;
+    const stamp = odataString(stampFromIso(after.changedAt));
+    const order = '&$orderby=LastChangeDateTime asc,ManufacturingOrder asc';
+    const rows = after.erpOrderId
+      ? await this.headers(`${released} and LastChangeDateTime eq ${stamp} and ManufacturingOrder gt ${odataString(after.erpOrderId)}`, ChangedHeader, `${order}&$top=${limit}`)
+      : [];
+    if (rows.length < limit) rows.push(...(await this.headers(`${released} and LastChangeDateTime ${after.erpOrderId ? 'gt' : 'ge'} ${stamp}`, ChangedHeader, `${order}&$top=${limit - rows.length}`)));
+    return rows.map((h) => ({
+      erpOrderId: h.ManufacturingOrder,
+      plant: h.ProductionPlant,
+      changedAt: isoFromStamp(h.LastChangeDateTime) ?? after.changedAt,
+      version: JSON.stringify(h),
+      read: () => this.complete(h),
+    }));
   }
 
-  private async headers(filter: string, extra = ''): Promise<ProductionOrder2Read[]> {
+  private async headers<S extends z.ZodType>(filter: string, schema: S, extra = ''): Promise<z.output<S>[]> {
     const path = odataQuery('A_ProductionOrder_2', filter, selectOf(ProductionOrder2Read)) + extra;
-    return (await this.session.request('GET', PRODUCTION_ORDER_SERVICE, path, odataCollection(ProductionOrder2Read))).d.results;
+    return this.session.collection(PRODUCTION_ORDER_SERVICE, path, schema);
   }
 
-  private async complete(h: ProductionOrder2Read): Promise<ErpOrder> {
+  /** The order whole from its header as SAP sent it: checked field by field, then its operations and components. */
+  private async complete(raw: unknown): Promise<ErpOrder> {
+    const where = `SAP GET ${PRODUCTION_ORDER_SERVICE}/A_ProductionOrder_2`;
+    const parsed = ProductionOrder2Read.safeParse(raw);
+    if (!parsed.success) throw new ErpReplyUnreadable(where, describeIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; '));
+    const h = parsed.data;
     const filter = byOrder(h.ManufacturingOrder);
     const [ops, comps] = await Promise.all([
-      this.session.request('GET', PRODUCTION_ORDER_SERVICE, odataQuery('A_ProductionOrderOperation_2', filter, selectOf(ProductionOrderOperation2Read)), odataCollection(ProductionOrderOperation2Read)),
-      this.session.request('GET', PRODUCTION_ORDER_SERVICE, odataQuery('A_ProductionOrderComponent_4', filter, selectOf(ProductionOrderComponent4Read)), odataCollection(ProductionOrderComponent4Read)),
+      this.session.collection(PRODUCTION_ORDER_SERVICE, odataQuery('A_ProductionOrderOperation_2', filter, selectOf(ProductionOrderOperation2Read)), ProductionOrderOperation2Read),
+      this.session.collection(PRODUCTION_ORDER_SERVICE, odataQuery('A_ProductionOrderComponent_4', filter, selectOf(ProductionOrderComponent4Read)), ProductionOrderComponent4Read),
     ]);
-    const where = `SAP GET ${PRODUCTION_ORDER_SERVICE}/A_ProductionOrder_2`;
+    const zone = this.zones[h.ProductionPlant] ?? 'UTC';
     const candidate = {
       erpOrderId: h.ManufacturingOrder,
       material: h.Material,
       plant: h.ProductionPlant,
       quantity: canonicalDecimal(h.TotalQuantity),
       unit: this.units.fromSap('A_ProductionOrder_2.ProductionUnit', h.ProductionUnit, h.ProductionUnitISOCode || undefined),
-      plannedStart: isoFromSap(h.MfgOrderPlannedStartDate, h.MfgOrderPlannedStartTime) ?? undefined,
-      plannedEnd: isoFromSap(h.MfgOrderPlannedEndDate, h.MfgOrderPlannedEndTime) ?? undefined,
+      plannedStart: isoFromSap(h.MfgOrderPlannedStartDate, h.MfgOrderPlannedStartTime, zone) ?? undefined,
+      plannedEnd: isoFromSap(h.MfgOrderPlannedEndDate, h.MfgOrderPlannedEndTime, zone) ?? undefined,
       released: h.OrderIsReleased === 'X',
       technicallyCompleted: h.OrderIsTechnicallyCompleted === 'X',
       deletionFlag: h.OrderIsMarkedForDeletion === 'X',
       changedAt: isoFromStamp(h.LastChangeDateTime),
-      operations: ops.d.results.map((o) => ({ operation: o.ManufacturingOrderOperation, ...(o.WorkCenter ? { workCenter: o.WorkCenter } : {}) })),
-      components: comps.d.results
+      operations: ops.map((o) => ({ operation: o.ManufacturingOrderOperation, ...(o.WorkCenter ? { workCenter: o.WorkCenter } : {}) })),
+      components: comps
         // Only what SAP marks for backflush: the others are withdrawn by a person in SAP (picking), not by the MES.
         .filter((c) => !c.MatlCompIsMarkedForDeletion && c.MatlCompIsMarkedForBackflush)
         .map((c) => ({

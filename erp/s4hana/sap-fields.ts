@@ -54,11 +54,31 @@ export function sapDateTime(iso: string): { date: string; time: string } {
   };
 }
 
-/** Back from SAP's pair to an ISO instant; null when SAP holds no date. */
-export function isoFromSap(date: string | null, time: string): string | null {
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+/** Milliseconds `timeZone`'s wall clock is ahead of UTC at the instant `ms`. */
+function zoneOffsetMs(ms: number, timeZone: string): number {
+  let f = wallClocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    wallClocks.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * Back from SAP's pair to an ISO instant; null when SAP holds no date. `timeZone` is the zone SAP's pair is written
+ * in: UTC for the fields SAP keeps in UTC; the plant's zone for a production order's planned dates and times
+ * (MfgOrderPlannedStartDate/Time: "basic start date/time", CAUFV GSTRP/GSUZP, which SAP keeps as the plant's local
+ * date and time, with no zone). A wall time that a clock change skips or repeats is taken at the offset before it.
+ */
+export function isoFromSap(date: string | null, time: string, timeZone = 'UTC'): string | null {
   const ms = date && /\/Date\((-?\d+)[^)]*\)\//.exec(date)?.[1];
   if (!ms) return null;
   const t = /^PT(\d+)H(\d+)M(\d+)S$/.exec(time);
-  const offset = t ? ((Number(t[1]) * 60 + Number(t[2])) * 60 + Number(t[3])) * 1000 : 0;
-  return new Date(Number(ms) + offset).toISOString();
+  const wall = Number(ms) + (t ? ((Number(t[1]) * 60 + Number(t[2])) * 60 + Number(t[3])) * 1000 : 0);
+  if (timeZone === 'UTC') return new Date(wall).toISOString();
+  // The wall time read as UTC, moved by the zone's offset; the offset looked up again at the result (near a change).
+  const first = wall - zoneOffsetMs(wall, timeZone);
+  return new Date(wall - zoneOffsetMs(first, timeZone)).toISOString();
 }

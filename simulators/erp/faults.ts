@@ -41,8 +41,9 @@ export class FaultInjector {
    * undefined when its period is open.
    */
   closedPeriod(postingDate: string | undefined): string | undefined {
-    const period = (postingDate ?? new Date().toISOString()).slice(0, 7);
-    return this.plan.closedPeriods.includes(period) ? period : undefined;
+    const date = postingDate ?? new Date().toISOString().slice(0, 10);
+    const period = date.slice(0, 7);
+    return this.plan.closedPeriods.includes(period) || (this.plan.closedBefore !== undefined && date < this.plan.closedBefore) ? period : undefined;
   }
 
   /** A forced business rejection of a quality notification for this material, or undefined. */

@@ -17,6 +17,7 @@ import { describeIssues } from '../../contracts/parse.js';
 import { installFaults, postWithFaults, type FaultHttpOptions } from '../erp/fault-http.js';
 import type { FaultInjector } from '../erp/faults.js';
 import { registerProductionOrders } from './production-orders.js';
+import { pageOf } from './paging.js';
 import { parseKeyPredicate, renderEntity, type EntityType } from './render.js';
 import { SapBusinessError, SapStore, type MaterialDocumentRow } from './store.js';
 import { internalUnit, localize, requestLanguage, type SapLanguage } from './units.js';
@@ -33,6 +34,11 @@ export interface SapDoubleOptions {
    * its own (`sap-language`, Accept-Language). English when absent.
    */
   logonLanguage?: SapLanguage;
+  /**
+   * Server-driven paging (SAP Gateway's page size): collections answer at most this many entities and link the rest
+   * with `__next` / `$skiptoken` (paging.ts). No paging when absent.
+   */
+  pageSize?: number;
 }
 
 const ROOT = '/sap/opu/odata/sap';
@@ -185,9 +191,11 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDou
   // Units are kept as internal codes and shown in the request's language (units.ts).
   const lang = (req: FastifyRequest) => requestLanguage(query(req), req.headers['accept-language'], opts.logonLanguage ?? 'EN');
   const entity = (t: EntityType, req: FastifyRequest, row: object, expand?: string) => ({ d: renderEntity(t, localize(row, lang(req)), { origin: origin(req), expand }) });
-  const collection = (t: EntityType, req: FastifyRequest, rows: object[]) => ({
-    d: { results: rows.map((r) => renderEntity(t, localize(r, lang(req)), { origin: origin(req), select: query(req).$select, expand: query(req).$expand })) },
-  });
+  const collection = (t: EntityType, req: FastifyRequest, rows: object[]) => {
+    const page = pageOf(rows, new URL(req.url, origin(req)), opts.pageSize);
+    const results = page.rows.map((r) => renderEntity(t, localize(r, lang(req)), { origin: origin(req), select: query(req).$select, expand: query(req).$expand }));
+    return { d: { results, ...(page.next ? { __next: page.next } : {}) } };
+  };
 
   app.get(`${conf}/`, async () => ({ d: { EntitySets: ['ProdnOrdConf2', 'ProdnOrdConfMatlDocItm'] } }));
   app.get(`${mat}/`, async () => ({ d: { EntitySets: ['A_MaterialDocumentHeader', 'A_MaterialDocumentItem'] } }));
@@ -251,7 +259,7 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDou
   functionImport(`${mat}/Cancel`, ['MaterialDocumentYear', 'MaterialDocument'], headerType, (y, n) => store.cancelMaterialDocument(y, n));
 
   // API_PRODUCTION_ORDER_2_SRV (v2): released orders, their operations and components (production-orders.ts).
-  registerProductionOrders(app, store, { root: ROOT, origin, lang, query });
+  registerProductionOrders(app, store, { root: ROOT, origin, lang, query, pageSize: opts.pageSize });
 
   // API_MAINTNOTIFICATION (v2): malfunction reports.
   app.get(`${pm}/`, async () => ({ d: { EntitySets: ['MaintenanceNotification', 'MaintenanceNotificationItem'] } }));
@@ -298,8 +306,8 @@ function unquote(v: string | undefined): string {
 }
 
 /**
- * The `$filter` subset the adapter uses: `Field eq 'text'`, `Field eq true|false`, `Field ge 'text'` and
- * `startswith(Field,'text')`, joined by `and`.
+ * The `$filter` subset the adapter uses: `Field eq 'text'`, `Field eq true|false`, `Field ge|gt 'text'`,
+ * `startswith(Field,'text')` and a group `(Field eq 'a' or Field eq 'b')`, joined by `and`.
  */
 export function applyFilter<T extends object>(rows: T[], filter: string | undefined): T[] {
   if (!filter) return rows;
@@ -309,11 +317,18 @@ export function applyFilter<T extends object>(rows: T[], filter: string | undefi
       const [, field, text] = prefix;
       return (r) => typeof r[field!] === 'string' && (r[field!] as string).startsWith(text!.replaceAll("''", "'"));
     }
-    const m = /^(\w+) (eq|ge) (?:'((?:[^']|'')*)'|(true|false))$/.exec(c.trim());
+    const group = /^\((.*)\)$/.exec(c.trim());
+    if (group) {
+      const alternatives = group[1]!.split(/\s+or\s+/).map((a) => /^(\w+) eq '((?:[^']|'')*)'$/.exec(a.trim()));
+      if (alternatives.some((a) => !a)) throw new SapBusinessError('/IWBEP/CM_MGW_RT/022', `Unsupported $filter clause: ${c}`);
+      return (r) => alternatives.some((a) => r[a![1]!] === a![2]!.replaceAll("''", "'"));
+    }
+    const m = /^(\w+) (eq|ge|gt) (?:'((?:[^']|'')*)'|(true|false))$/.exec(c.trim());
     if (!m) throw new SapBusinessError('/IWBEP/CM_MGW_RT/022', `Unsupported $filter clause: ${c}`);
     const value = m[3] !== undefined ? m[3].replaceAll("''", "'") : m[4] === 'true';
     // `ge` on strings compares as SAP does for CHAR fields (LastChangeDateTime YYYYMMDDhhmmss sorts as text).
     if (m[2] === 'ge') return (r) => typeof r[m[1]!] === 'string' && (r[m[1]!] as string) >= String(value);
+    if (m[2] === 'gt') return (r) => typeof r[m[1]!] === 'string' && (r[m[1]!] as string) > String(value);
     return (r) => r[m[1]!] === value;
   });
   return rows.filter((r) => clauses.every((c) => c(r as Record<string, unknown>)));

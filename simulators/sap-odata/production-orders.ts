@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PRODUCTION_ORDER_SERVICE } from '../../contracts/messages/sap-production-order.js';
 import { applyFilter } from './app.js';
 import { renderEntity, type EntityType } from './render.js';
-import { SapBusinessError, type SapStore } from './store.js';
+import { orderAndTop, pageOf } from './paging.js';
+import type { SapStore } from './store.js';
 import { localize, type SapLanguage } from './units.js';
 
 interface Helpers {
@@ -10,32 +11,14 @@ interface Helpers {
   origin: (req: FastifyRequest) => string;
   lang: (req: FastifyRequest) => SapLanguage;
   query: (req: FastifyRequest) => Record<string, string | undefined>;
-}
-
-/**
- * `$orderby=<Field> [asc|desc]` and `$top=<n>` on an already filtered collection, the subset the poller uses. Any
- * other `$orderby` is refused with Gateway's message, as an unsupported `$filter` is.
- */
-function orderAndTop<T extends object>(rows: T[], orderby: string | undefined, top: string | undefined): T[] {
-  let out = rows;
-  if (orderby) {
-    const m = /^(\w+)(?:\s+(asc|desc))?$/.exec(orderby.trim());
-    if (!m) throw new SapBusinessError('/IWBEP/CM_MGW_RT/022', `Unsupported $orderby: ${orderby}`);
-    const [, field, dir] = m;
-    const sign = dir === 'desc' ? -1 : 1;
-    out = [...rows].sort((a, b) => sign * String((a as Record<string, unknown>)[field!]).localeCompare(String((b as Record<string, unknown>)[field!])));
-  }
-  if (top !== undefined) {
-    if (!/^\d+$/.test(top)) throw new SapBusinessError('/IWBEP/CM_MGW_RT/022', `Invalid $top: ${top}`);
-    out = out.slice(0, Number(top));
-  }
-  return out;
+  /** Server-driven paging: at most this many entities per reply, the rest behind `__next` (paging.ts). */
+  pageSize?: number;
 }
 
 /**
  * API_PRODUCTION_ORDER_2_SRV on the double: the three entity sets the SAP intake reads (A_ProductionOrder_2 with its
  * navigations to operations and components, A_ProductionOrderOperation_2, A_ProductionOrderComponent_4), as
- * collections with `$filter`, `$select`, `$orderby`, `$top`, and navigations deferred unless `$expand`ed. Read only:
+ * collections with `$filter`, `$select`, `$orderby`, `$top`, server-driven paging (`__next`), and navigations deferred unless `$expand`ed. Read only:
  * orders are set up by tests through the store (`addProductionOrder`, `changeProductionOrder`).
  */
 export function registerProductionOrders(app: FastifyInstance, store: SapStore, h: Helpers): void {
@@ -57,8 +40,9 @@ export function registerProductionOrders(app: FastifyInstance, store: SapStore, 
   };
   const collection = (t: EntityType, rows: object[]) => async (req: FastifyRequest) => {
     const q = h.query(req);
-    const picked = orderAndTop(applyFilter(rows, q.$filter), q.$orderby, q.$top);
-    return { d: { results: picked.map((r) => renderEntity(t, localize(r, h.lang(req)), { origin: h.origin(req), select: q.$select, expand: q.$expand })) } };
+    const page = pageOf(orderAndTop(applyFilter(rows, q.$filter), q.$orderby, q.$top), new URL(req.url, h.origin(req)), h.pageSize);
+    const results = page.rows.map((r) => renderEntity(t, localize(r, h.lang(req)), { origin: h.origin(req), select: q.$select, expand: q.$expand }));
+    return { d: { results, ...(page.next ? { __next: page.next } : {}) } };
   };
   app.get(`${svc}/`, async () => ({ d: { EntitySets: ['A_ProductionOrder_2', 'A_ProductionOrderOperation_2', 'A_ProductionOrderComponent_4'] } }));
   // The collections are the store's arrays themselves, so a test's change shows on the next read.

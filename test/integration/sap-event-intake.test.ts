@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
 import { reconcileOrder } from '../../services/reconciliation/reconcile.js';
-import { publishRefusedRelease, type ReportRefusedRelease } from '../../services/release-check.js';
-import { SapReleasePoller } from '../../services/sap-release-poller.js';
+import { publishRefusedRelease } from '../../services/release-check.js';
+import { publishPollerProblem, SapReleasePoller, type SapPollerReports } from '../../services/sap-release-poller.js';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createErpPostingActivities } from '../../activities/erp-postings.js';
 import { plantDate } from '../../contracts/plant-date.js';
@@ -37,7 +37,10 @@ describe('orders released in SAP', () => {
   });
   const handle = (id: string) => engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, id));
   /** The poller's refusals go where the processes send them (workers/erp-listener.ts): the exceptions stream. */
-  const toPoller: ReportRefusedRelease = (release, refusal) => publishRefusedRelease(jetstream(engine.services.nc), 'sap-poller', release, refusal);
+  const toPoller: SapPollerReports = {
+    refused: (release, refusal) => publishRefusedRelease(jetstream(engine.services.nc), 'sap-poller', release, refusal),
+    problem: (site, order, reason) => publishPollerProblem(jetstream(engine.services.nc))(site, order, reason),
+  };
   const lastSeq = async (stage: string) => (await exceptionNow(engine, stage))?.seq ?? 0;
   const eventFor = async (order: string, id: string) => JSON.stringify({ ...(JSON.parse(await readFile(fixture, 'utf8')) as object), id, data: { ProductionOrder: order } });
 
@@ -83,16 +86,20 @@ describe('orders released in SAP', () => {
     expect(rec.differences).toEqual([]);
   });
 
-  it('over NATS, an event whose order no line runs goes to the exception subject with the reason, and starts nothing', async () => {
+  it('over NATS, an event about another ERP plant\'s order is not ours: counted, no exception, nothing started (issue 18 review, finding 10)', async () => {
     const sap = engine.sap!;
     addSapOrder(sap.store, '1300005', 10, '0000500005');
-    // Changed before the poller's cursor of the next test, so that test's polls do not see it.
-    sap.store.changeProductionOrder('1300005', { ProductionPlant: '2020' }, new Date('2026-01-05T06:30:00Z'));
+    // Changed before the poller's cursor of the next test, so that test's polls do not see it. Plant 2020 has no line
+    // in the plant file, and its unit (KG, not ST) would not even be read: the plant is checked first.
+    sap.store.changeProductionOrder('1300005', { ProductionPlant: '2020', ProductionUnit: 'KG' }, new Date('2026-01-05T06:30:00Z'));
+    const before = await lastSeq('erp-listener');
+    const counted = async () => (await engine.services.bridgeMetrics.registry.getSingleMetric('mes_sap_other_plant_orders_total')?.get())?.values.find((v) => v.labels.source === 'nats')?.value ?? 0;
+    const countedBefore = await counted();
     const event = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, unknown>;
     await jetstream(engine.services.nc).publish(erpReleaseSubject(SITE), JSON.stringify({ ...event, id: 'e-1300005', data: { ProductionOrder: '1300005' } }), { msgID: 'sap-event-1300005' });
     await releasesSettled(engine);
-    const ex = await exceptionAfter(engine, 'erp-listener');
-    expect(ex.body.reason).toMatch(/SAP order 1300005: unplaced: no line of the plant file runs ERP plant 2020 at work center ASSY-2/);
+    expect(await counted()).toBe(countedBefore + 1);
+    expect(await lastSeq('erp-listener')).toBe(before);
     await expect(handle('1300005').describe()).rejects.toThrow();
   });
 
@@ -101,7 +108,8 @@ describe('orders released in SAP', () => {
     addSapOrder(sap.store, '1300002', 100, '0000500002', '20260105070000');
     const poller = new SapReleasePoller(engine.services.sapIntake!, { since: '2026-01-05T07:00:00Z', everyMs: 60_000 }, pino({ level: 'silent' }), toPoller);
     expect((await poller.pollOnce()).map((r) => [r.erpOrderId, r.outcome])).toEqual([['1300002', 'started']]);
-    expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual(['unchanged']);
+    // Read again in the overlap window, the change already taken is not taken twice.
+    expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual([]);
 
     sap.store.changeProductionOrder('1300002', { TotalQuantity: '150.000' }, new Date('2026-01-05T08:00:00Z'));
     expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual(['updated']);
@@ -110,7 +118,8 @@ describe('orders released in SAP', () => {
     // A planner in SAP moves the order's end a day later.
     sap.store.changeProductionOrder('1300002', { MfgOrderPlannedEndDate: '/Date(1767657600000)/' }, new Date('2026-01-05T08:30:00Z'));
     expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual(['updated']);
-    expect(await h.query(statusQuery)).toMatchObject({ plannedQuantity: '150', plannedEnd: '2026-01-06T14:00:00.000Z' });
+    // SAP's planned end is 14:00 on the plant's clock (Europe/Berlin, UTC+1 in January): 13:00 UTC.
+    expect(await h.query(statusQuery)).toMatchObject({ plannedQuantity: '150', plannedEnd: '2026-01-06T13:00:00.000Z' });
 
     await sendInBatches(h, counts('1300002', 10, 2, 0), 10);
     await eventually(async () => ((await h.query(statusQuery)).good === 20 ? true : undefined), '20 counted');
@@ -125,7 +134,7 @@ describe('orders released in SAP', () => {
     expect(poller.since).toBe('2026-01-05T09:00:00Z');
   });
 
-  it('over the webhook: starts once, and a deletion flag closes the order; an order no line runs reaches a person', async () => {
+  it('over the webhook: starts once, and a deletion flag closes the order; another plant\'s order is answered other-plant', async () => {
     const sap = engine.sap!;
     addSapOrder(sap.store, '1300003', 50, '0000500003');
     const api = await buildPlannerApi({ db: engine.services.db, client: engine.services.client, sapIntake: engine.services.sapIntake });
@@ -154,11 +163,12 @@ describe('orders released in SAP', () => {
       expect([late.statusCode, late.json()]).toEqual([200, expect.objectContaining({ outcome: 'closed', signalled: false })]);
       expect(await resultOf(handle('1300001'))).toMatchObject({ phase: 'confirmed' });
 
-      // Plant 2020 has no line in the plant file: refused with the reason, nothing started.
+      // Plant 2020 has no line in the plant file: not this MES's order, 200 without an exception, nothing started.
       addSapOrder(sap.store, '1300004', 10, '0000500004');
       sap.store.changeProductionOrder('1300004', { ProductionPlant: '2020' });
-      const unplaced = await post('1300004');
-      expect([unplaced.statusCode, unplaced.json().detail]).toEqual([422, expect.stringMatching(/no line of the plant file runs ERP plant 2020/)]);
+      const other = await post('1300004');
+      expect([other.statusCode, other.json().outcome]).toEqual([200, 'other-plant']);
+      await expect(handle('1300004').describe()).rejects.toThrow();
       expect((await post('1300099')).statusCode).toBe(404);
       const bad = await api.inject().post('/webhooks/sap/events').headers({ authorization: `Bearer ${token}` }).body({ ...base, type: 'sap.s4.beh.salesorder.v1.SalesOrder.Created.v1' });
       expect([bad.statusCode, bad.json().detail]).toEqual([400, expect.stringMatching(/body\.type/)]);
@@ -239,8 +249,8 @@ describe('orders released in SAP', () => {
       expect((await poller.pollOnce()).map((r) => [r.erpOrderId, r.outcome])).toEqual([[id, 'closed-in-mes']]);
       const fromPoller = await exceptionAfter(engine, 'sap-poller', polled);
       expect(fromPoller.body).toMatchObject({ refusal: { kind: 'closed' }, release: { erpOrderId: id, quantity: '25' } });
-      // The next poll reads that change once more (`ge` its second): refused again, a person is not told twice.
-      expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual(['closed-in-mes']);
+      // The next poll reads that change once more (the overlap window): not taken again, a person is not told twice.
+      expect((await poller.pollOnce()).map((r) => r.outcome)).toEqual([]);
       expect(await lastSeq('sap-poller')).toBe(fromPoller.seq);
 
       // Still the one closed run, and nothing new in SAP.

@@ -53,6 +53,8 @@ export const ErpEnv = {
     .optional(),
   // How long after a request ended SAP may still commit it (ms): a retry's look-up waits that long (docs/erp-s4hana.md).
   SAP_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
+  // A_MaterialDocumentItem has EntryUnitISOCode on this system (docs/erp-s4hana.md, "Units"): true or false.
+  SAP_MATDOC_ISO_UNITS: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
   // The language every SAP request runs in (sap-language): commercial unit codes depend on it (docs/erp-s4hana.md).
   SAP_LANGUAGE: z.string().regex(/^[A-Za-z]{2}$/, 'must be a 2-letter ISO 639-1 language like EN').optional(),
   // Generic REST ERP: base URL, HMAC secret, and the routes when they differ from the simulator's.
@@ -175,6 +177,7 @@ export function erpAdapterConfig(env: ErpEnvValues, simUrl = env.MES_ERP_SIM_URL
     ...(env.SAP_MESSAGE_KINDS ? { messages: env.SAP_MESSAGE_KINDS } : {}),
     ...(env.SAP_COMMIT_WINDOW_MS !== undefined ? { commitWindowMs: env.SAP_COMMIT_WINDOW_MS } : {}),
     ...(env.SAP_LANGUAGE ? { language: env.SAP_LANGUAGE.toUpperCase() } : {}),
+    ...(env.SAP_MATDOC_ISO_UNITS === 'true' ? { materialDocumentIsoUnits: true } : {}),
   };
 }
 

@@ -21,8 +21,8 @@ import { connectTemporalClient } from './temporal-client.js';
 import type { TemporalTarget } from './temporal-connection.js';
 import { createMesWorker } from './temporal-worker.js';
 import { publishRefusedRelease } from '../../services/release-check.js';
-import { sapIntakeFor, type SapIntakeDeps } from '../../services/sap-intake.js';
-import { SapReleasePoller, type SapPollerOptions } from '../../services/sap-release-poller.js';
+import { otherPlantCounter, sapIntakeFor, type SapIntakeDeps } from '../../services/sap-intake.js';
+import { publishPollerProblem, SapReleasePoller, type SapPollerOptions } from '../../services/sap-release-poller.js';
 
 export interface ServicesOptions {
   databaseUrl: string;
@@ -84,13 +84,13 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const provision = () => provisionStreams(jsm);
   await provision();
   // SAP's business events and its poller read orders through the adapter; only an ERP with an order API has them.
-  const sapIntake = sapIntakeFor(client, db, erp, o.plant);
+  const bridgeMetrics = createBridgeMetrics();
+  const sapIntake = sapIntakeFor(client, db, erp, o.plant, otherPlantCounter(bridgeMetrics.registry));
   const listener = startErpReleaseListener({ nc, client, db, provision, sapIntake, log: o.log.child({ process: 'erp-listener' }) });
   const poller = sapIntake && o.sapPoller
-    ? new SapReleasePoller(sapIntake, o.sapPoller, o.log.child({ process: 'sap-poller' }), (release, refusal) => publishRefusedRelease(jetstream(nc), 'sap-poller', release, refusal))
+    ? new SapReleasePoller(sapIntake, o.sapPoller, o.log.child({ process: 'sap-poller' }), { refused: (release, refusal) => publishRefusedRelease(jetstream(nc), 'sap-poller', release, refusal), problem: publishPollerProblem(jetstream(nc)) })
     : undefined;
   poller?.start();
-  const bridgeMetrics = createBridgeMetrics();
   // The line context (machine load and a LISTEN connection) only serves the bridge: none without it.
   let lineContext: LineContextCache | undefined;
   let bridge: ReturnType<typeof startSignalBridge> | undefined;
