@@ -56,8 +56,12 @@ describe('edge gateway: the buffer bound while NATS is away', () => {
     });
     // Counters may pass the bound by what one tick lets through; nothing else does.
     expect(maxDepth).toBeLessThanOrEqual(BOUND + 4);
-    expect(logLines.filter((l) => String(l.msg).startsWith('BUFFER FULL'))).toHaveLength(1);
     await waitFor('room again', () => logLines.some((l) => l.msg === 'buffer has room again; events were dropped while it was full'), 15_000);
+    // Loud once per full stretch, not once per drop: an ack landing just after NATS went away can free room for a
+    // moment on a loaded machine, so a stretch may be two, but the logs alternate full / room again.
+    const stretches = logLines.flatMap((l) => (String(l.msg).startsWith('BUFFER FULL') ? ['full'] : String(l.msg).startsWith('buffer has room again') ? ['room'] : []));
+    expect(stretches.length).toBeGreaterThanOrEqual(2);
+    expect(stretches).toEqual(stretches.map((_, i) => (i % 2 === 0 ? 'full' : 'room')));
     sim.setRunning(false);
     const produced = sim.produced('mill-1');
     let events = await readMachineEvents(rig.jsm);
