@@ -37,8 +37,10 @@ function monitoringParameters(tag: EdgeTag, withServerFilter: boolean) {
           deadbandValue: tag.deadband.value,
         })
       : null;
-  // Counters only need the newest value (deltas come from first and last); states keep every flap for debounce.
-  const queueSize = tag.kind === 'counter' ? 1 : tag.kind === 'analog' ? 2 : 20;
+  // Counters keep the last few samples of a publishing interval: with only the newest, the reading just before an
+  // operator's reset and the reset's 0 can share one interval and the server would drop the one the drop decision
+  // needs (edge/filters/counter-delta.ts). States keep every flap for debounce.
+  const queueSize = tag.kind === 'counter' ? 4 : tag.kind === 'analog' ? 2 : 20;
   return { samplingInterval: tag.samplingMs, discardOldest: true, queueSize, filter };
 }
 
