@@ -18,3 +18,21 @@ export function fromThousandths(n: number): string {
 
 /** A decimal as the contracts speak it: SAP's "100.000" and PostgreSQL's "1.500" become "100" and "1.5". */
 export const canonicalDecimal = (v: string): string => fromThousandths(toThousandths(v));
+
+/** num / den rounded half up (both non-negative), in integers: no float ever touches a quantity. */
+const divRound = (num: bigint, den: bigint): bigint => (2n * num + den) / (2n * den);
+
+/**
+ * What a component needs for `yieldQty` good units of the order, in thousandths: RequiredQuantity x yield /
+ * TotalQuantity for a component of the ERP's order (SAP plans the requirement for the order quantity and backflushes
+ * in proportion to the confirmed yield), quantityPer x yield for a plant-file BOM item. Rounded to 0.001 once, for the
+ * whole yield, never per piece. The backflush (workflows/backflush.ts) and reconciliation both count with it.
+ */
+export function componentNeed(item: { quantityPer: string; required?: { quantity: string; forOrderQuantity: string } }, yieldQty: number): bigint {
+  const yieldMilli = BigInt(Math.round(yieldQty * 1000));
+  if (item.required) {
+    const total = BigInt(toThousandths(item.required.forOrderQuantity));
+    if (total > 0n) return divRound(BigInt(toThousandths(item.required.quantity)) * yieldMilli, total);
+  }
+  return divRound(BigInt(toThousandths(item.quantityPer)) * yieldMilli, 1000n);
+}

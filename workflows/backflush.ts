@@ -1,7 +1,7 @@
 import type { GoodsMovementItem } from '../contracts/erp-port.js';
 import type { OrderContext } from '../activities/master-data.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
-import { fromThousandths, toThousandths } from '../contracts/decimal.js';
+import { componentNeed, fromThousandths, toThousandths } from '../contracts/decimal.js';
 import type { StandingPosting } from './work-order-ledger.js';
 
 type BomItem = OrderContext['bom'][number];
@@ -50,27 +50,9 @@ export function issuedSoFar(standing: readonly StandingPosting[]): Map<string, b
   return issued;
 }
 
-/** num / den rounded half up (both non-negative), in integers: no float ever touches a quantity. */
-const divRound = (num: bigint, den: bigint): bigint => (2n * num + den) / (2n * den);
-
-/**
- * What a BOM item needs for `cumulativeYield` good units, in thousandths: RequiredQuantity x yield / TotalQuantity for
- * a component of the ERP's order (SAP plans the requirement for the order quantity and backflushes in proportion to
- * the confirmed yield), quantityPer x yield for a plant-file BOM item. Rounded to 0.001, the contract's scale
- * (contracts/decimal.ts), once for the cumulative figure, never per piece.
- */
-export function requiredFor(b: BomItem, cumulativeYield: number): bigint {
-  const yieldMilli = BigInt(Math.round(cumulativeYield * 1000));
-  if (b.required) {
-    const total = BigInt(toThousandths(b.required.forOrderQuantity));
-    if (total > 0n) return divRound(BigInt(toThousandths(b.required.quantity)) * yieldMilli, total);
-  }
-  return divRound(BigInt(toThousandths(b.quantityPer)) * yieldMilli, 1000n);
-}
-
 /**
  * Components to issue (261) with a confirmation of `yieldQty` more good units after `confirmedBefore`: for each BOM
- * item, what the order needs for the cumulative confirmed yield (`requiredFor`) minus what its standing 261s already
+ * item, what the order needs for the cumulative confirmed yield (`componentNeed`, contracts/decimal.ts) minus what its standing 261s already
  * issued. Rounding happens once on the cumulative figure, so the issues of all confirmations add up to the exact
  * proportional requirement, and the final confirmation issues what the order's whole yield needs: 1 + 1 + 1 of an
  * order of 3 needing 2.5 KG issue 0.833 + 0.834 + 0.833. A line with nothing (more) to issue is left out: SAP refuses
@@ -87,7 +69,7 @@ export function cumulativeComponentQuantities(
 ): GoodsMovementItem[] {
   const issued = issuedSoFar(standing);
   return bom.flatMap((b) => {
-    const due = requiredFor(b, confirmedBefore + yieldQty) - (issued.get(lineKey(b.component, b.reservation)) ?? 0n);
+    const due = componentNeed(b, confirmedBefore + yieldQty) - (issued.get(lineKey(b.component, b.reservation)) ?? 0n);
     return due > 0n ? [movementItem(b, fromThousandths(Number(due)), finalIssue)] : [];
   });
 }

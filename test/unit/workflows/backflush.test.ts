@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderContext } from '../../../contracts/messages/work-order-status.js';
-import { bomFromComponents, cumulativeComponentQuantities, requiredFor } from '../../../workflows/backflush.js';
+import { componentNeed } from '../../../contracts/decimal.js';
+import { bomFromComponents, cumulativeComponentQuantities } from '../../../workflows/backflush.js';
 import type { StandingPosting } from '../../../workflows/work-order-ledger.js';
 
 /**
@@ -59,7 +60,7 @@ describe('cumulative backflush (review finding 1)', () => {
   it('the plant-file BOM: quantityPer x cumulative yield minus what was issued', () => {
     const bom = [{ component: 'A', quantityPer: '0.125', unit: 'KG' }, { component: 'B', quantityPer: '0', unit: 'PC' }];
     expect(confirmAll(bom, [3, 4])).toEqual([{ A: '0.375' }, { A: '0.5' }]);
-    expect(requiredFor(bom[0]!, 7)).toBe(875n);
+    expect(componentNeed(bom[0]!, 7)).toBe(875n);
   });
 
   it('a 261 taken back (not standing) is issued again; the final issue closes each reservation item it names', () => {
