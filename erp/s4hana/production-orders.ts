@@ -18,13 +18,17 @@ const isoFromStamp = (s: string) => (s.length === 14 ? `${s.slice(0, 4)}-${s.sli
 /** An ISO instant as LastChangeDateTime's `YYYYMMDDhhmmss` (UTC), for `$filter ... ge`. */
 export const stampFromIso = (iso: string): string => new Date(iso).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
+/** SAP's movement type of a goods issue to a production order: the only components the backflush issues. */
+const GOODS_ISSUE_TO_ORDER = '261';
+
 const byOrder = (order: string) => `ManufacturingOrder eq ${odataString(order)}`;
 
 /**
  * Reads production orders through API_PRODUCTION_ORDER_2_SRV: the header (A_ProductionOrder_2), its operations
  * (A_ProductionOrderOperation_2) and its components with their reservations (A_ProductionOrderComponent_4), each with
- * `$filter` by order and `$select` of what the reply schemas read. Components marked for deletion, and those not
- * marked for backflush (MatlCompIsMarkedForBackflush: a person withdraws them in SAP), are left out.
+ * `$filter` by order and `$select` of what the reply schemas read. Components marked for deletion, those not
+ * marked for backflush (MatlCompIsMarkedForBackflush: a person withdraws them in SAP), and those SAP does not issue
+ * with movement type 261 (GoodsMovementType: a 531 by-product or co-product is received, not issued), are left out.
  * Units come back as the MES names them (`SapUnits.fromSap`, by ISO code first).
  */
 export class SapProductionOrders {
@@ -82,7 +86,9 @@ export class SapProductionOrders {
       operations: ops.d.results.map((o) => ({ operation: o.ManufacturingOrderOperation, ...(o.WorkCenter ? { workCenter: o.WorkCenter } : {}) })),
       components: comps.d.results
         // Only what SAP marks for backflush: the others are withdrawn by a person in SAP (picking), not by the MES.
-        .filter((c) => !c.MatlCompIsMarkedForDeletion && c.MatlCompIsMarkedForBackflush)
+        // Only goods issues (261): a by-product or co-product (531, negative RequiredQuantity) is a receipt from the
+        // order, which the MES leaves to SAP (docs/erp-s4hana.md, "Orders from SAP: components and reservations").
+        .filter((c) => !c.MatlCompIsMarkedForDeletion && c.MatlCompIsMarkedForBackflush && c.GoodsMovementType === GOODS_ISSUE_TO_ORDER)
         .map((c) => ({
           material: c.Material,
           requiredQty: canonicalDecimal(c.RequiredQuantity),
