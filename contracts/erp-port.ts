@@ -49,6 +49,11 @@ export const ConfirmationRequest = z.object({
   unit: UnitOfMeasure,
   /** The last confirmation of the operation: the ERP closes it. */
   isFinal: z.boolean(),
+  /**
+   * With a final confirmation: the order's reservation items still open are closed, whatever was withdrawn (SAP's
+   * "clear open reservations", AFRUD-AUSOR, OpenReservationsIsCleared), so MRP plans nothing more for a short order.
+   */
+  clearOpenReservations: z.boolean().optional(),
   ...PostingDates,
 });
 export type ConfirmationRequest = z.infer<typeof ConfirmationRequest>;

@@ -139,6 +139,9 @@ export class WorkOrderPostings {
           operation: order.release.operation,
           ...confirmation,
           isFinal,
+          // SAP's "clear open reservations" (AFRUD-AUSOR) on the final confirmation: reservation items with nothing left
+          // to issue (a short completion after partials) leave MRP without a zero-quantity 261, which SAP refuses.
+          ...(isFinal && this.cumulative && ctx.bom.some((b) => b.reservation) ? { clearOpenReservations: true } : {}),
           ...dated,
           check,
         });
