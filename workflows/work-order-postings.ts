@@ -140,8 +140,9 @@ export class WorkOrderPostings {
           ...confirmation,
           isFinal,
           // SAP's "clear open reservations" (AFRUD-AUSOR) on the final confirmation: reservation items with nothing left
-          // to issue (a short completion after partials) leave MRP without a zero-quantity 261, which SAP refuses.
-          ...(isFinal && this.cumulative && ctx.bom.some((b) => b.reservation) ? { clearOpenReservations: true } : {}),
+          // to issue (a short completion after partials) leave MRP without a zero-quantity 261, which SAP refuses. Only the
+          // activity's input changes, not the workflow's commands: runs recorded before replay the same and set it too.
+          ...(isFinal && ctx.bom.some((b) => b.reservation) ? { clearOpenReservations: true } : {}),
           ...dated,
           check,
         });
