@@ -25,14 +25,20 @@ const divRound = (num: bigint, den: bigint): bigint => (2n * num + den) / (2n * 
 /**
  * What a component needs for `yieldQty` good units of the order, in thousandths: RequiredQuantity x yield /
  * TotalQuantity for a component of the ERP's order (SAP plans the requirement for the order quantity and backflushes
- * in proportion to the confirmed yield), quantityPer x yield for a plant-file BOM item. Rounded to 0.001 once, for the
- * whole yield, never per piece. The backflush (workflows/backflush.ts) and reconciliation both count with it.
+ * in proportion to the confirmed yield), quantityPer x yield for a plant-file BOM item. Rounded half up once, for the
+ * whole yield, never per piece: to the unit's `decimals` (SAP T006 ANDEC, 0 for piece) where known, else to 0.001.
+ * The backflush (workflows/backflush.ts) and reconciliation both count with it.
  */
-export function componentNeed(item: { quantityPer: string; required?: { quantity: string; forOrderQuantity: string } }, yieldQty: number): bigint {
+export function componentNeed(
+  item: { quantityPer: string; required?: { quantity: string; forOrderQuantity: string }; decimals?: number },
+  yieldQty: number,
+): bigint {
   const yieldMilli = BigInt(Math.round(yieldQty * 1000));
-  if (item.required) {
-    const total = BigInt(toThousandths(item.required.forOrderQuantity));
-    if (total > 0n) return divRound(BigInt(toThousandths(item.required.quantity)) * yieldMilli, total);
-  }
-  return divRound(BigInt(toThousandths(item.quantityPer)) * yieldMilli, 1000n);
+  // One step of the unit's last decimal, in thousandths: 1000 for a unit without decimals.
+  const step = 10n ** BigInt(3 - Math.min(3, Math.max(0, item.decimals ?? 3)));
+  const total = item.required ? BigInt(toThousandths(item.required.forOrderQuantity)) : 0n;
+  const [num, den] = item.required && total > 0n
+    ? [BigInt(toThousandths(item.required.quantity)) * yieldMilli, total]
+    : [BigInt(toThousandths(item.quantityPer)) * yieldMilli, 1000n];
+  return divRound(num, den * step) * step;
 }

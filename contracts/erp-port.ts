@@ -260,6 +260,8 @@ export const OrderComponent = z.object({
   /** Already withdrawn against the reservation (SAP WithdrawnQuantity); informational. */
   withdrawnQty: DecimalString.optional(),
   unit: UnitOfMeasure,
+  /** Decimal places the ERP rounds `unit` to (SAP T006 ANDEC, from the plant file's unit mapping); absent: 3. */
+  decimals: z.number().int().min(0).max(3).optional(),
   /** The operation that consumes it (SAP VORNR), when the ERP assigns one. */
   operation: z.string().max(10).optional(),
   storageLocation: StorageLocation.optional(),

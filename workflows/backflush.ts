@@ -87,6 +87,7 @@ export function bomFromComponents(components: NonNullable<OrderReleased['compone
     quantityPer: fromThousandths(perMilli === 0 ? 0 : (toThousandths(c.requiredQty) * 1000) / perMilli),
     required: { quantity: c.requiredQty, forOrderQuantity: orderQuantity },
     unit: c.unit,
+    ...(c.decimals === undefined ? {} : { decimals: c.decimals }),
     ...(c.reservation ? { reservation: c.reservation } : {}),
     ...(c.storageLocation ? { storageLocation: c.storageLocation } : {}),
     ...(c.batch ? { batch: c.batch } : {}),

@@ -48,6 +48,8 @@ export const OrderContext = z.object({
      */
     required: z.object({ quantity: DecimalString, forOrderQuantity: DecimalString }).optional(),
     unit: z.string(),
+    /** Decimal places the ERP rounds `unit` to (SAP T006 ANDEC): the backflush rounds to them. Absent: 3. */
+    decimals: z.number().int().min(0).max(3).optional(),
     reservation: ReservationRef.optional(),
     storageLocation: z.string().optional(),
     batch: z.string().optional(),

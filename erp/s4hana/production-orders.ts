@@ -89,16 +89,22 @@ export class SapProductionOrders {
         // Only goods issues (261): a by-product or co-product (531, negative RequiredQuantity) is a receipt from the
         // order, which the MES leaves to SAP (docs/erp-s4hana.md, "Orders from SAP: components and reservations").
         .filter((c) => !c.MatlCompIsMarkedForDeletion && c.MatlCompIsMarkedForBackflush && c.GoodsMovementType === GOODS_ISSUE_TO_ORDER)
-        .map((c) => ({
-          material: c.Material,
-          requiredQty: canonicalDecimal(c.RequiredQuantity),
-          withdrawnQty: canonicalDecimal(c.WithdrawnQuantity),
-          unit: this.units.fromSap('A_ProductionOrderComponent_4.BaseUnit', c.BaseUnit, c.BaseUnitISOCode || undefined),
-          ...(c.ManufacturingOrderOperation ? { operation: c.ManufacturingOrderOperation } : {}),
-          ...(c.StorageLocation ? { storageLocation: c.StorageLocation } : {}),
-          ...(c.Batch ? { batch: c.Batch } : {}),
-          reservation: { reservation: c.Reservation, reservationItem: c.ReservationItem },
-        })),
+        .map((c) => {
+          const unit = this.units.fromSap('A_ProductionOrderComponent_4.BaseUnit', c.BaseUnit, c.BaseUnitISOCode || undefined);
+          const decimals = this.units.decimals(unit);
+          return {
+            material: c.Material,
+            requiredQty: canonicalDecimal(c.RequiredQuantity),
+            withdrawnQty: canonicalDecimal(c.WithdrawnQuantity),
+            unit,
+            // The backflush rounds to the unit's decimals (plant file erpUnits, SAP T006 ANDEC).
+            ...(decimals === undefined ? {} : { decimals }),
+            ...(c.ManufacturingOrderOperation ? { operation: c.ManufacturingOrderOperation } : {}),
+            ...(c.StorageLocation ? { storageLocation: c.StorageLocation } : {}),
+            ...(c.Batch ? { batch: c.Batch } : {}),
+            reservation: { reservation: c.Reservation, reservationItem: c.ReservationItem },
+          };
+        }),
     };
     // SAP's values checked against the port's shapes here, so the intake gets an order it can start.
     const r = ErpOrder.safeParse(candidate);

@@ -18,7 +18,7 @@ export interface ShopFloorTruth {
   finalConfirmed: boolean;
   goodsReceipt: boolean;
   /** Components per unit of the order's material; `quantityPer` a decimal string in the component's `unit`. */
-  bom: Array<{ component: string; quantityPer: string; required?: { quantity: string; forOrderQuantity: string }; unit: string }>;
+  bom: Array<{ component: string; quantityPer: string; required?: { quantity: string; forOrderQuantity: string }; unit: string; decimals?: number }>;
 }
 
 /** The comparison itself; the caller adds the order's phase. */

@@ -37,7 +37,7 @@ describe('backflush of the order\'s own components in SAP', () => {
   const issuesOf = (id: string) => engine.sap!.store.materialDocumentItems.filter((i) => i.ManufacturingOrder === id);
   const open = (reservation: string, items: string[]) => items.map((i) => engine.sap!.store.openQuantity(reservation, i));
 
-  it('order of 3 needing 1 LABEL-ROLL, 2.5 KG RESIN, 1000 SCREW confirmed 1 + 1 + 1 issues exactly that (finding 1)', async () => {
+  it('order of 3 needing 1 LABEL-ROLL, 2.5 KG RESIN, 1000 SCREW confirmed 1 + 1 + 1 issues exactly that, whole pieces in PC (finding 1)', async () => {
     const id = '1300101';
     const h = await releaseFromSap(id, 3, '0000501001', [
       { material: 'LABEL-ROLL', required: '1.000', unit: 'ST', item: '0001', storageLocation: '0002', batch: '' },
@@ -51,10 +51,11 @@ describe('backflush of the order\'s own components in SAP', () => {
     expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', confirmedGood: 3, exception: null });
     const issued = issuesOf(id).filter((i) => i.GoodsMovementType === '261');
     const byMaterial = (m: string) => issued.filter((i) => i.Material === m).map((i) => i.QuantityInEntryUnit);
+    // Pieces in whole numbers (the demo plant's PC: decimals 0, SAP T006 ANDEC), kilograms to 0.001.
     expect([byMaterial('LABEL-ROLL'), byMaterial('RESIN'), byMaterial('SCREW')]).toEqual([
-      ['0.333', '0.334', '0.333'],
+      ['1.000'],
       ['0.833', '0.834', '0.833'],
-      ['333.333', '333.334', '333.333'],
+      ['333.000', '334.000', '333.000'],
     ]);
     expect(issuesOf(id).filter((i) => i.GoodsMovementType === '262')).toEqual([]);
     expect(open('0000501001', ['0001', '0002', '0003'])).toEqual(['0.000', '0.000', '0.000']);

@@ -80,6 +80,18 @@ describe('cumulative backflush (review finding 1)', () => {
     expect(confirmAll(bom, [90, 0])).toEqual([{ 'RM-1': '90' }, {}]);
   });
 
+  it('rounds to the unit\'s decimals (SAP T006 ANDEC) where the plant file gives them: whole pieces, exact in sum', () => {
+    const bom = bomFromComponents(components.map((c) => ({ ...c, decimals: c.unit === 'PC' ? 0 : 3 })), '3');
+    const issues = confirmAll(bom, [1, 1, 1]);
+    expect(issues).toEqual([
+      { RESIN: '0.833', SCREW: '333' },
+      { 'LABEL-ROLL': '1', RESIN: '0.834', SCREW: '334' },
+      { RESIN: '0.833', SCREW: '333' },
+    ]);
+    expect(totals(issues)).toEqual({ 'LABEL-ROLL': 1, RESIN: 2.5, SCREW: 1000 });
+    expect(componentNeed({ quantityPer: '0.5', decimals: 0 }, 3)).toBe(2_000n);
+  });
+
   it('over-delivery within tolerance issues in proportion beyond the requirement', () => {
     const bom = bomFromComponents(components, '3');
     expect(totals(confirmAll(bom, [2, 2]))).toEqual({ 'LABEL-ROLL': 1.333, RESIN: 3.333, SCREW: 1333.333 });
