@@ -49,6 +49,11 @@ export const ConfirmationRequest = z.object({
   unit: UnitOfMeasure,
   /** The last confirmation of the operation: the ERP closes it. */
   isFinal: z.boolean(),
+  /**
+   * With a final confirmation: the order's reservation items still open are closed, whatever was withdrawn (SAP's
+   * "clear open reservations", AFRUD-AUSOR, OpenReservationsIsCleared), so MRP plans nothing more for a short order.
+   */
+  clearOpenReservations: z.boolean().optional(),
   ...PostingDates,
 });
 export type ConfirmationRequest = z.infer<typeof ConfirmationRequest>;
@@ -263,6 +268,8 @@ export const OrderComponent = z.object({
   /** Already withdrawn against the reservation (SAP WithdrawnQuantity); informational. */
   withdrawnQty: DecimalString.optional(),
   unit: UnitOfMeasure,
+  /** Decimal places the ERP rounds `unit` to (SAP T006 ANDEC, from the plant file's unit mapping); absent: 3. */
+  decimals: z.number().int().min(0).max(3).optional(),
   /** The operation that consumes it (SAP VORNR), when the ERP assigns one. */
   operation: z.string().max(10).optional(),
   storageLocation: StorageLocation.optional(),

@@ -3,7 +3,7 @@ import type { Activities } from '../activities/index.js';
 import type { OrderContext } from '../activities/master-data.js';
 import { plantDate } from '../contracts/plant-date.js';
 import { ERP_CALLS, ERP_FIRST_ATTEMPT, refusal } from './activity-options.js';
-import { componentQuantities } from './backflush.js';
+import { componentQuantities, cumulativeComponentQuantities } from './backflush.js';
 import { FINAL_CONFIRMATION_SEQ, type StandingPosting, type WorkOrderState } from './work-order-state.js';
 
 export type ErpPostings = Pick<Activities,
@@ -50,7 +50,21 @@ export class WorkOrderPostings {
     private readonly ctx: OrderContext,
     private readonly erp: ErpPostings,
     private readonly park: (message: string) => Promise<void>,
+    /** From the patch 'backflush-cumulative', checked once at the start of the run (workflows/work-order.ts). */
+    private readonly cumulative = false,
   ) {}
+
+  /**
+   * The 261 items of a confirmation of `yieldQty` more good units: cumulative (backflush.ts) when the run started with
+   * it and the order's standing postings are all known; per piece in runs recorded before, and for an order carried
+   * from a run that did not keep its standing postings (what it issued is not known).
+   */
+  private backflush(yieldQty: number, isFinal: boolean) {
+    const { order, ctx } = this;
+    return this.cumulative && order.standingComplete
+      ? cumulativeComponentQuantities(ctx.bom, order.confirmedGood, yieldQty, order.standing, isFinal)
+      : componentQuantities(ctx.bom, yieldQty, isFinal);
+  }
 
   /** Runs one ERP step until the ERP takes it: a refusal waits for a person's retry, then the same step again. */
   private async untilAccepted<T>(step: () => Promise<T>): Promise<T> {
@@ -91,7 +105,7 @@ export class WorkOrderPostings {
     const { yieldQty, scrapQty, landed, posted } = await this.untilAccepted(async () => {
       // Reserved while it is posted: a hold arriving meanwhile can only take units outside this confirmation.
       const { yieldQty, scrapQty } = order.reserveConfirmation();
-      const items = componentQuantities(ctx.bom, yieldQty, isFinal);
+      const items = this.backflush(yieldQty, isFinal);
       const landed: StandingPosting[] = [];
       const check = {
         confirmedBefore: order.confirmedGood,
@@ -125,6 +139,10 @@ export class WorkOrderPostings {
           operation: order.release.operation,
           ...confirmation,
           isFinal,
+          // SAP's "clear open reservations" (AFRUD-AUSOR) on the final confirmation: reservation items with nothing left
+          // to issue (a short completion after partials) leave MRP without a zero-quantity 261, which SAP refuses. Only the
+          // activity's input changes, not the workflow's commands: runs recorded before replay the same and set it too.
+          ...(isFinal && ctx.bom.some((b) => b.reservation) ? { clearOpenReservations: true } : {}),
           ...dated,
           check,
         });

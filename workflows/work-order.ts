@@ -126,7 +126,8 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const { release } = order;
   // The ERP's own components (with their reservations) replace the plant file's BOM when the release carries them.
   const ctx = order.context ?? order.useContext(withOrderComponents(await local.loadOrderContext({ site: release.site, line: release.line, material: release.material }), release));
-  const postings = new WorkOrderPostings(order, ctx, erp, parkUntilRetry);
+  // Checked once, here: runs recorded before the cumulative backflush replay their per-piece 261s as they ran.
+  const postings = new WorkOrderPostings(order, ctx, erp, parkUntilRetry, patched('backflush-cumulative'));
   await publish();
   // Workflow time (deterministic on replay); a new run after continue-as-new starts its period afresh.
   let lastConfirmationAt = Date.now();

@@ -157,6 +157,11 @@ const ErpUnit = z.object({
   unit: UnitOfMeasure,
   iso: z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be a 1-3 character ISO unit code like PCE or KGM'),
   commercial: z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be a 1-3 character SAP commercial unit like PC or KG'),
+  /**
+   * Decimal places SAP rounds quantities of the unit to (T006 ANDEC, "decimal places for rounding": 0 for piece): the
+   * backflush of an order's components rounds to them. Absent: 3, the contracts' scale.
+   */
+  decimals: z.number().int().min(0).max(3).optional(),
 });
 
 /** The plant model and demo seed: master data the engine needs before the first event arrives. */
@@ -229,6 +234,6 @@ function checkErpUnits(plant: PlantModelInput, ctx: z.RefinementCtx): void {
 }
 
 /** The plant's unit mapping as the SAP adapter takes it (SapConnection.units); empty when the plant has none. */
-export function erpUnitMap(plant: Pick<PlantModel, 'erpUnits'>): Record<string, { iso: string; commercial: string }> {
-  return Object.fromEntries((plant.erpUnits ?? []).map((u) => [u.unit, { iso: u.iso, commercial: u.commercial }]));
+export function erpUnitMap(plant: Pick<PlantModel, 'erpUnits'>): Record<string, { iso: string; commercial: string; decimals?: number }> {
+  return Object.fromEntries((plant.erpUnits ?? []).map((u) => [u.unit, { iso: u.iso, commercial: u.commercial, ...(u.decimals === undefined ? {} : { decimals: u.decimals }) }]));
 }

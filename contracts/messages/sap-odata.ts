@@ -49,6 +49,8 @@ export const ProdnOrdConf2Create = z.object({
   ConfirmationScrapQuantity: DecimalString.optional(),
   ConfirmationReworkQuantity: DecimalString.optional(),
   IsFinalConfirmation: z.boolean().optional(),
+  /** "Clear open reservations" (AFRUD-AUSOR): with a final confirmation, the order's open reservation items are closed. */
+  OpenReservationsIsCleared: z.boolean().optional(),
   ConfirmationText: z.string().max(CONFIRMATION_TEXT_MAX).optional(),
   APIConfHasNoGoodsMovements: z.boolean().optional(),
   PostingDate: z.string().optional(),

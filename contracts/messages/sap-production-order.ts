@@ -77,12 +77,17 @@ export const ProductionOrderComponent4 = z.object({
   BaseUnitISOCode: z.string(),
   RequiredQuantity: EdmDecimal,
   WithdrawnQuantity: EdmDecimal,
+  /**
+   * The movement the component is posted with (BWART): 261 goods issue to the order; 531 a by-product or co-product
+   * received from it (SAP plans it with a negative RequiredQuantity).
+   */
+  GoodsMovementType: z.string(),
   MatlCompIsMarkedForBackflush: z.boolean(),
   MatlCompIsMarkedForDeletion: z.boolean(),
   ReservationIsFinallyIssued: z.boolean(),
 });
 export type ProductionOrderComponent4 = z.infer<typeof ProductionOrderComponent4>;
 
-/** What the intake reads of a component: reservation, material, where from, how much, in which unit, backflushed, deleted. */
+/** What the intake reads of a component: reservation, material, where from, how much, in which unit, its movement type, backflushed, deleted. */
 export const ProductionOrderComponent4Read = ProductionOrderComponent4.omit({ ReservationRecordType: true, ManufacturingOrder: true, Plant: true, ReservationIsFinallyIssued: true });
 export type ProductionOrderComponent4Read = z.infer<typeof ProductionOrderComponent4Read>;

@@ -41,7 +41,15 @@ export const OrderContext = z.object({
   bom: z.array(z.object({
     component: z.string(),
     quantityPer: DecimalString,
+    /**
+     * The ERP's requirement for the whole order (SAP RequiredQuantity) and the order quantity it is planned for (SAP
+     * TotalQuantity): the exact proportion the backflush issues, where `quantityPer` is rounded. Absent for plant-file
+     * BOM items and in contexts carried from older runs.
+     */
+    required: z.object({ quantity: DecimalString, forOrderQuantity: DecimalString }).optional(),
     unit: z.string(),
+    /** Decimal places the ERP rounds `unit` to (SAP T006 ANDEC): the backflush rounds to them. Absent: 3. */
+    decimals: z.number().int().min(0).max(3).optional(),
     reservation: ReservationRef.optional(),
     storageLocation: z.string().optional(),
     batch: z.string().optional(),

@@ -146,6 +146,9 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
       ConfirmationYieldQuantity: req.yieldQty,
       ConfirmationScrapQuantity: req.scrapQty,
       IsFinalConfirmation: req.isFinal,
+      // Closes the reservation items a final 261 did not (nothing left to issue): API_PROD_ORDER_CONFIRMATION_2_SRV,
+      // A_ProdnOrdConf2 OpenReservationsIsCleared, "clear open reservations" at final confirmation.
+      ...(req.isFinal && req.clearOpenReservations ? { OpenReservationsIsCleared: true } : {}),
       ConfirmationText: sapReference(req.postingKey, CONFIRMATION_TEXT_MAX),
       APIConfHasNoGoodsMovements: true,
       // The plant's date of the production (contracts/erp-port.ts); moved out of a closed period, the production's

@@ -19,6 +19,9 @@ const isoFromStamp = (s: string) => (s.length === 14 ? `${s.slice(0, 4)}-${s.sli
 /** An ISO instant as LastChangeDateTime's `YYYYMMDDhhmmss` (UTC), for `$filter ... ge`. */
 export const stampFromIso = (iso: string): string => new Date(iso).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
+/** SAP's movement type of a goods issue to a production order: the only components the backflush issues. */
+const GOODS_ISSUE_TO_ORDER = '261';
+
 const byOrder = (order: string) => `ManufacturingOrder eq ${odataString(order)}`;
 /** `(ProductionPlant eq '1010' or ProductionPlant eq '1020')`: the plants whose orders are this MES's. */
 const ofPlants = (plants: readonly string[]) => `(${plants.map((p) => `ProductionPlant eq ${odataString(p)}`).join(' or ')})`;
@@ -29,8 +32,9 @@ const ChangedHeader = ProductionOrder2Read.pick({ ManufacturingOrder: true, Prod
  * Reads production orders through API_PRODUCTION_ORDER_2_SRV: the header (A_ProductionOrder_2), its operations
  * (A_ProductionOrderOperation_2) and its components with their reservations (A_ProductionOrderComponent_4), each with
  * `$filter` by order and `$select` of what the reply schemas read, every collection through
- * `ODataSession.collection` (server-driven paging followed). Components marked for deletion, and those not
- * marked for backflush (MatlCompIsMarkedForBackflush: a person withdraws them in SAP), are left out.
+ * `ODataSession.collection` (server-driven paging followed). Components marked for deletion, those not marked for
+ * backflush (MatlCompIsMarkedForBackflush: a person withdraws them in SAP), and those SAP does not issue with
+ * movement type 261 (GoodsMovementType: a 531 by-product or co-product is received, not issued), are left out.
  * Units come back as the MES names them (`SapUnits.fromSap`, by ISO code first). Planned start and end are SAP's
  * date and time in the plant's time zone (`zones`: ERP plant -> IANA zone, from the plant file; UTC without one).
  */
@@ -113,17 +117,25 @@ export class SapProductionOrders {
       operations: ops.map((o) => ({ operation: o.ManufacturingOrderOperation, ...(o.WorkCenter ? { workCenter: o.WorkCenter } : {}) })),
       components: comps
         // Only what SAP marks for backflush: the others are withdrawn by a person in SAP (picking), not by the MES.
-        .filter((c) => !c.MatlCompIsMarkedForDeletion && c.MatlCompIsMarkedForBackflush)
-        .map((c) => ({
-          material: c.Material,
-          requiredQty: canonicalDecimal(c.RequiredQuantity),
-          withdrawnQty: canonicalDecimal(c.WithdrawnQuantity),
-          unit: this.units.fromSap('A_ProductionOrderComponent_4.BaseUnit', c.BaseUnit, c.BaseUnitISOCode || undefined),
-          ...(c.ManufacturingOrderOperation ? { operation: c.ManufacturingOrderOperation } : {}),
-          ...(c.StorageLocation ? { storageLocation: c.StorageLocation } : {}),
-          ...(c.Batch ? { batch: c.Batch } : {}),
-          reservation: { reservation: c.Reservation, reservationItem: c.ReservationItem },
-        })),
+        // Only goods issues (261): a by-product or co-product (531, negative RequiredQuantity) is a receipt from the
+        // order, which the MES leaves to SAP (docs/erp-s4hana.md, "Orders from SAP: components and reservations").
+        .filter((c) => !c.MatlCompIsMarkedForDeletion && c.MatlCompIsMarkedForBackflush && c.GoodsMovementType === GOODS_ISSUE_TO_ORDER)
+        .map((c) => {
+          const unit = this.units.fromSap('A_ProductionOrderComponent_4.BaseUnit', c.BaseUnit, c.BaseUnitISOCode || undefined);
+          const decimals = this.units.decimals(unit);
+          return {
+            material: c.Material,
+            requiredQty: canonicalDecimal(c.RequiredQuantity),
+            withdrawnQty: canonicalDecimal(c.WithdrawnQuantity),
+            unit,
+            // The backflush rounds to the unit's decimals (plant file erpUnits, SAP T006 ANDEC).
+            ...(decimals === undefined ? {} : { decimals }),
+            ...(c.ManufacturingOrderOperation ? { operation: c.ManufacturingOrderOperation } : {}),
+            ...(c.StorageLocation ? { storageLocation: c.StorageLocation } : {}),
+            ...(c.Batch ? { batch: c.Batch } : {}),
+            reservation: { reservation: c.Reservation, reservationItem: c.ReservationItem },
+          };
+        }),
     };
     // SAP's values checked against the port's shapes here, so the intake gets an order it can start.
     const r = ErpOrder.safeParse(candidate);

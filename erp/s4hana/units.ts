@@ -4,6 +4,8 @@ import { ErpRejected } from '../../contracts/erp-port.js';
 export interface SapUnit {
   iso: string;
   commercial: string;
+  /** Decimal places SAP rounds the unit's quantities to (T006 ANDEC); absent: not mapped, the contracts' 3. */
+  decimals?: number;
 }
 
 /**
@@ -28,6 +30,11 @@ export class SapUnits {
   /** The ISO code of a MES unit; undefined when the plant file maps none. */
   iso(mes: string): string | undefined {
     return this.map[mes]?.iso;
+  }
+
+  /** The decimal places of a MES unit (T006 ANDEC) where the plant file gives them; undefined otherwise. */
+  decimals(mes: string): number | undefined {
+    return this.map[mes]?.decimals;
   }
 
   /** The commercial code (pinned language) of a MES unit; the unit itself when unmapped. */

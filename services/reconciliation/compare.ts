@@ -1,4 +1,4 @@
-import { fromThousandths, toThousandths } from '../../contracts/decimal.js';
+import { componentNeed, fromThousandths, toThousandths } from '../../contracts/decimal.js';
 import type { ErpPosting, GoodsMovementItem } from '../../contracts/erp-port.js';
 import type { Difference, FixAction, Reconciliation as OrderReconciliation } from '../../contracts/messages/reconciliation.js';
 
@@ -18,7 +18,7 @@ export interface ShopFloorTruth {
   finalConfirmed: boolean;
   goodsReceipt: boolean;
   /** Components per unit of the order's material; `quantityPer` a decimal string in the component's `unit`. */
-  bom: Array<{ component: string; quantityPer: string; unit: string }>;
+  bom: Array<{ component: string; quantityPer: string; required?: { quantity: string; forOrderQuantity: string }; unit: string; decimals?: number }>;
 }
 
 /** The comparison itself; the caller adds the order's phase. */
@@ -77,7 +77,8 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
     for (const i of p.items) net.set(`${family}:${i.material}`, (net.get(`${family}:${i.material}`) ?? 0) + sign * milli(i.quantity));
   }
   for (const b of truth.bom) {
-    const expected = milli(b.quantityPer) * truth.confirmedGood;
+    // What the backflush issues for the confirmed yield: the exact proportion of the order's requirement.
+    const expected = Number(componentNeed(b, truth.confirmedGood));
     compare(`consumption of ${b.component}`, expected, net.get(`issue:${b.component}`) ?? 0, b.unit,
       `post goods issue 261 to order ${order} of ${b.component}`, `post reversal 262 from order ${order} of ${b.component}`,
       movement(['261', '262'], b.component, b.unit));

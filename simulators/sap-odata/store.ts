@@ -110,14 +110,25 @@ export class SapStore {
       ...(c.ConfirmedExecutionEndDate ? { ConfirmedExecutionEndDate: c.ConfirmedExecutionEndDate } : {}),
     };
     this.confirmations.push(row);
+    // SAP clears the order's open reservations at a final confirmation with OpenReservationsIsCleared (AFRUD-AUSOR):
+    // every component item is finally issued, whatever was withdrawn; cancelling the confirmation reopens them.
+    if (row.IsFinalConfirmation && c.OpenReservationsIsCleared) {
+      const open = this.productionOrderComponents.filter((x) => x.ManufacturingOrder === c.OrderID && !x.ReservationIsFinallyIssued);
+      for (const x of open) x.ReservationIsFinallyIssued = true;
+      this.clearedBy.set(`${row.ConfirmationGroup}/${row.ConfirmationCount}`, open);
+    }
     return row;
   }
+
+  /** The reservation items each final confirmation cleared, by `group/count`, for its cancellation to reopen. */
+  private readonly clearedBy = new Map<string, ProductionOrderComponent4[]>();
 
   cancelConfirmation(group: string, count: string): ProdnOrdConf2 {
     const c = this.confirmations.find((x) => x.ConfirmationGroup === group && x.ConfirmationCount === count && !x.IsReversal);
     if (!c) throw new SapBusinessError('RU/100', `Confirmation ${group}/${count} does not exist`, 404);
     if (c.IsReversed) throw new SapBusinessError('RU/140', `Confirmation ${group}/${count} has already been cancelled`);
     c.IsReversed = true;
+    for (const x of this.clearedBy.get(`${group}/${count}`) ?? []) x.ReservationIsFinallyIssued = false;
     const reversal = { ...c, IsReversed: false, IsReversal: true };
     reversal.ConfirmationCount = String(this.confirmations.filter((x) => x.ConfirmationGroup === group).length + 1).padStart(8, '0');
     this.confirmations.push(reversal);

@@ -6,7 +6,7 @@ import pino from 'pino';
 import type { BridgeOptions } from '../../bridge/signal-bridge.js';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
 import { loadPlantModel } from '../../seed/plant-file.js';
-import { createErpAdapter } from '../../erp/index.js';
+import { createErpAdapter, withPlantUnits } from '../../erp/index.js';
 import type { ErpAdapter } from '../../contracts/erp-port.js';
 import type { FaultInjector } from '../../simulators/erp/faults.js';
 import { buildSapDouble } from '../../simulators/sap-odata/app.js';
@@ -65,6 +65,7 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
       auth: { kind: 'basic' as const, user: SAP_CREDS.user, password: SAP_CREDS.password },
       ...opts.erpTiming,
     };
+    const plant = await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml'));
     const services = await startServices({
       databaseUrl: stack.postgres.url,
       nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
@@ -73,7 +74,7 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
       erp: sapConfig,
       workflowBundle,
       bridge: opts.bridge,
-      plant: await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
+      plant,
       log,
     });
     return {
@@ -82,7 +83,8 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
       dataDir,
       sap,
       erpFaults: sap ? sap.faults : services.erpSim.app.faults,
-      erp: createErpAdapter(sapConfig ?? { adapter: 'sim', simUrl: services.erpSimUrl }),
+      // Configured as the workers' (the plant file's unit mapping), so what a test reads or posts is what they would.
+      erp: createErpAdapter(withPlantUnits(sapConfig ?? { adapter: 'sim', simUrl: services.erpSimUrl }, plant)),
       stop: async () => {
         await services.stop();
         await sap?.close();

@@ -66,7 +66,7 @@ export function rulesScenario(erpKind: 'sim' | 's4hana', orderBase: number): voi
         const r = await postOrder(release(id, '10', { material: 'NOPE-X', components }));
         expect([r.statusCode, r.json()]).toEqual([201, expect.objectContaining({ started: true, workflowId: workOrderWorkflowId(SITE, id) })]);
         const s = await eventually(async () => (await handle(id).query(statusQuery)).context ?? undefined, 'the order to load its context');
-        expect(s.bom).toEqual([{ component: 'SCREW-M6', quantityPer: '4', unit: 'PC', reservation: components[0]!.reservation }]);
+        expect(s.bom).toEqual([{ component: 'SCREW-M6', quantityPer: '4', required: { quantity: '40', forOrderQuantity: '10' }, unit: 'PC', reservation: components[0]!.reservation }]);
         // The site's time zone reaches it as for any release: its postings carry the plant's date.
         expect(s.timezone).toBe('Europe/Berlin');
         // It confirms with the backflush of those components, not without one.

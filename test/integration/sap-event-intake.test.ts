@@ -57,8 +57,8 @@ describe('orders released in SAP', () => {
     const started = await h.query(statusQuery);
     expect(started).toMatchObject({ phase: 'released', plannedQuantity: '120', unit: 'PC', line: 'line-2', operation: '0010' });
     expect(started.context?.bom).toEqual([
-      { component: 'SHEET-2MM', quantityPer: '0.25', unit: 'KG', reservation: { reservation: '0000500001', reservationItem: '0001' }, storageLocation: '0003', batch: 'B-7' },
-      { component: 'SCREW-M6', quantityPer: '4', unit: 'PC', reservation: { reservation: '0000500001', reservationItem: '0002' }, storageLocation: '0002' },
+      { component: 'SHEET-2MM', quantityPer: '0.25', required: { quantity: '30', forOrderQuantity: '120' }, unit: 'KG', decimals: 3, reservation: { reservation: '0000500001', reservationItem: '0001' }, storageLocation: '0003', batch: 'B-7' },
+      { component: 'SCREW-M6', quantityPer: '4', required: { quantity: '480', forOrderQuantity: '120' }, unit: 'PC', decimals: 0, reservation: { reservation: '0000500001', reservationItem: '0002' }, storageLocation: '0002' },
     ]);
 
     // The site's time zone reaches an order from SAP as it reaches a release over NATS: postings carry the plant's date.

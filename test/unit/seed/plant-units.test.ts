@@ -12,7 +12,7 @@ const load = (raw: unknown) => parseOrThrow(PlantModel, raw, 'plant.yaml');
 
 describe('plant file erpUnits', () => {
   it('the demo plant maps its units for the SAP adapter', async () => {
-    expect(erpUnitMap(load(await demo()))).toEqual({ PC: { iso: 'PCE', commercial: 'PC' }, KG: { iso: 'KGM', commercial: 'KG' } });
+    expect(erpUnitMap(load(await demo()))).toEqual({ PC: { iso: 'PCE', commercial: 'PC', decimals: 0 }, KG: { iso: 'KGM', commercial: 'KG', decimals: 3 } });
     expect(erpUnitMap({})).toEqual({});
   });
 

@@ -132,12 +132,14 @@ export async function withPolicyOrder(
   quantity: string,
   policy: Omit<ConfirmationPolicy, 'overdeliveryTolerancePct'>,
   fn: (h: WorkflowHandle<typeof workOrderWorkflow>, confirmed: (n: number) => Promise<void>) => Promise<void>,
+  /** More of the release (e.g. the ERP order's `components`). */
+  extra: Partial<OrderReleased> = {},
 ): Promise<void> {
   const taskQueue = `wf-${name}`;
   await withWorker(activities, taskQueue, async () => {
     const h = await client().workflow.start(workOrderWorkflow, {
       taskQueue, workflowId: `work-order:plant1:${name}`,
-      args: [{ release: { ...release('2000003', quantity), confirmationPolicy: { ...policy, overdeliveryTolerancePct: 0 } } }],
+      args: [{ release: { ...release('2000003', quantity), ...extra, confirmationPolicy: { ...policy, overdeliveryTolerancePct: 0 } } }],
     });
     await fn(h, async (n) => {
       for (let i = 0; i < 200 && (await h.query(statusQuery)).confirmedGood !== n; i++) await new Promise((r) => setTimeout(r, 25));

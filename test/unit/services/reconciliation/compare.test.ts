@@ -54,4 +54,21 @@ describe('reconcile', () => {
     ]);
     expect(fixActions(reconcile(truth, agreeing))).toEqual([]);
   });
+
+  it('expects the exact proportion of an order component\'s requirement, as the backflush issues it (review finding 1)', () => {
+    // Order of 3 needing 1 LABEL-ROLL, 2.5 KG RESIN, 1000 SCREW, confirmed 1 + 1 + 1: the 261s issue exactly that.
+    const required = (quantity: string) => ({ quantity, forOrderQuantity: '3' });
+    const order: ShopFloorTruth = {
+      ...truth, good: 3, scrap: 0, confirmedGood: 3, confirmedScrap: 0, goodsReceipt: false,
+      bom: [
+        { component: 'LABEL-ROLL', quantityPer: '0.333', required: required('1'), unit: 'PC' },
+        { component: 'RESIN', quantityPer: '0.833', required: required('2.5'), unit: 'KG' },
+        { component: 'SCREW', quantityPer: '333.333', required: required('1000'), unit: 'PC' },
+      ],
+    };
+    const issues = [['0.333', '0.833', '333.333'], ['0.334', '0.834', '333.334'], ['0.333', '0.833', '333.333']].map(([l, r, s], n) =>
+      mvt(`wo#${2 * n + 2}`, '261', [['LABEL-ROLL', l!, 'PC'], ['RESIN', r!, 'KG'], ['SCREW', s!, 'PC']]));
+    const confs = [conf('wo#3', '1', '0', false), conf('wo#5', '1', '0', false), conf('wo#1', '1', '0', true)];
+    expect(reconcile(order, [...issues, ...confs]).differences).toEqual([]);
+  });
 });
