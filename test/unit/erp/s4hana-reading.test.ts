@@ -45,7 +45,7 @@ const header = (o: string, plant: string, unit: string, iso: string, stamp: stri
 const component = (item: string, mat: string) => ({
   __metadata: meta('A_ProductionOrderComponent_4', item), Reservation: '0000012345', ReservationItem: item, Material: mat, ManufacturingOrderOperation: '0010',
   StorageLocation: '0001', Batch: '', BaseUnit: 'ST', BaseUnitISOCode: 'PCE', RequiredQuantity: '100.000', WithdrawnQuantity: '0.000',
-  MatlCompIsMarkedForBackflush: true, MatlCompIsMarkedForDeletion: false,
+  MatlCompIsMarkedForBackflush: true, MatlCompIsMarkedForDeletion: false, GoodsMovementType: '261',
 });
 const docItem = (doc: string, mat: string, q: string) => ({
   MaterialDocumentYear: '2026', MaterialDocument: doc, Material: mat, GoodsMovementType: '261', QuantityInEntryUnit: q, EntryUnit: 'ST',
