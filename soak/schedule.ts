@@ -72,7 +72,8 @@ export function drawSchedule(o: ScheduleOptions): Fault[] {
   const out: Fault[] = [];
   // Every kind draws from the same sequence in FAULT_KINDS order, so a filtered run still draws the same numbers.
   for (const kind of FAULT_KINDS) {
-    const n = Math.max(1, Math.ceil(minutes * o.perMinute - 1e-9));
+    // At least one of each kind, unless faults are off (perMinute 0: a baseline run).
+    const n = o.perMinute === 0 ? 0 : Math.max(1, Math.ceil(minutes * o.perMinute - 1e-9));
     for (let i = 0; i < n; i++) {
       const f: Fault = { atMs: between(r, quiet, last), kind };
       if (kind.startsWith('kill:')) f.downMs = between(r, 0, kind === 'kill:postgres' || kind === 'kill:temporal' ? 4_000 : 3_000);
