@@ -6,7 +6,7 @@ import { workOrderWorkflowId } from '../contracts/ids.js';
 import { MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE, ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../contracts/streams.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
-import { completeOrderSignal, qualityDispositionUpdate, statusQuery } from '../workflows/definitions.js';
+import { completeOrderSignal, qualityDispositionUpdate, retryPostingSignal, statusQuery } from '../workflows/definitions.js';
 import { SITE } from './plant.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,13 +42,21 @@ export async function pipelineIdle(nc: NatsConnection, pool: pg.Pool): Promise<b
 
 /**
  * Ends every order the soak released: open quality holds released as good, then `completeOrder` (the operator's
- * "done"), and waits until each workflow has closed. Returns each order's end phase (or why it has none).
+ * "done"), and waits until each workflow has closed. An order parked on an over-delivery refusal (counts that piled up
+ * while Temporal or the worker was away reach it at once, past its tolerance) is answered as a planner does: the ERP
+ * re-releases it with the counted quantity and the planner asks for the retry. Returns each order's end phase (or
+ * why it has none) and the orders a planner had to fix.
  */
-export async function closeOrders(client: Client, releases: OrderReleased[], o: { timeoutMs: number; log(msg: string): void }): Promise<Record<string, string>> {
+export async function closeOrders(
+  client: Client,
+  releases: OrderReleased[],
+  o: { timeoutMs: number; log(msg: string): void; rerelease(r: OrderReleased): Promise<void> },
+): Promise<{ phases: Record<string, string>; plannerFixes: string[] }> {
   const phases: Record<string, string> = {};
   const deadline = Date.now() + o.timeoutMs;
   const pending = new Set(releases.map((r) => r.erpOrderId));
   const signalled = new Set<string>();
+  const fixed = new Set<string>();
   while (pending.size > 0 && Date.now() < deadline) {
     for (const id of [...pending]) {
       const h = client.workflow.getHandle(workOrderWorkflowId(SITE, id));
@@ -66,6 +74,15 @@ export async function closeOrders(client: Client, releases: OrderReleased[], o: 
         }
         const st = (await h.query(statusQuery)) as WorkOrderStatus;
         phases[id] = st.phase;
+        // A planner's answer to an over-delivery refusal: the ERP raises the order quantity, then the retry.
+        if (st.phase === 'exception' && /would exceed order quantity/.test(st.exception ?? '') && !fixed.has(id)) {
+          const r = releases.find((x) => x.erpOrderId === id)!;
+          await o.rerelease({ ...r, quantity: String(st.good) });
+          await h.signal(retryPostingSignal, { requestedBy: 'soak-planner' });
+          fixed.add(id);
+          o.log(`planner: order ${id} refused (${st.exception}); quantity raised to ${st.good}, retried`);
+          continue;
+        }
         for (const hold of st.qualityHolds.filter((x) => x.disposition === null))
           await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: hold.id, decision: 'release', requestedBy: 'soak' }] });
         if (!signalled.has(id)) {
@@ -79,5 +96,5 @@ export async function closeOrders(client: Client, releases: OrderReleased[], o: 
     if (pending.size > 0) await sleep(1_000);
   }
   if (pending.size > 0) o.log(`orders still open after ${o.timeoutMs / 1000} s: ${[...pending].map((id) => `${id} (${phases[id]})`).join(', ')}`);
-  return phases;
+  return { phases, plannerFixes: [...fixed] };
 }

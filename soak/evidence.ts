@@ -4,6 +4,7 @@ import { PostingList, type Posting } from '../contracts/messages/erp-rest.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { workOrderWorkflowId } from '../contracts/ids.js';
+import { statusQuery } from '../workflows/definitions.js';
 import type { SimLine } from '../simulators/opcua-line/server.js';
 import type { Evidence } from './invariants.js';
 import { LINE_CODES, LINES, SITE } from './plant.js';
@@ -48,7 +49,9 @@ export async function gatherEvidence(o: {
   const qualityHolds: Record<string, number> = {};
   for (const r of o.releases) {
     try {
-      const st = (await o.client.workflow.getHandle(workOrderWorkflowId(SITE, r.erpOrderId)).result()) as WorkOrderStatus;
+      const h = o.client.workflow.getHandle(workOrderWorkflowId(SITE, r.erpOrderId));
+      // An open order's result would wait for ever: its status then.
+      const st = ((await h.describe()).status.name === 'COMPLETED' ? await h.result() : await h.query(statusQuery)) as WorkOrderStatus;
       qualityHolds[r.erpOrderId] = st.qualityHolds.length;
     } catch {
       // not closed: the phase check reports it

@@ -32,6 +32,11 @@ export class OrderBook {
     this.o.log(`released ${r.erpOrderId} on ${line}: ${r.quantity} PC, partial every ${r.confirmationPolicy?.partialEvery}, goods receipt ${r.confirmationPolicy?.goodsReceipt}`);
   }
 
+  /** The ERP sends a changed release of an order (a new quantity): published under a msgID of its own. */
+  async rerelease(r: OrderReleased): Promise<void> {
+    await jetstream(this.o.nc, { timeout: 3_000 }).publish(erpReleaseSubject(SITE), JSON.stringify(r), { msgID: `release:${SITE}:${r.erpOrderId}:q${r.quantity}` });
+  }
+
   /** The read model's status of each order (PostgreSQL may be away: then nothing is known this tick). */
   async statuses(): Promise<Map<string, string>> {
     const res = await this.o.pool.query<{ erp_order_id: string; status: string }>('select erp_order_id, status from work_orders where site_code = $1', [SITE]);

@@ -140,7 +140,7 @@ async function main(): Promise<number> {
   await new Promise((r) => setTimeout(r, 5_000)); // the edge's last counter window
   await idle();
   await until('quality holds to be released', async () => inspector.pending() === 0, { timeoutMs: 120_000, log });
-  const phases = await closeOrders(client, book.releases, { timeoutMs: 300_000, log });
+  const { phases, plannerFixes } = await closeOrders(client, book.releases, { timeoutMs: 300_000, log, rerelease: (r) => book.rerelease(r) });
   await idle(); // counts that reached a closing order go on to unassigned production
   const drainMs = Date.now() - tStop;
   log(`drained in ${Math.round(drainMs / 1000)} s; checking`);
@@ -154,7 +154,7 @@ async function main(): Promise<number> {
   await cleanup();
   const leftover = [...supervisor.pids(), ...serverPids(dataDir)];
   for (const pid of leftover) process.kill(pid, 'SIGKILL');
-  const summary = summarize({ opts, hash, schedule, outcomes: runner.outcomes, evidence, violations, drainMs, recentSeen: recent.seen, supervisor: supervisor.stats(), erpFaultCounts, leftover, dataDir: keep ? dataDir : undefined });
+  const summary = summarize({ opts, hash, schedule, outcomes: runner.outcomes, evidence, violations, drainMs, recentSeen: recent.seen, supervisor: supervisor.stats(), erpFaultCounts, plannerFixes, leftover, dataDir: keep ? dataDir : undefined });
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   return violations.length > 0 ? 1 : 0;
 }

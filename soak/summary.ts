@@ -14,6 +14,8 @@ export function summarize(o: {
   recentSeen: number;
   supervisor: Record<string, { starts: number; unexpectedExits: number }>;
   erpFaultCounts: Record<string, number>;
+  /** Orders a planner had to fix (raised quantity after an over-delivery refusal). */
+  plannerFixes: string[];
   leftover: number[];
   dataDir: string | undefined;
 }) {
@@ -36,6 +38,7 @@ export function summarize(o: {
     events: { machineMessages: o.recentSeen, producedAllMachines: produced, unassigned: sum(e.unassigned), held: sum(e.held) },
     orders: e.releases.length,
     postings,
+    plannerFixes: o.plannerFixes,
     restarts: o.supervisor,
     drainMs: o.drainMs,
     violations: o.violations,
