@@ -56,7 +56,7 @@ export async function closeOrders(
   const deadline = Date.now() + o.timeoutMs;
   const pending = new Set(releases.map((r) => r.erpOrderId));
   const signalled = new Set<string>();
-  const fixed = new Set<string>();
+  const fixes = new Map<string, { raisedTo: number; retried: boolean }>();
   while (pending.size > 0 && Date.now() < deadline) {
     for (const id of [...pending]) {
       const h = client.workflow.getHandle(workOrderWorkflowId(SITE, id));
@@ -74,13 +74,20 @@ export async function closeOrders(
         }
         const st = (await h.query(statusQuery)) as WorkOrderStatus;
         phases[id] = st.phase;
-        // A planner's answer to an over-delivery refusal: the ERP raises the order quantity, then the retry.
-        if (st.phase === 'exception' && /would exceed order quantity/.test(st.exception ?? '') && !fixed.has(id)) {
-          const r = releases.find((x) => x.erpOrderId === id)!;
-          await o.rerelease({ ...r, quantity: String(st.good) });
-          await h.signal(retryPostingSignal, { requestedBy: 'soak-planner' });
-          fixed.add(id);
-          o.log(`planner: order ${id} refused (${st.exception}); quantity raised to ${st.good}, retried`);
+        // A planner's answer to an over-delivery refusal: the ERP raises the order quantity; once the order has
+        // taken the change (the listener applies it), the planner asks for the retry.
+        if (st.phase === 'exception' && /would exceed order quantity/.test(st.exception ?? '')) {
+          const fix = fixes.get(id);
+          if (!fix || fix.raisedTo < st.good) {
+            const r = releases.find((x) => x.erpOrderId === id)!;
+            await o.rerelease({ ...r, quantity: String(st.good) });
+            fixes.set(id, { raisedTo: st.good, retried: false });
+            o.log(`planner: order ${id} refused (${st.exception}); ERP re-releases it with quantity ${st.good}`);
+          } else if (!fix.retried && Number(st.plannedQuantity) >= fix.raisedTo) {
+            await h.signal(retryPostingSignal, { requestedBy: 'soak-planner' });
+            fix.retried = true;
+            o.log(`planner: order ${id} retried at quantity ${st.plannedQuantity}`);
+          }
           continue;
         }
         for (const hold of st.qualityHolds.filter((x) => x.disposition === null))
@@ -96,5 +103,5 @@ export async function closeOrders(
     if (pending.size > 0) await sleep(1_000);
   }
   if (pending.size > 0) o.log(`orders still open after ${o.timeoutMs / 1000} s: ${[...pending].map((id) => `${id} (${phases[id]})`).join(', ')}`);
-  return { phases, plannerFixes: [...fixed] };
+  return { phases, plannerFixes: [...fixes.keys()] };
 }
