@@ -9,6 +9,7 @@ import { counterHoldRoutes } from './routes/counter-holds.js';
 import { erpWebhookRoutes } from './routes/erp-webhook.js';
 import { orderRoutes } from './routes/orders.js';
 import { productionRoutes } from './routes/production.js';
+import { sapEventRoutes } from './routes/sap-events.js';
 
 /** The planner API as an app: tests call `inject`, the process entrypoint listens. */
 export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -32,5 +33,6 @@ export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean } 
   await app.register(productionRoutes(deps));
   await app.register(counterHoldRoutes(deps));
   await app.register(erpWebhookRoutes(deps));
+  await app.register(sapEventRoutes(deps));
   return app;
 }

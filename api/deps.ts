@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { Reconciliations } from '../services/reconciliation/reconcile.js';
-import type { ReleaseRefusal } from '../services/release-check.js';
+import type { ReportRefusedRelease } from '../services/release-check.js';
+import type { SapIntakeDeps } from '../services/sap-intake.js';
 
 export interface ApiDeps {
   db: Db;
@@ -15,5 +15,7 @@ export interface ApiDeps {
    * Sends a release the webhook refused to the exceptions stream (services/release-check.ts `publishRefusedRelease`),
    * so a person sees it; without it the refusal is only the webhook's 4xx answer.
    */
-  reportRefusedRelease?: (release: OrderReleased, refusal: ReleaseRefusal) => Promise<void>;
+  reportRefusedRelease?: ReportRefusedRelease;
+  /** SAP's business events (POST /webhooks/sap/events); without it that route answers 503. */
+  sapIntake?: SapIntakeDeps;
 }

@@ -10,6 +10,9 @@ import type { Db } from '../db/client.js';
 import { checkRelease, publishRefusedRelease } from '../services/release-check.js';
 import { startWorkOrder } from '../services/start-work-order.js';
 import { publishMessageException } from './exceptions.js';
+import { handleSapEventMessage } from './sap-event-listener.js';
+import { isCloudEvent } from '../contracts/messages/sap-event.js';
+import type { SapIntakeDeps } from '../services/sap-intake.js';
 
 export interface ReleaseListenerDeps {
   nc: NatsConnection;
@@ -22,6 +25,11 @@ export interface ReleaseListenerDeps {
    * listener's durable or the ERP_EVENTS stream is found gone while running.
    */
   provision: () => Promise<void>;
+  /**
+   * SAP's production order business events (CloudEvents JSON) on the same subjects go to the SAP intake
+   * (bridge/sap-event-listener.ts); without it they are refused as releases of the wrong shape.
+   */
+  sapIntake?: SapIntakeDeps;
 }
 
 const RETRY_DELAY_MS = 5_000;
@@ -39,7 +47,9 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
   async function handle(m: JsMsg): Promise<void> {
     let release: OrderReleased;
     try {
-      release = parseOrThrow(OrderReleased, parseJson(m.string(), m.subject), m.subject);
+      const raw = parseJson(m.string(), m.subject);
+      if (deps.sapIntake && isCloudEvent(raw)) return await handleSapEventMessage(deps.sapIntake, js, log, m, raw);
+      release = parseOrThrow(OrderReleased, raw, m.subject);
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err;
       log.warn({ subject: m.subject, seq: m.seq, reason: err.message }, 'release rejected');

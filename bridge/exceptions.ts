@@ -4,13 +4,15 @@ import { Token } from '../contracts/tokens.js';
 import type { HoldRecord } from '../db/counter-holds.js';
 
 /**
- * Publishes why a consumed message was not applied, with the message itself (first 10 kB), to
- * `ops.<site>.exception.<stage>`; the site is the subject's second token when it is a valid one.
+ * Publishes why a consumed message was not applied, with the message itself, to `ops.<site>.exception.<stage>`; the
+ * site is the subject's second token when it is a valid one. A malformed message is shown by its first 10 kB
+ * (`payloadChars`); a valid one that is parked (bridge/signal-bridge.ts) travels whole, since the exception is then the
+ * only copy of production the contract accepted, from which a person can publish it again.
  */
-export async function publishMessageException(js: JetStreamClient, m: JsMsg, stage: string, reason: string): Promise<void> {
+export async function publishMessageException(js: JetStreamClient, m: JsMsg, stage: string, reason: string, payloadChars = 10_000): Promise<void> {
   const token = m.subject.split('.')[1] ?? '';
   const site = Token.safeParse(token).success ? token : 'unknown';
-  await js.publish(exceptionSubject(site, stage), JSON.stringify({ subject: m.subject, seq: m.seq, reason, payload: m.string().slice(0, 10_000) }));
+  await js.publish(exceptionSubject(site, stage), JSON.stringify({ subject: m.subject, seq: m.seq, reason, payload: m.string().slice(0, payloadChars) }));
 }
 
 /**

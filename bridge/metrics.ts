@@ -11,6 +11,7 @@ export function createBridgeMetrics(registry = new Registry()) {
     counterHolds: new Counter({ name: 'mes_bridge_counter_holds_total', help: 'Counter holds recorded for a person to accept or reject (counted nothing), by reason', labelNames: ['reason'], registers: [registry] }),
     ignored: new Counter({ name: 'mes_bridge_events_ignored_total', help: 'Events of kinds no workflow consumes yet', registers: [registry] }),
     malformed: new Counter({ name: 'mes_bridge_malformed_total', help: 'Messages terminated as malformed', registers: [registry] }),
+    parked: new Counter({ name: 'mes_bridge_parked_total', help: 'Messages parked on ops.<site>.exception.signal-bridge and terminated: the database refused their data, or their line is not their machine\'s', registers: [registry] }),
     redelivered: new Counter({ name: 'mes_bridge_naks_total', help: 'Messages nak-ed for redelivery (PostgreSQL unavailable)', registers: [registry] }),
     roundSeconds: new Histogram({ name: 'mes_bridge_round_db_seconds', help: 'Time of a round\'s database transaction (seen ids, outbox, unassigned)', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [registry] }),
     signals: new Counter({ name: 'mes_bridge_signals_total', help: 'Outbox ranges signalled', labelNames: ['target'], registers: [registry] }),

@@ -23,6 +23,18 @@ export interface Routed<T> {
 
 export type UnassignedReason = 'unknown-machine' | 'no-active-order';
 
+/**
+ * Why an event cannot be routed at all: its line is not the line its machine belongs to. A machine code is unique in
+ * its site (the plant file refuses a second one), so the machine decides the line and its order; an event that says
+ * otherwise comes from a misconfigured edge or a plant file the edge and the engine do not share, and routing it by
+ * the machine would give its pieces to another line's order. Null when the event may be routed.
+ */
+export function lineMismatch(event: Pick<MachineEvent, 'site' | 'line' | 'machine'>, ctx: MachineContext | null): string | null {
+  if (!ctx || ctx.line === event.line) return null;
+  return `machine ${event.machine} of site ${event.site} belongs to line ${ctx.line} in the plant model, not to line ${event.line} the event names: ` +
+    'not routed, so its pieces cannot reach another line\'s order (check the edge\'s plant file)';
+}
+
 export interface Routing {
   /** Per active order, with its site and line (where its pieces go, should the order be gone when they arrive). */
   orders: Map<string, Routed<ProductionCount> & { site: string; line: string }>;
@@ -34,6 +46,8 @@ export interface Routing {
   machineCounts: Array<{ eventId: string; item: MachineCountItem }>;
   /** Kinds no workflow consumes yet (analog values); acked and counted, never silently. */
   ignored: number;
+  /** Events whose line is not their machine's (lineMismatch): routed nowhere; the bridge parks their messages. */
+  misrouted: Array<{ event: MachineEvent; reason: string; message: number }>;
 }
 
 export const toCount = (e: Extract<MachineEvent, { kind: 'counter' }>): ProductionCount => ({
@@ -61,18 +75,24 @@ function add<T>(map: Map<string, Routed<T>>, key: string, event: T, message: num
  * shift only (good + scrap already count pieces). Counts of a machine that is not a counting point (one in series
  * with it counts the same pieces) reach neither order, shift tally nor unassigned production: like every machine's
  * counts, they are kept per machine and shift (`machineCounts`). Holds are only recorded, with the order in context.
+ * An event naming another line than its machine's goes nowhere but `misrouted`.
  */
 export function routeEvents(
   items: Array<{ event: MachineEvent; message: number }>,
   contextOf: (site: string, machine: string) => MachineContext | null,
 ): Routing {
-  const r: Routing = { orders: new Map(), shifts: new Map(), unassigned: [], holds: [], machineCounts: [], ignored: 0 };
+  const r: Routing = { orders: new Map(), shifts: new Map(), unassigned: [], holds: [], machineCounts: [], ignored: 0, misrouted: [] };
   for (const { event, message } of items) {
+    const ctx = contextOf(event.site, event.machine);
+    const mismatch = lineMismatch(event, ctx);
+    if (mismatch) {
+      r.misrouted.push({ event, reason: mismatch, message });
+      continue;
+    }
     if (event.kind === 'analog') {
       r.ignored += 1;
       continue;
     }
-    const ctx = contextOf(event.site, event.machine);
     if (event.kind === 'hold') {
       r.holds.push({ event, context: ctx, shift: ctx && { site: ctx.site, line: ctx.line, ...shiftOf(event.sourceTime, ctx.timezone) }, message });
       continue;

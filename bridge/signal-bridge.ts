@@ -15,7 +15,8 @@ import { publishHoldException, publishMessageException } from './exceptions.js';
 import type { BridgeMetrics } from './metrics.js';
 import { OutboxRelay, type RelayOptions } from './relay.js';
 import { planRound, roundEventIds } from './round.js';
-import { routeEvents } from './route.js';
+import { applyIsolating } from './isolate.js';
+import { routeEvents, type Routing } from './route.js';
 import { startSeenRetention } from './seen-retention.js';
 
 export interface BridgeOptions {
@@ -49,8 +50,11 @@ export interface BridgeDeps {
  * The signal bridge: JetStream durable consumer (shared by any number of bridge processes) -> context -> routing ->
  * one PostgreSQL transaction per round (new event ids marked seen, one outbox delta per workflow, unassigned
  * production, counter holds, per-machine counts) -> ack. Individual events never reach a workflow: the relay (relay.ts) sends each workflow its pending
- * deltas as one signal, independently of the consumer and of the other workflows. A round that cannot commit is
- * nak-ed as a whole and comes back; a redelivery of a committed round finds its ids seen and adds only duplicates.
+ * deltas as one signal, independently of the consumer and of the other workflows. A round that cannot commit because
+ * the database is away is nak-ed as a whole and comes back; a redelivery of a committed round finds its ids seen and
+ * adds only duplicates. A round whose data the database refuses is split until the message at fault is found, and
+ * that message is parked on `ops.<site>.exception.signal-bridge` and terminated (bridge/isolate.ts); so is a message
+ * whose line is not its machine's (bridge/route.ts `lineMismatch`).
  */
 export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
   const { nc, client, db, context, metrics, log, provision } = deps;
@@ -81,6 +85,43 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
     m.term(reason.slice(0, 200));
   }
 
+  /**
+   * A message that can never be applied for a reason of its own (its line is not its machine's; the database refuses
+   * its data): published as an exception with its whole payload, then terminated, so it neither comes back every
+   * `retryDelayMs` nor takes down the rounds it would land in. Should the exception not go out, it is redelivered.
+   */
+  async function park(m: JsMsg, reason: string): Promise<void> {
+    try {
+      await publishMessageException(js, m, 'signal-bridge', reason, Infinity);
+    } catch (err) {
+      log.warn({ err, subject: m.subject, seq: m.seq }, 'could not publish a parked message\'s exception, will redeliver');
+      metrics.redelivered.inc();
+      m.nak(retryDelayMs);
+      return;
+    }
+    metrics.parked.inc();
+    log.warn({ subject: m.subject, seq: m.seq, reason }, 'machine event message parked as an exception and terminated');
+    m.term(reason.slice(0, 200));
+  }
+
+  /** One transaction for a routed round or part of one: seen ids, outbox, unassigned, holds, machine counts; then metrics. */
+  async function commit(routing: Routing): Promise<string[]> {
+    const stop = metrics.roundSeconds.startTimer();
+    const { built, rows } = await commitRound(db, roundEventIds(routing), (fresh) => planRound(routing, fresh), async (plan) => {
+      await announce(plan.unassigned);
+      for (const h of plan.holds) await publishHoldException(js, h);
+    });
+    stop();
+    metrics.ignored.inc(routing.ignored);
+    metrics.routed.inc({ target: 'work-order' }, built.routed['work-order']);
+    metrics.routed.inc({ target: 'shift' }, built.routed.shift);
+    metrics.duplicates.inc(built.duplicates);
+    for (const u of built.unassigned) metrics.unassigned.inc({ reason: u.reason });
+    for (const h of built.holds) metrics.counterHolds.inc({ reason: h.hold.reason });
+    opts.afterCommit?.(++rounds);
+    return rows.map((r) => r.workflowId);
+  }
+
   async function processRound(msgs: JsMsg[]): Promise<void> {
     const items: Array<{ event: MachineEvent; message: number }> = [];
     const settled = new Set<number>();
@@ -104,37 +145,48 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       for (const event of r.data.events) items.push({ event, message: i });
     }
     metrics.eventsIn.inc(items.length);
-    let touched: string[] = [];
-    try {
-      const lookup = await context.resolve(items.map(({ event }) => [event.site, event.machine] as [string, string]));
-      const routing = routeEvents(items, lookup);
-      metrics.ignored.inc(routing.ignored);
-      const stop = metrics.roundSeconds.startTimer();
-      const { built, rows } = await commitRound(db, roundEventIds(routing), (fresh) => planRound(routing, fresh), async (plan) => {
-        await announce(plan.unassigned);
-        for (const h of plan.holds) await publishHoldException(js, h);
-      });
-      stop();
-      metrics.routed.inc({ target: 'work-order' }, built.routed['work-order']);
-      metrics.routed.inc({ target: 'shift' }, built.routed.shift);
-      metrics.duplicates.inc(built.duplicates);
-      for (const u of built.unassigned) metrics.unassigned.inc({ reason: u.reason });
-      for (const h of built.holds) metrics.counterHolds.inc({ reason: h.hold.reason });
-      touched = rows.map((r) => r.workflowId);
-      opts.afterCommit?.(++rounds);
-    } catch (err) {
-      // Context or PostgreSQL failed: nothing of this round was written, all of it comes back.
-      log.warn({ err }, 'bridge round failed, will redeliver');
-      msgs.forEach((m, i) => {
-        if (settled.has(i)) return;
+    const redeliver = (which: Iterable<number>) => {
+      for (const i of which) {
         metrics.redelivered.inc();
-        m.nak(retryDelayMs);
-      });
+        msgs[i]!.nak(retryDelayMs);
+      }
+    };
+    let lookup: Awaited<ReturnType<LineContextCache['resolve']>>;
+    let routing: Routing;
+    try {
+      lookup = await context.resolve(items.map(({ event }) => [event.site, event.machine] as [string, string]));
+      routing = routeEvents(items, lookup);
+    } catch (err) {
+      // The context comes from PostgreSQL (and routing from it): nothing of this round was written, all of it comes back.
+      log.warn({ err }, 'bridge round failed to resolve its context, will redeliver');
+      redeliver([...msgs.keys()].filter((i) => !settled.has(i)));
       return;
     }
-    msgs.forEach((m, i) => {
-      if (!settled.has(i)) m.ack();
+    // A message's events share its subject (site, line, machine), so a misrouted event makes its whole message so.
+    const misrouted = new Map(routing.misrouted.map((x) => [x.message, x.reason]));
+    for (const [i, reason] of misrouted) {
+      settled.add(i);
+      await park(msgs[i]!, `${msgs[i]!.subject}: ${reason}`);
+    }
+    const pending = [...new Set(items.map((x) => x.message))].filter((i) => !settled.has(i));
+    const touched: string[] = [];
+    // The whole round first, with the routing already made (misrouted events are in none of its groups); only when its
+    // data fails, smaller parts, each routed anew (bridge/isolate.ts).
+    const result = await applyIsolating(pending, async (part) => {
+      const wanted = new Set(part);
+      const r = part.length === pending.length ? routing : routeEvents(items.filter((x) => wanted.has(x.message)), lookup);
+      touched.push(...(await commit(r)));
     });
+    if (result.retry.length > 0) log.warn({ err: result.retryError }, 'bridge round failed, will redeliver');
+    redeliver(result.retry);
+    for (const { message, error } of result.parked) {
+      const e = error as { message?: string; code?: string; table?: string; column?: string };
+      const where = [e.table, e.column].filter(Boolean).join('.');
+      await park(msgs[message]!, `${msgs[message]!.subject}: PostgreSQL refused its data${where ? ` (${where})` : ''}: ${e.message ?? String(error)} [SQLSTATE ${e.code}]`);
+    }
+    // Every message is settled now: rejected or parked above, or applied, parked or nak-ed by its part (a message that
+    // parsed has at least one event, so it is in `pending` unless it was settled).
+    for (const i of result.applied) msgs[i]!.ack();
     relay.notify(touched);
   }
 

@@ -53,8 +53,35 @@ export const ConfirmationRequest = z.object({
 });
 export type ConfirmationRequest = z.infer<typeof ConfirmationRequest>;
 
-/** One material of a goods movement, with its quantity in its unit of entry. */
-export const GoodsMovementItem = z.object({ material: MaterialCode, quantity: DecimalString, unit: UnitOfMeasure });
+/**
+ * The order's own reservation of a component (SAP: RESB, `Reservation` CHAR 10 and `ReservationItem` NUMC 4 on the
+ * production order's component and on the material document item). A goods issue (261) or its reversal (262) that
+ * names it reduces or restores the reservation's open quantity instead of withdrawing beside it.
+ */
+export const ReservationRef = z.object({
+  reservation: z.string().regex(/^\d{1,10}$/, 'must be 1-10 digits (SAP RSNUM)'),
+  reservationItem: z.string().regex(/^\d{1,4}$/, 'must be 1-4 digits (SAP RSPOS)'),
+});
+export type ReservationRef = z.infer<typeof ReservationRef>;
+
+/**
+ * One material of a goods movement, with its quantity in its unit of entry. Optional, for components read from the
+ * ERP's order: the reservation it withdraws against, and its own storage location and batch where the order names
+ * them (else the movement's).
+ */
+export const GoodsMovementItem = z.object({
+  material: MaterialCode,
+  quantity: DecimalString,
+  unit: UnitOfMeasure,
+  reservation: ReservationRef.optional(),
+  storageLocation: StorageLocation.optional(),
+  batch: z.string().min(1).max(10).optional(),
+  /**
+   * The last issue against the reservation (the order's final confirmation): SAP closes the reservation item
+   * (ReservationIsFinallyIssued), so a remainder the order did not need stays out of MRP instead of being bought.
+   */
+  finalIssue: z.boolean().optional(),
+});
 export type GoodsMovementItem = z.infer<typeof GoodsMovementItem>;
 
 /**
@@ -215,6 +242,58 @@ export class ErpReplyUnreadable extends ErpRejected {
   ) {
     super(`${entity}: reply not readable: ${problem}`, detail);
   }
+}
+
+/**
+ * One component of a released production order as the ERP plans it: what the order reserves, for the whole order
+ * quantity, in the component's unit; with the reservation a goods issue withdraws against where the ERP has one.
+ */
+export const OrderComponent = z.object({
+  material: MaterialCode,
+  /** The order's whole requirement, a decimal string in `unit` (SAP RequiredQuantity). */
+  requiredQty: DecimalString,
+  /** Already withdrawn against the reservation (SAP WithdrawnQuantity); informational. */
+  withdrawnQty: DecimalString.optional(),
+  unit: UnitOfMeasure,
+  /** The operation that consumes it (SAP VORNR), when the ERP assigns one. */
+  operation: z.string().max(10).optional(),
+  storageLocation: StorageLocation.optional(),
+  batch: z.string().min(1).max(10).optional(),
+  reservation: ReservationRef.optional(),
+});
+export type OrderComponent = z.infer<typeof OrderComponent>;
+
+/**
+ * A production order as the ERP holds it now, read by order number: header, operations and components. The SAP intake
+ * (services/sap-intake.ts) turns it into a release, or into the running order's change or close.
+ */
+export const ErpOrder = z.object({
+  erpOrderId: ErpOrderId,
+  material: MaterialCode,
+  plant: Plant,
+  /** Planned total quantity in `unit` (SAP TotalQuantity in ProductionUnit). */
+  quantity: DecimalString,
+  unit: UnitOfMeasure,
+  plannedStart: z.iso.datetime({ offset: true }).optional(),
+  plannedEnd: z.iso.datetime({ offset: true }).optional(),
+  released: z.boolean(),
+  /** Technically completed (SAP TECO): no more production, no further postings. */
+  technicallyCompleted: z.boolean(),
+  /** Marked for deletion (SAP DLFL). */
+  deletionFlag: z.boolean(),
+  /** When the ERP last changed the order, ISO; the poller's cursor. */
+  changedAt: z.iso.datetime({ offset: true }).optional(),
+  operations: z.array(z.object({ operation: z.string().min(1).max(10), workCenter: z.string().max(8).optional() })),
+  components: z.array(OrderComponent),
+});
+export type ErpOrder = z.infer<typeof ErpOrder>;
+
+/** An ERP that can be asked for its orders (SAP's production order API): the intake's and the poller's port. */
+export interface ErpOrderSource {
+  /** The order as the ERP holds it now; null when the ERP has no such order. */
+  readOrder(erpOrderId: string): Promise<ErpOrder | null>;
+  /** Released orders changed at or after `since` (ISO), oldest change first, at most `limit`. */
+  changedOrders(since: string, limit: number): Promise<ErpOrder[]>;
 }
 
 /**

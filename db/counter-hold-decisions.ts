@@ -23,7 +23,8 @@ export interface AcceptedHoldWrites {
 }
 
 /**
- * Pure: where an accepted hold's delta counts, as if its readings had been counted when they came.
+ * Pure: where an accepted hold's `quantity` counts (its delta, or the quantity a person corrected it to), as if its
+ * readings had been counted when they came.
  * - Always in its machine's shift counts (machine-level data), when the machine is known.
  * - From a counting point, also in its shift's line tally: one more outbox row of that shift workflow (a shift
  *   closed meanwhile refuses it, as it refuses any late delta; bridge/relay.ts).
@@ -33,25 +34,25 @@ export interface AcceptedHoldWrites {
  *   production under `hold:<eventId>`, so a repeat is the same row.
  * @throws ZodError when the row's `counter` or `shift` is not what the engine writes (nothing is written then).
  */
-export function placeAcceptedHold(r: CounterHoldRow): AcceptedHoldWrites {
+export function placeAcceptedHold(r: CounterHoldRow, quantity = r.delta): AcceptedHoldWrites {
   // Narrowed before anything is written: a value the code does not know fails the decision, inside its transaction.
   const counter = CounterKind.parse(r.counter);
   const shift = r.shift === null ? null : ShiftInput.parse(r.shift);
   const machine: MachineCountItem | null = shift && {
-    site: r.siteCode, line: r.lineCode, machine: r.machineCode, shiftDate: shift.date, shiftCode: shift.shiftCode, counter, delta: r.delta, events: 1,
+    site: r.siteCode, line: r.lineCode, machine: r.machineCode, shiftDate: shift.date, shiftCode: shift.shiftCode, counter, delta: quantity, events: 1,
   };
   if (!r.countingPoint) return { outbox: [], unassigned: null, machine, countedTo: 'machine' };
   const outbox: OutboxWrite[] = [];
   if (shift) {
     const delta: ShiftDelta = {
-      machines: [{ machine: r.machineCode, good: 0, scrap: 0, total: 0, [counter]: r.delta, events: 1 }], states: [], alarmsRaised: 0, duplicatesDropped: 0,
+      machines: [{ machine: r.machineCode, good: 0, scrap: 0, total: 0, [counter]: quantity, events: 1 }], states: [], alarmsRaised: 0, duplicatesDropped: 0,
     };
     outbox.push({ workflowId: shiftWorkflowId(shift.site, shift.line, shift.date, shift.shiftCode), target: { kind: 'shift', shift }, delta });
   }
   if (counter === 'total') return { outbox, unassigned: null, machine, countedTo: 'machine' };
   const sourceTime = r.sourceTime.toISOString();
-  const good = counter === 'good' ? r.delta : 0;
-  const scrap = counter === 'scrap' ? r.delta : 0;
+  const good = counter === 'good' ? quantity : 0;
+  const scrap = counter === 'scrap' ? quantity : 0;
   if (r.workflowId) {
     const delta: OrderDelta = { machines: [{ machine: r.machineCode, good, scrap, events: 1, lastSourceTime: sourceTime }], duplicatesDropped: 0 };
     outbox.push({ workflowId: r.workflowId, target: { kind: 'work-order', site: r.siteCode, line: r.lineCode }, delta });
@@ -64,19 +65,25 @@ export function placeAcceptedHold(r: CounterHoldRow): AcceptedHoldWrites {
   return { outbox, unassigned, machine, countedTo: 'unassigned' };
 }
 
-/** A person's decision on a hold: accept (with an optional note) or reject (with a reason), and who decided. */
-export type HoldDecision = { decision: 'accept'; note?: string; by: string } | { decision: 'reject'; reason: string; by: string };
+/**
+ * A person's decision on a hold: accept (with an optional note and an optional corrected quantity, 0..delta pieces)
+ * or reject (with a reason), and who decided.
+ */
+export type HoldDecision = { decision: 'accept'; note?: string; quantity?: number; by: string } | { decision: 'reject'; reason: string; by: string };
 
 export type DecideOutcome =
   | { outcome: 'decided'; hold: CounterHoldView }
   | { outcome: 'not-found' }
+  /** A corrected quantity above the hold's delta (nothing written): the field and why. */
+  | { outcome: 'invalid'; field: string; message: string }
   | { outcome: 'already-decided'; status: CounterHoldStatus; decidedBy: string | null; decidedAt: string | null };
 
 /**
  * Decides a held hold in one transaction: the row is locked, so of two concurrent decisions (a double click, a retry
  * after a lost reply) the second waits and then finds it decided. An acceptance writes its delta (placeAcceptedHold)
  * in the same transaction as the status change, so the delta exists exactly when the hold says accepted.
- * @returns the decided hold; `not-found`; or `already-decided` with the status it has (nothing written).
+ * @returns the decided hold; `not-found`; `already-decided` with the status it has; or `invalid` for a corrected
+ *   quantity above the delta (nothing written for either).
  * @throws the database's error (nothing written).
  */
 export async function decideHold(db: Db, eventId: string, d: HoldDecision): Promise<DecideOutcome> {
@@ -89,8 +96,13 @@ export async function decideHold(db: Db, eventId: string, d: HoldDecision): Prom
       return { outcome: 'already-decided' as const, status: v.status, decidedBy: v.decidedBy, decidedAt: v.decidedAt };
     }
     let countedTo: string | null = null;
+    let acceptedQuantity: number | null = null;
     if (d.decision === 'accept') {
-      const w = placeAcceptedHold(row);
+      // More than the readings mean would be pieces no reading shows; the bound needs the row, so it is checked here.
+      if (d.quantity !== undefined && d.quantity > row.delta)
+        return { outcome: 'invalid' as const, field: 'quantity', message: `at most the hold's delta, ${row.delta} pieces (got ${d.quantity})` };
+      acceptedQuantity = d.quantity ?? row.delta;
+      const w = placeAcceptedHold(row, acceptedQuantity);
       await appendOutbox(c, w.outbox);
       if (w.unassigned) await insertUnassigned(c, [w.unassigned]);
       if (w.machine) await addMachineCounts(c, [w.machine]);
@@ -103,6 +115,7 @@ export async function decideHold(db: Db, eventId: string, d: HoldDecision): Prom
         decidedBy: d.by,
         decidedAt: new Date(),
         decisionReason: d.decision === 'accept' ? (d.note ?? null) : d.reason,
+        acceptedQuantity,
         countedTo,
       })
       .where(eq(counterHolds.eventId, eventId))

@@ -23,8 +23,8 @@ export async function insertHolds(c: pg.PoolClient, holds: HoldRecord[]): Promis
   await c.query(
     `insert into counter_holds (event_id, site_code, line_code, machine_code, tag, counter, reason, delta, "limit", elapsed_ms, raw,
        readings, source_time, shift, counting_point, workflow_id, erp_order_id)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[],
-       $10::int[], $11::float8[], $12::jsonb[], $13::timestamptz[], $14::jsonb[], $15::bool[], $16::text[], $17::text[])
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[],
+       $10::bigint[], $11::float8[], $12::jsonb[], $13::timestamptz[], $14::jsonb[], $15::bool[], $16::text[], $17::text[])
      on conflict (event_id) do nothing`,
     [
       col((h) => h.hold.eventId), col((h) => h.hold.site), col((h) => h.hold.line), col((h) => h.hold.machine), col((h) => h.hold.tag),
@@ -59,7 +59,8 @@ export function holdView(r: CounterHoldRow): CounterHoldView {
     countingPoint: r.countingPoint,
     order: r.workflowId && r.erpOrderId ? { workflowId: r.workflowId, erpOrderId: r.erpOrderId } : null,
     status: narrow(CounterHoldStatus, 'status', r.status),
-    decidedBy: r.decidedBy, decidedAt: r.decidedAt?.toISOString() ?? null, decisionReason: r.decisionReason, countedTo: r.countedTo,
+    decidedBy: r.decidedBy, decidedAt: r.decidedAt?.toISOString() ?? null, decisionReason: r.decisionReason,
+    acceptedQuantity: r.acceptedQuantity, countedTo: r.countedTo,
     recordedAt: r.recordedAt.toISOString(),
   };
 }

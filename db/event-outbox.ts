@@ -43,7 +43,7 @@ export async function insertUnassigned(c: pg.PoolClient, items: UnassignedItem[]
   if (items.length === 0) return;
   await c.query(
     `insert into unassigned_production (event_id, site_code, line_code, machine_code, source_time, good, scrap, reason)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::int[], $8::text[])
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[], $8::text[])
      on conflict (event_id) do nothing`,
     [
       items.map((i) => i.count.eventId), items.map((i) => i.site), items.map((i) => i.line), items.map((i) => i.count.machine),

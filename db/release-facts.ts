@@ -40,7 +40,9 @@ export async function placementFacts(db: Db, site: string, material: string): Pr
   };
 }
 
-const CLOSED: WorkOrderPhase[] = ['confirmed', 'cancelled'];
+// `closed`: the ERP closed the order (SAP TECO or deletion flag, services/sap-intake.ts); SAP can take a TECO back
+// and announce the order as released again, and a new run would post under the old run's keys like any other.
+const CLOSED: WorkOrderPhase[] = ['confirmed', 'cancelled', 'closed'];
 
 /** An order the MES recorded as closed: its phase and when the read model recorded it (the run's last write). */
 export interface ClosedOrder {

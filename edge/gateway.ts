@@ -8,7 +8,7 @@ import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
 import { startEndpoint } from './opcua/endpoint.js';
 import { groupByEndpoint, type EdgeMachine } from './plant.js';
 import { startPublisher } from './publisher.js';
-import { counterKey, TagPipeline, type Outcome, type Reading } from './tag-pipeline.js';
+import { counterKey, TagPipeline, type CounterNote, type Outcome, type Reading } from './tag-pipeline.js';
 
 export interface GatewayOptions {
   machines: EdgeMachine[];
@@ -17,6 +17,8 @@ export interface GatewayOptions {
   /** Store-and-forward journal directory; keep it on a disk that survives a restart. */
   bufferDir: string;
   maxBufferEvents: number;
+  /** The journal's fsync policy (edge/buffer/journal.ts `JournalOptions.fsync`); default `'flush'`, once per tick. */
+  journalFsync?: 'flush' | 'off';
   certDir: string;
   trustUnknownServers?: boolean;
   /** Resolves a machine's `credentialsRef`; the gateway entrypoint reads them from its environment. */
@@ -34,7 +36,7 @@ export interface GatewayOptions {
 export function startGateway(o: GatewayOptions) {
   const metrics = o.metrics ?? createEdgeMetrics();
   const log = o.log;
-  const journal = Journal.open({ dir: o.bufferDir, maxEvents: o.maxBufferEvents });
+  const journal = Journal.open({ dir: o.bufferDir, maxEvents: o.maxBufferEvents, fsync: o.journalFsync ?? 'flush' });
   if (journal.skippedLines > 0) log.warn({ lines: journal.skippedLines }, 'buffer: skipped torn journal lines (crash mid-write)');
   if (journal.depthEvents > 0) log.info({ events: journal.depthEvents }, 'buffer: resuming unsent events from disk');
   const batcher = new Batcher(journal);
@@ -51,10 +53,30 @@ export function startGateway(o: GatewayOptions) {
   let fullSince: number | undefined;
   let droppedWhileFull = 0;
 
+  // When a counter's committed raw was read, moved from the gateway clock onto the wall clock for the journal.
+  const readWallMs = (readAt: number | undefined) => (readAt === undefined ? undefined : Date.now() - (gatewayClock() - readAt));
   const handle = (out: Outcome) => {
-    if (out?.type !== 'event') return;
-    eventsIn[out.event.kind]++;
-    batcher.add(out.event);
+    if (out?.type === 'event') {
+      eventsIn[out.event.kind]++;
+      batcher.add(out.event, readWallMs(out.readAt));
+    } else if (out?.type === 'events') {
+      const wallMs = readWallMs(out.readAt);
+      for (const e of out.events) {
+        eventsIn[e.kind]++;
+        batcher.add(e, wallMs);
+      }
+    }
+  };
+  const onCounter = (n: CounterNote) => {
+    if (n.type === 'suspect') metrics.counterSuspectDrops.inc();
+    else if (n.type === 'decided') metrics.counterDecisions.inc({ step: n.step });
+    else metrics.counterHolds.inc({ reason: n.reason });
+  };
+  // A committed raw's wall-clock time, moved onto the gateway clock: the time since the commit is what a counter
+  // may have counted while the gateway was down.
+  const committedAt = (key: string) => {
+    const c = journal.committed(key);
+    return c && { raw: c.raw, wallMs: c.wallMs, at: gatewayClock() - (Date.now() - c.wallMs) };
   };
 
   const endpoints = groupByEndpoint(o.machines).map((group) => {
@@ -63,7 +85,7 @@ export function startGateway(o: GatewayOptions) {
     if (first.credentialsRef && !credentials) throw new Error(`no credentials for credentialsRef ${first.credentialsRef} (set ${first.credentialsRef}_USER and ${first.credentialsRef}_PASSWORD)`);
     const tags = group.flatMap((m) =>
       m.opcua.tags.map((tag) => {
-        const p = new TagPipeline(m.ref, tag, journal.committedRaw(counterKey(m.ref, tag.name)));
+        const p = new TagPipeline(m.ref, tag, { committed: committedAt(counterKey(m.ref, tag.name)), idealCycleTimeS: m.idealCycleTimeS, onCounter });
         pipelines.push(p);
         // Readings not used since the tag turned bad: logged once when it turns bad and once when it recovers, so a
         // stuck sensor cannot flood the log.
@@ -149,6 +171,14 @@ export function startGateway(o: GatewayOptions) {
       eventsIn[k] = 0;
     }
     metrics.bufferDepth.set(journal.depthEvents);
+    if (journal.syncError) {
+      log.error({ err: journal.syncError }, 'buffer: journal fsync failed; events are in the page cache but may not survive a power cut');
+      journal.syncError = undefined;
+    }
+    if (journal.fsyncSeconds > 0) {
+      metrics.journalFsyncSeconds.inc(journal.fsyncSeconds);
+      journal.fsyncSeconds = 0;
+    }
     for (const e of endpoints) {
       const skew = e.clockSkewMs();
       if (skew !== undefined) metrics.clockSkew.set({ endpoint: e.name }, skew / 1_000);
@@ -172,6 +202,7 @@ export function startGateway(o: GatewayOptions) {
       tick();
       await publisher.drained(2_000);
       await publisher.stop();
+      await journal.close();
     },
   };
 }

@@ -20,6 +20,10 @@ export function createEdgeMetrics() {
     subscriptionsStalled: new Gauge({ name: 'mes_edge_subscriptions_stalled', help: 'OPC UA endpoints whose session lives but whose subscription died (no data flows until it is re-created)', registers: [registry] }),
     subscriptionsRecreated: new Counter({ name: 'mes_edge_subscriptions_recreated_total', help: 'Dead OPC UA subscriptions replaced by a new one', labelNames: ['endpoint'] as const, registers: [registry] }),
     clockSkew: new Gauge({ name: 'mes_edge_clock_skew_seconds', help: 'PLC source time minus OPC UA server time of the newest reading (positive: PLC ahead)', labelNames: ['endpoint'] as const, registers: [registry] }),
+    counterHolds: new Counter({ name: 'mes_edge_counter_holds_total', help: 'Counter readings held instead of counted (a hold event each), by reason', labelNames: ['reason'] as const, registers: [registry] }),
+    counterSuspectDrops: new Counter({ name: 'mes_edge_counter_suspect_drops_total', help: 'Counter decreases held as suspect until the next reading (or the confirm time) decided them', registers: [registry] }),
+    counterDecisions: new Counter({ name: 'mes_edge_counter_drop_decisions_total', help: 'Suspect counter drops decided, by outcome (glitch, rollover, reset, hold)', labelNames: ['step'] as const, registers: [registry] }),
+    journalFsyncSeconds: new Counter({ name: 'mes_edge_journal_fsync_seconds_total', help: 'Time a store-and-forward journal fsync was running (per-tick syncs run on the libuv thread pool, not the event loop)', registers: [registry] }),
     natsUp: new Gauge({ name: 'mes_edge_nats_up', help: '1 when the last JetStream publish succeeded', registers: [registry] }),
   };
   return m;

@@ -5,6 +5,8 @@ import type { MachineRef } from './tag-pipeline.js';
 export interface EdgeMachine {
   ref: MachineRef;
   opcua: MachineOpcua;
+  /** Seconds per piece at rated speed: bounds what a counter may count in an elapsed time. Needed with counter tags. */
+  idealCycleTimeS?: number;
 }
 
 /** The machines this gateway reads: those with `opcua` settings, optionally of one site only. */
@@ -13,7 +15,9 @@ export function edgeMachines(plant: PlantModel, site?: string): EdgeMachine[] {
     .filter((s) => !site || s.code === site)
     .flatMap((s) =>
       s.lines.flatMap((l) =>
-        l.machines.flatMap((m) => (m.opcua ? [{ ref: { site: s.code, line: l.code, machine: m.code }, opcua: m.opcua }] : [])),
+        l.machines.flatMap((m) =>
+          m.opcua ? [{ ref: { site: s.code, line: l.code, machine: m.code }, opcua: m.opcua, idealCycleTimeS: m.idealCycleTimeS }] : [],
+        ),
       ),
     );
 }

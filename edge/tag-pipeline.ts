@@ -1,7 +1,7 @@
-import { COUNTER_MAX, type EdgeTag } from '../contracts/messages/edge-config.js';
-import type { MachineEvent, MachineState } from '../contracts/messages/machine-event.js';
+import { counterSemantics, type CounterSemantics, type EdgeTag } from '../contracts/messages/edge-config.js';
+import type { CounterHoldReason, MachineEvent, MachineState } from '../contracts/messages/machine-event.js';
 import { AlarmEdge } from './filters/alarm.js';
-import { counterDelta } from './filters/counter-delta.js';
+import { CounterTracker, parseCounterRaw, type CounterStep, type CounterVerdict } from './filters/counter-delta.js';
 import { Deadband } from './filters/deadband.js';
 import { Debounce } from './filters/debounce.js';
 import { qualityOf } from './filters/quality.js';
@@ -28,8 +28,14 @@ export interface Reading {
   receivedAt?: number;
 }
 
+/**
+ * `readAt` (counter and hold events): when the raw they commit was read, on the gateway clock; the journal stores it
+ * as wall-clock time, so after a restart the time since that reading (not since the later write) bounds the count.
+ */
 export type Outcome =
-  | { type: 'event'; event: MachineEvent }
+  | { type: 'event'; event: MachineEvent; readAt?: number }
+  /** Several events in this order (a counter window closed early, then the hold that followed it). */
+  | { type: 'events'; events: MachineEvent[]; readAt?: number }
   | { type: 'dropped'; reason: 'bad_status' | 'bad_value'; detail: string }
   | { type: 'filtered' }
   | undefined;
@@ -51,10 +57,22 @@ const iso = (ms: number): string => {
  */
 export const counterKey = (ref: MachineRef, tag: string): string => `${ref.site}/${ref.line}/${ref.machine}/${tag}`;
 
-/**
- * One tag's filters, turning readings into machine events. Counters keep their last committed raw value outside
- * (`committedRaw`, restored from the journal), so deltas survive a gateway restart without double counting.
- */
+/** What a counter did, for the gateway's metrics: a drop held as suspect, how one was decided, a hold. */
+export type CounterNote = { type: 'suspect' } | { type: 'decided'; step: CounterStep | 'hold' } | { type: 'hold'; reason: CounterHoldReason };
+
+export interface PipelineOptions {
+  /**
+   * A counter's last committed raw (restored from the journal) and when: `at` on the gateway clock, `wallMs` on the
+   * wall clock. Deltas then survive a gateway restart without double counting, and pieces made while the gateway
+   * was down count when they fit the time.
+   */
+  committed?: { raw: number; at: number; wallMs: number };
+  /** The machine's ideal cycle time (s per piece); required for a counter tag (plausibility). */
+  idealCycleTimeS?: number;
+  onCounter?: (n: CounterNote) => void;
+}
+
+/** One tag's filters, turning readings into machine events. */
 export class TagPipeline {
   /** `<machine>/<tag>`, for logs only; the journal keys counters by `counterKey` (with site and line). */
   readonly label: string;
@@ -63,8 +81,10 @@ export class TagPipeline {
   private readonly alarm?: AlarmEdge;
   /** `<machine>:<tag>:`, the start of every event id of this tag. */
   private readonly idPrefix: string;
-  /** Counter: raw of the newest good reading, and pieces since the last emitted event. */
-  private lastRaw: number | undefined;
+  /** Counter: its semantics and decisions, and pieces since the last emitted event. */
+  private readonly counterSem?: CounterSemantics;
+  private readonly counter?: CounterTracker;
+  private readonly onCounter?: (n: CounterNote) => void;
   private pending = { delta: 0, raw: 0, at: 0, serverAt: undefined as number | undefined, windowStart: 0, quality: 'good' as 'good' | 'uncertain' };
   private stateQuality: 'good' | 'uncertain' = 'good';
   private analogQuality: 'good' | 'uncertain' = 'good';
@@ -72,11 +92,17 @@ export class TagPipeline {
   constructor(
     private readonly ref: MachineRef,
     readonly tag: EdgeTag,
-    committedRaw?: number,
+    o: PipelineOptions = {},
   ) {
     this.label = `${ref.machine}/${tag.name}`;
     this.idPrefix = `${ref.machine}:${tag.name}:`;
-    this.lastRaw = committedRaw;
+    if (tag.kind === 'counter') {
+      if (o.idealCycleTimeS === undefined) throw new Error(`counter tag ${this.label} needs its machine's idealCycleTimeS (plausibility)`);
+      this.counterSem = counterSemantics(tag);
+      this.counter = new CounterTracker(this.counterSem, o.idealCycleTimeS, o.committed);
+      this.onCounter = o.onCounter;
+      if (o.committed) this.pending.raw = o.committed.raw;
+    }
     if (tag.kind === 'state') this.debounce = new Debounce(tag.debounceMs);
     if (tag.kind === 'analog')
       this.deadband = new Deadband({ ...tag.deadband, minIntervalMs: tag.minIntervalMs, range: tag.range });
@@ -104,16 +130,12 @@ export class TagPipeline {
     const now = r.receivedAt ?? r.sourceTime;
     switch (t.kind) {
       case 'counter': {
-        const raw = r.value;
-        if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > COUNTER_MAX[t.dataType])
-          return { type: 'dropped', reason: 'bad_value', detail: `counter value ${String(raw)} is not an integer 0..${COUNTER_MAX[t.dataType]}` };
-        const { delta } = counterDelta(this.lastRaw, raw, COUNTER_MAX[t.dataType]);
-        this.lastRaw = raw;
-        if (this.pending.delta === 0) this.pending.windowStart = now;
-        this.pending = { ...this.pending, delta: this.pending.delta + delta, raw, at: r.sourceTime, serverAt: r.serverTime };
-        if (quality === 'uncertain') this.pending.quality = 'uncertain';
-        // Counter events leave on the tick only, where the buffer's room is known (windowMs 0 = every tick).
-        return { type: 'filtered' };
+        const raw = parseCounterRaw(r.value, t.dataType, this.counterSem!.range);
+        if (typeof raw === 'string') return { type: 'dropped', reason: 'bad_value', detail: raw };
+        const wasSuspect = this.counter!.suspectSince !== undefined;
+        const v = this.counter!.offer({ raw, at: now, sourceTime: r.sourceTime, serverTime: r.serverTime });
+        if (!wasSuspect && this.counter!.suspectSince !== undefined) this.onCounter?.({ type: 'suspect' });
+        return this.counterVerdict(v, wasSuspect, now, quality, r.serverTime);
       }
       case 'state': {
         const state = t.map[String(r.value)] ?? 'unknown';
@@ -152,6 +174,10 @@ export class TagPipeline {
    */
   tick(now: number, counterAllowed = true): Outcome {
     const t = this.tag;
+    if (t.kind === 'counter' && this.counter!.suspectSince !== undefined) {
+      const out = this.counterVerdict(this.counter!.tick(now), true, now, 'good');
+      if (out?.type === 'events') return out;
+    }
     if (t.kind === 'counter' && counterAllowed && this.pending.delta > 0 && now - this.pending.windowStart >= t.windowMs)
       return this.flushCounter();
     if (t.kind === 'state') {
@@ -169,7 +195,7 @@ export class TagPipeline {
   get hasPending(): boolean {
     switch (this.tag.kind) {
       case 'counter':
-        return this.pending.delta > 0;
+        return this.pending.delta > 0 || this.counter!.suspectSince !== undefined;
       case 'state':
         return this.debounce!.pending;
       case 'analog':
@@ -191,6 +217,7 @@ export class TagPipeline {
     this.pending = { delta: 0, raw: p.raw, at: p.at, serverAt: p.serverAt, windowStart: 0, quality: 'good' };
     return {
       type: 'event',
+      readAt: this.counter!.baselineAt,
       event: {
         ...this.base(p.at, p.quality, p.serverAt),
         // Raw is in the id: two windows can never share one, even when a server restart repeats a timestamp.
@@ -201,6 +228,42 @@ export class TagPipeline {
         raw: p.raw,
       },
     };
+  }
+
+  /**
+   * Applies a counter decision: counted pieces join the open window (events leave on the tick only, where the
+   * buffer's room is known; windowMs 0 = every tick); a hold closes the window first, so the journal commits the
+   * counted raw before the hold's, then goes out as its own event.
+   */
+  private counterVerdict(v: CounterVerdict, decided: boolean, now: number, quality: 'good' | 'uncertain', serverAt?: number): Outcome {
+    if (!v) return { type: 'filtered' };
+    if (decided) this.onCounter?.({ type: 'decided', step: v.type === 'hold' ? 'hold' : v.step });
+    if (v.type === 'count') {
+      if (this.pending.delta === 0) this.pending.windowStart = now;
+      this.pending = { ...this.pending, delta: this.pending.delta + v.delta, raw: v.raw, at: v.sourceTime, serverAt };
+      if (quality === 'uncertain') this.pending.quality = 'uncertain';
+      return { type: 'filtered' };
+    }
+    this.onCounter?.({ type: 'hold', reason: v.reason });
+    const events: MachineEvent[] = [];
+    const closed = this.flushCounter();
+    if (closed?.type === 'event') events.push(closed.event);
+    const last = v.readings[v.readings.length - 1]!;
+    const t = this.tag as Extract<EdgeTag, { kind: 'counter' }>;
+    events.push({
+      ...this.base(last.sourceTime, quality, serverAt),
+      eventId: `${this.idPrefix}hold:${last.sourceTime}:${v.raw}`,
+      kind: 'hold',
+      counter: t.counter,
+      reason: v.reason,
+      delta: v.delta,
+      ...(v.limit !== undefined ? { limit: v.limit } : {}),
+      elapsedMs: v.elapsedMs,
+      raw: v.raw,
+      readings: v.readings.map((r) => ({ raw: r.raw, sourceTime: new Date(r.sourceTime).toISOString() })),
+    });
+    this.pending.raw = v.raw;
+    return { type: 'events', events, readAt: this.counter!.baselineAt };
   }
 
   // States and analog values are one source sample each, so `<machine>:<tag>:<sourceTimeMs>` is unique and

@@ -1,4 +1,5 @@
 import type { ErpAdapter } from '../contracts/erp-port.js';
+import { erpUnitMap, type PlantModel } from '../contracts/messages/plant-model.js';
 import { RestErpAdapter, type RestErpConfig } from './rest/adapter.js';
 import { S4HanaErpAdapter } from './s4hana/adapter.js';
 import type { SapConnection } from './s4hana/odata-session.js';
@@ -19,4 +20,12 @@ export function createErpAdapter(config: ErpAdapterConfig): ErpAdapter {
     case 'rest':
       return new RestErpAdapter(config);
   }
+}
+
+/**
+ * SAP's configuration with the plant file's unit mapping (`erpUnits`, docs/erp-s4hana.md) unless it brings its own;
+ * other adapters, or no plant file, unchanged.
+ */
+export function withPlantUnits(config: ErpAdapterConfig, plant: Pick<PlantModel, 'erpUnits'> | undefined): ErpAdapterConfig {
+  return config.adapter === 's4hana' && !config.units && plant ? { ...config, units: erpUnitMap(plant) } : config;
 }

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Production no work order could take (before release, after completion, unknown machine). Nothing is dropped: a
@@ -12,8 +12,9 @@ export const unassignedProduction = pgTable(
     lineCode: text('line_code').notNull(),
     machineCode: text('machine_code').notNull(),
     sourceTime: timestamp('source_time', { withTimezone: true }).notNull(),
-    good: integer('good').notNull(),
-    scrap: integer('scrap').notNull(),
+    /** bigint: a counter event's delta may be any whole number up to 2^53 - 1 (contracts/messages/machine-event.ts). */
+    good: bigint('good', { mode: 'number' }).notNull(),
+    scrap: bigint('scrap', { mode: 'number' }).notNull(),
     reason: text('reason').notNull(),
     status: text('status').notNull().default('open'),
     assignedTo: text('assigned_to'),

@@ -1,4 +1,4 @@
-import { index, integer, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Read model of each work-order workflow, written by its activities; the workflow stays the source of truth. */
 export const workOrders = pgTable(
@@ -13,8 +13,9 @@ export const workOrders = pgTable(
     plannedQuantity: numeric('planned_quantity', { precision: 16, scale: 3 }).notNull(),
     unit: text('unit').notNull(),
     status: text('status').notNull(),
-    goodQuantity: integer('good_quantity').notNull().default(0),
-    scrapQuantity: integer('scrap_quantity').notNull().default(0),
+    /** bigint: the order's sum of counter deltas, each up to 2^53 - 1 by contract; past int4 the read model would fail. */
+    goodQuantity: bigint('good_quantity', { mode: 'number' }).notNull().default(0),
+    scrapQuantity: bigint('scrap_quantity', { mode: 'number' }).notNull().default(0),
     confirmationDocument: text('confirmation_document'),
     releasedAt: timestamp('released_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,8 +1,13 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startErpReleaseListener } from '../bridge/erp-release-listener.js';
 import { createDb } from '../db/client.js';
+import { createErpAdapter, withPlantUnits } from '../erp/index.js';
 import { provisionStreams } from '../jetstream/provision.js';
-import { natsSettings, readEnv } from './wiring/config.js';
+import { loadPlantModel } from '../seed/plant-file.js';
+import { publishRefusedRelease } from '../services/release-check.js';
+import { sapIntakeFor } from '../services/sap-intake.js';
+import { SapReleasePoller } from '../services/sap-release-poller.js';
+import { erpAdapterConfig, natsSettings, readEnv } from './wiring/config.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
 import { createLogger, logLevel } from './wiring/logger.js';
@@ -11,7 +16,9 @@ import { connectTemporalClient } from './wiring/temporal-client.js';
 
 /**
  * The ERP listener process: ERP release events from NATS become work-order workflows, idempotently; releases the MES
- * cannot place or of closed orders (read from PostgreSQL) become exceptions.
+ * cannot place or of closed orders (read from PostgreSQL) become exceptions. With MES_ERP_ADAPTER=s4hana and
+ * MES_PLANT_FILE it also takes SAP's production order business events from the same subjects, and with
+ * MES_SAP_POLL_SECONDS it polls SAP for released orders (docs/erp-s4hana.md).
  */
 const log = createLogger('erp-listener', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('erp-listener', log, async () => {
@@ -23,8 +30,22 @@ runProcess('erp-listener', log, async () => {
   // Run at start and again when the durable or its stream is found gone while running.
   const provision = () => provisionStreams(jsm);
   await provision();
-  const listener = startErpReleaseListener({ nc, client, db, log, provision });
+  const plant = env.MES_PLANT_FILE ? await loadPlantModel(env.MES_PLANT_FILE) : undefined;
+  const erp = createErpAdapter(withPlantUnits(erpAdapterConfig(env), plant));
+  const sapIntake = sapIntakeFor(client, db, erp, plant);
+  const listener = startErpReleaseListener({ nc, client, db, log, provision, sapIntake });
+  const poller = sapIntake && env.MES_SAP_POLL_SECONDS
+    ? new SapReleasePoller(
+      sapIntake,
+      { since: env.MES_SAP_POLL_SINCE ?? new Date(Date.now() - 86_400_000).toISOString(), everyMs: env.MES_SAP_POLL_SECONDS * 1000 },
+      log.child({ process: 'sap-poller' }),
+      (release, refusal) => publishRefusedRelease(jetstream(nc), 'sap-poller', release, refusal),
+    )
+    : undefined;
+  poller?.start();
+  log.info({ sapEvents: sapIntake !== undefined, sapPoller: poller !== undefined }, 'ERP listener started');
   return async () => {
+    await poller?.stop();
     await listener.stop();
     await nc.drain();
     await connection.close();

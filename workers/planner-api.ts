@@ -1,10 +1,12 @@
 import { jetstream } from '@nats-io/jetstream';
 import { buildPlannerApi } from '../api/app.js';
 import { createDb } from '../db/client.js';
-import { createErpAdapter } from '../erp/index.js';
+import { createErpAdapter, withPlantUnits } from '../erp/index.js';
 import { erpAdapterConfig, natsSettings, readEnv } from './wiring/config.js';
 import { reconciliations } from '../services/reconciliation/reconcile.js';
 import { publishRefusedRelease } from '../services/release-check.js';
+import { sapIntakeFor } from '../services/sap-intake.js';
+import { loadPlantModel } from '../seed/plant-file.js';
 import { connectNats } from './wiring/nats.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
@@ -20,7 +22,9 @@ runProcess('planner-api', log, async () => {
   const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
   const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env, env), log);
-  const erp = createErpAdapter(erpAdapterConfig(env));
+  // With a plant file, SAP's business events over the webhook place orders on lines and read units by it.
+  const plant = env.MES_PLANT_FILE ? await loadPlantModel(env.MES_PLANT_FILE) : undefined;
+  const erp = createErpAdapter(withPlantUnits(erpAdapterConfig(env), plant));
   const nc = await connectNats(natsSettings(env), 'planner-api');
   const js = jetstream(nc);
   const app = await buildPlannerApi({
@@ -29,6 +33,7 @@ runProcess('planner-api', log, async () => {
     webhookSecret: env.MES_WEBHOOK_SECRET,
     reconciliation: reconciliations({ client, db, erp }),
     reportRefusedRelease: (release, refusal) => publishRefusedRelease(js, 'erp-webhook', release, refusal),
+    sapIntake: sapIntakeFor(client, db, erp, plant),
   });
   const url = await app.listen({ host: env.MES_API_HOST, port: env.MES_API_PORT });
   log.info({ listening: url }, 'planner API listening');

@@ -1,5 +1,6 @@
 import { createDb } from '../db/client.js';
-import { createErpAdapter } from '../erp/index.js';
+import { createErpAdapter, withPlantUnits } from '../erp/index.js';
+import { loadPlantModel } from '../seed/plant-file.js';
 import { erpAdapterConfig, readEnv } from './wiring/config.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
@@ -13,7 +14,9 @@ installTemporalRuntime(log);
 runProcess('temporal-worker', log, async () => {
   const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
-  const erp = createErpAdapter(erpAdapterConfig(env));
+  // SAP reads and writes units by the plant file's mapping (erpUnits) when MES_PLANT_FILE names it.
+  const plant = env.MES_PLANT_FILE ? await loadPlantModel(env.MES_PLANT_FILE) : undefined;
+  const erp = createErpAdapter(withPlantUnits(erpAdapterConfig(env), plant));
   const { worker, connection } = await createMesWorker({ ...temporalTargetFromEnv(process.env, env), maxCachedWorkflows: env.MES_WORKFLOW_CACHE_SIZE }, { erp, db });
   const running = worker.run();
   return async () => {

@@ -5,7 +5,7 @@ import type { MachineDeltas, ProductionDeltas } from '../contracts/messages/outb
 import type { PlannerCommand, QualityDisposition, QualityHoldCommand, RetryPosting } from '../contracts/messages/planner-command.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
 import type { ShiftSummary } from '../contracts/messages/shift.js';
-import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import type { ErpOrderClosed, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 
 // Types only from contracts, so zod stays out of the workflow bundle.
 export const productionCountsSignal = defineSignal<[ProductionCountBatch]>('productionCounts');
@@ -21,6 +21,8 @@ export const qualityHoldUpdate = defineUpdate<WorkOrderStatus, [QualityHoldComma
 export const qualityDispositionUpdate = defineUpdate<WorkOrderStatus, [QualityDisposition]>('qualityDisposition');
 /** ERP released the order again with another quantity or dates: the running order follows, no second workflow. */
 export const changeReleaseUpdate = defineUpdate<WorkOrderStatus, [OrderReleased]>('changeRelease');
+/** The ERP closed the order itself (SAP TECO or deletion flag): no more counts, no more postings (services/sap-intake.ts). */
+export const erpOrderClosedSignal = defineSignal<[ErpOrderClosed]>('erpOrderClosed');
 
 /** A line's machine events, delivered to its shift workflow; the string is in recorded histories and must not change. */
 export const machineEventsSignal = defineSignal<[MachineEventBatch]>('machineEvents');

@@ -91,7 +91,7 @@ export class WorkOrderPostings {
     const { yieldQty, scrapQty, landed, posted } = await this.untilAccepted(async () => {
       // Reserved while it is posted: a hold arriving meanwhile can only take units outside this confirmation.
       const { yieldQty, scrapQty } = order.reserveConfirmation();
-      const items = componentQuantities(ctx.bom, yieldQty);
+      const items = componentQuantities(ctx.bom, yieldQty, isFinal);
       const landed: StandingPosting[] = [];
       const check = {
         confirmedBefore: order.confirmedGood,

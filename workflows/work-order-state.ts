@@ -2,7 +2,7 @@ import type { OrderContext } from '../activities/master-data.js';
 import type { ConfirmationPolicy, OrderReleased } from '../contracts/messages/order-release.js';
 import type { ProductionDeltas } from '../contracts/messages/outbox-delta.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
-import type { QualityHold, WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import type { ErpOrderClosed, QualityHold, WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import type { PlannerCommand, QualityHoldCommand } from '../contracts/messages/planner-command.js';
 import { SEEN_IDS_LIMIT } from './seen-ids.js';
 import type { CountsCarry, RangeVerdict } from './work-order-counts.js';
@@ -21,6 +21,8 @@ export interface WorkOrderCarry extends CountsCarry, LedgerCarry {
   held?: boolean;
   // Added with quality holds; absent in carries of older runs.
   qualityHolds?: QualityHold[];
+  // Added with the SAP intake; absent in carries of older runs.
+  erpClosed?: ErpOrderClosed | null;
 }
 
 /** An update's validator refuses by throwing: nothing of the update is written to history. */
@@ -47,6 +49,8 @@ export class WorkOrderState extends WorkOrderLedger {
   retryRequested = false;
   /** Quality holds in the order they were made, open and decided. */
   qualityHolds: QualityHold[];
+  /** The ERP closed the order itself (technical completion, deletion flag): no more confirmations. */
+  erpClosed: ErpOrderClosed | null;
 
   constructor(
     readonly workflowId: string,
@@ -59,6 +63,7 @@ export class WorkOrderState extends WorkOrderLedger {
     this.context = carry?.context ?? null;
     this.held = carry?.held ?? false;
     this.qualityHolds = carry?.qualityHolds ?? [];
+    this.erpClosed = carry?.erpClosed ?? null;
   }
 
   /** Released or running: the order takes holds, commands and confirmations. */
@@ -92,7 +97,7 @@ export class WorkOrderState extends WorkOrderLedger {
 
   /** Counts are taken while the order runs, and while a partial confirmation waits for a person. */
   get acceptsCounts(): boolean {
-    return this.isOpen || (this.phase === 'exception' && !this.closing);
+    return this.erpClosed === null && (this.isOpen || (this.phase === 'exception' && !this.closing));
   }
 
   /** Applies a batch once per event id; counts after the order closed are kept aside, never dropped. */
@@ -117,13 +122,13 @@ export class WorkOrderState extends WorkOrderLedger {
   /** A partial confirmation is due when `partialEvery` good units have gathered since the last confirmation. */
   get partialDue(): boolean {
     const every = this.policy.partialEvery;
-    return every !== undefined && this.isOpen && !this.held && !this.readyToConfirm && this.confirmable >= every;
+    return every !== undefined && this.isOpen && !this.held && this.erpClosed === null && !this.readyToConfirm && this.confirmable >= every;
   }
 
   /** The order closes when someone completes it or the good quantity reaches the planned quantity. */
   get readyToConfirm(): boolean {
     // Open quality holds keep the order from closing: the final confirmation waits for the person's disposition.
-    return this.isOpen && !this.held && this.cancelled === null && this.qualityHeld === 0 &&
+    return this.isOpen && !this.held && this.cancelled === null && this.erpClosed === null && this.qualityHeld === 0 &&
       (this.completion !== null || this.good >= this.plannedQuantity);
   }
 
@@ -180,6 +185,16 @@ export class WorkOrderState extends WorkOrderLedger {
 
   cancel(cmd: PlannerCommand): void {
     this.cancelled = cmd;
+  }
+
+  /**
+   * The ERP closed the order (SAP TECO or deletion flag): the workflow stops taking counts and closes as `closed`
+   * without posting anything more; what was posted stands (SAP keeps it on the closed order). Taken once, while the
+   * order is open or waits for a person; a closing or closed order ignores it (its last posting is under way or done).
+   */
+  closeInErp(closed: ErpOrderClosed): void {
+    if (this.closing || this.erpClosed !== null) return;
+    this.erpClosed = closed;
   }
 
   // Quality: holds of counted, unconfirmed units, and a person's disposition of each.
@@ -264,7 +279,7 @@ export class WorkOrderState extends WorkOrderLedger {
   }
 
   /** The order closes as cancelling/cancelled or confirming/confirmed; from here on new counts are late counts. */
-  closeAs(phase: 'cancelling' | 'cancelled' | 'confirming' | 'confirmed'): void {
+  closeAs(phase: 'cancelling' | 'cancelled' | 'confirming' | 'confirmed' | 'closed'): void {
     this.closing = true;
     this.phase = phase;
   }
@@ -287,6 +302,7 @@ export class WorkOrderState extends WorkOrderLedger {
       standing: this.standing,
       standingComplete: this.standingComplete,
       qualityHolds: this.qualityHolds,
+      ...(this.erpClosed ? { erpClosed: this.erpClosed } : {}),
     };
   }
 

@@ -26,6 +26,8 @@ export function describeOrder(order: WorkOrderState): string {
       return `Cancelled by a planner (${qty}): taking its postings back from the ERP, the last first; ${order.standing.length} left.`;
     case 'cancelled':
       return `Cancelled by a planner (${qty}); nothing of it stands in the ERP.`;
+    case 'closed':
+      return `Closed in the ERP (${order.erpClosed?.reason ?? 'closed'}) with ${qty}; confirmed ${order.confirmedGood}, nothing more is posted.`;
   }
 }
 
@@ -58,5 +60,6 @@ export function orderStatus(order: WorkOrderState): WorkOrderStatus {
     releasedAt: r.releasedAt,
     plannedStart: r.plannedStart ?? null,
     plannedEnd: r.plannedEnd ?? null,
+    ...(order.erpClosed ? { erpClosed: order.erpClosed } : {}),
   };
 }

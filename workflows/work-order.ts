@@ -18,6 +18,7 @@ import {
   cancelOrderUpdate,
   changeReleaseUpdate,
   completeOrderSignal,
+  erpOrderClosedSignal,
   holdOrderUpdate,
   productionCountsSignal,
   productionDeltasSignal,
@@ -28,6 +29,7 @@ import {
   statusQuery,
 } from './definitions.js';
 import { OrderPhaseAttr, QualityHoldAttr } from './search-attributes.js';
+import { withOrderComponents } from './backflush.js';
 import { erpPostings, WorkOrderPostings } from './work-order-postings.js';
 import { WorkOrderState, type WorkOrderCarry } from './work-order-state.js';
 
@@ -64,6 +66,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   });
   setHandler(completeOrderSignal, (req) => order.requestCompletion(req));
   setHandler(retryPostingSignal, () => order.requestRetry());
+  setHandler(erpOrderClosedSignal, (closed) => order.closeInErp(closed));
   setHandler(statusQuery, () => order.status());
   setHandler(holdOrderUpdate, (_cmd) => {
     order.hold();
@@ -121,13 +124,14 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   };
 
   const { release } = order;
-  const ctx = order.context ?? order.useContext(await local.loadOrderContext({ site: release.site, line: release.line, material: release.material }));
+  // The ERP's own components (with their reservations) replace the plant file's BOM when the release carries them.
+  const ctx = order.context ?? order.useContext(withOrderComponents(await local.loadOrderContext({ site: release.site, line: release.line, material: release.material }), release));
   const postings = new WorkOrderPostings(order, ctx, erp, parkUntilRetry);
   await publish();
   // Workflow time (deterministic on replay); a new run after continue-as-new starts its period afresh.
   let lastConfirmationAt = Date.now();
   for (;;) {
-    const wake = () => order.readyToConfirm || order.partialDue || order.unnotifiedHolds.length > 0 || order.cancelled !== null ||
+    const wake = () => order.readyToConfirm || order.partialDue || order.unnotifiedHolds.length > 0 || order.cancelled !== null || order.erpClosed !== null ||
       order.phase !== published || (order.qualityHeld > 0) !== publishedHold || shouldContinueAsNew();
     // A timer only when the policy confirms by time, so orders without it keep their history's commands.
     const periodMs = order.policy.partialEveryMinutes === undefined ? undefined : order.policy.partialEveryMinutes * 60_000;
@@ -139,7 +143,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
       await publish();
       continue;
     }
-    if (order.readyToConfirm || order.cancelled) break;
+    if (order.readyToConfirm || order.cancelled || order.erpClosed) break;
     if (order.partialDue || periodDue) {
       await postings.confirm(false);
       lastConfirmationAt = Date.now();
@@ -153,7 +157,10 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     await publish();
   }
 
-  if (order.cancelled) {
+  if (order.erpClosed) {
+    // The ERP closed the order: counted units not yet confirmed stay unconfirmed, nothing is posted or taken back.
+    order.closeAs('closed');
+  } else if (order.cancelled) {
     if (order.standing.length > 0) {
       order.closeAs('cancelling');
       await publish();

@@ -20,7 +20,8 @@ const DECIDERS: Role[] = ['quality', 'planner'];
 
 /**
  * Counter holds (issue 11 item 4): readings the edge refused to count, listed for a person, who accepts (the delta
- * counts once, toward the order that was in context) or rejects them (with a reason). A decided hold is 409.
+ * counts once, toward the order that was in context; or a corrected quantity, 0..delta, with who and when and the
+ * note, audited) or rejects them (with a reason). A decided hold is 409.
  */
 export function counterHoldRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db } = deps;
@@ -42,6 +43,7 @@ export function counterHoldRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const decide = async (eventId: string, decision: HoldDecision) => {
       const r = await decideHold(db, eventId, decision);
       if (r.outcome === 'not-found') throw httpError(404, `counter hold ${eventId} not found`);
+      if (r.outcome === 'invalid') throw httpError(400, `body.${r.field}: ${r.message}`);
       if (r.outcome === 'already-decided')
         throw httpError(409, `counter hold ${eventId} is already ${r.status}${r.decidedBy ? ` (by ${r.decidedBy} at ${r.decidedAt})` : ''}: a decided hold stays decided`);
       return r.hold;
@@ -50,12 +52,12 @@ export function counterHoldRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post('/production/holds/:eventId/accept', {
       schema: {
         params: HoldParams, body: AcceptHoldBody, response: { 200: CounterHoldView }, tags: ['production'],
-        summary: 'Accept held readings as production: the delta counts once, toward the order that was in context (or unassigned production)',
+        summary: 'Accept held readings as production: the delta, or a corrected quantity (0..delta), counts once, toward the order that was in context (or unassigned production)',
       },
       config: { roles: DECIDERS },
     }, async (req) => {
       await audit(db, req, 'counter-hold-accept', req.params.eventId, req.body);
-      return decide(req.params.eventId, { decision: 'accept', note: req.body.note, by: req.actor!.name });
+      return decide(req.params.eventId, { decision: 'accept', note: req.body.note, quantity: req.body.quantity, by: req.actor!.name });
     });
 
     app.post('/production/holds/:eventId/reject', {

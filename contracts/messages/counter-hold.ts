@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Token } from '../tokens.js';
-import { CounterHoldReason, CounterKind, CounterReadingRecord } from './machine-event.js';
+import { CounterHoldReason, CounterKind, CounterReadingRecord, WholeCount } from './machine-event.js';
 
 /**
  * A counter hold as the engine keeps it (the edge's `hold` event, issue 11 item 4) and as the planner API shows it:
@@ -34,6 +34,8 @@ export const CounterHoldView = z.object({
   decidedAt: z.string().nullable(),
   /** The rejection's reason, or the note given with an acceptance. */
   decisionReason: z.string().nullable(),
+  /** The pieces the acceptance counted: `delta`, or the quantity the person corrected it to; null unless accepted. */
+  acceptedQuantity: z.number().int().nullable(),
   /**
    * Where an accepted delta went: the order's workflow id (through the outbox, so a closed order passes it on to
    * unassigned production), `unassigned` (no order was active), or `machine` (machine-level counts only: not a
@@ -55,8 +57,16 @@ export type CounterHoldQuery = z.infer<typeof CounterHoldQuery>;
 
 const text = (what: string) => z.string().trim().min(1, `required: ${what}`).max(500, 'at most 500 characters');
 
-/** Body of `POST /production/holds/:eventId/accept`: an optional note kept with the decision. */
-export const AcceptHoldBody = z.object({ note: text('a note, or leave the field out').optional() });
+/**
+ * Body of `POST /production/holds/:eventId/accept`: an optional note kept with the decision, and an optional corrected
+ * `quantity` (pieces, 0 up to the hold's delta) counted instead of the whole delta. A UInt32 counter read once as
+ * 0xFFFFFFFF between 45000 and 45003 holds a delta of 4294922295; the person who counted the pallet posts 3, neither
+ * losing them nor posting the phantom pieces. The bound by the delta is checked against the hold (db/counter-hold-decisions.ts).
+ */
+export const AcceptHoldBody = z.object({
+  note: text('a note, or leave the field out').optional(),
+  quantity: WholeCount.optional(),
+});
 export type AcceptHoldBody = z.infer<typeof AcceptHoldBody>;
 
 /** Body of `POST /production/holds/:eventId/reject`: why the readings are not production, kept with the decision. */

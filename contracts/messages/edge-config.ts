@@ -7,9 +7,44 @@ import { CounterKind, MachineState } from './machine-event.js';
  * share one session.
  */
 
-/** OPC UA integer types a PLC counter may have; a counter rolls over after the type's max. */
-export const COUNTER_MAX = { UInt16: 0xffff, Int16: 0x7fff, UInt32: 0xffffffff, Int32: 0x7fffffff } as const;
-export const CounterDataType = z.enum(['UInt16', 'Int16', 'UInt32', 'Int32']);
+/**
+ * OPC UA data types a PLC counter may have (Part 6, 5.1.2 built-in types), with the integer values each can hold
+ * exactly. 64-bit and floating types are bounded by what a JavaScript number (a double) and the type itself hold
+ * exactly: 2^53 - 1 for the 64-bit integers and Double, 2^24 for Float (a REAL counter past 16,777,216 stops counting,
+ * because x + 1 rounds back to x).
+ */
+export const COUNTER_RANGE = {
+  UInt16: { min: 0, max: 0xffff },
+  Int16: { min: -0x8000, max: 0x7fff },
+  UInt32: { min: 0, max: 0xffffffff },
+  Int32: { min: -0x80000000, max: 0x7fffffff },
+  UInt64: { min: 0, max: Number.MAX_SAFE_INTEGER },
+  Int64: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+  Float: { min: -(2 ** 24), max: 2 ** 24 },
+  Double: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+} as const;
+export const CounterDataType = z.enum(['UInt16', 'Int16', 'UInt32', 'Int32', 'UInt64', 'Int64', 'Float', 'Double']);
+export type CounterDataType = z.infer<typeof CounterDataType>;
+
+/** A counter's wrap range: after `max` comes `min` (both integers, inclusive). */
+export interface CounterWrap {
+  min: number;
+  max: number;
+}
+
+/**
+ * Where a counter wraps by default: 16- and 32-bit integers wrap at their type's end (an unsigned one from max to 0,
+ * a signed INT/DINT from max to the negative min, two's complement as IEC 61131-3 CTU counters do in most PLCs).
+ * 64-bit and REAL counters are taken as never wrapping: 2^53 pieces is never reached, and a REAL has no wrap.
+ */
+export const defaultCounterWrap = (t: CounterDataType): CounterWrap | false =>
+  t === 'UInt16' || t === 'Int16' || t === 'UInt32' || t === 'Int32' ? { ...COUNTER_RANGE[t] } : false;
+
+/** The values a counter can read: its wrap range when it wraps, else its data type's range. */
+export const counterRange = (t: { dataType: CounterDataType; wrap?: CounterWrap | false }): CounterWrap => {
+  const wrap = t.wrap ?? defaultCounterWrap(t.dataType);
+  return wrap === false ? { ...COUNTER_RANGE[t.dataType] } : wrap;
+};
 
 const tagBase = {
   /** Our name for the tag; travels as `tag` in every event. */
@@ -20,13 +55,69 @@ const tagBase = {
   samplingMs: z.number().int().min(0).max(60_000).default(100),
 };
 
-export const CounterTag = z.object({
-  ...tagBase,
-  kind: z.literal('counter'),
-  counter: CounterKind,
-  dataType: CounterDataType.default('UInt32'),
-  /** Deltas are summed over this window into one event (the edge's main aggregation). */
-  windowMs: z.number().int().min(0).max(60_000).default(1_000),
+export const CounterTag = z
+  .object({
+    ...tagBase,
+    kind: z.literal('counter'),
+    counter: CounterKind,
+    dataType: CounterDataType.default('UInt32'),
+    /** Deltas are summed over this window into one event (the edge's main aggregation). */
+    windowMs: z.number().int().min(0).max(60_000).default(1_000),
+    /**
+     * The range the counter wraps in: after `max` comes `min` (e.g. `{ min: 0, max: 9999 }` for a 4-digit counter).
+     * `false`: it never wraps, so a drop is a reset or unexplained. Absent: from the data type (`defaultCounterWrap`).
+     */
+    wrap: z.union([z.literal(false), z.object({ min: z.number().int(), max: z.number().int() })]).optional(),
+    /**
+     * What a reset sets the counter to (an operator's or a PLC restart's), or `false` when it cannot be reset.
+     * Absent: 0. This and the fields below stay optional in the parsed tag (defaults in `counterSemantics`), so tags
+     * built in code need not spell them out.
+     */
+    reset: z.union([z.literal(false), z.number().int()]).optional(),
+    /**
+     * A delta counts only when at most `factor` x (elapsed s / the machine's idealCycleTimeS) + `slackPieces`: the
+     * factor covers a machine running above its rated speed, the slack the jitter of sampling and publishing (two
+     * changes can reach the gateway a few ms apart).
+     */
+    plausibility: z
+      .object({ factor: z.number().min(1).max(100).default(1.5), slackPieces: z.number().int().min(0).max(10_000).default(5) })
+      .optional(),
+    /**
+     * A drop is held as suspect until the next reading decides it, or until this long passes on the gateway clock
+     * without one (ms; OPC UA reports changes only, so a stopped machine sends no next reading).
+     */
+    dropConfirmMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .superRefine((t, ctx) => {
+    const type = COUNTER_RANGE[t.dataType];
+    if (t.wrap) {
+      if (t.wrap.max <= t.wrap.min) ctx.addIssue({ code: 'custom', path: ['wrap', 'max'], message: 'must be above wrap.min' });
+      if (t.wrap.min < type.min || t.wrap.max > type.max)
+        ctx.addIssue({ code: 'custom', path: ['wrap'], message: `must lie within ${t.dataType}'s range ${type.min}..${type.max}` });
+    }
+    const range = counterRange(t);
+    if (t.reset !== undefined && t.reset !== false && (t.reset < range.min || t.reset > range.max))
+      ctx.addIssue({ code: 'custom', path: ['reset'], message: `must lie within the counter's range ${range.min}..${range.max}` });
+  });
+
+/** A counter tag's semantics with every default resolved: what the edge's counter logic works with. */
+export interface CounterSemantics {
+  /** Readings outside this are bad values; a wrap goes from max to min. */
+  range: CounterWrap;
+  wraps: boolean;
+  reset: number | false;
+  factor: number;
+  slackPieces: number;
+  dropConfirmMs: number;
+}
+
+export const counterSemantics = (t: Pick<CounterTag, 'dataType' | 'wrap' | 'reset' | 'plausibility' | 'dropConfirmMs'>): CounterSemantics => ({
+  range: counterRange(t),
+  wraps: (t.wrap ?? defaultCounterWrap(t.dataType)) !== false,
+  reset: t.reset ?? 0,
+  factor: t.plausibility?.factor ?? 1.5,
+  slackPieces: t.plausibility?.slackPieces ?? 5,
+  dropConfirmMs: t.dropConfirmMs ?? 2_000,
 });
 
 export const StateTag = z.object({

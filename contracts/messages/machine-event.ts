@@ -6,18 +6,30 @@ import { Token } from '../tokens.js';
  * the source (`<machine>:<tag>:<sourceTimeMs>`, or the window end for aggregated counter deltas), so a republish is
  * dropped by JetStream (msgID) and by the signal bridge's seen-id table (bridge/seen-retention.ts) alike.
  */
+/** PostgreSQL text and jsonb cannot hold U+0000; the strings the bridge stores (event ids, tags) are refused here instead. */
+const storable = (max: number) =>
+  z.string().min(1).max(max).refine((v) => !v.includes('\u0000'), 'must not contain U+0000 (PostgreSQL cannot store it)');
+
 const base = {
   v: z.literal(1),
-  eventId: z.string().min(1).max(200),
+  eventId: storable(200),
   site: Token,
   line: Token,
   machine: Token,
-  tag: z.string().min(1).max(128),
+  tag: storable(128),
   sourceTime: z.iso.datetime({ offset: true }),
   serverTime: z.iso.datetime({ offset: true }).optional(),
   /** OPC UA status: bad values never travel as data; uncertain ones are flagged so consumers may decide. */
   quality: z.enum(['good', 'uncertain']).default('good'),
 };
+
+/**
+ * A count of pieces or milliseconds as the engine stores it: a whole number JSON and JavaScript carry exactly (at
+ * most 2^53 - 1), so every value accepted here fits the PostgreSQL `bigint` columns it lands in (counter_holds,
+ * unassigned_production, machine_counts, work_orders). A counter delta or an idle time past int4 is real (a UInt32
+ * read of 0xFFFFFFFF, a machine idle for 25 days), so the bound is the exact-integer limit, not int4's.
+ */
+export const WholeCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const MachineState = z.enum(['running', 'idle', 'stopped', 'setup', 'fault', 'unknown']);
 export type MachineState = z.infer<typeof MachineState>;
@@ -31,7 +43,7 @@ export const CounterEvent = z.object({
   kind: z.literal('counter'),
   counter: CounterKind,
   /** Pieces since the previous event of this tag, after resets, restarts and rollover are resolved at the edge. */
-  delta: z.number().int().nonnegative(),
+  delta: WholeCount,
   /** The absolute counter value read at sourceTime, for audit: negative for a signed counter, fractional for a REAL. */
   raw: z.number(),
 });
@@ -62,11 +74,11 @@ export const CounterHoldEvent = z.object({
   counter: CounterKind,
   reason: CounterHoldReason,
   /** Pieces the readings would mean if taken as production. */
-  delta: z.number().int().nonnegative(),
+  delta: WholeCount,
   /** The most pieces the machine could make in `elapsedMs` (ideal cycle time and margin); absent for a drop. */
-  limit: z.number().int().nonnegative().optional(),
+  limit: WholeCount.optional(),
   /** Gateway-clock time between the last counted reading and this one (ms). */
-  elapsedMs: z.number().int().nonnegative(),
+  elapsedMs: WholeCount,
   /** The counter's raw value after the hold: the new baseline. */
   raw: z.number(),
   /** The readings that make the hold, oldest first: the last counted one, then what followed. */

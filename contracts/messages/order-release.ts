@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OrderComponent } from '../erp-port.js';
 import { DecimalString, MaterialCode, Token, UnitOfMeasure } from '../tokens.js';
 import { SapOperation, SapOrderNumber } from './sap-odata.js';
 
@@ -38,5 +39,11 @@ export const OrderReleased = z.object({
   releasedAt: z.iso.datetime({ offset: true }),
   // Additive and optional: releases without it confirm once at completion, no goods receipt, 10 % tolerance.
   confirmationPolicy: ConfirmationPolicy.optional(),
+  /**
+   * The order's own components as the ERP planned them (SAP: the released order's components with their reservations,
+   * read by services/sap-intake.ts). Present: the backflush issues these, against their reservations, instead of the
+   * plant file's BOM; absent (the simulator, a release by hand): the plant file's BOM. Additive and optional.
+   */
+  components: z.array(OrderComponent).optional(),
 });
 export type OrderReleased = z.infer<typeof OrderReleased>;

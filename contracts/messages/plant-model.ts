@@ -6,6 +6,11 @@ import { SapPlant, SapStorageLocation } from './sap-odata.js';
 
 /** `opcua` is read by the edge gateway only; a machine without it is simply not read. */
 const Machine = z.object({
+  /**
+   * The machine's identity in the engine, unique in its site (not only in its line): machine events are routed by
+   * (site, machine), the machines table is keyed so, and the machine decides the line and so the order its pieces go
+   * to. The plant file refuses a code used twice in a site; the bridge parks an event naming another line.
+   */
   code: Token,
   name: z.string().min(1),
   /**
@@ -14,6 +19,13 @@ const Machine = z.object({
    */
   idealCycleTimeS: z.number().positive().max(86_400).optional(),
   opcua: MachineOpcua.optional(),
+}).superRefine((m, ctx) => {
+  if (m.idealCycleTimeS === undefined && m.opcua?.tags.some((t) => t.kind === 'counter'))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['idealCycleTimeS'],
+      message: 'required for a machine with counter tags: the edge counts no more pieces than the machine can make at this speed (seconds per piece)',
+    });
 });
 
 const Line = z.object({
@@ -35,6 +47,11 @@ const Line = z.object({
    * gives the default.
    */
   countingPoints: z.array(Token).min(1).optional(),
+  /**
+   * The ERP work center(s) of the line (SAP ARBPL, CHAR 8): an order from SAP whose operation runs at one of them is
+   * placed on this line (services/sap-intake.ts). Needed when several lines share an ERP plant.
+   */
+  erpWorkCenters: z.array(z.string().regex(/^[A-Z0-9_-]{1,8}$/, 'must be 1-8 of A-Z, 0-9, _ and - (SAP ARBPL)')).min(1).optional(),
 });
 type Line = z.infer<typeof Line>;
 
@@ -52,22 +69,52 @@ export function countingPointsOf(line: Pick<Line, 'machines' | 'countingPoints'>
   return (counting.length === 1 ? counting : line.machines).map((m) => m.code);
 }
 
-/** Issues of one line's counting points: each names a machine of the line, and several counters require them. */
+/**
+ * Issues of one line's counting points: each names a machine of the line; several counters require them; and when the
+ * file describes the line's counters, each counting point has one (a counting point without counter tags would leave
+ * the order at 0 while the machines with counters count for OEE only).
+ */
 function checkCountingPoints(line: Line, path: Array<string | number>, addIssue: (path: Array<string | number>, message: string) => void): void {
   const codes = new Set(line.machines.map((m) => m.code));
+  const counting = line.machines.filter(hasCounterTag).map((m) => m.code);
   if (line.countingPoints) {
     line.countingPoints.forEach((c, k) => {
       if (!codes.has(c)) addIssue([...path, 'countingPoints', k], `unknown machine ${c} in line ${line.code} (its machines: ${[...codes].join(', ')})`);
+      else if (counting.length > 0 && !counting.includes(c))
+        addIssue(
+          [...path, 'countingPoints', k],
+          `machine ${c} of line ${line.code} has no counter tag, so it would count nothing toward the order; ` +
+            `the line's machines with counter tags: ${counting.join(', ')}`,
+        );
     });
     return;
   }
-  const counting = line.machines.filter(hasCounterTag).map((m) => m.code);
   if (counting.length > 1)
     addIssue(
       [...path, 'countingPoints'],
       `required: machines ${counting.join(', ')} of line ${line.code} all have counter tags; name the machine(s) whose output is the ` +
         `order's output, e.g. countingPoints: [${counting.at(-1)}] for machines in series, or all of them for machines in parallel`,
     );
+}
+
+/**
+ * Each machine code once in a site: the code is the machine's identity in the engine (routing and the machines table
+ * go by site and code), so a second `press-1` on another line would take over the first one's events and orders.
+ */
+function checkMachineCodes(site: z.infer<typeof Site>, path: Array<string | number>, addIssue: (path: Array<string | number>, message: string) => void): void {
+  const first = new Map<string, string>();
+  site.lines.forEach((l, j) =>
+    l.machines.forEach((m, k) => {
+      const other = first.get(m.code);
+      if (other === undefined) first.set(m.code, l.code);
+      else
+        addIssue(
+          [...path, 'lines', j, 'machines', k, 'code'],
+          `machine ${m.code} is already a machine of line ${other}${other === l.code ? ' (this line)' : ''} in site ${site.code}: ` +
+            'a machine code is the machine\'s identity in its site, give each machine its own',
+        );
+    }),
+  );
 }
 
 const Site = z.object({
@@ -88,6 +135,18 @@ const Material = z.object({
   bom: z.array(BomItem).default([]),
 });
 
+/**
+ * One unit of the plant as the ERP knows it: the MES unit (as materials, BOMs and releases write it), SAP's ISO code
+ * (T006 ISOCODE: PCE for piece, KGM for kilogram) and SAP's commercial code in the language the adapter pins
+ * (SAP_LANGUAGE, English by default: PC). ISO codes travel where SAP's entity has them (ConfirmationUnitISOCode),
+ * commercial codes where it has only those (EntryUnit); see docs/erp-s4hana.md.
+ */
+const ErpUnit = z.object({
+  unit: UnitOfMeasure,
+  iso: z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be a 1-3 character ISO unit code like PCE or KGM'),
+  commercial: z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be a 1-3 character SAP commercial unit like PC or KG'),
+});
+
 /** The plant model and demo seed: master data the engine needs before the first event arrives. */
 export const PlantModel = z
   .object({
@@ -95,8 +154,11 @@ export const PlantModel = z
     sites: z.array(Site).min(1),
     materials: z.array(Material).min(1),
     demoOrders: z.array(OrderReleased).default([]),
+    /** MES unit -> ERP unit codes; when present, every unit of materials, BOMs and demo orders must be in it. */
+    erpUnits: z.array(ErpUnit).min(1).optional(),
   })
   .superRefine((plant, ctx) => {
+    if (plant.erpUnits) checkErpUnits(plant as PlantModelInput, ctx);
     const materials = new Set(plant.materials.map((m) => m.code));
     plant.materials.forEach((m, i) =>
       m.bom.forEach((b, j) => {
@@ -105,6 +167,7 @@ export const PlantModel = z
       }),
     );
     plant.sites.forEach((s, i) => {
+      checkMachineCodes(s, ['sites', i], (path, message) => ctx.addIssue({ code: 'custom', path, message }));
       const centers = new Set(s.costCenters.map((c) => c.code));
       s.lines.forEach((l, j) => {
         if (!centers.has(l.costCenter))
@@ -122,3 +185,28 @@ export const PlantModel = z
     });
   });
 export type PlantModel = z.infer<typeof PlantModel>;
+type PlantModelInput = Omit<PlantModel, 'erpUnits'> & { erpUnits: NonNullable<PlantModel['erpUnits']> };
+
+/** Each MES unit and each ISO code once, and every unit the plant uses mapped: a gap is found at load, not at posting. */
+function checkErpUnits(plant: PlantModelInput, ctx: z.RefinementCtx): void {
+  const seen = { unit: new Set<string>(), iso: new Set<string>() };
+  plant.erpUnits.forEach((u, i) => {
+    for (const k of ['unit', 'iso'] as const) {
+      if (seen[k].has(u[k])) ctx.addIssue({ code: 'custom', path: ['erpUnits', i, k], message: `${k} ${u[k]} is mapped twice` });
+      seen[k].add(u[k]);
+    }
+  });
+  const need = (unit: string, path: (string | number)[]) => {
+    if (!seen.unit.has(unit)) ctx.addIssue({ code: 'custom', path, message: `unit ${unit} has no entry in erpUnits` });
+  };
+  plant.materials.forEach((m, i) => {
+    need(m.unit, ['materials', i, 'unit']);
+    m.bom.forEach((b, j) => need(b.unit, ['materials', i, 'bom', j, 'unit']));
+  });
+  plant.demoOrders.forEach((o, i) => need(o.unit, ['demoOrders', i, 'unit']));
+}
+
+/** The plant's unit mapping as the SAP adapter takes it (SapConnection.units); empty when the plant has none. */
+export function erpUnitMap(plant: Pick<PlantModel, 'erpUnits'>): Record<string, { iso: string; commercial: string }> {
+  return Object.fromEntries((plant.erpUnits ?? []).map((u) => [u.unit, { iso: u.iso, commercial: u.commercial }]));
+}

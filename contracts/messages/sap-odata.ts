@@ -30,11 +30,21 @@ export const SapOperation = z.string().regex(/^\d{4}$/, 'must be a 4-digit opera
 export const SapPlant = z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP plant like 1010');
 export const SapStorageLocation = z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character SAP storage location like 0001');
 
+/**
+ * A unit as SAP's entities carry it (API_PRODUCTION_ORDER_2_SRV, API_PROD_ORDER_CONFIRMATION_2_SRV): the commercial
+ * code (`ConfirmationUnit`, `BaseUnit`, MSEHI shown through the conversion exit) depends on the logon language (piece
+ * is PC in English, ST in German); the ISO code beside it (`...ISOCode`, ISOCODE of T006) does not.
+ */
+export const SapUnitCode = z.string().min(1).max(3);
+
 export const ProdnOrdConf2Create = z.object({
   OrderID: z.string().min(1).max(12),
   OrderOperation: z.string().max(4).optional(),
   Sequence: z.string().max(6).optional(),
-  ConfirmationUnit: z.string().min(1).max(3),
+  /** Commercial code, read in the request's language; optional when `ConfirmationUnitISOCode` is given. */
+  ConfirmationUnit: SapUnitCode.optional(),
+  /** ISO code of the confirmation unit: the same in every logon language. */
+  ConfirmationUnitISOCode: SapUnitCode.optional(),
   ConfirmationYieldQuantity: DecimalString,
   ConfirmationScrapQuantity: DecimalString.optional(),
   ConfirmationReworkQuantity: DecimalString.optional(),
@@ -57,6 +67,7 @@ export const ProdnOrdConf2 = z.object({
   OrderID: z.string(),
   OrderOperation: z.string(),
   ConfirmationUnit: z.string(),
+  ConfirmationUnitISOCode: z.string().optional(),
   ConfirmationYieldQuantity: Decimal,
   ConfirmationScrapQuantity: Decimal,
   IsFinalConfirmation: z.boolean(),
@@ -93,7 +104,19 @@ export const MaterialDocumentItemCreate = z.object({
   ManufacturingOrder: z.string().max(12).optional(),
   GoodsMovementRefDocType: z.string().max(1).optional(),
   QuantityInEntryUnit: DecimalString,
-  EntryUnit: z.string().min(1).max(3),
+  /** Commercial code, read in the request's language; optional when `EntryUnitISOCode` is given. */
+  EntryUnit: SapUnitCode.optional(),
+  /** ISO code of the unit of entry: the same in every logon language. */
+  EntryUnitISOCode: SapUnitCode.optional(),
+  /**
+   * The order's reservation the item withdraws against (RESB RSNUM CHAR 10, RSPOS NUMC 4): a 261 with it reduces the
+   * reservation's open quantity, its 262 restores it (SAP's note on reversing goods issues for orders).
+   */
+  Reservation: z.string().max(10).optional(),
+  ReservationItem: z.string().max(4).optional(),
+  /** Closes the reservation item with this issue: no open remainder for MRP. */
+  ReservationIsFinallyIssued: z.boolean().optional(),
+  Batch: z.string().max(10).optional(),
 });
 export type MaterialDocumentItemCreate = z.infer<typeof MaterialDocumentItemCreate>;
 
@@ -117,7 +140,13 @@ export const MaterialDocumentItem = z.object({
   ManufacturingOrder: z.string(),
   QuantityInEntryUnit: Decimal,
   EntryUnit: z.string(),
+  EntryUnitISOCode: z.string().optional(),
   GoodsMovementIsCancelled: z.boolean(),
+  /** Empty strings when the item names no reservation, as SAP sends them. */
+  Reservation: z.string().optional(),
+  ReservationItem: z.string().optional(),
+  ReservationIsFinallyIssued: z.boolean().optional(),
+  Batch: z.string().optional(),
 });
 export type MaterialDocumentItem = z.infer<typeof MaterialDocumentItem>;
 
@@ -148,7 +177,10 @@ export const MaterialDocumentItemRead = MaterialDocumentItem.pick({
   GoodsMovementType: true,
   QuantityInEntryUnit: true,
   EntryUnit: true,
+  EntryUnitISOCode: true,
   GoodsMovementIsCancelled: true,
+  Reservation: true,
+  ReservationItem: true,
 });
 export type MaterialDocumentItemRead = z.infer<typeof MaterialDocumentItemRead>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReservationRef } from '../erp-port.js';
 import { DecimalString } from '../tokens.js';
 import { DispositionDecision } from './planner-command.js';
 
@@ -11,8 +12,10 @@ import { DispositionDecision } from './planner-command.js';
  *   `status` field and filter of `GET /orders` and of `GET /lines/:site/:line`'s active order.
  * `WorkOrderStatus` is the whole report an order gives, of which the phase is one field.
  * `cancelling`: a cancelled order's postings are being taken back from the ERP, the last first.
+ * `closed`: the ERP closed the order itself (SAP: technically completed or marked for deletion, `ErpOrderClosed`):
+ * counts stopped, nothing more was posted, what was posted stands.
  */
-export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception', 'cancelling', 'cancelled']);
+export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception', 'cancelling', 'cancelled', 'closed']);
 export type WorkOrderPhase = z.infer<typeof WorkOrderPhase>;
 
 /** Quantity a quality person held: not confirmed until released (good) or scrapped; the ERP got a notification. */
@@ -31,7 +34,18 @@ export type QualityHold = z.infer<typeof QualityHold>;
 
 /** The BOM, plant and storage location an order loaded at its start and posts with, whatever master data says later. */
 export const OrderContext = z.object({
-  bom: z.array(z.object({ component: z.string(), quantityPer: DecimalString, unit: z.string() })),
+  /**
+   * Components per unit of the order's material. From the ERP's order when the release carried its components (with
+   * their reservation, storage location and batch), else the plant file's BOM.
+   */
+  bom: z.array(z.object({
+    component: z.string(),
+    quantityPer: DecimalString,
+    unit: z.string(),
+    reservation: ReservationRef.optional(),
+    storageLocation: z.string().optional(),
+    batch: z.string().optional(),
+  })),
   plant: z.string().nullable(),
   storageLocation: z.string().nullable(),
   materialUnit: z.string().nullable(),
@@ -72,5 +86,18 @@ export const WorkOrderStatus = z.object({
   releasedAt: z.string(),
   plannedStart: z.string().nullable(),
   plannedEnd: z.string().nullable(),
+  /** Why the ERP closed the order, when it did (phase `closed`). Additive and optional. */
+  erpClosed: z.lazy(() => ErpOrderClosed).nullable().optional(),
 });
 export type WorkOrderStatus = z.infer<typeof WorkOrderStatus>;
+
+/**
+ * The ERP closed a running order itself: SAP's technical completion (TECO) or deletion flag (DLFL), seen by the SAP
+ * intake on the order (services/sap-intake.ts). Sent to the workflow as the `erpOrderClosed` signal; `at` is when
+ * the ERP changed the order, ISO.
+ */
+export const ErpOrderClosed = z.object({
+  reason: z.enum(['technically-completed', 'deletion-flag']),
+  at: z.string(),
+});
+export type ErpOrderClosed = z.infer<typeof ErpOrderClosed>;

@@ -1,6 +1,7 @@
 import {
   AttributeIds,
   ClientMonitoredItemGroup,
+  DataType,
   ClientSubscription,
   DataChangeFilter,
   DataChangeTrigger,
@@ -8,6 +9,7 @@ import {
   TimestampsToReturn,
   type ClientSession,
   type DataValue,
+  type Variant,
 } from 'node-opcua';
 import type { Logger } from 'pino';
 import type { EdgeTag } from '../../contracts/messages/edge-config.js';
@@ -40,13 +42,29 @@ function monitoringParameters(tag: EdgeTag, withServerFilter: boolean) {
   return { samplingInterval: tag.samplingMs, discardOldest: true, queueSize, filter };
 }
 
+const TWO_32 = 0x1_0000_0000;
+
+/**
+ * A Variant's value as a plain JavaScript value. node-opcua carries Int64 and UInt64 as `[high, low]` 32-bit words
+ * (high two's complement for Int64; Part 6, 5.2.2.2); they become numbers, exact up to 2^53 (beyond, the counter's
+ * range check refuses them). Float and Double already arrive as numbers.
+ */
+export function plainValue(v: Variant | undefined): unknown {
+  const value: unknown = v?.value;
+  if (!Array.isArray(value) || (v!.dataType !== DataType.Int64 && v!.dataType !== DataType.UInt64) || value.length !== 2) return value;
+  const [high, low] = value as [number, number];
+  // Negative Int64: -(two's complement) computed on the words, so a small negative stays exact.
+  if (v!.dataType === DataType.Int64 && high >= 0x8000_0000) return -((0xffff_ffff - high) * TWO_32 + (TWO_32 - low));
+  return high * TWO_32 + low;
+}
+
 function toReading(dv: DataValue, skew: ClockSkew): Reading {
   const serverTime = dv.serverTimestamp?.getTime();
   const source = dv.sourceTimestamp?.getTime();
   skew.observe(source, serverTime);
   const receivedAt = gatewayClock();
   return {
-    value: dv.value?.value,
+    value: plainValue(dv.value),
     statusCode: dv.statusCode.value,
     // The name is only read when a reading is dropped; looking it up for every Good one was a hot spot.
     statusText: dv.statusCode.value === 0 ? 'Good' : dv.statusCode.name,

@@ -6,6 +6,8 @@ import {
   type ErpAdapter,
   type ErpDocument,
   type ErpDowntime,
+  type ErpOrder,
+  type ErpOrderSource,
   type ErpPosting,
   type GoodsMovementRequest,
   type PostingKind,
@@ -32,14 +34,15 @@ import {
 import { ODataSession, type SapConnection } from './odata-session.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
 import { findDowntime, findQualityNotifications, listDowntime, postDowntime, raiseQualityNotification } from './notifications.js';
-import { odataString, sapReference } from './posting-ref.js';
+import { odataQuery, odataString, sapReference } from './posting-ref.js';
 import { dateFromSap, SAP_MOVEMENT, sapDate, sapField, today } from './sap-fields.js';
+import { SapProductionOrders } from './production-orders.js';
+import { SapUnits } from './units.js';
 
 /** Documents in the port are strings: `<ConfirmationGroup>/<ConfirmationCount>` and `<MaterialDocument>/<Year>`. */
 const confDocument = (c: { ConfirmationGroup: string; ConfirmationCount: string }) => `${c.ConfirmationGroup}/${c.ConfirmationCount}`;
 const matDocument = (m: { MaterialDocument: string; MaterialDocumentYear: string }) => `${m.MaterialDocument}/${m.MaterialDocumentYear}`;
-/** `$filter` on a collection, and `$select` of exactly what the reply schema reads. */
-const query = (set: string, filter: string, select: string) => `${set}?$filter=${encodeURIComponent(filter)}&$select=${select}`;
+const query = odataQuery;
 
 /**
  * SAP S/4HANA over its public OData v2 APIs.
@@ -59,12 +62,26 @@ const query = (set: string, filter: string, select: string) => `${set}?$filter=$
  * an `ErpReplyUnreadable` (non-retryable, naming the entity and the problem), never a retry without end.
  * Downtime and quality notifications: `notifications.ts`.
  */
-export class S4HanaErpAdapter implements ErpAdapter {
+export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
   readonly name = 's4hana';
   private readonly session: ODataSession;
+  private readonly units: SapUnits;
+  private readonly orders: SapProductionOrders;
 
   constructor(conn: SapConnection) {
     this.session = new ODataSession(conn);
+    this.units = new SapUnits(conn.units);
+    this.orders = new SapProductionOrders(this.session, this.units);
+  }
+
+  /** A production order with its operations and components, through API_PRODUCTION_ORDER_2_SRV (production-orders.ts). */
+  readOrder(erpOrderId: string): Promise<ErpOrder | null> {
+    return this.orders.read(erpOrderId);
+  }
+
+  /** Released production orders changed since `since` (ISO), for the poller (production-orders.ts). */
+  changedOrders(since: string, limit: number): Promise<ErpOrder[]> {
+    return this.orders.changedSince(since, limit);
   }
 
   /** How long after a request SAP may still commit it (SapConnection.commitWindowMs): post-once's settle window. */
@@ -101,7 +118,8 @@ export class S4HanaErpAdapter implements ErpAdapter {
 
   /** An internal problem report (Q3) through the OData v4 quality notification API: `notifications.ts`. */
   raiseQualityNotification(req: QualityNotificationRequest): Promise<ErpDocument> {
-    return raiseQualityNotification(this.session, req);
+    // NotificationQuantityUnit takes the commercial code, read in the pinned language (units.ts).
+    return raiseQualityNotification(this.session, { ...req, unit: this.units.commercial(req.unit) });
   }
 
   /** Refuses (ErpRejected) an order number SAP cannot hold (AUFNR) or an operation that is not SAP's VORNR. */
@@ -110,7 +128,8 @@ export class S4HanaErpAdapter implements ErpAdapter {
     const body: ProdnOrdConf2Create = {
       OrderID: sapField(SapOrderNumber, req.erpOrderId, 'erpOrderId', what),
       OrderOperation: sapField(SapOperation, req.operation, 'operation', what),
-      ConfirmationUnit: req.unit,
+      // The ISO code where the plant file maps the unit: the same in every logon language (units.ts).
+      ...(this.units.iso(req.unit) ? { ConfirmationUnitISOCode: this.units.iso(req.unit) } : { ConfirmationUnit: req.unit }),
       ConfirmationYieldQuantity: req.yieldQty,
       ConfirmationScrapQuantity: req.scrapQty,
       IsFinalConfirmation: req.isFinal,
@@ -143,15 +162,22 @@ export class S4HanaErpAdapter implements ErpAdapter {
       PostingDate: req.postingDate ? sapDate(req.postingDate) : today(),
       DocumentDate: sapDate(req.documentDate ?? req.postingDate ?? new Date().toISOString().slice(0, 10)),
       MaterialDocumentHeaderText: sapReference(req.postingKey, MATERIAL_DOCUMENT_HEADER_TEXT_MAX),
-      to_MaterialDocumentItem: req.items.map((i) => ({
+      to_MaterialDocumentItem: req.items.map((i, n) => ({
         Material: i.material,
         Plant: plant,
-        StorageLocation: storageLocation,
+        // The order's component names its own storage location; else the line's.
+        StorageLocation: i.storageLocation === undefined ? storageLocation : sapField(SapStorageLocation, i.storageLocation, `items[${n}].storageLocation`, what),
         GoodsMovementType: movement.type,
         ManufacturingOrder: order,
         ...(movement.refDocType ? { GoodsMovementRefDocType: movement.refDocType } : {}),
         QuantityInEntryUnit: i.quantity,
-        EntryUnit: i.unit,
+        // The ISO code where the plant file maps the unit, else the commercial code in the pinned language (units.ts).
+        ...(this.units.iso(i.unit) ? { EntryUnitISOCode: this.units.iso(i.unit) } : { EntryUnit: this.units.commercial(i.unit) }),
+        // The order's reservation: the 261 withdraws against it, the 262 gives it back, and MRP sees no second need.
+        ...(i.reservation ? { Reservation: i.reservation.reservation, ReservationItem: i.reservation.reservationItem } : {}),
+        // Only a goods issue closes a reservation; its reversal (262) reopens what it gives back.
+        ...(i.reservation && i.finalIssue && movement.type === '261' ? { ReservationIsFinallyIssued: true } : {}),
+        ...(i.batch ? { Batch: i.batch } : {}),
       })),
     };
     const r = await this.session.request('POST', MATERIAL_DOCUMENT_SERVICE, 'A_MaterialDocumentHeader', odataEntity(MaterialDocumentKey), body);
@@ -203,7 +229,12 @@ export class S4HanaErpAdapter implements ErpAdapter {
         document: doc, reference: null, kind: 'goods-movement' as const, yieldQty: null, scrapQty: null, isFinal: null,
         movementType: i.GoodsMovementType, items: [], cancelled: false,
       };
-      p.items.push({ material: i.Material, quantity: canonicalDecimal(i.QuantityInEntryUnit), unit: i.EntryUnit });
+      p.items.push({
+        material: i.Material,
+        quantity: canonicalDecimal(i.QuantityInEntryUnit),
+        unit: this.units.fromSap('A_MaterialDocumentItem.EntryUnit', i.EntryUnit, i.EntryUnitISOCode || undefined),
+        ...(i.Reservation ? { reservation: { reservation: i.Reservation, reservationItem: i.ReservationItem ?? '' } } : {}),
+      });
       p.cancelled ||= i.GoodsMovementIsCancelled;
       byDoc.set(doc, p);
     }

@@ -26,6 +26,17 @@ export interface SapConnection {
    * late commits).
    */
   commitWindowMs?: number;
+  /**
+   * The language every request runs in (`sap-language` and Accept-Language), ISO 639-1 like `EN`. Pinned, so
+   * commercial unit codes mean the same whatever the communication user's logon language is (piece is PC in English,
+   * ST in German). `EN` when absent.
+   */
+  language?: string;
+  /**
+   * MES unit -> SAP's ISO code and its commercial code in `language`, from the plant file's `erpUnits`
+   * (erp/s4hana/units.ts). A unit without an entry is sent as it is, as the commercial code.
+   */
+  units?: Record<string, { iso: string; commercial: string }>;
 }
 
 /** The session cookie header and the CSRF token SAP issued to that session: always sent together. */
@@ -54,11 +65,17 @@ export class ODataSession {
     return this.conn.commitWindowMs ?? 0;
   }
 
+  /** The pinned request language (SapConnection.language), upper case. */
+  get language(): string {
+    return (this.conn.language ?? 'EN').toUpperCase();
+  }
+
   /** `service` is an OData v2 service name (`API_..._SRV`), or the root path of an OData v4 service (`/sap/opu/odata4/...`). */
   private url(service: string, path: string): URL {
     const root = service.startsWith('/') ? service : `/sap/opu/odata/sap/${service}`;
     const url = new URL(`${root}/${path}`, this.conn.baseUrl);
     if (this.conn.client) url.searchParams.set('sap-client', this.conn.client);
+    url.searchParams.set('sap-language', this.language);
     return url;
   }
 
@@ -100,7 +117,7 @@ export class ODataSession {
    * set, whatever other answers set meanwhile.
    */
   private async send(method: string, service: string, path: string, extra: Record<string, string>, cookie: string, body?: unknown): Promise<{ res: Response; session: string }> {
-    const headers: Record<string, string> = { accept: 'application/json', authorization: await this.authorization(), ...extra };
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': this.language.toLowerCase(), authorization: await this.authorization(), ...extra };
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await this.fetch(this.url(service, path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

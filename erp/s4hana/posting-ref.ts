@@ -17,3 +17,7 @@ export function sapReference(postingKey: string, maxLength: number, opts: { uppe
 export const odataString = (v: string): string => `'${v.replaceAll("'", "''")}'`;
 
 
+
+/** `$filter` on a collection, and `$select` of exactly what the reply schema reads. */
+export const odataQuery = (set: string, filter: string, select: string): string =>
+  `${set}?$filter=${encodeURIComponent(filter)}&$select=${select}`;

@@ -16,6 +16,11 @@ export const SimMachine = z.object({
   /** Start the counters here, e.g. near 65535 to show a rollover soon. */
   counterStart: z.number().int().nonnegative().default(0),
   temperature: z.object({ start: z.number(), driftPerCycle: z.number(), noise: z.number().nonnegative() }).default({ start: 40, driftPerCycle: 0.01, noise: 0.2 }),
+  /**
+   * Extra counter variables `<code>.<name>` of any counter data type, written only by the test
+   * (`SimLine.writeCounter`), for the counter semantics a PLC has (signed wrap, REAL, 64-bit). They start at `start`.
+   */
+  testCounters: z.array(z.object({ name: z.string().regex(/^[A-Za-z0-9]{1,32}$/), dataType: CounterDataType, start: z.number().default(0) })).default([]),
   /** Extra analog variables `<code>.Noise<i>` that change every tick: load for benches. */
   noiseTags: z.number().int().min(0).max(20_000).default(0),
   noiseTickMs: z.number().int().min(10).default(100),

@@ -1,4 +1,4 @@
-import { COUNTER_MAX } from '../../contracts/messages/edge-config.js';
+import { COUNTER_RANGE } from '../../contracts/messages/edge-config.js';
 import { seededRandom as rng } from '../seeded-random.js';
 import type { SimMachine } from './config.js';
 
@@ -33,7 +33,7 @@ export class MachineModel {
     restore?: MachineSnapshot,
   ) {
     this.random = rng(seed);
-    this.max = COUNTER_MAX[cfg.counterType];
+    this.max = COUNTER_RANGE[cfg.counterType].max;
     this.s = restore ?? { good: cfg.counterStart, scrap: cfg.counterStart, producedGood: 0, producedScrap: 0, cycle: 0, temperature: cfg.temperature.start };
   }
 

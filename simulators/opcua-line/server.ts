@@ -10,6 +10,7 @@ import {
   StatusCode,
   StatusCodes,
   Variant,
+  VariantArrayType,
   WellKnownRoles,
   type UAVariable,
 } from 'node-opcua';
@@ -28,6 +29,19 @@ export interface SimLine {
   setStatus(machine: string, variable: string, status: 'good' | 'bad'): void;
   /** Writes a value directly, for deadband and debounce tests (state as a string, temperature as a number). */
   write(machine: string, variable: 'State' | 'Temperature' | 'AlarmActive', value: string | number | boolean): void;
+  /**
+   * Writes a counter as the PLC would, with status Good: `Good`/`Scrap` (idle machines only, or the model's next
+   * step overwrites it) or one of the machine's `testCounters`, in the variable's own OPC UA data type.
+   */
+  writeCounter(machine: string, variable: string, value: number): void;
+  /**
+   * One transient reading, as a server that answers with a default value before real data or a PLC that answers one
+   * read in fifty with 0: `Good`/`Scrap` show `value` (status Good) for `forMs`, then the machine's true counter again.
+   * The machine counts on meanwhile (its counter and `produced()` are untouched); what it made shows when it ends.
+   */
+  glitch(machine: string, variable: 'Good' | 'Scrap', value: number, forMs?: number): void;
+  /** An operator's reset of the PLC counter to 0: the machine counts on from 0, `produced()` keeps every piece. */
+  resetCounter(machine: string, variable: 'Good' | 'Scrap'): void;
   /** What a retentive PLC keeps; hand it to the next start as `restore`. */
   snapshot(): Record<string, MachineSnapshot>;
   /** Sets the machines' PLC clock `ms` ahead (negative: behind) of the server's; the noise variables keep true time. */
@@ -58,6 +72,13 @@ const noiseAccess = {
 
 const securityMode = { None: MessageSecurityMode.None, Sign: MessageSecurityMode.Sign, SignAndEncrypt: MessageSecurityMode.SignAndEncrypt };
 
+/** node-opcua carries Int64/UInt64 as [high, low] 32-bit words (two's complement for Int64); other types as numbers. */
+function variantValue(dataType: keyof typeof DataType, value: number): number | [number, number] {
+  if (dataType !== 'Int64' && dataType !== 'UInt64') return value;
+  const big = BigInt.asUintN(64, BigInt(value));
+  return [Number(big >> 32n), Number(big & 0xffffffffn)];
+}
+
 /**
  * An OPC UA production line: per machine `Good` and `Scrap` counters (UInt16 or UInt32, wrapping), `State`
  * (RUN/IDLE/STOP), `Temperature` (an AnalogItem with EURange 0..200, so percent deadband works), `AlarmActive`,
@@ -86,6 +107,8 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
   const vars = new Map<string, UAVariable>();
   const timers: NodeJS.Timeout[] = [];
   let noise = 0;
+  // Counter variables showing a glitch's value: the machine's steps do not publish them until it ends.
+  const glitching = new Set<string>();
 
   // A PLC clock off by this much (ms): source timestamps of machine values move, server timestamps do not.
   let clockSkewMs = 0;
@@ -100,7 +123,7 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     (v as unknown as { _internal_set_dataValue(d: DataValue): void })._internal_set_dataValue(dv);
   };
   const set = (key: string, dataType: DataType, value: unknown, status: StatusCode = StatusCodes.Good) =>
-    setFromPlc(vars.get(key)!, new Variant({ dataType, value }), status);
+    setFromPlc(vars.get(key)!, new Variant({ dataType, arrayType: VariantArrayType.Scalar, value }), status);
 
   o.machines.forEach((m: SimMachine, i) => {
     const model = new MachineModel(m, o.seed + i, restore?.[m.code]);
@@ -110,7 +133,7 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     const counterType = m.counterType === 'UInt16' ? DataType.UInt16 : DataType.UInt32;
     const add = (name: string, dataType: DataType, value: unknown, access: Partial<typeof noiseAccess> = {}) => {
       const v = ns.addVariable({ componentOf: folder, browseName: name, nodeId: `s=${m.code}.${name}`, dataType, minimumSamplingInterval: 10, ...access });
-      v.setValueFromSource(new Variant({ dataType, value }));
+      v.setValueFromSource(new Variant({ dataType, arrayType: VariantArrayType.Scalar, value }));
       vars.set(`${m.code}.${name}`, v);
     };
     add('Good', counterType, model.s.good);
@@ -128,13 +151,14 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     });
     vars.set(`${m.code}.Temperature`, temp as unknown as UAVariable);
     for (let n = 0; n < m.noiseTags; n++) add(`Noise${n}`, DataType.Double, 0, noiseAccess);
+    for (const c of m.testCounters) add(c.name, DataType[c.dataType], variantValue(c.dataType, c.start));
 
     timers.push(
       setInterval(() => {
         const before = { ...model.s, state: model.state, alarm: model.alarm };
         model.step();
-        if (model.s.good !== before.good) set(`${m.code}.Good`, counterType, model.s.good);
-        if (model.s.scrap !== before.scrap) set(`${m.code}.Scrap`, counterType, model.s.scrap);
+        if (model.s.good !== before.good && !glitching.has(`${m.code}.Good`)) set(`${m.code}.Good`, counterType, model.s.good);
+        if (model.s.scrap !== before.scrap && !glitching.has(`${m.code}.Scrap`)) set(`${m.code}.Scrap`, counterType, model.s.scrap);
         if (model.state !== before.state) set(`${m.code}.State`, DataType.String, model.state);
         if (model.alarm !== before.alarm) set(`${m.code}.AlarmActive`, DataType.Boolean, model.alarm);
         set(`${m.code}.Temperature`, DataType.Double, model.s.temperature);
@@ -173,6 +197,33 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
     write: (machine, variable, value) => {
       const dataType = variable === 'State' ? DataType.String : variable === 'Temperature' ? DataType.Double : DataType.Boolean;
       set(`${machine}.${variable}`, dataType, value);
+    },
+    writeCounter: (machine, variable, value) => {
+      const v = vars.get(`${machine}.${variable}`);
+      if (!v) throw new Error(`no variable ${machine}.${variable}`);
+      const dataType = v.dataType.value as DataType;
+      set(`${machine}.${variable}`, dataType, variantValue(DataType[dataType] as keyof typeof DataType, value));
+    },
+    glitch: (machine, variable, value, forMs = 200) => {
+      const model = models.get(machine);
+      if (!model) throw new Error(`no machine ${machine}`);
+      const key = `${machine}.${variable}`;
+      const dataType = model.cfg.counterType === 'UInt16' ? DataType.UInt16 : DataType.UInt32;
+      glitching.add(key);
+      set(key, dataType, value);
+      timers.push(
+        setTimeout(() => {
+          glitching.delete(key);
+          set(key, dataType, variable === 'Good' ? model.s.good : model.s.scrap);
+        }, forMs),
+      );
+    },
+    resetCounter: (machine, variable) => {
+      const model = models.get(machine);
+      if (!model) throw new Error(`no machine ${machine}`);
+      if (variable === 'Good') model.s.good = 0;
+      else model.s.scrap = 0;
+      set(`${machine}.${variable}`, model.cfg.counterType === 'UInt16' ? DataType.UInt16 : DataType.UInt32, 0);
     },
     snapshot,
     setClockSkew: (ms) => {

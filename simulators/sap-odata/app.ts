@@ -16,8 +16,10 @@ import {
 import { describeIssues } from '../../contracts/parse.js';
 import { installFaults, postWithFaults, type FaultHttpOptions } from '../erp/fault-http.js';
 import type { FaultInjector } from '../erp/faults.js';
+import { registerProductionOrders } from './production-orders.js';
 import { parseKeyPredicate, renderEntity, type EntityType } from './render.js';
 import { SapBusinessError, SapStore, type MaterialDocumentRow } from './store.js';
+import { internalUnit, localize, requestLanguage, type SapLanguage } from './units.js';
 
 export interface SapDoubleOptions {
   user: string;
@@ -26,6 +28,11 @@ export interface SapDoubleOptions {
   client: string;
   faults?: Partial<FaultPlan>;
   logger?: boolean;
+  /**
+   * The communication user's logon language (SU01): the language of commercial unit codes unless a request names
+   * its own (`sap-language`, Accept-Language). English when absent.
+   */
+  logonLanguage?: SapLanguage;
 }
 
 const ROOT = '/sap/opu/odata/sap';
@@ -175,9 +182,11 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDou
     navigations: { to_ProdnOrdConfMatlDocItm: () => ({ type: itemType, rows: [] }) },
   };
   const notificationType: EntityType = { service: pm, set: 'MaintenanceNotification', type: `${MAINT_NOTIFICATION_SERVICE}.MaintenanceNotificationType`, keys: ['MaintenanceNotification'] };
-  const entity = (t: EntityType, req: FastifyRequest, row: object, expand?: string) => ({ d: renderEntity(t, row, { origin: origin(req), expand }) });
+  // Units are kept as internal codes and shown in the request's language (units.ts).
+  const lang = (req: FastifyRequest) => requestLanguage(query(req), req.headers['accept-language'], opts.logonLanguage ?? 'EN');
+  const entity = (t: EntityType, req: FastifyRequest, row: object, expand?: string) => ({ d: renderEntity(t, localize(row, lang(req)), { origin: origin(req), expand }) });
   const collection = (t: EntityType, req: FastifyRequest, rows: object[]) => ({
-    d: { results: rows.map((r) => renderEntity(t, r, { origin: origin(req), select: query(req).$select, expand: query(req).$expand })) },
+    d: { results: rows.map((r) => renderEntity(t, localize(r, lang(req)), { origin: origin(req), select: query(req).$select, expand: query(req).$expand })) },
   });
 
   app.get(`${conf}/`, async () => ({ d: { EntitySets: ['ProdnOrdConf2', 'ProdnOrdConfMatlDocItm'] } }));
@@ -185,7 +194,14 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDou
 
   app.get(`${conf}/ProdnOrdConf2`, async (req) => collection(confType, req, applyFilter(store.confirmations, query(req).$filter)));
   app.post(`${conf}/ProdnOrdConf2`, async (req, reply) => {
-    const c = body(ProdnOrdConf2Create, req.body);
+    const posted = body(ProdnOrdConf2Create, req.body);
+    // The ISO code where given (the same in every language), else the commercial code read in the request's language.
+    const c = {
+      ...posted,
+      ConfirmationUnit: posted.ConfirmationUnitISOCode
+        ? internalUnit(posted.ConfirmationUnitISOCode, lang(req), 'ConfirmationUnitISOCode', true)
+        : internalUnit(posted.ConfirmationUnit ?? '', lang(req), 'ConfirmationUnit'),
+    };
     const rejected = faults.rejection(c.OrderID);
     if (rejected) throw new SapBusinessError('MES_DOUBLE/001', rejected);
     const closed = faults.closedPeriod(dateOf(c.PostingDate));
@@ -211,7 +227,16 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDou
   });
   app.get(`${mat}/A_MaterialDocumentItem`, async (req) => collection(itemType, req, applyFilter(store.materialDocumentItems, query(req).$filter)));
   app.post(`${mat}/A_MaterialDocumentHeader`, async (req, reply) => {
-    const h = body(MaterialDocumentHeaderCreate, req.body);
+    const posted = body(MaterialDocumentHeaderCreate, req.body);
+    const h = {
+      ...posted,
+      to_MaterialDocumentItem: posted.to_MaterialDocumentItem.map((i, n) => ({
+        ...i,
+        EntryUnit: i.EntryUnitISOCode
+          ? internalUnit(i.EntryUnitISOCode, lang(req), `to_MaterialDocumentItem[${n}].EntryUnitISOCode`, true)
+          : internalUnit(i.EntryUnit ?? '', lang(req), `to_MaterialDocumentItem[${n}].EntryUnit`),
+      })),
+    };
     if (faults.closedPeriod(dateOf(h.PostingDate))) {
       // MM allows the current and the previous period (MMPV); the text names them as SAP does.
       const now = new Date();
@@ -224,6 +249,9 @@ export function buildSapDouble(opts: SapDoubleOptions): FastifyInstance & SapDou
     );
   });
   functionImport(`${mat}/Cancel`, ['MaterialDocumentYear', 'MaterialDocument'], headerType, (y, n) => store.cancelMaterialDocument(y, n));
+
+  // API_PRODUCTION_ORDER_2_SRV (v2): released orders, their operations and components (production-orders.ts).
+  registerProductionOrders(app, store, { root: ROOT, origin, lang, query });
 
   // API_MAINTNOTIFICATION (v2): malfunction reports.
   app.get(`${pm}/`, async () => ({ d: { EntitySets: ['MaintenanceNotification', 'MaintenanceNotificationItem'] } }));
@@ -270,8 +298,8 @@ function unquote(v: string | undefined): string {
 }
 
 /**
- * The `$filter` subset the adapter uses: `Field eq 'text'`, `Field eq true|false` and `startswith(Field,'text')`,
- * joined by `and`.
+ * The `$filter` subset the adapter uses: `Field eq 'text'`, `Field eq true|false`, `Field ge 'text'` and
+ * `startswith(Field,'text')`, joined by `and`.
  */
 export function applyFilter<T extends object>(rows: T[], filter: string | undefined): T[] {
   if (!filter) return rows;
@@ -281,9 +309,11 @@ export function applyFilter<T extends object>(rows: T[], filter: string | undefi
       const [, field, text] = prefix;
       return (r) => typeof r[field!] === 'string' && (r[field!] as string).startsWith(text!.replaceAll("''", "'"));
     }
-    const m = /^(\w+) eq (?:'((?:[^']|'')*)'|(true|false))$/.exec(c.trim());
+    const m = /^(\w+) (eq|ge) (?:'((?:[^']|'')*)'|(true|false))$/.exec(c.trim());
     if (!m) throw new SapBusinessError('/IWBEP/CM_MGW_RT/022', `Unsupported $filter clause: ${c}`);
-    const value = m[2] !== undefined ? m[2].replaceAll("''", "'") : m[3] === 'true';
+    const value = m[3] !== undefined ? m[3].replaceAll("''", "'") : m[4] === 'true';
+    // `ge` on strings compares as SAP does for CHAR fields (LastChangeDateTime YYYYMMDDhhmmss sorts as text).
+    if (m[2] === 'ge') return (r) => typeof r[m[1]!] === 'string' && (r[m[1]!] as string) >= String(value);
     return (r) => r[m[1]!] === value;
   });
   return rows.filter((r) => clauses.every((c) => c(r as Record<string, unknown>)));

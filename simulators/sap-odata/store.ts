@@ -9,6 +9,7 @@ import type {
   QualityNotification,
   QualityNotificationCreate,
 } from '../../contracts/messages/sap-odata.js';
+import type { ProductionOrder2, ProductionOrderComponent4, ProductionOrderOperation2 } from '../../contracts/messages/sap-production-order.js';
 
 /** A material document as the double keeps it: the header with its items, rendered deferred or expanded per request. */
 export type MaterialDocumentRow = Omit<MaterialDocumentHeader, 'to_MaterialDocumentItem'> & { to_MaterialDocumentItem: { results: MaterialDocumentItem[] } };
@@ -95,7 +96,9 @@ export class SapStore {
       ConfirmationCount: String(count).padStart(8, '0'),
       OrderID: c.OrderID,
       OrderOperation: operation,
-      ConfirmationUnit: c.ConfirmationUnit,
+      // The app hands the internal unit code (units.ts); the ISO sibling is filled when the row is shown.
+      ConfirmationUnit: c.ConfirmationUnit ?? '',
+      ConfirmationUnitISOCode: '',
       ConfirmationYieldQuantity: scaled(c.ConfirmationYieldQuantity),
       ConfirmationScrapQuantity: scaled(c.ConfirmationScrapQuantity),
       IsFinalConfirmation: c.IsFinalConfirmation ?? false,
@@ -122,6 +125,8 @@ export class SapStore {
   }
 
   createMaterialDocument(h: MaterialDocumentHeaderCreate): MaterialDocumentRow {
+    // Checked before anything is written: a refused item leaves no document and no reservation touched.
+    const withdrawals = h.to_MaterialDocumentItem.map((i) => this.reservationOf(i));
     const year = String(new Date().getUTCFullYear());
     const number = String(this.nextMaterialDocument++);
     const items: MaterialDocumentItem[] = h.to_MaterialDocumentItem.map((i, n) => ({
@@ -134,9 +139,16 @@ export class SapStore {
       GoodsMovementType: i.GoodsMovementType,
       ManufacturingOrder: i.ManufacturingOrder ?? '',
       QuantityInEntryUnit: scaled(i.QuantityInEntryUnit),
-      EntryUnit: i.EntryUnit,
+      // The app hands the internal unit code (units.ts); the ISO sibling is filled when the row is shown.
+      EntryUnit: i.EntryUnit ?? '',
+      EntryUnitISOCode: '',
       GoodsMovementIsCancelled: false,
+      Reservation: i.Reservation ?? '',
+      ReservationItem: i.ReservationItem ?? '',
+      ReservationIsFinallyIssued: i.ReservationIsFinallyIssued ?? false,
+      Batch: i.Batch ?? '',
     }));
+    withdrawals.forEach((w) => w?.());
     const doc: MaterialDocumentRow = {
       MaterialDocumentYear: year,
       MaterialDocument: number,
@@ -165,8 +177,58 @@ export class SapStore {
         Material: i.Material, Plant: i.Plant, StorageLocation: i.StorageLocation || undefined,
         GoodsMovementType: counter(i.GoodsMovementType) as '262' | '102', ManufacturingOrder: i.ManufacturingOrder || undefined,
         QuantityInEntryUnit: String(Number(i.QuantityInEntryUnit)), EntryUnit: i.EntryUnit,
+        // The counter-movement names the same reservation: its open quantity is restored.
+        ...(i.Reservation ? { Reservation: i.Reservation, ReservationItem: i.ReservationItem } : {}),
+        ...(i.Batch ? { Batch: i.Batch } : {}),
       })),
     });
+  }
+
+  // API_PRODUCTION_ORDER_2_SRV: orders, their operations and components (with their reservations), set up by tests.
+  readonly productionOrders: ProductionOrder2[] = [];
+  readonly productionOrderOperations: ProductionOrderOperation2[] = [];
+  readonly productionOrderComponents: ProductionOrderComponent4[] = [];
+
+  /**
+   * A goods movement item's withdrawal against its reservation, checked now and applied by the returned function: a
+   * 261 adds to the component's WithdrawnQuantity (its open quantity falls), a 262 takes it back. Undefined for an
+   * item without reservation; a final issue (ReservationIsFinallyIssued) closes the item, a 262 reopens it. Refuses an unknown reservation, another material, or another unit than the
+   * reservation's base unit (the double converts no units).
+   */
+  private reservationOf(i: MaterialDocumentHeaderCreate['to_MaterialDocumentItem'][number]): (() => void) | undefined {
+    if (!i.Reservation) return undefined;
+    const c = this.productionOrderComponents.find((x) => Number(x.Reservation) === Number(i.Reservation) && Number(x.ReservationItem) === Number(i.ReservationItem ?? '0'));
+    if (!c) throw new SapBusinessError('MES_DOUBLE/011', `Reservation ${i.Reservation} item ${i.ReservationItem ?? '(none)'} does not exist`);
+    if (c.Material !== i.Material) throw new SapBusinessError('MES_DOUBLE/012', `Reservation ${i.Reservation} item ${i.ReservationItem}: material ${i.Material} is not the reserved ${c.Material}`);
+    if (c.BaseUnit !== i.EntryUnit) throw new SapBusinessError('MES_DOUBLE/013', `Reservation ${i.Reservation} item ${i.ReservationItem}: unit of entry is not the reservation's base unit`);
+    const sign = i.GoodsMovementType === '262' ? -1 : i.GoodsMovementType === '261' ? 1 : 0;
+    return () => {
+      c.WithdrawnQuantity = Math.max(0, Number(c.WithdrawnQuantity) + sign * Number(i.QuantityInEntryUnit)).toFixed(3);
+      // A final issue closes the item; a reversal reopens it.
+      if (sign > 0 && i.ReservationIsFinallyIssued) c.ReservationIsFinallyIssued = true;
+      if (sign < 0) c.ReservationIsFinallyIssued = false;
+    };
+  }
+
+  /** A component's open quantity as MRP sees it: required minus withdrawn, with SAP's scale; 0 once finally issued. */
+  openQuantity(reservation: string, item: string): string | undefined {
+    const c = this.productionOrderComponents.find((x) => Number(x.Reservation) === Number(reservation) && Number(x.ReservationItem) === Number(item));
+    return c && (c.ReservationIsFinallyIssued ? 0 : Math.max(0, Number(c.RequiredQuantity) - Number(c.WithdrawnQuantity))).toFixed(3);
+  }
+
+  /** Adds a production order with its operations and components (units as internal codes: ST, KG, ...). */
+  addProductionOrder(order: ProductionOrder2, operations: ProductionOrderOperation2[], components: ProductionOrderComponent4[]): void {
+    this.productionOrders.push(order);
+    this.productionOrderOperations.push(...operations);
+    this.productionOrderComponents.push(...components);
+  }
+
+  /** Changes an order's header as a planner in SAP would, stamping LastChangeDateTime (UTC, YYYYMMDDhhmmss). */
+  changeProductionOrder(order: string, change: Partial<ProductionOrder2>, at = new Date()): ProductionOrder2 {
+    const o = this.productionOrders.find((x) => x.ManufacturingOrder === order);
+    if (!o) throw new SapBusinessError('MES_DOUBLE/014', `Production order ${order} does not exist`, 404);
+    Object.assign(o, change, { LastChangeDateTime: at.toISOString().replace(/[-:T]/g, '').slice(0, 14) });
+    return o;
   }
 
   get materialDocumentItems(): MaterialDocumentItem[] {

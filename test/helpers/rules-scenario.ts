@@ -1,11 +1,10 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import { signWebhook } from '../../api/routes/erp-webhook.js';
-import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { publishRefusedRelease } from '../../services/release-check.js';
 import { NAMESPACE_RETENTION_DAYS } from '../../stack/temporal.js';
 import { resultOf } from './workflow-result.js';
@@ -17,6 +16,7 @@ import { erpPostings } from '../../schema/index.js';
 import { statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
 import { eventually, startTestEngine, type TestEngine } from './engine.js';
+import { exceptionAfter, exceptionNow, forgetfulTemporal } from './exceptions.js';
 import { counts, publishRelease, release, releasesSettled, SITE } from './orders.js';
 import { sapDate } from '../../erp/s4hana/sap-fields.js';
 
@@ -41,18 +41,7 @@ export function rulesScenario(erpKind: 'sim' | 's4hana', orderBase: number): voi
     await engine?.stop();
   });
   const postOrder = (body: object) => api.inject().post('/orders').headers({ authorization: `Bearer ${token}` }).body(body);
-  /** The last exception a stage published for the site, as the OPS_EXCEPTIONS stream holds it; null when none. */
-  const exceptionNow = async (stage: string) => {
-    const jsm = await jetstreamManager(engine.services.nc);
-    const m = await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: `ops.${SITE}.exception.${stage}` }).catch(() => null);
-    return m && { seq: m.seq, body: m.json<{ reason: string; refusal: { kind: string }; release: { erpOrderId: string } }>() };
-  };
-  /** Waits for an exception of the stage newer than stream sequence `after`. */
-  const lastException = (stage: string, after = 0) =>
-    eventually(async () => {
-      const m = await exceptionNow(stage);
-      return m && m.seq > after ? m : undefined;
-    }, `an exception from ${stage}`);
+  const lastException = (stage: string, after = 0) => exceptionAfter(engine, stage, after);
   const neverStarted = async (id: string) => expect(handle(id).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   const handle = (id: string) => engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, id));
   const ledger = (id: string) => engine.services.db.select().from(erpPostings).where(eq(erpPostings.workflowId, workOrderWorkflowId(SITE, id)));
@@ -69,6 +58,23 @@ export function rulesScenario(erpKind: 'sim' | 's4hana', orderBase: number): voi
         const site = await postOrder(release(String(orderBase + 22), '10', { site: 'plant9' }));
         expect(site.json()).toMatchObject({ status: 422, detail: expect.stringMatching(/body\.site: no site plant9 in the plant file \(known: plant1\)/) });
         for (const id of [20, 21]) await neverStarted(String(orderBase + id));
+      });
+
+      it('starts a material the plant file does not know when the release carries the order\'s own components (201); they are its BOM', async () => {
+        const id = String(orderBase + 25);
+        const components = [{ material: 'SCREW-M6', requiredQty: '40', unit: 'PC', reservation: { reservation: '0000600025', reservationItem: '0001' } }];
+        const r = await postOrder(release(id, '10', { material: 'NOPE-X', components }));
+        expect([r.statusCode, r.json()]).toEqual([201, expect.objectContaining({ started: true, workflowId: workOrderWorkflowId(SITE, id) })]);
+        const s = await eventually(async () => (await handle(id).query(statusQuery)).context ?? undefined, 'the order to load its context');
+        expect(s.bom).toEqual([{ component: 'SCREW-M6', quantityPer: '4', unit: 'PC', reservation: components[0]!.reservation }]);
+        // The site's time zone reaches it as for any release: its postings carry the plant's date.
+        expect(s.timezone).toBe('Europe/Berlin');
+        // It confirms with the backflush of those components, not without one.
+        const h = handle(id);
+        await h.signal('productionCounts', { v: 1, events: counts(id, 10, 1, 0) });
+        expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', confirmedGood: 10 });
+        const issued = (await engine.erp.listOrderPostings(id)).filter((p) => p.kind === 'goods-movement');
+        expect(issued).toEqual([expect.objectContaining({ movementType: '261', items: [expect.objectContaining({ material: 'SCREW-M6', quantity: '40', reservation: components[0]!.reservation })] })]);
       });
 
       it('routes the same release over NATS and over the ERP webhook to the exceptions stream, never to a silent order', async () => {
@@ -176,8 +182,7 @@ export function rulesScenario(erpKind: 'sim' | 's4hana', orderBase: number): voi
       expect(again.json().detail).toMatch(new RegExp(`order ${id} of site plant1 is closed in the MES's records \\(confirmed at \\d{4}-\\d{2}-\\d{2}T`));
       // ...decided from PostgreSQL alone: an API whose Temporal knows nothing (a run forgotten after the retention)
       // answers the same, without asking Temporal at all.
-      const forgetful = new Proxy({}, { get: () => { throw new Error('Temporal was asked'); } }) as typeof engine.services.client;
-      const noTemporal = await buildPlannerApi({ db: engine.services.db, client: forgetful });
+      const noTemporal = await buildPlannerApi({ db: engine.services.db, client: forgetfulTemporal() });
       try {
         const r = await noTemporal.inject().post('/orders').headers({ authorization: `Bearer ${token}` }).body(release(id, '25'));
         expect([r.statusCode, r.json().detail]).toEqual([409, again.json().detail]);
@@ -185,7 +190,7 @@ export function rulesScenario(erpKind: 'sim' | 's4hana', orderBase: number): voi
         await noTemporal.close();
       }
       // ...over NATS an exception a person sees, with the same reason.
-      const seen = (await exceptionNow('erp-listener'))?.seq ?? 0;
+      const seen = (await exceptionNow(engine, 'erp-listener'))?.seq ?? 0;
       await publishRelease(engine, release(id, '25'), `release-again-${id}`);
       await releasesSettled(engine);
       const ex = await lastException('erp-listener', seen);

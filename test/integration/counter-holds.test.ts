@@ -8,7 +8,7 @@ import { issueToken, type Role } from '../../api/auth.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import type { CounterHoldView } from '../../contracts/messages/counter-hold.js';
 import { PostingList } from '../../contracts/messages/erp-rest.js';
-import type { MachineEvent } from '../../contracts/messages/machine-event.js';
+import type { CounterHoldEvent } from '../../contracts/messages/machine-event.js';
 import { PlantModel } from '../../contracts/messages/plant-model.js';
 import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { seedPlant } from '../../db/seed.js';
@@ -45,7 +45,7 @@ const auth = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
 const holdUrl = (eventId: string, verb = '') => `/production/holds/${encodeURIComponent(eventId)}${verb && `/${verb}`}`;
 
 /** A hold as the edge publishes it: the counter read 45000, then 0 (Good), then `45000 + delta`. */
-const holdEvent = (machine: string, line: string, atMs: number, delta: number, reason: 'implausible_rate' | 'unexplained_drop' = 'implausible_rate'): MachineEvent => ({
+const holdEvent = (machine: string, line: string, atMs: number, delta: number, reason: 'implausible_rate' | 'unexplained_drop' = 'implausible_rate'): CounterHoldEvent => ({
   v: 1, eventId: `${machine}:ns=1;s=${machine}.Good:hold:${atMs}`, site: 'plant1', line, machine, tag: `ns=1;s=${machine}.Good`,
   sourceTime: new Date(atMs).toISOString(), quality: 'good', kind: 'hold', counter: 'good', reason, delta, limit: 3, elapsedMs: 2_000,
   raw: 45_000 + delta,
@@ -176,6 +176,76 @@ describe('counter holds accepted after their order closed', () => {
     expect(row).toMatchObject([{ machineCode: 'robot-1', lineCode: 'line-2', status: 'open', good: 5 }]);
     const confirmations = (await ledgerFor('7100003')).filter((p) => p.kind === 'confirmation');
     expect(confirmations.map((c) => c.yieldQty)).toEqual(['10']);
+  });
+});
+
+describe('counter holds past int4, a corrected quantity, and an event on the wrong line', () => {
+  it('records and lists a 0xFFFFFFFF glitch after 25 idle days with the rest of its round applied; counts the 3 pieces a person puts; parks the misrouted event', async () => {
+    const h = await releaseOrder(engine, '7100004', 'line-2', '1000');
+    const at = T0 + 100_000;
+    // A UInt32 counter read 45000, then 0xFFFFFFFF once, then 45003, after the machine stood 25 days: int4 holds neither.
+    const glitch: CounterHoldEvent = {
+      ...holdEvent('robot-1', 'line-2', at, 4_294_922_295),
+      limit: 0, elapsedMs: 2_160_000_000, raw: 45_003,
+      readings: [
+        { raw: 45_000, sourceTime: new Date(at - 2_160_000_000).toISOString() },
+        { raw: 4_294_967_295, sourceTime: new Date(at - 1_000).toISOString() },
+        { raw: 45_003, sourceTime: new Date(at).toISOString() },
+      ],
+    };
+    // press-1 is a machine of line-1: an event that says line-2 must not reach line-2's order.
+    const misrouted = goodCounts({ line: 'line-2', machine: 'press-1', n: 1, startMs: at, delta: 7, prefix: 'g-wrong' });
+    // The same round: the bridge's window is 25 ms and these go out together.
+    await Promise.all([
+      publishEvents(engine.services.nc, [glitch]),
+      publishEvents(engine.services.nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 5, startMs: at - 10_000, delta: 1, prefix: 'g-a' })),
+      publishEvents(engine.services.nc, misrouted),
+    ]);
+
+    const listed = await eventually(async () => {
+      const r = await api.inject().get('/production/holds?site=plant1&line=line-2').headers(auth('viewer'));
+      return r.json<{ holds: CounterHoldView[] }>().holds.find((x) => x.eventId === glitch.eventId);
+    }, 'the glitch listed');
+    expect(listed).toMatchObject({ delta: 4_294_922_295, elapsedMs: 2_160_000_000, limit: 0, raw: 45_003, status: 'held', order: { erpOrderId: '7100004' } });
+    expect(listed!.readings.map((r) => r.raw)).toEqual([45_000, 4_294_967_295, 45_003]);
+    await eventually(async () => ((await h.query(statusQuery)).good === 5 ? true : undefined), 'the round\'s counted pieces applied');
+
+    const js = await jetstreamManager(engine.services.nc);
+    const parked = await eventually(async () => {
+      const m = await js.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: 'ops.plant1.exception.signal-bridge' }).catch(() => null);
+      const body = m?.json<{ subject: string; reason: string }>();
+      return body?.subject === 'mes.plant1.line-2.press-1.counter' ? body : undefined;
+    }, 'the misrouted message parked');
+    expect(parked.reason).toContain('machine press-1 of site plant1 belongs to line line-1 in the plant model, not to line line-2 the event names');
+
+    // The corrected quantity is bounded by the delta and must be a whole number of pieces.
+    const tooMany = await api.inject().post(holdUrl(glitch.eventId, 'accept')).headers(auth('quality')).body({ quantity: 4_294_922_296 });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().detail).toBe('body.quantity: at most the hold\'s delta, 4294922295 pieces (got 4294922296)');
+    for (const quantity of [-1, 2.5, '3']) {
+      const bad = await api.inject().post(holdUrl(glitch.eventId, 'accept')).headers(auth('quality')).body({ quantity });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors[0].field).toBe('body.quantity');
+    }
+    const acc = await api.inject().post(holdUrl(glitch.eventId, 'accept')).headers(auth('quality')).body({ quantity: 3, note: 'PLC read 0xFFFFFFFF once; 3 pieces on the pallet' });
+    expect(acc.statusCode).toBe(200);
+    expect(acc.json()).toMatchObject({
+      status: 'accepted', acceptedQuantity: 3, delta: 4_294_922_295, decidedBy: 'holds-quality', countedTo: h.workflowId,
+      decisionReason: 'PLC read 0xFFFFFFFF once; 3 pieces on the pallet',
+    });
+    const again = await api.inject().post(holdUrl(glitch.eventId, 'accept')).headers(auth('planner')).body({ quantity: 3 });
+    expect(again.statusCode).toBe(409);
+    const audits = await engine.services.db.select().from(auditLog).where(eq(auditLog.target, glitch.eventId));
+    expect(audits.map((a) => [a.action, a.actor, a.details])).toContainEqual(['counter-hold-accept', 'holds-quality', { quantity: 3, note: 'PLC read 0xFFFFFFFF once; 3 pieces on the pallet' }]);
+
+    // Counted once: 5 + 3, never the delta, never the misrouted 7.
+    await eventually(async () => ((await h.query(statusQuery)).good === 8 ? true : undefined), 'the corrected quantity applied');
+    await sleep(2_500);
+    expect((await h.query(statusQuery)).good).toBe(8);
+    await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'test' });
+    expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', good: 8 });
+    const confirmations = (await ledgerFor('7100004')).filter((p) => p.kind === 'confirmation');
+    expect(confirmations.map((c) => c.yieldQty)).toEqual(['8']);
   });
 });
 

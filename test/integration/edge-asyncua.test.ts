@@ -32,6 +32,8 @@ describe('edge gateway reads an OPC UA server the project did not write (Python 
       machines: [
         {
           ref: { site: 'plant1', line: 'line-5', machine: 'lathe-1' },
+          // The fixture adds a part every 10 ms.
+          idealCycleTimeS: 0.01,
           opcua: {
             endpoint: String(ready.ready),
             securityMode: 'None',

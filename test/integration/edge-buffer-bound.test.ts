@@ -27,7 +27,7 @@ describe('edge gateway: the buffer bound while NATS is away', () => {
       ...Array.from({ length: 20 }, (_, i): EdgeTag => ({ name: `vib-${i}`, nodeId: `ns=1;s=mill-1.Noise${i}`, kind: 'analog', unit: 'mm/s', samplingMs: 50, deadband: { type: 'absolute', value: 0 }, serverDeadband: false, minIntervalMs: 0 })),
     ];
     gateway = startGateway({
-      machines: [{ ref: { site: 'plant1', line: 'line-4', machine: 'mill-1' }, opcua: { endpoint: sim.endpoint, securityMode: 'None', securityPolicy: 'None', tags } }],
+      machines: [{ ref: { site: 'plant1', line: 'line-4', machine: 'mill-1' }, idealCycleTimeS: 0.01, opcua: { endpoint: sim.endpoint, securityMode: 'None', securityPolicy: 'None', tags } }],
       js: rig.js,
       log: pino({ level: 'info' }, { write: (s: string) => void logLines.push(JSON.parse(s) as Record<string, unknown>) }),
       bufferDir: path.join(rig.dir, 'buffer'),

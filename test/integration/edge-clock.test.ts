@@ -30,7 +30,7 @@ describe('edge gateway: a PLC clock that is wrong', () => {
     // One cycle an hour: nothing moves unless the test writes it.
     sim = await startOpcuaLine({ machines: [{ code: 'oven-1', cycleMs: 3_600_000 }], certDir: path.join(rig.dir, 'pki-sim') });
     gateway = startGateway({
-      machines: [{ ref: { site: 'plant1', line: 'line-3', machine: 'oven-1' }, opcua: opcua(sim.endpoint) }],
+      machines: [{ ref: { site: 'plant1', line: 'line-3', machine: 'oven-1' }, idealCycleTimeS: 1, opcua: opcua(sim.endpoint) }],
       js: rig.js,
       log: pino({ level: 'info' }, { write: (s: string) => void logLines.push(s) }),
       bufferDir: path.join(rig.dir, 'buffer'),

@@ -28,7 +28,7 @@ describe('edge gateway: counts across restarts', () => {
   });
   const gatewayFor = (endpoint: string) =>
     startGateway({
-      machines: [{ ref, opcua: opcua(endpoint) }],
+      machines: [{ ref, idealCycleTimeS: machine.cycleMs / 1_000, opcua: opcua(endpoint) }],
       js: rig.js,
       log: edgeLog,
       bufferDir: path.join(rig.dir, 'buffer'),

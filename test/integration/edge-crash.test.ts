@@ -13,9 +13,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The demo plant with one machine read from the simulator, as a file the gateway process loads. */
 function writePlant(file: string, endpoint: string): void {
   const plant = parseYaml(readFileSync(path.join(projectRoot, 'seed/demo-plant.yaml'), 'utf8')) as {
-    sites: Array<{ lines: Array<{ machines: Array<{ code: string; opcua?: unknown }> }> }>;
+    sites: Array<{ lines: Array<{ machines: Array<{ code: string; opcua?: unknown; idealCycleTimeS?: number }> }> }>;
   };
   for (const line of plant.sites[0]!.lines) for (const m of line.machines) delete m.opcua;
+  // The simulator below makes a piece every 10 ms; the demo plant's 2 s would hold every delta as implausible.
+  plant.sites[0]!.lines[0]!.machines[0]!.idealCycleTimeS = 0.01;
   plant.sites[0]!.lines[0]!.machines[0]!.opcua = {
     endpoint,
     credentialsRef: 'PRESS1_OPCUA',

@@ -37,7 +37,7 @@ describe('edge gateway: filters, bad status and bad config against real servers'
     sim = await startOpcuaLine({ machines: [{ code: 'oven-1', cycleMs: 3_600_000, temperature: { start: 40, driftPerCycle: 0, noise: 0 } }], certDir: path.join(rig.dir, 'pki-sim') });
     const log = pino({ level: 'info' }, { write: (s: string) => void logLines.push(s) });
     gateway = startGateway({
-      machines: [{ ref: { site: 'plant1', line: 'line-3', machine: 'oven-1' }, opcua: opcua(sim.endpoint) }],
+      machines: [{ ref: { site: 'plant1', line: 'line-3', machine: 'oven-1' }, idealCycleTimeS: 1, opcua: opcua(sim.endpoint) }],
       js: rig.js,
       log,
       bufferDir: path.join(rig.dir, 'buffer'),

@@ -29,7 +29,7 @@ describe('edge gateway: Sign and SignAndEncrypt with user/password, and an item 
   });
   const gatewayWith = (name: string, password: string, trustUnknownServers = true, mode: 'Sign' | 'SignAndEncrypt' = 'SignAndEncrypt') => {
     const g = startGateway({
-      machines: [{ ref: { site: 'plant1', line: 'line-9', machine: 'cell-1' }, opcua: opcua(sim.endpoint, 'CELL1', mode) }],
+      machines: [{ ref: { site: 'plant1', line: 'line-9', machine: 'cell-1' }, idealCycleTimeS: 0.02, opcua: opcua(sim.endpoint, 'CELL1', mode) }],
       js: rig.js,
       log: edgeLog,
       bufferDir: path.join(rig.dir, `buffer-${name}`),

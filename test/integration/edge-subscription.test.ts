@@ -52,7 +52,7 @@ describe('edge gateway: a subscription that dies while the session lives', () =>
     }) as typeof metrics.subscriptionsStalled.set;
     gateway = startGateway({
       metrics,
-      machines: [{ ref, opcua: opcua(sim.endpoint) }],
+      machines: [{ ref, idealCycleTimeS: 0.01, opcua: opcua(sim.endpoint) }],
       js: rig.js,
       log: edgeLog,
       bufferDir: path.join(rig.dir, 'buffer'),

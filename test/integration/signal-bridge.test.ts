@@ -71,6 +71,45 @@ describe('signal bridge against real NATS, Temporal and PostgreSQL', () => {
     await resultOf(h);
   });
 
+  it('parks the one message whose data PostgreSQL refuses, applies the rest of its round, and does not take it back', async () => {
+    const { db, nc, bridgeMetrics } = engine.services;
+    const count = async (c: { get(): Promise<{ values: Array<{ value: number }> }> }) => (await c.get()).values[0]?.value ?? 0;
+    const [parkedBefore, naksBefore] = [await count(bridgeMetrics.parked), await count(bridgeMetrics.redelivered)];
+    // Stands in for data the database refuses (the contract leaves none it knows of): SQLSTATE 22023 for one event id.
+    await db.execute(sql.raw(`create function refuse_poison() returns trigger language plpgsql as $$ begin
+        if new.event_id like 'poison:%' then raise exception 'test refuses %', new.event_id using errcode = '22023'; end if;
+        return new; end $$;
+      create trigger refuse_poison before insert on seen_events for each row execute function refuse_poison()`));
+    try {
+      const h = await releaseOrder(engine, '3000004', 'line-2', '100000');
+      // One poisoned message among 20 good ones, published together so that they share rounds.
+      await Promise.all([
+        publishEvents(nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 1, startMs: T0 + 5_000, delta: 100, prefix: 'poison' })),
+        publishEvents(nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 20, startMs: T0 + 10_000, stepMs: 10, delta: 1, prefix: 'beside-poison' }), 1),
+      ]);
+      await eventually(async () => ((await h.query(statusQuery)).good === 20 ? true : undefined), 'the poisoned message\'s round applied');
+      const jsm = await jetstreamManager(nc);
+      const parked = await eventually(async () => {
+        const m = await jsm.streams.getMessage(OPS_EXCEPTIONS_STREAM, { last_by_subj: 'ops.plant1.exception.signal-bridge' }).catch(() => null);
+        const body = m?.json<{ subject?: string; reason?: string; payload?: string }>();
+        return body?.reason?.includes('SQLSTATE 22023') ? body : undefined;
+      }, 'the poisoned message parked');
+      expect(parked.subject).toBe('mes.plant1.line-2.robot-1.counter');
+      expect(parked.reason).toContain('PostgreSQL refused its data');
+      // Whole, so it can be published again once the cause is fixed.
+      expect(JSON.parse(parked.payload!)).toMatchObject({ v: 1, events: [{ eventId: `poison:good:${T0 + 5_000}`, delta: 100 }] });
+      // Longer than the bridge's 2 s redelivery delay: a poisoned message that came back would be parked again.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(await count(bridgeMetrics.parked)).toBe(parkedBefore + 1);
+      expect(await count(bridgeMetrics.redelivered)).toBe(naksBefore);
+      expect((await h.query(statusQuery)).good).toBe(20);
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'test' });
+      await resultOf(h);
+    } finally {
+      await db.execute(sql.raw('drop trigger refuse_poison on seen_events; drop function refuse_poison()'));
+    }
+  });
+
   it('tells each site about its own unassigned production, even when sites share a round', async () => {
     // Machines no site knows: their counts are unassigned ('unknown-machine'); one round may carry both sites.
     const here = goodCounts({ line: 'line-9', machine: 'ghost-1', n: 3, startMs: T0, prefix: 'ghost-here' });

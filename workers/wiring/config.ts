@@ -53,6 +53,8 @@ export const ErpEnv = {
     .optional(),
   // How long after a request ended SAP may still commit it (ms): a retry's look-up waits that long (docs/erp-s4hana.md).
   SAP_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
+  // The language every SAP request runs in (sap-language): commercial unit codes depend on it (docs/erp-s4hana.md).
+  SAP_LANGUAGE: z.string().regex(/^[A-Za-z]{2}$/, 'must be a 2-letter ISO 639-1 language like EN').optional(),
   // Generic REST ERP: base URL, HMAC secret, and the routes when they differ from the simulator's.
   MES_ERP_REST_URL: z.url().optional(),
   MES_ERP_REST_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -114,6 +116,12 @@ export const MesEnv = z.object({
   MES_API_HOST: z.string().default('127.0.0.1'),
   MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // SAP intake (services/sap-intake.ts): the plant file that places SAP's orders on lines and maps units; with it the
+  // ERP listener takes SAP's business events, and polls SAP every MES_SAP_POLL_SECONDS when that is set, from
+  // MES_SAP_POLL_SINCE (ISO) or a day before the process started.
+  MES_PLANT_FILE: z.string().min(1).optional(),
+  MES_SAP_POLL_SECONDS: z.coerce.number().int().min(5).max(86_400).optional(),
+  MES_SAP_POLL_SINCE: z.iso.datetime({ offset: true }).optional(),
   ...LogEnv,
 }).superRefine(requireErpSettings);
 export type MesEnv = z.infer<typeof MesEnv>;
@@ -166,6 +174,7 @@ export function erpAdapterConfig(env: ErpEnvValues, simUrl = env.MES_ERP_SIM_URL
       : { kind: 'basic', user: env.SAP_USER!, password: env.SAP_PASSWORD! },
     ...(env.SAP_MESSAGE_KINDS ? { messages: env.SAP_MESSAGE_KINDS } : {}),
     ...(env.SAP_COMMIT_WINDOW_MS !== undefined ? { commitWindowMs: env.SAP_COMMIT_WINDOW_MS } : {}),
+    ...(env.SAP_LANGUAGE ? { language: env.SAP_LANGUAGE.toUpperCase() } : {}),
   };
 }
 

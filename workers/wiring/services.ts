@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
@@ -13,13 +13,16 @@ import { createDb, type Db } from '../../db/client.js';
 import { migrateMes } from '../../db/migrate.js';
 import { seedPlant } from '../../db/seed.js';
 import type { PlantModel } from '../../contracts/messages/plant-model.js';
-import { createErpAdapter, type ErpAdapterConfig } from '../../erp/index.js';
+import { createErpAdapter, withPlantUnits, type ErpAdapterConfig } from '../../erp/index.js';
 import type { ErpAdapter } from '../../contracts/erp-port.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
 import { connectTemporalClient } from './temporal-client.js';
 import type { TemporalTarget } from './temporal-connection.js';
 import { createMesWorker } from './temporal-worker.js';
+import { publishRefusedRelease } from '../../services/release-check.js';
+import { sapIntakeFor, type SapIntakeDeps } from '../../services/sap-intake.js';
+import { SapReleasePoller, type SapPollerOptions } from '../../services/sap-release-poller.js';
 
 export interface ServicesOptions {
   databaseUrl: string;
@@ -36,6 +39,8 @@ export interface ServicesOptions {
   plant?: PlantModel;
   /** `false` leaves the signal bridge to separate processes (tests that kill one). */
   bridge?: BridgeOptions | false;
+  /** Polls SAP for released orders (systems without business events); only with an ERP that has an order API. */
+  sapPoller?: SapPollerOptions;
   log: Logger;
 }
 
@@ -50,6 +55,9 @@ export interface Services {
   bridgeMetrics: BridgeMetrics;
   /** The signal bridge's line context; absent when the bridge runs elsewhere (`bridge: false`). */
   lineContext?: LineContextCache;
+  /** The SAP intake (events and poller), when the ERP has an order API and a plant file was given. */
+  sapIntake?: SapIntakeDeps;
+  sapPoller?: SapReleasePoller;
   stop(): Promise<void>;
 }
 
@@ -62,7 +70,8 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   await migrateMes(db);
   if (o.plant) await seedPlant(db, o.plant);
   const erpSim = await startErpSimulator({ databaseUrl: o.databaseUrl, port: o.erpSim.port, faults: o.erpSim.faults });
-  const erp = createErpAdapter(o.erp ?? { adapter: 'sim', simUrl: erpSim.url, timeoutMs: o.erpSim.timeoutMs, commitWindowMs: o.erpSim.commitWindowMs });
+  // SAP takes the plant file's unit mapping unless its configuration brings its own.
+  const erp = createErpAdapter(withPlantUnits(o.erp ?? { adapter: 'sim', simUrl: erpSim.url, timeoutMs: o.erpSim.timeoutMs, commitWindowMs: o.erpSim.commitWindowMs }, o.plant));
   const { worker, connection: workerConnection } = await createMesWorker(
     { ...o.temporal, workflowBundle: o.workflowBundle, maxCachedWorkflows: o.maxCachedWorkflows },
     { erp, db },
@@ -74,7 +83,13 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   // Run at start and again by a consumer that finds its durable or stream gone.
   const provision = () => provisionStreams(jsm);
   await provision();
-  const listener = startErpReleaseListener({ nc, client, db, provision, log: o.log.child({ process: 'erp-listener' }) });
+  // SAP's business events and its poller read orders through the adapter; only an ERP with an order API has them.
+  const sapIntake = sapIntakeFor(client, db, erp, o.plant);
+  const listener = startErpReleaseListener({ nc, client, db, provision, sapIntake, log: o.log.child({ process: 'erp-listener' }) });
+  const poller = sapIntake && o.sapPoller
+    ? new SapReleasePoller(sapIntake, o.sapPoller, o.log.child({ process: 'sap-poller' }), (release, refusal) => publishRefusedRelease(jetstream(nc), 'sap-poller', release, refusal))
+    : undefined;
+  poller?.start();
   const bridgeMetrics = createBridgeMetrics();
   // The line context (machine load and a LISTEN connection) only serves the bridge: none without it.
   let lineContext: LineContextCache | undefined;
@@ -96,7 +111,10 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     erpSim,
     bridgeMetrics,
     lineContext,
+    sapIntake,
+    sapPoller: poller,
     stop: async () => {
+      await poller?.stop();
       await bridge?.stop();
       await lineContext?.stop();
       await listener.stop();

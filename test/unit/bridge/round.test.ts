@@ -7,10 +7,10 @@ import { routeEvents, type MachineContext } from '../../../bridge/route.js';
 const base = { v: 1 as const, site: 'plant1', line: 'line-2', tag: 'ns=2;s=x', quality: 'good' as const };
 const at = (min: number) => new Date(Date.UTC(2026, 0, 5, 7, min)).toISOString();
 const counter = (id: string, machine: string, c: 'good' | 'scrap' | 'total', delta: number, min = 0): MachineEvent => ({
-  ...base, eventId: id, machine, sourceTime: at(min), kind: 'counter', counter: c, delta, raw: delta,
+  ...base, line: lineOf(machine), eventId: id, machine, sourceTime: at(min), kind: 'counter', counter: c, delta, raw: delta,
 });
 const state = (id: string, machine: string, s: 'running' | 'fault', min: number): MachineEvent => ({
-  ...base, eventId: id, machine, sourceTime: at(min), kind: 'state', state: s, previous: null,
+  ...base, line: lineOf(machine), eventId: id, machine, sourceTime: at(min), kind: 'state', state: s, previous: null,
 });
 const ctx: Record<string, MachineContext> = {
   'robot-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
@@ -19,8 +19,10 @@ const ctx: Record<string, MachineContext> = {
   // In series before robot-1: it counts the same pieces, so it is not a counting point.
   'feeder-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: false, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
 };
+/** An event names its machine's line, as the edge sends it (the bridge parks one that does not: lineMismatch). */
+const lineOf = (machine: string) => ctx[machine]?.line ?? 'line-2';
 const hold = (id: string, machine: string, delta: number, min = 0): MachineEvent => ({
-  ...base, eventId: id, machine, sourceTime: at(min), kind: 'hold', counter: 'good', reason: 'implausible_rate', delta, limit: 3, elapsedMs: 1_000,
+  ...base, line: lineOf(machine), eventId: id, machine, sourceTime: at(min), kind: 'hold', counter: 'good', reason: 'implausible_rate', delta, limit: 3, elapsedMs: 1_000,
   raw: 45_003, readings: [{ raw: 45_000, sourceTime: at(min) }, { raw: 0, sourceTime: at(min) }, { raw: 45_003, sourceTime: at(min) }],
 });
 const route = (events: MachineEvent[]) => routeEvents(events.map((event, message) => ({ event, message })), (_s, m) => ctx[m] ?? null);

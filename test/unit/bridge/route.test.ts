@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineEvent } from '../../../contracts/messages/machine-event.js';
-import { routeEvents, type MachineContext } from '../../../bridge/route.js';
+import { lineMismatch, routeEvents, type MachineContext } from '../../../bridge/route.js';
 
 const base = { v: 1 as const, site: 'plant1', line: 'line-2', tag: 'ns=2;s=x', quality: 'good' as const };
 const counter = (id: string, machine: string, counterKind: 'good' | 'scrap' | 'total', delta: number, sourceTime = '2026-01-05T07:00:00Z'): MachineEvent => ({
-  ...base, eventId: id, machine, sourceTime, kind: 'counter', counter: counterKind, delta, raw: delta,
+  ...base, line: lineOf(machine), eventId: id, machine, sourceTime, kind: 'counter', counter: counterKind, delta, raw: delta,
 });
 const ctx: Record<string, MachineContext> = {
   'robot-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
   'press-1': { site: 'plant1', line: 'line-1', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: null },
 };
+/** An event names its machine's line, as the edge sends it (the bridge parks one that does not: lineMismatch). */
+const lineOf = (machine: string) => ctx[machine]?.line ?? 'line-2';
 const lookup = (_site: string, m: string) => ctx[m] ?? null;
 
 describe('routeEvents', () => {
@@ -43,5 +45,31 @@ describe('routeEvents', () => {
     expect(r.unassigned.map((u) => [u.event.eventId, u.reason])).toEqual([['x', 'no-active-order'], ['y', 'unknown-machine']]);
     expect(r.orders.size).toBe(0);
     expect(r.ignored).toBe(1);
+  });
+
+  it('routes an event naming another line than its machine\'s nowhere: misrouted, with the reason, never to that line\'s order', () => {
+    // press-1 is a machine of line-1; an event saying line-2 must not reach line-2's order (robot-1's), nor line-1's.
+    const wrong: MachineEvent = { ...counter('w', 'press-1', 'good', 4), line: 'line-2' };
+    const hold: MachineEvent = {
+      ...base, line: 'line-2', eventId: 'h', machine: 'press-1', sourceTime: '2026-01-05T07:00:00Z', kind: 'hold', counter: 'good',
+      reason: 'implausible_rate', delta: 9, elapsedMs: 10, raw: 9, readings: [{ raw: 0, sourceTime: '2026-01-05T07:00:00Z' }],
+    };
+    const r = routeEvents([{ event: wrong, message: 0 }, { event: hold, message: 1 }, { event: counter('ok', 'robot-1', 'good', 1), message: 2 }], lookup);
+    expect(r.misrouted.map((m) => [m.event.eventId, m.message])).toEqual([['w', 0], ['h', 1]]);
+    expect(r.misrouted[0]!.reason).toBe(
+      'machine press-1 of site plant1 belongs to line line-1 in the plant model, not to line line-2 the event names: ' +
+        'not routed, so its pieces cannot reach another line\'s order (check the edge\'s plant file)',
+    );
+    expect(r.orders.get('work-order:plant1:1')!.events.map((e) => e.eventId)).toEqual(['ok']);
+    expect([...r.shifts.keys()]).toEqual(['shift:plant1:line-2:2026-01-05:A']);
+    expect(r.shifts.get('shift:plant1:line-2:2026-01-05:A')!.events.map((e) => e.eventId)).toEqual(['ok']);
+    expect(r.holds).toEqual([]);
+    expect(r.unassigned).toEqual([]);
+    expect(r.machineCounts.map((m) => m.eventId)).toEqual(['ok']);
+  });
+
+  it('judges the line only for machines the plant model knows (an unknown machine stays unassigned production)', () => {
+    expect(lineMismatch({ site: 'plant1', line: 'line-9', machine: 'ghost-9' }, null)).toBeNull();
+    expect(lineMismatch({ site: 'plant1', line: 'line-1', machine: 'press-1' }, ctx['press-1']!)).toBeNull();
   });
 });

@@ -18,7 +18,7 @@ const files = (kind: 'valid' | 'invalid') => readdirSync(path.join(dir, kind)).m
 /** What the edge gateway journals (and then publishes) for these events: the Batcher parses each message against the contract. */
 function publishedByEdge(events: MachineEvent[]): unknown[] {
   const out: unknown[] = [];
-  const journal = { append: (_subject: string, _msgId: string, data: string) => out.push(JSON.parse(data)) > 0 } as unknown as Journal;
+  const journal = { append: (_subject: string, _msgId: string, data: string) => out.push(JSON.parse(data)) > 0, sync: () => undefined } as unknown as Journal;
   const batcher = new Batcher(journal);
   for (const e of events) batcher.add(e);
   batcher.flush();

@@ -11,7 +11,7 @@ const row = (over: Partial<CounterHoldRow> = {}): CounterHoldRow => ({
   eventId: 'robot-1:good:hold:1', siteCode: 'plant1', lineCode: 'line-2', machineCode: 'robot-1', tag: 'ns=1;s=robot-1.Good', counter: 'good',
   reason: 'implausible_rate', delta: 30, limit: 3, elapsedMs: 2_000, raw: 45_030, readings: [], sourceTime: new Date('2026-01-05T07:00:00Z'),
   shift, countingPoint: true, workflowId: 'work-order:plant1:1', erpOrderId: '1', status: 'held',
-  decidedBy: null, decidedAt: null, decisionReason: null, countedTo: null, recordedAt: new Date(), ...over,
+  decidedBy: null, decidedAt: null, decisionReason: null, acceptedQuantity: null, countedTo: null, recordedAt: new Date(), ...over,
 });
 const machine = { site: 'plant1', line: 'line-2', machine: 'robot-1', shiftDate: '2026-01-05', shiftCode: 'A', counter: 'good', delta: 30, events: 1 };
 
@@ -48,5 +48,16 @@ describe('placeAcceptedHold', () => {
   it('has no machine counts to add to for a machine the plant model does not know (no shift)', () => {
     const w = placeAcceptedHold(row({ shift: null, workflowId: null }));
     expect([w.machine, w.outbox, w.countedTo]).toEqual([null, [], 'unassigned']);
+  });
+
+  it('counts a corrected quantity instead of the delta, everywhere the delta would have gone', () => {
+    // A UInt32 read of 0xFFFFFFFF between 45000 and 45003: the person counted 3 pieces on the pallet.
+    const w = placeAcceptedHold(row({ delta: 4_294_922_295 }), 3);
+    expect(w.machine).toEqual({ ...machine, delta: 3 });
+    expect(w.outbox.map((o) => o.delta)).toEqual([
+      shiftRow('good', 3).delta,
+      { machines: [{ machine: 'robot-1', good: 3, scrap: 0, events: 1, lastSourceTime: '2026-01-05T07:00:00.000Z' }], duplicatesDropped: 0 },
+    ]);
+    expect(placeAcceptedHold(row({ workflowId: null }), 0).unassigned!.count).toMatchObject({ good: 0, scrap: 0 });
   });
 });

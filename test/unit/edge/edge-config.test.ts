@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MachineOpcua } from '../../../contracts/messages/edge-config.js';
+import { CounterTag, counterSemantics, MachineOpcua } from '../../../contracts/messages/edge-config.js';
 import { loadPlantModel } from '../../../seed/plant-file.js';
 import { edgeMachines, groupByEndpoint } from '../../../edge/plant.js';
 import { projectRoot } from '../../../stack/paths.js';
@@ -27,6 +27,27 @@ describe('plant model: OPC UA settings per machine', () => {
     expect(err.message).toContain('sites[0].lines[0].machines[1].opcua.tags[2].range: percent deadband needs range');
     expect(err.message).toContain('sites[0].lines[0].machines[1].opcua.tags[3].name: duplicate tag name good');
     expect(err.message).toContain('sites[0].lines[0].machines[1].opcua.securityPolicy: securityMode Sign needs a securityPolicy other than None');
+    expect(err.message).toContain('sites[0].lines[0].machines[1].idealCycleTimeS: required for a machine with counter tags');
+  });
+
+  it('counter semantics: defaults from the data type, and wrap and reset checked against it', () => {
+    const counter = (extra: Record<string, unknown>) => ({ name: 'good', nodeId: 'ns=1;s=G', kind: 'counter', counter: 'good', ...extra });
+    const parse = (extra: Record<string, unknown>) => CounterTag.safeParse(counter(extra));
+    expect(counterSemantics(CounterTag.parse(counter({ dataType: 'Int16' })))).toEqual({
+      range: { min: -32_768, max: 32_767 },
+      wraps: true,
+      reset: 0,
+      factor: 1.5,
+      slackPieces: 5,
+      dropConfirmMs: 2_000,
+    });
+    expect(counterSemantics(CounterTag.parse(counter({ dataType: 'Double' })))).toMatchObject({ wraps: false, range: { max: Number.MAX_SAFE_INTEGER } });
+    expect(counterSemantics(CounterTag.parse(counter({ dataType: 'UInt16', wrap: { min: 0, max: 9_999 }, reset: false })))).toMatchObject({ range: { min: 0, max: 9_999 }, wraps: true, reset: false });
+    const issues = (extra: Record<string, unknown>) => parse(extra).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues({ dataType: 'UInt16', wrap: { min: 0, max: 70_000 } })).toEqual(["wrap: must lie within UInt16's range 0..65535"]);
+    expect(issues({ wrap: { min: 10, max: 10 } })).toEqual(['wrap.max: must be above wrap.min']);
+    expect(issues({ dataType: 'UInt16', wrap: { min: 0, max: 9_999 }, reset: 10_000 })).toEqual(["reset: must lie within the counter's range 0..9999"]);
+    expect(parse({ dataType: 'Int64' }).success).toBe(true);
   });
 
   it('takes an optional clock skew warning threshold in ms (positive integer; the gateway defaults it to 60 s)', () => {

@@ -14,6 +14,21 @@ const failureOf = (f: string): Promise<Error> =>
     (e: Error) => e,
   );
 
+const tmpDirs: string[] = [];
+afterAll(async () => {
+  for (const d of tmpDirs) await rm(d, { recursive: true, force: true });
+});
+/** The demo plant changed by `edit`, written and loaded as a file (the way a user's file is read). */
+async function loadEditedDemo<T>(edit: (plant: T) => void) {
+  const plant = parseYaml(await readFile(path.join(projectRoot, 'seed/demo-plant.yaml'), 'utf8')) as T;
+  edit(plant);
+  const dir = await mkdtemp(path.join(tmpdir(), 'plant-'));
+  tmpDirs.push(dir);
+  const file = path.join(dir, 'plant.yaml');
+  await writeFile(file, stringify(plant));
+  return loadPlantModel(file);
+}
+
 describe('plant model file', () => {
   it('loads the demo plant', async () => {
     const plant = await loadPlantModel(path.join(projectRoot, 'seed/demo-plant.yaml'));
@@ -42,20 +57,8 @@ describe('plant model file', () => {
 });
 
 describe('plant model time zone', () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
-  });
   /** The demo plant with its first site's time zone replaced, loaded as a file. */
-  const loadWithZone = async (timezone: string) => {
-    const plant = parseYaml(await readFile(path.join(projectRoot, 'seed/demo-plant.yaml'), 'utf8')) as { sites: Array<{ timezone: string }> };
-    plant.sites[0]!.timezone = timezone;
-    const dir = await mkdtemp(path.join(tmpdir(), 'plant-tz-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'plant.yaml');
-    await writeFile(file, stringify(plant));
-    return loadPlantModel(file);
-  };
+  const loadWithZone = (timezone: string) => loadEditedDemo<{ sites: Array<{ timezone: string }> }>((p) => (p.sites[0]!.timezone = timezone));
 
   it.each(['W. Europe Standard Time', 'Central Europe Standard Time', 'CEST', '', 'Europe/Munich'])('refuses %j when the file loads', async (zone) => {
     const err = await loadWithZone(zone).then(() => new Error(`${zone} was accepted`), (e: Error) => e);
@@ -67,22 +70,11 @@ describe('plant model time zone', () => {
   });
 });
 
+type Line = { code: string; countingPoints?: string[]; machines: Array<{ code: string; opcua?: unknown }> };
+
 describe('plant model counting points', () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
-  });
-  type Line = { code: string; countingPoints?: string[]; machines: Array<{ code: string; opcua?: unknown }> };
   /** The demo plant with its first line changed by `edit`, loaded as a file. */
-  const loadWith = async (edit: (line: Line) => void) => {
-    const plant = parseYaml(await readFile(path.join(projectRoot, 'seed/demo-plant.yaml'), 'utf8')) as { sites: Array<{ lines: Line[] }> };
-    edit(plant.sites[0]!.lines[0]!);
-    const dir = await mkdtemp(path.join(tmpdir(), 'plant-cp-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'plant.yaml');
-    await writeFile(file, stringify(plant));
-    return loadPlantModel(file);
-  };
+  const loadWith = (edit: (line: Line) => void) => loadEditedDemo<{ sites: Array<{ lines: Line[] }> }>((p) => edit(p.sites[0]!.lines[0]!));
   const failure = (edit: (line: Line) => void) => loadWith(edit).then(() => new Error('accepted'), (e: Error) => e);
 
   it('names both presses of the demo line as its counting points', async () => {
@@ -119,5 +111,40 @@ describe('plant model counting points', () => {
       for (const m of l.machines) delete m.opcua;
     });
     expect(countingPointsOf(noCounter.sites[0]!.lines[0]!)).toEqual(['press-1', 'press-2']);
+  });
+
+  it('refuses a counting point with no counter tag when other machines of the line have them, naming those', async () => {
+    // The order would stay at 0: press-1's counts are the order's, but only press-2 counts anything.
+    const err = await failure((l) => {
+      delete l.machines[0]!.opcua;
+      l.countingPoints = ['press-1'];
+    });
+    expect(err.message).toContain(
+      "sites[0].lines[0].countingPoints[0]: machine press-1 of line line-1 has no counter tag, so it would count nothing toward the order; " +
+        "the line's machines with counter tags: press-2",
+    );
+  });
+});
+
+describe('plant model machine codes', () => {
+  /** The demo plant with its first site's lines changed by `edit`; the error it is refused with. */
+  const failureWith = (edit: (lines: Line[]) => void) =>
+    loadEditedDemo<{ sites: Array<{ lines: Line[] }> }>((p) => edit(p.sites[0]!.lines)).then(() => new Error('accepted'), (e: Error) => e);
+
+  it('refuses a machine code a second line of the site already has, naming both lines', async () => {
+    // line-2 gets its own press-1: routing by (site, machine) would send its pieces to line-1's order.
+    const err = await failureWith((lines) => {
+      lines[1]!.machines.push({ ...lines[0]!.machines[0]!, code: 'press-1' });
+    });
+    expect(err.message).toContain(
+      "sites[0].lines[1].machines[1].code: machine press-1 is already a machine of line line-1 in site plant1: a machine code is the machine's identity in its site, give each machine its own",
+    );
+  });
+
+  it('refuses the same machine code twice in one line', async () => {
+    const err = await failureWith((lines) => {
+      lines[1]!.machines.push({ ...lines[1]!.machines[0]! });
+    });
+    expect(err.message).toContain('sites[0].lines[1].machines[1].code: machine robot-1 is already a machine of line line-2 (this line) in site plant1');
   });
 });

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,63 @@ describe('Journal', () => {
     const again = Journal.open({ dir, maxEvents: 100 });
     expect(again.skippedLines).toBe(1);
     expect(again.peek(10).map((e) => e.msgId)).toEqual(['a']);
+  });
+
+  it('stamps a bare committed raw with the wall-clock time of its append', async () => {
+    const dir = fresh();
+    const before = Date.now();
+    const j = Journal.open({ dir, maxEvents: 100 });
+    j.append('s', 'a', '{}', 1, { 'm/good': 42 });
+    await j.close();
+    const c = Journal.open({ dir, maxEvents: 100 }).committed('m/good')!;
+    expect(c.raw).toBe(42);
+    expect(c.wallMs).toBeGreaterThanOrEqual(before);
+    expect(c.wallMs).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('reads a journal of the old bare-number format, taking the commit time from the segment file (never earlier)', () => {
+    const dir = fresh();
+    const file = path.join(dir, 'segment-000000000001-000001700000000000.jsonl');
+    writeFileSync(file, 's\t{"m/good":7}\nb\t1\tmes.a.b.c.counter\tm1\t1\t{"m/good":10}\t{"n":1}\n');
+    const mtime = new Date('2026-11-30T08:00:00Z');
+    utimesSync(file, mtime, mtime);
+    const j = Journal.open({ dir, maxEvents: 100 });
+    expect(j.committed('m/good')).toEqual({ raw: 10, wallMs: mtime.getTime() });
+    expect(j.peek(10).map((e) => e.msgId)).toEqual(['m1']);
+  });
+
+  it('after a power cut, skips an unsynced tail (NUL bytes, a torn line) and holds every synced batch', async () => {
+    const dir = fresh();
+    const j = Journal.open({ dir, maxEvents: 10_000 });
+    for (let i = 1; i <= 50; i++) {
+      j.append('s', `m${i}`, `{"i":${i}}`, 1, { 'm/t': i });
+      j.sync();
+    }
+    await j.synced();
+    const seg = path.join(dir, readdirSync(dir).find((f) => f.startsWith('segment-'))!);
+    // What ext4 can show after a cut: the file grew, the data blocks never made it (zeros), then a partial line.
+    appendFileSync(seg, `${'\0'.repeat(4096)}b\t51\ts\tm51\t1\t{"m/t":[51,0]}\t{"i":5`);
+    const again = Journal.open({ dir, maxEvents: 10_000 });
+    expect(again.skippedLines).toBe(1);
+    expect(again.peek(100).map((e) => e.msgId)).toEqual(Array.from({ length: 50 }, (_, i) => `m${i + 1}`));
+    expect(again.committedRaw('m/t')).toBe(50);
+  });
+
+  it('fsyncs on sync() with the default policy (appends during a sync are synced by the next), and not with fsync off', async () => {
+    const synced = Journal.open({ dir: fresh(), maxEvents: 100, segmentBytes: 200 });
+    synced.fsyncSeconds = 0;
+    // Segments of 200 bytes: rotations while a sync runs close the old segment only once that sync ended.
+    for (let i = 0; i < 20; i++) {
+      synced.append('s', `m${i}`, '{"pad":"0123456789012345678901234567890123456789"}', 1, { 'm/t': i });
+      synced.sync();
+    }
+    await synced.synced();
+    expect(synced.fsyncSeconds).toBeGreaterThan(0);
+    expect(synced.syncError).toBeUndefined();
+    await synced.close();
+    const off = Journal.open({ dir: fresh(), maxEvents: 100, fsync: 'off' });
+    off.append('s', 'a', '{}', 1, {});
+    await off.synced();
+    expect(off.fsyncSeconds).toBe(0);
   });
 });

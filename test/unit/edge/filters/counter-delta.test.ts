@@ -1,32 +1,148 @@
 import { describe, expect, it } from 'vitest';
-import { counterDelta } from '../../../../edge/filters/counter-delta.js';
+import { counterSemantics, type CounterTag } from '../../../../contracts/messages/edge-config.js';
+import { CounterTracker, plausibleLimit, SERVER_LAG_CREDIT_MS, type CounterVerdict } from '../../../../edge/filters/counter-delta.js';
 
-const U16 = 0xffff;
+/** A tracker for a machine of 1 s per piece (1.5 x margin, 5 pieces of slack unless the tag says otherwise). */
+const tracker = (tag: Partial<CounterTag> = {}, cycleS = 1) =>
+  new CounterTracker(counterSemantics({ dataType: 'UInt32', ...tag }), cycleS);
 
-describe('counterDelta', () => {
-  it('takes the first reading as the baseline', () => expect(counterDelta(undefined, 500, U16)).toEqual({ delta: 0, step: 'baseline' }));
-  it('counts an increase', () => expect(counterDelta(500, 512, U16)).toEqual({ delta: 12, step: 'increase' }));
-  it('counts nothing for a repeat', () => expect(counterDelta(512, 512, U16)).toEqual({ delta: 0, step: 'same' }));
-  it('wraps at the data type max', () => {
-    // 65530 -> 65535 is 5, -> 0 is 1 more, -> 3 is 3 more.
-    expect(counterDelta(65_530, 3, U16)).toEqual({ delta: 9, step: 'rollover' });
-    expect(counterDelta(0xffffffff, 0, 0xffffffff)).toEqual({ delta: 1, step: 'rollover' });
+/** Feeds `raws` one second apart (gateway clock), then ticks past the drop confirmation; returns every verdict. */
+function run(t: CounterTracker, raws: number[], stepMs = 1_000): Exclude<CounterVerdict, undefined>[] {
+  const out: CounterVerdict[] = raws.map((raw, i) => t.offer({ raw, at: i * stepMs, sourceTime: 1_700_000_000_000 + i * stepMs }));
+  out.push(t.tick(raws.length * stepMs + 60_000));
+  return out.filter((v): v is Exclude<CounterVerdict, undefined> => v !== undefined);
+}
+const counted = (vs: CounterVerdict[]) => vs.reduce((n, v) => n + (v?.type === 'count' ? v.delta : 0), 0);
+const holds = (vs: CounterVerdict[]) => vs.filter((v) => v?.type === 'hold');
+
+describe('CounterTracker', () => {
+  it('takes the first reading as the baseline and counts increases', () => {
+    expect(run(tracker(), [500, 501, 503])).toMatchObject([
+      { type: 'count', step: 'increase', delta: 1, raw: 501 },
+      { type: 'count', step: 'increase', delta: 2, raw: 503 },
+    ]);
   });
-  it('treats a drop mid-range as a reset and counts from zero', () => {
-    expect(counterDelta(30_000, 4, U16)).toEqual({ delta: 4, step: 'reset' });
-    expect(counterDelta(65_530, 0, U16)).toEqual({ delta: 6, step: 'rollover' });
-    expect(counterDelta(65_530, 20_000, U16)).toEqual({ delta: 20_000, step: 'reset' });
+
+  it('a UInt32 counter reading 0 for one sample is a glitch: 45000 -> 0 -> 45003 is 3 pieces', () => {
+    const vs = run(tracker({ dataType: 'UInt32' }), [45_000, 0, 45_003]);
+    expect(vs).toMatchObject([{ type: 'count', step: 'glitch', delta: 3, raw: 45_003 }]);
   });
-  it('sums exactly over a long wrapping sequence', () => {
+
+  it('a UInt16 reset near the top is a reset, not a rollover: 60000 -> 0 -> 12 is 12 pieces', () => {
+    const vs = run(tracker({ dataType: 'UInt16' }, 0.1), [60_000, 0, 12]);
+    expect(vs).toMatchObject([{ type: 'count', step: 'reset', delta: 12, raw: 12 }]);
+  });
+
+  it('a UInt16 counter wraps from 65535 to 0 when the pieces fit the time (65534 -> 1 -> 2 is 4)', () => {
+    expect(run(tracker({ dataType: 'UInt16' }), [65_534, 1, 2])).toMatchObject([
+      { type: 'count', step: 'rollover', delta: 4, raw: 2 },
+    ]);
+  });
+
+  it('a signed Int16 counter wraps to the negative end: 32766 -> -32768 -> -32767 is 3 pieces', () => {
+    expect(counted(run(tracker({ dataType: 'Int16' }), [32_766, -32_768, -32_767]))).toBe(3);
+  });
+
+  it('a signed Int32 counter wraps to the negative end', () => {
+    expect(counted(run(tracker({ dataType: 'Int32' }), [2_147_483_646, -2_147_483_648, -2_147_483_646]))).toBe(4);
+  });
+
+  it('a counter wrapping at 9999 goes on at 0', () => {
+    expect(counted(run(tracker({ dataType: 'UInt16', wrap: { min: 0, max: 9_999 } }), [9_998, 0, 2]))).toBe(4);
+  });
+
+  it('a counter that never wraps and cannot be reset holds an unexplained drop, then counts from there', () => {
+    const vs = run(tracker({ wrap: false, reset: false }), [9_998, 3, 5]);
+    expect(holds(vs)).toMatchObject([expect.objectContaining({ type: 'hold', reason: 'unexplained_drop', delta: 0, raw: 5 })]);
+    expect(holds(vs)[0]).not.toHaveProperty('limit');
+    // The baseline moved to 5: the next piece counts normally.
+    const t = tracker({ wrap: false, reset: false });
+    run(t, [9_998, 3, 5]);
+    expect(t.offer({ raw: 6, at: 100_000, sourceTime: 0 })).toMatchObject({ type: 'count', step: 'increase', delta: 1, raw: 6 });
+  });
+
+  it('a reset to a configured value counts from it', () => {
+    expect(run(tracker({ reset: 100, wrap: false }), [5_000, 100, 104])).toMatchObject([{ type: 'count', step: 'reset', delta: 4, raw: 104 }]);
+  });
+
+  it('decides a drop after dropConfirmMs without a new reading (a stopped machine sends none)', () => {
+    const t = tracker({ dropConfirmMs: 2_000 });
+    t.offer({ raw: 700, at: 0, sourceTime: 0 });
+    expect(t.offer({ raw: 0, at: 1_000, sourceTime: 0 })).toBeUndefined();
+    expect(t.suspectSince).toBe(1_000);
+    expect(t.tick(2_999)).toBeUndefined();
+    expect(t.tick(3_000)).toMatchObject({ type: 'count', step: 'reset', delta: 0, raw: 0 });
+    expect(t.suspectSince).toBeUndefined();
+    // A glitch that outlived the confirmation: the recovery to 703 is a jump, held, not 703 pieces.
+    expect(t.offer({ raw: 703, at: 4_000, sourceTime: 0 })).toMatchObject({ type: 'hold', reason: 'implausible_rate', delta: 703 });
+  });
+
+  it('holds an implausible increase with its readings, limit and elapsed time, and counts on from the new raw', () => {
+    const t = tracker({}, 2);
+    t.offer({ raw: 1_000, at: 0, sourceTime: 1_000 });
+    // 10 s at 2 s per piece, 1.5 x, + 5: 12 pieces at most.
+    expect(t.offer({ raw: 1_500, at: 10_000, sourceTime: 11_000 })).toEqual({
+      type: 'hold',
+      reason: 'implausible_rate',
+      delta: 500,
+      limit: 12,
+      elapsedMs: 10_000,
+      raw: 1_500,
+      readings: [
+        { raw: 1_000, at: 0, sourceTime: 1_000 },
+        { raw: 1_500, at: 10_000, sourceTime: 11_000 },
+      ],
+    });
+    expect(t.offer({ raw: 1_501, at: 12_000, sourceTime: 13_000 })).toMatchObject({ type: 'count', step: 'increase', delta: 1, raw: 1_501 });
+  });
+
+  it('holds an implausible glitch recovery and an implausible reset count', () => {
+    // 45000 -> 0 -> 46000 within 2 s: back above, but 1000 pieces is no glitch.
+    expect(holds(run(tracker(), [45_000, 0, 46_000]))).toMatchObject([{ reason: 'implausible_rate', delta: 1_000 }]);
+    expect(holds(run(tracker({ wrap: false }), [45_000, 0, 900]))).toMatchObject([{ reason: 'implausible_rate', delta: 900 }]);
+  });
+
+  it('after a restart, judges the first reading against the journal commit and the time since it', () => {
+    // Committed 1000 an hour ago at 1 s per piece: 2000 more pieces are plausible, 10000 are not.
+    const committed = { raw: 1_000, at: -3_600_000, wallMs: 1_700_000_000_000 };
+    const sem = counterSemantics({ dataType: 'UInt32' });
+    expect(new CounterTracker(sem, 1, committed).offer({ raw: 3_000, at: 0, sourceTime: 0 })).toMatchObject({ type: 'count', delta: 2_000 });
+    expect(new CounterTracker(sem, 1, committed).offer({ raw: 11_000, at: 0, sourceTime: 0 })).toMatchObject({
+      type: 'hold',
+      limit: 5_405,
+      readings: [{ raw: 1_000, sourceTime: 1_700_000_000_000 }, { raw: 11_000 }],
+    });
+  });
+
+  it('sums exactly over a long wrapping sequence at a plausible pace', () => {
+    const t = tracker({ dataType: 'UInt16' }, 0.1);
     let raw = 65_000;
-    let prev: number | undefined = raw;
     let sum = 0;
-    for (let i = 0; i < 5_000; i++) {
-      const made = (i * 7) % 13;
-      raw = (raw + made) % (U16 + 1);
-      sum += counterDelta(prev, raw, U16).delta;
-      prev = raw;
+    t.offer({ raw, at: 0, sourceTime: 0 });
+    for (let i = 1; i <= 5_000; i++) {
+      raw = (raw + ((i * 7) % 13)) % 0x10000;
+      const v = t.offer({ raw, at: i * 1_000, sourceTime: 0 });
+      if (v?.type === 'count') sum += v.delta;
+      expect(v?.type).not.toBe('hold');
     }
-    expect(sum).toBe(Array.from({ length: 5_000 }, (_, i) => (i * 7) % 13).reduce((a, b) => a + b, 0));
+    const last = t.tick(10_000_000);
+    if (last?.type === 'count') sum += last.delta;
+    expect(sum).toBe(Array.from({ length: 5_000 }, (_, i) => ((i + 1) * 7) % 13).reduce((a, b) => a + b, 0));
+  });
+
+  it('computes the limit from the ideal cycle time and the margin', () => {
+    expect(plausibleLimit(60_000, 2, { factor: 1.5, slackPieces: 5 })).toBe(50);
+    expect(plausibleLimit(-5_000, 2, { factor: 1.5, slackPieces: 5 })).toBe(5);
+  });
+
+  it('credits the server\'s spacing of two readings the gateway took late, up to SERVER_LAG_CREDIT_MS', () => {
+    // Sampled 2 s apart by the server, taken 5 ms apart by a backlogged gateway: 20 pieces at 0.1 s each are honest.
+    const t = tracker({}, 0.1);
+    t.offer({ raw: 100, at: 10_000, sourceTime: 0, serverTime: 50_000 });
+    expect(t.offer({ raw: 120, at: 10_005, sourceTime: 0, serverTime: 52_000 })).toMatchObject({ type: 'count', delta: 20 });
+    // A server clock jumping an hour buys at most the credit: 1.5 x 5 s / 0.1 s + 5 = 80 pieces.
+    const jump = tracker({}, 0.1);
+    jump.offer({ raw: 100, at: 10_000, sourceTime: 0, serverTime: 50_000 });
+    expect(jump.offer({ raw: 5_000, at: 10_000, sourceTime: 0, serverTime: 3_650_000 })).toMatchObject({ type: 'hold', limit: (1.5 * SERVER_LAG_CREDIT_MS) / 100 + 5, elapsedMs: SERVER_LAG_CREDIT_MS });
   });
 });

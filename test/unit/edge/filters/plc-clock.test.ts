@@ -53,7 +53,7 @@ describe('filters on the gateway clock, whatever the PLC clock says', () => {
 
   it('a counter window closes on gateway time with the PLC 2 h ahead or behind', () => {
     for (const skew of [HOURS_2, -HOURS_2]) {
-      const p = new TagPipeline(ref, EdgeTag.parse({ name: 'good', nodeId: 'ns=1;s=G', kind: 'counter', counter: 'good', windowMs: 1_000 }), 100);
+      const p = new TagPipeline(ref, EdgeTag.parse({ name: 'good', nodeId: 'ns=1;s=G', kind: 'counter', counter: 'good', windowMs: 1_000 }), { idealCycleTimeS: 0.01, committed: { raw: 100, at: -1_000, wallMs: 0 } });
       const outs = run(p, [[103, 100], [107, 500], [110, 900], [115, 1_300]], skew, 2_500);
       // One window 100..1100 ms (10 pieces), the next from 1300 ms (5 pieces): not one event per tick, not none.
       expect(events(outs).map((e) => (e.kind === 'counter' ? e.delta : 0))).toEqual([10, 5]);
