@@ -30,6 +30,9 @@ export const FAULT_KINDS = [
   'nats:duplicate-events',
   'nats:malformed-release',
   'nats:duplicate-release',
+  // A counting point's counter reads 0 for one sample (issue 11 item 1). Last, so adding it left the other kinds'
+  // draws as they were.
+  'opcua:counter-glitch',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

@@ -2,7 +2,7 @@ import type { Fault } from '../schedule.js';
 import type { FaultContext, FaultOutcome } from './context.js';
 import { ErpFaults } from './erp.js';
 import { sendMessages } from './messages.js';
-import { dropSubscriptions } from './opcua.js';
+import { counterGlitch, dropSubscriptions } from './opcua.js';
 import { killProcess } from './processes.js';
 import { killServer } from './servers.js';
 
@@ -26,6 +26,7 @@ export class FaultRunner {
     if (f.kind.startsWith('kill:')) return SERVERS.has(f.kind) ? killServer(this.ctx, f) : killProcess(this.ctx, f);
     if (f.kind.startsWith('erp:')) return this.erp.stretch(f);
     if (f.kind === 'opcua:drop-subscriptions') return dropSubscriptions(this.ctx);
+    if (f.kind === 'opcua:counter-glitch') return counterGlitch(this.ctx, f);
     return sendMessages(this.ctx, f);
   }
 
