@@ -5,11 +5,12 @@ import type { OrderReleased } from '../contracts/messages/order-release.js';
 import { erpReleaseSubject } from '../contracts/names.js';
 import { LINE_CODES, SITE, soakRelease, type LineCode } from './plant.js';
 
-const CLOSED = new Set(['confirmed', 'cancelled']);
+/** Orders a line's counts can go to (db/active-order.ts): a parked or confirming order takes none. */
+const TAKING_COUNTS = new Set(['released', 'running']);
 
 /**
  * The ERP side of the plant: releases orders over NATS as an ERP does (`erp.<site>.order.released`, msgID
- * `release:<site>:<order>`), keeping `perLine` orders open on every line while production runs, so a line always has
+ * `release:<site>:<order>`), keeping `perLine` orders taking counts on every line while production runs, so a line always has
  * an order to count for and the next one waiting. A release that cannot be published (NATS away) is tried again on
  * the next tick; it is recorded as released only once the stream has it.
  */
@@ -49,7 +50,7 @@ export class OrderBook {
     try {
       const status = await this.statuses();
       for (const line of LINE_CODES) {
-        const open = this.releases.filter((r) => r.line === line && !CLOSED.has(status.get(r.erpOrderId) ?? 'released')).length;
+        const open = this.releases.filter((r) => r.line === line && TAKING_COUNTS.has(status.get(r.erpOrderId) ?? 'released')).length;
         for (let i = open; i < this.o.perLine; i++) await this.release(line);
       }
     } catch {
