@@ -37,17 +37,19 @@ export function checkInvariants(e: Evidence): string[] {
   for (const p of e.postings) if (p.erpOrderId) byOrder.set(p.erpOrderId, [...(byOrder.get(p.erpOrderId) ?? []), p]);
   const confs = (id: string) => (byOrder.get(id) ?? []).filter((p) => p.kind === 'confirmation' && !p.cancelled);
 
-  // 1. Every piece made at a counting point is confirmed once, or waits visibly (unassigned, held): per line.
+  // 1. Every piece made at a counting point is confirmed once, or is unassigned production: per line.
   for (const line of LINE_CODES as LineCode[]) {
     const made = LINES[line].countingPoints.reduce((s, m) => ({ good: s.good + (e.produced[m]?.good ?? 0), scrap: s.scrap + (e.produced[m]?.scrap ?? 0) }), { good: 0, scrap: 0 });
     const orders = e.releases.filter((r) => r.line === line).map((r) => r.erpOrderId);
     const confirmed = orders.flatMap(confs).reduce((s, p) => ({ good: s.good + milli(p.yieldQty ?? '0'), scrap: s.scrap + milli(p.scrapQty ?? '0') }), { good: 0, scrap: 0 });
     const un = e.unassigned[line] ?? { good: 0, scrap: 0 };
     const held = e.held[line] ?? { good: 0, scrap: 0 };
+    // A held delta is what the readings would mean (a glitch's recovery reads as the whole counter), not pieces
+    // made: it counts nowhere until a person decides, so it is named beside a difference, never added to it.
     for (const c of ['good', 'scrap'] as const) {
-      const accounted = confirmed[c] / 1000 + un[c] + held[c];
+      const accounted = confirmed[c] / 1000 + un[c];
       if (accounted !== made[c])
-        v.push(`${line} ${c}: made ${made[c]} at ${LINES[line].countingPoints.join('+')}, accounted ${accounted} (ERP confirmed ${fmt(confirmed[c])}, unassigned ${un[c]}, held ${held[c]}): ${accounted > made[c] ? 'doubled' : 'lost'} ${Math.abs(accounted - made[c])}`);
+        v.push(`${line} ${c}: made ${made[c]} at ${LINES[line].countingPoints.join('+')}, accounted ${accounted} (ERP confirmed ${fmt(confirmed[c])}, unassigned ${un[c]}): ${accounted > made[c] ? 'doubled' : 'lost'} ${Math.abs(accounted - made[c])}${held[c] > 0 ? `; counter holds waiting for a person: ${held[c]}` : ''}`);
     }
   }
 
