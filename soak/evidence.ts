@@ -41,6 +41,10 @@ export async function gatherEvidence(o: {
     `select line_code as line, sum(case when counter = 'good' then delta else 0 end)::text as good, sum(case when counter = 'scrap' then delta else 0 end)::text as scrap
        from counter_holds where site_code = $1 and status = 'held' and counting_point group by line_code`,
   );
+  const bridgeCounted = Object.fromEntries(
+    (await o.pool.query<{ m: string; good: string; scrap: string }>(`select machine_code as m, sum(good)::text as good, sum(scrap)::text as scrap from machine_counts where site_code = $1 group by machine_code`, [SITE])).rows
+      .map((r) => [r.m, { good: Number(r.good), scrap: Number(r.scrap) }]),
+  );
   const workflowOrderIds: string[] = [];
   for await (const wf of o.client.workflow.list({ query: `WorkflowType = 'workOrderWorkflow'` })) {
     if (wf.workflowId.startsWith(`work-order:${SITE}:`)) workflowOrderIds.push(wf.workflowId.split(':')[2]!);
@@ -64,5 +68,5 @@ export async function gatherEvidence(o: {
   } catch (err) {
     reconciliation = { error: (err as Error).message };
   }
-  return { produced, postings, releases: o.releases, unassigned, held, phases: o.phases, workflowOrderIds, qualityHolds, reconciliation };
+  return { produced, bridgeCounted, postings, releases: o.releases, unassigned, held, phases: o.phases, workflowOrderIds, qualityHolds, reconciliation };
 }

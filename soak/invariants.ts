@@ -14,6 +14,8 @@ export interface Evidence {
   /** Every document in the ERP. */
   postings: Posting[];
   releases: OrderReleased[];
+  /** What the signal bridge counted per machine (`machine_counts`): where a difference arose, before or after it. */
+  bridgeCounted: Record<string, { good: number; scrap: number }>;
   /** Production no order took, per line (the MES's `unassigned_production`). */
   unassigned: Record<string, { good: number; scrap: number }>;
   /** Counter deltas the bridge holds for a person's decision, per line and counter (not counted anywhere yet). */
@@ -33,6 +35,11 @@ const itemsKey = (p: Posting) =>
 
 export function checkInvariants(e: Evidence): string[] {
   const v: string[] = [];
+  /** Per counting point: made by the simulator against counted by the bridge, so a difference names its stage. */
+  const stage = (line: LineCode, c: 'good' | 'scrap') =>
+    LINES[line].countingPoints
+      .map((m) => `${m} made ${e.produced[m]?.[c] ?? 0}, bridge counted ${e.bridgeCounted[m]?.[c] ?? 0}`)
+      .join(', ');
   const byOrder = new Map<string, Posting[]>();
   for (const p of e.postings) if (p.erpOrderId) byOrder.set(p.erpOrderId, [...(byOrder.get(p.erpOrderId) ?? []), p]);
   const confs = (id: string) => (byOrder.get(id) ?? []).filter((p) => p.kind === 'confirmation' && !p.cancelled);
@@ -49,7 +56,7 @@ export function checkInvariants(e: Evidence): string[] {
     for (const c of ['good', 'scrap'] as const) {
       const accounted = confirmed[c] / 1000 + un[c];
       if (accounted !== made[c])
-        v.push(`${line} ${c}: made ${made[c]} at ${LINES[line].countingPoints.join('+')}, accounted ${accounted} (ERP confirmed ${fmt(confirmed[c])}, unassigned ${un[c]}): ${accounted > made[c] ? 'doubled' : 'lost'} ${Math.abs(accounted - made[c])}${held[c] > 0 ? `; counter holds waiting for a person: ${held[c]}` : ''}`);
+        v.push(`${line} ${c}: made ${made[c]} at ${LINES[line].countingPoints.join('+')}, accounted ${accounted} (ERP confirmed ${fmt(confirmed[c])}, unassigned ${un[c]}): ${accounted > made[c] ? 'doubled' : 'lost'} ${Math.abs(accounted - made[c])}${held[c] > 0 ? `; counter holds waiting for a person: ${held[c]}` : ''}; ${stage(line, c)}`);
     }
   }
 

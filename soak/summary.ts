@@ -35,7 +35,7 @@ export function summarize(o: {
     faultsScheduled: o.schedule.length,
     faultsNotDone: o.outcomes.filter((x) => !x.ok).map((x) => `${x.fault.kind}@${x.fault.atMs}: ${x.error ?? x.detail}`),
     erpSimFaults: o.erpFaultCounts,
-    events: { machineMessages: o.recentSeen, producedAllMachines: produced, unassigned: sum(e.unassigned), held: sum(e.held) },
+    events: { machineMessages: o.recentSeen, producedAllMachines: produced, producedPerMachine: e.produced, bridgeCountedPerMachine: e.bridgeCounted, unassigned: sum(e.unassigned), held: sum(e.held) },
     orders: e.releases.length,
     postings,
     plannerFixes: o.plannerFixes,
