@@ -100,12 +100,16 @@ async function main(): Promise<number> {
   const inspector = new Inspector({ seed: opts.seed, apiUrl, token, book, everyMs: 15_000, log });
   cleanups.push(async () => inspector.stop());
 
-  // Ready: the first orders are in the read model (listener and worker work), the API answers, the edge subscribed.
+  // Ready: the first orders are in the read model (listener and worker work), the API answers, and the edge has every
+  // counter's first reading: a counter's first reading is its baseline, so a piece made before it is no one's.
   await book.start();
+  const counterTags = plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines.flatMap((m) => m.opcua?.tags.filter((t) => t.kind === 'counter') ?? []))).length;
+  const edgeMetric = async (re: RegExp) => Number(re.exec(await (await fetch(`http://127.0.0.1:${ports.edge}/metrics`)).text())?.[1] ?? NaN);
   const ready = await until('the engine to start', async () => {
     const st = await book.statuses();
     const api = await fetch(`${apiUrl}/health`).then((r) => r.ok, () => false);
-    return api && sim.subscriptionIds().length > 0 && book.releases.every((r) => st.has(r.erpOrderId));
+    const counterReadings = await edgeMetric(/^mes_edge_changes_total\{kind="counter"\} (\S+)/m);
+    return api && counterReadings >= counterTags && book.releases.every((r) => st.has(r.erpOrderId));
   }, { timeoutMs: 240_000, log });
   if (!ready) throw new Error('the engine did not start: see the logs');
   log('engine ready: production starts');
