@@ -155,7 +155,9 @@ export class WorkOrderState extends WorkOrderLedger {
     const r = this.release;
     if (next.material !== r.material || next.line !== r.line || next.unit !== r.unit || next.operation !== r.operation)
       return 'material, line, unit and operation cannot change on a released order';
-    if (!this.isOpen) return `order is ${this.phase}: its release can no longer change`;
+    // A parked order (a refused confirmation, e.g. yield beyond the over-delivery tolerance) takes a change: the
+    // ERP's raised quantity is how a person fixes the refusal before asking for the retry.
+    if (!this.isOpen && this.phase !== 'exception') return `order is ${this.phase}: its release can no longer change`;
     if (Number(next.quantity) < this.confirmedGood) return `quantity ${next.quantity} is below the ${this.confirmedGood} already confirmed`;
     return null;
   }

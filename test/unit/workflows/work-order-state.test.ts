@@ -88,3 +88,25 @@ describe('WorkOrderState', () => {
     expect(s.refusesQualityHold(3)).toBeNull();
   });
 });
+
+describe('WorkOrderState release changes of a parked order (found by the soak, issue 16)', () => {
+  it('takes a raised quantity while parked on a refusal, so the retry can pass the tolerance rule', () => {
+    const s = new WorkOrderState('wf', release);
+    s.applyCounts({ v: 1, events: [ev('a', 14)] });
+    const resume = s.park('confirmed yield 14 would exceed order quantity 10 + 10 % tolerance (11)');
+    expect(s.refusesReleaseChange({ ...release, quantity: '14' })).toBeNull();
+    s.changeRelease({ ...release, quantity: '14' });
+    s.unpark(resume);
+    expect(s.release.quantity).toBe('14');
+    expect(s.phase).toBe('running');
+  });
+
+  it('still refuses a change of a closed order, and a parked order quantity below what is confirmed', () => {
+    const s = new WorkOrderState('wf', release);
+    s.confirmedGood = 8;
+    s.park('refused');
+    expect(s.refusesReleaseChange({ ...release, quantity: '5' })).toMatch(/below the 8 already confirmed/);
+    s.phase = 'confirmed';
+    expect(s.refusesReleaseChange({ ...release, quantity: '20' })).toMatch(/order is confirmed/);
+  });
+});

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import type { Stack } from '../stack/index.js';
+import type { PartSpec } from './supervisor.js';
+
+/**
+ * The engine's processes as production runs them (package.json's start:* scripts), each with the environment it
+ * reads (workers/wiring/config.ts, edge-config.ts). The addresses are the servers' fixed ports, so a process started
+ * again after a server restart finds it where it was.
+ */
+export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string; ports: { api: number; bridge: number; edge: number; erpSim: number } }): PartSpec[] {
+  const { stack } = o;
+  const nats = { NATS_URL: stack.nats.url, NATS_USER: stack.nats.user, NATS_PASSWORD: stack.nats.password, MES_LOG_LEVEL: 'warn' };
+  const engine = {
+    ...nats,
+    DATABASE_URL: stack.postgres.url,
+    TEMPORAL_ADDRESS: stack.temporal.address,
+    TEMPORAL_NAMESPACE: stack.temporal.namespace,
+    MES_ERP_ADAPTER: 'sim',
+    MES_ERP_SIM_URL: `http://127.0.0.1:${o.ports.erpSim}`,
+  };
+  return [
+    { name: 'erp-sim', script: 'workers/erp-simulator.ts', env: { ...engine, MES_ERP_SIM_PORT: String(o.ports.erpSim) } },
+    { name: 'worker', script: 'workers/temporal-worker.ts', env: engine },
+    { name: 'erp-listener', script: 'workers/erp-listener.ts', env: engine },
+    { name: 'bridge', script: 'workers/signal-bridge.ts', env: { ...engine, MES_BRIDGE_METRICS_PORT: String(o.ports.bridge) } },
+    { name: 'api', script: 'workers/planner-api.ts', env: { ...engine, MES_API_PORT: String(o.ports.api), MES_API_HOST: '127.0.0.1' } },
+    {
+      name: 'edge',
+      script: 'workers/edge-gateway.ts',
+      env: {
+        ...nats,
+        MES_PLANT_FILE: o.plantFile,
+        MES_EDGE_BUFFER_DIR: path.join(o.dataDir, 'edge-buffer'),
+        MES_EDGE_CERT_DIR: path.join(o.dataDir, 'edge-pki'),
+        MES_EDGE_TRUST_UNKNOWN_SERVERS: 'true',
+        MES_EDGE_METRICS_PORT: String(o.ports.edge),
+      },
+    },
+  ];
+}
