@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
 import {
@@ -95,8 +96,18 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       // A first attempt posts right after this write, so the row says "sent" from the start: no second write.
       .values({ workflowId: at.workflowId, postingSeq: at.postingSeq, postingKey: key, kind, status: 'pending', request, attempts: 1, postSentAt: new Date() })
       .onConflictDoUpdate({ target: [erpPostings.workflowId, erpPostings.postingSeq], set: { attempts: sql`${erpPostings.attempts} + 1` } })
-      .returning({ attempts: erpPostings.attempts, postSentAt: erpPostings.postSentAt, postEndedAt: erpPostings.postEndedAt });
+      .returning({ attempts: erpPostings.attempts, postSentAt: erpPostings.postSentAt, postEndedAt: erpPostings.postEndedAt, request: erpPostings.request });
     const mark = (set: Partial<typeof erpPostings.$inferInsert>) => db.update(erpPostings).set(set).where(eq(erpPostings.postingKey, key));
+    // A retry sends what the first attempt sent. Other content under the same key means the workflow decided this
+    // posting again after its first attempt (a local activity) ran in a task that was lost with its worker: the ERP
+    // may hold the first content, and the look-up by key would return that document as if it were this one. Never
+    // post or accept it; keep failing, visibly, with both requests named, until a person reconciles the order.
+    if (row!.attempts > 1 && !isDeepStrictEqual(row!.request, JSON.parse(JSON.stringify(request)))) {
+      const message = `posting key ${key} was first sent with other content: first ${JSON.stringify(row!.request)}, now ${JSON.stringify(request)}; the ERP may hold the first, so neither is posted or taken (reconcile the order)`;
+      await mark({ lastError: message.slice(0, 1000) });
+      log.error('ERP posting key reused with other content', { postingKey: key, kind });
+      throw new PostingKeyReused(message);
+    }
     let sent = false;
     const send = async () => {
       if (row!.attempts > 1) await mark({ postSentAt: new Date(), postEndedAt: null });
@@ -321,4 +332,13 @@ function boundEachAttempt<T extends Record<string, (input: never) => Promise<unk
     return withAttemptDeadline(Math.max(1_000, budget), () => fn(input));
   }]);
   return Object.fromEntries(bound) as T;
+}
+
+/**
+ * A posting key whose recorded request differs from the one now asked for (`postRecorded`). Retryable on purpose:
+ * the order stays where it is, with this failure on its pending activity, instead of parking or compensating
+ * against documents the ERP may or may not hold.
+ */
+export class PostingKeyReused extends Error {
+  override readonly name = 'PostingKeyReused';
 }
