@@ -88,6 +88,11 @@ export const CounterTag = z
      * glitch lasts one sampling interval). Absent: `defaultDropConfirmMs(samplingMs)`.
      */
     dropConfirmMs: z.number().int().min(1).max(600_000).optional(),
+    /**
+     * How many seconds' worth of pieces a live counter may show at once (a multi-cavity shot, a driver that delivers
+     * in steps): the cap of its plausibility budget while its readings are evidence. Absent: `defaultBurstMs`.
+     */
+    burstS: z.number().min(1).max(3_600).optional(),
   })
   .superRefine((t, ctx) => {
     const type = COUNTER_RANGE[t.dataType];
@@ -113,6 +118,9 @@ export const CounterTag = z
  */
 export const defaultDropConfirmMs = (samplingMs: number): number => Math.max(2_000, 3 * samplingMs);
 
+/** A counter's burst window when the tag sets none (ms): 30 s, or three sampling intervals when that is longer. */
+export const defaultBurstMs = (samplingMs: number): number => Math.max(30_000, 3 * samplingMs);
+
 /**
  * What a reset sets the counter to when the tag does not say: 0, or the range's min when 0 is outside it (a
  * counter wrapping in 1..9999 restarts at 1; a reset to 1 counted from 0 would be a phantom piece).
@@ -128,10 +136,12 @@ export interface CounterSemantics {
   factor: number;
   slackPieces: number;
   dropConfirmMs: number;
+  /** The plausibility budget's cap while evidenced, as time at the machine's rate (ms): see `burstS`. */
+  burstMs: number;
 }
 
 export const counterSemantics = (
-  t: Pick<CounterTag, 'dataType' | 'wrap' | 'reset' | 'plausibility' | 'dropConfirmMs'> & { samplingMs?: number },
+  t: Pick<CounterTag, 'dataType' | 'wrap' | 'reset' | 'plausibility' | 'dropConfirmMs'> & { samplingMs?: number; burstS?: number },
 ): CounterSemantics => {
   const range = counterRange(t);
   return {
@@ -141,6 +151,7 @@ export const counterSemantics = (
     factor: t.plausibility?.factor ?? 1.5,
     slackPieces: t.plausibility?.slackPieces ?? 5,
     dropConfirmMs: t.dropConfirmMs ?? defaultDropConfirmMs(t.samplingMs ?? 0),
+    burstMs: t.burstS !== undefined ? t.burstS * 1_000 : defaultBurstMs(t.samplingMs ?? 0),
   };
 };
 

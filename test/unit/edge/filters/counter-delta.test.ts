@@ -92,6 +92,7 @@ describe('CounterTracker', () => {
         { raw: 1_000, at: 0, sourceTime: 1_000 },
         { raw: 1_500, at: 10_000, sourceTime: 11_000 },
       ],
+      explanations: [{ kind: 'increase', pieces: 500 }],
     });
     expect(t.offer({ raw: 1_501, at: 12_000, sourceTime: 13_000 })).toMatchObject({ type: 'count', step: 'increase', delta: 1, raw: 1_501 });
   });
