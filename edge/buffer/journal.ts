@@ -280,8 +280,10 @@ export class Journal {
     );
     const line = `s\t${JSON.stringify(snapshot)}\n`;
     if (this.fd !== undefined) {
-      // The old segment's tail must be durable before the new one's batches can be.
-      if (this.o.fsync !== 'off' && this.unsynced) fdatasyncSync(this.fd);
+      // The old segment's tail must be durable before the new one's batches can be, and before `durableSeq` covers
+      // it: also while an fdatasync of it is still in flight (`unsynced` is already false then), or a batch would be
+      // handed out before its sync completed.
+      if (this.o.fsync !== 'off' && (this.unsynced || this.syncing)) fdatasyncSync(this.fd);
       this.unsynced = false;
       if (this.nextSeq - 1 > this.durableSeq) {
         this.durableSeq = this.nextSeq - 1;
