@@ -10,8 +10,9 @@ import { CounterKind, MachineState } from './machine-event.js';
 /**
  * OPC UA data types a PLC counter may have (Part 6, 5.1.2 built-in types), with the integer values each can hold
  * exactly. 64-bit and floating types are bounded by what a JavaScript number (a double) and the type itself hold
- * exactly: 2^53 - 1 for the 64-bit integers and Double, 2^24 for Float (a REAL counter past 16,777,216 stops counting,
- * because x + 1 rounds back to x).
+ * exactly: 2^53 - 1 for the 64-bit integers and Double, 2^24 - 1 for Float. A REAL counter at 2^24 (16,777,216) has
+ * stopped counting (x + 1 rounds back to x), so that value is outside the range: refused as a bad value, loud,
+ * rather than a counter silently stuck.
  */
 export const COUNTER_RANGE = {
   UInt16: { min: 0, max: 0xffff },
@@ -20,7 +21,7 @@ export const COUNTER_RANGE = {
   Int32: { min: -0x80000000, max: 0x7fffffff },
   UInt64: { min: 0, max: Number.MAX_SAFE_INTEGER },
   Int64: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
-  Float: { min: -(2 ** 24), max: 2 ** 24 },
+  Float: { min: -(2 ** 24 - 1), max: 2 ** 24 - 1 },
   Double: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
 } as const;
 export const CounterDataType = z.enum(['UInt16', 'Int16', 'UInt32', 'Int32', 'UInt64', 'Int64', 'Float', 'Double']);
