@@ -23,8 +23,8 @@ import type { CounterExplanationKind, CounterHoldReason } from '../../contracts/
  * One sample never decides a step the counter cannot make by counting: a drop, or a rise from below the reset value
  * to at or above it (a signed counter past its wrap), stays undecided for `dropConfirmMs` (checked on `tick`), the
  * pre-step reading staying the baseline; a reading back meanwhile is weighed as the end of a glitch too. A decided
- * drop's pre-drop reading stays a glitch candidate for `GLITCH_MEMORY_DROPS` confirmation times or until the
- * counter rises again.
+ * drop's pre-drop reading, and the reading before a held implausible rise (a spike up), stay a glitch candidate for
+ * `GLITCH_MEMORY_DROPS` confirmation times or until the counter rises again.
  */
 
 /** One usable counter reading: `raw` already an integer in the counter's range. */
@@ -98,13 +98,18 @@ interface Suspect {
   last: CounterSample;
   /** A rise from below the reset value to at or above it, rather than a drop. */
   rise: boolean;
+  /** A remembered reading the counter may be coming back to (`preDrop` when the step began). */
+  glitchFrom?: CounterSample;
 }
 
 /** One counter tag's decision state: the last decided reading, an undecided step, and the plausibility budget. */
 export class CounterTracker {
   private baseline: CounterSample | undefined;
   private suspect: Suspect | undefined;
-  /** A decided drop's pre-drop reading, still a glitch candidate (see the rules above), and until when. */
+  /**
+   * A reading the counter may come back to, still a glitch candidate (see the rules above), and until when: a
+   * decided drop's pre-drop reading, or the reading before a held implausible rise (a spike up).
+   */
   private preDrop: { sample: CounterSample; until: number } | undefined;
   /** Pieces the machine may have made that the counter has not shown yet, as of `budgetAt` (gateway clock). */
   private budget = 0;
@@ -153,7 +158,7 @@ export class CounterTracker {
     const pd = this.preDrop && r.at <= this.preDrop.until ? this.preDrop.sample : undefined;
     if (r.raw === base.raw) return undefined;
     this.preDrop = undefined;
-    if (r.raw < base.raw || this.resetRise(base, r)) return this.suspectStep(r, r.raw > base.raw);
+    if (r.raw < base.raw || this.resetRise(base, r)) return this.suspectStep(r, r.raw > base.raw, pd);
     const explanations: Explanation[] = [{ kind: 'increase', pieces: r.raw - base.raw }];
     if (pd && r.raw >= pd.raw) explanations.push({ kind: 'glitch', pieces: r.raw - pd.raw });
     return this.decide(base, r, pd ? [pd, r] : [r], () => explanations);
@@ -170,7 +175,10 @@ export class CounterTracker {
     const after = step.first === step.last ? [step.first] : [step.first, step.last];
     if (step.rise) return this.decide(pre, last, after, () => this.rises(pre, last));
     this.preDrop = { sample: pre, until: step.first.at + GLITCH_MEMORY_DROPS * this.s.dropConfirmMs };
-    return this.decide(pre, last, after, (gap) => this.drops(pre, last, gap));
+    // Back down from a held spike: the reading before the spike is a glitch candidate.
+    const back = step.glitchFrom && last.raw >= step.glitchFrom.raw ? step.glitchFrom : undefined;
+    const glitch: Explanation[] = back ? [{ kind: 'glitch', pieces: last.raw - back.raw }] : [];
+    return this.decide(pre, last, back ? [back, ...after] : after, (gap) => [...this.drops(pre, last, gap), ...glitch]);
   }
 
   /** A rise the counter could make only by a reset: from below the reset value to at or above it. */
@@ -178,8 +186,8 @@ export class CounterTracker {
     return this.s.reset !== false && base.raw < this.s.reset && r.raw >= this.s.reset;
   }
 
-  private suspectStep(r: CounterSample, rise: boolean): CounterVerdict {
-    this.suspect = { first: r, last: r, rise };
+  private suspectStep(r: CounterSample, rise: boolean, glitchFrom?: CounterSample): CounterVerdict {
+    this.suspect = { first: r, last: r, rise, ...(glitchFrom ? { glitchFrom } : {}) };
     return this.s.dropConfirmMs === 0 ? this.tick(r.at) : undefined;
   }
 
@@ -259,6 +267,9 @@ export class CounterTracker {
     // only a rollover could explain gives no number (`delta` is then the wrap's pieces, what a person would accept),
     // nor does one that nothing explains (0).
     const counted = options.filter((o) => o.kind !== 'rollover' && o.kind !== 'correction');
+    // A rise too large for the budget may be a spike (a bit flip, a PLC's -1 read unsigned): the reading before it
+    // stays a glitch candidate, so the counter coming back counts from there rather than being held again.
+    if (cur.raw > pre.raw) this.preDrop = { sample: pre, until: cur.at + GLITCH_MEMORY_DROPS * this.s.dropConfirmMs };
     if (counted.length > 0) return this.hold(pre, cur, 'implausible_rate', Math.min(...counted.map((o) => o.pieces)), after, available, options);
     const wrap = options.find((o) => o.kind === 'rollover');
     return this.hold(pre, cur, 'unexplained_drop', wrap?.pieces ?? 0, after, wrap ? available : undefined, options);

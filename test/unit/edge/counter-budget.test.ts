@@ -17,23 +17,29 @@ const run = (
 ) => replay(tag, cycleS, readings, untilMs, { liveness: live(), explain: true, ...o });
 
 describe('a rise is judged on the budget, not on the time since the previous reading (finding 1)', () => {
-  it('live, 45000 idle 1 h, one-sample bit flip to 46024, back to 45000: nothing counted', () => {
+  it('live, 45000 idle 1 h, one-sample bit flip to 46024, back to 45000: the spike held, its return a 0-piece glitch', () => {
     const r = run({}, 1, [[45_000, 0], [46_024, H], [45_000, H + 1_000]], H + 10_000);
     expect(r.counted).toBe(0);
-    expect(r.holds[0]).toEqual({ reason: 'implausible_rate', delta: 1_024, raw: 46_024, explanations: [{ kind: 'increase', pieces: 1_024 }] });
+    expect(r.holds).toEqual([{ reason: 'implausible_rate', delta: 1_024, raw: 46_024, explanations: [{ kind: 'increase', pieces: 1_024 }] }]);
+  });
+
+  it('the same spike coming back at 45003: 3 pieces counted from before the spike', () => {
+    const r = run({}, 1, [[45_000, 0], [46_024, H], [45_003, H + 1_000]], H + 10_000);
+    expect(r.counted).toBe(3);
+    expect(r.holds).toHaveLength(1);
   });
 
   it('UInt16 100 idle a day, one sample 65535, back to 100: nothing counted', () => {
     const r = run({ dataType: 'UInt16' }, 1, [[100, 0], [65_535, 24 * H], [100, 24 * H + 1_000]], 24 * H + 10_000);
     expect(r.counted).toBe(0);
-    expect(r.holds[0]).toMatchObject({ reason: 'implausible_rate', delta: 65_435 });
+    expect(r.holds).toMatchObject([{ reason: 'implausible_rate', delta: 65_435 }]);
   });
 
-  it('1 piece/s, quiet 50 s, then +60 in one sample: held, the budget holding 30 s worth (45 + 5)', () => {
+  it('1 piece/s, quiet 50 s, then +60 in one sample: held, the budget holding 30 s worth (45 + 5); 1012 after it: 2', () => {
     const readings: Array<[number, number]> = [...Array.from({ length: 11 }, (_, i): [number, number] => [1_000 + i, i * 1_000]), [1_070, 60_000], [1_012, 61_000]];
     const r = run({}, 1, readings, 70_000);
-    expect(r.counted).toBe(10);
-    expect(r.holds[0]).toMatchObject({ reason: 'implausible_rate', delta: 60, raw: 1_070 });
+    expect(r.counted).toBe(12);
+    expect(r.holds).toMatchObject([{ reason: 'implausible_rate', delta: 60, raw: 1_070 }]);
   });
 });
 
