@@ -20,8 +20,9 @@ import type { CounterExplanationKind, CounterHoldReason } from '../../contracts/
  * a hold (`implausible_rate` when only the number of pieces fails, else `unexplained_drop`) carrying the
  * explanations so a person can choose. After every decision, counted or held, the baseline is the newest reading.
  *
- * One sample never decides a step the counter cannot make by counting: a drop, or a rise from below the reset value
- * to at or above it (a signed counter past its wrap), stays undecided for `dropConfirmMs` (checked on `tick`), the
+ * One sample never decides a step the counter cannot make by counting: a drop, a rise from below the reset value
+ * to at or above it (a signed counter past its wrap), or a rise only an evidence gap's surplus explains (a PLC's
+ * uninitialised value as the first reading after a restart), stays undecided for `dropConfirmMs` (checked on `tick`), the
  * pre-step reading staying the baseline; a reading back meanwhile is weighed as the end of a glitch too. A decided
  * drop's pre-drop reading, and the reading before a held implausible rise (a spike up), stay a glitch candidate for
  * `GLITCH_MEMORY_DROPS` confirmation times or until the counter rises again.
@@ -158,7 +159,7 @@ export class CounterTracker {
     const pd = this.preDrop && r.at <= this.preDrop.until ? this.preDrop.sample : undefined;
     if (r.raw === base.raw) return undefined;
     this.preDrop = undefined;
-    if (r.raw < base.raw || this.resetRise(base, r)) return this.suspectStep(r, r.raw > base.raw, pd);
+    if (r.raw < base.raw || this.resetRise(base, r) || this.gapRise(base, r)) return this.suspectStep(r, r.raw > base.raw, pd);
     const explanations: Explanation[] = [{ kind: 'increase', pieces: r.raw - base.raw }];
     if (pd && r.raw >= pd.raw) explanations.push({ kind: 'glitch', pieces: r.raw - pd.raw });
     return this.decide(base, r, pd ? [pd, r] : [r], () => explanations);
@@ -186,13 +187,23 @@ export class CounterTracker {
     return this.s.reset !== false && base.raw < this.s.reset && r.raw >= this.s.reset;
   }
 
+  /**
+   * A rise that only an evidence gap's surplus could explain (more than the capped budget holds): the first reading
+   * after a restart or a dead subscription may be a PLC's uninitialised value, so it waits for a second sample too.
+   */
+  private gapRise(base: CounterSample, r: CounterSample): boolean {
+    return this.span(base, r).unseen > this.s.burstMs && r.raw - base.raw > this.cap + this.s.slackPieces;
+  }
+
   private suspectStep(r: CounterSample, rise: boolean, glitchFrom?: CounterSample): CounterVerdict {
     this.suspect = { first: r, last: r, rise, ...(glitchFrom ? { glitchFrom } : {}) };
     return this.s.dropConfirmMs === 0 ? this.tick(r.at) : undefined;
   }
 
   /** A reading while a step is undecided: the step's end as a glitch, or its continuation. */
-  private duringSuspect(base: CounterSample, step: Suspect, r: CounterSample): CounterVerdict {
+  private duringSuspect(base: CounterSample, step: Suspect, reading: CounterSample): CounterVerdict {
+    // The baseline's evidence ended where the step's did: a gap before the step stays unseen time.
+    const r = { ...reading, from: step.first.from };
     const after = step.first === step.last ? [step.first, r] : [step.first, step.last, r];
     const glitch = (): Explanation[] => (r.raw >= base.raw ? [{ kind: 'glitch', pieces: r.raw - base.raw }] : []);
     if (step.rise) {
@@ -200,10 +211,10 @@ export class CounterTracker {
       if (r.raw >= step.first.raw) return this.decide(base, r, after, () => this.rises(base, r));
       if (r.raw >= base.raw) return this.decide(base, r, after, glitch);
       // Below the pre-rise value: a drop from it, undecided in turn.
-      return this.suspectStep(r, false);
+      return this.suspectStep(reading, false);
     }
     if (r.raw < base.raw) {
-      step.last = r;
+      step.last = reading;
       return this.tick(r.at);
     }
     this.suspect = undefined;
@@ -212,10 +223,11 @@ export class CounterTracker {
     return this.decide(base, r, after, (gap) => [...glitch(), ...this.drops(base, last, gap).map((e) => ({ kind: e.kind, pieces: e.pieces + r.raw - last.raw }))]);
   }
 
-  /** A rise from below the reset value: an increase, or a reset and pieces after it. */
+  /** An undecided rise: an increase, or, from below the reset value, a reset and pieces after it. */
   private rises(pre: CounterSample, cur: CounterSample): Explanation[] {
     const out: Explanation[] = [{ kind: 'increase', pieces: cur.raw - pre.raw }];
-    if (this.s.reset !== false && cur.raw >= this.s.reset) out.push({ kind: 'reset', pieces: cur.raw - this.s.reset });
+    const { reset } = this.s;
+    if (reset !== false && this.resetRise(pre, cur)) out.push({ kind: 'reset', pieces: cur.raw - reset });
     return out;
   }
 
@@ -241,15 +253,20 @@ export class CounterTracker {
    * says how many pieces fit and whether the counter was unseen for longer than the burst window.
    */
   private fill(pre: CounterSample, cur: CounterSample): { available: number; gap: boolean } {
-    const start = this.budgetAt ?? pre.at;
-    const seen = Math.min(cur.at, Math.max(start, cur.from ?? start));
-    const credit = elapsedBetween(pre, cur) - (cur.at - pre.at);
-    const unseen = Math.max(0, cur.at - seen) + credit;
+    const { start, seen, unseen } = this.span(pre, cur);
     const evidenced = Math.min(this.cap, this.budget + this.rate * Math.max(0, seen - start));
     this.budget = Math.max(this.budget, evidenced) + this.rate * unseen;
     this.budgetAt = Math.max(start, cur.at);
     // The epsilon absorbs floating-point error in whole pieces (1.5 x 10 s / 1 s being 14.999...).
     return { available: Math.floor(this.budget + 1e-9) + this.s.slackPieces, gap: unseen > this.s.burstMs };
+  }
+
+  /** The time since the budget's last fill, split at `cur.from`: evidenced until `seen`, then `unseen` (ms). */
+  private span(pre: CounterSample, cur: CounterSample): { start: number; seen: number; unseen: number } {
+    const start = this.budgetAt ?? pre.at;
+    const seen = Math.min(cur.at, Math.max(start, cur.from ?? start));
+    const credit = elapsedBetween(pre, cur) - (cur.at - pre.at);
+    return { start, seen, unseen: Math.max(0, cur.at - seen) + credit };
   }
 
   /** Weighs the explanations `explain` gives (see the rules above) against the budget. */

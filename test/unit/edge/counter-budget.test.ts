@@ -43,6 +43,18 @@ describe('a rise is judged on the budget, not on the time since the previous rea
   });
 });
 
+describe('a rise only a gap explains waits for a second sample', () => {
+  it('restart after a day (committed UInt16 100), first reading 65535 (uninitialised), then 100: nothing counted', () => {
+    const r = run({ dataType: 'UInt16' }, 1, [[65_535, 1_000], [100, 2_000]], 10_000, { committed: { raw: 100, at: -24 * H, wallMs: Date.UTC(2026, 10, 29, 6) } });
+    expect(r).toMatchObject({ counted: 0, holds: [] });
+  });
+
+  it('restart after an hour, committed 1000, the machine made 2000 meanwhile: counted once the reading stands', () => {
+    const r = run({}, 1, [[3_000, 1_000]], 10_000, { committed: { raw: 1_000, at: -H, wallMs: Date.UTC(2026, 10, 30, 5) } });
+    expect(r).toMatchObject({ counted: 2_000, holds: [] });
+  });
+});
+
 describe('a drop seen after an evidence gap may be a correction (finding 2)', () => {
   it('800, subscription gap from 10 s, 795 on recovery at 30 min: a hold offering reset or correction', () => {
     const r = run({}, 1, [[800, 0], [795, 30 * MIN]], 30 * MIN + 5_000, { gaps: [[10_000, 10_000]] });

@@ -107,8 +107,14 @@ describe('CounterTracker', () => {
     // Committed 1000 an hour ago at 1 s per piece: 2000 more pieces are plausible, 10000 are not.
     const committed = { raw: 1_000, at: -3_600_000, wallMs: 1_700_000_000_000 };
     const sem = counterSemantics({ dataType: 'UInt32' });
-    expect(new CounterTracker(sem, 1, committed).offer({ raw: 3_000, at: 0, sourceTime: 0 })).toMatchObject({ type: 'count', delta: 2_000 });
-    expect(new CounterTracker(sem, 1, committed).offer({ raw: 11_000, at: 0, sourceTime: 0 })).toMatchObject({
+    // More than the capped budget (burstS worth), only the time unseen explains them: decided after dropConfirmMs, in
+    // case the first reading is a PLC's uninitialised value.
+    const ok = new CounterTracker(sem, 1, committed);
+    expect(ok.offer({ raw: 3_000, at: 0, sourceTime: 0 })).toBeUndefined();
+    expect(ok.tick(sem.dropConfirmMs)).toMatchObject({ type: 'count', delta: 2_000 });
+    const jump = new CounterTracker(sem, 1, committed);
+    expect(jump.offer({ raw: 11_000, at: 0, sourceTime: 0 })).toBeUndefined();
+    expect(jump.tick(sem.dropConfirmMs)).toMatchObject({
       type: 'hold',
       limit: 5_405,
       readings: [{ raw: 1_000, sourceTime: 1_700_000_000_000 }, { raw: 11_000 }],
