@@ -86,18 +86,11 @@ export type CounterVerdict =
     }
   | undefined;
 
-/**
- * The most pieces a machine of `idealCycleTimeS` (s per piece) can make in `elapsedMs` unseen, with the tag's
- * margin. A negative elapsed (a wall clock stepped back between a journal commit and a restart) counts as 0.
- */
-export const plausibleLimit = (elapsedMs: number, idealCycleTimeS: number, s: Pick<CounterSemantics, 'factor' | 'slackPieces'>): number =>
-  Math.floor((s.factor * Math.max(0, elapsedMs)) / (idealCycleTimeS * 1_000)) + s.slackPieces;
-
 /** A step waiting for its decision: the first reading of it (its time starts the confirmation) and the newest. */
 interface Suspect {
   first: CounterSample;
   last: CounterSample;
-  /** A rise from below the reset value to at or above it, rather than a drop. */
+  /** A rise (from below the reset value to at or above it, or one only a gap explains) rather than a drop. */
   rise: boolean;
   /** A remembered reading the counter may be coming back to (`preDrop` when the step began). */
   glitchFrom?: CounterSample;

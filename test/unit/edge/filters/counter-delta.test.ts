@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { counterSemantics, type CounterTag } from '../../../../contracts/messages/edge-config.js';
-import { CounterTracker, plausibleLimit, SERVER_LAG_CREDIT_MS, type CounterVerdict } from '../../../../edge/filters/counter-delta.js';
+import { CounterTracker, SERVER_LAG_CREDIT_MS, type CounterVerdict } from '../../../../edge/filters/counter-delta.js';
 
 /** A tracker for a machine of 1 s per piece (1.5 x margin, 5 pieces of slack unless the tag says otherwise). */
 const tracker = (tag: Partial<CounterTag> = {}, cycleS = 1) =>
@@ -138,9 +138,11 @@ describe('CounterTracker', () => {
     expect(sum).toBe(Array.from({ length: 5_000 }, (_, i) => ((i + 1) * 7) % 13).reduce((a, b) => a + b, 0));
   });
 
-  it('computes the limit from the ideal cycle time and the margin', () => {
-    expect(plausibleLimit(60_000, 2, { factor: 1.5, slackPieces: 5 })).toBe(50);
-    expect(plausibleLimit(-5_000, 2, { factor: 1.5, slackPieces: 5 })).toBe(5);
+  it('a commit time after the first reading (a wall clock stepped back over a restart) gives the budget only the slack', () => {
+    const sem = counterSemantics({ dataType: 'UInt32' });
+    const committed = { raw: 1_000, at: 5_000, wallMs: 0 };
+    expect(new CounterTracker(sem, 2, committed).offer({ raw: 1_005, at: 0, sourceTime: 0 })).toMatchObject({ type: 'count', delta: 5 });
+    expect(new CounterTracker(sem, 2, committed).offer({ raw: 1_006, at: 0, sourceTime: 0 })).toMatchObject({ type: 'hold', limit: 5 });
   });
 
   it('credits the server\'s spacing of two readings the gateway took late, up to SERVER_LAG_CREDIT_MS', () => {
