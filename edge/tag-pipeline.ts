@@ -337,6 +337,7 @@ export class TagPipeline {
       elapsedMs: v.elapsedMs,
       raw: v.raw,
       readings: v.readings.map((r) => ({ raw: r.raw, sourceTime: new Date(r.sourceTime).toISOString() })),
+      ...(v.explanations.length > 0 ? { explanations: v.explanations } : {}),
     });
     this.pending.raw = this.journalRaw = v.raw;
     return { type: 'events', events, readAt: this.counter!.baselineAt };

@@ -10,8 +10,9 @@ import { CounterKind, MachineState } from './machine-event.js';
 /**
  * OPC UA data types a PLC counter may have (Part 6, 5.1.2 built-in types), with the integer values each can hold
  * exactly. 64-bit and floating types are bounded by what a JavaScript number (a double) and the type itself hold
- * exactly: 2^53 - 1 for the 64-bit integers and Double, 2^24 for Float (a REAL counter past 16,777,216 stops counting,
- * because x + 1 rounds back to x).
+ * exactly: 2^53 - 1 for the 64-bit integers and Double, 2^24 - 1 for Float. A REAL counter at 2^24 (16,777,216) has
+ * stopped counting (x + 1 rounds back to x), so that value is outside the range: refused as a bad value, loud,
+ * rather than a counter silently stuck.
  */
 export const COUNTER_RANGE = {
   UInt16: { min: 0, max: 0xffff },
@@ -20,7 +21,7 @@ export const COUNTER_RANGE = {
   Int32: { min: -0x80000000, max: 0x7fffffff },
   UInt64: { min: 0, max: Number.MAX_SAFE_INTEGER },
   Int64: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
-  Float: { min: -(2 ** 24), max: 2 ** 24 },
+  Float: { min: -(2 ** 24 - 1), max: 2 ** 24 - 1 },
   Double: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
 } as const;
 export const CounterDataType = z.enum(['UInt16', 'Int16', 'UInt32', 'Int32', 'UInt64', 'Int64', 'Float', 'Double']);
@@ -88,6 +89,11 @@ export const CounterTag = z
      * glitch lasts one sampling interval). Absent: `defaultDropConfirmMs(samplingMs)`.
      */
     dropConfirmMs: z.number().int().min(1).max(600_000).optional(),
+    /**
+     * How many seconds' worth of pieces a live counter may show at once (a multi-cavity shot, a driver that delivers
+     * in steps): the cap of its plausibility budget while its readings are evidence. Absent: `defaultBurstMs`.
+     */
+    burstS: z.number().min(1).max(3_600).optional(),
   })
   .superRefine((t, ctx) => {
     const type = COUNTER_RANGE[t.dataType];
@@ -113,6 +119,9 @@ export const CounterTag = z
  */
 export const defaultDropConfirmMs = (samplingMs: number): number => Math.max(2_000, 3 * samplingMs);
 
+/** A counter's burst window when the tag sets none (ms): 30 s, or three sampling intervals when that is longer. */
+export const defaultBurstMs = (samplingMs: number): number => Math.max(30_000, 3 * samplingMs);
+
 /**
  * What a reset sets the counter to when the tag does not say: 0, or the range's min when 0 is outside it (a
  * counter wrapping in 1..9999 restarts at 1; a reset to 1 counted from 0 would be a phantom piece).
@@ -128,10 +137,12 @@ export interface CounterSemantics {
   factor: number;
   slackPieces: number;
   dropConfirmMs: number;
+  /** The plausibility budget's cap while evidenced, as time at the machine's rate (ms): see `burstS`. */
+  burstMs: number;
 }
 
 export const counterSemantics = (
-  t: Pick<CounterTag, 'dataType' | 'wrap' | 'reset' | 'plausibility' | 'dropConfirmMs'> & { samplingMs?: number },
+  t: Pick<CounterTag, 'dataType' | 'wrap' | 'reset' | 'plausibility' | 'dropConfirmMs'> & { samplingMs?: number; burstS?: number },
 ): CounterSemantics => {
   const range = counterRange(t);
   return {
@@ -141,6 +152,7 @@ export const counterSemantics = (
     factor: t.plausibility?.factor ?? 1.5,
     slackPieces: t.plausibility?.slackPieces ?? 5,
     dropConfirmMs: t.dropConfirmMs ?? defaultDropConfirmMs(t.samplingMs ?? 0),
+    burstMs: t.burstS !== undefined ? t.burstS * 1_000 : defaultBurstMs(t.samplingMs ?? 0),
   };
 };
 

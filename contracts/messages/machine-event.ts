@@ -53,12 +53,22 @@ export const CounterEvent = z.object({
 
 /**
  * Why the edge held a counter's readings instead of counting them (edge/filters/counter-*.ts):
- * - `implausible_rate`: more pieces than the machine can make in the elapsed time (its ideal cycle time in the plant
- *   file, with the tag's margin);
- * - `unexplained_drop`: the counter fell where its plant-file semantics allow neither a rollover nor a reset.
+ * - `implausible_rate`: more pieces than the machine can have made (the edge's plausibility budget: its ideal cycle
+ *   time in the plant file, with the tag's margin, over the time the counter was seen or unseen);
+ * - `unexplained_drop`: the counter fell where its plant-file semantics allow neither a rollover nor a reset, or the
+ *   readings fit several explanations with different pieces (`explanations`).
  */
 export const CounterHoldReason = z.enum(['implausible_rate', 'unexplained_drop']);
 export type CounterHoldReason = z.infer<typeof CounterHoldReason>;
+
+/**
+ * One way to read a counter's change (edge/filters/counter-delta.ts): a plain increase, the end of a glitch, a
+ * rollover, a reset, or a person setting the counter (`correction`, no pieces).
+ */
+export const CounterExplanationKind = z.enum(['increase', 'glitch', 'rollover', 'reset', 'correction']);
+export type CounterExplanationKind = z.infer<typeof CounterExplanationKind>;
+export const CounterExplanation = z.object({ kind: CounterExplanationKind, pieces: WholeCount });
+export type CounterExplanation = z.infer<typeof CounterExplanation>;
 
 /** One raw counter reading as the PLC gave it, kept with a hold so a person sees what the machine said. */
 export const CounterReadingRecord = z.object({
@@ -78,7 +88,7 @@ export const CounterHoldEvent = z.object({
   reason: CounterHoldReason,
   /** Pieces the readings would mean if taken as production. */
   delta: WholeCount,
-  /** The most pieces the machine could make in `elapsedMs` (ideal cycle time and margin); absent for a drop. */
+  /** The most pieces the edge's plausibility budget allowed (slack included); absent for a drop nothing explains. */
   limit: WholeCount.optional(),
   /** Gateway-clock time between the last counted reading and this one (ms). */
   elapsedMs: WholeCount,
@@ -86,6 +96,11 @@ export const CounterHoldEvent = z.object({
   raw: z.number(),
   /** The readings that make the hold, oldest first: the last counted one, then what followed. */
   readings: z.array(CounterReadingRecord).min(1).max(20),
+  /**
+   * What the readings could mean, for the person who decides: the explanations the gateway could not choose between
+   * (several fit the time) or, when none fits, every one it weighed. Absent on holds from older gateways.
+   */
+  explanations: z.array(CounterExplanation).min(1).max(8).optional(),
 });
 export type CounterHoldEvent = z.infer<typeof CounterHoldEvent>;
 

@@ -280,8 +280,10 @@ export class Journal {
     );
     const line = `s\t${JSON.stringify(snapshot)}\n`;
     if (this.fd !== undefined) {
-      // The old segment's tail must be durable before the new one's batches can be.
-      if (this.o.fsync !== 'off' && this.unsynced) fdatasyncSync(this.fd);
+      // The old segment's tail must be durable before the new one's batches can be, and before `durableSeq` covers
+      // it: also while an fdatasync of it is still in flight (`unsynced` is already false then), or a batch would be
+      // handed out before its sync completed.
+      if (this.o.fsync !== 'off' && (this.unsynced || this.syncing)) fdatasyncSync(this.fd);
       this.unsynced = false;
       if (this.nextSeq - 1 > this.durableSeq) {
         this.durableSeq = this.nextSeq - 1;
@@ -326,17 +328,22 @@ export class Journal {
           if (typeof v !== 'number' && v[2] !== undefined) this.orderBase = Math.max(this.orderBase, v[2] + 1);
         }
       };
-      // Only a segment's last line can be torn (appends are sequential), so only it is parsed to check.
+      // Only a segment's last line can be torn by a crash mid-write (appends are sequential), so only it is parsed to
+      // check.
       let last = lines.length - 1;
       while (last >= 0 && !lines[last]) last--;
+      // Pages written back out of order before a power cut can leave a hole of NUL bytes mid-file. The hole was never
+      // synced, so no sync completed past it and nothing from it on was published: the segment ends there. Keeping
+      // the lines after it would move counters past raws whose events are lost, and their pieces with them.
+      const torn = (from: number) => {
+        for (let j = from; j <= last; j++) if (lines[j]) skipped++;
+      };
       for (let i = 0; i <= last; i++) {
         const line = lines[i]!;
         if (!line) continue;
-        // Pages written back out of order before a power cut can leave a hole of NUL bytes mid-file: such a line is
-        // torn even when it is not the last.
         if (line.includes('\0')) {
-          skipped++;
-          continue;
+          torn(i);
+          break;
         }
         const parts = line.split('\t');
         try {
@@ -357,7 +364,8 @@ export class Journal {
             this.pendingEvents += events;
           }
         } catch {
-          skipped++;
+          torn(i);
+          break;
         }
       }
       this.segments.push(seg);

@@ -1,31 +1,31 @@
 import type { CounterSemantics } from '../../contracts/messages/edge-config.js';
-import type { CounterHoldReason } from '../../contracts/messages/machine-event.js';
+import type { CounterExplanationKind, CounterHoldReason } from '../../contracts/messages/machine-event.js';
 
 /**
- * Turns absolute PLC counter readings into pieces, refusing what a machine cannot have made.
+ * Turns absolute PLC counter readings into pieces, counting only a reading with one plausible explanation (issue 11).
  *
- * Rules (issue 11):
- * - Allowance: pieces must fit `factor * elapsed / idealCycleTime + slackPieces`. A bounded credit from the server's
- *   timestamps covers readings the gateway took late (`SERVER_LAG_CREDIT_MS`).
- * - An increase (or a glitch's recovery) counts if it fits, else it is held (`implausible_rate`); elapsed runs from
- *   the previous reading, since a machine makes pieces its counter shows only later (a mould's cavities at once).
- * - A drop's explanations (a rollover's pieces, a reset's) are judged from the last EVIDENCE of the pre-drop value,
- *   not from when it was read: while the subscription is live, a silent counter did not move, so a reading's
- *   `from` (set by the pipeline) is about one sampling and publishing interval before it; after a gap (gateway
- *   down, subscription dead, session lost, bad readings) `from` is the gap's start. Without `from` (no liveness
- *   known, or the first reading after a restart) elapsed runs from the previous reading. When the counter stands
- *   below its reset value (a signed counter past its wrap), a rise may also be a reset: weighed as a drop.
- * - A decrease is never decided on one sample: the pre-drop reading stays the baseline while lower readings come.
- *   A reading back at or above it is a glitch (`next - preDrop` pieces). Once `dropConfirmMs` passed since the drop
- *   (checked on `tick`), the drop is decided with the newest low reading: each explanation the configuration allows
- *   (a rollover where the counter wraps, a reset where it can be reset) whose pieces fit the allowance is a
- *   candidate; exactly one counts; two with different pieces are a hold `unexplained_drop` (a person decides, the
- *   delta being the smaller); none is a hold (`unexplained_drop`, or `implausible_rate` when only the pieces'
- *   number fails).
- * - After a drop was decided, its pre-drop reading stays a glitch candidate until the counter counts a piece from
- *   the low value or `GLITCH_MEMORY_DROPS` confirmation times pass: a reading back at or above it meanwhile is the
- *   end of a long glitch and counts against the pre-drop value.
- * After every decision, counted or held, the baseline is the newest reading, so later readings count normally.
+ * Budget: each counter has a plausibility budget, a token bucket on the gateway clock. It fills at `factor` pieces
+ * per `idealCycleTimeS`; while the counter's readings are evidence (a live subscription: a silent counter did not
+ * move) it holds at most `burstMs` worth (a multi-cavity shot, a driver delivering in steps); across a stretch
+ * nobody could see the counter (subscription dead or stalled, session lost, gateway down since the journal commit,
+ * bad readings: the reading's `from` onwards, set by the pipeline) it fills without cap, since pieces made unseen
+ * are plausible up to the time that passed. Counted pieces take from it; after each decision it is cut back to its
+ * cap, so a gap's surplus explains only the reading that ends the gap. `slackPieces` is a tolerance on top.
+ *
+ * Explanations: every reading after the baseline is weighed against the explanations the counter's semantics allow:
+ * an increase (`r - baseline`), the end of a glitch (`r - preDrop`, while a drop is undecided or remembered), a
+ * rollover (a wrap), a reset (`r - reset`), and, when the evidence was broken for longer than the burst window and a
+ * reset fits, a correction (a person set the counter down: no pieces). The ones within the budget are kept: exactly
+ * one, or several within `slackPieces` of each other, counts (the first listed); none, or several further apart, is
+ * a hold (`implausible_rate` when only the number of pieces fails, else `unexplained_drop`) carrying the
+ * explanations so a person can choose. After every decision, counted or held, the baseline is the newest reading.
+ *
+ * One sample never decides a step the counter cannot make by counting: a drop, a rise from below the reset value
+ * to at or above it (a signed counter past its wrap), or a rise only an evidence gap's surplus explains (a PLC's
+ * uninitialised value as the first reading after a restart), stays undecided for `dropConfirmMs` (checked on `tick`), the
+ * pre-step reading staying the baseline; a reading back meanwhile is weighed as the end of a glitch too. A decided
+ * drop's pre-drop reading, and the reading before a held implausible rise (a spike up), stay a glitch candidate for
+ * `GLITCH_MEMORY_DROPS` confirmation times or until the counter rises again.
  */
 
 /** One usable counter reading: `raw` already an integer in the counter's range. */
@@ -38,8 +38,8 @@ export interface CounterSample {
   /** The OPC UA server's timestamp (ms), when it sent one: see `SERVER_LAG_CREDIT_MS`. */
   serverTime?: number;
   /**
-   * Gateway-clock time (ms) until which the previous value is known to have stood (see the rules above); absent,
-   * the previous reading's time.
+   * Gateway-clock time (ms) until which the previous value is known to have stood; after it the counter was unseen
+   * (the budget fills without cap). Absent: unseen since the previous decision (no liveness known, or a restart).
    */
   from?: number;
 }
@@ -56,57 +56,79 @@ export const SERVER_LAG_CREDIT_MS = 5_000;
 /** How many confirmation times (`dropConfirmMs`) a decided drop's pre-drop reading stays a glitch candidate. */
 export const GLITCH_MEMORY_DROPS = 10;
 
-/**
- * Elapsed time a reading's pieces may have taken: from the previous reading (plus the bounded credit from the
- * server's timestamps), but never from before the last evidence of the previous value (`cur.from`).
- */
-export function elapsedBetween(pre: CounterSample, cur: CounterSample, evidence = true): number {
+/** Elapsed gateway time between two readings, plus the bounded credit from the server's timestamps. */
+export function elapsedBetween(pre: CounterSample, cur: CounterSample): number {
   const gateway = cur.at - pre.at;
-  const credited =
-    pre.serverTime === undefined || cur.serverTime === undefined
-      ? gateway
-      : gateway + Math.min(SERVER_LAG_CREDIT_MS, Math.max(0, cur.serverTime - pre.serverTime - gateway));
-  return !evidence || cur.from === undefined || cur.from <= pre.at ? credited : Math.min(credited, cur.at - cur.from);
+  return pre.serverTime === undefined || cur.serverTime === undefined
+    ? gateway
+    : gateway + Math.min(SERVER_LAG_CREDIT_MS, Math.max(0, cur.serverTime - pre.serverTime - gateway));
 }
 
-export type CounterStep = 'increase' | 'glitch' | 'rollover' | 'reset';
+export type CounterStep = CounterExplanationKind;
+
+/** One way to read a counter's change, and the pieces it means. */
+export interface Explanation {
+  kind: CounterStep;
+  pieces: number;
+}
 
 export type CounterVerdict =
   | { type: 'count'; step: CounterStep; delta: number; raw: number; sourceTime: number }
-  | { type: 'hold'; reason: CounterHoldReason; delta: number; limit?: number; elapsedMs: number; raw: number; readings: CounterSample[] }
+  | {
+      type: 'hold';
+      reason: CounterHoldReason;
+      delta: number;
+      limit?: number;
+      elapsedMs: number;
+      raw: number;
+      readings: CounterSample[];
+      explanations: Explanation[];
+    }
   | undefined;
 
-/**
- * The most pieces a machine of `idealCycleTimeS` (s per piece) can make in `elapsedMs`, with the tag's margin.
- * A negative elapsed (a wall clock stepped back between a journal commit and a restart) counts as 0.
- */
-export const plausibleLimit = (elapsedMs: number, idealCycleTimeS: number, s: Pick<CounterSemantics, 'factor' | 'slackPieces'>): number =>
-  Math.floor((s.factor * Math.max(0, elapsedMs)) / (idealCycleTimeS * 1_000)) + s.slackPieces;
-
-/** A drop waiting for its decision: the first low reading (its time starts the confirmation) and the newest. */
+/** A step waiting for its decision: the first reading of it (its time starts the confirmation) and the newest. */
 interface Suspect {
   first: CounterSample;
   last: CounterSample;
+  /** A rise (from below the reset value to at or above it, or one only a gap explains) rather than a drop. */
+  rise: boolean;
+  /** A remembered reading the counter may be coming back to (`preDrop` when the step began). */
+  glitchFrom?: CounterSample;
 }
 
-/** One counter tag's decision state: the last counted reading and, while a drop is undecided, the drop. */
+/** One counter tag's decision state: the last decided reading, an undecided step, and the plausibility budget. */
 export class CounterTracker {
   private baseline: CounterSample | undefined;
   private suspect: Suspect | undefined;
-  /** A decided drop's pre-drop reading, still a glitch candidate (see the rules above), and until when. */
+  /**
+   * A reading the counter may come back to, still a glitch candidate (see the rules above), and until when: a
+   * decided drop's pre-drop reading, or the reading before a held implausible rise (a spike up).
+   */
   private preDrop: { sample: CounterSample; until: number } | undefined;
+  /** Pieces the machine may have made that the counter has not shown yet, as of `budgetAt` (gateway clock). */
+  private budget = 0;
+  private budgetAt: number | undefined;
+  /** Pieces per ms at the machine's ideal cycle time with the tag's margin. */
+  private readonly rate: number;
+  /** The budget's cap while the counter is evidenced. */
+  private readonly cap: number;
 
   /**
-   * `committed`: the raw the journal last committed for this tag, and when (on the gateway clock, so elapsed since
-   * a commit before a restart is known) and on the wall clock (the hold's record of that reading); the first reading
-   * is then judged against it instead of becoming a baseline.
+   * `committed`: the raw the journal last committed for this tag, and when (on the gateway clock, so the time since
+   * a commit before a restart is known: unseen) and on the wall clock (the hold's record of that reading); the first
+   * reading is then judged against it instead of becoming a baseline.
    */
   constructor(
     private readonly s: CounterSemantics,
-    private readonly idealCycleTimeS: number,
+    idealCycleTimeS: number,
     committed?: { raw: number; at: number; wallMs: number },
   ) {
-    if (committed) this.baseline = { raw: committed.raw, at: committed.at, sourceTime: committed.wallMs };
+    this.rate = s.factor / (idealCycleTimeS * 1_000);
+    this.cap = this.rate * s.burstMs;
+    if (committed) {
+      this.baseline = { raw: committed.raw, at: committed.at, sourceTime: committed.wallMs };
+      this.budgetAt = committed.at;
+    }
   }
 
   /** Gateway-clock time of the last counted (or held) reading: when the raw a commit carries was read. */
@@ -114,7 +136,7 @@ export class CounterTracker {
     return this.baseline?.at;
   }
 
-  /** Whether a drop waits for its decision (the caller ticks the tracker until it is decided). */
+  /** Whether a step waits for its decision (the caller ticks the tracker until it is decided). */
   get suspectSince(): number | undefined {
     return this.suspect?.first.at;
   }
@@ -123,97 +145,178 @@ export class CounterTracker {
     const base = this.baseline;
     if (!base) {
       this.baseline = r;
+      this.budgetAt = r.at;
       return undefined;
     }
-    if (this.suspect) {
-      const { first, last } = this.suspect;
-      if (r.raw >= base.raw) return this.glitch(base, r, first === last ? [first, r] : [first, last, r]);
-      this.suspect.last = r;
-      return this.tick(r.at);
-    }
-    const pd = this.preDrop && r.at <= this.preDrop.until && r.raw >= this.preDrop.sample.raw ? this.preDrop : undefined;
-    if (pd) return this.glitch(pd.sample, r, [base, r]);
+    if (this.suspect) return this.duringSuspect(base, this.suspect, r);
+    const pd = this.preDrop && r.at <= this.preDrop.until ? this.preDrop.sample : undefined;
     if (r.raw === base.raw) return undefined;
     this.preDrop = undefined;
-    if (r.raw > base.raw) {
-      if (this.s.reset !== false && base.raw < this.s.reset) return this.decide(base, r, [r]);
-      return this.judge(base, r, r.raw - base.raw, 'increase', [r]);
-    }
-    this.suspect = { first: r, last: r };
-    if (this.s.dropConfirmMs === 0) return this.tick(r.at);
-    return undefined;
+    if (r.raw < base.raw || this.resetRise(base, r) || this.gapRise(base, r)) return this.suspectStep(r, r.raw > base.raw, pd);
+    const explanations: Explanation[] = [{ kind: 'increase', pieces: r.raw - base.raw }];
+    if (pd && r.raw >= pd.raw) explanations.push({ kind: 'glitch', pieces: r.raw - pd.raw });
+    return this.decide(base, r, pd ? [pd, r] : [r], () => explanations);
   }
 
-  /** Decides a suspect drop once `dropConfirmMs` passed since it: its newest low reading is then the truth. */
+  /** Decides a suspect step once `dropConfirmMs` passed since it: its newest reading is then the truth. */
   tick(now: number): CounterVerdict {
-    const drop = this.suspect;
-    if (!drop || now - drop.first.at < this.s.dropConfirmMs) return undefined;
+    const step = this.suspect;
+    if (!step || now - step.first.at < this.s.dropConfirmMs) return undefined;
     this.suspect = undefined;
     const pre = this.baseline!;
-    // The low value's evidence starts at the drop: the pre-drop value stood until the drop's `from`.
-    const last = { ...drop.last, from: drop.first.from };
-    const v = this.decide(pre, last, drop.first === drop.last ? [drop.first] : [drop.first, drop.last]);
-    if (v?.type === 'count' && v.delta === 0) this.preDrop = { sample: pre, until: drop.first.at + GLITCH_MEMORY_DROPS * this.s.dropConfirmMs };
-    return v;
+    // The new value's evidence starts at the step: the old value stood until the step's `from`.
+    const last = { ...step.last, from: step.first.from };
+    const after = step.first === step.last ? [step.first] : [step.first, step.last];
+    if (step.rise) return this.decide(pre, last, after, () => this.rises(pre, last));
+    this.preDrop = { sample: pre, until: step.first.at + GLITCH_MEMORY_DROPS * this.s.dropConfirmMs };
+    // Back down from a held spike: the reading before the spike is a glitch candidate.
+    const back = step.glitchFrom && last.raw >= step.glitchFrom.raw ? step.glitchFrom : undefined;
+    const glitch: Explanation[] = back ? [{ kind: 'glitch', pieces: last.raw - back.raw }] : [];
+    return this.decide(pre, last, back ? [back, ...after] : after, (gap) => [...this.drops(pre, last, gap), ...glitch]);
   }
 
-  private glitch(pre: CounterSample, cur: CounterSample, after: CounterSample[]): CounterVerdict {
-    this.suspect = undefined;
-    this.preDrop = undefined;
-    return this.judge(pre, cur, cur.raw - pre.raw, 'glitch', after);
-  }
-
-  /** Weighs every explanation of `cur` after `pre` the configuration allows (see the rules above). */
-  private decide(pre: CounterSample, cur: CounterSample, after: CounterSample[]): CounterVerdict {
-    const { range, wraps, reset } = this.s;
-    const elapsed = elapsedBetween(pre, cur);
-    const limit = plausibleLimit(elapsed, this.idealCycleTimeS, this.s);
-    const options: Array<{ step: CounterStep; delta: number }> = [];
-    if (cur.raw > pre.raw) options.push({ step: 'increase', delta: cur.raw - pre.raw });
-    else if (wraps) options.push({ step: 'rollover', delta: range.max - pre.raw + (cur.raw - range.min) + 1 });
-    if (reset !== false && cur.raw >= reset) options.push({ step: 'reset', delta: cur.raw - reset });
-    const fit = options.filter((o) => o.delta <= limit);
-    const spread = fit.length > 1 ? Math.max(...fit.map((o) => o.delta)) - Math.min(...fit.map((o) => o.delta)) : 0;
-    // Two explanations whose pieces differ by no more than the tag's slack: the first (an increase or a rollover)
-    // counts, the error being within the stated tolerance (a counter wrapping at its top, where a reset would give
-    // a few pieces fewer). Further apart, the gateway cannot know: a person decides.
-    if (fit.length > 0 && spread <= this.s.slackPieces) return this.count(cur, fit[0]!.step, fit[0]!.delta);
-    if (fit.length > 1) return this.hold(pre, cur, 'unexplained_drop', Math.min(...fit.map((o) => o.delta)), after, elapsed, limit);
-    // Nothing fits. An increase or a reset is a number of pieces too many for the time; a drop that only a rollover
-    // could explain gives no number (`delta` is then the wrap's pieces, what a person would accept), nor does one
-    // that nothing explains (0).
-    const pieces = options.filter((o) => o.step !== 'rollover');
-    if (pieces.length > 0) return this.hold(pre, cur, 'implausible_rate', Math.min(...pieces.map((o) => o.delta)), after, elapsed, limit);
-    const wrap = options.find((o) => o.step === 'rollover');
-    return this.hold(pre, cur, 'unexplained_drop', wrap?.delta ?? 0, after, elapsed, wrap ? limit : undefined);
+  /** A rise the counter could make only by a reset: from below the reset value to at or above it. */
+  private resetRise(base: CounterSample, r: CounterSample): boolean {
+    return this.s.reset !== false && base.raw < this.s.reset && r.raw >= this.s.reset;
   }
 
   /**
-   * An increase or a glitch's recovery: pieces a machine makes while its counter shows nothing new (a mould's
-   * cavities counted at the end of its cycle), so elapsed runs from the previous reading, not from the evidence.
+   * A rise that only an evidence gap's surplus could explain (more than the capped budget holds): the first reading
+   * after a restart or a dead subscription may be a PLC's uninitialised value, so it waits for a second sample too.
    */
-  private judge(pre: CounterSample, cur: CounterSample, delta: number, step: CounterStep, after: CounterSample[]): CounterVerdict {
-    const elapsed = elapsedBetween(pre, cur, false);
-    const limit = plausibleLimit(elapsed, this.idealCycleTimeS, this.s);
-    if (delta > limit) return this.hold(pre, cur, 'implausible_rate', delta, after, elapsed, limit);
-    return this.count(cur, step, delta);
+  private gapRise(base: CounterSample, r: CounterSample): boolean {
+    return this.span(base, r).unseen > this.s.burstMs && r.raw - base.raw > this.cap + this.s.slackPieces;
+  }
+
+  private suspectStep(r: CounterSample, rise: boolean, glitchFrom?: CounterSample): CounterVerdict {
+    this.suspect = { first: r, last: r, rise, ...(glitchFrom ? { glitchFrom } : {}) };
+    return this.s.dropConfirmMs === 0 ? this.tick(r.at) : undefined;
+  }
+
+  /** A reading while a step is undecided: the step's end as a glitch, or its continuation. */
+  private duringSuspect(base: CounterSample, step: Suspect, reading: CounterSample): CounterVerdict {
+    // The baseline's evidence ended where the step's did: a gap before the step stays unseen time.
+    const r = { ...reading, from: step.first.from };
+    const after = step.first === step.last ? [step.first, r] : [step.first, step.last, r];
+    const glitch = (): Explanation[] => (r.raw >= base.raw ? [{ kind: 'glitch', pieces: r.raw - base.raw }] : []);
+    if (step.rise) {
+      this.suspect = undefined;
+      if (r.raw >= step.first.raw) return this.decide(base, r, after, () => this.rises(base, r));
+      if (r.raw >= base.raw) return this.decide(base, r, after, glitch);
+      // Below the pre-rise value: a drop from it, undecided in turn.
+      return this.suspectStep(reading, false);
+    }
+    if (r.raw < base.raw) {
+      step.last = reading;
+      return this.tick(r.at);
+    }
+    this.suspect = undefined;
+    const { last } = step;
+    // Back at or above the pre-drop value: a glitch's end, or the drop was real and pieces followed it.
+    return this.decide(base, r, after, (gap) => [...glitch(), ...this.drops(base, last, gap).map((e) => ({ kind: e.kind, pieces: e.pieces + r.raw - last.raw }))]);
+  }
+
+  /** An undecided rise: an increase, or, from below the reset value, a reset and pieces after it. */
+  private rises(pre: CounterSample, cur: CounterSample): Explanation[] {
+    const out: Explanation[] = [{ kind: 'increase', pieces: cur.raw - pre.raw }];
+    const { reset } = this.s;
+    if (reset !== false && this.resetRise(pre, cur)) out.push({ kind: 'reset', pieces: cur.raw - reset });
+    return out;
+  }
+
+  /**
+   * A drop's explanations: a rollover where the counter wraps, a reset where it can be reset, and, after an evidence
+   * gap longer than the burst window, a correction: a counter a person can reset can also be set down, and what the
+   * gap hid cannot tell the two apart (while live, the reset's own reading is seen, the monitored item's queue keeping
+   * it).
+   */
+  private drops(pre: CounterSample, cur: CounterSample, gap: boolean): Explanation[] {
+    const { range, wraps, reset } = this.s;
+    const out: Explanation[] = [];
+    if (wraps) out.push({ kind: 'rollover', pieces: range.max - pre.raw + (cur.raw - range.min) + 1 });
+    if (reset !== false && cur.raw >= reset) {
+      out.push({ kind: 'reset', pieces: cur.raw - reset });
+      if (gap) out.push({ kind: 'correction', pieces: 0 });
+    }
+    return out;
+  }
+
+  /**
+   * Fills the budget up to `cur` (capped while evidenced, uncapped after `cur.from`, plus the server-lag credit) and
+   * says how many pieces fit and whether the counter was unseen for longer than the burst window.
+   */
+  private fill(pre: CounterSample, cur: CounterSample): { available: number; gap: boolean } {
+    const { start, seen, unseen } = this.span(pre, cur);
+    const evidenced = Math.min(this.cap, this.budget + this.rate * Math.max(0, seen - start));
+    this.budget = Math.max(this.budget, evidenced) + this.rate * unseen;
+    this.budgetAt = Math.max(start, cur.at);
+    // The epsilon absorbs floating-point error in whole pieces (1.5 x 10 s / 1 s being 14.999...).
+    return { available: Math.floor(this.budget + 1e-9) + this.s.slackPieces, gap: unseen > this.s.burstMs };
+  }
+
+  /** The time since the budget's last fill, split at `cur.from`: evidenced until `seen`, then `unseen` (ms). */
+  private span(pre: CounterSample, cur: CounterSample): { start: number; seen: number; unseen: number } {
+    const start = this.budgetAt ?? pre.at;
+    const seen = Math.min(cur.at, Math.max(start, cur.from ?? start));
+    const credit = elapsedBetween(pre, cur) - (cur.at - pre.at);
+    return { start, seen, unseen: Math.max(0, cur.at - seen) + credit };
+  }
+
+  /** Weighs the explanations `explain` gives (see the rules above) against the budget. */
+  private decide(pre: CounterSample, cur: CounterSample, after: CounterSample[], explain: (gap: boolean) => Explanation[]): CounterVerdict {
+    const { available, gap } = this.fill(pre, cur);
+    const options = explain(gap);
+    const fit = options.filter((o) => o.pieces <= available);
+    const pieces = fit.map((o) => o.pieces);
+    if (fit.length > 0 && Math.max(...pieces) - Math.min(...pieces) <= this.s.slackPieces) return this.count(cur, fit[0]!.kind, fit[0]!.pieces);
+    // The delta is the fewest pieces one of them means; a correction is left out, since it means none, which is what
+    // rejecting the hold says.
+    const made = fit.filter((o) => o.kind !== 'correction').map((o) => o.pieces);
+    if (fit.length > 1) return this.hold(pre, cur, 'unexplained_drop', Math.min(...made), after, available, fit);
+    // Nothing fits. An increase, a glitch's end or a reset is a number of pieces too many for the time; a drop that
+    // only a rollover could explain gives no number (`delta` is then the wrap's pieces, what a person would accept),
+    // nor does one that nothing explains (0).
+    const counted = options.filter((o) => o.kind !== 'rollover' && o.kind !== 'correction');
+    // A rise too large for the budget may be a spike (a bit flip, a PLC's -1 read unsigned): the reading before it
+    // stays a glitch candidate, so the counter coming back counts from there rather than being held again.
+    if (cur.raw > pre.raw) this.preDrop = { sample: pre, until: cur.at + GLITCH_MEMORY_DROPS * this.s.dropConfirmMs };
+    if (counted.length > 0) return this.hold(pre, cur, 'implausible_rate', Math.min(...counted.map((o) => o.pieces)), after, available, options);
+    const wrap = options.find((o) => o.kind === 'rollover');
+    return this.hold(pre, cur, 'unexplained_drop', wrap?.pieces ?? 0, after, wrap ? available : undefined, options);
+  }
+
+  /** Cuts the budget back to its cap: a gap's surplus explained the reading that ended the gap, no later one. */
+  private settle(taken: number): void {
+    this.budget = Math.min(this.cap, Math.max(0, this.budget - taken));
   }
 
   private count(cur: CounterSample, step: CounterStep, delta: number): CounterVerdict {
     this.baseline = cur;
+    this.settle(delta);
     return { type: 'count', step, delta, raw: cur.raw, sourceTime: cur.sourceTime };
   }
 
-  private hold(pre: CounterSample, cur: CounterSample, reason: CounterHoldReason, delta: number, after: CounterSample[], elapsed: number, limit?: number): CounterVerdict {
+  private hold(
+    pre: CounterSample,
+    cur: CounterSample,
+    reason: CounterHoldReason,
+    delta: number,
+    after: CounterSample[],
+    limit: number | undefined,
+    explanations: Explanation[],
+  ): CounterVerdict {
     this.baseline = cur;
+    this.settle(0);
     return {
       type: 'hold',
       reason,
       delta,
       ...(limit !== undefined ? { limit } : {}),
-      elapsedMs: Math.max(0, Math.round(elapsed)),
+      elapsedMs: Math.max(0, Math.round(elapsedBetween(pre, cur))),
       raw: cur.raw,
-      readings: [pre, ...after],
+      // Oldest first: a remembered pre-drop reading is older than the baseline.
+      readings: [pre, ...after].sort((a, b) => a.at - b.at),
+      explanations,
     };
   }
 }

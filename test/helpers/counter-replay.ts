@@ -10,7 +10,7 @@ export const counterTag = (extra: Record<string, unknown>) =>
 
 export interface ReplayResult {
   counted: number;
-  holds: Array<{ reason: string; delta: number; raw: number }>;
+  holds: Array<{ reason: string; delta: number; raw: number; explanations?: Array<{ kind: string; pieces: number }> }>;
   /** Raws the pipeline asked the journal to commit without an event (0-piece resets). */
   commits: number[];
 }
@@ -26,7 +26,13 @@ export function replay(
   cycleS: number,
   readings: Array<[number, number]>,
   untilMs: number,
-  o: { committed?: { raw: number; at: number; wallMs: number }; liveness?: Liveness | false; gaps?: Array<[number, number]> } = {},
+  o: {
+    committed?: { raw: number; at: number; wallMs: number };
+    liveness?: Liveness | false;
+    gaps?: Array<[number, number]>;
+    /** Keep each hold's explanations (what a person chooses from). */
+    explain?: boolean;
+  } = {},
 ): ReplayResult {
   const liveness = o.liveness === false ? undefined : (o.liveness ?? { gapStart: Number.NEGATIVE_INFINITY, intervalMs: 150 });
   const p = new TagPipeline(replayRef, counterTag(tagExtra), { idealCycleTimeS: cycleS, committed: o.committed, liveness });
@@ -48,7 +54,8 @@ export function replay(
     const events = out?.type === 'event' ? [out.event] : out?.type === 'events' ? out.events : [];
     for (const e of events) {
       if (e.kind === 'counter') r.counted += e.delta;
-      if (e.kind === 'hold') r.holds.push({ reason: e.reason, delta: e.delta, raw: e.raw });
+      if (e.kind === 'hold')
+        r.holds.push({ reason: e.reason, delta: e.delta, raw: e.raw, ...(o.explain && e.explanations ? { explanations: e.explanations } : {}) });
     }
   }
   return r;

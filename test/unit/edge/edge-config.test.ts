@@ -44,6 +44,7 @@ describe('plant model: OPC UA settings per machine', () => {
       factor: 1.5,
       slackPieces: 5,
       dropConfirmMs: 2_000,
+      burstMs: 30_000,
     });
     expect(counterSemantics(CounterTag.parse(counter({ dataType: 'Double' })))).toMatchObject({ wraps: false, range: { max: Number.MAX_SAFE_INTEGER } });
     expect(counterSemantics(CounterTag.parse(counter({ dataType: 'UInt16', wrap: { min: 0, max: 9_999 }, reset: false })))).toMatchObject({ range: { min: 0, max: 9_999 }, wraps: true, reset: false });
@@ -62,6 +63,9 @@ describe('plant model: OPC UA settings per machine', () => {
     ]);
     expect(counterSemantics(CounterTag.parse(counter({ samplingMs: 5_000 }))).dropConfirmMs).toBe(15_000);
     expect(counterSemantics(CounterTag.parse(counter({}))).dropConfirmMs).toBe(2_000);
+    // The burst window: 30 s, three sampling intervals when longer, or the tag's own.
+    expect(counterSemantics(CounterTag.parse(counter({ samplingMs: 20_000 }))).burstMs).toBe(60_000);
+    expect(counterSemantics(CounterTag.parse(counter({ burstS: 5 }))).burstMs).toBe(5_000);
   });
 
   it('a wrap range without 0 resets to its min by default: wrap 1..9999, 500 -> 1 after 10 min is no piece (review finding 9)', () => {

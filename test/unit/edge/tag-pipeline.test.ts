@@ -53,6 +53,9 @@ describe('TagPipeline', () => {
     expect(real.offer(good(12.5, 1))).toEqual({ type: 'dropped', reason: 'bad_value', detail: 'counter value 12.5 is not a whole number of pieces (Float)' });
     expect(real.offer(good(Number.NaN, 1))).toEqual({ type: 'dropped', reason: 'bad_value', detail: 'counter value NaN is not a number' });
     expect(real.offer(good(12.0000001, 1))).toEqual({ type: 'filtered' });
+    // 2^24: where a REAL stops counting (x + 1 rounds back to x), so it is refused, never a counter silently stuck.
+    expect(real.offer(good(2 ** 24 - 1, 1))).not.toMatchObject({ type: 'dropped' });
+    expect(real.offer(good(2 ** 24, 1))).toEqual({ type: 'dropped', reason: 'bad_value', detail: 'counter value 16777216 is outside the counter\'s range -16777215..16777215 (Float)' });
     const wrap = new TagPipeline(ref, EdgeTag.parse({ name: 'good', nodeId: 'ns=1;s=G', kind: 'counter', counter: 'good', dataType: 'UInt16', wrap: { min: 0, max: 9_999 } }), { idealCycleTimeS: 1 });
     expect(wrap.offer(good(10_000, 1))).toEqual({ type: 'dropped', reason: 'bad_value', detail: 'counter value 10000 is outside the counter\'s range 0..9999 (UInt16)' });
     const signed = new TagPipeline(ref, EdgeTag.parse({ name: 'good', nodeId: 'ns=1;s=G', kind: 'counter', counter: 'good', dataType: 'Int16' }), { idealCycleTimeS: 1 });

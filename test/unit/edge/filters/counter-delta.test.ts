@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { counterSemantics, type CounterTag } from '../../../../contracts/messages/edge-config.js';
-import { CounterTracker, plausibleLimit, SERVER_LAG_CREDIT_MS, type CounterVerdict } from '../../../../edge/filters/counter-delta.js';
+import { CounterTracker, SERVER_LAG_CREDIT_MS, type CounterVerdict } from '../../../../edge/filters/counter-delta.js';
 
 /** A tracker for a machine of 1 s per piece (1.5 x margin, 5 pieces of slack unless the tag says otherwise). */
 const tracker = (tag: Partial<CounterTag> = {}, cycleS = 1) =>
@@ -92,6 +92,7 @@ describe('CounterTracker', () => {
         { raw: 1_000, at: 0, sourceTime: 1_000 },
         { raw: 1_500, at: 10_000, sourceTime: 11_000 },
       ],
+      explanations: [{ kind: 'increase', pieces: 500 }],
     });
     expect(t.offer({ raw: 1_501, at: 12_000, sourceTime: 13_000 })).toMatchObject({ type: 'count', step: 'increase', delta: 1, raw: 1_501 });
   });
@@ -106,8 +107,14 @@ describe('CounterTracker', () => {
     // Committed 1000 an hour ago at 1 s per piece: 2000 more pieces are plausible, 10000 are not.
     const committed = { raw: 1_000, at: -3_600_000, wallMs: 1_700_000_000_000 };
     const sem = counterSemantics({ dataType: 'UInt32' });
-    expect(new CounterTracker(sem, 1, committed).offer({ raw: 3_000, at: 0, sourceTime: 0 })).toMatchObject({ type: 'count', delta: 2_000 });
-    expect(new CounterTracker(sem, 1, committed).offer({ raw: 11_000, at: 0, sourceTime: 0 })).toMatchObject({
+    // More than the capped budget (burstS worth), only the time unseen explains them: decided after dropConfirmMs, in
+    // case the first reading is a PLC's uninitialised value.
+    const ok = new CounterTracker(sem, 1, committed);
+    expect(ok.offer({ raw: 3_000, at: 0, sourceTime: 0 })).toBeUndefined();
+    expect(ok.tick(sem.dropConfirmMs)).toMatchObject({ type: 'count', delta: 2_000 });
+    const jump = new CounterTracker(sem, 1, committed);
+    expect(jump.offer({ raw: 11_000, at: 0, sourceTime: 0 })).toBeUndefined();
+    expect(jump.tick(sem.dropConfirmMs)).toMatchObject({
       type: 'hold',
       limit: 5_405,
       readings: [{ raw: 1_000, sourceTime: 1_700_000_000_000 }, { raw: 11_000 }],
@@ -131,9 +138,11 @@ describe('CounterTracker', () => {
     expect(sum).toBe(Array.from({ length: 5_000 }, (_, i) => ((i + 1) * 7) % 13).reduce((a, b) => a + b, 0));
   });
 
-  it('computes the limit from the ideal cycle time and the margin', () => {
-    expect(plausibleLimit(60_000, 2, { factor: 1.5, slackPieces: 5 })).toBe(50);
-    expect(plausibleLimit(-5_000, 2, { factor: 1.5, slackPieces: 5 })).toBe(5);
+  it('a commit time after the first reading (a wall clock stepped back over a restart) gives the budget only the slack', () => {
+    const sem = counterSemantics({ dataType: 'UInt32' });
+    const committed = { raw: 1_000, at: 5_000, wallMs: 0 };
+    expect(new CounterTracker(sem, 2, committed).offer({ raw: 1_005, at: 0, sourceTime: 0 })).toMatchObject({ type: 'count', delta: 5 });
+    expect(new CounterTracker(sem, 2, committed).offer({ raw: 1_006, at: 0, sourceTime: 0 })).toMatchObject({ type: 'hold', limit: 5 });
   });
 
   it('credits the server\'s spacing of two readings the gateway took late, up to SERVER_LAG_CREDIT_MS', () => {
