@@ -7,7 +7,7 @@ import type { OrderDelta, ShiftDelta } from '../contracts/messages/outbox-delta.
 import { ShiftInput } from '../contracts/messages/shift.js';
 import { counterHolds } from '../schema/index.js';
 import type { Db } from './client.js';
-import { holdView, type CounterHoldRow } from './counter-holds.js';
+import { holdView, mostExplained, type CounterHoldRow } from './counter-holds.js';
 import { appendOutbox, inTransaction, insertUnassigned, type OutboxWrite } from './event-outbox.js';
 import { addMachineCounts, type MachineCountItem } from './machine-counts.js';
 import type { UnassignedItem } from './unassigned-production.js';
@@ -99,8 +99,8 @@ export async function decideHold(db: Db, eventId: string, d: HoldDecision): Prom
     let acceptedQuantity: number | null = null;
     if (d.decision === 'accept') {
       // More than the readings mean would be pieces no reading shows; the bound needs the row, so it is checked here.
-      if (d.quantity !== undefined && d.quantity > row.delta)
-        return { outcome: 'invalid' as const, field: 'quantity', message: `at most the hold's delta, ${row.delta} pieces (got ${d.quantity})` };
+      if (d.quantity !== undefined && d.quantity > mostExplained(row))
+        return { outcome: 'invalid' as const, field: 'quantity', message: `at most the hold's delta or its largest explanation, ${mostExplained(row)} pieces (got ${d.quantity})` };
       acceptedQuantity = d.quantity ?? row.delta;
       const w = placeAcceptedHold(row, acceptedQuantity);
       await appendOutbox(c, w.outbox);

@@ -2,7 +2,7 @@ import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type pg from 'pg';
 import type { CounterHoldQuery, CounterHoldView } from '../contracts/messages/counter-hold.js';
 import { CounterHoldStatus } from '../contracts/messages/counter-hold.js';
-import { CounterHoldReason, CounterKind, CounterReadingRecord, type CounterHoldEvent } from '../contracts/messages/machine-event.js';
+import { CounterExplanation, CounterHoldReason, CounterKind, CounterReadingRecord, type CounterHoldEvent } from '../contracts/messages/machine-event.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
 import { counterHolds } from '../schema/index.js';
 import type { Db } from './client.js';
@@ -22,9 +22,9 @@ export async function insertHolds(c: pg.PoolClient, holds: HoldRecord[]): Promis
   const col = <T>(f: (h: HoldRecord) => T) => holds.map(f);
   await c.query(
     `insert into counter_holds (event_id, site_code, line_code, machine_code, tag, counter, reason, delta, "limit", elapsed_ms, raw,
-       readings, source_time, shift, counting_point, workflow_id, erp_order_id)
+       readings, source_time, shift, counting_point, workflow_id, erp_order_id, explanations)
      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[],
-       $10::bigint[], $11::float8[], $12::jsonb[], $13::timestamptz[], $14::jsonb[], $15::bool[], $16::text[], $17::text[])
+       $10::bigint[], $11::float8[], $12::jsonb[], $13::timestamptz[], $14::jsonb[], $15::bool[], $16::text[], $17::text[], $18::jsonb[])
      on conflict (event_id) do nothing`,
     [
       col((h) => h.hold.eventId), col((h) => h.hold.site), col((h) => h.hold.line), col((h) => h.hold.machine), col((h) => h.hold.tag),
@@ -32,6 +32,7 @@ export async function insertHolds(c: pg.PoolClient, holds: HoldRecord[]): Promis
       col((h) => h.hold.elapsedMs), col((h) => h.hold.raw), col((h) => JSON.stringify(h.hold.readings)), col((h) => h.hold.sourceTime),
       col((h) => (h.shift ? JSON.stringify(h.shift) : null)), col((h) => h.countingPoint),
       col((h) => h.order?.workflowId ?? null), col((h) => h.order?.erpOrderId ?? null),
+      col((h) => (h.hold.explanations ? JSON.stringify(h.hold.explanations) : null)),
     ],
   );
 }
@@ -55,6 +56,7 @@ export function holdView(r: CounterHoldRow): CounterHoldView {
     reason: narrow(CounterHoldReason, 'reason', r.reason),
     delta: r.delta, limit: r.limit, elapsedMs: r.elapsedMs, raw: r.raw,
     readings: narrow(CounterReadingRecord.array(), 'readings', r.readings),
+    explanations: r.explanations === null ? null : narrow(CounterExplanation.array(), 'explanations', r.explanations),
     sourceTime: r.sourceTime.toISOString(),
     countingPoint: r.countingPoint,
     order: r.workflowId && r.erpOrderId ? { workflowId: r.workflowId, erpOrderId: r.erpOrderId } : null,
@@ -78,3 +80,10 @@ export async function getHold(db: Db, eventId: string): Promise<CounterHoldView 
   const [row] = await db.select().from(counterHolds).where(eq(counterHolds.eventId, eventId));
   return row ? holdView(row) : null;
 }
+
+/**
+ * The most pieces an acceptance may count: the hold's delta or its largest explanation (a wrap the edge could not
+ * tell from a reset is accepted as the rollover's pieces by a person who knows the counter wrapped).
+ */
+export const mostExplained = (r: Pick<CounterHoldRow, 'delta' | 'explanations'>): number =>
+  Math.max(r.delta, ...((r.explanations as Array<{ pieces: number }> | null) ?? []).map((e) => e.pieces));

@@ -27,6 +27,11 @@ export const counterHolds = pgTable(
     raw: doublePrecision('raw').notNull(),
     /** `[{ raw, sourceTime }]` as the edge sent them, oldest first. */
     readings: jsonb('readings').notNull(),
+    /**
+     * `[{ kind, pieces }]`: the explanations the edge could not choose between (rollover or reset, glitch or
+     * increase, ...), null when it sent none. A person may accept any of them.
+     */
+    explanations: jsonb('explanations'),
     sourceTime: timestamp('source_time', { withTimezone: true }).notNull(),
     /**
      * The shift the readings fall in (a `ShiftInput`: site time zone), null for a machine the plant model does not

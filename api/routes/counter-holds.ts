@@ -20,7 +20,7 @@ const DECIDERS: Role[] = ['quality', 'planner'];
 
 /**
  * Counter holds (issue 11 item 4): readings the edge refused to count, listed for a person, who accepts (the delta
- * counts once, toward the order that was in context; or a corrected quantity, 0..delta, with who and when and the
+ * counts once, toward the order that was in context; or a corrected quantity (0 up to the delta or the largest explanation the edge sent), with who and when and the
  * note, audited) or rejects them (with a reason). A decided hold is 409.
  */
 export function counterHoldRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -52,7 +52,7 @@ export function counterHoldRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post('/production/holds/:eventId/accept', {
       schema: {
         params: HoldParams, body: AcceptHoldBody, response: { 200: CounterHoldView }, tags: ['production'],
-        summary: 'Accept held readings as production: the delta, or a corrected quantity (0..delta), counts once, toward the order that was in context (or unassigned production)',
+        summary: 'Accept held readings as production: the delta, or a corrected quantity (0 up to the delta or its largest explanation), counts once, toward the order that was in context (or unassigned production)',
       },
       config: { roles: DECIDERS },
     }, async (req) => {

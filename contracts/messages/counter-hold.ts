@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Token } from '../tokens.js';
-import { CounterHoldReason, CounterKind, CounterReadingRecord, WholeCount } from './machine-event.js';
+import { CounterExplanation, CounterHoldReason, CounterKind, CounterReadingRecord, WholeCount } from './machine-event.js';
 
 /**
  * A counter hold as the engine keeps it (the edge's `hold` event, issue 11 item 4) and as the planner API shows it:
@@ -24,6 +24,8 @@ export const CounterHoldView = z.object({
   elapsedMs: z.number().int(),
   raw: z.number(),
   readings: z.array(CounterReadingRecord),
+  /** The explanations the edge could not choose between, each a kind and its pieces; null when it sent none. */
+  explanations: z.array(CounterExplanation).nullable(),
   sourceTime: z.string(),
   /** Whether the machine was one of its line's counting points: only then can an accepted delta reach an order. */
   countingPoint: z.boolean(),
@@ -59,7 +61,7 @@ const text = (what: string) => z.string().trim().min(1, `required: ${what}`).max
 
 /**
  * Body of `POST /production/holds/:eventId/accept`: an optional note kept with the decision, and an optional corrected
- * `quantity` (pieces, 0 up to the hold's delta) counted instead of the whole delta. A UInt32 counter read once as
+ * `quantity` (pieces, 0 up to the hold's delta or its largest explanation) counted instead of the whole delta. A UInt32 counter read once as
  * 0xFFFFFFFF between 45000 and 45003 holds a delta of 4294922295; the person who counted the pallet posts 3, neither
  * losing them nor posting the phantom pieces. The bound by the delta is checked against the hold (db/counter-hold-decisions.ts).
  */

@@ -187,6 +187,7 @@ describe('counter holds past int4, a corrected quantity, and an event on the wro
     const glitch: CounterHoldEvent = {
       ...holdEvent('robot-1', 'line-2', at, 4_294_922_295),
       limit: 0, elapsedMs: 2_160_000_000, raw: 45_003,
+      explanations: [{ kind: 'increase', pieces: 4_294_922_295 }, { kind: 'glitch', pieces: 3 }],
       readings: [
         { raw: 45_000, sourceTime: new Date(at - 2_160_000_000).toISOString() },
         { raw: 4_294_967_295, sourceTime: new Date(at - 1_000).toISOString() },
@@ -208,6 +209,7 @@ describe('counter holds past int4, a corrected quantity, and an event on the wro
     }, 'the glitch listed');
     expect(listed).toMatchObject({ delta: 4_294_922_295, elapsedMs: 2_160_000_000, limit: 0, raw: 45_003, status: 'held', order: { erpOrderId: '7100004' } });
     expect(listed!.readings.map((r) => r.raw)).toEqual([45_000, 4_294_967_295, 45_003]);
+    expect(listed!.explanations).toEqual([{ kind: 'increase', pieces: 4_294_922_295 }, { kind: 'glitch', pieces: 3 }]);
     await eventually(async () => ((await h.query(statusQuery)).good === 5 ? true : undefined), 'the round\'s counted pieces applied');
 
     const js = await jetstreamManager(engine.services.nc);
@@ -221,7 +223,7 @@ describe('counter holds past int4, a corrected quantity, and an event on the wro
     // The corrected quantity is bounded by the delta and must be a whole number of pieces.
     const tooMany = await api.inject().post(holdUrl(glitch.eventId, 'accept')).headers(auth('quality')).body({ quantity: 4_294_922_296 });
     expect(tooMany.statusCode).toBe(400);
-    expect(tooMany.json().detail).toBe('body.quantity: at most the hold\'s delta, 4294922295 pieces (got 4294922296)');
+    expect(tooMany.json().detail).toBe('body.quantity: at most the hold\'s delta or its largest explanation, 4294922295 pieces (got 4294922296)');
     for (const quantity of [-1, 2.5, '3']) {
       const bad = await api.inject().post(holdUrl(glitch.eventId, 'accept')).headers(auth('quality')).body({ quantity });
       expect(bad.statusCode).toBe(400);

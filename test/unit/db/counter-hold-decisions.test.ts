@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { placeAcceptedHold } from '../../../db/counter-hold-decisions.js';
-import type { CounterHoldRow } from '../../../db/counter-holds.js';
+import { mostExplained, type CounterHoldRow } from '../../../db/counter-holds.js';
 
 const shift = { site: 'plant1', line: 'line-2', date: '2026-01-05', shiftCode: 'A', startsAt: '2026-01-05T05:00:00.000Z', endsAt: '2026-01-05T13:00:00.000Z' };
 const shiftRow = (counter: string, delta = 30) => ({
@@ -9,7 +9,7 @@ const shiftRow = (counter: string, delta = 30) => ({
 });
 const row = (over: Partial<CounterHoldRow> = {}): CounterHoldRow => ({
   eventId: 'robot-1:good:hold:1', siteCode: 'plant1', lineCode: 'line-2', machineCode: 'robot-1', tag: 'ns=1;s=robot-1.Good', counter: 'good',
-  reason: 'implausible_rate', delta: 30, limit: 3, elapsedMs: 2_000, raw: 45_030, readings: [], sourceTime: new Date('2026-01-05T07:00:00Z'),
+  reason: 'implausible_rate', delta: 30, limit: 3, elapsedMs: 2_000, raw: 45_030, readings: [], explanations: null, sourceTime: new Date('2026-01-05T07:00:00Z'),
   shift, countingPoint: true, workflowId: 'work-order:plant1:1', erpOrderId: '1', status: 'held',
   decidedBy: null, decidedAt: null, decisionReason: null, acceptedQuantity: null, countedTo: null, recordedAt: new Date(), ...over,
 });
@@ -59,5 +59,12 @@ describe('placeAcceptedHold', () => {
       { machines: [{ machine: 'robot-1', good: 3, scrap: 0, events: 1, lastSourceTime: '2026-01-05T07:00:00.000Z' }], duplicatesDropped: 0 },
     ]);
     expect(placeAcceptedHold(row({ workflowId: null }), 0).unassigned!.count).toMatchObject({ good: 0, scrap: 0 });
+  });
+});
+
+describe('mostExplained', () => {
+  it('lets a person accept the rollover of a hold the edge could not tell from a reset (UInt16 60000 -> 12 after 9 h)', () => {
+    expect(mostExplained(row({ delta: 12, explanations: [{ kind: 'reset', pieces: 12 }, { kind: 'rollover', pieces: 5548 }] }))).toBe(5548);
+    expect(mostExplained(row({ delta: 30, explanations: null }))).toBe(30);
   });
 });

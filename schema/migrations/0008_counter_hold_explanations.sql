@@ -1,0 +1,1 @@
+ALTER TABLE "counter_holds" ADD COLUMN "explanations" jsonb;
