@@ -83,7 +83,7 @@ export type DecideOutcome =
  * after a lost reply) the second waits and then finds it decided. An acceptance writes its delta (placeAcceptedHold)
  * in the same transaction as the status change, so the delta exists exactly when the hold says accepted.
  * @returns the decided hold; `not-found`; `already-decided` with the status it has; or `invalid` for a corrected
- *   quantity above the delta (nothing written for either).
+ *   quantity above the delta or the hold's largest explanation (nothing written for either).
  * @throws the database's error (nothing written).
  */
 export async function decideHold(db: Db, eventId: string, d: HoldDecision): Promise<DecideOutcome> {
@@ -99,8 +99,9 @@ export async function decideHold(db: Db, eventId: string, d: HoldDecision): Prom
     let acceptedQuantity: number | null = null;
     if (d.decision === 'accept') {
       // More than the readings mean would be pieces no reading shows; the bound needs the row, so it is checked here.
-      if (d.quantity !== undefined && d.quantity > mostExplained(row))
-        return { outcome: 'invalid' as const, field: 'quantity', message: `at most the hold's delta or its largest explanation, ${mostExplained(row)} pieces (got ${d.quantity})` };
+      const most = mostExplained(holdView(row));
+      if (d.quantity !== undefined && d.quantity > most)
+        return { outcome: 'invalid' as const, field: 'quantity', message: `at most the hold's delta or its largest explanation, ${most} pieces (got ${d.quantity})` };
       acceptedQuantity = d.quantity ?? row.delta;
       const w = placeAcceptedHold(row, acceptedQuantity);
       await appendOutbox(c, w.outbox);

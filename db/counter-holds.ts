@@ -83,7 +83,8 @@ export async function getHold(db: Db, eventId: string): Promise<CounterHoldView 
 
 /**
  * The most pieces an acceptance may count: the hold's delta or its largest explanation (a wrap the edge could not
- * tell from a reset is accepted as the rollover's pieces by a person who knows the counter wrapped).
+ * tell from a reset is accepted as the rollover's pieces by a person who knows the counter wrapped). Takes the view,
+ * whose explanations `holdView` has checked against the contract.
  */
-export const mostExplained = (r: Pick<CounterHoldRow, 'delta' | 'explanations'>): number =>
-  Math.max(r.delta, ...((r.explanations as Array<{ pieces: number }> | null) ?? []).map((e) => e.pieces));
+export const mostExplained = (h: Pick<CounterHoldView, 'delta' | 'explanations'>): number =>
+  Math.max(h.delta, ...(h.explanations ?? []).map((e) => e.pieces));

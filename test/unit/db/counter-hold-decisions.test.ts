@@ -64,7 +64,7 @@ describe('placeAcceptedHold', () => {
 
 describe('mostExplained', () => {
   it('lets a person accept the rollover of a hold the edge could not tell from a reset (UInt16 60000 -> 12 after 9 h)', () => {
-    expect(mostExplained(row({ delta: 12, explanations: [{ kind: 'reset', pieces: 12 }, { kind: 'rollover', pieces: 5548 }] }))).toBe(5548);
-    expect(mostExplained(row({ delta: 30, explanations: null }))).toBe(30);
+    expect(mostExplained({ delta: 12, explanations: [{ kind: 'reset', pieces: 12 }, { kind: 'rollover', pieces: 5548 }] })).toBe(5548);
+    expect(mostExplained({ delta: 30, explanations: null })).toBe(30);
   });
 });
