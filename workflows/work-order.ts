@@ -48,7 +48,12 @@ const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrd
  * (work-order-postings.ts); the state and its rules are WorkOrderState (work-order-state.ts).
  */
 export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrderStatus> {
+  // Every patch is checked here, in the first activation, before any await: a patch checked after a local activity's
+  // result can fall in the next workflow task on the first run (the result closes the task) but be looked up in the
+  // earlier one on replay, and the replay then fails with TMPRL1100 (seen under load on the order's first confirmation).
   const erp = erpPostings(patched('erp-local-first-attempt'));
+  // Runs recorded before the cumulative backflush replay their per-piece 261s as they ran.
+  const cumulativeBackflush = patched('backflush-cumulative');
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
   /** What an update answers: the new status (and the Web UI's current details follow). */
   const answer = () => {
@@ -126,8 +131,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const { release } = order;
   // The ERP's own components (with their reservations) replace the plant file's BOM when the release carries them.
   const ctx = order.context ?? order.useContext(withOrderComponents(await local.loadOrderContext({ site: release.site, line: release.line, material: release.material }), release));
-  // Checked once, here: runs recorded before the cumulative backflush replay their per-piece 261s as they ran.
-  const postings = new WorkOrderPostings(order, ctx, erp, parkUntilRetry, patched('backflush-cumulative'));
+  const postings = new WorkOrderPostings(order, ctx, erp, parkUntilRetry, cumulativeBackflush);
   await publish();
   // Workflow time (deterministic on replay); a new run after continue-as-new starts its period afresh.
   let lastConfirmationAt = Date.now();

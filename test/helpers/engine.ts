@@ -11,6 +11,7 @@ import type { ErpAdapter } from '../../contracts/erp-port.js';
 import type { FaultInjector } from '../../simulators/erp/faults.js';
 import { buildSapDouble } from '../../simulators/sap-odata/app.js';
 import { SAP_CREDS } from './sap-double.js';
+import { unreplayableHistories } from './replay-all.js';
 import { startStack, type Stack } from '../../stack/index.js';
 import { projectRoot } from '../../stack/paths.js';
 import { workflowsPath } from '../../workers/wiring/temporal-worker.js';
@@ -86,10 +87,16 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
       // Configured as the workers' (the plant file's unit mapping), so what a test reads or posts is what they would.
       erp: createErpAdapter(withPlantUnits(sapConfig ?? { adapter: 'sim', simUrl: services.erpSimUrl }, plant)),
       stop: async () => {
-        await services.stop();
-        await sap?.close();
-        await stack.stop();
-        await rm(dataDir, { recursive: true, force: true });
+        let unreplayable: string[] = [];
+        try {
+          unreplayable = await unreplayableHistories(services.client, workflowBundle);
+        } finally {
+          await services.stop();
+          await sap?.close();
+          await stack.stop();
+          await rm(dataDir, { recursive: true, force: true });
+        }
+        if (unreplayable.length > 0) throw new Error(`histories that do not replay with the workflow code:\n${unreplayable.join('\n')}`);
       },
     };
   } catch (err) {
