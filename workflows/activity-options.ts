@@ -13,8 +13,8 @@ export const ERP_CALLS: ActivityOptions = {
 };
 
 /**
- * The first attempt of a work order's posting, as a local activity inside the workflow task: no task queue round trip
- * and no extra workflow task per posting. Only when it fails does the posting go to `ERP_CALLS`.
+ * The first attempt of a work order's posting as a local activity, for runs recorded with it (workflows/work-order.ts):
+ * new runs schedule every attempt, since a local attempt's input is not in the history when it reaches the ERP.
  */
 export const ERP_FIRST_ATTEMPT: LocalActivityOptions = { startToCloseTimeout: '20 seconds', retry: { maximumAttempts: 1, nonRetryableErrorTypes: REFUSALS } };
 

@@ -11,8 +11,9 @@ export type ErpPostings = Pick<Activities,
 const erpRetrying = proxyActivities<ErpPostings>(ERP_CALLS);
 const erpFirstAttempt = proxyLocalActivities<ErpPostings>(ERP_FIRST_ATTEMPT);
 /**
- * The ERP postings of one run: a local first attempt, then regular retries. `localFirst` comes from a patch checked
- * once at the start of the run, so histories recorded before local first attempts replay as they ran.
+ * The ERP postings of one run: regular activities, retried without a cap. `localFirst` (runs recorded between the
+ * patches 'erp-local-first-attempt' and 'erp-first-attempt-scheduled', workflows/work-order.ts) replays their first
+ * attempt as a local activity, then regular retries.
  */
 export function erpPostings(localFirst: boolean): ErpPostings {
   const posting = <K extends keyof ErpPostings>(name: K): ErpPostings[K] => {

@@ -51,7 +51,11 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   // Every patch is checked here, in the first activation, before any await: a patch checked after a local activity's
   // result can fall in the next workflow task on the first run (the result closes the task) but be looked up in the
   // earlier one on replay, and the replay then fails with TMPRL1100 (seen under load on the order's first confirmation).
-  const erp = erpPostings(patched('erp-local-first-attempt'));
+  // A posting's first attempt is a scheduled activity again: its input is in the history before it reaches the ERP, so
+  // a worker killed after the ERP took it replays the same posting (a local first attempt ran inside the task, and a
+  // task retried with more counts in it decided another posting under the same key). Runs recorded with local first
+  // attempts replay them.
+  const erp = erpPostings(!patched('erp-first-attempt-scheduled') && patched('erp-local-first-attempt'));
   // Runs recorded before the cumulative backflush replay their per-piece 261s as they ran.
   const cumulativeBackflush = patched('backflush-cumulative');
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
