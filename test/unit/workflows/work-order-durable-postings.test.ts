@@ -6,7 +6,8 @@ import { ev, fakeActivities, useTemporal, withPolicyOrder } from './work-order-h
 useTemporal();
 
 const ERP_POSTINGS = ['postConfirmation', 'postGoodsIssue', 'postGoodsReceipt', 'reverseGoodsIssue', 'reverseGoodsReceipt', 'cancelConfirmation', 'raiseQualityNotification'];
-const decode = (p: { data?: string } | undefined) => (p?.data ? JSON.parse(Buffer.from(p.data, 'base64').toString('utf8')) : undefined);
+// A fetched history's payloads hold their JSON as bytes.
+const decode = (p: { data?: Uint8Array | null } | null | undefined) => (p?.data ? JSON.parse(Buffer.from(p.data).toString('utf8')) : undefined);
 
 /**
  * Soak finding (issue 16, seeds 101, 202, 404, 505, 606): a posting's first attempt ran as a local activity inside the
