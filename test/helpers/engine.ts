@@ -38,6 +38,8 @@ export interface TestEngineOptions {
   /** Which ERP the worker posts to: the built-in simulator (default) or the SAP OData test double. */
   erp?: 'sim' | 's4hana';
   bridge?: BridgeOptions | false;
+  /** `false`: no in-process Temporal worker; the test runs `workers/temporal-worker.ts` as its own process. */
+  worker?: false;
   /**
    * The worker's adapter's HTTP timeout and the ERP's commit window (ms), for tests whose ERP commits late; the
    * adapter's defaults (15 s, 0) when absent.
@@ -75,6 +77,7 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
       erp: sapConfig,
       workflowBundle,
       bridge: opts.bridge,
+      worker: opts.worker,
       plant,
       log,
     });

@@ -39,6 +39,8 @@ export interface ServicesOptions {
   plant?: PlantModel;
   /** `false` leaves the signal bridge to separate processes (tests that kill one). */
   bridge?: BridgeOptions | false;
+  /** `false` leaves the Temporal worker to a separate process (tests that kill one); started here by default. */
+  worker?: false;
   /** Polls SAP for released orders (systems without business events); only with an ERP that has an order API. */
   sapPoller?: SapPollerOptions;
   log: Logger;
@@ -72,11 +74,10 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const erpSim = await startErpSimulator({ databaseUrl: o.databaseUrl, port: o.erpSim.port, faults: o.erpSim.faults });
   // SAP takes the plant file's unit mapping unless its configuration brings its own.
   const erp = createErpAdapter(withPlantUnits(o.erp ?? { adapter: 'sim', simUrl: erpSim.url, timeoutMs: o.erpSim.timeoutMs, commitWindowMs: o.erpSim.commitWindowMs }, o.plant));
-  const { worker, connection: workerConnection } = await createMesWorker(
-    { ...o.temporal, workflowBundle: o.workflowBundle, maxCachedWorkflows: o.maxCachedWorkflows },
-    { erp, db },
-  );
-  const running = worker.run();
+  const mesWorker = o.worker === false
+    ? undefined
+    : await createMesWorker({ ...o.temporal, workflowBundle: o.workflowBundle, maxCachedWorkflows: o.maxCachedWorkflows }, { erp, db });
+  const running = mesWorker?.worker.run();
   const { client, connection } = await connectTemporalClient(o.temporal, o.log);
   const nc = await connectNats(o.nats, 'mes-engine');
   const jsm = await jetstreamManager(nc);
@@ -119,9 +120,9 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
       await lineContext?.stop();
       await listener.stop();
       await nc.drain();
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      if (mesWorker?.worker.getState() === 'RUNNING') mesWorker.worker.shutdown();
       await running;
-      await workerConnection.close();
+      await mesWorker?.connection.close();
       await connection.close();
       await erpSim.stop();
       await db.$client.end();
