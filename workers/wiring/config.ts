@@ -57,6 +57,8 @@ export const ErpEnv = {
   SAP_MATDOC_ISO_UNITS: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
   // The language every SAP request runs in (sap-language): commercial unit codes depend on it (docs/erp-s4hana.md).
   SAP_LANGUAGE: z.string().regex(/^[A-Za-z]{2}$/, 'must be a 2-letter ISO 639-1 language like EN').optional(),
+  // How long after a request ended the simulator or a REST ERP may still commit it (ms); SAP's is SAP_COMMIT_WINDOW_MS.
+  MES_ERP_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
   // Generic REST ERP: base URL, HMAC secret, and the routes when they differ from the simulator's.
   MES_ERP_REST_URL: z.url().optional(),
   MES_ERP_REST_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -152,10 +154,12 @@ export const readDemoEnv = (env: NodeJS.ProcessEnv): DemoEnv => parseOrThrow(Dem
 
 /** The ERP adapter the environment names; the simulator's URL comes from the caller when it runs in-process. */
 export function erpAdapterConfig(env: ErpEnvValues, simUrl = env.MES_ERP_SIM_URL): ErpAdapterConfig {
-  if (env.MES_ERP_ADAPTER === 'sim') return { adapter: 'sim', simUrl };
+  const window = env.MES_ERP_COMMIT_WINDOW_MS !== undefined ? { commitWindowMs: env.MES_ERP_COMMIT_WINDOW_MS } : {};
+  if (env.MES_ERP_ADAPTER === 'sim') return { adapter: 'sim', simUrl, ...window };
   if (env.MES_ERP_ADAPTER === 'rest')
     return {
       adapter: 'rest',
+      ...window,
       baseUrl: env.MES_ERP_REST_URL!,
       hmacSecret: env.MES_ERP_REST_HMAC_SECRET!,
       paths: {

@@ -34,6 +34,15 @@ describe('process configuration', () => {
     expect(() => readEnv({ ...base, SAP_MESSAGE_KINDS: 'M3/897=transient' })).toThrow(/SAP_MESSAGE_KINDS: must be JSON/);
   });
 
+  it('takes the simulator\'s and a REST ERP\'s commit window, and names a bad one', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/mes', MES_ERP_SIM_URL: 'http://127.0.0.1:8089' };
+    expect(erpAdapterConfig(readEnv({ ...base, MES_ERP_COMMIT_WINDOW_MS: '20000' }))).toEqual({ adapter: 'sim', simUrl: 'http://127.0.0.1:8089', commitWindowMs: 20_000 });
+    expect(erpAdapterConfig(readEnv(base))).toEqual({ adapter: 'sim', simUrl: 'http://127.0.0.1:8089' });
+    const rest = readEnv({ ...base, MES_ERP_ADAPTER: 'rest', MES_ERP_REST_URL: 'https://erp.example.com', MES_ERP_REST_HMAC_SECRET: '0123456789abcdef', MES_ERP_COMMIT_WINDOW_MS: '5000' });
+    expect(erpAdapterConfig(rest)).toMatchObject({ adapter: 'rest', commitWindowMs: 5_000 });
+    expect(() => readEnv({ ...base, MES_ERP_COMMIT_WINDOW_MS: '-1' })).toThrow(/MES_ERP_COMMIT_WINDOW_MS/);
+  });
+
   it('asks for the REST ERP URL and secret, and passes custom routes on', () => {
     const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/mes', MES_ERP_ADAPTER: 'rest' };
     expect(() => readEnv(base)).toThrow(/MES_ERP_REST_URL: required when MES_ERP_ADAPTER=rest.*MES_ERP_REST_HMAC_SECRET: required/);
