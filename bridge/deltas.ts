@@ -61,45 +61,42 @@ export function shiftDelta(events: MachineEvent[], fresh: Set<string>): ShiftDel
   return d.machines.length === 0 && d.duplicatesDropped === 0 ? null : d;
 }
 
-/** The rows of a range summed into one work-order delta (per machine). */
-export function sumOrderDeltas(rows: OrderDelta[]): OrderDelta {
-  const machines = new Map<string, OrderMachineDelta>();
-  let duplicatesDropped = 0;
-  for (const r of rows) {
-    duplicatesDropped += r.duplicatesDropped;
-    for (const x of r.machines) {
+/** Per-machine lines of several rows folded into one line per machine, in first-seen order; `add` sums one into another. */
+function byMachine<T extends { machine: string }>(lists: T[][], add: (into: T, x: T) => void): T[] {
+  const machines = new Map<string, T>();
+  for (const list of lists) {
+    for (const x of list) {
       const m = machines.get(x.machine);
-      if (!m) machines.set(x.machine, { ...x });
-      else {
-        m.good += x.good;
-        m.scrap += x.scrap;
-        m.events += x.events;
-        m.lastSourceTime = later(m.lastSourceTime, x.lastSourceTime);
-      }
+      if (m) add(m, x);
+      else machines.set(x.machine, { ...x });
     }
   }
-  return { machines: [...machines.values()], duplicatesDropped };
+  return [...machines.values()];
+}
+
+/** The rows of a range summed into one work-order delta (per machine). */
+export function sumOrderDeltas(rows: OrderDelta[]): OrderDelta {
+  const machines = byMachine<OrderMachineDelta>(rows.map((r) => r.machines), (m, x) => {
+    m.good += x.good;
+    m.scrap += x.scrap;
+    m.events += x.events;
+    m.lastSourceTime = later(m.lastSourceTime, x.lastSourceTime);
+  });
+  return { machines, duplicatesDropped: rows.reduce((n, r) => n + r.duplicatesDropped, 0) };
 }
 
 /** The rows of a range summed into one shift delta; state changes keep their order. */
 export function sumShiftDeltas(rows: ShiftDelta[]): ShiftDelta {
-  const machines = new Map<string, ShiftMachineDelta>();
-  const out: ShiftDelta = { machines: [], states: [], alarmsRaised: 0, duplicatesDropped: 0 };
-  for (const r of rows) {
-    out.alarmsRaised += r.alarmsRaised;
-    out.duplicatesDropped += r.duplicatesDropped;
-    out.states.push(...r.states);
-    for (const x of r.machines) {
-      const m = machines.get(x.machine);
-      if (!m) machines.set(x.machine, { ...x });
-      else {
-        m.good += x.good;
-        m.scrap += x.scrap;
-        m.total += x.total;
-        m.events += x.events;
-      }
-    }
-  }
-  out.machines = [...machines.values()];
-  return out;
+  const machines = byMachine<ShiftMachineDelta>(rows.map((r) => r.machines), (m, x) => {
+    m.good += x.good;
+    m.scrap += x.scrap;
+    m.total += x.total;
+    m.events += x.events;
+  });
+  return {
+    machines,
+    states: rows.flatMap((r) => r.states),
+    alarmsRaised: rows.reduce((n, r) => n + r.alarmsRaised, 0),
+    duplicatesDropped: rows.reduce((n, r) => n + r.duplicatesDropped, 0),
+  };
 }
