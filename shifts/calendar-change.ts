@@ -48,7 +48,8 @@ export function calendarChangeIssues(previous: ShiftCalendar, next: ShiftCalenda
   const closed = lastClosed(previous, nowMs);
   const closedUntil = closed ? Date.parse(closed.endsAt) : -Infinity;
   const before = (ms: number) => ms < closedUntil;
-  const closedWhy = () => `${label(closed!)} has closed: a change applies from a stated time after it, never to a closed shift`;
+  // Only called once `before` has found a closed shift.
+  const closedWhy = () => `the end of ${label(closed!)}, which has closed (a calendar never changes a closed shift)`;
 
   const old = new Map(previous.versions.map((v) => [Date.parse(v.validFrom), canonical(v)]));
   next.versions.forEach((v, i) => {
@@ -56,20 +57,20 @@ export function calendarChangeIssues(previous: ShiftCalendar, next: ShiftCalenda
     if (old.get(from) === canonical(v)) return;
     const path = ['versions', i, 'validFrom'];
     if (before(from)) {
-      issues.push({ path, message: `${v.validFrom} lies inside or before ${closedWhy()}; choose ${closed!.endsAt} or later` });
+      issues.push({ path, message: `${v.validFrom} lies before ${closedWhy()}: choose ${closed!.endsAt} or later` });
       return;
     }
     const others = { ...next, versions: next.versions.filter((_, k) => k !== i) };
     const running = others.versions.length ? shiftsBetween(others, from, from + 1).find((s) => Date.parse(s.startsAt) < from) : undefined;
     if (running)
       issues.push({ path, message: `${v.validFrom} lies inside ${label(running)} of the version before: start a version at a shift boundary, e.g. ${running.endsAt}` });
-    const late = shiftsBetween(next, from, nowMs).find((s) => Date.parse(s.startsAt) >= from && Date.parse(s.endsAt) <= nowMs);
+    const late = from >= nowMs ? undefined : shiftsBetween(next, from, nowMs).find((s) => Date.parse(s.startsAt) >= from && Date.parse(s.endsAt) <= nowMs);
     if (late) issues.push({ path, message: `would put ${label(late)} into the past, where it has already ended; choose a validFrom after now` });
   });
   const kept = new Set(next.versions.map((v) => Date.parse(v.validFrom)));
   previous.versions.forEach((v) => {
     const from = Date.parse(v.validFrom);
-    if (!kept.has(from) && before(from)) issues.push({ path: ['versions'], message: `the version valid from ${v.validFrom} was removed, but ${closedWhy()} it governed` });
+    if (!kept.has(from) && before(from)) issues.push({ path: ['versions'], message: `the version valid from ${v.validFrom} was removed, but it starts before ${closedWhy()}` });
   });
 
   const localStart = (dateTime: string) => utcOfLocal(dateTime.slice(0, 10), minutesOf(dateTime.slice(11, 16) || '00:00'), next.timeZone);
