@@ -5,6 +5,12 @@
 
 export const MINUTES_PER_DAY = 1440;
 
+/**
+ * The shift code machine_counts files counts under when no shift runs (weekends, holidays): such pieces still count
+ * for the order. `-` can never be a calendar's shift code (contracts/messages/shift-calendar.ts `ShiftCode`).
+ */
+export const OFF_SHIFT = '-';
+
 /** Weekdays as the calendar names them, Monday first (ISO 8601): index 0 is Monday. */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 

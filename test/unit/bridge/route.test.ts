@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineEvent } from '../../../contracts/messages/machine-event.js';
 import { lineMismatch, routeEvents, type MachineContext } from '../../../bridge/route.js';
+import { defaultShiftCalendar } from '../../../shifts/calendar-of.js';
 
 const base = { v: 1 as const, site: 'plant1', line: 'line-2', tag: 'ns=2;s=x', quality: 'good' as const };
 const counter = (id: string, machine: string, counterKind: 'good' | 'scrap' | 'total', delta: number, sourceTime = '2026-01-05T07:00:00Z'): MachineEvent => ({
   ...base, line: lineOf(machine), eventId: id, machine, sourceTime, kind: 'counter', counter: counterKind, delta, raw: delta,
 });
 const ctx: Record<string, MachineContext> = {
-  'robot-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
-  'press-1': { site: 'plant1', line: 'line-1', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: null },
+  'robot-1': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
+  'press-1': { site: 'plant1', line: 'line-1', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: null },
 };
 /** An event names its machine's line, as the edge sends it (the bridge parks one that does not: lineMismatch). */
 const lineOf = (machine: string) => ctx[machine]?.line ?? 'line-2';
