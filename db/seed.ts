@@ -14,7 +14,7 @@ type Site = PlantModel['sites'][number];
  * checking every line against the calendar it worked to. A site seeded for the first time has no closed shift.
  * @throws InvalidInput naming `shiftCalendars[i]...` of the plant file and the shift the change would reach.
  */
-function checkCalendarChange(plant: PlantModel, site: Site, stored: { timezone: string; shiftCalendars: unknown }, nowMs: number): void {
+export function checkCalendarChange(plant: PlantModel, site: Site, stored: { timezone: string; shiftCalendars: unknown }, nowMs: number): void {
   const before = stored.shiftCalendars === null ? null : SiteShiftCalendars.parse(stored.shiftCalendars);
   const after = siteShiftCalendars(plant, site.code);
   const calendars = plant.shiftCalendars ?? [];
