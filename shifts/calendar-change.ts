@@ -1,7 +1,6 @@
 import type { ShiftCalendar } from '../contracts/messages/shift-calendar.js';
-import { minutesOf } from '../contracts/shift-time.js';
 import type { ShiftInstance } from './instances.js';
-import { utcOfLocal } from './local-time.js';
+import { utcOfLocalDateTime } from './local-time.js';
 import { shiftsBetween } from './shift-of.js';
 
 /** A refused change: `path` into the new calendar (zod's issue path shape), `message` says why. */
@@ -73,7 +72,7 @@ export function calendarChangeIssues(previous: ShiftCalendar, next: ShiftCalenda
     if (!kept.has(from) && before(from)) issues.push({ path: ['versions'], message: `the version valid from ${v.validFrom} was removed, but it starts before ${closedWhy()}` });
   });
 
-  const localStart = (dateTime: string) => utcOfLocal(dateTime.slice(0, 10), minutesOf(dateTime.slice(11, 16) || '00:00'), next.timeZone);
+  const localStart = (dateTime: string) => utcOfLocalDateTime(dateTime, next.timeZone);
   for (const key of ['holidays', 'maintenance'] as const) {
     const was = new Set(previous[key].map(canonical));
     const is = new Set(next[key].map(canonical));

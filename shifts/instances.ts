@@ -1,6 +1,6 @@
 import type { CalendarVersion, ShiftCalendar } from '../contracts/messages/shift-calendar.js';
-import { breakSpan, minutesOf, shiftSpan, WEEKDAYS } from '../contracts/shift-time.js';
-import { addDays, daysBetween, utcOfLocal, weekdayIndex } from './local-time.js';
+import { breakSpan, shiftSpan, WEEKDAYS } from '../contracts/shift-time.js';
+import { addDays, daysBetween, utcOfLocal, utcOfLocalDateTime, weekdayIndex } from './local-time.js';
 
 /** An interval of UTC instants, ISO strings (`...Z`): start inclusive, end exclusive. */
 export interface UtcInterval {
@@ -59,12 +59,7 @@ function isHoliday(cal: ShiftCalendar, date: string, start: string): boolean {
   return cal.holidays.some((h) => (typeof h === 'string' ? h === date : h.from <= local && local < h.to));
 }
 
-const localToUtc = (dateTime: string, timeZone: string) => utcOfLocal(dateTime.slice(0, 10), minutesOf(dateTime.slice(11, 16)), timeZone);
-
-/**
- * The shifts version `v` (the `index`-th of `cal.versions`) puts on local `date`, before the versions' boundaries are
- * applied. Pure.
- */
+/** The shifts version `v` of `cal` puts on local `date`, before the versions' `validFrom` bounds are applied. */
 function versionShiftsOn(cal: ShiftCalendar, v: CalendarVersion, date: string): ShiftInstance[] {
   const weekday = WEEKDAYS[weekdayIndex(date)]!;
   const out: ShiftInstance[] = [];
@@ -81,7 +76,7 @@ function versionShiftsOn(cal: ShiftCalendar, v: CalendarVersion, date: string): 
       .map((b) => b && clip([utcOfLocal(date, b.start, cal.timeZone), utcOfLocal(date, b.end, cal.timeZone)]))
       .filter((w): w is Window => w !== null);
     const maintenance = cal.maintenance
-      .map((m) => clip([localToUtc(m.from, cal.timeZone), localToUtc(m.to, cal.timeZone)]))
+      .map((m) => clip([utcOfLocalDateTime(m.from, cal.timeZone), utcOfLocalDateTime(m.to, cal.timeZone)]))
       .filter((w): w is Window => w !== null);
     const toIntervals = (ws: Window[]) => ws.sort((a, b) => a[0] - b[0]).map(([a, b]) => ({ startsAt: iso(a), endsAt: iso(b) }));
     out.push({
@@ -118,7 +113,10 @@ export function shiftsOn(cal: ShiftCalendar, date: string): ShiftInstance[] {
   return out.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 }
 
-/** The local dates whose shifts may touch the instants `fromMs`..`toMs` (a shift lasts less than a day). */
+/**
+ * The local dates (`YYYY-MM-DD`) whose shifts may touch the local dates `firstDate` to `lastDate`: those and the day
+ * before (a shift lasts less than a day, so only the previous day's can run into them).
+ */
 export function candidateDates(firstDate: string, lastDate: string): string[] {
   const out: string[] = [];
   for (let d = addDays(firstDate, -1); d <= lastDate; d = addDays(d, 1)) out.push(d);

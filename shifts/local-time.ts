@@ -1,3 +1,5 @@
+import { minutesOf } from '../contracts/shift-time.js';
+
 /**
  * Local wall-clock <-> instant conversion through Intl, which carries the IANA time zone database: the runtime's
  * tz data decides every offset, DST change included. Pure (no clock, no I/O); Temporal's workflow sandbox keeps
@@ -49,6 +51,13 @@ export function utcOfLocal(date: string, minutes: number, timeZone: string): num
   }
   return guess;
 }
+
+/**
+ * The instant (ms) of a local `YYYY-MM-DDTHH:MM`, or of local midnight of a `YYYY-MM-DD`, in `timeZone` (as
+ * `utcOfLocal`).
+ */
+export const utcOfLocalDateTime = (dateTime: string, timeZone: string): number =>
+  utcOfLocal(dateTime.slice(0, 10), dateTime.length > 10 ? minutesOf(dateTime.slice(11, 16)) : 0, timeZone);
 
 /** `date` (`YYYY-MM-DD`) plus `n` calendar days (negative: back). */
 export const addDays = (date: string, n: number): string => ymd(utcMidnightOf(date) + n * 86_400_000);

@@ -4,8 +4,10 @@ import { localDateAndMinute } from './local-time.js';
 
 // Shift boundaries fall on whole local minutes and every zone's offset is a whole number of minutes: the shift of an
 // instant is the shift of its minute. The bridge asks per event, so remember per calendar (an object that is
-// replaced when the calendar changes, so a stale entry cannot outlive it) and minute.
+// replaced when the calendar changes, so a stale entry cannot outlive it) and minute, and the last shift found
+// (events come in time order, mostly from the shift that runs).
 const memo = new WeakMap<ShiftCalendar, Map<number, ShiftInstance | null>>();
+const last = new WeakMap<ShiftCalendar, { instance: ShiftInstance; from: number; until: number }>();
 const MEMO_LIMIT = 10_000;
 
 /**
@@ -24,11 +26,15 @@ export function shiftOf(sourceTime: string, calendar: ShiftCalendar): ShiftInsta
   if (!byMinute) memo.set(calendar, (byMinute = new Map()));
   const hit = byMinute.get(minute);
   if (hit !== undefined) return hit;
-  const { date } = localDateAndMinute(ms, calendar.timeZone);
   const at = minute * 60_000;
+  const running = last.get(calendar);
+  if (running && running.from <= at && at < running.until) return running.instance;
+  const { date } = localDateAndMinute(ms, calendar.timeZone);
   const found = candidateDates(date, date)
     .flatMap((d) => shiftsOn(calendar, d))
     .find((s) => Date.parse(s.startsAt) <= at && at < Date.parse(s.endsAt)) ?? null;
+  if (found) last.set(calendar, { instance: found, from: Date.parse(found.startsAt), until: Date.parse(found.endsAt) });
+  // Per minute too: late events of the previous shift, mixed with the running one's, would otherwise recompute.
   if (byMinute.size >= MEMO_LIMIT) byMinute.clear();
   byMinute.set(minute, found);
   return found;

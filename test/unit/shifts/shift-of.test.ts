@@ -45,8 +45,13 @@ describe('the default calendar (no calendar in the plant file)', () => {
     ]);
   });
 
-  it('remembers per calendar and minute: the same answer object for the same minute', () => {
-    expect(shiftOf('2026-01-05T05:30:10Z', berlin)).toBe(shiftOf('2026-01-05T05:30:50Z', berlin));
+  it('remembers per calendar: the shift last found, and each minute asked for', () => {
+    const cal = defaultShiftCalendar('Europe/Vienna');
+    const a = shiftOf('2026-01-05T05:30:10Z', cal);
+    expect(shiftOf('2026-01-05T05:30:50Z', cal)).toBe(a);
+    expect(shiftOf('2026-01-05T12:59:00Z', cal)).toBe(a);
+    expect(shiftOf('2026-01-04T22:00:00Z', cal)).toMatchObject({ date: '2026-01-04', shiftCode: 'C' });
+    expect(shiftOf('2026-01-05T05:30:10Z', cal)).toBe(a);
   });
 
   it('refuses a time that does not parse', () => {
