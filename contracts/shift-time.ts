@@ -3,6 +3,7 @@
  * and the shift computation (shifts/) need. Pure and without zod, so workflow code may import it.
  */
 
+/** Minutes of a nominal day; a shift span past it runs into the next date. */
 export const MINUTES_PER_DAY = 1440;
 
 /**

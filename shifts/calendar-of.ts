@@ -1,4 +1,5 @@
 import type { CalendarVersion, ShiftCalendar, SiteShiftCalendars } from '../contracts/messages/shift-calendar.js';
+import type { ShiftInput } from '../contracts/messages/shift.js';
 import { WEEKDAYS } from '../contracts/shift-time.js';
 
 /** The pattern the engine always had: A 06-14, B 14-22, C 22-06 every day, no breaks, no crews. */
@@ -36,6 +37,6 @@ export function calendarOf(stored: SiteShiftCalendars | null, line: string, time
 }
 
 /** The shift workflow's part of a shift instance (`ShiftInput` without site and line); `crew` only when there is one. */
-export function shiftSlot(s: { date: string; shiftCode: string; startsAt: string; endsAt: string; crew: string | null }) {
+export function shiftSlot(s: { date: string; shiftCode: string; startsAt: string; endsAt: string; crew: string | null }): Omit<ShiftInput, 'site' | 'line'> {
   return { date: s.date, shiftCode: s.shiftCode, startsAt: s.startsAt, endsAt: s.endsAt, ...(s.crew === null ? {} : { crew: s.crew }) };
 }

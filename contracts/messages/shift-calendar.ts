@@ -24,6 +24,7 @@ export const ShiftCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/, 'm
 /** A crew (team, Schicht-Gruppe) as people call it: free text. */
 export const CrewName = z.string().min(1, 'must not be empty').max(40, 'must be at most 40 characters');
 
+/** A weekday as calendars name it: `mon` ... `sun` (contracts/shift-time.ts `WEEKDAYS`). */
 export const Weekday = z.enum(WEEKDAYS);
 
 const Break = z.object({ start: LocalTime, end: LocalTime });
