@@ -134,6 +134,14 @@ describe('patterns', () => {
     });
   });
 
+  it('a break in the hour a spring-forward night skips is taken an hour later, and the shift is 7 hours', () => {
+    const night = calendar({ versions: [{ validFrom: '2026-01-01T00:00:00Z', shifts: [{ code: 'C', start: '22:00', end: '06:00', breaks: [{ start: '02:00', end: '02:30' }] }] }] });
+    // 02:00-02:30 does not exist in Berlin on 2026-03-29: 03:00-03:30 CEST, 01:00Z-01:30Z.
+    expect(shiftOf('2026-03-28T23:00:00Z', night)).toMatchObject({
+      date: '2026-03-28', lengthS: 7 * H, plannedProductionS: 7 * H - 1800, breaks: [{ startsAt: '2026-03-29T01:00:00.000Z', endsAt: '2026-03-29T01:30:00.000Z' }],
+    });
+  });
+
   it('no shift on weekends and holidays; a night shift started the day before still runs', () => {
     const weekdays = calendar({
       versions: [{ validFrom: '2026-01-01T00:00:00Z', shifts: three, workdays: ['mon', 'tue', 'wed', 'thu', 'fri'] }],
