@@ -18,7 +18,13 @@ const workflowClient = [
 ];
 const fences = {
   // Pure contracts: zod only, no I/O, no env, nothing of the project but other contracts.
-  contracts: [{ group: ['node:*', ...builtinModules, '@temporalio/*', ...io, ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http')] }],
+  contracts: [{ group: ['node:*', ...builtinModules, '@temporalio/*', ...io, ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http', 'shifts')] }],
+  // Shift arithmetic is called per event by the bridge and later from workflow code: Intl only, no zod, no I/O; of
+  // the contracts, types and the zod-free shift-time.ts.
+  shifts: [
+    { group: ['node:*', ...builtinModules, '@temporalio/*', ...io, 'zod', ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http')] },
+    { group: ['**/contracts/**', '!**/contracts/shift-time.js'], allowTypeImports: true },
+  ],
   // The ERP port and adapters know nothing of Temporal (retries and idempotency keys come in as plain values).
   erp: [{ group: ['@temporalio/*', ...aboveCore, ...folders('workflows', 'activities', 'api', 'bridge', 'edge', 'services', 'db', 'schema')] }],
   activities: [{ group: [...aboveCore, ...folders('workflows', 'api', 'bridge', 'edge')] }],
@@ -37,9 +43,9 @@ const fences = {
   // Workflow code is replayed: no I/O, no clocks, no Node builtins, only types from the I/O side.
   workflows: [
     { group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@nats-io/*', 'node-opcua*', 'drizzle-orm*', 'pg', 'zod', 'pino', ...aboveCore] },
-    // contracts/decimal.ts and plant-date.ts are pure arithmetic, shared with the ERP side so both compute quantities
-    // and posting dates alike.
-    { group: [...folders('activities', 'erp', 'schema', 'db', 'contracts', 'api', 'bridge', 'services'), '!**/contracts/decimal.js', '!**/contracts/plant-date.js'], allowTypeImports: true },
+    // contracts/decimal.ts, plant-date.ts and shift-time.ts are pure arithmetic, shared with the ERP side and the
+    // calendar's schema so both compute quantities, posting dates and shift times alike.
+    { group: [...folders('activities', 'erp', 'schema', 'db', 'contracts', 'api', 'bridge', 'services'), '!**/contracts/decimal.js', '!**/contracts/plant-date.js', '!**/contracts/shift-time.js'], allowTypeImports: true },
   ],
 };
 const fenceBlocks = Object.entries(fences).map(([folder, patterns]) => ({

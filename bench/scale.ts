@@ -4,7 +4,8 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { shiftWorkflowId, workOrderWorkflowId } from '../contracts/ids.js';
 import { batchMsgId, machineEventSubject, MachineEventMessage, type MachineEvent } from '../contracts/messages/machine-event.js';
 import { MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE } from '../contracts/streams.js';
-import { shiftOf } from '../services/shift-calendar.js';
+import { defaultShiftCalendar } from '../shifts/calendar-of.js';
+import { shiftOf } from '../shifts/shift-of.js';
 import { startWorkOrder } from '../services/start-work-order.js';
 import { shiftStatusQuery, statusQuery } from '../workflows/definitions.js';
 import { WORKFLOW_CACHE_SIZE, workflowsPath } from '../workers/wiring/temporal-worker.js';
@@ -93,7 +94,7 @@ async function step(n: number, workflowBundle: Awaited<ReturnType<typeof bundleW
 
     // Sampled lines: their order and shift, for latency and history growth.
     const sampled = Array.from({ length: Math.min(SAMPLED, n) }, (_, j) => Math.floor((j * n) / Math.min(SAMPLED, n)));
-    const slot = shiftOf(new Date().toISOString(), TIMEZONE);
+    const slot = shiftOf(new Date().toISOString(), defaultShiftCalendar(TIMEZONE))!;
     const orders = sampled.map((i) => client.workflow.getHandle(workOrderWorkflowId(SITE, releaseOf(i).erpOrderId)));
     const shifts = sampled.map((i) => client.workflow.getHandle(shiftWorkflowId(SITE, releaseOf(i).line, slot.date, slot.shiftCode)));
     const histories = async (hs: WorkflowHandle[]) => (await Promise.all(hs.map((h) => h.describe()))).reduce((s, d) => s + d.historyLength, 0);

@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
+import { SiteShiftCalendars, type ShiftCalendar } from '../contracts/messages/shift-calendar.js';
 import { LINE_CONTEXT_CHANNEL } from '../contracts/names.js';
 import type { Db } from '../db/client.js';
 import { activeOrderOnLine } from '../db/active-order.js';
 import { machines, sites } from '../schema/index.js';
+import { calendarOf } from '../shifts/calendar-of.js';
 import type { MachineContext } from './route.js';
 
 type ActiveOrder = MachineContext['activeOrder'];
@@ -14,7 +16,7 @@ type ActiveOrder = MachineContext['activeOrder'];
  * bounds staleness should a notification be missed (for example across a database reconnect).
  */
 export class LineContextCache {
-  private machineLines = new Map<string, { site: string; line: string; timezone: string; countingPoint: boolean }>();
+  private machineLines = new Map<string, { site: string; line: string; calendar: ShiftCalendar; countingPoint: boolean }>();
   private machinesLoadedAt = 0;
   private orders = new Map<string, { order: ActiveOrder; at: number }>();
   private listener: pg.Client | undefined;
@@ -57,10 +59,22 @@ export class LineContextCache {
 
   private async loadMachines(): Promise<void> {
     const rows = await this.db
-      .select({ site: machines.siteCode, machine: machines.code, line: machines.lineCode, timezone: sites.timezone, countingPoint: machines.countingPoint })
+      .select({
+        site: machines.siteCode, machine: machines.code, line: machines.lineCode, countingPoint: machines.countingPoint,
+        timezone: sites.timezone, shiftCalendars: sites.shiftCalendars,
+      })
       .from(machines)
       .innerJoin(sites, eq(sites.code, machines.siteCode));
-    this.machineLines = new Map(rows.map((r) => [`${r.site}/${r.machine}`, { site: r.site, line: r.line, timezone: r.timezone, countingPoint: r.countingPoint }]));
+    // One calendar object per line and load: shiftOf remembers its answers per calendar object, and a reload (new
+    // objects) is how a seeded calendar change reaches routing.
+    const calendars = new Map<string, ShiftCalendar>();
+    const calendarOfLine = (r: (typeof rows)[number]) => {
+      const key = `${r.site}/${r.line}`;
+      let c = calendars.get(key);
+      if (!c) calendars.set(key, (c = calendarOf(r.shiftCalendars && SiteShiftCalendars.parse(r.shiftCalendars), r.line, r.timezone)));
+      return c;
+    };
+    this.machineLines = new Map(rows.map((r) => [`${r.site}/${r.machine}`, { site: r.site, line: r.line, calendar: calendarOfLine(r), countingPoint: r.countingPoint }]));
     this.machinesLoadedAt = Date.now();
   }
 

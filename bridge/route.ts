@@ -2,14 +2,19 @@ import { shiftWorkflowId } from '../contracts/ids.js';
 import type { CounterHoldEvent, MachineEvent } from '../contracts/messages/machine-event.js';
 import type { ProductionCount } from '../contracts/messages/production-count.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
+import type { ShiftCalendar } from '../contracts/messages/shift-calendar.js';
+import { plantDate } from '../contracts/plant-date.js';
+import { OFF_SHIFT } from '../contracts/shift-time.js';
 import type { MachineCountItem } from '../db/machine-counts.js';
-import { shiftOf } from '../services/shift-calendar.js';
+import { shiftSlot } from '../shifts/calendar-of.js';
+import { shiftOf } from '../shifts/shift-of.js';
 
 /** What the bridge knows about a machine at the moment it routes an event. */
 export interface MachineContext {
   site: string;
   line: string;
-  timezone: string;
+  /** The shift calendar of the machine's line (its own, its site's, or the default), in the site's time zone. */
+  calendar: ShiftCalendar;
   /** Whether the machine's counts are its line's output (plant file `countingPoints`); else machine-level data only. */
   countingPoint: boolean;
   activeOrder: { workflowId: string; erpOrderId: string } | null;
@@ -75,7 +80,9 @@ function add<T>(map: Map<string, Routed<T>>, key: string, event: T, message: num
  * shift only (good + scrap already count pieces). Counts of a machine that is not a counting point (one in series
  * with it counts the same pieces) reach neither order, shift tally nor unassigned production: like every machine's
  * counts, they are kept per machine and shift (`machineCounts`). Holds are only recorded, with the order in context.
- * An event naming another line than its machine's goes nowhere but `misrouted`.
+ * An event naming another line than its machine's goes nowhere but `misrouted`. Outside every shift of the line's
+ * calendar (weekends, holidays) counts still reach the order and the machine's counts (under `OFF_SHIFT`); states
+ * and alarms are ignored, as no shift workflow runs then.
  */
 export function routeEvents(
   items: Array<{ event: MachineEvent; message: number }>,
@@ -94,7 +101,8 @@ export function routeEvents(
       continue;
     }
     if (event.kind === 'hold') {
-      r.holds.push({ event, context: ctx, shift: ctx && { site: ctx.site, line: ctx.line, ...shiftOf(event.sourceTime, ctx.timezone) }, message });
+      const shift = ctx && shiftOf(event.sourceTime, ctx.calendar);
+      r.holds.push({ event, context: ctx, shift: ctx && shift && { site: ctx.site, line: ctx.line, ...shiftSlot(shift) }, message });
       continue;
     }
     if (!ctx) {
@@ -102,18 +110,25 @@ export function routeEvents(
       else r.ignored += 1;
       continue;
     }
-    const slot = shiftOf(event.sourceTime, ctx.timezone);
+    const shift = shiftOf(event.sourceTime, ctx.calendar);
     if (event.kind === 'counter') {
+      const shiftDate = shift?.date ?? plantDate(Date.parse(event.sourceTime), ctx.calendar.timeZone);
       r.machineCounts.push({
         eventId: event.eventId,
-        item: { site: ctx.site, line: ctx.line, machine: event.machine, shiftDate: slot.date, shiftCode: slot.shiftCode, counter: event.counter, delta: event.delta, events: 1 },
+        item: { site: ctx.site, line: ctx.line, machine: event.machine, shiftDate, shiftCode: shift?.shiftCode ?? OFF_SHIFT, counter: event.counter, delta: event.delta, events: 1 },
       });
       if (!ctx.countingPoint) continue;
     }
-    const shiftId = shiftWorkflowId(ctx.site, ctx.line, slot.date, slot.shiftCode);
-    add(r.shifts as Map<string, Routed<MachineEvent>>, shiftId, event, message, () => ({
-      input: { site: ctx.site, line: ctx.line, ...slot },
-    }));
+    if (shift) {
+      const slot = shiftSlot(shift);
+      add(r.shifts as Map<string, Routed<MachineEvent>>, shiftWorkflowId(ctx.site, ctx.line, slot.date, slot.shiftCode), event, message, () => ({
+        input: { site: ctx.site, line: ctx.line, ...slot },
+      }));
+    } else if (event.kind !== 'counter') {
+      // No shift runs (weekend, holiday, a gap in the pattern): states and alarms have no workflow to go to.
+      r.ignored += 1;
+      continue;
+    }
     if (event.kind !== 'counter' || event.counter === 'total') continue;
     if (!ctx.activeOrder) r.unassigned.push({ event, reason: 'no-active-order', message });
     else add(r.orders as Map<string, Routed<ProductionCount>>, ctx.activeOrder.workflowId, toCount(event), message, () => ({ site: ctx.site, line: ctx.line }));

@@ -56,7 +56,7 @@ function isKnownTimeZone(name: string): boolean {
 /**
  * A site's time zone: an IANA name that Intl knows (`Europe/Berlin`, `America/Chicago`, `UTC`, `Etc/GMT-1`). Windows
  * names (`W. Europe Standard Time`) and abbreviations (`CEST`) are refused here, where the name enters, rather than
- * in every shift lookup later (services/shift-calendar.ts throws RangeError on them).
+ * in every shift lookup later (shifts/local-time.ts throws RangeError on them).
  */
 export const TimeZone = z
   .string()

@@ -1,14 +1,54 @@
-import { sql } from 'drizzle-orm';
-import { countingPointsOf, type PlantModel } from '../contracts/messages/plant-model.js';
+import { eq, sql } from 'drizzle-orm';
+import { countingPointsOf, siteShiftCalendars, type PlantModel } from '../contracts/messages/plant-model.js';
+import { SiteShiftCalendars } from '../contracts/messages/shift-calendar.js';
+import { InvalidInput, issuePath } from '../contracts/parse.js';
+import { calendarChangeIssues } from '../shifts/calendar-change.js';
+import { calendarOf } from '../shifts/calendar-of.js';
 import { bomItems, costCenters, lines, machines, materials, sites } from '../schema/index.js';
 import type { Db } from './client.js';
 
-/** Upserts the master data in one transaction, so a failed seed leaves the previous master data intact. */
-export async function seedPlant(db: Db, plant: PlantModel): Promise<void> {
+type Site = PlantModel['sites'][number];
+
+/**
+ * Refuses shift calendars that would change a closed shift of a site already seeded (shifts/calendar-change.ts),
+ * checking every line against the calendar it worked to. A site seeded for the first time has no closed shift.
+ * @throws InvalidInput naming `shiftCalendars[i]...` of the plant file and the shift the change would reach.
+ */
+export function checkCalendarChange(plant: PlantModel, site: Site, stored: { timezone: string; shiftCalendars: unknown }, nowMs: number): void {
+  const before = stored.shiftCalendars === null ? null : SiteShiftCalendars.parse(stored.shiftCalendars);
+  const after = siteShiftCalendars(plant, site.code);
+  const calendars = plant.shiftCalendars ?? [];
+  // The plant file's entry a line works to: its own, else its site's (-1: none, the default).
+  const entry = (line: string) => {
+    const own = calendars.findIndex((c) => c.site === site.code && c.line === line);
+    return own >= 0 ? own : calendars.findIndex((c) => c.site === site.code && c.line === undefined);
+  };
+  const issues = new Map<string, { path: string; message: string }>();
+  for (const l of site.lines) {
+    const previous = calendarOf(before, l.code, stored.timezone);
+    const next = calendarOf(after, l.code, site.timezone);
+    const i = entry(l.code);
+    for (const issue of calendarChangeIssues(previous, next, nowMs)) {
+      const path = i < 0 ? 'shiftCalendars' : issuePath(['shiftCalendars', i, ...issue.path]);
+      issues.set(`${path}|${issue.message}`, { path, message: i < 0 ? `calendar of line ${l.code} removed: ${issue.message}` : issue.message });
+    }
+  }
+  if (issues.size > 0) throw new InvalidInput(`shift calendars of site ${site.code}`, [...issues.values()]);
+}
+
+/**
+ * Upserts the master data in one transaction, so a failed seed leaves the previous master data intact.
+ * @param nowMs the instant (ms since the epoch) shift calendar changes are checked against: none may reach a shift
+ *   that closed by then.
+ * @throws InvalidInput when a shift calendar change would reach a closed shift (nothing is written).
+ */
+export async function seedPlant(db: Db, plant: PlantModel, nowMs: number = Date.now()): Promise<void> {
   await db.transaction(async (tx) => {
     for (const s of plant.sites) {
-      await tx.insert(sites).values({ code: s.code, name: s.name, timezone: s.timezone })
-        .onConflictDoUpdate({ target: sites.code, set: { name: s.name, timezone: s.timezone } });
+      const [stored] = await tx.select({ timezone: sites.timezone, shiftCalendars: sites.shiftCalendars }).from(sites).where(eq(sites.code, s.code)).for('update');
+      if (stored) checkCalendarChange(plant, s, stored, nowMs);
+      const site = { name: s.name, timezone: s.timezone, shiftCalendars: siteShiftCalendars(plant, s.code) };
+      await tx.insert(sites).values({ code: s.code, ...site }).onConflictDoUpdate({ target: sites.code, set: site });
       for (const c of s.costCenters)
         await tx.insert(costCenters).values({ siteCode: s.code, code: c.code, name: c.name })
           .onConflictDoUpdate({ target: [costCenters.siteCode, costCenters.code], set: { name: c.name } });

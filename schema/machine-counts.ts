@@ -12,7 +12,7 @@ export const machineCounts = pgTable(
     siteCode: text('site_code').notNull(),
     machineCode: text('machine_code').notNull(),
     lineCode: text('line_code').notNull(),
-    /** The shift by the events' source time in the site's time zone (services/shift-calendar.ts). */
+    /** The shift by the events' source time under the line's shift calendar (shifts/shift-of.ts); `-` outside every shift. */
     shiftDate: text('shift_date').notNull(),
     shiftCode: text('shift_code').notNull(),
     good: bigint('good', { mode: 'number' }).notNull().default(0),

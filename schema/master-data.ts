@@ -1,9 +1,15 @@
-import { boolean, integer, numeric, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, numeric, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { SiteShiftCalendars } from '../contracts/messages/shift-calendar.js';
 
 export const sites = pgTable('sites', {
   code: text('code').primaryKey(),
   name: text('name').notNull(),
   timezone: text('timezone').notNull(),
+  /**
+   * The plant file's shift calendars of the site and its lines, validated at seeding; null: the default A/B/C.
+   * jsonb, not tables: a calendar is read whole (bridge, API) and versioned whole (shifts/calendar-change.ts).
+   */
+  shiftCalendars: jsonb('shift_calendars').$type<SiteShiftCalendars>(),
 });
 
 export const costCenters = pgTable(

@@ -1,7 +1,9 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assignUnassigned } from '../../services/unassigned-production.js';
-import { shiftOf } from '../../services/shift-calendar.js';
+import { SiteShiftCalendars, type ShiftCalendar } from '../../contracts/messages/shift-calendar.js';
+import { calendarOf } from '../../shifts/calendar-of.js';
+import { shiftOf } from '../../shifts/shift-of.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import { activeOrderOnLine } from '../../db/active-order.js';
 import { sites, unassignedProduction } from '../../schema/index.js';
@@ -13,15 +15,18 @@ import { AssignBody, AssignResult, LineParams, LineStatus, UnassignedList, Unass
 
 export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, client } = deps;
-  // A site's time zone does not change while the API runs: read it once per site, not on every GET /lines.
-  const timezones = new Map<string, string>();
-  const timezoneOf = async (site: string): Promise<string> => {
-    const known = timezones.get(site);
+  // A line's calendar is read once per line, not on every GET /lines, and kept as one object so shiftOf's memo
+  // holds; a calendar seeded while the API runs reaches it at its restart.
+  const calendars = new Map<string, ShiftCalendar>();
+  const lineCalendar = async (site: string, line: string): Promise<ShiftCalendar> => {
+    const key = `${site}/${line}`;
+    const known = calendars.get(key);
     if (known) return known;
-    const [s] = await db.select({ timezone: sites.timezone }).from(sites).where(eq(sites.code, site));
+    const [s] = await db.select({ timezone: sites.timezone, shiftCalendars: sites.shiftCalendars }).from(sites).where(eq(sites.code, site));
+    const calendar = calendarOf(s?.shiftCalendars ? SiteShiftCalendars.parse(s.shiftCalendars) : null, line, s?.timezone ?? 'UTC');
     // An unknown site is not cached: it may be seeded later.
-    if (s) timezones.set(site, s.timezone);
-    return s?.timezone ?? 'UTC';
+    if (s) calendars.set(key, calendar);
+    return calendar;
   };
   return async (app) => {
     app.get('/unassigned', {
@@ -49,15 +54,13 @@ export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       config: { roles: READERS },
     }, async (req) => {
       const { site, line } = req.params;
-      const [active, timezone] = await Promise.all([activeOrderOnLine(db, site, line), timezoneOf(site)]);
-      const slot = shiftOf(new Date().toISOString(), timezone);
+      const [active, calendar] = await Promise.all([activeOrderOnLine(db, site, line), lineCalendar(site, line)]);
+      const slot = shiftOf(new Date().toISOString(), calendar);
+      const activeOrder = active && { workflowId: active.workflowId, erpOrderId: active.erpOrderId, status: active.phase };
+      if (!slot) return { site, line, activeOrder, shift: null };
       const workflowId = shiftWorkflowId(site, line, slot.date, slot.shiftCode);
       const summary = await client.workflow.getHandle(workflowId).query(shiftStatusQuery).catch(() => null);
-      return {
-        site, line,
-        activeOrder: active && { workflowId: active.workflowId, erpOrderId: active.erpOrderId, status: active.phase },
-        shift: { workflowId, summary },
-      };
+      return { site, line, activeOrder, shift: { workflowId, summary } };
     });
   };
 }

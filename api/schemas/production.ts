@@ -15,5 +15,6 @@ export const LineParams = z.object({ site: Token, line: Token });
 export const LineStatus = z.object({
   site: z.string(), line: z.string(),
   activeOrder: z.object({ workflowId: z.string(), erpOrderId: z.string(), status: WorkOrderPhase }).nullable(),
-  shift: z.object({ workflowId: z.string(), summary: ShiftSummary.nullable() }),
+  /** Null when the line's calendar has no shift now (weekend, holiday, a gap between shifts). */
+  shift: z.object({ workflowId: z.string(), summary: ShiftSummary.nullable() }).nullable(),
 });

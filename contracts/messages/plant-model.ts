@@ -4,6 +4,7 @@ import { EVENT_ID_SUFFIX_MAX, MachineOpcua } from './edge-config.js';
 import { EVENT_ID_MAX } from './machine-event.js';
 import { OrderReleased } from './order-release.js';
 import { SapPlant, SapStorageLocation } from './sap-odata.js';
+import { PlantShiftCalendar, type SiteShiftCalendars } from './shift-calendar.js';
 
 /** `opcua` is read by the edge gateway only; a machine without it is simply not read. */
 const Machine = z.object({
@@ -132,7 +133,7 @@ function checkMachineCodes(site: z.infer<typeof Site>, path: Array<string | numb
 const Site = z.object({
   code: Token,
   name: z.string().min(1),
-  /** IANA name; the site's shifts are cut in it (services/shift-calendar.ts). */
+  /** IANA name; the site's shift calendars are read in it (shifts/). */
   timezone: TimeZone,
   costCenters: z.array(z.object({ code: CostCenter, name: z.string().min(1) })).min(1),
   lines: z.array(Line).min(1),
@@ -183,9 +184,15 @@ export const PlantModel = z
       .min(1)
       .refine((d) => d.every((x, i) => i === 0 || x > d[i - 1]!), 'must be ascending, without repeats')
       .optional(),
+    /**
+     * Shift calendars (contracts/messages/shift-calendar.ts): one per site, and one per line that works to its own;
+     * a line without one works to its site's, a site without one to A 06-14, B 14-22, C 22-06 every day.
+     */
+    shiftCalendars: z.array(PlantShiftCalendar).optional(),
   })
   .superRefine((plant, ctx) => {
     if (plant.erpUnits) checkErpUnits(plant as PlantModelInput, ctx);
+    checkShiftCalendars(plant, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     const materials = new Set(plant.materials.map((m) => m.code));
     plant.materials.forEach((m, i) =>
       m.bom.forEach((b, j) => {
@@ -213,6 +220,37 @@ export const PlantModel = z
   });
 export type PlantModel = z.infer<typeof PlantModel>;
 type PlantModelInput = Omit<PlantModel, 'erpUnits'> & { erpUnits: NonNullable<PlantModel['erpUnits']> };
+
+/** Each calendar names a site (and line) of the plant, and each site or line has one calendar at most. */
+function checkShiftCalendars(
+  plant: { sites: Array<z.infer<typeof Site>>; shiftCalendars?: PlantShiftCalendar[] },
+  addIssue: (path: Array<string | number>, message: string) => void,
+): void {
+  const seen = new Map<string, number>();
+  plant.shiftCalendars?.forEach((c, i) => {
+    const site = plant.sites.find((s) => s.code === c.site);
+    if (!site) return addIssue(['shiftCalendars', i, 'site'], `unknown site ${c.site}`);
+    if (c.line !== undefined && !site.lines.some((l) => l.code === c.line))
+      return addIssue(['shiftCalendars', i, 'line'], `unknown line ${c.line} in site ${c.site}`);
+    const key = `${c.site}/${c.line ?? ''}`;
+    const first = seen.get(key);
+    if (first !== undefined)
+      addIssue(['shiftCalendars', i], `${c.line ? `line ${c.line} of site` : 'site'} ${c.site} already has a calendar (shiftCalendars[${first}]): give it more versions instead`);
+    else seen.set(key, i);
+  });
+}
+
+/** A site's calendars as they are stored with the site (sites.shift_calendars); null when the plant file has none. */
+export function siteShiftCalendars(plant: Pick<PlantModel, 'shiftCalendars'>, site: string): SiteShiftCalendars | null {
+  const own = (plant.shiftCalendars ?? []).filter((c) => c.site === site);
+  if (own.length === 0) return null;
+  const body = ({ versions, holidays, maintenance }: PlantShiftCalendar) => ({ versions, holidays, maintenance });
+  const siteLevel = own.find((c) => c.line === undefined);
+  return {
+    ...(siteLevel ? { site: body(siteLevel) } : {}),
+    lines: Object.fromEntries(own.filter((c) => c.line !== undefined).map((c) => [c.line!, body(c)])),
+  };
+}
 
 /** Each MES unit and each ISO code once, and every unit the plant uses mapped: a gap is found at load, not at posting. */
 function checkErpUnits(plant: PlantModelInput, ctx: z.RefinementCtx): void {

@@ -14,6 +14,8 @@ export const ShiftInput = z.object({
   /** ISO instants, from the shift calendar. */
   startsAt: z.string(),
   endsAt: z.string(),
+  /** The crew working the shift, when the line's calendar has a rotation (absent in histories from before). */
+  crew: z.string().optional(),
 });
 export type ShiftInput = z.infer<typeof ShiftInput>;
 

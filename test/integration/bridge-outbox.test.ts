@@ -7,7 +7,8 @@ import { OutboxRelay } from '../../bridge/relay.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import { commitRound } from '../../db/event-outbox.js';
 import { unassignedProduction } from '../../schema/index.js';
-import { shiftOf } from '../../services/shift-calendar.js';
+import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
+import { shiftOf } from '../../shifts/shift-of.js';
 import { shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
 import { spawnBridge } from '../helpers/bridge-process.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
@@ -60,7 +61,7 @@ describe('signal bridge outbox', () => {
     expect(final).toMatchObject({ eventsApplied: 6_000, good: 18_000 });
     await eventually(async () => ((await count(sql`select count(*) as n from outbox`)) === 0 ? true : undefined), 'the outbox to drain');
     expect((await h.query(statusQuery)).good).toBe(18_000);
-    const slot = shiftOf(new Date(T0).toISOString(), 'Europe/Berlin');
+    const slot = shiftOf(new Date(T0).toISOString(), defaultShiftCalendar('Europe/Berlin'))!;
     const shift = engine.services.client.workflow.getHandle(shiftWorkflowId('plant1', 'line-2', slot.date, slot.shiftCode));
     expect(await shift.query(shiftStatusQuery)).toMatchObject({ good: 18_000, eventsApplied: 6_000 });
     bridge.kill('SIGKILL');

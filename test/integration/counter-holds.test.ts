@@ -14,7 +14,8 @@ import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { seedPlant } from '../../db/seed.js';
 import { auditLog, machineCounts } from '../../schema/index.js';
 import { loadPlantModel } from '../../seed/plant-file.js';
-import { shiftOf } from '../../services/shift-calendar.js';
+import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
+import { shiftOf } from '../../shifts/shift-of.js';
 import { projectRoot } from '../../stack/paths.js';
 import { completeOrderSignal, shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
@@ -71,7 +72,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The good tally of the shifts these instants fall in (the test's two minutes may straddle a shift change). */
 async function shiftGood(line: string, instants: number[]): Promise<number> {
   const ids = new Set(instants.map((t) => {
-    const slot = shiftOf(new Date(t).toISOString(), 'Europe/Berlin');
+    const slot = shiftOf(new Date(t).toISOString(), defaultShiftCalendar('Europe/Berlin'))!;
     return shiftWorkflowId('plant1', line, slot.date, slot.shiftCode);
   }));
   const tallies = await Promise.all([...ids].map((id) => engine.services.client.workflow.getHandle(id).query(shiftStatusQuery).then((x) => x.good, () => 0)));

@@ -1,7 +1,8 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftOf } from '../../services/shift-calendar.js';
+import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
+import { shiftOf } from '../../shifts/shift-of.js';
 import { assignUnassigned } from '../../services/unassigned-production.js';
 import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
@@ -49,7 +50,7 @@ describe('signal bridge against real NATS, Temporal and PostgreSQL', () => {
     expect((await assignUnassigned({ db: engine.services.db, client: engine.services.client }, { site: 'plant1', erpOrderId: '3000001', eventIds: rows.map((x) => x.eventId), assignedBy: 'x' })).assigned).toBe(0);
     await eventually(async () => ((await h.query(statusQuery)).good === 40 ? true : undefined), 'assigned counts applied');
 
-    const slot = shiftOf(new Date(T0).toISOString(), 'Europe/Berlin');
+    const slot = shiftOf(new Date(T0).toISOString(), defaultShiftCalendar('Europe/Berlin'))!;
     const shift = engine.services.client.workflow.getHandle(shiftWorkflowId('plant1', 'line-1', slot.date, slot.shiftCode));
     // The shift saw all 15 events at arrival, assigned or not: 5 x 2 early, 10 x 3 live.
     await eventually(async () => ((await shift.query(shiftStatusQuery)).eventsApplied === 15 ? true : undefined), 'shift counts');

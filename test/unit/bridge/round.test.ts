@@ -3,6 +3,7 @@ import type { MachineEvent } from '../../../contracts/messages/machine-event.js'
 import { sumOrderDeltas, sumShiftDeltas } from '../../../bridge/deltas.js';
 import { planRound, roundEventIds } from '../../../bridge/round.js';
 import { routeEvents, type MachineContext } from '../../../bridge/route.js';
+import { defaultShiftCalendar } from '../../../shifts/calendar-of.js';
 
 const base = { v: 1 as const, site: 'plant1', line: 'line-2', tag: 'ns=2;s=x', quality: 'good' as const };
 const at = (min: number) => new Date(Date.UTC(2026, 0, 5, 7, min)).toISOString();
@@ -13,11 +14,11 @@ const state = (id: string, machine: string, s: 'running' | 'fault', min: number)
   ...base, line: lineOf(machine), eventId: id, machine, sourceTime: at(min), kind: 'state', state: s, previous: null,
 });
 const ctx: Record<string, MachineContext> = {
-  'robot-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
-  'robot-2': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
-  'press-1': { site: 'plant1', line: 'line-1', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: null },
+  'robot-1': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
+  'robot-2': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
+  'press-1': { site: 'plant1', line: 'line-1', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: null },
   // In series before robot-1: it counts the same pieces, so it is not a counting point.
-  'feeder-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: false, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
+  'feeder-1': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: false, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
 };
 /** An event names its machine's line, as the edge sends it (the bridge parks one that does not: lineMismatch). */
 const lineOf = (machine: string) => ctx[machine]?.line ?? 'line-2';

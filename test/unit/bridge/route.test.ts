@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineEvent } from '../../../contracts/messages/machine-event.js';
 import { lineMismatch, routeEvents, type MachineContext } from '../../../bridge/route.js';
+import { ShiftCalendar } from '../../../contracts/messages/shift-calendar.js';
+import { OFF_SHIFT } from '../../../contracts/shift-time.js';
+import { defaultShiftCalendar } from '../../../shifts/calendar-of.js';
 
 const base = { v: 1 as const, site: 'plant1', line: 'line-2', tag: 'ns=2;s=x', quality: 'good' as const };
 const counter = (id: string, machine: string, counterKind: 'good' | 'scrap' | 'total', delta: number, sourceTime = '2026-01-05T07:00:00Z'): MachineEvent => ({
   ...base, line: lineOf(machine), eventId: id, machine, sourceTime, kind: 'counter', counter: counterKind, delta, raw: delta,
 });
 const ctx: Record<string, MachineContext> = {
-  'robot-1': { site: 'plant1', line: 'line-2', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
-  'press-1': { site: 'plant1', line: 'line-1', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: null },
+  'robot-1': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
+  'press-1': { site: 'plant1', line: 'line-1', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: null },
 };
 /** An event names its machine's line, as the edge sends it (the bridge parks one that does not: lineMismatch). */
 const lineOf = (machine: string) => ctx[machine]?.line ?? 'line-2';
@@ -31,6 +34,22 @@ describe('routeEvents', () => {
     expect([...r.shifts.keys()]).toEqual(['shift:plant1:line-2:2026-01-05:A', 'shift:plant1:line-2:2026-01-04:C']);
     expect(r.shifts.get('shift:plant1:line-2:2026-01-05:A')!.events).toHaveLength(3);
     expect(r.shifts.get('shift:plant1:line-2:2026-01-04:C')!.input).toMatchObject({ shiftCode: 'C', date: '2026-01-04' });
+  });
+
+  it('outside every shift of the line\'s calendar: counts reach the order and the machine counts, states no shift', () => {
+    // Weekdays only: Saturday 10 January 2026 has no shift.
+    const calendar = ShiftCalendar.parse({
+      timeZone: 'Europe/Berlin',
+      versions: [{ validFrom: '2026-01-01T00:00:00Z', shifts: [{ code: 'A', start: '06:00', end: '14:00' }], workdays: ['mon', 'tue', 'wed', 'thu', 'fri'] }],
+    });
+    const weekdays = (_site: string, m: string) => (ctx[m] ? { ...ctx[m], calendar } : null);
+    const saturday = '2026-01-10T09:00:00Z';
+    const state: MachineEvent = { ...base, eventId: 's', machine: 'robot-1', sourceTime: saturday, kind: 'state', state: 'running', previous: null };
+    const r = routeEvents([{ event: counter('sat', 'robot-1', 'good', 4, saturday), message: 0 }, { event: state, message: 1 }], weekdays);
+    expect(r.orders.get('work-order:plant1:1')!.events.map((e) => e.eventId)).toEqual(['sat']);
+    expect(r.shifts.size).toBe(0);
+    expect(r.ignored).toBe(1);
+    expect(r.machineCounts.map((c) => [c.item.shiftDate, c.item.shiftCode])).toEqual([['2026-01-10', OFF_SHIFT]]);
   });
 
   it('returns production with no order or no machine as unassigned, never drops it', () => {

@@ -9,6 +9,7 @@ import { Batcher } from '../../../edge/batcher.js';
 import type { Journal } from '../../../edge/buffer/journal.js';
 import { machineEventsSignal } from '../../../workflows/definitions.js';
 import { ShiftState } from '../../../workflows/shift-state.js';
+import { defaultShiftCalendar } from '../../../shifts/calendar-of.js';
 
 // One set of fixtures for every hop a machine-event batch takes: edge (producer) -> JetStream -> signal bridge
 // (consumer, then producer of the shift signal) -> shift workflow (consumer). If a hop grew its own schema, these drift.
@@ -43,7 +44,7 @@ describe('machine-event batch: one schema from the edge to the shift workflow', 
       if (!r.success) throw r.error;
       return r.data.events.map((event) => ({ event, message }));
     });
-    const routing = routeEvents(items, (site) => ({ site, line: 'line-1', timezone: 'Europe/Berlin', countingPoint: true, activeOrder: null }));
+    const routing = routeEvents(items, (site) => ({ site, line: 'line-1', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: null }));
     expect(routing.shifts.size).toBe(1);
     const [group] = routing.shifts.values();
     // deliverToShift signals the shift's events in chunks of the same schema.

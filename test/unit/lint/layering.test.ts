@@ -30,6 +30,9 @@ describe('layering fences', () => {
     ['workers/edge-gateway.ts', "import { seedPlant } from '../db/seed.js';"],
     ['workflows/planted.ts', "import { z } from 'zod';"],
     ['activities/planted.ts', "import { workOrderWorkflow } from '../workflows/work-order.js';"],
+    ['shifts/planted.ts', "import { z } from 'zod';"],
+    ['shifts/planted.ts', "import { ShiftCalendar } from '../contracts/messages/shift-calendar.js';"],
+    ['contracts/planted.ts', "import { shiftOf } from '../shifts/shift-of.js';"],
   ])('refuses in %s: %s', async (file, code) => {
     expect((await lint(file, code)).join('\n')).toMatch(/no-restricted-imports/);
   });
@@ -42,6 +45,8 @@ describe('layering fences', () => {
     expect(await lint('api/planted.ts', "import { statusQuery } from '../workflows/definitions.js';\nexport { statusQuery };\n")).toEqual([]);
     expect(await lint('workflows/planted.ts', "import type { OrderReleased } from '../contracts/messages/order-release.js';\nexport type X = OrderReleased;\n")).toEqual([]);
     expect(await lint('workers/planted.ts', 'export const port = process.env.MES_API_PORT;\n')).toEqual([]);
+    expect(await lint('shifts/planted.ts', "import { WEEKDAYS } from '../contracts/shift-time.js';\nimport type { ShiftCalendar } from '../contracts/messages/shift-calendar.js';\nexport type X = ShiftCalendar;\nexport { WEEKDAYS };\n")).toEqual([]);
+    expect(await lint('workflows/planted.ts', "import { shiftOf } from '../shifts/shift-of.js';\nimport { WEEKDAYS } from '../contracts/shift-time.js';\nexport { shiftOf, WEEKDAYS };\n")).toEqual([]);
   });
 });
 

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
-import { countingPointsOf } from '../../../contracts/messages/plant-model.js';
+import { countingPointsOf, siteShiftCalendars } from '../../../contracts/messages/plant-model.js';
 import { loadPlantModel } from '../../../seed/plant-file.js';
+import { calendarOf, defaultShiftCalendar } from '../../../shifts/calendar-of.js';
 import { projectRoot } from '../../../stack/paths.js';
 
 const fixture = (f: string) => path.join(projectRoot, 'test/fixtures/plant', f);
@@ -49,6 +50,31 @@ describe('plant model file', () => {
     expect(err.message).toContain('sites[0].lines[0].costCenter: unknown cost center CC9');
     expect(err.message).toContain('materials[0].bom[0].component: unknown material NOPE');
     expect(err.message).toContain('demoOrders[0].line: unknown line line-7 in site plant1');
+  });
+
+  it('keeps the demo plant on the default shifts, written out', async () => {
+    const plant = await loadPlantModel(path.join(projectRoot, 'seed/demo-plant.yaml'));
+    expect(siteShiftCalendars(plant, 'plant1')?.site?.versions).toEqual(defaultShiftCalendar('Europe/Berlin').versions);
+  });
+
+  it('names bad shift calendar fields, unknown places and a second calendar for a line', async () => {
+    const err = await failureOf('bad-shift-calendars.yaml');
+    expect(err.message).toContain('shiftCalendars[0].versions[0].shifts[0].start: must be a local time HH:MM');
+    expect(err.message).toContain('shiftCalendars[1].site: unknown site plant9');
+    expect(err.message).toContain('shiftCalendars[2].line: unknown line line-7 in site plant1');
+    expect(err.message).toContain('shiftCalendars[4]: line line-1 of site plant1 already has a calendar (shiftCalendars[3])');
+  });
+
+  it('gives a line its own calendar and the others the site\'s', async () => {
+    const site = { versions: [{ validFrom: '2026-01-01T00:00:00Z', shifts: [{ code: 'A', start: '06:00', end: '14:00' }] }] };
+    const own = { versions: [{ validFrom: '2026-01-01T00:00:00Z', shifts: [{ code: 'D', start: '06:00', end: '18:00' }] }], holidays: ['2026-12-25'] };
+    const plant = await loadEditedDemo<{ shiftCalendars: unknown[] }>((p) => {
+      p.shiftCalendars = [{ site: 'plant1', ...site }, { site: 'plant1', line: 'line-2', ...own }];
+    });
+    const stored = siteShiftCalendars(plant, 'plant1');
+    expect(calendarOf(stored, 'line-1', 'Europe/Berlin').versions[0]!.shifts.map((s) => s.code)).toEqual(['A']);
+    expect(calendarOf(stored, 'line-2', 'Europe/Berlin')).toMatchObject({ timeZone: 'Europe/Berlin', holidays: ['2026-12-25'], versions: [{ shifts: [{ code: 'D' }] }] });
+    expect(siteShiftCalendars(plant, 'elsewhere')).toBeNull();
   });
 
   it('reports a file that is not YAML', async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "sites" ADD COLUMN "shift_calendars" jsonb;
