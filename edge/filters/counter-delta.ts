@@ -23,7 +23,8 @@ import type { CounterExplanationKind, CounterHoldReason } from '../../contracts/
  * One sample never decides a step the counter cannot make by counting: a drop, a rise from below the reset value
  * to at or above it (a signed counter past its wrap), or a rise only an evidence gap's surplus explains (a PLC's
  * uninitialised value as the first reading after a restart), stays undecided for `dropConfirmMs` (checked on `tick`), the
- * pre-step reading staying the baseline; a reading back meanwhile is weighed as the end of a glitch too. A decided
+ * pre-step reading staying the baseline; a reading back meanwhile is weighed as the end of a glitch too, and as the
+ * drop plus pieces after it only when those fit the time since the low reading (the stored burst predates it). A decided
  * drop's pre-drop reading, and the reading before a held implausible rise (a spike up), stay a glitch candidate for
  * `GLITCH_MEMORY_DROPS` confirmation times or until the counter rises again.
  */
@@ -212,8 +213,15 @@ export class CounterTracker {
     }
     this.suspect = undefined;
     const { last } = step;
-    // Back at or above the pre-drop value: a glitch's end, or the drop was real and pieces followed it.
-    return this.decide(base, r, after, (gap) => [...glitch(), ...this.drops(base, last, gap).map((e) => ({ kind: e.kind, pieces: e.pieces + r.raw - last.raw }))]);
+    // Back at or above the pre-drop value: a glitch's end, or the drop was real and pieces followed it. Those pieces
+    // were made after the low reading was seen, so no more of them than the time since allows: the budget's stored
+    // burst is pieces made before it (soak seed 303: 73, 0, 74 within 300 ms is a glitch and 1 piece, not a reset and 74).
+    const madeSinceLow = Math.floor(this.rate * elapsedBetween(last, r) + 1e-9) + this.s.slackPieces;
+    const dropped = r.raw - last.raw <= madeSinceLow;
+    return this.decide(base, r, after, (gap) => [
+      ...glitch(),
+      ...(dropped ? this.drops(base, last, gap).map((e) => ({ kind: e.kind, pieces: e.pieces + r.raw - last.raw })) : []),
+    ]);
   }
 
   /** An undecided rise: an increase, or, from below the reset value, a reset and pieces after it. */

@@ -146,3 +146,21 @@ describe('issue 11 values keep their meaning', () => {
     expect(run({ dataType: 'Int16' }, 1, [[32_766, 0], [-32_768, 1_000], [-32_767, 2_000]], 10_000)).toMatchObject({ counted: 3, holds: [] });
   });
 });
+
+// Issue 16, soak seed 303 (SAP double run): `opcua:counter-glitch` read pack-c1.Good as 0 for 300 ms while a piece
+// was made. idealCycleTimeS 0.5 s, the budget full (30 s worth: 90 + 5). A reset there would need 74 pieces in the
+// 300 ms after the 0 was seen.
+describe('pieces after a drop are bounded by the time since the low reading', () => {
+  it('live, 73 idle 40 s, 0, 74 300 ms later: a glitch, 1 piece counted, no hold', () => {
+    const r = run({}, 0.5, [[73, 0], [0, 40_000], [74, 40_300]], 50_000);
+    expect(r).toMatchObject({ counted: 1, holds: [] });
+  });
+
+  it('live, 73 idle 20 s, 0 standing 30 s (a real reset), then 74: the reset decided first, 74 counted', () => {
+    expect(run({}, 0.5, [[73, 0], [0, 20_000], [74, 50_000]], 60_000)).toMatchObject({ counted: 74, holds: [] });
+  });
+
+  it('issue 11 item 2 unchanged: UInt16 60000, 0 standing, 12 a second later: 12 pieces', () => {
+    expect(run({ dataType: 'UInt16' }, 1, [[60_000, 0], [0, 10_000], [12, 11_000]], 20_000)).toMatchObject({ counted: 12, holds: [] });
+  });
+});
