@@ -153,6 +153,8 @@ async function main(): Promise<number> {
   log(`drained in ${Math.round(drainMs / 1000)} s; checking`);
 
   const evidence = await gatherEvidence({ sim, erp: erp.adapter(), pool: db.$client, client, releases: book.releases, phases, apiUrl, token });
+  // How much of the ERP the checks read, so a pass on empty books shows as such.
+  log(`ERP books read through the ${erp.kind} adapter: ${Object.values(evidence.erp.orders).flat().length} order documents, ${evidence.erp.keys.length} MES ledger keys looked up, ${evidence.erp.downtime.length} downtime records`);
   const lost = erp.booksLost(supervisor.stats()[erp.part.name]?.starts ?? 0);
   const violations = [...(lost ? [lost] : []), ...checkInvariants(evidence)];
   const erpFaultCounts = await runner.erp.counts().catch(() => ({}));
