@@ -94,7 +94,7 @@ export default tseslint.config(
   {
     // Entrypoints, tests, benches and scripts are where the environment is read. stack/binaries.ts looks server
     // binaries up by their documented variables and PATH, the same way for npm start, the tests and the benches.
-    files: ['workers/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'soak/run.ts', 'scripts/**', 'stack/binaries.ts', '*.config.ts', '*.config.js'],
+    files: ['workers/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'soak/run.ts', 'soak/sap-double.ts', 'scripts/**', 'stack/binaries.ts', '*.config.ts', '*.config.js'],
     rules: { 'no-restricted-properties': 'off', 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
   },
   { files: ['**/*.js', 'scripts/*.mjs'], ...tseslint.configs.disableTypeChecked },

@@ -1,19 +1,51 @@
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
-import { PostingList, type Posting } from '../contracts/messages/erp-rest.js';
+import type { ErpAdapter, PostingKind } from '../contracts/erp-port.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import { statusQuery } from '../workflows/definitions.js';
 import type { SimLine } from '../simulators/opcua-line/server.js';
-import type { Evidence } from './invariants.js';
-import { LINE_CODES, LINES, SITE } from './plant.js';
+import type { ErpBooks, Evidence } from './invariants.js';
+import { ERP_PLANT, LINE_CODES, LINES, SITE } from './plant.js';
 
-/** Every document the ERP simulator holds (its own ledger, GET /api/postings with no filter). */
-export async function erpPostings(erpSimUrl: string): Promise<Posting[]> {
-  const res = await fetch(`${erpSimUrl}/api/postings`);
-  if (!res.ok) throw new Error(`GET /api/postings: ${res.status} ${await res.text()}`);
-  return PostingList.parse(await res.json()).postings;
+/** `f` over `items`, `n` at a time, results in order: a real ERP sees a handful of look-ups at once, not hundreds. */
+async function inBatches<T, R>(items: T[], n: number, f: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += n) out.push(...(await Promise.all(items.slice(i, i + n).map(f))));
+  return out;
+}
+
+/**
+ * Where the ERP keeps a posting of the MES ledger's `kind` (activities/erp-postings.ts); undefined for a
+ * confirmation's cancellation, which the ERP records on the confirmation (and SAP as a reversal record the port's
+ * lists leave out), not as a document under its own key.
+ */
+export function portKind(ledgerKind: string): PostingKind | undefined {
+  if (ledgerKind === 'confirmation' || ledgerKind === 'quality-notification' || ledgerKind === 'downtime') return ledgerKind;
+  return /^(goods-|correction-)/.test(ledgerKind) ? 'goods-movement' : undefined;
+}
+
+/**
+ * The ERP's own books, read through its adapter as reconciliation reads them, so the checks hold for any ERP: each
+ * released order's documents (`listOrderPostings`), what the ERP finds under every key the MES ledger (`erp_postings`)
+ * says it posted (`findPostings` of the key's kind), and the plant's downtime (`listDowntime`).
+ * @throws ErpUnavailable or ErpRejected from the adapter (the faults are cleared by then: a defect); the database's error.
+ */
+export async function erpBooks(erp: ErpAdapter, pool: pg.Pool, releases: OrderReleased[]): Promise<ErpBooks> {
+  const orders = Object.fromEntries(await inBatches(releases, 4, async (r) => [r.erpOrderId, await erp.listOrderPostings(r.erpOrderId)] as const));
+  const ledger = (await pool.query<{ workflow_id: string; posting_key: string; kind: string; status: string; erp_document: string | null }>(
+    'select workflow_id, posting_key, kind, status, erp_document from erp_postings order by workflow_id, posting_seq',
+  )).rows;
+  const keys = await inBatches(
+    ledger.flatMap((r) => {
+      const kind = portKind(r.kind);
+      return kind ? [{ workflowId: r.workflow_id, postingKey: r.posting_key, kind, status: r.status, mesDocument: r.erp_document }] : [];
+    }),
+    8,
+    async (k) => ({ ...k, documents: (await erp.findPostings(k.postingKey, k.kind)).map((d) => d.document) }),
+  );
+  return { orders, keys, downtime: await erp.listDowntime(ERP_PLANT) };
 }
 
 async function perLine(pool: pg.Pool, sql: string): Promise<Record<string, { good: number; scrap: number }>> {
@@ -21,10 +53,10 @@ async function perLine(pool: pg.Pool, sql: string): Promise<Record<string, { goo
   return Object.fromEntries(rows.map((r) => [r.line, { good: Number(r.good), scrap: Number(r.scrap) }]));
 }
 
-/** Gathers what the checks judge: the plant's true counts, the ERP's documents, the MES's open ends, reconciliation. */
+/** Gathers what the checks judge: the plant's true counts, the ERP's books, the MES's open ends, reconciliation. */
 export async function gatherEvidence(o: {
   sim: SimLine;
-  erpSimUrl: string;
+  erp: ErpAdapter;
   pool: pg.Pool;
   client: Client;
   releases: OrderReleased[];
@@ -34,7 +66,7 @@ export async function gatherEvidence(o: {
 }): Promise<Evidence> {
   const machines = LINE_CODES.flatMap((l) => [...LINES[l].machines]);
   const produced = Object.fromEntries(machines.map((m) => [m, o.sim.produced(m)]));
-  const postings = await erpPostings(o.erpSimUrl);
+  const erp = await erpBooks(o.erp, o.pool, o.releases);
   const unassigned = await perLine(o.pool, `select line_code as line, sum(good)::text as good, sum(scrap)::text as scrap from unassigned_production where site_code = $1 group by line_code`);
   const held = await perLine(
     o.pool,
@@ -68,5 +100,5 @@ export async function gatherEvidence(o: {
   } catch (err) {
     reconciliation = { error: (err as Error).message };
   }
-  return { produced, bridgeCounted, postings, releases: o.releases, unassigned, held, phases: o.phases, workflowOrderIds, qualityHolds, reconciliation };
+  return { produced, bridgeCounted, erp, releases: o.releases, unassigned, held, phases: o.phases, workflowOrderIds, qualityHolds, reconciliation };
 }

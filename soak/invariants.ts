@@ -1,18 +1,36 @@
 import { toThousandths as milli, fromThousandths as fmt } from '../contracts/decimal.js';
-import type { Posting } from '../contracts/messages/erp-rest.js';
+import type { ErpDowntime, ErpPosting, PostingKind } from '../contracts/erp-port.js';
+import { workOrderWorkflowId } from '../contracts/ids.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
-import { BOMS, LINE_CODES, LINES, type LineCode } from './plant.js';
+import { BOMS, LINE_CODES, LINES, SITE, type LineCode } from './plant.js';
 
 /**
- * The soak's invariants, checked against the ERP's own documents (the simulator's ledger, all of it) and what the
- * plant really made (the simulator's counters). Pure: the caller gathers, this judges; each violation says what,
- * where and by how much.
+ * The ERP's own books as its adapter reads them (soak/evidence.ts `erpBooks`): the same shapes for the simulator and
+ * for SAP, so one set of checks holds for both.
+ */
+export interface ErpBooks {
+  /**
+   * Each released order's documents (`ErpAdapter.listOrderPostings`): its confirmations, cancelled or not, and its
+   * goods movements; the simulator lists the order's quality notifications there too, SAP does not.
+   */
+  orders: Record<string, ErpPosting[]>;
+  /**
+   * Every key the MES ledger (`erp_postings`) holds, with the ERP's kind of document for it, the ledger's status and
+   * document, and the documents the ERP finds under the key (`ErpAdapter.findPostings`).
+   */
+  keys: Array<{ workflowId: string; postingKey: string; kind: PostingKind; status: string; mesDocument: string | null; documents: string[] }>;
+  /** The plant's downtime records (`ErpAdapter.listDowntime`). */
+  downtime: ErpDowntime[];
+}
+
+/**
+ * The soak's invariants, checked against the ERP's own books and what the plant really made (the simulator's
+ * counters). Pure: the caller gathers, this judges; each violation says what, where and by how much.
  */
 export interface Evidence {
   /** Pieces the simulator made per machine since the run began. */
   produced: Record<string, { good: number; scrap: number }>;
-  /** Every document in the ERP. */
-  postings: Posting[];
+  erp: ErpBooks;
   releases: OrderReleased[];
   /** What the signal bridge counted per machine (`machine_counts`): where a difference arose, before or after it. */
   bridgeCounted: Record<string, { good: number; scrap: number }>;
@@ -30,9 +48,10 @@ export interface Evidence {
   reconciliation: { orders: number; withDifferences: Array<{ erpOrderId: string; differences: unknown[] }>; failed: Array<{ erpOrderId: string; error: string }> } | { error: string };
 }
 
-const itemsKey = (p: Posting) =>
-  (p.items ?? []).map((i) => `${i.material}:${fmt(milli(i.quantity))}:${i.unit}`).sort().join(',');
+const itemsKey = (p: ErpPosting) =>
+  p.items.map((i) => `${i.material}:${fmt(milli(i.quantity))}:${i.unit}`).sort().join(',');
 
+/** Every violation of the soak's invariants in `e`, as sentences naming the order, key or line; empty when none. */
 export function checkInvariants(e: Evidence): string[] {
   const v: string[] = [];
   /** Per counting point: made by the simulator against counted by the bridge, so a difference names its stage. */
@@ -40,9 +59,8 @@ export function checkInvariants(e: Evidence): string[] {
     LINES[line].countingPoints
       .map((m) => `${m} made ${e.produced[m]?.[c] ?? 0}, bridge counted ${e.bridgeCounted[m]?.[c] ?? 0}`)
       .join(', ');
-  const byOrder = new Map<string, Posting[]>();
-  for (const p of e.postings) if (p.erpOrderId) byOrder.set(p.erpOrderId, [...(byOrder.get(p.erpOrderId) ?? []), p]);
-  const confs = (id: string) => (byOrder.get(id) ?? []).filter((p) => p.kind === 'confirmation' && !p.cancelled);
+  const docsOf = (id: string) => e.erp.orders[id] ?? [];
+  const confs = (id: string) => docsOf(id).filter((p) => p.kind === 'confirmation' && !p.cancelled);
 
   // 1. Every piece made at a counting point is confirmed once, or is unassigned production: per line.
   for (const line of LINE_CODES as LineCode[]) {
@@ -62,7 +80,7 @@ export function checkInvariants(e: Evidence): string[] {
 
   for (const r of e.releases) {
     const id = r.erpOrderId;
-    const docs = byOrder.get(id) ?? [];
+    const docs = docsOf(id);
     const c = confs(id);
     const yieldMilli = c.reduce((s, p) => s + milli(p.yieldQty ?? '0'), 0);
     // 2. The order closed, with exactly one final confirmation.
@@ -94,17 +112,32 @@ export function checkInvariants(e: Evidence): string[] {
         else originals.splice(i, 1);
       }
     }
-    // 5. Each quality hold the soak placed has exactly one notification.
-    const qn = docs.filter((p) => p.kind === 'quality-notification').length;
+    // 5. Each quality hold the soak placed has exactly one notification: the documents under the order's
+    // notification keys (SAP lists no notifications by order).
+    const qn = e.erp.keys.filter((k) => k.kind === 'quality-notification' && k.workflowId === workOrderWorkflowId(SITE, id)).reduce((n, k) => n + k.documents.length, 0);
     if (qn !== (e.qualityHolds[id] ?? 0)) v.push(`order ${id}: ${qn} quality notifications in the ERP, ${e.qualityHolds[id] ?? 0} holds placed`);
   }
 
-  // 6. Nothing posted twice under one key; downtime once per machine stretch.
-  const keys = new Map<string, number>();
-  for (const p of e.postings) keys.set(`${p.kind}:${p.postingKey}`, (keys.get(`${p.kind}:${p.postingKey}`) ?? 0) + 1);
-  for (const [k, n] of keys) if (n > 1) v.push(`posting key ${k} holds ${n} documents`);
+  // 6. Nothing posted twice under one key, nothing the MES took as posted missing, no document under a key the MES
+  // never posted; downtime once per machine stretch.
+  const underKeys = new Set<string>();
+  for (const k of e.erp.keys) {
+    for (const d of k.documents) underKeys.add(`${k.kind}:${d}`);
+    if (k.documents.length > 1) v.push(`posting key ${k.kind}:${k.postingKey} holds ${k.documents.length} documents (${k.documents.join(', ')})`);
+    // The ledger's statuses that mean the ERP answered with a document (reversed and cancelled ones still stand).
+    if (k.documents.length === 0 && ['posted', 'reversed', 'cancelled'].includes(k.status))
+      v.push(`posting key ${k.kind}:${k.postingKey} is ${k.status} in the MES as ${k.mesDocument ?? '(no document)'}, the ERP holds no document under it`);
+  }
+  for (const r of e.releases)
+    for (const p of docsOf(r.erpOrderId))
+      if (!underKeys.has(`${p.kind}:${p.document}`)) v.push(`order ${r.erpOrderId}: ${p.kind} ${p.document} (reference ${p.reference ?? 'none'}) is under no key the MES posted`);
   const stretches = new Map<string, number>();
-  for (const p of e.postings.filter((x) => x.kind === 'downtime')) stretches.set(`${p.machine}@${p.startedAt}`, (stretches.get(`${p.machine}@${p.startedAt}`) ?? 0) + 1);
+  for (const d of e.erp.downtime) {
+    if (!underKeys.has(`downtime:${d.document}`)) v.push(`downtime ${d.document} (reference ${d.reference ?? 'none'}) is under no key the MES posted`);
+    // With its end and state: SAP keeps whole seconds, so two short stretches of one machine may start in one second.
+    const stretch = `${d.machine} ${d.state ?? ''} ${d.startedAt}..${d.endedAt}`;
+    stretches.set(stretch, (stretches.get(stretch) ?? 0) + 1);
+  }
   for (const [k, n] of stretches) if (n > 1) v.push(`downtime ${k} posted ${n} times`);
 
   // 7. Releases sent twice or malformed made no order of their own: one workflow per released order, no other.

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { parseOrThrow } from '../contracts/parse.js';
+import { SOAK_ERPS, type SoakErpKind } from './erp.js';
 import { FAULT_KINDS, type FaultKind } from './schedule.js';
 
 /** The soak's settings: `--seed N` / `--minutes M` on the command line win over SOAK_SEED / SOAK_MINUTES. */
@@ -19,6 +20,8 @@ const SoakEnv = z.object({
   SOAK_ORDERS_PER_LINE: z.coerce.number().int().min(1).max(10).default(2),
   /** Keep the data dir (servers' data, every process's log) even when the run passes. */
   SOAK_KEEP: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').default(false),
+  /** The ERP the worker posts to and the checks read: the built-in simulator or the SAP S/4HANA OData double. */
+  SOAK_ERP: z.enum(SOAK_ERPS, { error: `must be ${SOAK_ERPS.join(' or ')}` }).default('sim'),
 });
 
 export interface SoakOptions {
@@ -28,8 +31,13 @@ export interface SoakOptions {
   kinds: FaultKind[] | undefined;
   ordersPerLine: number;
   keep: boolean;
+  erp: SoakErpKind;
 }
 
+/**
+ * The soak's settings from its command line and environment.
+ * @throws InvalidInput naming each bad variable or argument.
+ */
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): SoakOptions {
   const e = parseOrThrow(SoakEnv, env, 'environment');
   const arg = (name: string) => {
@@ -44,5 +52,6 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): SoakOptions
     kinds: e.SOAK_FAULT_KINDS,
     ordersPerLine: e.SOAK_ORDERS_PER_LINE,
     keep: e.SOAK_KEEP,
+    erp: e.SOAK_ERP,
   };
 }

@@ -1,13 +1,15 @@
 import path from 'node:path';
 import type { Stack } from '../stack/index.js';
+import type { SoakErp } from './erp.js';
 import type { PartSpec } from './supervisor.js';
 
 /**
  * The engine's processes as production runs them (package.json's start:* scripts), each with the environment it
  * reads (workers/wiring/config.ts, edge-config.ts). The addresses are the servers' fixed ports, so a process started
- * again after a server restart finds it where it was.
+ * again after a server restart finds it where it was. The ERP (`erp`) is one of them, and every engine process
+ * reaches it through the adapter `erp.env` names, as a plant configures it.
  */
-export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string; ports: { api: number; bridge: number; edge: number; erpSim: number } }): PartSpec[] {
+export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string; erp: SoakErp; ports: { api: number; bridge: number; edge: number } }): PartSpec[] {
   const { stack } = o;
   const nats = { NATS_URL: stack.nats.url, NATS_USER: stack.nats.user, NATS_PASSWORD: stack.nats.password, MES_LOG_LEVEL: 'warn' };
   const engine = {
@@ -15,11 +17,10 @@ export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string
     DATABASE_URL: stack.postgres.url,
     TEMPORAL_ADDRESS: stack.temporal.address,
     TEMPORAL_NAMESPACE: stack.temporal.namespace,
-    MES_ERP_ADAPTER: 'sim',
-    MES_ERP_SIM_URL: `http://127.0.0.1:${o.ports.erpSim}`,
+    ...o.erp.env,
   };
   return [
-    { name: 'erp-sim', script: 'workers/erp-simulator.ts', env: { ...engine, MES_ERP_SIM_PORT: String(o.ports.erpSim) } },
+    { ...o.erp.part, env: { ...engine, ...o.erp.part.env } },
     { name: 'worker', script: 'workers/temporal-worker.ts', env: engine },
     { name: 'erp-listener', script: 'workers/erp-listener.ts', env: engine },
     { name: 'bridge', script: 'workers/signal-bridge.ts', env: { ...engine, MES_BRIDGE_METRICS_PORT: String(o.ports.bridge) } },

@@ -22,6 +22,8 @@ export const BOMS: Record<string, Array<{ component: string; quantityPer: string
   'BRACKET-A': [{ component: 'SHEET-2MM', quantityPer: '0.25', unit: 'KG' }, { component: 'SCREW-M6', quantityPer: '4', unit: 'PC' }],
   'FRAME-C': [{ component: 'TUBE-20', quantityPer: '1.5', unit: 'M' }, { component: 'SCREW-M6', quantityPer: '2', unit: 'PC' }],
 };
+/** The ERP plant every line posts to (SAP's WERKS: four characters); downtime is read back by it. */
+export const ERP_PLANT = '1010';
 export const COUNTING_POINTS: string[] = LINE_CODES.flatMap((l) => [...LINES[l].countingPoints]);
 
 const tags = (code: string) => [
@@ -45,7 +47,7 @@ export function soakPlantYaml(endpoint: string): string {
           code,
           name: `Soak ${code}`,
           costCenter: LINES[code].costCenter,
-          erpPlant: '1010',
+          erpPlant: ERP_PLANT,
           storageLocation: LINES[code].storage,
           countingPoints: [...LINES[code].countingPoints],
           machines: LINES[code].machines.map((m) => ({

@@ -5,12 +5,13 @@ import type { Stack } from '../../stack/index.js';
 import type { Supervisor } from '../supervisor.js';
 import type { RecentEvents } from './recent-events.js';
 
-/** What the fault injectors act on: the servers, the engine's processes, the ERP simulator, the plant and NATS. */
+/** What the fault injectors act on: the servers, the engine's processes, the ERP (simulator or SAP double), the plant and NATS. */
 export interface FaultContext {
   stack: Stack;
   dataDir: string;
   supervisor: Supervisor;
-  erpSimUrl: string;
+  /** The ERP's root URL: its `/admin/faults` takes the plan (simulators/erp/fault-http.ts, on both ERPs). */
+  erpUrl: string;
   sim: SimLine;
   /** The soak's own NATS connection (reconnects forever). */
   nc: NatsConnection;

@@ -3,7 +3,8 @@ import type { Fault } from '../schedule.js';
 import type { FaultContext, FaultOutcome } from './context.js';
 
 /**
- * `erp:*`: the ERP simulator's fault plan (PUT /admin/faults) for a stretch. Stretches may overlap: the plan is
+ * `erp:*`: the ERP's fault plan (PUT /admin/faults) for a stretch; the simulator and the SAP double share the
+ * injector (simulators/erp/fault-http.ts), so a plan fails the same share of posts on either. Stretches may overlap: the plan is
  * always the sum of the active ones (an outage wins; the highest rate of each kind), set again when one ends.
  */
 export class ErpFaults {
@@ -27,11 +28,11 @@ export class ErpFaults {
   }
 
   private async put(plan: Partial<FaultPlan>): Promise<void> {
-    // The simulator may be restarting (it lives on PostgreSQL): a few tries.
+    // The ERP's process may be restarting (the simulator's does when PostgreSQL goes away): a few tries.
     let last: unknown;
     for (let i = 0; i < 20; i++) {
       try {
-        const res = await fetch(`${this.ctx.erpSimUrl}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) });
+        const res = await fetch(`${this.ctx.erpUrl}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plan) });
         if (res.ok) return;
         last = new Error(`PUT /admin/faults: ${res.status} ${await res.text()}`);
       } catch (err) {
@@ -59,9 +60,9 @@ export class ErpFaults {
     await this.put({ outage: false, errorRate: 0, replyLossRate: 0, lateCommitRate: 0 });
   }
 
-  /** The simulator's own counts of what it did (errors, lost replies, late commits, outage refusals). */
+  /** The ERP's own counts of what its injector decided per post (`ok`, `error`, `lose-reply`, `late-commit`). */
   async counts(): Promise<Record<string, number>> {
-    const res = await fetch(`${this.ctx.erpSimUrl}/admin/faults`);
+    const res = await fetch(`${this.ctx.erpUrl}/admin/faults`);
     return ((await res.json()) as { counts: Record<string, number> }).counts;
   }
 }
