@@ -32,6 +32,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // `npx vitest run --project cluster`: the Temporal cluster profile (its server built once by
+        // `npx tsx stack/install-temporal-cluster.ts`); schema set-up and five server processes make it slow to start.
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 420_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -3,6 +3,7 @@ import { freePort } from './free-port.js';
 import { startNats, type NatsServer } from './nats.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { startTemporal, type TemporalServer } from './temporal.js';
+import { startTemporalCluster, type TemporalCluster, type TemporalClusterOptions } from './temporal-cluster/index.js';
 
 export interface Stack {
   temporal: TemporalServer;
@@ -20,15 +21,15 @@ const START_TIMEOUT_MS = 120_000;
  * Starts one server, timed; after START_TIMEOUT_MS fails naming `what`, and a server that comes up after that is
  * stopped at once, so a slow start never leaves a process running.
  */
-async function timed<T extends { stop(): Promise<void> }>(what: string, fn: () => Promise<T>): Promise<[T, number]> {
+async function timed<T extends { stop(): Promise<void> }>(what: string, fn: () => Promise<T>, timeoutMs = START_TIMEOUT_MS): Promise<[T, number]> {
   const t0 = performance.now();
   const starting = fn();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       void starting.then((late) => late.stop(), () => undefined);
-      reject(new Error(`timed out after ${START_TIMEOUT_MS / 1000} s waiting for ${what} to start`));
-    }, START_TIMEOUT_MS);
+      reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what} to start`));
+    }, timeoutMs);
   });
   try {
     const v = await Promise.race([starting, timeout]);
@@ -84,4 +85,60 @@ export async function startStack(opts: { dataDir: string; ports?: StackPorts; da
     },
   };
   return stack;
+}
+
+export interface ClusterStack {
+  temporal: TemporalCluster;
+  nats: NatsServer;
+  postgres: PostgresServer;
+  /** Milliseconds each server took to become ready; `temporal` includes its schema set-up. */
+  startupMs: { temporal: number; nats: number; postgres: number; total: number };
+  stop(): Promise<void>;
+}
+
+/** Schema set-up and five server processes on a busy 2-core machine take longer than the dev server. */
+const CLUSTER_START_TIMEOUT_MS = 300_000;
+
+/**
+ * The cluster profile of the stack: PostgreSQL and nats-server as in `startStack`, and Temporal as separate service
+ * processes on that PostgreSQL (stack/temporal-cluster/) instead of the dev server. Temporal starts once PostgreSQL
+ * is up; on any failure everything started is stopped before the error is thrown.
+ * @throws MissingServerBinary when the Temporal server is not built (`npx tsx stack/install-temporal-cluster.ts`).
+ */
+export async function startClusterStack(opts: {
+  dataDir: string;
+  databaseUrl?: string;
+  temporal?: Omit<TemporalClusterOptions, 'dataDir' | 'databaseUrl'>;
+}): Promise<ClusterStack> {
+  const t0 = performance.now();
+  const natsStarting = timed('nats-server', async () => startNats({ dataDir: path.join(opts.dataDir, 'nats'), port: await freePort() }));
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    const [postgres, pMs] = await timed('PostgreSQL', async () => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: await freePort(), databaseUrl: opts.databaseUrl }));
+    started.push(postgres);
+    const [temporal, tMs] = await timed(
+      'the Temporal cluster',
+      () => startTemporalCluster({ ...opts.temporal, dataDir: path.join(opts.dataDir, 'temporal-cluster'), databaseUrl: postgres.url }),
+      CLUSTER_START_TIMEOUT_MS,
+    );
+    started.push(temporal);
+    const [nats, nMs] = await natsStarting;
+    started.push(nats);
+    const stack: ClusterStack = {
+      temporal,
+      nats,
+      postgres,
+      startupMs: { temporal: tMs, nats: nMs, postgres: pMs, total: Math.round(performance.now() - t0) },
+      // Temporal before PostgreSQL: its processes would otherwise log persistence errors while stopping.
+      stop: async () => {
+        await Promise.allSettled([stack.temporal.stop(), stack.nats.stop()]);
+        await stack.postgres.stop();
+      },
+    };
+    return stack;
+  } catch (err) {
+    await natsStarting.then(([nats]) => nats.stop(), () => undefined);
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    throw err;
+  }
 }

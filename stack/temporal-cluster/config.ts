@@ -1,3 +1,4 @@
+import getPort, { portNumbers } from 'get-port';
 import { stringify } from 'yaml';
 import { freePort } from '../free-port.js';
 import { TEMPORAL_DATABASES, type SqlEndpoint } from './schema.js';
@@ -20,6 +21,16 @@ export interface ServiceProcessPlan {
 }
 
 /**
+ * A free loopback port the membership table can hold: `cluster_membership.rpc_port` is a SMALLINT, so a port above
+ * 32767 (every ephemeral port Linux hands out) makes the process die at its first heartbeat. A random start in the
+ * range keeps concurrent clusters from racing for the same port.
+ */
+const membershipPort = () => {
+  const from = 20_000 + Math.floor(Math.random() * 12_000);
+  return getPort({ host: '127.0.0.1', port: [...portNumbers(from, 32_767), ...portNumbers(10_000, from - 1)] });
+};
+
+/**
  * Free loopback ports for every process: one frontend, matching and worker, and `historyCount` history processes.
  * Each process needs its own gRPC, membership (ringpop gossip) and metrics ports, as they share one host.
  */
@@ -33,7 +44,7 @@ export async function planServiceProcesses(historyCount: number): Promise<Servic
       name,
       kind,
       grpcPort: await freePort(),
-      membershipPort: await freePort(),
+      membershipPort: await membershipPort(),
       metricsPort: await freePort(),
       httpPort: kind === 'frontend' ? await freePort() : 0,
     });

@@ -4,7 +4,7 @@ import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { NAMESPACE_RETENTION_DAYS } from '../temporal.js';
 import { findClusterBinaries, TEMPORAL_SERVER_VERSION, type ClusterBinaries } from './binaries.js';
-import { clusterConfigYaml, planServiceProcesses, SERVICE_KINDS, type ServiceKind } from './config.js';
+import { clusterConfigYaml, planServiceProcesses, SERVICE_KINDS, type ServiceKind, type ServiceProcessPlan } from './config.js';
 import { provisionNamespace, until } from './namespace.js';
 import { spawnServiceProcess, waitListening, type ServiceProcess } from './processes.js';
 import { setUpTemporalSchema, sqlEndpointOf, TEMPORAL_DATABASES, type SqlEndpoint } from './schema.js';
@@ -91,19 +91,28 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
   const tServices = performance.now();
   const plans = await planServiceProcesses(opts.historyProcesses ?? 2);
   const processes: ServiceProcess[] = [];
+  // Callers first, the shard owners last: a history process stopping under a live frontend is what the others
+  // would log as failures.
   const stop = async () => {
-    await Promise.all(processes.map((p) => p.stop()));
+    for (const kinds of [['worker', 'frontend'], ['matching'], ['history']]) {
+      await Promise.all(processes.filter((p) => kinds.includes(p.plan.kind)).map((p) => p.stop()));
+    }
   };
   try {
-    for (const self of plans) {
+    const launch = async (self: ServiceProcessPlan) => {
       const configFile = path.join(opts.dataDir, `${self.name}.yaml`);
       const yaml = clusterConfigYaml({ sql, numHistoryShards: opts.numHistoryShards ?? 4, processes: plans, self, logLevel: opts.logLevel ?? 'warn' });
       // The file holds the database password.
       await writeFile(configFile, yaml, { mode: 0o600 });
-      processes.push(spawnServiceProcess(binaries.server, configFile, self, path.join(opts.dataDir, `${self.name}.log`)));
-    }
-    await Promise.all(processes.map((p) => waitListening(p, timeoutMs)));
+      const p = spawnServiceProcess(binaries.server, configFile, self, path.join(opts.dataDir, `${self.name}.log`));
+      processes.push(p);
+      await waitListening(p, timeoutMs);
+    };
+    // Every process writes the cluster metadata record on a fresh database if it is missing, and all but the first
+    // writer die of the conflict: the frontend writes it alone, before the others start.
     const frontend = plans.find((p) => p.kind === 'frontend')!;
+    await launch(frontend);
+    await Promise.all(plans.filter((p) => p !== frontend).map(launch));
     const address = `127.0.0.1:${frontend.grpcPort}`;
     await until('every process to join the membership ring', async () => {
       const kinds = (await liveMembers(sql)).map((m) => m.kind);

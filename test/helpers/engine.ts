@@ -13,6 +13,8 @@ import { buildSapDouble } from '../../simulators/sap-odata/app.js';
 import { SAP_CREDS } from './sap-double.js';
 import { unreplayableHistories } from './replay-all.js';
 import { startStack, type Stack } from '../../stack/index.js';
+import type { NatsServer } from '../../stack/nats.js';
+import type { PostgresServer } from '../../stack/postgres.js';
 import { projectRoot } from '../../stack/paths.js';
 import { workflowsPath } from '../../workers/wiring/temporal-worker.js';
 import { startServices, type Services } from '../../workers/wiring/services.js';
@@ -20,8 +22,16 @@ import { installTemporalRuntime } from '../../workers/wiring/temporal-runtime.js
 
 const log = pino({ level: process.env.MES_TEST_LOG ?? 'silent' });
 
-export interface TestEngine {
-  stack: Stack;
+/** What the engine's services need of the servers; `Stack` (dev server) and the cluster profile both give it. */
+export interface EngineServers {
+  postgres: PostgresServer;
+  nats: NatsServer;
+  temporal: { address: string; namespace: string };
+  stop(): Promise<void>;
+}
+
+export interface TestEngine<S extends EngineServers = Stack> {
+  stack: S;
   services: Services;
   dataDir: string;
   /** The SAP test double, when the engine posts to it instead of the ERP simulator. */
@@ -49,16 +59,33 @@ export interface TestEngineOptions {
 
 
 /** Real servers on free loopback ports in a fresh temp dir, and the engine's services wired as `npm start` does. */
-export async function startTestEngine(opts: TestEngineOptions = {}): Promise<TestEngine> {
+export const startTestEngine = (opts: TestEngineOptions = {}): Promise<TestEngine> =>
+  startTestEngineOn((dataDir) => startStack({ dataDir }), opts);
+
+/**
+ * The engine's services wired as `npm start` does, on the servers `startServers` starts in a fresh temp dir (the
+ * dev-server stack, or the Temporal cluster profile).
+ */
+export async function startTestEngineOn<S extends EngineServers>(
+  startServers: (dataDir: string) => Promise<S>,
+  opts: TestEngineOptions = {},
+): Promise<TestEngine<S>> {
   // Injected ERP faults make activities fail on purpose; only errors are worth showing.
   installTemporalRuntime(log, 'ERROR');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mes-test-'));
   // mkdtemp makes 0700; PostgreSQL runs as user postgres when we are root and must reach its cluster dir.
   await chmod(dataDir, 0o755);
-  const [stack, workflowBundle] = await Promise.all([
-    startStack({ dataDir }),
+  const [started, bundled] = await Promise.allSettled([
+    startServers(dataDir),
     bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
   ]);
+  // Servers that came up while the bundle failed are stopped: no process outlives a failed start.
+  if (bundled.status === 'rejected') {
+    if (started.status === 'fulfilled') await started.value.stop();
+    throw bundled.reason;
+  }
+  if (started.status === 'rejected') throw started.reason;
+  const [stack, workflowBundle] = [started.value, bundled.value];
   const sap = opts.erp === 's4hana' ? buildSapDouble({ ...SAP_CREDS, faults: opts.faults }) : undefined;
   try {
     const sapConfig = sap && {

@@ -6,7 +6,8 @@ import { erpReleaseSubject } from '../../contracts/names.js';
 import { ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE } from '../../contracts/streams.js';
 import { productionCountsSignal } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
-import { eventually, type TestEngine } from './engine.js';
+import { PostingList } from '../../contracts/messages/erp-rest.js';
+import { eventually, type EngineServers, type TestEngine } from './engine.js';
 
 export const SITE = 'plant1';
 
@@ -23,12 +24,12 @@ export const release = (erpOrderId: string, quantity: string, extra: Partial<Ord
   ...extra,
 });
 
-export async function publishRelease(engine: TestEngine, payload: unknown, msgID: string): Promise<void> {
+export async function publishRelease(engine: TestEngine<EngineServers>, payload: unknown, msgID: string): Promise<void> {
   await jetstream(engine.services.nc).publish(erpReleaseSubject(SITE), JSON.stringify(payload), { msgID });
 }
 
 /** Waits until the listener has settled every release published so far. */
-export async function releasesSettled(engine: TestEngine): Promise<void> {
+export async function releasesSettled(engine: TestEngine<EngineServers>): Promise<void> {
   const jsm = await jetstreamManager(engine.services.nc);
   await eventually(async () => {
     const ci = await jsm.consumers.info(ERP_EVENTS_STREAM, ERP_LISTENER_DURABLE);
@@ -48,4 +49,10 @@ export function counts(prefix: string, n: number, good: number, scrap: number): 
 
 export async function sendInBatches(h: WorkflowHandle<typeof workOrderWorkflow>, events: ProductionCount[], size: number) {
   for (let i = 0; i < events.length; i += size) await h.signal(productionCountsSignal, { v: 1, events: events.slice(i, i + size) });
+}
+
+/** What the ERP simulator holds for an order: its postings in the order they were committed. */
+export async function ledgerFor(engine: TestEngine<EngineServers>, erpOrderId: string) {
+  const res = await fetch(`${engine.services.erpSimUrl}/api/postings?erpOrderId=${erpOrderId}`);
+  return PostingList.parse(await res.json()).postings;
 }
