@@ -5,8 +5,9 @@ import { startPostgres, type PostgresServer } from './postgres.js';
 import { startTemporal, type TemporalServer } from './temporal.js';
 import { startTemporalCluster, type TemporalCluster, type TemporalClusterOptions } from './temporal-cluster/index.js';
 
-export interface Stack {
-  temporal: TemporalServer;
+/** The running servers; `T` is the dev server by default, the cluster profile in `ClusterStack`. */
+export interface Stack<T extends { stop(): Promise<void> } = TemporalServer> {
+  temporal: T;
   nats: NatsServer;
   postgres: PostgresServer;
   /** Milliseconds each server took to become ready. */
@@ -87,14 +88,8 @@ export async function startStack(opts: { dataDir: string; ports?: StackPorts; da
   return stack;
 }
 
-export interface ClusterStack {
-  temporal: TemporalCluster;
-  nats: NatsServer;
-  postgres: PostgresServer;
-  /** Milliseconds each server took to become ready; `temporal` includes its schema set-up. */
-  startupMs: { temporal: number; nats: number; postgres: number; total: number };
-  stop(): Promise<void>;
-}
+/** The cluster profile's servers; `startupMs.temporal` includes the schema set-up. */
+export type ClusterStack = Stack<TemporalCluster>;
 
 /** Schema set-up and five server processes on a busy 2-core machine take longer than the dev server. */
 const CLUSTER_START_TIMEOUT_MS = 300_000;

@@ -54,10 +54,25 @@ export interface TemporalCluster {
 // The server's persistence.ServiceType numbering, as stored in cluster_membership.role.
 const ROLE_KINDS: Record<number, ServiceKind> = { 1: 'frontend', 2: 'history', 3: 'matching', 4: 'worker' };
 
-async function liveMembers(sql: SqlEndpoint): Promise<ClusterMember[]> {
+async function withTemporalDb<T>(sql: SqlEndpoint, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ ...sql, database: TEMPORAL_DATABASES.default });
   await client.connect();
   try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The profile starts every process of the cluster, so any membership row left is of a process of an earlier run,
+ * now gone. Left in place, each new process takes it as a seed to join and waits out the join timeout (30 s and more
+ * seen) for a host that will never answer.
+ */
+const forgetEarlierMembers = (sql: SqlEndpoint) => withTemporalDb(sql, (c) => c.query('delete from cluster_membership'));
+
+async function liveMembers(sql: SqlEndpoint): Promise<ClusterMember[]> {
+  return withTemporalDb(sql, async (client) => {
     const rows = await client.query<{ role: number; rpc_address: string; rpc_port: number }>(
       'select role, rpc_address, rpc_port from cluster_membership where record_expiry > now() at time zone \'utc\' order by role, rpc_port',
     );
@@ -65,9 +80,7 @@ async function liveMembers(sql: SqlEndpoint): Promise<ClusterMember[]> {
       const kind = ROLE_KINDS[r.role];
       return kind ? [{ kind, address: `${r.rpc_address}:${r.rpc_port}` }] : [];
     });
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -88,14 +101,15 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
   const retentionDays = opts.retentionDays ?? NAMESPACE_RETENTION_DAYS;
   await mkdir(opts.dataDir, { recursive: true });
   const schemaMs = await setUpTemporalSchema(binaries.sqlTool, sql);
+  await forgetEarlierMembers(sql);
   const tServices = performance.now();
   const plans = await planServiceProcesses(opts.historyProcesses ?? 2);
   const processes: ServiceProcess[] = [];
-  // Callers first, the shard owners last: a history process stopping under a live frontend is what the others
-  // would log as failures.
+  // Callers before the services they call: the worker service's shutdown calls the frontend (it waited out its
+  // whole grace period when both stopped together), and history last, as every other kind reaches it.
   const stop = async () => {
-    for (const kinds of [['worker', 'frontend'], ['matching'], ['history']]) {
-      await Promise.all(processes.filter((p) => kinds.includes(p.plan.kind)).map((p) => p.stop()));
+    for (const kind of ['worker', 'frontend', 'matching', 'history']) {
+      await Promise.all(processes.filter((p) => p.plan.kind === kind).map((p) => p.stop()));
     }
   };
   try {
