@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceProcessPlan } from './config.js';
@@ -39,6 +39,9 @@ export function spawnServiceProcess(server: string, configFile: string, plan: Se
     stdio: ['ignore', out, out],
   });
   closeSync(out);
+  // Without a listener a failed exec (ENOENT, EACCES) would be an uncaught 'error' event; waitListening reports it
+  // through exited() and the log instead.
+  child.once('error', (err) => appendFileSync(logFile, `\nspawn ${server} failed: ${err.message}\n`));
   children.add(child);
   child.once('exit', () => children.delete(child));
   const exited = () => child.exitCode !== null || child.signalCode !== null;

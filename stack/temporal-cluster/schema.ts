@@ -23,18 +23,24 @@ export function sqlEndpointOf(url: string): SqlEndpoint {
   return { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
 }
 
-async function databaseExists(pgServer: SqlEndpoint, name: string): Promise<boolean> {
-  const client = new pg.Client({ ...pgServer, database: 'postgres' });
-  await client.connect();
-  try {
-    return ((await client.query('select 1 from pg_database where datname = $1', [name])).rowCount ?? 0) > 0;
-  } finally {
-    await client.end();
-  }
+/** What a database already holds: nothing (absent), an empty database, or a versioned schema. */
+async function schemaState(pgServer: SqlEndpoint, name: string): Promise<'absent' | 'empty' | 'versioned'> {
+  const query = async (database: string, sql: string, params: string[]) => {
+    const client = new pg.Client({ ...pgServer, database });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rowCount ?? 0;
+    } finally {
+      await client.end();
+    }
+  };
+  if ((await query('postgres', 'select 1 from pg_database where datname = $1', [name])) === 0) return 'absent';
+  // A start that died between `create` and `setup-schema` leaves the database without the version table.
+  return (await query(name, "select 1 from information_schema.tables where table_name = 'schema_version'", [])) > 0 ? 'versioned' : 'empty';
 }
 
 /**
- * Makes both databases current with temporal-sql-tool: `create` and `setup-schema -v 0.0` the first time, then
+ * Makes both databases current with temporal-sql-tool: `create` and `setup-schema -v 0.0` where missing, then
  * `update-schema` every time (a no-op when current, a migration after a server upgrade). The versioned scripts come
  * from the Go module cache when it holds the module, else from the copy embedded in the tool.
  * @returns the milliseconds the schema work took.
@@ -52,10 +58,9 @@ export async function setUpTemporalSchema(sqlTool: string, server: SqlEndpoint):
     });
   };
   for (const [kind, db] of [['temporal', TEMPORAL_DATABASES.default], ['visibility', TEMPORAL_DATABASES.visibility]] as const) {
-    if (!(await databaseExists(server, db))) {
-      await tool(db, ['create']);
-      await tool(db, ['setup-schema', '-v', '0.0']);
-    }
+    const state = await schemaState(server, db);
+    if (state === 'absent') await tool(db, ['create']);
+    if (state !== 'versioned') await tool(db, ['setup-schema', '-v', '0.0']);
     const source = schemaDir ? ['-d', path.join(schemaDir, kind, 'versioned')] : ['--schema-name', `postgresql/v12/${kind}`];
     await tool(db, ['update-schema', ...source]);
   }
