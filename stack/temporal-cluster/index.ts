@@ -126,7 +126,10 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
     // writer die of the conflict: the frontend writes it alone, before the others start.
     const frontend = plans.find((p) => p.kind === 'frontend')!;
     await launch(frontend);
-    await Promise.all(plans.filter((p) => p !== frontend).map(launch));
+    // allSettled: every spawn is in `processes` before a failure reaches the stop below.
+    const launched = await Promise.allSettled(plans.filter((p) => p !== frontend).map(launch));
+    const failed = launched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const address = `127.0.0.1:${frontend.grpcPort}`;
     await until('every process to join the membership ring', async () => {
       const kinds = (await liveMembers(sql)).map((m) => m.kind);
