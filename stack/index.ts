@@ -102,18 +102,20 @@ const CLUSTER_START_TIMEOUT_MS = 300_000;
  */
 export async function startClusterStack(opts: {
   dataDir: string;
+  ports?: Omit<StackPorts, 'temporalUi'>;
   databaseUrl?: string;
-  temporal?: Omit<TemporalClusterOptions, 'dataDir' | 'databaseUrl'>;
+  temporal?: Omit<TemporalClusterOptions, 'dataDir' | 'databaseUrl' | 'frontendPort'>;
 }): Promise<ClusterStack> {
+  const p = opts.ports ?? {};
   const t0 = performance.now();
-  const natsStarting = timed('nats-server', async () => startNats({ dataDir: path.join(opts.dataDir, 'nats'), port: await freePort() }));
+  const natsStarting = timed('nats-server', async () => startNats({ dataDir: path.join(opts.dataDir, 'nats'), port: await freePort(p.nats) }));
   const started: { stop(): Promise<void> }[] = [];
   try {
-    const [postgres, pMs] = await timed('PostgreSQL', async () => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: await freePort(), databaseUrl: opts.databaseUrl }));
+    const [postgres, pMs] = await timed('PostgreSQL', async () => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: await freePort(p.postgres), databaseUrl: opts.databaseUrl }));
     started.push(postgres);
     const [temporal, tMs] = await timed(
       'the Temporal cluster',
-      () => startTemporalCluster({ ...opts.temporal, dataDir: path.join(opts.dataDir, 'temporal-cluster'), databaseUrl: postgres.url }),
+      () => startTemporalCluster({ ...opts.temporal, frontendPort: p.temporal, dataDir: path.join(opts.dataDir, 'temporal-cluster'), databaseUrl: postgres.url }),
       CLUSTER_START_TIMEOUT_MS,
     );
     started.push(temporal);

@@ -3,7 +3,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { erpReleaseSubject } from '../contracts/names.js';
 import { loadPlantModel } from '../seed/plant-file.js';
 import { checkRelease } from '../services/release-check.js';
-import { startStack, WELL_KNOWN_PORTS } from '../stack/index.js';
+import { startClusterStack, startStack, WELL_KNOWN_PORTS } from '../stack/index.js';
 import { defaultDataDir, projectRoot } from '../stack/paths.js';
 import { startDemoEdge } from './wiring/edge-demo.js';
 import { demoErp, readDemoEnv } from './wiring/config.js';
@@ -13,10 +13,11 @@ import { startServices } from './wiring/services.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 
 /**
- * `npm start`: the whole engine on its embedded default, one process. Servers (Temporal dev server with Web UI,
- * nats-server, PostgreSQL), migrations, demo plant, ERP simulator, Temporal worker, ERP release listener, signal
- * bridge, planner API, and the OPC UA line simulator with the edge gateway reading it. The worker posts to the ERP
- * `MES_ERP_ADAPTER` names (SAP S/4HANA with the SAP_* settings, a REST ERP, or the simulator), and says which.
+ * `npm start`: the whole engine on its embedded default, one process. Servers (Temporal dev server with Web UI, or
+ * with `MES_TEMPORAL_PROFILE=cluster` Temporal's services as processes on PostgreSQL; nats-server, PostgreSQL),
+ * migrations, demo plant, ERP simulator, Temporal worker, ERP release listener, signal bridge, planner API, and the
+ * OPC UA line simulator with the edge gateway reading it. The worker posts to the ERP `MES_ERP_ADAPTER` names (SAP
+ * S/4HANA with the SAP_* settings, a REST ERP, or the simulator), and says which.
  */
 const env = readDemoEnv(process.env);
 const log = createLogger('mes', env.MES_LOG_LEVEL);
@@ -27,7 +28,9 @@ const plantFile = env.MES_PLANT_FILE ?? path.join(projectRoot, 'seed', 'demo-pla
 async function main(): Promise<void> {
   const plant = await loadPlantModel(plantFile); // a bad plant file stops us before any server starts
   const t0 = performance.now();
-  const stack = await startStack({ dataDir, ports: WELL_KNOWN_PORTS, databaseUrl: env.DATABASE_URL });
+  const stack = env.MES_TEMPORAL_PROFILE === 'cluster'
+    ? await startClusterStack({ dataDir, ports: WELL_KNOWN_PORTS, databaseUrl: env.DATABASE_URL })
+    : await startStack({ dataDir, ports: WELL_KNOWN_PORTS, databaseUrl: env.DATABASE_URL });
   // The simulator listens on its port in-process whichever ERP the worker posts to.
   const erp = demoErp(env, `http://127.0.0.1:${env.MES_ERP_SIM_PORT}`);
   log.info({ erp: erp.describe }, 'ERP');
@@ -52,16 +55,25 @@ async function main(): Promise<void> {
   }
   const edge = await startDemoEdge({ plant, nc: services.nc, dataDir, log });
   const api = await startDemoApi(services, dataDir, { port: env.MES_API_PORT, webhookSecret: env.MES_WEBHOOK_SECRET });
-  const ui = stack.temporal.uiUrl;
   const firstOrder = plant.demoOrders[0];
+  const t = stack.temporal;
+  // The cluster profile has no Web UI yet: its lines say what runs instead.
+  const temporalLines = 'uiUrl' in t
+    ? [
+        `  Temporal Web UI   ${t.uiUrl}`,
+        ...(firstOrder
+          ? [`  demo order        ${t.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(`ErpOrderId="${firstOrder.erpOrderId}"`)}`]
+          : []),
+        `  Temporal gRPC     ${t.address}   (binary: ${t.binary.source})`,
+      ]
+    : [
+        `  Temporal gRPC     ${t.address}   (cluster profile: server ${t.version} on PostgreSQL, no Web UI)`,
+        `  Temporal services ${t.processes.map((p) => `${p.plan.name} pid ${p.pid}`).join(', ')}`,
+      ];
   const lines = [
     '',
     'MES orchestration engine is running (Ctrl-C stops everything)',
-    `  Temporal Web UI   ${ui}`,
-    ...(firstOrder
-      ? [`  demo order        ${ui}/namespaces/default/workflows?query=${encodeURIComponent(`ErpOrderId="${firstOrder.erpOrderId}"`)}`]
-      : []),
-    `  Temporal gRPC     ${stack.temporal.address}   (binary: ${stack.temporal.binary.source})`,
+    ...temporalLines,
     `  NATS              ${stack.nats.url}   (binary: ${stack.nats.binary.source}; credentials in ${path.join(dataDir, 'nats')})`,
     `  PostgreSQL        ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}   (${stack.postgres.source})`,
     `  ERP               posts to ${erp.describe}`,

@@ -31,10 +31,11 @@ const membershipPort = () => {
 };
 
 /**
- * Free loopback ports for every process: one frontend, matching and worker, and `historyCount` history processes.
+ * Free loopback ports for every process: one frontend (on `frontendPort` when it is free), matching and worker, and
+ * `historyCount` history processes.
  * Each process needs its own gRPC, membership (ringpop gossip) and metrics ports, as they share one host.
  */
-export async function planServiceProcesses(historyCount: number): Promise<ServiceProcessPlan[]> {
+export async function planServiceProcesses(historyCount: number, frontendPort?: number): Promise<ServiceProcessPlan[]> {
   const kinds: ServiceKind[] = ['frontend', 'matching', 'worker', ...Array<ServiceKind>(historyCount).fill('history')];
   const plans: ServiceProcessPlan[] = [];
   let historyNo = 0;
@@ -43,7 +44,7 @@ export async function planServiceProcesses(historyCount: number): Promise<Servic
     plans.push({
       name,
       kind,
-      grpcPort: await freePort(),
+      grpcPort: await freePort(kind === 'frontend' ? frontendPort : undefined),
       membershipPort: await membershipPort(),
       metricsPort: await freePort(),
       httpPort: kind === 'frontend' ? await freePort() : 0,

@@ -17,6 +17,8 @@ export interface TemporalClusterOptions {
   dataDir: string;
   /** A `postgres://` URL whose user may create databases; its path's database is not used. */
   databaseUrl: string;
+  /** The frontend's gRPC port when it is free (`npm start` prefers 7233), else any free port. */
+  frontendPort?: number;
   /** How many history processes share the shards; 2 by default, so losing one leaves the cluster serving. */
   historyProcesses?: number;
   /** 4 by default: enough to spread over a few history processes. Fixed once the schema holds shards. */
@@ -103,7 +105,7 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
   const schemaMs = await setUpTemporalSchema(binaries.sqlTool, sql);
   await forgetEarlierMembers(sql);
   const tServices = performance.now();
-  const plans = await planServiceProcesses(opts.historyProcesses ?? 2);
+  const plans = await planServiceProcesses(opts.historyProcesses ?? 2, opts.frontendPort);
   const processes: ServiceProcess[] = [];
   // Callers before the services they call: the worker service's shutdown calls the frontend (it waited out its
   // whole grace period when both stopped together), and history last, as every other kind reaches it.

@@ -145,6 +145,8 @@ export const DemoEnv = z.object({
   MES_ERP_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(8089),
   MES_API_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // `cluster`: the real Temporal server on PostgreSQL as separate service processes (docs/temporal-cluster.md).
+  MES_TEMPORAL_PROFILE: z.enum(['dev', 'cluster'], { error: 'must be dev or cluster' }).default('dev'),
   ...ErpEnv,
   ...LogEnv,
 }).superRefine(requireErpSettings);
