@@ -31,9 +31,8 @@ async function historyOwning(workflowId: string): Promise<ServiceProcess> {
       [workflowId],
     );
     const data = shard.rows[0]?.data.toString('latin1') ?? '';
-    const owners = engine.stack.temporal.processes.filter(
-      (p) => p.plan.kind === 'history' && (data.includes(`127.0.0.1:${p.plan.grpcPort}`) || data.includes(`127.0.0.1:${p.plan.membershipPort}`)),
-    );
+    // The owner is written as `<host>:<grpc port>-<shard>-<uuid>` (seen in 1.32.2).
+    const owners = engine.stack.temporal.processes.filter((p) => p.plan.kind === 'history' && data.includes(`127.0.0.1:${p.plan.grpcPort}-`));
     if (owners.length !== 1) throw new Error(`${owners.length} history processes named as owner of the shard of ${workflowId} (shard ${shard.rows[0]?.shard_id})`);
     return owners[0]!;
   } finally {
