@@ -17,7 +17,10 @@ export interface SqlEndpoint {
 /** The two databases of Temporal's SQL persistence: the core store and visibility (list and search of runs). */
 export const TEMPORAL_DATABASES = { default: 'temporal', visibility: 'temporal_visibility' } as const;
 
-/** Host, port and credentials of a `postgres://` URL (the database in the path is not used). */
+/**
+ * Host, port and credentials of a `postgres://` URL (the database in the path is not used).
+ * @throws TypeError when `url` is not a URL.
+ */
 export function sqlEndpointOf(url: string): SqlEndpoint {
   const u = new URL(url);
   return { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
