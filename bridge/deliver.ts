@@ -1,11 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import type { MachineDeltas, ProductionDeltas } from '../contracts/messages/outbox-delta.js';
-import type { ShiftInput } from '../contracts/messages/shift.js';
 import { TASK_QUEUE } from '../contracts/names.js';
 import { machineDeltasSignal, productionDeltasSignal } from '../workflows/definitions.js';
 import { LineAttr, SiteAttr } from '../workflows/search-attributes.js';
-import type { shiftWorkflow } from '../workflows/shift.js';
+import type { shiftWorkflow, ShiftWorkflowInput } from '../workflows/shift.js';
 import type { BridgeMetrics } from './metrics.js';
 
 /** Outcome of delivering one range: accepted, or closed (the workflow exists no more to take it). */
@@ -31,24 +30,26 @@ export async function deliverToOrder(client: Client, metrics: BridgeMetrics, wor
 }
 
 /**
- * Shifts start with their first delta (signal-with-start). The id is never reused, so a delta later than the
- * shift's grace period cannot start a second run of a closed shift: it answers `closed`.
+ * Shifts start with their first delta (signal-with-start); `input` is what a start passes (the shift and its late
+ * grace), ignored when the shift runs already. The id is never reused, so a delta later than the shift's grace
+ * period cannot start a second run of a closed shift: it answers `closed`.
  */
-export async function deliverToShift(client: Client, metrics: BridgeMetrics, workflowId: string, input: ShiftInput, deltas: MachineDeltas): Promise<Delivery> {
+export async function deliverToShift(client: Client, metrics: BridgeMetrics, workflowId: string, input: ShiftWorkflowInput, deltas: MachineDeltas): Promise<Delivery> {
+  const { shift } = input;
   try {
     await timed(metrics, 'shift', () =>
       client.workflow.signalWithStart<typeof shiftWorkflow, [MachineDeltas]>('shiftWorkflow', {
         workflowId,
         taskQueue: TASK_QUEUE,
-        args: [{ shift: input }],
+        args: [input],
         signal: machineDeltasSignal,
         signalArgs: [deltas],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         typedSearchAttributes: [
-          { key: SiteAttr, value: input.site },
-          { key: LineAttr, value: input.line },
+          { key: SiteAttr, value: shift.site },
+          { key: LineAttr, value: shift.line },
         ],
-        staticSummary: `Shift ${input.shiftCode} ${input.date} on ${input.line}`,
+        staticSummary: `Shift ${shift.shiftCode} ${shift.date} on ${shift.line}`,
       }),
     );
     return 'accepted';

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import { DEFAULT_SHIFT_LATE_GRACE_S } from '../contracts/shift-time.js';
 import { OUTBOX_SOURCE, type OrderDelta, type ShiftDelta } from '../contracts/messages/outbox-delta.js';
 import type { Db } from '../db/client.js';
 import { deleteThrough, moveToUnassigned, sealNextRange, workflowsWithPending, type OutboxRange } from '../db/event-outbox.js';
@@ -20,6 +21,11 @@ export interface RelayOptions {
   /** First and longest wait before a workflow that refused is tried again; the others go on meanwhile. */
   retryMs?: number;
   maxRetryMs?: number;
+  /**
+   * How long a shift the relay starts takes late events after its end (ms; the workflow's `lateGraceMs`): a shift
+   * started by a delta keeps the grace of the bridge that started it.
+   */
+  shiftLateGraceMs?: number;
   /** Database calls of the relay at once: below the pool's size (10), so the consumer's rounds always find a connection. */
   dbConcurrency?: number;
 }
@@ -56,7 +62,7 @@ export class OutboxRelay {
     private readonly deps: RelayDeps,
     opts: RelayOptions = {},
   ) {
-    this.o = { maxRows: 100, minIntervalMs: 50, sweepMs: 2_000, retryMs: 100, maxRetryMs: 5_000, dbConcurrency: 6, ...opts };
+    this.o = { maxRows: 100, minIntervalMs: 50, sweepMs: 2_000, retryMs: 100, maxRetryMs: 5_000, dbConcurrency: 6, shiftLateGraceMs: DEFAULT_SHIFT_LATE_GRACE_S * 1000, ...opts };
     this.withDb = limiter(this.o.dbConcurrency);
   }
 
@@ -126,7 +132,8 @@ export class OutboxRelay {
     const range = { v: 1 as const, source: OUTBOX_SOURCE, fromSeq: r.fromSeq, toSeq: r.toSeq };
     metrics.rowsPerSignal.observe(r.deltas.length);
     if (r.target.kind === 'shift') {
-      const outcome = await deliverToShift(client, metrics, r.workflowId, r.target.shift, { ...range, ...sumShiftDeltas(r.deltas as ShiftDelta[]) });
+      const input = { shift: r.target.shift, lateGraceMs: this.o.shiftLateGraceMs };
+      const outcome = await deliverToShift(client, metrics, r.workflowId, input, { ...range, ...sumShiftDeltas(r.deltas as ShiftDelta[]) });
       // As before the outbox: a shift past its grace period takes nothing; its counts still reached their order.
       if (outcome === 'closed') log.warn({ workflowId: r.workflowId, fromSeq: r.fromSeq, toSeq: r.toSeq }, 'deltas after the shift closed; counts still reach their order');
       await this.withDb(() => deleteThrough(db, r.workflowId, r.toSeq));

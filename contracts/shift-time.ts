@@ -12,6 +12,12 @@ export const MINUTES_PER_DAY = 1440;
  */
 export const OFF_SHIFT = '-';
 
+/**
+ * How long after its end a shift still takes late events (seconds) unless the plant says otherwise
+ * (`MES_SHIFT_LATE_GRACE_S`): an hour covers an edge buffer emptying after a network outage.
+ */
+export const DEFAULT_SHIFT_LATE_GRACE_S = 3600;
+
 /** Weekdays as the calendar names them, Monday first (ISO 8601): index 0 is Monday. */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 

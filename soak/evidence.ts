@@ -3,11 +3,12 @@ import type pg from 'pg';
 import type { ErpAdapter, PostingKind } from '../contracts/erp-port.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
-import { workOrderWorkflowId } from '../contracts/ids.js';
+import { postingKey, workOrderWorkflowId } from '../contracts/ids.js';
 import { statusQuery } from '../workflows/definitions.js';
 import type { SimLine } from '../simulators/opcua-line/server.js';
 import type { ErpBooks, Evidence } from './invariants.js';
 import { ERP_PLANT, LINE_CODES, LINES, SITE } from './plant.js';
+import type { ShiftBooks, ShiftEnd } from './shift-invariants.js';
 
 /** `f` over `items`, `n` at a time, results in order: a real ERP sees a handful of look-ups at once, not hundreds. */
 async function inBatches<T, R>(items: T[], n: number, f: (t: T) => Promise<R>): Promise<R[]> {
@@ -48,6 +49,20 @@ export async function erpBooks(erp: ErpAdapter, pool: pg.Pool, releases: OrderRe
   return { orders, keys, downtime: await erp.listDowntime(ERP_PLANT) };
 }
 
+/**
+ * The ERP's documents under every downtime key of each closed shift (`<workflow id>#1` ... `#records`, as the shift
+ * workflow posts them), looked up through the adapter (`findPostings`), so an ERP that keeps its own reference (SAP's
+ * hashed one) is read the same way.
+ * @throws ErpUnavailable or ErpRejected from the adapter.
+ */
+async function shiftBooks(erp: ErpAdapter, shifts: ShiftEnd[]): Promise<ShiftBooks[]> {
+  return inBatches(shifts, 2, async (s) => {
+    const seqs = Array.from({ length: s.status === 'closed' ? (s.downtime?.records ?? 0) : 0 }, (_, i) => i + 1);
+    const documents = await inBatches(seqs, 4, async (seq) => (await erp.findPostings(postingKey(s.workflowId, seq), 'downtime')).map((d) => d.document));
+    return { ...s, documents };
+  });
+}
+
 async function perLine(pool: pg.Pool, sql: string): Promise<Record<string, { good: number; scrap: number }>> {
   const rows = (await pool.query<{ line: string; good: string; scrap: string }>(sql, [SITE])).rows;
   return Object.fromEntries(rows.map((r) => [r.line, { good: Number(r.good), scrap: Number(r.scrap) }]));
@@ -61,6 +76,8 @@ export async function gatherEvidence(o: {
   client: Client;
   releases: OrderReleased[];
   phases: Record<string, string>;
+  /** The site's shift workflows as the drain left them (soak/shifts.ts `closeShifts`). */
+  shifts: ShiftEnd[];
   apiUrl: string;
   token: string;
 }): Promise<Evidence> {
@@ -100,5 +117,6 @@ export async function gatherEvidence(o: {
   } catch (err) {
     reconciliation = { error: (err as Error).message };
   }
-  return { produced, bridgeCounted, erp, releases: o.releases, unassigned, held, phases: o.phases, workflowOrderIds, qualityHolds, reconciliation };
+  const shifts = await shiftBooks(o.erp, o.shifts);
+  return { produced, bridgeCounted, erp, releases: o.releases, unassigned, held, phases: o.phases, workflowOrderIds, qualityHolds, shifts, reconciliation };
 }

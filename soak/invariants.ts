@@ -3,6 +3,7 @@ import type { ErpDowntime, ErpPosting, PostingKind } from '../contracts/erp-port
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import { BOMS, LINE_CODES, LINES, SITE, type LineCode } from './plant.js';
+import { checkShiftDowntime, type ShiftBooks } from './shift-invariants.js';
 
 /**
  * The ERP's own books as its adapter reads them (soak/evidence.ts `erpBooks`): the same shapes for the simulator and
@@ -44,6 +45,8 @@ export interface Evidence {
   workflowOrderIds: string[];
   /** Quality holds the soak placed, by order (each wants one notification). */
   qualityHolds: Record<string, number>;
+  /** Every shift workflow of the site, how it ended, and the ERP's documents under a closed shift's downtime keys. */
+  shifts: ShiftBooks[];
   /** The reconciliation of the whole site (GET /reconciliation): orders with differences, orders it could not read. */
   reconciliation: { orders: number; withDifferences: Array<{ erpOrderId: string; differences: unknown[] }>; failed: Array<{ erpOrderId: string; error: string }> } | { error: string };
 }
@@ -139,6 +142,8 @@ export function checkInvariants(e: Evidence): string[] {
     stretches.set(stretch, (stretches.get(stretch) ?? 0) + 1);
   }
   for (const [k, n] of stretches) if (n > 1) v.push(`downtime ${k} posted ${n} times`);
+  // Every ended shift closed, and what each reports as posted is in the ERP once: downtime exists, not only no doubles.
+  v.push(...checkShiftDowntime(e.shifts, e.erp.downtime));
 
   // 7. Releases sent twice or malformed made no order of their own: one workflow per released order, no other.
   const released = new Set(e.releases.map((r) => r.erpOrderId));

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { parseOrThrow } from '../contracts/parse.js';
+import { MAX_SOAK_SHIFT_MINUTES } from './shift-calendar.js';
 import { SOAK_ERPS, type SoakErpKind } from './erp.js';
 import { FAULT_KINDS, type FaultKind } from './schedule.js';
 
@@ -20,6 +21,11 @@ const SoakEnv = z.object({
   SOAK_ORDERS_PER_LINE: z.coerce.number().int().min(1).max(10).default(2),
   /** Keep the data dir (servers' data, every process's log) even when the run passes. */
   SOAK_KEEP: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').default(false),
+  /**
+   * Minutes of each shift of the soak's calendar, so shifts close and post their downtime during the run (0: the
+   * engine's default 8-hour shifts, none of which closes in a soak).
+   */
+  SOAK_SHIFT_MINUTES: z.coerce.number().int().min(0).max(MAX_SOAK_SHIFT_MINUTES).default(4),
   /** The ERP the worker posts to and the checks read: the built-in simulator or the SAP S/4HANA OData double. */
   SOAK_ERP: z.enum(SOAK_ERPS, { error: `must be ${SOAK_ERPS.join(' or ')}` }).default('sim'),
 });
@@ -32,6 +38,8 @@ export interface SoakOptions {
   ordersPerLine: number;
   keep: boolean;
   erp: SoakErpKind;
+  /** Minutes per shift of the soak's own calendar; 0: the engine's default calendar. */
+  shiftMinutes: number;
 }
 
 /**
@@ -53,5 +61,6 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): SoakOptions
     ordersPerLine: e.SOAK_ORDERS_PER_LINE,
     keep: e.SOAK_KEEP,
     erp: e.SOAK_ERP,
+    shiftMinutes: e.SOAK_SHIFT_MINUTES,
   };
 }

@@ -7,9 +7,10 @@ import type { PartSpec } from './supervisor.js';
  * The engine's processes as production runs them (package.json's start:* scripts), each with the environment it
  * reads (workers/wiring/config.ts, edge-config.ts). The addresses are the servers' fixed ports, so a process started
  * again after a server restart finds it where it was. The ERP (`erp`) is one of them, and every engine process
- * reaches it through the adapter `erp.env` names, as a plant configures it.
+ * reaches it through the adapter `erp.env` names, as a plant configures it. `shiftLateGraceS`: the late grace of the
+ * shifts the bridge starts (`MES_SHIFT_LATE_GRACE_S`; the bridge's default when absent).
  */
-export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string; erp: SoakErp; ports: { api: number; bridge: number; edge: number } }): PartSpec[] {
+export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string; erp: SoakErp; ports: { api: number; bridge: number; edge: number }; shiftLateGraceS?: number }): PartSpec[] {
   const { stack } = o;
   const nats = { NATS_URL: stack.nats.url, NATS_USER: stack.nats.user, NATS_PASSWORD: stack.nats.password, MES_LOG_LEVEL: 'warn' };
   const engine = {
@@ -23,7 +24,11 @@ export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string
     { ...o.erp.part, env: { ...engine, ...o.erp.part.env } },
     { name: 'worker', script: 'workers/temporal-worker.ts', env: engine },
     { name: 'erp-listener', script: 'workers/erp-listener.ts', env: engine },
-    { name: 'bridge', script: 'workers/signal-bridge.ts', env: { ...engine, MES_BRIDGE_METRICS_PORT: String(o.ports.bridge) } },
+    {
+      name: 'bridge',
+      script: 'workers/signal-bridge.ts',
+      env: { ...engine, MES_BRIDGE_METRICS_PORT: String(o.ports.bridge), ...(o.shiftLateGraceS === undefined ? {} : { MES_SHIFT_LATE_GRACE_S: String(o.shiftLateGraceS) }) },
+    },
     { name: 'api', script: 'workers/planner-api.ts', env: { ...engine, MES_API_PORT: String(o.ports.api), MES_API_HOST: '127.0.0.1' } },
     {
       name: 'edge',

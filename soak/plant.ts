@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { SimLineOptions } from '../simulators/opcua-line/config.js';
 import { seededRandom } from '../simulators/seeded-random.js';
+import type { SoakCalendar } from './shift-calendar.js';
 
 /**
  * The soak's plant: one site, three lines of the shapes a plant has. `line-a` two presses side by side (both are
@@ -33,15 +34,21 @@ const tags = (code: string) => [
   { name: 'alarm', nodeId: `ns=1;s=${code}.AlarmActive`, kind: 'alarm', code: 'STOP-ALARM', text: 'Machine stopped with an alarm' },
 ];
 
-/** The plant file (YAML) with every machine read from `endpoint`. */
-export function soakPlantYaml(endpoint: string): string {
+/** The soak site's time zone: the calendar's local times are read in it. */
+export const SITE_TIME_ZONE = 'Europe/Berlin';
+
+/**
+ * The plant file (YAML) with every machine read from `endpoint`; with `calendar` (soak/shift-calendar.ts) the site
+ * works to it, without it to the engine's default shifts.
+ */
+export function soakPlantYaml(endpoint: string, calendar?: SoakCalendar): string {
   return stringify({
     v: 1,
     sites: [
       {
         code: SITE,
         name: 'Soak plant',
-        timezone: 'Europe/Berlin',
+        timezone: SITE_TIME_ZONE,
         costCenters: [{ code: 'CC4100', name: 'Stamping' }, { code: 'CC4200', name: 'Assembly' }],
         lines: LINE_CODES.map((code) => ({
           code,
@@ -67,10 +74,12 @@ export function soakPlantYaml(endpoint: string): string {
       { code: 'SCREW-M6', description: 'Screw M6x16', unit: 'PC' },
       { code: 'TUBE-20', description: 'Steel tube 20 mm', unit: 'M' },
     ],
+    ...(calendar ? { shiftCalendars: [calendar] } : {}),
   });
 }
 
-export const writeSoakPlant = (file: string, endpoint: string) => writeFile(file, soakPlantYaml(endpoint));
+/** Writes `soakPlantYaml(endpoint, calendar)` to `file`. @throws the file system's error. */
+export const writeSoakPlant = (file: string, endpoint: string, calendar?: SoakCalendar) => writeFile(file, soakPlantYaml(endpoint, calendar));
 
 /** The simulated machines: a piece a second or so, some scrap, a stop with its alarm now and then; idle until started. */
 export function soakSimOptions(seed: number, certDir: string): SimLineOptions {

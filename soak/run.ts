@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client, Connection } from '@temporalio/client';
+import { DEFAULT_SHIFT_LATE_GRACE_S } from '../contracts/shift-time.js';
 import { issueToken } from '../api/auth.js';
 import { createDb } from '../db/client.js';
 import { migrateMes } from '../db/migrate.js';
@@ -21,7 +22,9 @@ import { RecentEvents } from './faults/recent-events.js';
 import { checkInvariants } from './invariants.js';
 import { readOptions } from './options.js';
 import { OrderBook } from './orders.js';
-import { soakSimOptions, writeSoakPlant } from './plant.js';
+import { SITE, SITE_TIME_ZONE, soakSimOptions, writeSoakPlant } from './plant.js';
+import { soakShiftCalendar } from './shift-calendar.js';
+import { closeShifts } from './shifts.js';
 import { enginePart } from './parts.js';
 import { Inspector } from './quality.js';
 import { drawSchedule, scheduleHash } from './schedule.js';
@@ -41,6 +44,13 @@ const durationMs = Math.round(opts.minutes * 60_000);
 const schedule = drawSchedule({ seed: opts.seed, durationMs, perMinute: opts.perMinute, kinds: opts.kinds });
 const hash = scheduleHash(schedule);
 const t00 = Date.now();
+// Short shifts close during the run when their late grace is short too; events later than it are the shift's no more.
+const SHIFT_LATE_GRACE_S = 30;
+// The calendar covers the run and what comes around it: the engine's start (at most 4 min) and the drain.
+const CALENDAR_MARGIN_MS = 30 * 60_000;
+const calendar = opts.shiftMinutes > 0
+  ? soakShiftCalendar({ site: SITE, timeZone: SITE_TIME_ZONE, fromMs: t00, coverMs: durationMs + CALENDAR_MARGIN_MS, shiftMinutes: opts.shiftMinutes })
+  : undefined;
 const log = (msg: string) => process.stdout.write(`[soak +${Math.round((Date.now() - t00) / 1000)}s] ${msg}\n`);
 
 log(`seed ${opts.seed} (replay: SOAK_ERP=${opts.erp} SOAK_SEED=${opts.seed} SOAK_MINUTES=${opts.minutes} npm run soak), ${opts.minutes} min, ${schedule.length} faults, schedule hash ${hash}`);
@@ -71,7 +81,8 @@ async function main(): Promise<number> {
   const sim: SimLine = await startOpcuaLine(soakSimOptions(opts.seed, path.join(dataDir, 'opcua-sim-pki')));
   cleanups.push(() => sim.stop());
   const plantFile = path.join(dataDir, 'soak-plant.yaml');
-  await writeSoakPlant(plantFile, sim.endpoint);
+  await writeSoakPlant(plantFile, sim.endpoint, calendar);
+  if (calendar) log(`shifts of ${opts.shiftMinutes} min from ${calendar.versions[0]!.validFrom}, ${calendar.versions[0]!.shifts.length} of them; late grace ${SHIFT_LATE_GRACE_S} s`);
   const plant = await loadPlantModel(plantFile);
 
   const db = createDb(stack.postgres.url, 4);
@@ -86,7 +97,7 @@ async function main(): Promise<number> {
   const apiUrl = `http://127.0.0.1:${ports.api}`;
   const supervisor = new Supervisor(logDir, process.env);
   cleanups.push(() => supervisor.stopAll());
-  for (const p of enginePart({ stack, dataDir, plantFile, erp, ports })) supervisor.add(p);
+  for (const p of enginePart({ stack, dataDir, plantFile, erp, ports, shiftLateGraceS: calendar ? SHIFT_LATE_GRACE_S : undefined })) supervisor.add(p);
   supervisor.startAll();
 
   const nc = await connectNats({ url: stack.nats.url, user: stack.nats.user, password: stack.nats.password }, 'soak');
@@ -149,12 +160,14 @@ async function main(): Promise<number> {
   await until('quality holds to be released', async () => inspector.pending() === 0, { timeoutMs: 120_000, log });
   const { phases, plannerFixes } = await closeOrders(client, book.releases, { timeoutMs: 300_000, log, rerelease: (r) => book.rerelease(r) });
   await idle(); // counts that reached a closing order go on to unassigned production
+  // Shifts that ended close a late grace after their end and post their downtime then.
+  const shifts = await closeShifts(client, { site: SITE, lateGraceMs: (calendar ? SHIFT_LATE_GRACE_S : DEFAULT_SHIFT_LATE_GRACE_S) * 1000, log });
   const drainMs = Date.now() - tStop;
   log(`drained in ${Math.round(drainMs / 1000)} s; checking`);
 
-  const evidence = await gatherEvidence({ sim, erp: erp.adapter(), pool: db.$client, client, releases: book.releases, phases, apiUrl, token });
+  const evidence = await gatherEvidence({ sim, erp: erp.adapter(), pool: db.$client, client, releases: book.releases, phases, shifts, apiUrl, token });
   // How much of the ERP the checks read, so a pass on empty books shows as such.
-  log(`ERP books read through the ${erp.kind} adapter: ${Object.values(evidence.erp.orders).flat().length} order documents, ${evidence.erp.keys.length} MES ledger keys looked up, ${evidence.erp.downtime.length} downtime records`);
+  log(`ERP books read through the ${erp.kind} adapter: ${Object.values(evidence.erp.orders).flat().length} order documents, ${evidence.erp.keys.length} MES ledger keys looked up, ${evidence.erp.downtime.length} downtime records, ${evidence.shifts.reduce((n, x) => n + x.documents.length, 0)} downtime keys of closed shifts`);
   const lost = erp.booksLost(supervisor.stats()[erp.part.name]?.starts ?? 0);
   const violations = [...(lost ? [lost] : []), ...checkInvariants(evidence)];
   const erpFaultCounts = await runner.erp.counts().catch(() => ({}));

@@ -2,6 +2,13 @@ import type { Evidence } from './invariants.js';
 import type { SoakOptions } from './options.js';
 import { countByKind, type Fault } from './schedule.js';
 
+const countByStatus = (statuses: string[]) => {
+  const out: Record<string, number> = {};
+  // `unreadable: <Temporal's message>` counts as `unreadable`: the message is in the violation.
+  for (const s of statuses.map((x) => x.split(':')[0]!)) out[s] = (out[s] ?? 0) + 1;
+  return out;
+};
+
 /**
  * The JSON line a soak ends with: which ERP ran, what was injected, what flowed, what the ERP holds, what is wrong.
  * `postings` counts the ERP's documents by kind (`gm-<movement type>`, cancelled confirmations apart).
@@ -50,6 +57,12 @@ export function summarize(o: {
     events: { machineMessages: o.recentSeen, producedAllMachines: produced, producedPerMachine: e.produced, bridgeCountedPerMachine: e.bridgeCounted, unassigned: sum(e.unassigned), held: sum(e.held) },
     orders: e.releases.length,
     postings,
+    // Shift workflows by how they ended, and the downtime records the closed ones report and posted.
+    shifts: {
+      ...countByStatus(e.shifts.map((s) => s.status)),
+      downtimeRecords: e.shifts.reduce((n, s) => n + (s.downtime?.records ?? 0), 0),
+      downtimePosted: e.shifts.reduce((n, s) => n + (s.downtime?.posted ?? 0), 0),
+    },
     plannerFixes: o.plannerFixes,
     restarts: o.supervisor,
     drainMs: o.drainMs,

@@ -29,6 +29,7 @@ runProcess('signal-bridge', log, async () => {
   const metricsServer = await serveMetrics(metrics.registry, env.MES_BRIDGE_METRICS_PORT);
   const killAt = env.MES_BRIDGE_KILL_AFTER_COMMIT_ROUND;
   const bridge = startSignalBridge({ nc, client, db, context, metrics, log, provision }, {
+    relay: { shiftLateGraceMs: env.MES_SHIFT_LATE_GRACE_S * 1000 },
     seenRetentionMs: env.MES_SEEN_EVENTS_RETENTION_HOURS === undefined ? undefined : env.MES_SEEN_EVENTS_RETENTION_HOURS * 3_600_000,
     // The hard way, as a crash would: no ack, no signal, nothing flushed after the commit.
     afterCommit: killAt === undefined ? undefined : (round) => {

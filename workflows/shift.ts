@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ShiftDowntimeResult, ShiftInput, ShiftSummary } from '../contracts/messages/shift.js';
+import { DEFAULT_SHIFT_LATE_GRACE_S } from '../contracts/shift-time.js';
 import { ERP_CALLS, OWN_DATABASE, refusal } from './activity-options.js';
 import { machineDeltasSignal, machineEventsSignal, shiftStatusQuery } from './definitions.js';
 import { durationMinutes, type DowntimeInterval } from './downtime.js';
@@ -9,13 +10,14 @@ import { ShiftState, type ShiftCarry } from './shift-state.js';
 export interface ShiftWorkflowInput {
   shift: ShiftInput;
   carry?: ShiftCarry;
-  /** How long after the shift's end late events are still accepted. */
+  /** How long after the shift's end late events are still accepted (ms); the bridge passes `MES_SHIFT_LATE_GRACE_S`. */
   lateGraceMs?: number;
   /** Test-only: continue-as-new after this many events in one run. */
   continueAsNewAfterEvents?: number;
 }
 
-const DEFAULT_LATE_GRACE_MS = 60 * 60 * 1000;
+// Shifts started before the bridge passed a grace (their histories carry none) keep the hour they were started with.
+const DEFAULT_LATE_GRACE_MS = DEFAULT_SHIFT_LATE_GRACE_S * 1000;
 /** Downtime records posted side by side; a shift rarely has more than a few dozen. */
 const POST_CONCURRENCY = 8;
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBridgeMetrics } from '../../bridge/metrics.js';
 import { OutboxRelay } from '../../bridge/relay.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
+import type { ShiftSummary } from '../../contracts/messages/shift.js';
 import { commitRound } from '../../db/event-outbox.js';
 import { unassignedProduction } from '../../schema/index.js';
 import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
@@ -123,5 +124,31 @@ describe('signal bridge outbox', () => {
     await relay.stop();
     expect(rows[0]).toMatchObject({ good: 7, reason: 'order-closed', status: 'open', lineCode: 'line-1' });
     expect(await count(sql`select count(*) as n from outbox where workflow_id = ${workflowId}`)).toBe(0);
+  });
+
+  it('starts a shift with the relay\'s late grace: one that ended closes at once, under the default hour it runs on', async () => {
+    const now = Date.now();
+    const shiftOf = (code: string) => ({ site: 'plant1', line: 'line-1', date: '2026-01-05', shiftCode: code, startsAt: new Date(now - 10 * 60_000).toISOString(), endsAt: new Date(now - 2 * 60_000).toISOString() });
+    const delta = { machines: [{ machine: 'press-1', good: 2, scrap: 0, total: 0, events: 1 }], states: [], alarmsRaised: 0, duplicatesDropped: 0 };
+    const short = shiftWorkflowId('plant1', 'line-1', '2026-01-05', 'GRACE10');
+    const long = shiftWorkflowId('plant1', 'line-1', '2026-01-05', 'GRACEDEF');
+    await commitRound(engine.services.db, ['grace-1', 'grace-2'], () => ({
+      rows: [{ workflowId: short, target: { kind: 'shift' as const, shift: shiftOf('GRACE10') }, delta }, { workflowId: long, target: { kind: 'shift' as const, shift: shiftOf('GRACEDEF') }, delta }],
+      unassigned: [],
+    }));
+    const deps = { db: engine.services.db, client: engine.services.client, metrics: createBridgeMetrics(), log: pino({ level: 'silent' }), announceUnassigned: async () => {} };
+    const shortRelay = new OutboxRelay(deps, { shiftLateGraceMs: 10_000 });
+    const defaultRelay = new OutboxRelay(deps);
+    shortRelay.notify([short]);
+    defaultRelay.notify([long]);
+    const status = (id: string) => engine.services.client.workflow.getHandle(id).describe().then((d) => d.status.name, () => undefined);
+    // Ended 2 minutes ago with 10 s of grace: closed as soon as it started, with its count and its (empty) downtime.
+    await eventually(async () => ((await status(short)) === 'COMPLETED' ? true : undefined), 'the short-grace shift closed');
+    const summary = (await engine.services.client.workflow.getHandle(short).result()) as ShiftSummary;
+    expect(summary).toMatchObject({ good: 2, downtime: { records: 0, posted: 0 } });
+    await eventually(async () => ((await status(long)) === 'RUNNING' ? true : undefined), 'the default shift started');
+    expect((await engine.services.client.workflow.getHandle(long).query(shiftStatusQuery)).good).toBe(2);
+    await Promise.all([shortRelay.stop(), defaultRelay.stop()]);
+    await engine.services.client.workflow.getHandle(long).terminate('test over');
   });
 });

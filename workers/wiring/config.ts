@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../contracts/parse.js';
+import { DEFAULT_SHIFT_LATE_GRACE_S } from '../../contracts/shift-time.js';
 import { MES_EVENTS } from '../../contracts/streams.js';
 import type { ErpAdapterConfig } from '../../erp/index.js';
 import { SapMessageOverrides } from '../../contracts/messages/sap-odata.js';
 import type { NatsSettings } from './nats.js';
+
+// A week: the MES_EVENTS stream keeps nothing longer, so no later event could arrive for the shift.
+const MAX_SHIFT_LATE_GRACE_S = MES_EVENTS.maxAgeDays * 86_400;
 
 /** NATS settings, the same for every process that connects (engine processes and the edge gateway). */
 export const NatsEnv = {
@@ -115,6 +119,9 @@ export const MesEnv = z.object({
     .number()
     .min(MES_EVENTS.maxAgeDays * 24, `must be at least ${MES_EVENTS.maxAgeDays * 24} hours: the MES_EVENTS stream keeps a message ${MES_EVENTS.maxAgeDays} days, and an id forgotten sooner would be counted again`)
     .optional(),
+  // How long after its end a shift still takes late events (s): the shifts the bridge starts close then and post
+  // their downtime; an event of a closed shift still counts for its order, not for the shift.
+  MES_SHIFT_LATE_GRACE_S: z.coerce.number().int().min(0).max(MAX_SHIFT_LATE_GRACE_S, `must be at most ${MAX_SHIFT_LATE_GRACE_S} s (7 days)`).default(DEFAULT_SHIFT_LATE_GRACE_S),
   // Test-only: the bridge process kills itself right after committing its Nth round, before acks and signals.
   MES_BRIDGE_KILL_AFTER_COMMIT_ROUND: z.coerce.number().int().positive().optional(),
   MES_API_HOST: z.string().default('127.0.0.1'),

@@ -32,6 +32,7 @@ function evidence(postings: ErpPosting[], over: Partial<Evidence> = {}): Evidenc
     phases: { [id]: 'confirmed' },
     workflowOrderIds: [id],
     qualityHolds: {},
+    shifts: [],
     reconciliation: { orders: 1, withDifferences: [], failed: [] },
     ...over,
   };

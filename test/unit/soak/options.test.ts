@@ -15,4 +15,10 @@ describe('soak options', () => {
     const o = readOptions(['--seed', '11', '--minutes=2'], { SOAK_SEED: '7', SOAK_MINUTES: '5' });
     expect({ seed: o.seed, minutes: o.minutes }).toEqual({ seed: 11, minutes: 2 });
   });
+
+  it('give the soak 4-minute shifts unless SOAK_SHIFT_MINUTES says otherwise (0: the engine\'s default calendar)', () => {
+    expect(readOptions([], { SOAK_SEED: '7' }).shiftMinutes).toBe(4);
+    expect(readOptions([], { SOAK_SEED: '7', SOAK_SHIFT_MINUTES: '0' }).shiftMinutes).toBe(0);
+    expect(() => readOptions([], { SOAK_SHIFT_MINUTES: '721' })).toThrow(/SOAK_SHIFT_MINUTES/);
+  });
 });

@@ -55,4 +55,13 @@ describe('process configuration', () => {
     expect(() => readEnv({ ...base, MES_SEEN_EVENTS_RETENTION_HOURS: '24' })).toThrow(/MES_SEEN_EVENTS_RETENTION_HOURS: must be at least 168 hours/);
     expect(readEnv({ ...base, MES_SEEN_EVENTS_RETENTION_HOURS: '192' }).MES_SEEN_EVENTS_RETENTION_HOURS).toBe(192);
   });
+
+  it('reads the late grace of the shifts the bridge starts, an hour unless set', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/mes' };
+    expect(readEnv(base).MES_SHIFT_LATE_GRACE_S).toBe(3600);
+    expect(readEnv({ ...base, MES_SHIFT_LATE_GRACE_S: '30' }).MES_SHIFT_LATE_GRACE_S).toBe(30);
+    expect(readEnv({ ...base, MES_SHIFT_LATE_GRACE_S: '0' }).MES_SHIFT_LATE_GRACE_S).toBe(0);
+    expect(() => readEnv({ ...base, MES_SHIFT_LATE_GRACE_S: '-1' })).toThrow(/MES_SHIFT_LATE_GRACE_S/);
+    expect(() => readEnv({ ...base, MES_SHIFT_LATE_GRACE_S: '604801' })).toThrow(/MES_SHIFT_LATE_GRACE_S: must be at most 604800 s/);
+  });
 });
