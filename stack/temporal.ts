@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { allSearchAttributes } from '../workflows/search-attributes.js';
@@ -41,6 +42,29 @@ export interface TemporalOptions {
  * same dir keeps every workflow.
  */
 export async function startTemporal(opts: TemporalOptions): Promise<TemporalServer> {
+  for (let attempt = 1; ; attempt++) {
+    const server = await startTemporalOnce(opts);
+    // The dev server picks its history, matching and worker ports itself after we picked the frontend's: when another
+    // process takes one meanwhile (parallel test files, a plant's other services), the service's listener is nil
+    // and the whole server panics a moment after its frontend answered (temporalio/cli#543 is the same panic on a
+    // taken port; seen in CI here: `grpc.(*Server).Serve(..., {0x0, 0x0})` in service/worker). So it must still
+    // answer after a settle time, or it is started again on fresh ports.
+    await sleep(SETTLE_MS);
+    try {
+      await server.env.connection.workflowService.getSystemInfo({});
+      return server;
+    } catch (err) {
+      await server.stop().catch(() => undefined);
+      if (attempt >= START_ATTEMPTS) throw new Error(`Temporal dev server died right after start, ${attempt} times: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** How long the dev server must stay up after its frontend answered, and how many starts are tried. */
+const SETTLE_MS = 1_000;
+const START_ATTEMPTS = 3;
+
+async function startTemporalOnce(opts: TemporalOptions): Promise<TemporalServer> {
   await mkdir(opts.dataDir, { recursive: true });
   const port = opts.port ? await exactPort(opts.port) : await freePort();
   const uiPort = opts.uiPort ? await exactPort(opts.uiPort) : await freePort();
