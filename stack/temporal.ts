@@ -15,6 +15,10 @@ import { exactPort, freePort } from './free-port.js';
  */
 export const NAMESPACE_RETENTION_DAYS = 30;
 
+/** How long the dev server must stay up after its frontend answered, and how many starts are tried. */
+const SETTLE_MS = 1_000;
+const START_ATTEMPTS = 3;
+
 export interface TemporalServer {
   address: string;
   uiUrl: string;
@@ -59,10 +63,6 @@ export async function startTemporal(opts: TemporalOptions): Promise<TemporalServ
     }
   }
 }
-
-/** How long the dev server must stay up after its frontend answered, and how many starts are tried. */
-const SETTLE_MS = 1_000;
-const START_ATTEMPTS = 3;
 
 async function startTemporalOnce(opts: TemporalOptions): Promise<TemporalServer> {
   await mkdir(opts.dataDir, { recursive: true });
