@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import type { MachineDeltas, ProductionDeltas } from '../contracts/messages/outbox-delta.js';
+import { WorkOrderResult } from '../contracts/messages/work-order-status.js';
 import { TASK_QUEUE } from '../contracts/names.js';
 import { machineDeltasSignal, productionDeltasSignal } from '../workflows/definitions.js';
 import { LineAttr, SiteAttr } from '../workflows/search-attributes.js';
@@ -25,6 +26,26 @@ export async function deliverToOrder(client: Client, metrics: BridgeMetrics, wor
     return 'accepted';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return 'closed';
+    throw err;
+  }
+}
+
+const AppliedThrough = WorkOrderResult.pick({ appliedThrough: true });
+
+/**
+ * The last outbox seq of `source` a closed order applied, from the result its last run returned (`appliedThrough`,
+ * workflows/work-order.ts). Null when it cannot be known: the run did not complete (terminated, failed, timed out),
+ * its result carries no marks (it never got a delta, or closed before results carried them), or its history is gone
+ * (retention). Throws what the Temporal client throws otherwise (unreachable), so the relay retries.
+ */
+export async function closedOrderMark(client: Client, workflowId: string, source: string): Promise<number | null> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    if ((await handle.describe()).status.name !== 'COMPLETED') return null;
+    const parsed = AppliedThrough.safeParse(await handle.result());
+    return parsed.success ? (parsed.data.appliedThrough?.[source] ?? null) : null;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
     throw err;
   }
 }

@@ -18,6 +18,7 @@ export function createBridgeMetrics(registry = new Registry()) {
     rowsPerSignal: new Histogram({ name: 'mes_bridge_outbox_rows_per_signal', help: 'Outbox rows (rounds) summed into one signal', buckets: [1, 2, 5, 10, 25, 50, 100], registers: [registry] }),
     signalSeconds: new Histogram({ name: 'mes_bridge_signal_seconds', help: 'Time for Temporal to accept a signal', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     relayRetries: new Counter({ name: 'mes_bridge_relay_retries_total', help: 'Ranges not accepted (Temporal away, workflow busy), retried for that workflow alone', registers: [registry] }),
+    rangesAlreadyApplied: new Counter({ name: 'mes_bridge_ranges_already_applied_total', help: 'Ranges found pending for a closed order that its last run had applied (a relay died before deleting them): deleted, not made unassigned', registers: [registry] }),
     consumerRecreated: new Counter({ name: 'mes_bridge_consumer_recreated_total', help: 'Times the durable consumer (or its stream) was found gone and provisioned again, by reason', labelNames: ['reason'], registers: [registry] }),
     lag: new Gauge({ name: 'mes_bridge_consumer_pending', help: 'Messages in the stream not yet delivered to the durable consumer', registers: [registry] }),
   };

@@ -8,7 +8,7 @@ import type { UnassignedItem } from '../db/unassigned-production.js';
 import { outboxRangeCountId } from '../workflows/definitions.js';
 import { sumOrderDeltas, sumShiftDeltas } from './deltas.js';
 import { limiter } from './limit.js';
-import { deliverToOrder, deliverToShift } from './deliver.js';
+import { closedOrderMark, deliverToOrder, deliverToShift } from './deliver.js';
 import type { BridgeMetrics } from './metrics.js';
 
 export interface RelayOptions {
@@ -144,7 +144,16 @@ export class OutboxRelay {
       await this.withDb(() => deleteThrough(db, r.workflowId, r.toSeq));
       return;
     }
-    // The order is gone (closed and its run ended): keep its pieces for a planner, under ids of the range.
+    // The order is gone (closed and its run ended). A range its last run applied (counted, or kept aside as late
+    // counts) was signalled by a relay that died before deleting it: taking it out is all that is left to do.
+    const mark = await closedOrderMark(client, r.workflowId, OUTBOX_SOURCE);
+    if (mark !== null && r.toSeq <= mark) {
+      log.info({ workflowId: r.workflowId, fromSeq: r.fromSeq, toSeq: r.toSeq, appliedThrough: mark }, 'range already applied by the closed order: deleted');
+      metrics.rangesAlreadyApplied.inc();
+      await this.withDb(() => deleteThrough(db, r.workflowId, r.toSeq));
+      return;
+    }
+    // Never applied: keep its pieces for a planner, under ids of the range.
     const { site, line } = r.target;
     const items: UnassignedItem[] = sum.machines
       .filter((m) => m.good + m.scrap > 0)

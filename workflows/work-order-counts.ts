@@ -67,6 +67,11 @@ export class WorkOrderCounts {
     return verdict;
   }
 
+  /** The outbox high-water marks (source -> last seq applied); absent when no delta ever came. */
+  appliedThrough(): HighWaterCarry | undefined {
+    return this.highWater.carry();
+  }
+
   /** Applies a batch once per event id; when the order takes no counts, new ones are kept aside, never dropped. */
   protected count(batch: ProductionCountBatch, accepted: boolean): void {
     if (!accepted) {

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
-import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import type { WorkOrderPhase, WorkOrderResult } from '../contracts/messages/work-order-status.js';
 import { OWN_DATABASE } from './activity-options.js';
 import {
   cancelOrderUpdate,
@@ -47,7 +47,7 @@ const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrd
  * confirmation (partials every N units or minutes when the release asks, and the final) is a saga of postings
  * (work-order-postings.ts); the state and its rules are WorkOrderState (work-order-state.ts).
  */
-export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrderStatus> {
+export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrderResult> {
   // Every patch is checked here, in the first activation, before any await: a patch checked after a local activity's
   // result can fall in the next workflow task on the first run (the result closes the task) but be looked up in the
   // earlier one on replay, and the replay then fails with TMPRL1100 (seen under load on the order's first confirmation).
@@ -188,5 +188,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     await local.recordLateCounts({ site: release.site, line: release.line, counts: order.takeLateCounts() });
   }
   await condition(allHandlersFinished);
-  return order.status();
+  // The result is not replayed against history, so adding the marks to it changes no command.
+  const appliedThrough = order.appliedThrough();
+  return { ...order.status(), ...(appliedThrough ? { appliedThrough } : {}) };
 }

@@ -100,6 +100,18 @@ export const WorkOrderStatus = z.object({
 export type WorkOrderStatus = z.infer<typeof WorkOrderStatus>;
 
 /**
+ * What a work-order workflow returns when it ends: its last status and, per outbox source, the last delta sequence
+ * it applied (counted, or kept aside as late counts). The relay reads it when a range finds the order gone: a range
+ * at or below the mark was applied by that run (a relay died between the signal and deleting the rows) and must not
+ * become unassigned production a second time. Absent in results of orders that never got a delta, or closed before
+ * it was returned.
+ */
+export const WorkOrderResult = WorkOrderStatus.extend({
+  appliedThrough: z.record(z.string(), z.number().int().nonnegative()).optional(),
+});
+export type WorkOrderResult = z.infer<typeof WorkOrderResult>;
+
+/**
  * The ERP closed a running order itself: SAP's technical completion (TECO) or deletion flag (DLFL), seen by the SAP
  * intake on the order (services/sap-intake.ts). Sent to the workflow as the `erpOrderClosed` signal; `at` is when
  * the ERP changed the order, ISO.

@@ -1,20 +1,25 @@
 import type { ChildProcess } from 'node:child_process';
-import { eq, sql } from 'drizzle-orm';
+import { eq, like, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBridgeMetrics } from '../../bridge/metrics.js';
+import { sumOrderDeltas } from '../../bridge/deltas.js';
+import { deliverToOrder } from '../../bridge/deliver.js';
 import { OutboxRelay } from '../../bridge/relay.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import type { ShiftSummary } from '../../contracts/messages/shift.js';
-import { commitRound } from '../../db/event-outbox.js';
+import { OUTBOX_SOURCE, type OrderDelta } from '../../contracts/messages/outbox-delta.js';
+import type { WorkOrderResult } from '../../contracts/messages/work-order-status.js';
+import { commitRound, sealNextRange } from '../../db/event-outbox.js';
 import { unassignedProduction } from '../../schema/index.js';
 import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
 import { shiftOf } from '../../shifts/shift-of.js';
-import { shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
+import { completeOrderSignal, shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
 import { spawnBridge } from '../helpers/bridge-process.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 import { releaseOrder } from '../helpers/release.js';
+import { resultOf } from '../helpers/workflow-result.js';
 
 // The outbox's exactly-once: a bridge killed between its commit and its signal, relays racing on one workflow, and
 // an order gone before its deltas arrive.
@@ -124,6 +129,31 @@ describe('signal bridge outbox', () => {
     await relay.stop();
     expect(rows[0]).toMatchObject({ good: 7, reason: 'order-closed', status: 'open', lineCode: 'line-1' });
     expect(await count(sql`select count(*) as n from outbox where workflow_id = ${workflowId}`)).toBe(0);
+  });
+
+  it('deletes a range the closed order had applied before its relay died, keeps one it never saw as unassigned', async () => {
+    const h = await releaseOrder(engine, '5000005', 'line-1', '100');
+    const target = { kind: 'work-order' as const, site: 'plant1', line: 'line-1' };
+    const delta = (good: number) => ({ machines: [{ machine: 'press-1', good, scrap: 0, events: 1, lastSourceTime: new Date(T0).toISOString() }], duplicatesDropped: 0 });
+    const metrics = createBridgeMetrics();
+    await commitRound(engine.services.db, ['applied-1'], () => ({ rows: [{ workflowId: h.workflowId, target, delta: delta(7) }], unassigned: [] }));
+    // A relay that dies right after Temporal took its signal: the range is sealed and signalled, its rows stay.
+    const range = (await sealNextRange(engine.services.db, h.workflowId, 100))!;
+    const sent = await deliverToOrder(engine.services.client, metrics, h.workflowId, { v: 1, source: OUTBOX_SOURCE, fromSeq: range.fromSeq, toSeq: range.toSeq, ...sumOrderDeltas(range.deltas as OrderDelta[]) });
+    expect(sent).toBe('accepted');
+    await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'test' });
+    const result = (await resultOf(h)) as WorkOrderResult;
+    expect(result).toMatchObject({ phase: 'confirmed', good: 7, confirmedGood: 7, appliedThrough: { [OUTBOX_SOURCE]: range.toSeq } });
+    // Then a range the order never saw.
+    await commitRound(engine.services.db, ['applied-2'], () => ({ rows: [{ workflowId: h.workflowId, target, delta: delta(5) }], unassigned: [] }));
+
+    const relay = new OutboxRelay({ db: engine.services.db, client: engine.services.client, metrics, log: pino({ level: 'silent' }), announceUnassigned: async () => {} });
+    relay.notify([h.workflowId]);
+    await eventually(async () => ((await count(sql`select count(*) as n from outbox where workflow_id = ${h.workflowId}`)) === 0 ? true : undefined), 'the rows handled');
+    await relay.stop();
+    const kept = await engine.services.db.select().from(unassignedProduction).where(like(unassignedProduction.eventId, `${h.workflowId}#%`));
+    expect(kept.map((k) => ({ eventId: k.eventId, good: k.good }))).toEqual([{ eventId: `${h.workflowId}#${range.toSeq + 1}-${range.toSeq + 1}:press-1`, good: 5 }]);
+    expect((await metrics.rangesAlreadyApplied.get()).values[0]!.value).toBe(1);
   });
 
   it('starts a shift with the relay\'s late grace: one that ended closes at once, under the default hour it runs on', async () => {
