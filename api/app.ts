@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemHandler } from '../http/problem.js';
 import { registerAuth } from './auth.js';
+import { registerPlaceCheck } from './place-check.js';
 import type { ApiDeps } from './deps.js';
 import { counterHoldRoutes } from './routes/counter-holds.js';
 import { erpWebhookRoutes } from './routes/erp-webhook.js';
@@ -27,6 +28,7 @@ export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean } 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(app, deps.db);
+  registerPlaceCheck(app, deps.db);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   await app.register(orderRoutes(deps));

@@ -67,9 +67,10 @@ export function holdView(r: CounterHoldRow): CounterHoldView {
   };
 }
 
-/** A site's holds by status (and line), newest readings first. */
-export async function listHolds(db: Db, q: CounterHoldQuery): Promise<CounterHoldView[]> {
+/** A site's holds by status (and line), newest readings first; `inScope` keeps only a scoped token's places. */
+export async function listHolds(db: Db, q: CounterHoldQuery, inScope?: SQL): Promise<CounterHoldView[]> {
   const where: SQL[] = [eq(counterHolds.siteCode, q.site), eq(counterHolds.status, q.status)];
+  if (inScope) where.push(inScope);
   if (q.line) where.push(eq(counterHolds.lineCode, q.line));
   const rows = await db.select().from(counterHolds).where(and(...where)).orderBy(desc(counterHolds.sourceTime)).limit(q.limit);
   return rows.map(holdView);

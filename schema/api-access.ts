@@ -7,6 +7,8 @@ export const apiTokens = pgTable('api_tokens', {
   tokenHash: text('token_hash').notNull().unique(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /** The places the token's role holds for (api/scope.ts `TokenScopes`); null: every site and line. */
+  scopes: jsonb('scopes'),
 });
 
 /** Every state-changing API call: who, in which role, did what to which target. */

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AcceptHoldBody, CounterHoldQuery, CounterHoldView, RejectHoldBody } from '../../contracts/messages/counter-hold.js';
@@ -6,6 +7,9 @@ import { getHold, listHolds } from '../../db/counter-holds.js';
 import { httpError } from '../../http/problem.js';
 import { audit } from '../audit.js';
 import { READERS, type Role } from '../auth.js';
+import { refusePlace } from '../place-check.js';
+import { allows, scopeCondition } from '../scope.js';
+import { counterHolds } from '../../schema/index.js';
 import type { ApiDeps } from '../deps.js';
 
 const HoldParams = z.object({ eventId: z.string().min(1).max(200) });
@@ -28,8 +32,8 @@ export function counterHoldRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/production/holds', {
       schema: { querystring: CounterHoldQuery, response: { 200: HoldList }, tags: ['production'], summary: 'Counter readings held, not counted: by status (default held) and line' },
-      config: { roles: READERS },
-    }, async (req) => ({ holds: await listHolds(db, req.query) }));
+      config: { roles: READERS, filtersByPlace: true },
+    }, async (req) => ({ holds: await listHolds(db, req.query, scopeCondition(req.actor!.scopes, counterHolds.siteCode, counterHolds.lineCode)) }));
 
     app.get('/production/holds/:eventId', {
       schema: { params: HoldParams, response: { 200: CounterHoldView }, tags: ['production'], summary: 'One counter hold with its raw readings' },
@@ -37,8 +41,14 @@ export function counterHoldRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     }, async (req) => {
       const hold = await getHold(db, req.params.eventId);
       if (!hold) throw httpError(404, `counter hold ${req.params.eventId} not found`);
+      await holdInScope(req, hold);
       return hold;
     });
+
+    /** A hold names its place only in its row: a scoped token's reach is checked here, not by the path. */
+    const holdInScope = async (req: FastifyRequest, hold: { site: string; line: string } | null) => {
+      if (hold && !allows(req.actor!.scopes, hold.site, hold.line)) await refusePlace(db, req, `${hold.site}/${hold.line}`);
+    };
 
     const decide = async (eventId: string, decision: HoldDecision) => {
       const r = await decideHold(db, eventId, decision);
@@ -56,6 +66,7 @@ export function counterHoldRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       config: { roles: DECIDERS },
     }, async (req) => {
+      await holdInScope(req, await getHold(db, req.params.eventId));
       await audit(db, req, 'counter-hold-accept', req.params.eventId, req.body);
       return decide(req.params.eventId, { decision: 'accept', note: req.body.note, quantity: req.body.quantity, by: req.actor!.name });
     });
@@ -67,6 +78,7 @@ export function counterHoldRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       config: { roles: DECIDERS },
     }, async (req) => {
+      await holdInScope(req, await getHold(db, req.params.eventId));
       await audit(db, req, 'counter-hold-reject', req.params.eventId, req.body);
       return decide(req.params.eventId, { decision: 'reject', reason: req.body.reason, by: req.actor!.name });
     });

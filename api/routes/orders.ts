@@ -23,6 +23,7 @@ import { httpError } from '../../http/problem.js';
 import { audit } from '../audit.js';
 import { acceptRelease } from '../release.js';
 import { READERS } from '../auth.js';
+import { scopeCondition } from '../scope.js';
 import type { ApiDeps } from '../deps.js';
 import { Accepted, CommandBody, CompleteBody, DispositionBody, FixResult, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResponse } from '../schemas/orders.js';
 
@@ -38,9 +39,11 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
     app.get('/orders', {
       schema: { querystring: ListOrdersQuery, response: { 200: OrderList }, tags: ['orders'], summary: 'List orders from the read model' },
-      config: { roles: READERS },
+      config: { roles: READERS, filtersByPlace: true },
     }, async (req) => {
       const where: SQL[] = [];
+      const inScope = scopeCondition(req.actor!.scopes, workOrders.siteCode, workOrders.lineCode);
+      if (inScope) where.push(inScope);
       if (req.query.site) where.push(eq(workOrders.siteCode, req.query.site));
       if (req.query.line) where.push(eq(workOrders.lineCode, req.query.line));
       if (req.query.status) where.push(eq(workOrders.status, req.query.status));

@@ -10,6 +10,7 @@ import { sites, unassignedProduction } from '../../schema/index.js';
 import { shiftStatusQuery } from '../../workflows/definitions.js';
 import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
+import { scopeCondition } from '../scope.js';
 import type { ApiDeps } from '../deps.js';
 import { AssignBody, AssignResult, LineParams, LineStatus, UnassignedList, UnassignedQuery } from '../schemas/production.js';
 
@@ -31,9 +32,11 @@ export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/unassigned', {
       schema: { querystring: UnassignedQuery, response: { 200: UnassignedList }, tags: ['production'], summary: 'Production no order took yet' },
-      config: { roles: READERS },
+      config: { roles: READERS, filtersByPlace: true },
     }, async (req) => {
       const where: SQL[] = [eq(unassignedProduction.siteCode, req.query.site), eq(unassignedProduction.status, 'open')];
+      const inScope = scopeCondition(req.actor!.scopes, unassignedProduction.siteCode, unassignedProduction.lineCode);
+      if (inScope) where.push(inScope);
       if (req.query.line) where.push(eq(unassignedProduction.lineCode, req.query.line));
       const rows = await db.select().from(unassignedProduction).where(and(...where)).orderBy(asc(unassignedProduction.sourceTime)).limit(5_000);
       return {

@@ -283,3 +283,46 @@ describe('planner API', () => {
     expect(otherLine.json()).toMatchObject({ status: 409, detail: expect.stringMatching(/line/) });
   });
 });
+
+describe('planner API, tokens scoped to places', () => {
+  it('shows and acts on a line-scoped token\'s line only, refusing and auditing the rest', async () => {
+    const { db } = engine.services;
+    const supervisor = { authorization: `Bearer ${await issueToken(db, 'supervisor-line-2', 'planner', [{ site: 'plant1', lines: ['line-2'] }])}` };
+    const plantWide = { authorization: `Bearer ${await issueToken(db, 'supervisor-plant1', 'planner', [{ site: 'plant1' }])}` };
+    expect((await api.inject().post('/orders').headers(auth('planner')).body(release('5000301', { line: 'line-1' }))).statusCode).toBe(201);
+    expect((await api.inject().post('/orders').headers(supervisor).body(release('5000302', { line: 'line-2' }))).statusCode).toBe(201);
+    await eventually(async () => {
+      const all = (await api.inject().get('/orders?site=plant1').headers(plantWide)).json().orders as Array<{ erpOrderId: string }>;
+      return ['5000301', '5000302'].every((id) => all.some((o) => o.erpOrderId === id)) ? true : undefined;
+    }, 'both orders in the read model');
+
+    const listed = (await api.inject().get('/orders').headers(supervisor)).json().orders as Array<{ line: string; erpOrderId: string }>;
+    expect(listed.map((o) => o.erpOrderId)).toContain('5000302');
+    expect(listed.every((o) => o.line === 'line-2')).toBe(true);
+    expect(((await api.inject().get('/orders?site=plant1').headers(supervisor)).json().orders as Array<{ line: string }>).every((o) => o.line === 'line-2')).toBe(true);
+    expect((await api.inject().get('/orders/plant1/5000302').headers(supervisor)).statusCode).toBe(200);
+    expect((await api.inject().get('/lines/plant1/line-2').headers(supervisor)).statusCode).toBe(200);
+    expect((await api.inject().get('/reconciliation?site=plant1&line=line-2').headers(supervisor)).statusCode).toBe(200);
+
+    const refused = [
+      await api.inject().get('/orders/plant1/5000301').headers(supervisor),
+      await api.inject().post('/orders/plant1/5000301/hold').headers(supervisor).body({ reason: 'not mine' }),
+      await api.inject().post('/orders').headers(supervisor).body(release('5000303', { line: 'line-1' })),
+      await api.inject().get('/orders?site=plant1&line=line-1').headers(supervisor),
+      await api.inject().get('/lines/plant1/line-1').headers(supervisor),
+      await api.inject().get('/reconciliation?site=plant1').headers(supervisor),
+      await api.inject().get('/orders?site=plant2').headers(plantWide),
+      await api.inject().get('/orders/plant1/5999399').headers(supervisor),
+    ];
+    expect(refused.map((r) => r.statusCode)).toEqual([403, 403, 403, 403, 403, 403, 403, 403]);
+    expect(refused[0]!.json()).toMatchObject({ detail: 'token supervisor-line-2 acts on plant1 (line-2) only, not on plant1/line-1' });
+    expect(refused[5]!.json().detail).toMatch(/not on all of plant1$/);
+    const rows = await db.select().from(auditLog).where(eq(auditLog.action, 'refused-out-of-scope'));
+    expect(rows.filter((r) => r.actor === 'supervisor-line-2').map((r) => r.target)).toEqual(expect.arrayContaining([
+      'GET /orders/plant1/5000301', 'POST /orders/plant1/5000301/hold', 'POST /orders', 'GET /lines/plant1/line-1', 'GET /reconciliation?site=plant1',
+    ]));
+    expect(rows.filter((r) => r.actor === 'supervisor-line-2')).toHaveLength(7);
+    // The line-1 order was neither held nor touched.
+    expect((await api.inject().get('/orders/plant1/5000301').headers(plantWide)).json().status).toMatchObject({ held: false, line: 'line-1' });
+  });
+});
