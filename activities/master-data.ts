@@ -1,7 +1,11 @@
 import type { OrderContext } from '../contracts/messages/work-order-status.js';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { loadLineCalendar } from '../db/line-calendar.js';
 import { loadOrderContext, type OrderContextInput } from '../db/order-context.js';
+import type { ShiftInput } from '../contracts/messages/shift.js';
+import { shiftSlot } from '../shifts/calendar-of.js';
+import { shiftsBetween } from '../shifts/shift-of.js';
 import { lines } from '../schema/index.js';
 
 /** What a work order needs from master data to post goods movements; plain JSON so the workflow can carry it. */
@@ -18,9 +22,22 @@ export interface LineContext {
   costCenter: string | null;
 }
 
+/** How far ahead a handover looks for the next shift: past a long holiday, not forever. */
+const NEXT_SHIFT_HORIZON_MS = 21 * 24 * 3_600_000;
+
 export function createMasterDataActivities(deps: { db: Db }) {
   const { db } = deps;
   return {
+    /**
+     * The line's first shift starting at or after `afterMs` (ms since the epoch) under its calendar, within 21 days;
+     * null when none does (a line whose calendar has no shift then). What a shift hands over to at its end.
+     */
+    async nextShift(input: LineContextInput & { afterMs: number }): Promise<ShiftInput | null> {
+      const { calendar } = await loadLineCalendar(db, input.site, input.line);
+      const next = shiftsBetween(calendar, input.afterMs, input.afterMs + NEXT_SHIFT_HORIZON_MS).find((s) => Date.parse(s.startsAt) >= input.afterMs);
+      return next ? { site: input.site, line: input.line, ...shiftSlot(next) } : null;
+    },
+
     /** Reads the line's plant and cost center from the plant model, for the shift's downtime records. */
     async loadLineContext(input: LineContextInput): Promise<LineContext> {
       const [line] = await db.select().from(lines).where(and(eq(lines.siteCode, input.site), eq(lines.code, input.line)));

@@ -23,6 +23,7 @@ const activities: Activities = {
   cancelConfirmation: async () => null,
   loadOrderContext: async () => ({ bom: [], plant: null, storageLocation: null, materialUnit: null }),
   loadLineContext: async () => ({ plant: null, costCenter: null }),
+  nextShift: async () => null,
   raiseQualityNotification: async (i) => ({ document: 'Q', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   postDowntime: async (i) => ({ document: 'T', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   upsertWorkOrder: async () => {},

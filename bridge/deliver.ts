@@ -51,27 +51,33 @@ export async function closedOrderMark(client: Client, workflowId: string, source
 }
 
 /**
+ * How the bridge starts a shift workflow, by its first delta or on time (bridge/shift-starter.ts); the id is never
+ * reused, so a closed shift is never started again.
+ */
+export function shiftStartOptions(workflowId: string, input: ShiftWorkflowInput) {
+  const { shift } = input;
+  return {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [input] as [ShiftWorkflowInput],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: [
+      { key: SiteAttr, value: shift.site },
+      { key: LineAttr, value: shift.line },
+    ],
+    staticSummary: `Shift ${shift.shiftCode} ${shift.date} on ${shift.line}`,
+  };
+}
+
+/**
  * Shifts start with their first delta (signal-with-start); `input` is what a start passes (the shift and its late
  * grace), ignored when the shift runs already. The id is never reused, so a delta later than the shift's grace
  * period cannot start a second run of a closed shift: it answers `closed`.
  */
 export async function deliverToShift(client: Client, metrics: BridgeMetrics, workflowId: string, input: ShiftWorkflowInput, deltas: MachineDeltas): Promise<Delivery> {
-  const { shift } = input;
   try {
     await timed(metrics, 'shift', () =>
-      client.workflow.signalWithStart<typeof shiftWorkflow, [MachineDeltas]>('shiftWorkflow', {
-        workflowId,
-        taskQueue: TASK_QUEUE,
-        args: [input],
-        signal: machineDeltasSignal,
-        signalArgs: [deltas],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [
-          { key: SiteAttr, value: shift.site },
-          { key: LineAttr, value: shift.line },
-        ],
-        staticSummary: `Shift ${shift.shiftCode} ${shift.date} on ${shift.line}`,
-      }),
+      client.workflow.signalWithStart<typeof shiftWorkflow, [MachineDeltas]>('shiftWorkflow', { ...shiftStartOptions(workflowId, input), signal: machineDeltasSignal, signalArgs: [deltas] }),
     );
     return 'accepted';
   } catch (err) {

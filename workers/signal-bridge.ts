@@ -1,6 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { LineContextCache } from '../bridge/context.js';
 import { createBridgeMetrics } from '../bridge/metrics.js';
+import { startShiftStarter } from '../bridge/shift-starter.js';
 import { startSignalBridge } from '../bridge/signal-bridge.js';
 import { provisionStreams } from '../jetstream/provision.js';
 import { createDb } from '../db/client.js';
@@ -36,7 +37,10 @@ runProcess('signal-bridge', log, async () => {
       if (round === killAt) process.kill(process.pid, 'SIGKILL');
     },
   });
+  // Shifts run on time, from their start, whether or not an event comes (each then hands over to the next).
+  const shifts = startShiftStarter({ db, client, log }, env.MES_SHIFT_LATE_GRACE_S * 1000);
   return async () => {
+    await shifts.stop();
     await bridge.stop();
     await nc.drain();
     await context.stop();

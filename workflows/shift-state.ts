@@ -1,6 +1,6 @@
 import type { MachineEventBatch, MachineState } from '../contracts/messages/machine-event.js';
 import type { MachineDeltas } from '../contracts/messages/outbox-delta.js';
-import type { ShiftInput, ShiftSummary, ShiftTallies } from '../contracts/messages/shift.js';
+import type { ShiftHandover, ShiftInput, ShiftSummary, ShiftTallies } from '../contracts/messages/shift.js';
 import { downtimeIntervals, type DowntimeInterval } from './downtime.js';
 import { HighWater, type HighWaterCarry, type RangeVerdict } from './high-water.js';
 import { SeenIds } from './seen-ids.js';
@@ -15,12 +15,17 @@ export interface ShiftCarry extends ShiftTallies {
   seenIds: string[];
   /** Outbox high-water marks per source; absent in carries of runs that never got a delta. */
   highWater?: HighWaterCarry;
+  /** The previous shift's handover was taken / this shift handed over (absent in carries from before handovers). */
+  handedIn?: boolean;
+  handedOver?: boolean;
 }
 
 /** One line's shift: counts and machine-state timelines placed by source time, so late events count where they belong. */
 export class ShiftState {
   readonly tally: ShiftTallies;
   eventsThisRun = 0;
+  handedIn: boolean;
+  handedOver: boolean;
   private readonly transitions: Record<string, Array<[number, MachineState]>>;
   private readonly seen: SeenIds;
   private readonly highWater: HighWater;
@@ -40,6 +45,30 @@ export class ShiftState {
     this.transitions = carry?.transitions ?? {};
     this.seen = new SeenIds(carry?.seenIds);
     this.highWater = new HighWater(carry?.highWater);
+    this.handedIn = carry?.handedIn ?? false;
+    this.handedOver = carry?.handedOver ?? false;
+  }
+
+  /**
+   * Takes the previous shift's states at the boundary once (a repeated signal changes nothing): each becomes a
+   * transition at its `since`, before this shift's start, which `summary` and `downtime` clip to the start.
+   */
+  takeHandover(h: ShiftHandover): void {
+    if (this.handedIn) return;
+    this.handedIn = true;
+    for (const s of h.states) this.transition(s.machine, Date.parse(s.since), s.state);
+  }
+
+  /** Each machine's state at `atMs` and since when (its last change at or before it); machines with none are left out. */
+  statesAt(atMs: number): ShiftHandover['states'] {
+    const out: ShiftHandover['states'] = [];
+    for (const machine of Object.keys(this.transitions).sort()) {
+      let last: [number, MachineState] | undefined;
+      // Stable order as `summary` sorts: of two changes at one instant the later-applied one holds.
+      for (const t of [...this.transitions[machine]!].sort((a, b) => a[0] - b[0])) if (t[0] <= atMs) last = t;
+      if (last) out.push({ machine, state: last[1], since: new Date(last[0]).toISOString() });
+    }
+    return out;
   }
 
   /** Applies an outbox range once: counters summed per machine, state changes one by one (the bridge deduplicated). */
@@ -111,6 +140,7 @@ export class ShiftState {
   carry(): ShiftCarry {
     const highWater = this.highWater.carry();
     // Only once a delta came: the carries of older runs keep their exact shape.
-    return { ...this.tally, transitions: this.transitions, seenIds: this.seen.toArray(), ...(highWater ? { highWater } : {}) };
+    const handover = { ...(this.handedIn ? { handedIn: true } : {}), ...(this.handedOver ? { handedOver: true } : {}) };
+    return { ...this.tally, transitions: this.transitions, seenIds: this.seen.toArray(), ...(highWater ? { highWater } : {}), ...handover };
   }
 }

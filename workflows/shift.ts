@@ -3,7 +3,8 @@ import type { Activities } from '../activities/index.js';
 import type { ShiftDowntimeResult, ShiftInput, ShiftSummary } from '../contracts/messages/shift.js';
 import { DEFAULT_SHIFT_LATE_GRACE_S } from '../contracts/shift-time.js';
 import { ERP_CALLS, OWN_DATABASE, refusal } from './activity-options.js';
-import { machineDeltasSignal, machineEventsSignal, shiftStatusQuery } from './definitions.js';
+import { machineDeltasSignal, machineEventsSignal, shiftHandoverSignal, shiftStatusQuery } from './definitions.js';
+import { handOver } from './shift-handover.js';
 import { durationMinutes, type DowntimeInterval } from './downtime.js';
 import { ShiftState, type ShiftCarry } from './shift-state.js';
 
@@ -25,9 +26,16 @@ const erp = proxyActivities<Pick<Activities, 'postDowntime'>>(ERP_CALLS);
 // Master data from our own PostgreSQL, once per shift at close.
 const local = proxyLocalActivities<Pick<Activities, 'loadLineContext'>>(OWN_DATABASE);
 
-/** One line's shift: started by its first event (signal-with-start), closes a grace period after the shift ends. */
+/**
+ * One line's shift: started by the shift before it at its end (workflows/shift-handover.ts) or by its first event
+ * (signal-with-start), whichever comes first; at its end it starts the next and hands over the machine states;
+ * closes a grace period after the shift ends.
+ */
 export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSummary> {
+  // Patches are checked in the first activation, before any await, so a replay sees them where they were recorded.
+  const handsOver = patched('shift-handover');
   const shift = new ShiftState(input.shift, input.carry);
+  setHandler(shiftHandoverSignal, (h) => shift.takeHandover(h));
   setHandler(machineEventsSignal, (batch) => shift.apply(batch));
   setHandler(machineDeltasSignal, (d) => {
     // A partly overlapping range cannot come from sealed outbox ranges (high-water.ts); it is refused, never counted twice.
@@ -40,11 +48,22 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
     (input.continueAsNewAfterEvents !== undefined && shift.eventsThisRun >= input.continueAsNewAfterEvents);
 
   // Workflow time (Date.now() here) is deterministic: it is the time of the current workflow task.
-  const remaining = closesAt - Date.now();
-  if (remaining > 0 && (await condition(shouldContinueAsNew, remaining))) {
+  const continuesAsNewBefore = async (atMs: number) => {
+    const remaining = atMs - Date.now();
+    return remaining > 0 && (await condition(shouldContinueAsNew, remaining));
+  };
+  const continueRun = async () => {
     await condition(allHandlersFinished);
     return await continueAsNew<typeof shiftWorkflow>({ ...input, carry: shift.carry() });
+  };
+  if (handsOver && !shift.handedOver) {
+    const endsAt = Date.parse(input.shift.endsAt);
+    if (await continuesAsNewBefore(endsAt)) return await continueRun();
+    const outcome = await handOver(input.shift, input.lateGraceMs, shift.statesAt(endsAt), 'shiftWorkflow');
+    shift.handedOver = true;
+    log.info('shift handed over', { ...outcome });
   }
+  if (await continuesAsNewBefore(closesAt)) return await continueRun();
   await condition(allHandlersFinished);
   // The timelines are final now (late events after this point are not downtime of this shift any more): the records
   // and their sequence numbers follow from them alone, so a replay derives the same keys.

@@ -1,12 +1,12 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assignUnassigned } from '../../services/unassigned-production.js';
-import { SiteShiftCalendars, type ShiftCalendar } from '../../contracts/messages/shift-calendar.js';
-import { calendarOf } from '../../shifts/calendar-of.js';
+import type { ShiftCalendar } from '../../contracts/messages/shift-calendar.js';
+import { loadLineCalendar } from '../../db/line-calendar.js';
 import { shiftOf } from '../../shifts/shift-of.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import { activeOrderOnLine } from '../../db/active-order.js';
-import { sites, unassignedProduction } from '../../schema/index.js';
+import { unassignedProduction } from '../../schema/index.js';
 import { shiftStatusQuery } from '../../workflows/definitions.js';
 import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
@@ -23,10 +23,9 @@ export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const key = `${site}/${line}`;
     const known = calendars.get(key);
     if (known) return known;
-    const [s] = await db.select({ timezone: sites.timezone, shiftCalendars: sites.shiftCalendars }).from(sites).where(eq(sites.code, site));
-    const calendar = calendarOf(s?.shiftCalendars ? SiteShiftCalendars.parse(s.shiftCalendars) : null, line, s?.timezone ?? 'UTC');
+    const { calendar, siteKnown } = await loadLineCalendar(db, site, line);
     // An unknown site is not cached: it may be seeded later.
-    if (s) calendars.set(key, calendar);
+    if (siteKnown) calendars.set(key, calendar);
     return calendar;
   };
   return async (app) => {

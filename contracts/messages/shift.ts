@@ -21,6 +21,19 @@ export type ShiftInput = z.infer<typeof ShiftInput>;
 
 const count = z.number().int().nonnegative();
 
+/**
+ * What a shift hands the next one at its end (workflows/shift-handover.ts): each machine's state at the boundary and
+ * since when it holds, so a stop running across the boundary is downtime of the next shift from its first minute,
+ * not from that machine's next event. `at` and `since` are ISO instants.
+ */
+export const ShiftHandover = z.object({
+  /** The handing shift's workflow id. */
+  from: z.string(),
+  at: z.string(),
+  states: z.array(z.object({ machine: z.string(), state: MachineState, since: z.string() })),
+});
+export type ShiftHandover = z.infer<typeof ShiftHandover>;
+
 /** The shift's tallies: what a summary reports and what continue-as-new carries. */
 export const ShiftTallies = z.object({
   good: count,

@@ -6,12 +6,14 @@ import { createBridgeMetrics } from '../../bridge/metrics.js';
 import { sumOrderDeltas } from '../../bridge/deltas.js';
 import { deliverToOrder } from '../../bridge/deliver.js';
 import { OutboxRelay } from '../../bridge/relay.js';
+import { startCurrentShifts } from '../../bridge/shift-starter.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import type { ShiftSummary } from '../../contracts/messages/shift.js';
 import { OUTBOX_SOURCE, type OrderDelta } from '../../contracts/messages/outbox-delta.js';
 import type { WorkOrderResult } from '../../contracts/messages/work-order-status.js';
 import { commitRound, sealNextRange } from '../../db/event-outbox.js';
-import { unassignedProduction } from '../../schema/index.js';
+import { loadLineCalendar } from '../../db/line-calendar.js';
+import { lines, unassignedProduction } from '../../schema/index.js';
 import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
 import { shiftOf } from '../../shifts/shift-of.js';
 import { completeOrderSignal, shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
@@ -180,5 +182,28 @@ describe('signal bridge outbox', () => {
     expect((await engine.services.client.workflow.getHandle(long).query(shiftStatusQuery)).good).toBe(2);
     await Promise.all([shortRelay.stop(), defaultRelay.stop()]);
     await engine.services.client.workflow.getHandle(long).terminate('test over');
+  });
+
+  it('starts every line\'s current shift on time, without an event, once', async () => {
+    const { db, client } = engine.services;
+    const lineRows = await db.select().from(lines);
+    const now = Date.now();
+    const expected: string[] = [];
+    for (const l of lineRows) {
+      const { calendar } = await loadLineCalendar(db, l.siteCode, l.code);
+      const slot = shiftOf(new Date(now).toISOString(), calendar);
+      if (slot) expected.push(shiftWorkflowId(l.siteCode, l.code, slot.date, slot.shiftCode));
+    }
+    expect(expected.length).toBeGreaterThan(1);
+    const running = async () => {
+      const ids: string[] = [];
+      for (const id of expected) if ((await client.workflow.getHandle(id).describe().catch(() => undefined))?.status.name === 'RUNNING') ids.push(id);
+      return ids;
+    };
+    const before = await running();
+    // Shifts other tests of this file started by their first delta count as started already.
+    expect(await startCurrentShifts(db, client, 1_000, now)).toBe(expected.length - before.length);
+    expect(await running()).toEqual(expected);
+    expect(await startCurrentShifts(db, client, 1_000, now)).toBe(0);
   });
 });

@@ -32,8 +32,9 @@ afterAll(async () => {
 describe('shiftWorkflow with outbox deltas', () => {
   it('applies each range once across continue-as-new and closes with its downtime', async () => {
     const taskQueue = 'shift-deltas';
-    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime'> = {
+    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift'> = {
       loadLineContext: async () => ({ plant: '1010', costCenter: 'CC1000' }),
+      nextShift: async () => null,
       postDowntime: async (i) => ({ document: `DT${i.postingSeq}`, postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
     };
     const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities });

@@ -37,8 +37,9 @@ describe('shiftWorkflow', () => {
   it('keeps counts and state timelines through continue-as-new, and closes after its grace period', async () => {
     const taskQueue = 'shift-test';
     const posted: DowntimePostingInput[] = [];
-    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime'> = {
+    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift'> = {
       loadLineContext: async () => ({ plant: '1010', costCenter: 'CC1000' }),
+      nextShift: async () => null,
       postDowntime: async (i) => {
         posted.push(i);
         return { document: `DT${i.postingSeq}`, postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false };
@@ -75,6 +76,64 @@ describe('shiftWorkflow', () => {
         await writeFile(path.join(historiesDir, 'shift-continued-as-new.json'), historyToJSON(firstHistory));
         await writeFile(path.join(historiesDir, 'shift-closed-with-downtime.json'), historyToJSON(await h.fetchHistory()));
       }
+    });
+  });
+
+  // Shift B of the line follows A at its end; both are 'test' shifts of a few seconds.
+  const handoverWorker = async (taskQueue: string, aEndsAt: string, bEndsAt: string, posted: DowntimePostingInput[]) => {
+    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift'> = {
+      loadLineContext: async () => ({ plant: '1010', costCenter: 'CC1000' }),
+      nextShift: async (i) => (i.afterMs === Date.parse(aEndsAt) ? { site: i.site, line: i.line, date: 'test', shiftCode: 'B', startsAt: aEndsAt, endsAt: bEndsAt } : null),
+      postDowntime: async (i) => {
+        posted.push(i);
+        return { document: `DT${i.postingSeq}`, postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false };
+      },
+    };
+    return Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  };
+
+  it('starts the next shift at its end, without an event, and hands over a stop running across the boundary', async () => {
+    const now = Date.now();
+    const line = 'line-h1';
+    const a = { site: 'plant1', line, date: 'test', shiftCode: 'A', startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_000).toISOString() };
+    const bEndsAt = new Date(now + 7_000).toISOString();
+    const posted: DowntimePostingInput[] = [];
+    const taskQueue = 'shift-handover-test';
+    const worker = await handoverWorker(taskQueue, a.endsAt, bEndsAt, posted);
+    await worker.runUntil(async () => {
+      const h = await temporal.env.client.workflow.start(shiftWorkflow, { taskQueue, workflowId: `shift:plant1:${line}:test:A`, args: [{ shift: a, lateGraceMs: 500 }] });
+      await h.signal(machineEventsSignal, { v: 1, events: [{ ...state('h1', now - 60_000, 'running'), line }, { ...state('h2', now - 20_000, 'fault'), line }] });
+      const summaryA = await resultOf(h, 'shift A', UNIT_WAIT_MS);
+      expect(summaryA.stateMs).toEqual({ running: 40_000, fault: 23_000 });
+      // Nobody signalled B: A started it, with the fault standing at the boundary.
+      const summaryB = await resultOf(temporal.env.client.workflow.getHandle(`shift:plant1:${line}:test:B`), 'shift B', UNIT_WAIT_MS);
+      expect(summaryB.stateMs).toEqual({ fault: 4_000 });
+      expect(summaryB.downtime).toMatchObject({ records: 1, posted: 1, totalMinutes: '0.067' });
+      expect(posted.map((p) => [p.workflowId, p.state, p.startedAt, p.endedAt])).toEqual([
+        [`shift:plant1:${line}:test:A`, 'fault', new Date(now - 20_000).toISOString(), a.endsAt],
+        [`shift:plant1:${line}:test:B`, 'fault', a.endsAt, bEndsAt],
+      ]);
+    });
+  });
+
+  it('hands the boundary states to a next shift its first event started already, once', async () => {
+    const now = Date.now();
+    const line = 'line-h2';
+    const a = { site: 'plant1', line, date: 'test', shiftCode: 'A', startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_000).toISOString() };
+    const b = { site: 'plant1', line, date: 'test', shiftCode: 'B', startsAt: a.endsAt, endsAt: new Date(now + 7_000).toISOString() };
+    const taskQueue = 'shift-handover-started-test';
+    const worker = await handoverWorker(taskQueue, a.endsAt, b.endsAt, []);
+    await worker.runUntil(async () => {
+      const h = await temporal.env.client.workflow.start(shiftWorkflow, { taskQueue, workflowId: `shift:plant1:${line}:test:A`, args: [{ shift: a, lateGraceMs: 500 }] });
+      await h.signal(machineEventsSignal, { v: 1, events: [{ ...state('h3', now - 30_000, 'setup'), line }] });
+      // B's first event (running again 1 s into B) arrives before A's end, as a bridge would signal-with-start it.
+      const hb = await temporal.env.client.workflow.signalWithStart(shiftWorkflow, {
+        taskQueue, workflowId: `shift:plant1:${line}:test:B`, args: [{ shift: b, lateGraceMs: 500 }],
+        signal: machineEventsSignal, signalArgs: [{ v: 1, events: [{ ...state('h4', now + 4_000, 'running'), line }] }],
+      });
+      await resultOf(h, 'shift A', UNIT_WAIT_MS);
+      const summaryB = await resultOf(hb, 'shift B', UNIT_WAIT_MS);
+      expect(summaryB.stateMs).toEqual({ setup: 1_000, running: 3_000 });
     });
   });
 });

@@ -102,6 +102,9 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
     async loadLineContext() {
       return { plant: '1010', costCenter: 'CC1000' };
     },
+    async nextShift() {
+      return null;
+    },
     async raiseQualityNotification(input) {
       notifications.push(input);
       return doc(input, `QN${input.postingSeq}`);
