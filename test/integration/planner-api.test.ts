@@ -7,6 +7,9 @@ import { issueToken, type Role } from '../../api/auth.js';
 import { signWebhook } from '../../api/routes/erp-webhook.js';
 import { erpReleaseSubject } from '../../contracts/names.js';
 import { auditLog } from '../../schema/index.js';
+import { startCurrentShifts } from '../../bridge/shift-starter.js';
+import { loadLineCalendar } from '../../db/line-calendar.js';
+import { shiftOf } from '../../shifts/shift-of.js';
 import { reconciliations } from '../../services/reconciliation/reconcile.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
@@ -324,5 +327,17 @@ describe('planner API, tokens scoped to places', () => {
     expect(rows.filter((r) => r.actor === 'supervisor-line-2')).toHaveLength(7);
     // The line-1 order was neither held nor touched.
     expect((await api.inject().get('/orders/plant1/5000301').headers(plantWide)).json().status).toMatchObject({ held: false, line: 'line-1' });
+  });
+});
+
+describe('planner API, shift reports', () => {
+  it('answers a running shift\'s live report, 404 for a shift that never ran, 400 naming a bad date', async () => {
+    const { db, client } = engine.services;
+    await startCurrentShifts(db, client, 1_000);
+    const slot = shiftOf(new Date().toISOString(), (await loadLineCalendar(db, 'plant1', 'line-1')).calendar)!;
+    const r = await api.inject().get(`/shifts/plant1/line-1/${slot.date}/${slot.shiftCode}`).headers(auth('viewer'));
+    expect(r.json()).toMatchObject({ workflowId: `shift:plant1:line-1:${slot.date}:${slot.shiftCode}`, state: 'running', summary: { shift: { startsAt: slot.startsAt, endsAt: slot.endsAt } } });
+    expect((await api.inject().get('/shifts/plant1/line-1/2020-01-01/A').headers(auth('viewer'))).json()).toMatchObject({ status: 404, detail: expect.stringMatching(/not found/) });
+    expect((await api.inject().get('/shifts/plant1/line-1/2020-13-01/A').headers(auth('viewer'))).json()).toMatchObject({ status: 400, detail: expect.stringMatching(/date/) });
   });
 });
