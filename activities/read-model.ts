@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import { sql } from 'drizzle-orm';
-import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { WorkOrderWip } from '../contracts/messages/work-order-wip.js';
 import { LINE_CONTEXT_CHANNEL } from '../contracts/names.js';
 import type { ProductionCount } from '../contracts/messages/production-count.js';
@@ -54,7 +54,8 @@ export function createReadModelActivities(deps: { db: Db; publishWip?: PublishWi
         scrapQuantity: s.scrap,
         confirmationDocument: s.confirmationDocument,
         releasedAt: new Date(s.releasedAt),
-        statusDoc: s,
+        // The API sends this document as it is (db/order-detail.ts): it is checked against the contract here, once.
+        statusDoc: WorkOrderStatus.parse(s),
         asOf,
         updatedAt: new Date(),
       };

@@ -1,42 +1,39 @@
 import { eq, sql } from 'drizzle-orm';
-import type { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import { erpPostings, workOrders } from '../schema/index.js';
 import type { Db } from './client.js';
 
-/** A row of the MES's posting ledger as the planner API shows it (api/schemas/orders.ts `LedgerPosting`). */
-export interface LedgerPostingView {
-  postingKey: string;
-  kind: string;
-  status: string;
-  erpDocument: string | null;
-  attempts: number;
-  lastError: string | null;
-}
-
-/** An order's status as its read model holds it, `asOf` the workflow time it is from, with its posting ledger. */
-export interface StoredOrderDetail {
-  status: WorkOrderStatus;
-  asOf: Date;
-  postings: LedgerPostingView[];
-}
-
 /**
- * Status and ledger in one statement, so one snapshot: the workflow writes a posting's ledger row before the status
- * that shows it (activities/erp-postings.ts, then workflows/read-model-writer.ts), so a status read here always comes
- * with its postings. Null when the order has no row, or a row from before the status document was kept.
+ * The reply of `GET /orders/:site/:id` from the read model (api/schemas/orders.ts `OrderDetail`: `status`, `postings`,
+ * `asOf`, `source: 'read-model'`) as JSON text built by PostgreSQL, so the API sends it without parsing and
+ * serializing it again: the status document was checked against `WorkOrderStatus` when it was written
+ * (activities/read-model.ts), and the ledger's columns are the `LedgerPosting` fields. One statement, so one snapshot:
+ * the workflow writes a posting's ledger row before the status that shows it, so a status here always comes with its
+ * postings. `asOf` is the workflow time of the status, ISO in UTC like `Date.toISOString`.
  */
-export async function storedOrderDetail(db: Db, workflowId: string): Promise<StoredOrderDetail | null> {
-  const [row] = await db
+const detail = (db: Db) =>
+  db
     .select({
-      status: workOrders.statusDoc,
-      asOf: workOrders.asOf,
-      postings: sql<LedgerPostingView[]>`coalesce((select json_agg(json_build_object(
-        'postingKey', ${erpPostings.postingKey}, 'kind', ${erpPostings.kind}, 'status', ${erpPostings.status},
-        'erpDocument', ${erpPostings.erpDocument}, 'attempts', ${erpPostings.attempts}, 'lastError', ${erpPostings.lastError}
-      ) order by ${erpPostings.postingSeq}) from ${erpPostings} where ${erpPostings.workflowId} = ${workOrders.workflowId}), '[]'::json)`,
+      json: sql<string>`json_build_object(
+        'status', ${workOrders.statusDoc},
+        'postings', coalesce((select json_agg(json_build_object(
+          'postingKey', ${erpPostings.postingKey}, 'kind', ${erpPostings.kind}, 'status', ${erpPostings.status},
+          'erpDocument', ${erpPostings.erpDocument}, 'attempts', ${erpPostings.attempts}, 'lastError', ${erpPostings.lastError}
+        ) order by ${erpPostings.postingSeq}) from ${erpPostings} where ${erpPostings.workflowId} = ${workOrders.workflowId}), '[]'::json),
+        'asOf', to_char(${workOrders.asOf} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'source', 'read-model'
+      )::text`,
     })
     .from(workOrders)
-    .where(eq(workOrders.workflowId, workflowId));
-  if (!row?.status || !row.asOf) return null;
-  return { status: row.status, asOf: row.asOf, postings: row.postings };
+    // Rows written before status documents were kept have none: the caller asks the workflow instead.
+    .where(sql`${eq(workOrders.workflowId, sql.placeholder('workflowId'))} and ${workOrders.statusDoc} is not null and ${workOrders.asOf} is not null`)
+    .prepare('stored_order_detail');
+
+const prepared = new WeakMap<Db, ReturnType<typeof detail>>();
+
+/** The order's reply as JSON text, or null when the read model holds no status document for it. */
+export async function storedOrderDetailJson(db: Db, workflowId: string): Promise<string | null> {
+  let statement = prepared.get(db);
+  if (!statement) prepared.set(db, (statement = detail(db)));
+  const [row] = await statement.execute({ workflowId });
+  return row?.json ?? null;
 }

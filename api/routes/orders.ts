@@ -18,7 +18,7 @@ import {
 } from '../../workflows/definitions.js';
 import { FixPending, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
-import { storedOrderDetail } from '../../db/order-detail.js';
+import { storedOrderDetailJson } from '../../db/order-detail.js';
 import { phaseOfRow } from '../../db/order-phase.js';
 import { httpError } from '../../http/problem.js';
 import { audit } from '../audit.js';
@@ -61,11 +61,12 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         summary: 'Status and ERP postings from the read model (asOf says how fresh); ?consistent=true asks the workflow',
       },
       config: { roles: READERS },
-    }, async (req) => {
+    }, async (req, reply) => {
       const workflowId = workOrderWorkflowId(req.params.site, req.params.erpOrderId);
-      // A row from before the status document was kept (or not yet written) falls back to the workflow.
-      const stored = req.query.consistent === 'true' ? null : await storedOrderDetail(db, workflowId);
-      if (stored) return { status: stored.status, postings: stored.postings, asOf: stored.asOf.toISOString(), source: 'read-model' as const };
+      // JSON text as PostgreSQL built it, sent as it is (db/order-detail.ts); a row from before the status document
+      // was kept (or not yet written) falls back to the workflow.
+      const stored = req.query.consistent === 'true' ? null : await storedOrderDetailJson(db, workflowId);
+      if (stored) return reply.type('application/json; charset=utf-8').send(stored as never);
       const status = await client.workflow.getHandle(workflowId).query(statusQuery).catch((err: Error) => {
         throw err instanceof WorkflowNotFoundError ? notFound(`order ${req.params.site}/${req.params.erpOrderId}`) : err;
       });
