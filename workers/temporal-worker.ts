@@ -2,8 +2,7 @@ import { createDb } from '../db/client.js';
 import { createErpAdapter, withPlantUnits } from '../erp/index.js';
 import { loadPlantModel } from '../seed/plant-file.js';
 import { erpAdapterConfig, natsSettings, readEnv } from './wiring/config.js';
-import { connectNats } from './wiring/nats.js';
-import { natsWipPublisher } from './wiring/wip-publisher.js';
+import { backgroundWipPublisher } from './wiring/wip-publisher.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
 import { createLogger, logLevel } from './wiring/logger.js';
@@ -22,18 +21,18 @@ runProcess('temporal-worker', log, async () => {
   // SAP reads and writes units by the plant file's mapping (erpUnits) when MES_PLANT_FILE names it.
   const plant = env.MES_PLANT_FILE ? await loadPlantModel(env.MES_PLANT_FILE) : undefined;
   const erp = createErpAdapter(withPlantUnits(erpAdapterConfig(env), plant));
-  // Live WIP for dashboards goes out on NATS as the workflows write their read model rows.
-  const nc = await connectNats(natsSettings(env), 'temporal-worker');
+  // Live WIP for dashboards goes out on NATS as the workflows write their read model rows; NATS need not be up.
+  const wip = backgroundWipPublisher(natsSettings(env), 'temporal-worker', (err) => log.error({ err }, 'NATS connection for live WIP failed'));
   const { worker, connection } = await createMesWorker(
     { ...temporalTargetFromEnv(process.env, env), maxCachedWorkflows: env.MES_WORKFLOW_CACHE_SIZE },
-    { erp, db, publishWip: natsWipPublisher(nc) },
+    { erp, db, publishWip: wip.publish },
   );
   const running = worker.run();
   return async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
     await connection.close();
-    await nc.drain();
+    await wip.close();
     await db.$client.end();
   };
 });
