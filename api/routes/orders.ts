@@ -38,7 +38,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     }, (req, reply) => acceptRelease(deps, req, reply, 'release', req.body));
 
     app.get('/orders', {
-      schema: { querystring: ListOrdersQuery, response: { 200: OrderList }, tags: ['orders'], summary: 'List orders from the read model (updatedAt: when the row was last written)' },
+      schema: { querystring: ListOrdersQuery, response: { 200: OrderList }, tags: ['orders'], summary: 'List orders from the read model (asOf: workflow time of the figures; updatedAt: when the row was written)' },
       config: { roles: READERS },
     }, async (req) => {
       const where: SQL[] = [];
@@ -50,7 +50,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         orders: rows.map((r) => ({
           workflowId: r.workflowId, site: r.siteCode, erpOrderId: r.erpOrderId, line: r.lineCode, material: r.material,
           plannedQuantity: String(Number(r.plannedQuantity)), unit: r.unit, status: phaseOfRow(r), good: r.goodQuantity, scrap: r.scrapQuantity,
-          confirmationDocument: r.confirmationDocument, updatedAt: r.updatedAt.toISOString(),
+          confirmationDocument: r.confirmationDocument, updatedAt: r.updatedAt.toISOString(), asOf: r.asOf?.toISOString() ?? null,
         })),
       };
     });

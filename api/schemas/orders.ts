@@ -12,6 +12,8 @@ export const OrderRow = z.object({
   workflowId: z.string(), site: z.string(), erpOrderId: z.string(), line: z.string(), material: z.string(),
   plannedQuantity: z.string(), unit: z.string(), status: WorkOrderPhase, good: z.number(), scrap: z.number(),
   confirmationDocument: z.string().nullable(), updatedAt: z.string(),
+  /** Workflow time of the figures (ISO); null for rows written before it was kept. `updatedAt` is when the row was written. */
+  asOf: z.string().nullable().optional(),
 });
 export const OrderList = z.object({ orders: z.array(OrderRow) });
 

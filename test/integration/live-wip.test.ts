@@ -77,6 +77,8 @@ describe('live WIP', () => {
     const d = (await get('/orders/plant1/6000001')).json();
     expect(d).toMatchObject({ source: 'read-model', status: { phase: 'running', good: 20 }, postings: [] });
     expect(Date.parse(d.asOf)).toBeGreaterThan(start);
+    const listed = (await get('/orders?site=plant1&line=line-1')).json().orders.find((o: { erpOrderId: string }) => o.erpOrderId === '6000001');
+    expect(listed).toMatchObject({ status: 'running', good: 20, asOf: d.asOf });
   });
 
   it('asks the workflow itself with ?consistent=true, and when the read model has no status document', async () => {
