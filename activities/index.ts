@@ -2,11 +2,13 @@ import type { Db } from '../db/client.js';
 import type { ErpAdapter } from '../contracts/erp-port.js';
 import { createErpPostingActivities } from './erp-postings.js';
 import { createMasterDataActivities } from './master-data.js';
-import { createReadModelActivities } from './read-model.js';
+import { createReadModelActivities, type PublishWip } from './read-model.js';
 
 export interface ActivityDeps {
   erp: ErpAdapter;
   db: Db;
+  /** Dashboards' live WIP on NATS (workers/wiring/wip-publisher.ts); without it the read model is written alone. */
+  publishWip?: PublishWip;
 }
 
 export function createActivities(deps: ActivityDeps) {

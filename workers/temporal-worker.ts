@@ -1,14 +1,18 @@
 import { createDb } from '../db/client.js';
 import { createErpAdapter, withPlantUnits } from '../erp/index.js';
 import { loadPlantModel } from '../seed/plant-file.js';
-import { erpAdapterConfig, readEnv } from './wiring/config.js';
+import { erpAdapterConfig, natsSettings, readEnv } from './wiring/config.js';
+import { backgroundWipPublisher } from './wiring/wip-publisher.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
 import { createLogger, logLevel } from './wiring/logger.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 import { createMesWorker } from './wiring/temporal-worker.js';
 
-/** The Temporal worker process: runs work-order workflows and their ERP and read-model activities. */
+/**
+ * The Temporal worker process: runs work-order workflows and their ERP and read-model activities (the read model's
+ * live WIP goes out on NATS).
+ */
 const log = createLogger('temporal-worker', logLevel(process.env.MES_LOG_LEVEL));
 installTemporalRuntime(log);
 runProcess('temporal-worker', log, async () => {
@@ -17,12 +21,18 @@ runProcess('temporal-worker', log, async () => {
   // SAP reads and writes units by the plant file's mapping (erpUnits) when MES_PLANT_FILE names it.
   const plant = env.MES_PLANT_FILE ? await loadPlantModel(env.MES_PLANT_FILE) : undefined;
   const erp = createErpAdapter(withPlantUnits(erpAdapterConfig(env), plant));
-  const { worker, connection } = await createMesWorker({ ...temporalTargetFromEnv(process.env, env), maxCachedWorkflows: env.MES_WORKFLOW_CACHE_SIZE }, { erp, db });
+  // Live WIP for dashboards goes out on NATS as the workflows write their read model rows; NATS need not be up.
+  const wip = backgroundWipPublisher(natsSettings(env), 'temporal-worker', (err) => log.error({ err }, 'NATS connection for live WIP failed'));
+  const { worker, connection } = await createMesWorker(
+    { ...temporalTargetFromEnv(process.env, env), maxCachedWorkflows: env.MES_WORKFLOW_CACHE_SIZE },
+    { erp, db, publishWip: wip.publish },
+  );
   const running = worker.run();
   return async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
     await connection.close();
+    await wip.close();
     await db.$client.end();
   };
 });

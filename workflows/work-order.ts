@@ -28,6 +28,7 @@ import {
   retryPostingSignal,
   statusQuery,
 } from './definitions.js';
+import { ReadModelWriter } from './read-model-writer.js';
 import { OrderPhaseAttr, QualityHoldAttr } from './search-attributes.js';
 import { withOrderComponents } from './backflush.js';
 import { erpPostings, WorkOrderPostings } from './work-order-postings.js';
@@ -58,20 +59,32 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const erp = erpPostings(!patched('erp-first-attempt-scheduled') && patched('erp-local-first-attempt'));
   // Runs recorded before the cumulative backflush replay their per-piece 261s as they ran.
   const cumulativeBackflush = patched('backflush-cumulative');
+  // Runs recorded before it wrote their read model on phase changes only; new runs keep it live (read-model-writer.ts).
+  const liveReadModel = patched('live-read-model');
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
-  /** What an update answers: the new status (and the Web UI's current details follow). */
+  const writer = liveReadModel ? new ReadModelWriter(() => order.status(), (s, w) => local.upsertWorkOrder(s, w)) : undefined;
+  if (writer) void writer.run();
+  /** What an update answers: the new status (and the Web UI's current details and the read model follow). */
   const answer = () => {
     setCurrentDetails(order.describe());
+    writer?.changed();
     return order.status();
   };
-  setHandler(productionCountsSignal, (batch) => {
-    order.applyCounts(batch);
+  /** Counts applied (not a repeat, not kept aside as late): the read model follows within its interval. */
+  const counted = (eventsBefore: number) => {
     setCurrentDetails(order.describe());
+    if (order.eventsApplied !== eventsBefore) writer?.countsChanged();
+  };
+  setHandler(productionCountsSignal, (batch) => {
+    const before = order.eventsApplied;
+    order.applyCounts(batch);
+    counted(before);
   });
   setHandler(productionDeltasSignal, (d) => {
+    const before = order.eventsApplied;
     // A partly overlapping range cannot come from sealed outbox ranges (high-water.ts); it is refused, never counted twice.
     if (order.applyDeltas(d) === 'overlap') log.error('outbox range overlaps what was applied: refused', { fromSeq: d.fromSeq, toSeq: d.toSeq, source: d.source });
-    setCurrentDetails(order.describe());
+    counted(before);
   });
   setHandler(completeOrderSignal, (req) => order.requestCompletion(req));
   setHandler(retryPostingSignal, () => order.requestRetry());
@@ -106,7 +119,11 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
 
   let published: WorkOrderPhase | undefined = input.carry ? order.phase : undefined;
   let publishedHold = false;
-  /** Search attributes and the read model follow the order; current details live in memory and may change as often. */
+  /**
+   * Search attributes and the read model follow the order; current details live in memory and may change as often.
+   * A live read model is written at every step of the order (phase, postings, notifications); older runs wrote it on
+   * phase changes only.
+   */
   const publish = async () => {
     setCurrentDetails(order.describe());
     const onHold = order.qualityHeld > 0;
@@ -114,10 +131,13 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
       publishedHold = onHold;
       upsertSearchAttributes([{ key: QualityHoldAttr, value: onHold }]);
     }
-    if (published === order.phase) return;
-    published = order.phase;
-    upsertSearchAttributes([{ key: OrderPhaseAttr, value: order.phase }]);
-    await local.upsertWorkOrder(order.status());
+    if (published !== order.phase) {
+      published = order.phase;
+      upsertSearchAttributes([{ key: OrderPhaseAttr, value: order.phase }]);
+      if (!writer) await local.upsertWorkOrder(order.status());
+    }
+    // Not `await writer?.flush()`: older runs must not take even an extra microtask turn here.
+    if (writer) await writer.flush();
   };
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested ||
@@ -156,6 +176,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     if (order.partialDue || periodDue) {
       await postings.confirm(false);
       lastConfirmationAt = Date.now();
+      writer?.changed(); // the confirmed quantity moved
       continue;
     }
     if (periodMs !== undefined && Date.now() - lastConfirmationAt >= periodMs) lastConfirmationAt = Date.now();

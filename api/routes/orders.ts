@@ -18,6 +18,7 @@ import {
 } from '../../workflows/definitions.js';
 import { FixPending, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
+import { storedOrderDetailJson } from '../../db/order-detail.js';
 import { phaseOfRow } from '../../db/order-phase.js';
 import { httpError } from '../../http/problem.js';
 import { audit } from '../audit.js';
@@ -25,7 +26,7 @@ import { acceptRelease } from '../release.js';
 import { READERS } from '../auth.js';
 import { scopeCondition } from '../scope.js';
 import type { ApiDeps } from '../deps.js';
-import { Accepted, CommandBody, CompleteBody, DispositionBody, FixResult, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderList, OrderParams, StartResponse } from '../schemas/orders.js';
+import { Accepted, CommandBody, CompleteBody, DispositionBody, FixResult, QualityHoldBody, Reconciliation, Waiting, ListOrdersQuery, OrderDetail, OrderDetailQuery, OrderList, OrderParams, StartResponse } from '../schemas/orders.js';
 
 const notFound = (what: string) => httpError(404, `${what} not found`);
 
@@ -38,7 +39,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     }, (req, reply) => acceptRelease(deps, req, reply, 'release', req.body));
 
     app.get('/orders', {
-      schema: { querystring: ListOrdersQuery, response: { 200: OrderList }, tags: ['orders'], summary: 'List orders from the read model' },
+      schema: { querystring: ListOrdersQuery, response: { 200: OrderList }, tags: ['orders'], summary: 'List orders from the read model (asOf: workflow time of the figures; updatedAt: when the row was written)' },
       config: { roles: READERS, filtersByPlace: true },
     }, async (req) => {
       const where: SQL[] = [];
@@ -52,25 +53,35 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         orders: rows.map((r) => ({
           workflowId: r.workflowId, site: r.siteCode, erpOrderId: r.erpOrderId, line: r.lineCode, material: r.material,
           plannedQuantity: String(Number(r.plannedQuantity)), unit: r.unit, status: phaseOfRow(r), good: r.goodQuantity, scrap: r.scrapQuantity,
-          confirmationDocument: r.confirmationDocument, updatedAt: r.updatedAt.toISOString(),
+          confirmationDocument: r.confirmationDocument, updatedAt: r.updatedAt.toISOString(), asOf: r.asOf?.toISOString() ?? null,
         })),
       };
     });
 
     app.get('/orders/:site/:erpOrderId', {
-      schema: { params: OrderParams, response: { 200: OrderDetail }, tags: ['orders'], summary: 'Live status (workflow query) and ERP postings' },
+      schema: {
+        params: OrderParams, querystring: OrderDetailQuery, response: { 200: OrderDetail }, tags: ['orders'],
+        summary: 'Status and ERP postings from the read model (asOf says how fresh); ?consistent=true asks the workflow',
+      },
       config: { roles: READERS },
-    }, async (req) => {
+    }, async (req, reply) => {
       const workflowId = workOrderWorkflowId(req.params.site, req.params.erpOrderId);
+      // JSON text as PostgreSQL built it, sent as it is (db/order-detail.ts); a row from before the status document
+      // was kept (or not yet written) falls back to the workflow.
+      const stored = req.query.consistent === 'true' ? null : await storedOrderDetailJson(db, workflowId);
+      if (stored) return reply.type('application/json; charset=utf-8').send(stored as never);
       const status = await client.workflow.getHandle(workflowId).query(statusQuery).catch((err: Error) => {
         throw err instanceof WorkflowNotFoundError ? notFound(`order ${req.params.site}/${req.params.erpOrderId}`) : err;
       });
+      const asOf = new Date().toISOString();
       // Read after the status, not beside it: the ledger row is written before the workflow moves on, so a status that
       // says confirmed always comes with its posting (read side by side, the ledger could be the older of the two).
       const postings = await db.select().from(erpPostings).where(eq(erpPostings.workflowId, workflowId)).orderBy(erpPostings.postingSeq);
       return {
         status,
         postings: postings.map((p) => ({ postingKey: p.postingKey, kind: p.kind, status: p.status, erpDocument: p.erpDocument, attempts: p.attempts, lastError: p.lastError })),
+        asOf,
+        source: 'workflow' as const,
       };
     });
 

@@ -12,6 +12,8 @@ export const OrderRow = z.object({
   workflowId: z.string(), site: z.string(), erpOrderId: z.string(), line: z.string(), material: z.string(),
   plannedQuantity: z.string(), unit: z.string(), status: WorkOrderPhase, good: z.number(), scrap: z.number(),
   confirmationDocument: z.string().nullable(), updatedAt: z.string(),
+  /** Workflow time of the figures (ISO); null for rows written before it was kept. `updatedAt` is when the row was written. */
+  asOf: z.string().nullable().optional(),
 });
 export const OrderList = z.object({ orders: z.array(OrderRow) });
 
@@ -22,7 +24,19 @@ export const OrderList = z.object({ orders: z.array(OrderRow) });
 export const LedgerPosting = z.object({
   postingKey: z.string(), kind: z.string(), status: z.string(), erpDocument: z.string().nullable(), attempts: z.number(), lastError: z.string().nullable(),
 });
-export const OrderDetail = z.object({ status: WorkOrderStatus, postings: z.array(LedgerPosting) });
+/**
+ * `GET /orders/:site/:id`: from the read model, which the workflow keeps at most a few seconds behind (its counts) and
+ * current at every other step; `?consistent=true` asks the workflow itself (a query: slower, and the order's worker
+ * must be up). `asOf` says how fresh `status` is: the workflow time it is from, or the time the workflow answered;
+ * `source` where it came from. Both are additive: clients of the earlier shape read `status` and `postings` as before.
+ */
+export const OrderDetail = z.object({
+  status: WorkOrderStatus,
+  postings: z.array(LedgerPosting),
+  asOf: z.string().optional(),
+  source: z.enum(['read-model', 'workflow']).optional(),
+});
+export const OrderDetailQuery = z.object({ consistent: z.enum(['true', 'false']).default('false') });
 
 /** A release's answer over HTTP: a refusal is a 409 (api/release.ts), so the body never carries `refused`. */
 export const StartResponse = StartResult.omit({ refused: true });

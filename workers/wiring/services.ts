@@ -17,6 +17,7 @@ import { createErpAdapter, withPlantUnits, type ErpAdapterConfig } from '../../e
 import type { ErpAdapter } from '../../contracts/erp-port.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
+import { natsWipPublisher } from './wip-publisher.js';
 import { connectTemporalClient } from './temporal-client.js';
 import type { TemporalTarget } from './temporal-connection.js';
 import { createMesWorker } from './temporal-worker.js';
@@ -74,12 +75,12 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const erpSim = await startErpSimulator({ databaseUrl: o.databaseUrl, port: o.erpSim.port, faults: o.erpSim.faults });
   // SAP takes the plant file's unit mapping unless its configuration brings its own.
   const erp = createErpAdapter(withPlantUnits(o.erp ?? { adapter: 'sim', simUrl: erpSim.url, timeoutMs: o.erpSim.timeoutMs, commitWindowMs: o.erpSim.commitWindowMs }, o.plant));
+  const nc = await connectNats(o.nats, 'mes-engine');
   const mesWorker = o.worker === false
     ? undefined
-    : await createMesWorker({ ...o.temporal, workflowBundle: o.workflowBundle, maxCachedWorkflows: o.maxCachedWorkflows }, { erp, db });
+    : await createMesWorker({ ...o.temporal, workflowBundle: o.workflowBundle, maxCachedWorkflows: o.maxCachedWorkflows }, { erp, db, publishWip: natsWipPublisher(nc) });
   const running = mesWorker?.worker.run();
   const { client, connection } = await connectTemporalClient(o.temporal, o.log);
-  const nc = await connectNats(o.nats, 'mes-engine');
   const jsm = await jetstreamManager(nc);
   // Run at start and again by a consumer that finds its durable or stream gone.
   const provision = () => provisionStreams(jsm);

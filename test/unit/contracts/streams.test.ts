@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { machineEventSubject } from '../../../contracts/messages/machine-event.js';
+import { wipSubject } from '../../../contracts/messages/work-order-wip.js';
 import { erpReleaseSubject } from '../../../contracts/names.js';
 import { DURABLES, ERP_EVENTS, exceptionSubject, MES_EVENTS, OPS_EXCEPTIONS, STREAMS, type StreamDefinition } from '../../../contracts/streams.js';
 
@@ -25,5 +26,9 @@ describe('streams', () => {
       [exceptionSubject('plant1', 'signal-bridge'), OPS_EXCEPTIONS],
     ];
     for (const [subject, stream] of cases) expect(STREAMS.filter((s) => captures(s, subject))).toEqual([stream]);
+  });
+
+  it('keeps live WIP out of every stream: it is core NATS for dashboards, not a machine event', () => {
+    expect(STREAMS.filter((s) => captures(s, wipSubject('plant1', 'line-1')))).toEqual([]);
   });
 });
