@@ -9,6 +9,7 @@ import { startDemoEdge } from './wiring/edge-demo.js';
 import { demoErp, readDemoEnv } from './wiring/config.js';
 import { createLogger } from './wiring/logger.js';
 import { startDemoApi } from './wiring/demo-api.js';
+import { natsSettingsOf } from './wiring/nats.js';
 import { startServices } from './wiring/services.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   log.info({ erp: erp.describe }, 'ERP');
   const services = await startServices({
     databaseUrl: stack.postgres.url,
-    nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
+    nats: natsSettingsOf(stack.nats),
     temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
     erpSim: { port: env.MES_ERP_SIM_PORT },
     erp: erp.erp,
