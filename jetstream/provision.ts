@@ -52,20 +52,45 @@ const describeLayout = (l: StreamLayout) =>
 /** Creates the stream, or brings an existing one to the definition. */
 async function ensureStream(jsm: JetStreamManager, def: StreamDefinition, layout: StreamLayout): Promise<void> {
   const cfg = streamConfig(def, layout);
-  const exists = await jsm.streams.info(def.name).then(
-    () => true,
-    (err: unknown) => {
-      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return false;
-      throw err;
-    },
-  );
+  const existing = await jsm.streams.info(def.name).catch((err: unknown) => {
+    if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return undefined;
+    throw err;
+  });
   try {
-    if (exists) await jsm.streams.update(def.name, cfg);
-    else await jsm.streams.add(cfg);
+    if (!existing) await jsm.streams.add(cfg);
+    else {
+      // JetStream refuses to scale and re-place a stream in one update ("can not move and scale a stream in a single
+      // update"): replicas first, then the placement, which moves nothing when the stream's servers carry the tags.
+      const { placement, ...rest } = cfg;
+      await updateOnceSettled(jsm, def.name, rest);
+      if (placement && !sameTags(existing.config.placement?.tags, placement.tags)) await updateOnceSettled(jsm, def.name, { placement });
+    }
   } catch (err) {
     throw new Error(`JetStream refused stream ${def.name} with ${describeLayout(layout)}: ${(err as Error).message}`, { cause: err });
   }
 }
+
+/** "stream reconfiguration already in progress": a scale or move still running (nats-server server/errors.json). */
+const STREAM_RECONFIGURING = 10226;
+/** How long a change waits for one still running: a scale-up copies the stream to the new replicas first. */
+const RECONFIGURE_WAIT_MS = 60_000;
+
+/** Updates the stream, waiting while an earlier scale or move of it (this start's or another process's) runs. */
+async function updateOnceSettled(jsm: JetStreamManager, name: string, cfg: Partial<StreamConfig>): Promise<void> {
+  const deadline = Date.now() + RECONFIGURE_WAIT_MS;
+  for (;;) {
+    try {
+      await jsm.streams.update(name, cfg);
+      return;
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError && err.code === STREAM_RECONFIGURING) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+const sameTags = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+  JSON.stringify([...(a ?? [])].sort()) === JSON.stringify([...(b ?? [])].sort());
 
 async function ensureDurable(jsm: JetStreamManager, def: DurableDefinition): Promise<void> {
   const settings = { ack_wait: 30 * 1e9, max_ack_pending: def.maxAckPending };
