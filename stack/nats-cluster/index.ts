@@ -1,7 +1,6 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clearLockedPorts } from 'get-port';
 import { findServerBinary, NATS_SERVER } from '../binaries.js';
 import { exactPort, freePort } from '../free-port.js';
 import { natsCredentials, spawnNats, waitHealthy, type NatsProcess, type NatsServer } from '../nats.js';
@@ -119,7 +118,6 @@ export async function startNatsCluster(opts: NatsClusterOptions): Promise<NatsCl
       restart: async () => {
         await proc.stop();
         // Its peers route to these ports and clients hold its URL: it must come back on them, not elsewhere.
-        clearLockedPorts();
         for (const port of [plan.port, plan.clusterPort, plan.monitorPort]) await exactPort(port);
         proc = spawnNats(binary.path, conf);
         try {
