@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchMsgId, machineEventSubject, MachineEventMessage } from '../../contracts/messages/machine-event.js';
 import { DURABLES, MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE, STREAMS, type StreamLayout } from '../../contracts/streams.js';
 import { Journal } from '../../edge/buffer/journal.js';
-import { createEdgeMetrics } from '../../edge/metrics.js';
+import { createEdgeMetrics, total } from '../../edge/metrics.js';
 import { startPublisher } from '../../edge/publisher.js';
 import { consumeForever } from '../../jetstream/consume-forever.js';
 import { provisionStreams } from '../../jetstream/provision.js';
@@ -16,7 +16,7 @@ import { startNatsCluster, type NatsCluster } from '../../stack/nats-cluster/ind
 import { connectNats, natsSettingsOf } from '../../workers/wiring/nats.js';
 import { waitFor } from '../helpers/edge.js';
 import { goodCounts } from '../helpers/machine-events.js';
-import { messagesOnNode, moveStreamLeader, peersOf } from '../helpers/nats-cluster.js';
+import { messagesOnNode, moveConsumerLeader, moveStreamLeader, peersOf } from '../helpers/nats-cluster.js';
 
 const log = pino({ level: process.env.MES_TEST_LOG ?? 'silent' });
 // Every node carries the tag and the streams ask for it: placement by tag, as MES_NATS_PLACEMENT_TAGS configures it.
@@ -86,13 +86,14 @@ describe('NATS JetStream as a three-node cluster', () => {
     }
   });
 
-  it('loses no event when the node holding the client and the stream leader is SIGKILLed mid-publish, and the node catches up after its restart', async () => {
+  it('loses no event when the node holding the client, the stream leader and the durable\'s leader is SIGKILLed mid-publish, and the node catches up after its restart', async () => {
     const c = cluster!;
     const conn = nc!;
     const js = jetstream(conn);
     // The edge gateway's own path: journal (store-and-forward) and publisher with msgID, on the all-URL connection.
     const journal = Journal.open({ dir: path.join(dir, 'edge-buffer'), maxEvents: 100_000, fsync: 'off' });
-    const publisher = startPublisher({ js, journal, metrics: createEdgeMetrics(), log });
+    const metrics = createEdgeMetrics();
+    const publisher = startPublisher({ js, journal, metrics, log });
     const received = new Map<string, number>();
     // The signal bridge's consuming loop on its durable; ackAck so an ack lost in the failover comes back at once.
     const consumer = consumeForever(js, {
@@ -130,7 +131,9 @@ describe('NATS JetStream as a three-node cluster', () => {
     await allReceived();
     const victimName = conn.info!.server_name;
     const victim = c.nodes.find((n) => n.plan.name === victimName)!;
+    // The worst node to lose: the client's server, the stream's leader and the durable's leader at once.
     await moveStreamLeader(conn, jsm, MES_EVENTS_STREAM, victimName);
+    await moveConsumerLeader(conn, jsm, MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE, victimName);
 
     publish('during', 20);
     await victim.kill();
@@ -138,11 +141,15 @@ describe('NATS JetStream as a three-node cluster', () => {
     publish('after', 20);
     await allReceived();
     expect(await publisher.drained(10_000)).toBe(true);
-    console.info(`${published.length} events consumed ${Math.round(performance.now() - tKill)} ms after SIGKILL of ${victimName}`);
+    console.info(
+      `${published.length} events consumed ${Math.round(performance.now() - tKill)} ms after SIGKILL of ${victimName}; ` +
+        `${await total(metrics.publishErrors)} publish windows failed and were sent again, ${await total(metrics.duplicates)} events found already stored`,
+    );
 
     const down = await jsm.streams.info(MES_EVENTS_STREAM);
     expect(down.state.messages).toBe(60); // 60 batches, each stored once: the retries' msgIDs were dropped as duplicates
     expect(down.cluster?.leader).not.toBe(victimName);
+    expect((await jsm.consumers.info(MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE)).cluster?.leader).not.toBe(victimName);
     // Still a peer of the stream (its replica waits for it), not current: it missed the batches sent since.
     expect(down.cluster?.replicas?.find((r) => r.name === victimName)).toMatchObject({ current: false });
     expect(conn.info!.server_name).not.toBe(victimName);

@@ -8,17 +8,23 @@ export const peersOf = (info: StreamInfo): string[] =>
   [info.cluster?.leader, ...(info.cluster?.replicas ?? []).map((r) => r.name)].filter((n): n is string => !!n).sort();
 
 /**
- * Moves a stream's leadership to `server` with a leader step-down naming it as preferred (JetStream API
- * `$JS.API.STREAM.LEADER.STEPDOWN.<stream>` with `placement.preferred`, nats-server 2.11+), and waits until the stream
- * reports it. Nothing is sent when it already leads.
+ * Moves a stream's or a durable's leadership to `server` with a leader step-down naming it as preferred (JetStream
+ * API `$JS.API.STREAM.LEADER.STEPDOWN.<stream>` / `$JS.API.CONSUMER.LEADER.STEPDOWN.<stream>.<durable>` with
+ * `placement.preferred`, nats-server 2.11+), and waits until it reports it. Nothing is sent when it already leads.
  */
-export async function moveStreamLeader(nc: NatsConnection, jsm: JetStreamManager, stream: string, server: string): Promise<void> {
-  if ((await jsm.streams.info(stream)).cluster?.leader === server) return;
-  const reply = await nc.request(`$JS.API.STREAM.LEADER.STEPDOWN.${stream}`, JSON.stringify({ placement: { preferred: server } }), { timeout: 10_000 });
+async function moveLeader(nc: NatsConnection, what: string, api: string, leader: () => Promise<string | undefined>, server: string): Promise<void> {
+  if ((await leader()) === server) return;
+  const reply = await nc.request(`$JS.API.${api}`, JSON.stringify({ placement: { preferred: server } }), { timeout: 10_000 });
   const body = reply.json<{ success?: boolean; error?: { description: string } }>();
-  if (!body.success) throw new Error(`step-down of ${stream} to ${server} refused: ${body.error?.description ?? JSON.stringify(body)}`);
-  await eventually(async () => ((await jsm.streams.info(stream)).cluster?.leader === server ? true : undefined), `${server} to lead ${stream}`, 20_000);
+  if (!body.success) throw new Error(`step-down of ${what} to ${server} refused: ${body.error?.description ?? JSON.stringify(body)}`);
+  await eventually(async () => ((await leader()) === server ? true : undefined), `${server} to lead ${what}`, 20_000);
 }
+
+export const moveStreamLeader = (nc: NatsConnection, jsm: JetStreamManager, stream: string, server: string) =>
+  moveLeader(nc, stream, `STREAM.LEADER.STEPDOWN.${stream}`, async () => (await jsm.streams.info(stream)).cluster?.leader, server);
+
+export const moveConsumerLeader = (nc: NatsConnection, jsm: JetStreamManager, stream: string, durable: string, server: string) =>
+  moveLeader(nc, `${stream}/${durable}`, `CONSUMER.LEADER.STEPDOWN.${stream}.${durable}`, async () => (await jsm.consumers.info(stream, durable)).cluster?.leader, server);
 
 /** How many messages `node` itself holds of `stream`, from its own monitoring endpoint (`/jsz`), not the leader's word. */
 export async function messagesOnNode(node: NatsNode, stream: string): Promise<number | undefined> {
