@@ -135,7 +135,7 @@ export async function startNatsCluster(opts: NatsClusterOptions): Promise<NatsCl
   try {
     for (const plan of plans) nodes.push(await startNode(plan));
     // Each node alone only gets JetStream enabled; the meta group needs a quorum of them running.
-    await Promise.all(nodes.map((n) => waitHealthy(n.monitorUrl, n.process(), 'js-enabled-only=true', timeoutMs)));
+    await Promise.all(nodes.map((n) => healthy(n, 'js-enabled-only=true', timeoutMs)));
     const cluster: NatsCluster = {
       name: NATS_CLUSTER_NAME,
       url: nodes.map((n) => n.url).join(','),
@@ -154,7 +154,7 @@ export async function startNatsCluster(opts: NatsClusterOptions): Promise<NatsCl
     };
     await cluster.metaLeader();
     // Full health: the meta group is current on every node, and so is every stream and consumer a node holds.
-    await Promise.all(nodes.map((n) => waitHealthy(n.monitorUrl, n.process(), '', timeoutMs)));
+    await Promise.all(nodes.map((n) => healthy(n, '', timeoutMs)));
     cluster.startupMs = Math.round(performance.now() - t0);
     return cluster;
   } catch (err) {
@@ -162,6 +162,12 @@ export async function startNatsCluster(opts: NatsClusterOptions): Promise<NatsCl
     throw err;
   }
 }
+
+/** `waitHealthy` on the node's current process, its error naming the node. */
+const healthy = (n: NatsNode, check: string, timeoutMs: number) =>
+  waitHealthy(n.monitorUrl, n.process(), check, timeoutMs).catch((err: Error) => {
+    throw new Error(`NATS node ${n.plan.name}: ${err.message}`, { cause: err });
+  });
 
 async function waitMetaLeader(nodes: readonly NatsNode[], timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
