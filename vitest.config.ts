@@ -33,8 +33,9 @@ export default defineConfig({
         },
       },
       {
-        // `npx vitest run --project cluster`: the Temporal cluster profile (its server built once by
-        // `npx tsx stack/install-temporal-cluster.ts`); schema set-up and five server processes make it slow to start.
+        // `npx vitest run --project cluster`: the cluster profile, Temporal's (its server built once by
+        // `npx tsx stack/install-temporal-cluster.ts`; schema set-up and five server processes make it slow to start)
+        // and the three-node NATS cluster's (nats-server only).
         test: {
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],

@@ -11,6 +11,21 @@ export interface StreamDefinition {
   duplicateWindowMinutes: number;
 }
 
+/**
+ * Where the engine's streams keep their copies: settings of the deployment, not of a stream, so every stream and its
+ * durables take the same. An unset field leaves an existing stream as it is (a process started without the setting
+ * must not scale a clustered stream down) and takes the server's default on creation (one replica, any server).
+ */
+export interface StreamLayout {
+  /** Copies of each message on distinct servers: 1 on a single server, 3 on a three-node cluster (JetStream allows 1-5). */
+  replicas?: number;
+  /** Servers a stream may be placed on: each must carry every tag (nats-server `server_tags`). */
+  placementTags?: readonly string[];
+}
+
+/** JetStream's largest replica count (nats-server refuses more than 5). */
+export const MAX_STREAM_REPLICAS = 5;
+
 export interface DurableDefinition {
   stream: string;
   /** The durable's name is the consuming process's name. */

@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { freePort } from './free-port.js';
 import { startNats, type NatsServer } from './nats.js';
+import { startNatsCluster, type NatsCluster } from './nats-cluster/index.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { startTemporal, type TemporalServer } from './temporal.js';
 import { startTemporalCluster, type TemporalCluster, type TemporalClusterOptions } from './temporal-cluster/index.js';
 
-/** The running servers; `T` is the dev server by default, the cluster profile in `ClusterStack`. */
-export interface Stack<T extends { stop(): Promise<void> } = TemporalServer> {
+/** The running servers; `T` is the dev server and `N` one nats-server by default, the clusters in `ClusterStack`. */
+export interface Stack<T extends { stop(): Promise<void> } = TemporalServer, N extends NatsServer = NatsServer> {
   temporal: T;
-  nats: NatsServer;
+  nats: N;
   postgres: PostgresServer;
   /** Milliseconds each server took to become ready. */
   startupMs: { temporal: number; nats: number; postgres: number; total: number };
@@ -88,16 +89,17 @@ export async function startStack(opts: { dataDir: string; ports?: StackPorts; da
   return stack;
 }
 
-/** The cluster profile's servers; `startupMs.temporal` includes the schema set-up. */
-export type ClusterStack = Stack<TemporalCluster>;
+/** The cluster profile's servers; `startupMs.temporal` includes the schema set-up, `startupMs.nats` the meta leader's election. */
+export type ClusterStack = Stack<TemporalCluster, NatsCluster>;
 
 /** Schema set-up and five server processes on a busy 2-core machine take longer than the dev server. */
 const CLUSTER_START_TIMEOUT_MS = 300_000;
 
 /**
- * The cluster profile of the stack: PostgreSQL and nats-server as in `startStack`, and Temporal as separate service
- * processes on that PostgreSQL (stack/temporal-cluster/) instead of the dev server. Temporal starts once PostgreSQL
- * is up; on any failure everything started is stopped before the error is thrown.
+ * The cluster profile of the stack: PostgreSQL as in `startStack`, NATS as a three-node JetStream cluster
+ * (stack/nats-cluster/; the engine's streams keep 3 replicas, `stack.nats.replicas`), and Temporal as separate
+ * service processes on that PostgreSQL (stack/temporal-cluster/) instead of the dev server. Temporal starts once
+ * PostgreSQL is up; on any failure everything started is stopped before the error is thrown.
  * @throws MissingServerBinary when the Temporal server is not built (`npx tsx stack/install-temporal-cluster.ts`).
  */
 export async function startClusterStack(opts: {
@@ -105,10 +107,13 @@ export async function startClusterStack(opts: {
   ports?: Omit<StackPorts, 'temporalUi'>;
   databaseUrl?: string;
   temporal?: Omit<TemporalClusterOptions, 'dataDir' | 'databaseUrl' | 'frontendPort'>;
+  /** `server_tags` of every NATS node (MES_NATS_PLACEMENT_TAGS places streams by them). */
+  natsTags?: readonly string[];
 }): Promise<ClusterStack> {
   const p = opts.ports ?? {};
   const t0 = performance.now();
-  const natsStarting = timed('nats-server', async () => startNats({ dataDir: path.join(opts.dataDir, 'nats'), port: await freePort(p.nats) }));
+  // Its own directory: a single server's store in `nats/` is not a cluster node's and must not be taken for one.
+  const natsStarting = timed('the NATS cluster', () => startNatsCluster({ dataDir: path.join(opts.dataDir, 'nats-cluster'), ports: [p.nats], tags: opts.natsTags }));
   const started: { stop(): Promise<void> }[] = [];
   try {
     const [postgres, pMs] = await timed('PostgreSQL', async () => startPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: await freePort(p.postgres), databaseUrl: opts.databaseUrl }));

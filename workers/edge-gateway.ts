@@ -17,8 +17,9 @@ runProcess('edge-gateway', log, async () => {
   const plant = await loadPlantModel(env.MES_PLANT_FILE);
   const machines = edgeMachines(plant, env.MES_SITE);
   if (machines.length === 0) throw new Error(`${env.MES_PLANT_FILE}: no machine has opcua settings${env.MES_SITE ? ` in site ${env.MES_SITE}` : ''}`);
-  const nc = await connectNats(natsSettings(env), 'edge-gateway');
-  await provisionStreams(await jetstreamManager(nc));
+  const nats = natsSettings(env);
+  const nc = await connectNats(nats, 'edge-gateway');
+  await provisionStreams(await jetstreamManager(nc), nats.streams);
   const gateway = startGateway({
     machines,
     js: jetstream(nc),

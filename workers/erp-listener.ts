@@ -25,10 +25,11 @@ runProcess('erp-listener', log, async () => {
   const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
   const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env, env), log);
-  const nc = await connectNats(natsSettings(env), 'erp-listener');
+  const nats = natsSettings(env);
+  const nc = await connectNats(nats, 'erp-listener');
   const jsm = await jetstreamManager(nc);
   // Run at start and again when the durable or its stream is found gone while running.
-  const provision = () => provisionStreams(jsm);
+  const provision = () => provisionStreams(jsm, nats.streams);
   await provision();
   const plant = env.MES_PLANT_FILE ? await loadPlantModel(env.MES_PLANT_FILE) : undefined;
   const erp = createErpAdapter(withPlantUnits(erpAdapterConfig(env), plant));

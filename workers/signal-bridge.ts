@@ -19,10 +19,11 @@ runProcess('signal-bridge', log, async () => {
   const env = readEnv(process.env);
   const db = createDb(env.DATABASE_URL);
   const { client, connection } = await connectTemporalClient(temporalTargetFromEnv(process.env, env), log);
-  const nc = await connectNats(natsSettings(env), 'signal-bridge');
+  const nats = natsSettings(env);
+  const nc = await connectNats(nats, 'signal-bridge');
   const jsm = await jetstreamManager(nc);
   // Run at start and again when the durable or its stream is found gone while running.
-  const provision = () => provisionStreams(jsm);
+  const provision = () => provisionStreams(jsm, nats.streams);
   await provision();
   const context = new LineContextCache(db, env.DATABASE_URL);
   await context.start();

@@ -9,6 +9,7 @@ import { startDemoEdge } from './wiring/edge-demo.js';
 import { demoErp, readDemoEnv } from './wiring/config.js';
 import { createLogger } from './wiring/logger.js';
 import { startDemoApi } from './wiring/demo-api.js';
+import { natsSettingsOf } from './wiring/nats.js';
 import { startServices } from './wiring/services.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   log.info({ erp: erp.describe }, 'ERP');
   const services = await startServices({
     databaseUrl: stack.postgres.url,
-    nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
+    nats: natsSettingsOf(stack.nats),
     temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
     erpSim: { port: env.MES_ERP_SIM_PORT },
     erp: erp.erp,
@@ -70,11 +71,18 @@ async function main(): Promise<void> {
         `  Temporal gRPC     ${t.address}   (cluster profile: server ${t.version} on PostgreSQL, no Web UI)`,
         `  Temporal services ${t.processes.map((p) => `${p.plan.name} pid ${p.pid}`).join(', ')}`,
       ];
+  const natsLines = (n: typeof stack.nats) =>
+    'nodes' in n
+      ? [
+          `  NATS cluster      ${n.urls.join(' ')}   (${n.nodes.length} nodes, streams keep ${n.replicas} replicas; binary: ${n.binary.source})`,
+          `  NATS_URL          ${n.url}   (credentials in ${path.join(dataDir, 'nats-cluster')})`,
+        ]
+      : [`  NATS              ${n.url}   (binary: ${n.binary.source}; credentials in ${path.join(dataDir, 'nats')})`];
   const lines = [
     '',
     'MES orchestration engine is running (Ctrl-C stops everything)',
     ...temporalLines,
-    `  NATS              ${stack.nats.url}   (binary: ${stack.nats.binary.source}; credentials in ${path.join(dataDir, 'nats')})`,
+    ...natsLines(stack.nats),
     `  PostgreSQL        ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}   (${stack.postgres.source})`,
     `  ERP               posts to ${erp.describe}`,
     ...(erp.erp ? [`  ERP simulator     ${services.erpSimUrl}/api/postings   (running, not posted to)`] : []),

@@ -1,7 +1,9 @@
 import { tsToMs } from '@temporalio/common/lib/time.js';
+import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
+import { STREAMS } from '../../contracts/streams.js';
 import { startClusterStack, type ClusterStack } from '../../stack/index.js';
 import { findClusterBinaries } from '../../stack/temporal-cluster/binaries.js';
 import type { ServiceProcess } from '../../stack/temporal-cluster/processes.js';
@@ -54,7 +56,8 @@ describe.skipIf(missing !== undefined)('Temporal on PostgreSQL, run as a cluster
   afterAll(async () => {
     await engine?.stop();
     const left = engine?.stack.temporal.processes.filter((p) => !p.exited()).map((p) => p.plan.name) ?? [];
-    expect(left).toEqual([]);
+    const natsLeft = engine?.stack.nats.nodes.filter((n) => !n.exited()).map((n) => `nats ${n.plan.name}`) ?? [];
+    expect([...left, ...natsLeft]).toEqual([]);
   });
 
   it('runs frontend, matching, worker and two history services as separate processes, with the namespace set up', async () => {
@@ -68,6 +71,15 @@ describe.skipIf(missing !== undefined)('Temporal on PostgreSQL, run as a cluster
     expect(tsToMs(ns.config?.workflowExecutionRetentionTtl)).toBe(temporal.retentionDays * 86_400_000);
     const listed = await svc.operatorService.listSearchAttributes({ namespace: temporal.namespace });
     expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(allSearchAttributes.map((a) => a.name)));
+  });
+
+  it('runs NATS as three JetStream nodes, and the engine provisioned every stream with three replicas', async () => {
+    const { nats } = engine.stack;
+    expect(nats.nodes.filter((n) => !n.exited())).toHaveLength(3);
+    // The engine's connection was given every node's URL.
+    expect(nats.url.split(',')).toEqual(nats.urls);
+    const jsm = await jetstreamManager(engine.services.nc);
+    for (const def of STREAMS) expect((await jsm.streams.info(def.name)).config.num_replicas).toBe(3);
   });
 
   it('confirms every order exactly once into the ERP when the history process holding one is killed mid-way', async () => {

@@ -20,6 +20,7 @@ export async function spawnBridge(engine: TestEngine, extra: Record<string, stri
       NATS_URL: stack.nats.url,
       NATS_USER: stack.nats.user,
       NATS_PASSWORD: stack.nats.password,
+      MES_NATS_REPLICAS: String(stack.nats.replicas),
       MES_BRIDGE_METRICS_PORT: String(await freePort()),
       MES_LOG_LEVEL: 'error',
       ...extra,

@@ -17,6 +17,7 @@ import type { NatsServer } from '../../stack/nats.js';
 import type { PostgresServer } from '../../stack/postgres.js';
 import { projectRoot } from '../../stack/paths.js';
 import { workflowsPath } from '../../workers/wiring/temporal-worker.js';
+import { natsSettingsOf } from '../../workers/wiring/nats.js';
 import { startServices, type Services } from '../../workers/wiring/services.js';
 import { installTemporalRuntime } from '../../workers/wiring/temporal-runtime.js';
 
@@ -98,7 +99,7 @@ export async function startTestEngineOn<S extends EngineServers>(
     const plant = await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml'));
     const services = await startServices({
       databaseUrl: stack.postgres.url,
-      nats: { url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
+      nats: natsSettingsOf(stack.nats),
       temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
       erpSim: { faults: sap ? undefined : opts.faults, ...opts.erpTiming },
       erp: sapConfig,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../contracts/parse.js';
 import { DEFAULT_SHIFT_LATE_GRACE_S } from '../../contracts/shift-time.js';
-import { MES_EVENTS } from '../../contracts/streams.js';
+import { MAX_STREAM_REPLICAS, MES_EVENTS } from '../../contracts/streams.js';
 import type { ErpAdapterConfig } from '../../erp/index.js';
 import { SapMessageOverrides } from '../../contracts/messages/sap-odata.js';
 import type { NatsSettings } from './nats.js';
@@ -9,22 +9,44 @@ import type { NatsSettings } from './nats.js';
 // A week: the MES_EVENTS stream keeps nothing longer, so no later event could arrive for the shift.
 const MAX_SHIFT_LATE_GRACE_S = MES_EVENTS.maxAgeDays * 86_400;
 
-/** NATS settings, the same for every process that connects (engine processes and the edge gateway). */
+/**
+ * NATS settings, the same for every process that connects (engine processes and the edge gateway). NATS_URL may list
+ * every server of a cluster, comma-separated as the `nats` CLI takes them, so a client fails over to the others.
+ * MES_NATS_REPLICAS and MES_NATS_PLACEMENT_TAGS lay out the engine's streams (contracts/streams.ts StreamLayout) and
+ * must be the same in every process: each one's start brings the streams to its own values.
+ */
 export const NatsEnv = {
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
+  MES_NATS_REPLICAS: z.coerce.number().int().min(1).max(MAX_STREAM_REPLICAS, `must be at most ${MAX_STREAM_REPLICAS} (JetStream's limit)`).optional(),
+  // nats-server `server_tags` a stream's servers must all carry: `az:1,ssd`.
+  MES_NATS_PLACEMENT_TAGS: z
+    .string()
+    .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9:_.-]+$/, 'must be comma-separated tags of letters, digits and : _ . -')).min(1, 'must name at least one tag'))
+    .optional(),
 };
 /** pino's levels. */
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 export type LogLevel = z.infer<typeof LogLevel>;
 export const LogEnv = { MES_LOG_LEVEL: LogLevel.default('info') };
 
-/** The connection settings of NATS_URL / NATS_USER / NATS_PASSWORD. */
-export const natsSettings = (env: { NATS_URL: string; NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined }): NatsSettings => ({
+/** The connection settings of NATS_URL / NATS_USER / NATS_PASSWORD, and the streams' layout. */
+export const natsSettings = (env: {
+  NATS_URL: string;
+  NATS_USER?: string | undefined;
+  NATS_PASSWORD?: string | undefined;
+  MES_NATS_REPLICAS?: number | undefined;
+  MES_NATS_PLACEMENT_TAGS?: string[] | undefined;
+}): NatsSettings => ({
   url: env.NATS_URL,
   user: env.NATS_USER,
   password: env.NATS_PASSWORD,
+  streams: {
+    ...(env.MES_NATS_REPLICAS !== undefined ? { replicas: env.MES_NATS_REPLICAS } : {}),
+    ...(env.MES_NATS_PLACEMENT_TAGS !== undefined ? { placementTags: env.MES_NATS_PLACEMENT_TAGS } : {}),
+  },
 });
 
 /**

@@ -83,7 +83,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const { client, connection } = await connectTemporalClient(o.temporal, o.log);
   const jsm = await jetstreamManager(nc);
   // Run at start and again by a consumer that finds its durable or stream gone.
-  const provision = () => provisionStreams(jsm);
+  const provision = () => provisionStreams(jsm, o.nats.streams);
   await provision();
   // SAP's business events and its poller read orders through the adapter; only an ERP with an order API has them.
   const bridgeMetrics = createBridgeMetrics();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { erpAdapterConfig, readEnv } from '../../../workers/wiring/config.js';
+import { erpAdapterConfig, natsSettings, readEnv } from '../../../workers/wiring/config.js';
+import { natsServers } from '../../../workers/wiring/nats.js';
 
 describe('process configuration', () => {
   it('applies defaults for a local stack', () => {
@@ -63,5 +64,23 @@ describe('process configuration', () => {
     expect(readEnv({ ...base, MES_SHIFT_LATE_GRACE_S: '0' }).MES_SHIFT_LATE_GRACE_S).toBe(0);
     expect(() => readEnv({ ...base, MES_SHIFT_LATE_GRACE_S: '-1' })).toThrow(/MES_SHIFT_LATE_GRACE_S/);
     expect(() => readEnv({ ...base, MES_SHIFT_LATE_GRACE_S: '604801' })).toThrow(/MES_SHIFT_LATE_GRACE_S: must be at most 604800 s/);
+  });
+
+  it('takes every NATS server of a cluster and the streams\' replicas and placement tags', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/mes' };
+    const env = readEnv({ ...base, NATS_URL: 'nats://127.0.0.1:4222, nats://127.0.0.1:4223,nats://127.0.0.1:4224', MES_NATS_REPLICAS: '3', MES_NATS_PLACEMENT_TAGS: 'site:plant1, ssd' });
+    const s = natsSettings(env);
+    expect(natsServers(s.url)).toEqual(['nats://127.0.0.1:4222', 'nats://127.0.0.1:4223', 'nats://127.0.0.1:4224']);
+    expect(s.streams).toEqual({ replicas: 3, placementTags: ['site:plant1', 'ssd'] });
+    // Unset: nothing asked, so a start does not scale down a stream a cluster keeps in 3 copies.
+    expect(natsSettings(readEnv(base)).streams).toEqual({});
+  });
+
+  it('names a bad replica count or placement tag', () => {
+    const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5433/mes' };
+    expect(() => readEnv({ ...base, MES_NATS_REPLICAS: '7' })).toThrow(/MES_NATS_REPLICAS: must be at most 5/);
+    expect(() => readEnv({ ...base, MES_NATS_REPLICAS: '0' })).toThrow(/MES_NATS_REPLICAS: /);
+    expect(() => readEnv({ ...base, MES_NATS_PLACEMENT_TAGS: 'site plant1' })).toThrow(/MES_NATS_PLACEMENT_TAGS\[0\]: must be comma-separated tags/);
+    expect(() => readEnv({ ...base, MES_NATS_PLACEMENT_TAGS: ' , ' })).toThrow(/MES_NATS_PLACEMENT_TAGS: must name at least one tag/);
   });
 });
