@@ -43,7 +43,7 @@ export const DowntimeReason = z
     loss: AvailabilityLoss.optional(),
     /** Charged instead of the machine's or the line's cost center (reason level wins). */
     costCenter: CostCenter.optional(),
-    /** Absent: a malfunction report for an unplanned breakdown, nothing for every other reason. */
+    /** Absent: a malfunction report for an unplanned breakdown, nothing for every other reason (contracts/downtime-report.ts). */
     erp: ErpDowntimeReport.optional(),
   })
   .superRefine((r, ctx) => {
@@ -57,10 +57,6 @@ export type DowntimeReason = z.infer<typeof DowntimeReason>;
 
 export const ReasonCategory = z.object({ code: ReasonCode, name: z.string().min(1).max(80), reasons: z.array(DowntimeReason).min(1) });
 export type ReasonCategory = z.infer<typeof ReasonCategory>;
-
-/** The report a reason asks for, its default applied. */
-export const erpReportOf = (r: Pick<DowntimeReason, 'planned' | 'loss' | 'erp'>): ErpDowntimeReport =>
-  r.erp ?? (!r.planned && r.loss === 'breakdown' ? { report: 'malfunction' } : { report: 'none' });
 
 /** Category and reason codes each once in the tree (a reason code names one reason wherever it is used). */
 export const ReasonTree = z.array(ReasonCategory).min(1).superRefine((cats, ctx) => {

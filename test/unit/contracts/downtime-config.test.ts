@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SiteDowntimeConfig } from '../../../contracts/messages/downtime-config.js';
-import { erpReportOf } from '../../../contracts/messages/downtime-reasons.js';
+import { erpReportOf } from '../../../contracts/downtime-report.js';
 import { packmlStateMap } from '../../../contracts/packml.js';
 import { describeIssues } from '../../../contracts/parse.js';
 import { downtimeMasterInput } from '../../helpers/downtime-master.js';
