@@ -1,9 +1,13 @@
 import { SiteDowntimeConfig } from '../contracts/messages/downtime-config.js';
+import type { SiteShiftCalendars } from '../contracts/messages/shift-calendar.js';
 import type { OrderContext } from '../contracts/messages/work-order-status.js';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { loadOrderContext, type OrderContextInput } from '../db/order-context.js';
 import { lines, machines, sites } from '../schema/index.js';
+import { calendarOf } from '../shifts/calendar-of.js';
+import type { UtcInterval } from '../shifts/instances.js';
+import { shiftOf } from '../shifts/shift-of.js';
 
 /** What a work order needs from master data to post goods movements; plain JSON so the workflow can carry it. */
 export type { OrderContext };
@@ -11,6 +15,8 @@ export type { OrderContext };
 export interface LineContextInput {
   site: string;
   line: string;
+  /** The shift's start (ISO): its breaks and planned maintenance are returned too. */
+  shiftStartsAt?: string;
 }
 
 /** One machine of the line as downtime classification and OEE need it. */
@@ -33,6 +39,14 @@ export interface LineContext {
   costCenter: string | null;
   downtime?: SiteDowntimeConfig | null;
   machines?: LineMachine[];
+  /** Breaks and planned maintenance of the shift starting at `shiftStartsAt` (UTC ISO), from the line's calendar. */
+  plannedDowntime?: UtcInterval[];
+}
+
+/** Breaks and planned maintenance of the line's shift that starts at `startsAt`; none when the calendar has no such shift. */
+function plannedDowntimeOf(calendars: SiteShiftCalendars | null, line: string, timeZone: string, startsAt: string): UtcInterval[] {
+  const shift = shiftOf(startsAt, calendarOf(calendars, line, timeZone));
+  return shift && Date.parse(shift.startsAt) === Date.parse(startsAt) ? [...shift.breaks, ...shift.plannedMaintenance] : [];
 }
 
 export function createMasterDataActivities(deps: { db: Db }) {
@@ -41,7 +55,7 @@ export function createMasterDataActivities(deps: { db: Db }) {
     /** Reads the line's plant, cost center and machines and the site's downtime master data, for the shift's close. */
     async loadLineContext(input: LineContextInput): Promise<LineContext> {
       const [line] = await db.select().from(lines).where(and(eq(lines.siteCode, input.site), eq(lines.code, input.line)));
-      const [site] = await db.select({ downtime: sites.downtime }).from(sites).where(eq(sites.code, input.site));
+      const [site] = await db.select({ downtime: sites.downtime, timezone: sites.timezone, calendars: sites.shiftCalendars }).from(sites).where(eq(sites.code, input.site));
       const rows = await db
         .select({ code: machines.code, costCenter: machines.costCenter, idealCycleTimeMs: machines.idealCycleTimeMs, countingPoint: machines.countingPoint })
         .from(machines)
@@ -52,6 +66,7 @@ export function createMasterDataActivities(deps: { db: Db }) {
         // Validated at seeding; parsed again so a row written by another version cannot reach the workflow malformed.
         downtime: site?.downtime ? SiteDowntimeConfig.parse(site.downtime) : null,
         machines: rows.sort((a, b) => a.code.localeCompare(b.code)),
+        plannedDowntime: site && input.shiftStartsAt ? plannedDowntimeOf(site.calendars, input.line, site.timezone, input.shiftStartsAt) : [],
       };
     },
 
