@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,8 @@ describe('shiftWorkflow with downtime reasons', () => {
         { postingSeq: 2, machine: 'press-1', costCenter: 'CC4150', state: 'fault', startedAt: '2026-03-02T13:30:00.000Z', endedAt: '2026-03-02T14:00:00.000Z' },
         { postingSeq: 3, machine: 'press-2', costCenter: 'CC4100', state: 'fault', startedAt: '2026-03-02T11:00:00.000Z', endedAt: '2026-03-02T11:10:00.000Z' },
       ]);
+      if (process.env.MES_RECORD_HISTORIES)
+        await writeFile(path.join(import.meta.dirname, '../../fixtures/histories/shift-closed-with-reasons.json'), historyToJSON(await h.fetchHistory()));
     });
   });
 });
