@@ -83,6 +83,12 @@ export class ShiftState {
     p.scrap += scrap;
   }
 
+  private alarm(a: AlarmChange): void {
+    if (!this.alarms) return;
+    this.alarms.push(a);
+    if (this.alarms.length > ALARMS_LIMIT) this.alarms.shift();
+  }
+
   /** The machines' state timelines ([source ms, state]), as applied. */
   timelines(): Readonly<Record<string, ReadonlyArray<readonly [number, MachineState]>>> {
     return this.transitions;
@@ -108,6 +114,7 @@ export class ShiftState {
     this.tally.alarmsRaised += d.alarmsRaised;
     this.tally.duplicatesDropped += d.duplicatesDropped;
     for (const s of d.states) this.transition(s.machine, Date.parse(s.sourceTime), s.state);
+    for (const a of d.alarms ?? []) this.alarm({ machine: a.machine, atMs: Date.parse(a.sourceTime), code: a.code, active: a.active });
     return verdict;
   }
 
@@ -130,8 +137,7 @@ export class ShiftState {
         if (e.counter !== 'total') this.count(e.machine, e.counter === 'good' ? e.delta : 0, e.counter === 'scrap' ? e.delta : 0);
       } else if (e.kind === 'alarm') {
         if (e.active) this.tally.alarmsRaised += 1;
-        this.alarms?.push({ machine: e.machine, atMs: Date.parse(e.sourceTime), code: e.code, active: e.active });
-        if (this.alarms && this.alarms.length > ALARMS_LIMIT) this.alarms.shift();
+        this.alarm({ machine: e.machine, atMs: Date.parse(e.sourceTime), code: e.code, active: e.active });
       }
       else if (e.kind === 'state') this.transition(e.machine, Date.parse(e.sourceTime), e.state);
     }
