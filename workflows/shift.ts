@@ -51,6 +51,8 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
       validator: (r) => {
         if (!line?.downtime) throw new Error(`line ${input.shift.site}/${input.shift.line} has no downtime reasons (plant file \`downtime\`), or they are not loaded yet`);
         if (!line.downtime.categories.some((c) => c.reasons.some((x) => x.code === r.reason))) throw new Error(`reason: unknown reason ${r.reason}`);
+        const stops = shiftOee(shift, line, shift.reclassifications(), Math.min(Date.now(), Date.parse(input.shift.endsAt)))?.stops ?? [];
+        if (!stops.some((x) => x.id === r.stopId)) throw new Error(`stopId: no stop ${r.stopId} in shift ${input.shift.date} ${input.shift.shiftCode} of line ${input.shift.line}`);
       },
     },
   );

@@ -81,6 +81,8 @@ describe('shiftWorkflow with downtime reasons', () => {
       expect(live.oee?.downtimeByReason.cleaning).toEqual({ stops: 1, ms: 1_800_000, microStops: 0, microMs: 0 });
       const refused = await h.executeUpdate(reclassifyStopUpdate, { args: [{ stopId, reason: 'gone', by: 'operator-7', at: iso(Date.now()) }] }).catch((e: Error) => e);
       expect((refused as Error & { cause?: Error }).cause?.message).toMatch(/reason: unknown reason gone/);
+      const noStop = await h.executeUpdate(reclassifyStopUpdate, { args: [{ stopId: 'press-1@2026-03-02T10:01:00.000Z', reason: 'cleaning', by: 'operator-7', at: iso(Date.now()) }] }).catch((e: Error) => e);
+      expect((noStop as Error & { cause?: Error }).cause?.message).toMatch(/stopId: no stop press-1@2026-03-02T10:01:00.000Z in shift 2026-03-02 A of line line-1/);
 
       const summary = await resultOf(h, 'its result', UNIT_WAIT_MS);
       // press-1 by hand (test/unit/oee/figures.test.ts, without held pieces): A = 21.6 / 25.2 h-ms = 6/7,
