@@ -102,6 +102,8 @@ describe('POST /shifts/:site/:line/:date/:shiftCode/stops/:stopId/reason', () =>
       expect(badId.statusCode).toBe(400);
       expect(badId.body).toMatch(/stop id <machine>@<ISO start>/);
       expect(updates).toHaveLength(2);
+      const doc = await app.inject().get('/openapi.json');
+      expect(Object.keys(doc.json().paths)).toContain('/shifts/{site}/{line}/{date}/{shiftCode}/stops/{stopId}/reason');
       const viewer = await post('press-1@2026-03-02T07:00:00.000Z', 'cleaning', await issueToken(db!, 'viewer-1', 'viewer'));
       expect(viewer.statusCode).toBe(403);
     } finally {
