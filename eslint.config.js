@@ -18,12 +18,18 @@ const workflowClient = [
 ];
 const fences = {
   // Pure contracts: zod only, no I/O, no env, nothing of the project but other contracts.
-  contracts: [{ group: ['node:*', ...builtinModules, '@temporalio/*', ...io, ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http', 'shifts')] }],
+  contracts: [{ group: ['node:*', ...builtinModules, '@temporalio/*', ...io, ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http', 'shifts', 'oee')] }],
   // Shift arithmetic is called per event by the bridge and later from workflow code: Intl only, no zod, no I/O; of
   // the contracts, types and the zod-free shift-time.ts.
   shifts: [
     { group: ['node:*', ...builtinModules, '@temporalio/*', ...io, 'zod', ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http')] },
     { group: ['**/contracts/**', '!**/contracts/shift-time.js'], allowTypeImports: true },
+  ],
+  // Downtime classification and OEE run inside the shift workflow: as pure as shifts/ (types from contracts, and the
+  // zod-free arithmetic and defaults).
+  oee: [
+    { group: ['node:*', ...builtinModules, '@temporalio/*', ...io, 'zod', ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http')] },
+    { group: ['**/contracts/**', '!**/contracts/decimal.js', '!**/contracts/downtime-report.js', '!**/contracts/packml.js'], allowTypeImports: true },
   ],
   // The ERP port and adapters know nothing of Temporal (retries and idempotency keys come in as plain values).
   erp: [{ group: ['@temporalio/*', ...aboveCore, ...folders('workflows', 'activities', 'api', 'bridge', 'edge', 'services', 'db', 'schema')] }],
@@ -46,7 +52,7 @@ const fences = {
     // contracts/decimal.ts, plant-date.ts and shift-time.ts are pure arithmetic, shared with the ERP side and the
     // calendar's schema so both compute quantities, posting dates and shift times alike; ids.ts builds the workflow
     // ids a shift hands over to, as the bridge builds them.
-    { group: [...folders('activities', 'erp', 'schema', 'db', 'contracts', 'api', 'bridge', 'services'), '!**/contracts/decimal.js', '!**/contracts/plant-date.js', '!**/contracts/shift-time.js', '!**/contracts/ids.js'], allowTypeImports: true },
+    { group: [...folders('activities', 'erp', 'schema', 'db', 'contracts', 'api', 'bridge', 'services'), '!**/contracts/decimal.js', '!**/contracts/plant-date.js', '!**/contracts/shift-time.js', '!**/contracts/ids.js', '!**/contracts/downtime-report.js'], allowTypeImports: true },
   ],
 };
 const fenceBlocks = Object.entries(fences).map(([folder, patterns]) => ({

@@ -11,6 +11,7 @@ import { erpWebhookRoutes } from './routes/erp-webhook.js';
 import { orderRoutes } from './routes/orders.js';
 import { productionRoutes } from './routes/production.js';
 import { sapEventRoutes } from './routes/sap-events.js';
+import { shiftRoutes } from './routes/shifts.js';
 
 /** The planner API as an app: tests call `inject`, the process entrypoint listens. */
 export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -36,5 +37,6 @@ export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean } 
   await app.register(counterHoldRoutes(deps));
   await app.register(erpWebhookRoutes(deps));
   await app.register(sapEventRoutes(deps));
+  await app.register(shiftRoutes(deps));
   return app;
 }

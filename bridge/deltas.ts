@@ -54,8 +54,10 @@ export function shiftDelta(events: MachineEvent[], fresh: Set<string>): ShiftDel
     machines.set(e.machine, m);
     m.events += 1;
     if (e.kind === 'counter') m[e.counter] += e.delta;
-    else if (e.kind === 'alarm' && e.active) d.alarmsRaised += 1;
-    else if (e.kind === 'state') d.states.push({ machine: e.machine, sourceTime: e.sourceTime, state: e.state });
+    else if (e.kind === 'alarm') {
+      if (e.active) d.alarmsRaised += 1;
+      (d.alarms ??= []).push({ machine: e.machine, sourceTime: e.sourceTime, code: e.code, active: e.active });
+    } else if (e.kind === 'state') d.states.push({ machine: e.machine, sourceTime: e.sourceTime, state: e.state });
   }
   d.machines = [...machines.values()];
   return d.machines.length === 0 && d.duplicatesDropped === 0 ? null : d;
@@ -85,7 +87,7 @@ export function sumOrderDeltas(rows: OrderDelta[]): OrderDelta {
   return { machines, duplicatesDropped: rows.reduce((n, r) => n + r.duplicatesDropped, 0) };
 }
 
-/** The rows of a range summed into one shift delta; state changes keep their order. */
+/** The rows of a range summed into one shift delta; state and alarm changes keep their order. */
 export function sumShiftDeltas(rows: ShiftDelta[]): ShiftDelta {
   const machines = byMachine<ShiftMachineDelta>(rows.map((r) => r.machines), (m, x) => {
     m.good += x.good;
@@ -93,9 +95,11 @@ export function sumShiftDeltas(rows: ShiftDelta[]): ShiftDelta {
     m.total += x.total;
     m.events += x.events;
   });
+  const alarms = rows.flatMap((r) => r.alarms ?? []);
   return {
     machines,
     states: rows.flatMap((r) => r.states),
+    ...(alarms.length > 0 ? { alarms } : {}),
     alarmsRaised: rows.reduce((n, r) => n + r.alarmsRaised, 0),
     duplicatesDropped: rows.reduce((n, r) => n + r.duplicatesDropped, 0),
   };

@@ -47,7 +47,7 @@ export async function seedPlant(db: Db, plant: PlantModel, nowMs: number = Date.
     for (const s of plant.sites) {
       const [stored] = await tx.select({ timezone: sites.timezone, shiftCalendars: sites.shiftCalendars }).from(sites).where(eq(sites.code, s.code)).for('update');
       if (stored) checkCalendarChange(plant, s, stored, nowMs);
-      const site = { name: s.name, timezone: s.timezone, shiftCalendars: siteShiftCalendars(plant, s.code) };
+      const site = { name: s.name, timezone: s.timezone, shiftCalendars: siteShiftCalendars(plant, s.code), downtime: plant.downtime?.find((d) => d.site === s.code) ?? null };
       await tx.insert(sites).values({ code: s.code, ...site }).onConflictDoUpdate({ target: sites.code, set: site });
       for (const c of s.costCenters)
         await tx.insert(costCenters).values({ siteCode: s.code, code: c.code, name: c.name })
@@ -58,7 +58,13 @@ export async function seedPlant(db: Db, plant: PlantModel, nowMs: number = Date.
           .onConflictDoUpdate({ target: [lines.siteCode, lines.code], set: line });
         const counting = new Set(countingPointsOf(l));
         for (const m of l.machines) {
-          const machine = { lineCode: l.code, name: m.name, countingPoint: counting.has(m.code) };
+          const machine = {
+            lineCode: l.code,
+            name: m.name,
+            countingPoint: counting.has(m.code),
+            costCenter: m.costCenter ?? null,
+            idealCycleTimeMs: m.idealCycleTimeS === undefined ? null : Math.round(m.idealCycleTimeS * 1000),
+          };
           await tx.insert(machines).values({ siteCode: s.code, code: m.code, ...machine })
             .onConflictDoUpdate({ target: [machines.siteCode, machines.code], set: machine });
         }

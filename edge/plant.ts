@@ -1,5 +1,7 @@
 import type { MachineOpcua } from '../contracts/messages/edge-config.js';
+import type { MachineState } from '../contracts/messages/machine-event.js';
 import type { PlantModel } from '../contracts/messages/plant-model.js';
+import { packmlStateMap } from '../contracts/packml.js';
 import type { MachineRef } from './tag-pipeline.js';
 
 export interface EdgeMachine {
@@ -9,17 +11,24 @@ export interface EdgeMachine {
   idealCycleTimeS?: number;
 }
 
+/** A machine's OPC UA settings with each PackML state tag's map filled in: defaults, the site's overrides, the tag's. */
+function withPackml(opcua: MachineOpcua, sitePackml: Readonly<Record<string, MachineState>> | undefined): MachineOpcua {
+  if (!opcua.tags.some((t) => t.kind === 'state' && t.packml)) return opcua;
+  return { ...opcua, tags: opcua.tags.map((t) => (t.kind === 'state' && t.packml ? { ...t, map: { ...packmlStateMap(sitePackml), ...t.map } } : t)) };
+}
+
 /** The machines this gateway reads: those with `opcua` settings, optionally of one site only. */
 export function edgeMachines(plant: PlantModel, site?: string): EdgeMachine[] {
   return plant.sites
     .filter((s) => !site || s.code === site)
-    .flatMap((s) =>
-      s.lines.flatMap((l) =>
+    .flatMap((s) => {
+      const packml = plant.downtime?.find((d) => d.site === s.code)?.packml;
+      return s.lines.flatMap((l) =>
         l.machines.flatMap((m) =>
-          m.opcua ? [{ ref: { site: s.code, line: l.code, machine: m.code }, opcua: m.opcua, idealCycleTimeS: m.idealCycleTimeS }] : [],
+          m.opcua ? [{ ref: { site: s.code, line: l.code, machine: m.code }, opcua: withPackml(m.opcua, packml), idealCycleTimeS: m.idealCycleTimeS }] : [],
         ),
-      ),
-    );
+      );
+    });
 }
 
 /** Machines behind the same endpoint with the same security and user share one session. */

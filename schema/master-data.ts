@@ -1,4 +1,5 @@
 import { boolean, integer, jsonb, numeric, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { SiteDowntimeConfig } from '../contracts/messages/downtime-config.js';
 import type { SiteShiftCalendars } from '../contracts/messages/shift-calendar.js';
 
 export const sites = pgTable('sites', {
@@ -10,6 +11,11 @@ export const sites = pgTable('sites', {
    * jsonb, not tables: a calendar is read whole (bridge, API) and versioned whole (shifts/calendar-change.ts).
    */
   shiftCalendars: jsonb('shift_calendars').$type<SiteShiftCalendars>(),
+  /**
+   * The plant file's downtime reasons and OEE master data of the site (contracts/messages/downtime-config.ts),
+   * validated at seeding; null: none, every stretch is posted as a malfunction report with its state as the reason.
+   */
+  downtime: jsonb('downtime').$type<SiteDowntimeConfig>(),
 });
 
 export const costCenters = pgTable(
@@ -48,6 +54,10 @@ export const machines = pgTable(
      * machine (machine_counts). True for rows seeded before counting points existed, as they counted then.
      */
     countingPoint: boolean('counting_point').notNull().default(true),
+    /** Where the machine's downtime goes when its reason names no cost center; null: its line's. */
+    costCenter: text('cost_center'),
+    /** The plant file's `idealCycleTimeS` in whole milliseconds per piece (OEE's fallback ideal cycle time). */
+    idealCycleTimeMs: integer('ideal_cycle_time_ms'),
   },
   (t) => [primaryKey({ columns: [t.siteCode, t.code] })],
 );

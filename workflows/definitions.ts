@@ -4,7 +4,7 @@ import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { MachineDeltas, ProductionDeltas } from '../contracts/messages/outbox-delta.js';
 import type { PlannerCommand, QualityDisposition, QualityHoldCommand, RetryPosting } from '../contracts/messages/planner-command.js';
 import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/production-count.js';
-import type { ShiftHandover, ShiftSummary } from '../contracts/messages/shift.js';
+import type { ShiftHandover, ShiftSummary, StopReclassification } from '../contracts/messages/shift.js';
 import type { ErpOrderClosed, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 
 // Types only from contracts, so zod stays out of the workflow bundle.
@@ -29,6 +29,8 @@ export const machineEventsSignal = defineSignal<[MachineEventBatch]>('machineEve
 export const shiftStatusQuery = defineQuery<ShiftSummary>('shiftStatus');
 /** The previous shift's machine states at the boundary (contracts/messages/shift.ts `ShiftHandover`). */
 export const shiftHandoverSignal = defineSignal<[ShiftHandover]>('shiftHandover');
+/** An operator's reason for a stop; refused (validator) for an unknown reason or before the line's master data is loaded. */
+export const reclassifyStopUpdate = defineUpdate<ShiftSummary, [StopReclassification]>('reclassifyStop');
 
 // Outbox deltas (issue 17): summed per workflow by the bridge, applied once per sequence range. The old batch signals
 // above stay registered: recorded histories replay them, and assigning unassigned production still uses

@@ -1,9 +1,10 @@
 import type { MachineEventBatch, MachineState } from '../contracts/messages/machine-event.js';
 import type { MachineDeltas } from '../contracts/messages/outbox-delta.js';
-import type { ShiftHandover, ShiftInput, ShiftSummary, ShiftTallies } from '../contracts/messages/shift.js';
+import type { ShiftHandover, ShiftInput, ShiftSummary, ShiftTallies, StopReclassification } from '../contracts/messages/shift.js';
 import { downtimeIntervals, type DowntimeInterval } from './downtime.js';
 import { HighWater, type HighWaterCarry, type RangeVerdict } from './high-water.js';
 import { SeenIds } from './seen-ids.js';
+import type { AlarmChange } from '../oee/alarm-at.js';
 
 /** State changes kept per machine; edge debounce keeps real lines far below this in one shift. */
 const TRANSITIONS_LIMIT = 5_000;
@@ -18,7 +19,22 @@ export interface ShiftCarry extends ShiftTallies {
   /** The previous shift's handover was taken / this shift handed over (absent in carries from before handovers). */
   handedIn?: boolean;
   handedOver?: boolean;
+  /** Pieces per machine, kept by runs that compute OEE (absent in older carries). */
+  machineCounts?: Record<string, MachinePieces>;
+  /** Alarm changes of the machines (only events signalled one by one carry their codes), kept likewise. */
+  alarms?: AlarmChange[];
+  /** Operators' reasons for stops, in the order given. */
+  reclassifications?: StopReclassification[];
 }
+
+/** Good and scrap pieces of one machine in the shift. */
+export interface MachinePieces {
+  good: number;
+  scrap: number;
+}
+
+/** Alarm changes kept per shift; an alarm storm beyond it drops the oldest (reasons then come from states). */
+const ALARMS_LIMIT = 5_000;
 
 /** One line's shift: counts and machine-state timelines placed by source time, so late events count where they belong. */
 export class ShiftState {
@@ -29,10 +45,15 @@ export class ShiftState {
   private readonly transitions: Record<string, Array<[number, MachineState]>>;
   private readonly seen: SeenIds;
   private readonly highWater: HighWater;
+  private readonly pieces: Record<string, MachinePieces> | undefined;
+  private readonly alarms: AlarmChange[] | undefined;
+  private readonly reasons: StopReclassification[];
 
+  /** @param detail keep pieces per machine and alarm changes (runs that compute OEE); off, the carry keeps its old shape. */
   constructor(
     readonly shift: ShiftInput,
     carry?: ShiftCarry,
+    detail = false,
   ) {
     this.tally = {
       good: carry?.good ?? 0,
@@ -47,6 +68,9 @@ export class ShiftState {
     this.highWater = new HighWater(carry?.highWater);
     this.handedIn = carry?.handedIn ?? false;
     this.handedOver = carry?.handedOver ?? false;
+    this.pieces = detail ? (carry?.machineCounts ?? {}) : undefined;
+    this.alarms = detail ? (carry?.alarms ?? []) : undefined;
+    this.reasons = carry?.reclassifications ?? [];
   }
 
   /**
@@ -71,6 +95,39 @@ export class ShiftState {
     return out;
   }
 
+  /** Records an operator's reason for a stop; the latest for a stop wins. */
+  reclassify(r: StopReclassification): void {
+    this.reasons.push(r);
+  }
+
+  /** The operators' reasons, in the order given. */
+  reclassifications(): ReadonlyArray<StopReclassification> {
+    return this.reasons;
+  }
+
+  private count(machine: string, good: number, scrap: number): void {
+    if (!this.pieces) return;
+    const p = (this.pieces[machine] ??= { good: 0, scrap: 0 });
+    p.good += good;
+    p.scrap += scrap;
+  }
+
+  private alarm(a: AlarmChange): void {
+    if (!this.alarms) return;
+    this.alarms.push(a);
+    if (this.alarms.length > ALARMS_LIMIT) this.alarms.shift();
+  }
+
+  /** The machines' state timelines ([source ms, state]), as applied. */
+  timelines(): Readonly<Record<string, ReadonlyArray<readonly [number, MachineState]>>> {
+    return this.transitions;
+  }
+
+  /** Pieces per machine and alarm changes; empty unless the state keeps detail. */
+  detail(): { pieces: Readonly<Record<string, MachinePieces>>; alarms: ReadonlyArray<AlarmChange> } {
+    return { pieces: this.pieces ?? {}, alarms: this.alarms ?? [] };
+  }
+
   /** Applies an outbox range once: counters summed per machine, state changes one by one (the bridge deduplicated). */
   applyDeltas(d: MachineDeltas): RangeVerdict {
     const verdict = this.highWater.take(d.source, d.fromSeq, d.toSeq);
@@ -79,12 +136,14 @@ export class ShiftState {
       this.tally.good += m.good;
       this.tally.scrap += m.scrap;
       this.tally.total += m.total;
+      this.count(m.machine, m.good, m.scrap);
       this.tally.eventsApplied += m.events;
       this.eventsThisRun += m.events;
     }
     this.tally.alarmsRaised += d.alarmsRaised;
     this.tally.duplicatesDropped += d.duplicatesDropped;
     for (const s of d.states) this.transition(s.machine, Date.parse(s.sourceTime), s.state);
+    for (const a of d.alarms ?? []) this.alarm({ machine: a.machine, atMs: Date.parse(a.sourceTime), code: a.code, active: a.active });
     return verdict;
   }
 
@@ -102,8 +161,13 @@ export class ShiftState {
       }
       this.tally.eventsApplied += 1;
       this.eventsThisRun += 1;
-      if (e.kind === 'counter') this.tally[e.counter] += e.delta;
-      else if (e.kind === 'alarm' && e.active) this.tally.alarmsRaised += 1;
+      if (e.kind === 'counter') {
+        this.tally[e.counter] += e.delta;
+        if (e.counter !== 'total') this.count(e.machine, e.counter === 'good' ? e.delta : 0, e.counter === 'scrap' ? e.delta : 0);
+      } else if (e.kind === 'alarm') {
+        if (e.active) this.tally.alarmsRaised += 1;
+        this.alarm({ machine: e.machine, atMs: Date.parse(e.sourceTime), code: e.code, active: e.active });
+      }
       else if (e.kind === 'state') this.transition(e.machine, Date.parse(e.sourceTime), e.state);
     }
   }
@@ -141,6 +205,13 @@ export class ShiftState {
     const highWater = this.highWater.carry();
     // Only once a delta came: the carries of older runs keep their exact shape.
     const handover = { ...(this.handedIn ? { handedIn: true } : {}), ...(this.handedOver ? { handedOver: true } : {}) };
-    return { ...this.tally, transitions: this.transitions, seenIds: this.seen.toArray(), ...(highWater ? { highWater } : {}), ...handover };
+    return {
+      ...this.tally,
+      transitions: this.transitions,
+      seenIds: this.seen.toArray(),
+      ...(highWater ? { highWater } : {}),
+      ...(this.pieces ? { machineCounts: this.pieces, alarms: this.alarms ?? [], reclassifications: this.reasons } : {}),
+      ...handover,
+    };
   }
 }

@@ -1,11 +1,14 @@
-import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { LineContext } from '../activities/master-data.js';
 import type { ShiftDowntimeResult, ShiftInput, ShiftSummary } from '../contracts/messages/shift.js';
 import { DEFAULT_SHIFT_LATE_GRACE_S } from '../contracts/shift-time.js';
-import { ERP_CALLS, OWN_DATABASE, refusal } from './activity-options.js';
-import { machineDeltasSignal, machineEventsSignal, shiftHandoverSignal, shiftStatusQuery } from './definitions.js';
+import { OWN_DATABASE } from './activity-options.js';
+import { machineDeltasSignal, machineEventsSignal, reclassifyStopUpdate, shiftHandoverSignal, shiftStatusQuery } from './definitions.js';
 import { handOver } from './shift-handover.js';
 import { durationMinutes, type DowntimeInterval } from './downtime.js';
+import { postClassifiedDowntime, postRecords } from './shift-downtime.js';
+import { shiftOee } from './shift-oee.js';
 import { ShiftState, type ShiftCarry } from './shift-state.js';
 
 export interface ShiftWorkflowInput {
@@ -19,29 +22,48 @@ export interface ShiftWorkflowInput {
 
 // Shifts started before the bridge passed a grace (their histories carry none) keep the hour they were started with.
 const DEFAULT_LATE_GRACE_MS = DEFAULT_SHIFT_LATE_GRACE_S * 1000;
-/** Downtime records posted side by side; a shift rarely has more than a few dozen. */
-const POST_CONCURRENCY = 8;
-
-const erp = proxyActivities<Pick<Activities, 'postDowntime'>>(ERP_CALLS);
-// Master data from our own PostgreSQL, once per shift at close.
+// Master data from our own PostgreSQL: once per run at its start (shifts with downtime reasons), else once at close.
 const local = proxyLocalActivities<Pick<Activities, 'loadLineContext'>>(OWN_DATABASE);
 
 /**
- * One line's shift: started by the shift before it at its end (workflows/shift-handover.ts) or by its first event
- * (signal-with-start), whichever comes first; at its end it starts the next and hands over the machine states;
- * closes a grace period after the shift ends.
+ * One line's shift: started by the shift before it at its end (workflows/shift-handover.ts), by the bridge's
+ * starter on time, or by its first event (signal-with-start), whichever comes first; at its end it starts the next
+ * and hands over the machine states; closes a grace period after the shift ends.
  */
 export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSummary> {
-  // Patches are checked in the first activation, before any await, so a replay sees them where they were recorded.
+  // Checked in the first activation, before any await: histories recorded without it replay as they ran (no start
+  // load, no per-machine detail in the carry, every stretch posted by state).
+  const withReasons = patched('shift-downtime-reasons');
+  const shift = new ShiftState(input.shift, input.carry, withReasons);
   const handsOver = patched('shift-handover');
-  const shift = new ShiftState(input.shift, input.carry);
   setHandler(shiftHandoverSignal, (h) => shift.takeHandover(h));
+  let line: LineContext | null = null;
+  const withOee = (summary: ShiftSummary, toMs: number): ShiftSummary => {
+    const r = line ? shiftOee(shift, line, shift.reclassifications(), toMs) : null;
+    return r ? { ...summary, oee: r.oee } : summary;
+  };
   setHandler(machineEventsSignal, (batch) => shift.apply(batch));
   setHandler(machineDeltasSignal, (d) => {
     // A partly overlapping range cannot come from sealed outbox ranges (high-water.ts); it is refused, never counted twice.
     if (shift.applyDeltas(d) === 'overlap') log.error('outbox range overlaps what was applied: refused', { fromSeq: d.fromSeq, toSeq: d.toSeq, source: d.source });
   });
-  setHandler(shiftStatusQuery, () => shift.summary(Date.now()));
+  setHandler(shiftStatusQuery, () => withOee(shift.summary(Date.now()), Math.min(Date.now(), Date.parse(input.shift.endsAt))));
+  setHandler(
+    reclassifyStopUpdate,
+    (r) => {
+      shift.reclassify(r);
+      return withOee(shift.summary(Date.now()), Math.min(Date.now(), Date.parse(input.shift.endsAt)));
+    },
+    {
+      validator: (r) => {
+        if (!line?.downtime) throw new Error(`line ${input.shift.site}/${input.shift.line} has no downtime reasons (plant file \`downtime\`), or they are not loaded yet`);
+        if (!line.downtime.categories.some((c) => c.reasons.some((x) => x.code === r.reason))) throw new Error(`reason: unknown reason ${r.reason}`);
+        const stops = shiftOee(shift, line, shift.reclassifications(), Math.min(Date.now(), Date.parse(input.shift.endsAt)))?.stops ?? [];
+        if (!stops.some((x) => x.id === r.stopId)) throw new Error(`stopId: no stop ${r.stopId} in shift ${input.shift.date} ${input.shift.shiftCode} of line ${input.shift.line}`);
+      },
+    },
+  );
+  if (withReasons) line = await local.loadLineContext({ site: input.shift.site, line: input.shift.line, shiftStartsAt: input.shift.startsAt });
   const closesAt = Date.parse(input.shift.endsAt) + (input.lateGraceMs ?? DEFAULT_LATE_GRACE_MS);
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested ||
@@ -67,51 +89,31 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   await condition(allHandlersFinished);
   // The timelines are final now (late events after this point are not downtime of this shift any more): the records
   // and their sequence numbers follow from them alone, so a replay derives the same keys.
+  const classified = line ? shiftOee(shift, line, shift.reclassifications(), Math.min(closesAt, Date.parse(input.shift.endsAt))) : null;
+  if (line && classified) {
+    const downtime = await postClassifiedDowntime(input.shift, line, classified.stops);
+    return { ...shift.summary(closesAt), downtime, oee: classified.oee };
+  }
   const intervals = shift.downtime(closesAt);
   // Shifts that closed before downtime posting existed replay without it.
   const downtime = patched('shift-downtime-posting')
-    ? await postDowntime(input.shift, intervals)
+    ? await postDowntime(input.shift, intervals, line)
     : { records: 0, posted: 0, totalMinutes: '0', problems: ['closed before downtime posting existed'] };
   return { ...shift.summary(closesAt), downtime };
 }
 
 /** Posts every downtime record of the shift to the line's cost center, exactly once each (key = workflow id + seq). */
-async function postDowntime(s: ShiftInput, intervals: DowntimeInterval[]): Promise<ShiftDowntimeResult> {
+async function postDowntime(s: ShiftInput, intervals: DowntimeInterval[], loaded: LineContext | null): Promise<ShiftDowntimeResult> {
   const totalMs = intervals.reduce((sum, i) => sum + (i.endMs - i.startMs), 0);
   const result: ShiftDowntimeResult = { records: intervals.length, posted: 0, totalMinutes: durationMinutes(totalMs), problems: [] };
   if (intervals.length === 0) return result;
-  const line = await local.loadLineContext({ site: s.site, line: s.line });
+  const line = loaded ?? (await local.loadLineContext({ site: s.site, line: s.line }));
   if (!line.plant || !line.costCenter) {
     const why = `line ${s.site}/${s.line} has no plant or cost center in the plant model: ${intervals.length} downtime records not posted`;
     log.warn(why);
     result.problems.push(why);
     return result;
   }
-  const { workflowId } = workflowInfo();
-  const post = async (i: DowntimeInterval, seq: number) => {
-    try {
-      await erp.postDowntime({
-        workflowId,
-        postingSeq: seq,
-        plant: line.plant!,
-        line: s.line,
-        costCenter: line.costCenter!,
-        machine: i.machine,
-        state: i.state,
-        startedAt: new Date(i.startMs).toISOString(),
-        endedAt: new Date(i.endMs).toISOString(),
-        durationMin: durationMinutes(i.endMs - i.startMs),
-      });
-      result.posted += 1;
-    } catch (err) {
-      // A refused record must not keep the shift open: it is reported, and visible in the MES ledger as rejected.
-      const refused = refusal(err);
-      if (!refused) throw err;
-      result.problems.push(`downtime #${seq} (${i.machine} ${i.state}): ${refused.message}`);
-    }
-  };
-  for (let at = 0; at < intervals.length; at += POST_CONCURRENCY) {
-    await Promise.all(intervals.slice(at, at + POST_CONCURRENCY).map((i, n) => post(i, at + n + 1)));
-  }
+  await postRecords(s, line.plant, intervals.map((i, n) => ({ ...i, costCenter: line.costCenter!, seq: n + 1 })), result);
   return result;
 }

@@ -166,7 +166,12 @@ export const StateTag = z.object({
   ...tagBase,
   kind: z.literal('state'),
   /** Raw PLC value (as a string: `"1"`, `"true"`, `"RUN"`) to machine state; unmapped values become `unknown`. */
-  map: z.record(z.string(), MachineState),
+  map: z.record(z.string(), MachineState).default({}),
+  /**
+   * True: the tag is a PackML `StateCurrent` (ISA-TR88.00.02 state numbers 0-17), and its map is contracts/packml.ts's defaults,
+   * under the site's `downtime[].packml`, under this tag's own `map` (edge/plant.ts).
+   */
+  packml: z.boolean().optional(),
   /** A new state must hold this long before it is published, so a flapping bit is one change. */
   debounceMs: z.number().int().min(0).max(600_000).default(500),
 });

@@ -34,9 +34,20 @@ export type ShiftMachineDelta = z.infer<typeof ShiftMachineDelta>;
 export const ShiftStateChange = z.object({ machine: z.string().min(1).max(64), sourceTime: z.iso.datetime({ offset: true }), state: MachineState });
 export type ShiftStateChange = z.infer<typeof ShiftStateChange>;
 
+/** An alarm raised or cleared: the shift gives a stop the reason mapped to the alarm active at its start (oee/). */
+export const ShiftAlarmChange = z.object({
+  machine: z.string().min(1).max(64),
+  sourceTime: z.iso.datetime({ offset: true }),
+  code: z.string().min(1).max(64),
+  active: z.boolean(),
+});
+export type ShiftAlarmChange = z.infer<typeof ShiftAlarmChange>;
+
 export const ShiftDelta = z.object({
   machines: z.array(ShiftMachineDelta),
   states: z.array(ShiftStateChange),
+  /** Absent when the round had no alarm (and in rows and histories from before alarms travelled). */
+  alarms: z.array(ShiftAlarmChange).optional(),
   alarmsRaised: count,
   duplicatesDropped: count,
 });

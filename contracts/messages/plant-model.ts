@@ -4,6 +4,8 @@ import { EVENT_ID_SUFFIX_MAX, MachineOpcua } from './edge-config.js';
 import { EVENT_ID_MAX } from './machine-event.js';
 import { OrderReleased } from './order-release.js';
 import { SapPlant, SapStorageLocation } from './sap-odata.js';
+import { SiteDowntimeConfig } from './downtime-config.js';
+import { checkPlantDowntime } from './downtime-plant-check.js';
 import { PlantShiftCalendar, type SiteShiftCalendars } from './shift-calendar.js';
 
 /** `opcua` is read by the edge gateway only; a machine without it is simply not read. */
@@ -20,6 +22,8 @@ const Machine = z.object({
    * than the machine can make in the elapsed time at this speed (with the tag's margin) instead of counting it.
    */
   idealCycleTimeS: z.number().positive().max(86_400).optional(),
+  /** Downtime of the machine is charged here when its reason names no cost center; absent: the line's. */
+  costCenter: CostCenter.optional(),
   opcua: MachineOpcua.optional(),
 }).superRefine((m, ctx) => {
   if (m.idealCycleTimeS === undefined && m.opcua?.tags.some((t) => t.kind === 'counter'))
@@ -189,10 +193,16 @@ export const PlantModel = z
      * a line without one works to its site's, a site without one to A 06-14, B 14-22, C 22-06 every day.
      */
     shiftCalendars: z.array(PlantShiftCalendar).optional(),
+    /**
+     * Downtime reasons and OEE master data per site (contracts/messages/downtime-config.ts); a site without them
+     * posts every non-running stretch as a malfunction report with its state as the reason, as the engine always did.
+     */
+    downtime: z.array(SiteDowntimeConfig).optional(),
   })
   .superRefine((plant, ctx) => {
     if (plant.erpUnits) checkErpUnits(plant as PlantModelInput, ctx);
     checkShiftCalendars(plant, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    checkPlantDowntime(plant, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     const materials = new Set(plant.materials.map((m) => m.code));
     plant.materials.forEach((m, i) =>
       m.bom.forEach((b, j) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReasonCode } from './downtime-reasons.js';
 import { MachineState } from './machine-event.js';
 
 // The shift workflow takes the bridge's summed deltas (`machineDeltas`, ./outbox-delta.ts); its older events signal
@@ -54,8 +55,65 @@ export const ShiftDowntimeResult = z.object({
   totalMinutes: z.string(),
   /** Why nothing or not everything was posted: an unknown line, or the ERP's words for a refused record. */
   problems: z.array(z.string()),
+  /** Stops per ERP report their reason asks for (contracts/messages/downtime-reasons.ts); absent before reasons existed. */
+  byReport: z.partialRecord(z.enum(['malfunction', 'notification', 'activity-confirmation', 'none']), count).optional(),
 });
 export type ShiftDowntimeResult = z.infer<typeof ShiftDowntimeResult>;
+
+/** A duration in seconds as a decimal string with at most 3 places (exact: it is whole milliseconds); may be negative. */
+const seconds = z.string().regex(/^-?\d+(\.\d{1,3})?$/);
+
+/** OEE of a machine or of the line (its counting points' sums), oee/figures.ts and oee/ratios.ts. */
+export const OeeFigures = z.object({
+  availability: z.number().nullable(),
+  performance: z.number().nullable(),
+  quality: z.number().nullable(),
+  oee: z.number().nullable(),
+  plannedProductionS: seconds,
+  runS: seconds,
+  good: count,
+  scrap: count,
+  held: count,
+  /** The six big losses (Nakajima), and beside them idle stops, unobserved time and pieces held for quality; null: unknown. */
+  lossesS: z.object({
+    breakdowns: seconds,
+    setupAdjustments: seconds,
+    smallStops: seconds,
+    reducedSpeed: seconds.nullable(),
+    startupRejects: seconds.nullable(),
+    productionRejects: seconds.nullable(),
+    idle: seconds,
+    unobserved: seconds,
+    heldForQuality: seconds.nullable(),
+  }),
+});
+export type OeeFigures = z.infer<typeof OeeFigures>;
+
+const DowntimeTotal = z.object({ stops: count, ms: count, microStops: count, microMs: count });
+
+/** A shift's OEE and downtime by reason, when its site has downtime master data (docs/downtime-oee.md). */
+export const ShiftOee = z.object({
+  line: OeeFigures.nullable(),
+  machines: z.record(z.string(), OeeFigures),
+  /** Milliseconds outside breaks and planned maintenance, per reason code and per cost center. */
+  downtimeByReason: z.record(z.string(), DowntimeTotal),
+  downtimeByCostCenter: z.record(z.string(), DowntimeTotal),
+  problems: z.array(z.string()),
+});
+export type ShiftOee = z.infer<typeof ShiftOee>;
+
+/**
+ * An operator's reason for one stop of a shift (the `reclassifyStop` update): it overrides the alarm's and the state's
+ * reason. `stopId` is the stop's id in the shift summary's stops (`<machine>@<ISO start>`); the latest for a stop wins.
+ */
+export const StopReclassification = z.object({
+  stopId: z.string().regex(/^[a-z0-9-]{1,64}@\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be a stop id <machine>@<ISO start>, e.g. press-1@2026-03-02T07:00:00.000Z'),
+  reason: ReasonCode,
+  /** Who chose it (the API's authenticated user), for the audit. */
+  by: z.string().min(1).max(64),
+  at: z.iso.datetime({ offset: true }),
+});
+export type StopReclassification = z.infer<typeof StopReclassification>;
 
 /** What a shift reports: the answer of its `shiftStatus` query, its result, and the API's `GET /lines/:site/:line`. */
 export const ShiftSummary = ShiftTallies.extend({
@@ -69,5 +127,7 @@ export const ShiftSummary = ShiftTallies.extend({
   asOf: z.string(),
   /** Set when the shift has closed: what it posted to the ERP as downtime. */
   downtime: ShiftDowntimeResult.optional(),
+  /** Set in shifts started since downtime reasons existed, once the line's master data is loaded. */
+  oee: ShiftOee.optional(),
 });
 export type ShiftSummary = z.infer<typeof ShiftSummary>;

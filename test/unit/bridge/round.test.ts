@@ -112,4 +112,13 @@ describe('summing a range', () => {
       { machines: [{ machine: 'm1', good: 2, scrap: 1, total: 3, events: 4 }], states: [s('fault', 2)], alarmsRaised: 0, duplicatesDropped: 3 },
     ])).toEqual({ machines: [{ machine: 'm1', good: 3, scrap: 1, total: 4, events: 6 }], states: [s('running', 1), s('fault', 2)], alarmsRaised: 1, duplicatesDropped: 3 });
   });
+
+  it('carries alarm changes to the shift in order (the reason of a stop), and no alarms key when there were none', () => {
+    const a = (active: boolean, min: number) => ({ machine: 'm1', sourceTime: at(min), code: 'E-101', active });
+    const row = (alarms?: ReturnType<typeof a>[]) => ({ machines: [], states: [], alarmsRaised: alarms?.filter((x) => x.active).length ?? 0, duplicatesDropped: 0, ...(alarms ? { alarms } : {}) });
+    expect(sumShiftDeltas([row([a(true, 1)]), row(), row([a(false, 3), a(true, 4)])])).toMatchObject({ alarms: [a(true, 1), a(false, 3), a(true, 4)], alarmsRaised: 2 });
+    expect(sumShiftDeltas([row(), row()])).not.toHaveProperty('alarms');
+    const plan = planRound(route([{ ...base, eventId: 'al', machine: 'robot-1', sourceTime: at(5), tag: 'alarm', kind: 'alarm', code: 'E-101', active: true }]), new Set(['al']));
+    expect(plan.rows.find((r) => r.target.kind === 'shift')?.delta).toMatchObject({ alarmsRaised: 1, alarms: [{ machine: 'robot-1', sourceTime: at(5), code: 'E-101', active: true }] });
+  });
 });

@@ -8,6 +8,7 @@ import { replay } from '../../helpers/counter-replay.js';
 import { loadPlantModel } from '../../../seed/plant-file.js';
 import { edgeMachines, groupByEndpoint } from '../../../edge/plant.js';
 import { projectRoot } from '../../../stack/paths.js';
+import { downtimeMasterInput } from '../../helpers/downtime-master.js';
 
 const fixture = (f: string) => path.join(projectRoot, 'test/fixtures/plant', f);
 
@@ -18,6 +19,19 @@ describe('plant model: OPC UA settings per machine', () => {
     expect(machines.map((m) => m.ref.machine)).toEqual(['press-1', 'press-2', 'robot-1']);
     expect(machines[0]!.opcua.tags.map((t) => t.kind)).toEqual(['counter', 'counter', 'state', 'analog', 'alarm']);
     expect(groupByEndpoint(machines)).toHaveLength(1);
+  });
+
+  it('gives a PackML state tag the ISA-TR88.00.02 map, under the site\'s overrides and the tag\'s own', async () => {
+    const demo = await loadPlantModel(path.join(projectRoot, 'seed/demo-plant.yaml'));
+    const raw = JSON.parse(JSON.stringify(demo)) as { sites: Array<{ lines: Array<{ machines: Array<{ opcua: { tags: Array<Record<string, unknown>> } }> }> }>; downtime?: unknown[] };
+    const stateTag = raw.sites[0]!.lines[0]!.machines[0]!.opcua.tags.find((t) => t.kind === 'state')!;
+    Object.assign(stateTag, { packml: true, map: { '4': 'setup' } });
+    raw.downtime = [{ ...downtimeMasterInput(), categories: downtimeMasterInput().categories.map((c) => ({ ...c, reasons: c.reasons.map((r) => ({ ...r, costCenter: undefined })) })), packml: { '11': 'fault', '4': 'idle' } }];
+    const tags = edgeMachines(PlantModel.parse(raw))[0]!.opcua.tags;
+    const map = (tags.find((t) => t.kind === 'state') as { map: Record<string, string> }).map;
+    expect(map).toMatchObject({ '6': 'running', '2': 'stopped', '9': 'fault', '11': 'fault', '4': 'setup', '17': 'idle' });
+    // A tag without packml keeps its map as written.
+    expect((edgeMachines(demo)[0]!.opcua.tags.find((t) => t.kind === 'state') as { map: Record<string, string> }).map).not.toHaveProperty('6');
   });
 
   it('names the path of every bad OPC UA field', async () => {

@@ -33,6 +33,8 @@ describe('layering fences', () => {
     ['shifts/planted.ts', "import { z } from 'zod';"],
     ['shifts/planted.ts', "import { ShiftCalendar } from '../contracts/messages/shift-calendar.js';"],
     ['contracts/planted.ts', "import { shiftOf } from '../shifts/shift-of.js';"],
+    ['oee/planted.ts', "import { SiteDowntimeConfig } from '../contracts/messages/downtime-config.js';"],
+    ['contracts/planted.ts', "import { classifyStops } from '../oee/classify.js';"],
   ])('refuses in %s: %s', async (file, code) => {
     expect((await lint(file, code)).join('\n')).toMatch(/no-restricted-imports/);
   });
@@ -46,6 +48,8 @@ describe('layering fences', () => {
     expect(await lint('workflows/planted.ts', "import type { OrderReleased } from '../contracts/messages/order-release.js';\nexport type X = OrderReleased;\n")).toEqual([]);
     expect(await lint('workers/planted.ts', 'export const port = process.env.MES_API_PORT;\n')).toEqual([]);
     expect(await lint('shifts/planted.ts', "import { WEEKDAYS } from '../contracts/shift-time.js';\nimport type { ShiftCalendar } from '../contracts/messages/shift-calendar.js';\nexport type X = ShiftCalendar;\nexport { WEEKDAYS };\n")).toEqual([]);
+    expect(await lint('oee/planted.ts', "import { erpReportOf } from '../contracts/downtime-report.js';\nimport type { SiteDowntimeConfig } from '../contracts/messages/downtime-config.js';\nexport type X = SiteDowntimeConfig;\nexport { erpReportOf };\n")).toEqual([]);
+    expect(await lint('workflows/planted.ts', "import { classifyStops } from '../oee/classify.js';\nimport { erpReportOf } from '../contracts/downtime-report.js';\nexport { classifyStops, erpReportOf };\n")).toEqual([]);
     expect(await lint('workflows/planted.ts', "import { shiftOf } from '../shifts/shift-of.js';\nimport { WEEKDAYS } from '../contracts/shift-time.js';\nexport { shiftOf, WEEKDAYS };\n")).toEqual([]);
   });
 });

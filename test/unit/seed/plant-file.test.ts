@@ -7,6 +7,7 @@ import { countingPointsOf, siteShiftCalendars } from '../../../contracts/message
 import { loadPlantModel } from '../../../seed/plant-file.js';
 import { calendarOf, defaultShiftCalendar } from '../../../shifts/calendar-of.js';
 import { projectRoot } from '../../../stack/paths.js';
+import { downtimeMasterInput } from '../../helpers/downtime-master.js';
 
 const fixture = (f: string) => path.join(projectRoot, 'test/fixtures/plant', f);
 const failureOf = (f: string): Promise<Error> =>
@@ -75,6 +76,32 @@ describe('plant model file', () => {
     expect(calendarOf(stored, 'line-1', 'Europe/Berlin').versions[0]!.shifts.map((s) => s.code)).toEqual(['A']);
     expect(calendarOf(stored, 'line-2', 'Europe/Berlin')).toMatchObject({ timeZone: 'Europe/Berlin', holidays: ['2026-12-25'], versions: [{ shifts: [{ code: 'D' }] }] });
     expect(siteShiftCalendars(plant, 'elsewhere')).toBeNull();
+  });
+
+  it('reads downtime master data per site and names what it refers to that the plant lacks', async () => {
+    type Plant = { sites: Array<{ costCenters: unknown[]; lines: Array<{ machines: Array<Record<string, unknown>> }> }>; downtime: unknown[] };
+    const ok = await loadEditedDemo<Plant>((p) => {
+      p.sites[0]!.costCenters.push({ code: 'CC4900', name: 'Maintenance' });
+      p.sites[0]!.lines[0]!.machines[0]!.costCenter = 'CC4900';
+      p.downtime = [downtimeMasterInput()];
+    });
+    expect(ok.downtime?.[0]).toMatchObject({ site: 'plant1', microStopS: 120, idealCycleTimes: [{ machine: 'press-1', material: 'BRACKET-A', seconds: 1.5 }] });
+    expect(ok.sites[0]!.lines[0]!.machines[0]!.costCenter).toBe('CC4900');
+
+    const err = await loadEditedDemo<Plant>((p) => {
+      p.sites[0]!.lines[0]!.machines[1]!.costCenter = 'CC9999';
+      const bad = downtimeMasterInput();
+      bad.alarmReasons[1]!.machine = 'press-9';
+      bad.idealCycleTimes.push({ machine: 'robot-9', material: 'NOPE', seconds: 2 });
+      p.downtime = [bad, { ...downtimeMasterInput() }, { ...downtimeMasterInput(), site: 'plant9' }];
+    }).then(() => new Error('accepted'), (e: Error) => e);
+    expect(err.message).toContain('sites[0].lines[0].machines[1].costCenter: unknown cost center CC9999 in site plant1');
+    expect(err.message).toContain('downtime[0].categories[0].reasons[0].costCenter: unknown cost center CC4900 in site plant1');
+    expect(err.message).toContain('downtime[0].alarmReasons[1].machine: unknown machine press-9 in site plant1');
+    expect(err.message).toContain('downtime[0].idealCycleTimes[1].machine: unknown machine robot-9 in site plant1');
+    expect(err.message).toContain('downtime[0].idealCycleTimes[1].material: unknown material NOPE');
+    expect(err.message).toContain('downtime[1].site: site plant1 already has its downtime master data (downtime[0])');
+    expect(err.message).toContain('downtime[2].site: unknown site plant9');
   });
 
   it('reports a file that is not YAML', async () => {

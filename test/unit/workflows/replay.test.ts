@@ -9,7 +9,7 @@ import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
 
 // Recorded histories (MES_RECORD_HISTORIES=1 on work-order.test.ts, work-order-planner.test.ts, work-order-components.test.ts,
 // work-order-read-model.test.ts,
-// shift.test.ts and the *-deltas tests)
+// shift.test.ts, shift-oee.test.ts and the *-deltas tests)
 // against the current bundle: a change to the commands a workflow issues, not guarded by patched(), fails here.
 // No server needed.
 const historiesDir = path.join(import.meta.dirname, '../../fixtures/histories');

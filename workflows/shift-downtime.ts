@@ -1,0 +1,75 @@
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { LineContext } from '../activities/master-data.js';
+import type { ShiftDowntimeResult, ShiftInput } from '../contracts/messages/shift.js';
+import type { ClassifiedStop } from '../oee/classify.js';
+import { ERP_CALLS, refusal } from './activity-options.js';
+import { durationMinutes, type DowntimeInterval } from './downtime.js';
+
+/** Downtime records posted side by side; a shift rarely has more than a few dozen. */
+const POST_CONCURRENCY = 8;
+
+const erp = proxyActivities<Pick<Activities, 'postDowntime'>>(ERP_CALLS);
+
+/** A record to post: a stretch, the cost center it is charged to, and its posting sequence number. */
+export interface DowntimeRecord extends DowntimeInterval {
+  costCenter: string;
+  seq: number;
+}
+
+/**
+ * Posts the records as malfunction reports (ErpPort `postDowntime`), exactly once each (key = workflow id + seq),
+ * eight at a time in the given order. A record the ERP refuses is counted in `result.problems`, never retried: it
+ * must not keep the shift open, and the MES ledger shows it as rejected.
+ */
+export async function postRecords(s: ShiftInput, plant: string, records: ReadonlyArray<DowntimeRecord>, result: ShiftDowntimeResult): Promise<void> {
+  const { workflowId } = workflowInfo();
+  const post = async (i: DowntimeRecord) => {
+    try {
+      await erp.postDowntime({
+        workflowId,
+        postingSeq: i.seq,
+        plant,
+        line: s.line,
+        costCenter: i.costCenter,
+        machine: i.machine,
+        state: i.state,
+        startedAt: new Date(i.startMs).toISOString(),
+        endedAt: new Date(i.endMs).toISOString(),
+        durationMin: durationMinutes(i.endMs - i.startMs),
+      });
+      result.posted += 1;
+    } catch (err) {
+      const refused = refusal(err);
+      if (!refused) throw err;
+      result.problems.push(`downtime #${i.seq} (${i.machine} ${i.state}): ${refused.message}`);
+    }
+  };
+  for (let at = 0; at < records.length; at += POST_CONCURRENCY) await Promise.all(records.slice(at, at + POST_CONCURRENCY).map(post));
+}
+
+/**
+ * Reports the classified stops of a closed shift as their reasons ask (contracts/messages/downtime-reasons.ts): a
+ * malfunction report per unplanned breakdown, charged to the stop's cost center; micro-stops and reasons reported
+ * `none` stay in the MES. Notifications of other types and activity confirmations are not in the ERP port yet: such
+ * stops are counted in `byReport` and named in `problems`, not posted. Sequence numbers follow the stops' order
+ * (machine, start), so a replay or retry derives the same keys.
+ */
+export async function postClassifiedDowntime(s: ShiftInput, line: LineContext, stops: ReadonlyArray<ClassifiedStop>): Promise<ShiftDowntimeResult> {
+  const totalMs = stops.reduce((sum, x) => sum + (x.endMs - x.startMs), 0);
+  const result: ShiftDowntimeResult = { records: stops.length, posted: 0, totalMinutes: durationMinutes(totalMs), problems: [], byReport: {} };
+  for (const x of stops) result.byReport![x.erp.report] = (result.byReport![x.erp.report] ?? 0) + 1;
+  const unsupported = stops.filter((x) => x.erp.report === 'notification' || x.erp.report === 'activity-confirmation');
+  if (unsupported.length > 0)
+    result.problems.push(`${unsupported.length} stops ask for a notification or an activity confirmation, which the ERP port cannot post yet: not posted (${unsupported.map((x) => `${x.id} ${x.reason}`).join(', ')})`);
+  const records = stops.filter((x) => x.erp.report === 'malfunction').map((x, i) => ({ machine: x.machine, state: x.state, startMs: x.startMs, endMs: x.endMs, costCenter: x.costCenter, seq: i + 1 }));
+  if (records.length === 0) return result;
+  if (!line.plant) {
+    const why = `line ${s.site}/${s.line} has no plant in the plant model: ${records.length} malfunction reports not posted`;
+    log.warn(why);
+    result.problems.push(why);
+    return result;
+  }
+  await postRecords(s, line.plant, records, result);
+  return result;
+}
