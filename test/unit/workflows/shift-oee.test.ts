@@ -48,7 +48,9 @@ describe('shiftWorkflow with downtime reasons', () => {
     const taskQueue = 'shift-oee-test';
     const calls: DowntimePostingInput[] = [];
     let failedOnce = false;
-    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime'> = {
+    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift'> = {
+      // The shift lies in the past: the one it would hand over to is over too.
+      nextShift: async () => null,
       loadLineContext: async () => ({
         plant: '1010',
         costCenter: 'CC4100',
