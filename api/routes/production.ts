@@ -12,9 +12,7 @@ import { audit } from '../audit.js';
 import { READERS } from '../auth.js';
 import { scopeCondition } from '../scope.js';
 import type { ApiDeps } from '../deps.js';
-import { AssignBody, AssignResult, LineParams, LineStatus, ShiftParams, ShiftReport, UnassignedList, UnassignedQuery } from '../schemas/production.js';
-import { httpError } from '../../http/problem.js';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { AssignBody, AssignResult, LineParams, LineStatus, UnassignedList, UnassignedQuery } from '../schemas/production.js';
 
 export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, client } = deps;
@@ -65,22 +63,6 @@ export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const workflowId = shiftWorkflowId(site, line, slot.date, slot.shiftCode);
       const summary = await client.workflow.getHandle(workflowId).query(shiftStatusQuery).catch(() => null);
       return { site, line, activeOrder, shift: { workflowId, summary } };
-    });
-
-    app.get('/shifts/:site/:line/:date/:shiftCode', {
-      schema: { params: ShiftParams, response: { 200: ShiftReport }, tags: ['lines'], summary: "A shift's report: live while it runs, its result (with the downtime posted) once closed" },
-      config: { roles: READERS },
-    }, async (req) => {
-      const { site, line, date, shiftCode } = req.params;
-      const workflowId = shiftWorkflowId(site, line, date, shiftCode);
-      const handle = client.workflow.getHandle(workflowId);
-      const described = await handle.describe().catch((err: Error) => {
-        if (err instanceof WorkflowNotFoundError) throw httpError(404, `shift ${date} ${shiftCode} of ${site}/${line} not found (it has not started, or its history is past retention)`);
-        throw err;
-      });
-      if (described.status.name === 'RUNNING') return { workflowId, state: 'running' as const, summary: await handle.query(shiftStatusQuery) };
-      if (described.status.name === 'COMPLETED') return { workflowId, state: 'closed' as const, summary: await handle.result() };
-      throw httpError(409, `shift ${workflowId} ended ${described.status.name.toLowerCase()}: it has no report`);
     });
   };
 }

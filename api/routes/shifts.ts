@@ -4,15 +4,35 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import { ShiftSummary } from '../../contracts/messages/shift.js';
 import { httpError } from '../../http/problem.js';
-import { reclassifyStopUpdate } from '../../workflows/definitions.js';
+import { reclassifyStopUpdate, shiftStatusQuery } from '../../workflows/definitions.js';
+import { READERS } from '../auth.js';
 import { audit } from '../audit.js';
 import type { ApiDeps } from '../deps.js';
-import { StopParams, StopReasonBody } from '../schemas/shifts.js';
+import { ShiftParams, ShiftReport, StopParams, StopReasonBody } from '../schemas/shifts.js';
 
-/** Shift routes: an operator's reason for a stop (docs/downtime-oee.md), audited, validated by the shift workflow. */
+/**
+ * Shift routes: a shift's report, and an operator's reason for a stop (docs/downtime-oee.md), audited, validated by
+ * the shift workflow.
+ */
 export function shiftRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, client } = deps;
   return async (app) => {
+    app.get('/shifts/:site/:line/:date/:shiftCode', {
+      schema: { params: ShiftParams, response: { 200: ShiftReport }, tags: ['shifts'], summary: "A shift's report: live while it runs, its result (with the downtime posted) once closed" },
+      config: { roles: READERS },
+    }, async (req) => {
+      const { site, line, date, shiftCode } = req.params;
+      const workflowId = shiftWorkflowId(site, line, date, shiftCode);
+      const handle = client.workflow.getHandle(workflowId);
+      const described = await handle.describe().catch((err: Error) => {
+        if (err instanceof WorkflowNotFoundError) throw httpError(404, `shift ${date} ${shiftCode} of ${site}/${line} not found (it has not started, or its history is past retention)`);
+        throw err;
+      });
+      if (described.status.name === 'RUNNING') return { workflowId, state: 'running' as const, summary: await handle.query(shiftStatusQuery) };
+      if (described.status.name === 'COMPLETED') return { workflowId, state: 'closed' as const, summary: await handle.result() };
+      throw httpError(409, `shift ${workflowId} ended ${described.status.name.toLowerCase()}: it has no report`);
+    });
+
     app.post('/shifts/:site/:line/:date/:shiftCode/stops/:stopId/reason', {
       schema: {
         params: StopParams, body: StopReasonBody, response: { 200: ShiftSummary }, tags: ['shifts'],

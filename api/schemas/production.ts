@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ShiftCode } from '../../contracts/messages/shift-calendar.js';
 import { ShiftSummary } from '../../contracts/messages/shift.js';
 import { WorkOrderPhase } from '../../contracts/messages/work-order-status.js';
 import { ErpOrderId, Token } from '../../contracts/tokens.js';
@@ -13,14 +12,6 @@ export const AssignBody = z.object({ site: Token, erpOrderId: ErpOrderId, eventI
 export const AssignResult = z.object({ assigned: z.number(), good: z.number(), scrap: z.number() });
 
 export const LineParams = z.object({ site: Token, line: Token });
-/** A shift by the parts of its workflow id: the local date it starts on and its code. */
-export const ShiftParams = LineParams.extend({ date: z.iso.date({ error: 'must be a date YYYY-MM-DD' }), shiftCode: ShiftCode });
-export const ShiftReport = z.object({
-  workflowId: z.string(),
-  /** `running` while it takes events, `closed` once it posted its downtime (the summary then holds what it posted). */
-  state: z.enum(['running', 'closed']),
-  summary: ShiftSummary,
-});
 export const LineStatus = z.object({
   site: z.string(), line: z.string(),
   activeOrder: z.object({ workflowId: z.string(), erpOrderId: z.string(), status: WorkOrderPhase }).nullable(),
