@@ -145,6 +145,13 @@ export const DowntimeRequest = z.object({
   endedAt: z.iso.datetime({ offset: true }),
   /** Minutes, as a decimal string with at most 3 places (0.001 min = 60 ms). */
   durationMin: DecimalString,
+  /**
+   * What kind of report the stop is (SAP notification type, QMART, 2 characters): absent, a malfunction report (M2);
+   * a planned stop's reason may name another (M1, or a plant's own Z1). From the stop's reason (docs/downtime-oee.md).
+   */
+  notificationType: z.string().regex(/^[A-Z0-9]{2}$/, 'must be 2 of A-Z and 0-9 (SAP QMART)').optional(),
+  /** The breakdown indicator (SAP MaintenanceObjectIsDown): absent, true; false for a stop that is no breakdown. */
+  breakdown: z.boolean().optional(),
 });
 export type DowntimeRequest = z.infer<typeof DowntimeRequest>;
 
@@ -187,6 +194,9 @@ export const ErpDowntime = z.object({
   endedAt: z.string().nullable(),
   /** Minutes, as a decimal string. */
   durationMin: z.string(),
+  /** The notification type and breakdown indicator the ERP holds; absent where an ERP does not say. */
+  notificationType: z.string().nullable().optional(),
+  breakdown: z.boolean().nullable().optional(),
 });
 export type ErpDowntime = z.infer<typeof ErpDowntime>;
 

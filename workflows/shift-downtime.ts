@@ -15,6 +15,8 @@ const erp = proxyActivities<Pick<Activities, 'postDowntime'>>(ERP_CALLS);
 export interface DowntimeRecord extends DowntimeInterval {
   costCenter: string;
   seq: number;
+  /** Another notification type than the malfunction report, without the breakdown flag (a planned stop's reason). */
+  notificationType?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function postRecords(s: ShiftInput, plant: string, records: Readonl
         startedAt: new Date(i.startMs).toISOString(),
         endedAt: new Date(i.endMs).toISOString(),
         durationMin: durationMinutes(i.endMs - i.startMs),
+        ...(i.notificationType ? { notificationType: i.notificationType, breakdown: false } : {}),
       });
       result.posted += 1;
     } catch (err) {
@@ -51,18 +54,24 @@ export async function postRecords(s: ShiftInput, plant: string, records: Readonl
 /**
  * Reports the classified stops of a closed shift as their reasons ask (contracts/messages/downtime-reasons.ts): a
  * malfunction report per unplanned breakdown, charged to the stop's cost center; micro-stops and reasons reported
- * `none` stay in the MES. Notifications of other types and activity confirmations are not in the ERP port yet: such
- * stops are counted in `byReport` and named in `problems`, not posted. Sequence numbers follow the stops' order
- * (machine, start), so a replay or retry derives the same keys.
+ * `none` stay in the MES. With `notifications` (runs from patch `shift-downtime-notifications` on), a reason that
+ * asks for a notification of its type gets one per stop, without the breakdown flag (ErpPort `postDowntime` with
+ * `notificationType`); before, such stops were only named in `problems`. Activity confirmations are not in the ERP
+ * port yet: counted in `byReport` and named in `problems`. Sequence numbers follow the stops' order (machine,
+ * start), so a replay or retry derives the same keys.
  */
-export async function postClassifiedDowntime(s: ShiftInput, line: LineContext, stops: ReadonlyArray<ClassifiedStop>): Promise<ShiftDowntimeResult> {
+export async function postClassifiedDowntime(s: ShiftInput, line: LineContext, stops: ReadonlyArray<ClassifiedStop>, notifications = false): Promise<ShiftDowntimeResult> {
   const totalMs = stops.reduce((sum, x) => sum + (x.endMs - x.startMs), 0);
   const result: ShiftDowntimeResult = { records: stops.length, posted: 0, totalMinutes: durationMinutes(totalMs), problems: [], byReport: {} };
   for (const x of stops) result.byReport![x.erp.report] = (result.byReport![x.erp.report] ?? 0) + 1;
-  const unsupported = stops.filter((x) => x.erp.report === 'notification' || x.erp.report === 'activity-confirmation');
+  const posts = (x: ClassifiedStop) => x.erp.report === 'malfunction' || (notifications && x.erp.report === 'notification');
+  const unsupported = stops.filter((x) => !posts(x) && (x.erp.report === 'notification' || x.erp.report === 'activity-confirmation'));
   if (unsupported.length > 0)
-    result.problems.push(`${unsupported.length} stops ask for a notification or an activity confirmation, which the ERP port cannot post yet: not posted (${unsupported.map((x) => `${x.id} ${x.reason}`).join(', ')})`);
-  const records = stops.filter((x) => x.erp.report === 'malfunction').map((x, i) => ({ machine: x.machine, state: x.state, startMs: x.startMs, endMs: x.endMs, costCenter: x.costCenter, seq: i + 1 }));
+    result.problems.push(`${unsupported.length} stops ask for ${notifications ? 'an activity confirmation' : 'a notification or an activity confirmation'}, which the ERP port cannot post yet: not posted (${unsupported.map((x) => `${x.id} ${x.reason}`).join(', ')})`);
+  const records = stops.filter(posts).map((x, i) => ({
+    machine: x.machine, state: x.state, startMs: x.startMs, endMs: x.endMs, costCenter: x.costCenter, seq: i + 1,
+    ...(x.erp.report === 'notification' ? { notificationType: x.erp.notificationType } : {}),
+  }));
   if (records.length === 0) return result;
   if (!line.plant) {
     const why = `line ${s.site}/${s.line} has no plant in the plant model: ${records.length} malfunction reports not posted`;

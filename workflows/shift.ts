@@ -36,6 +36,7 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   const withReasons = patched('shift-downtime-reasons');
   const shift = new ShiftState(input.shift, input.carry, withReasons);
   const handsOver = patched('shift-handover');
+  const postsNotifications = patched('shift-downtime-notifications');
   setHandler(shiftHandoverSignal, (h) => shift.takeHandover(h));
   let line: LineContext | null = null;
   const withOee = (summary: ShiftSummary, toMs: number): ShiftSummary => {
@@ -91,7 +92,7 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   // and their sequence numbers follow from them alone, so a replay derives the same keys.
   const classified = line ? shiftOee(shift, line, shift.reclassifications(), Math.min(closesAt, Date.parse(input.shift.endsAt))) : null;
   if (line && classified) {
-    const downtime = await postClassifiedDowntime(input.shift, line, classified.stops);
+    const downtime = await postClassifiedDowntime(input.shift, line, classified.stops, postsNotifications);
     return { ...shift.summary(closesAt), downtime, oee: classified.oee };
   }
   const intervals = shift.downtime(closesAt);

@@ -35,6 +35,9 @@ export const Posting = z.object({
   startedAt: z.string().nullable().optional(),
   endedAt: z.string().nullable().optional(),
   durationMin: DecimalString.nullable().optional(),
+  /** A downtime's notification type and breakdown indicator (absent from ERPs that do not keep them). */
+  notificationType: z.string().nullable().optional(),
+  breakdown: z.boolean().nullable().optional(),
   postedAt: z.string(),
   // Additive: older ERPs (and simulators) cannot cancel, so their documents never are.
   cancelled: z.boolean().optional(),

@@ -238,6 +238,8 @@ export type MaintenanceNotification = z.infer<typeof MaintenanceNotification>;
 /** What the adapter reads of a malfunction report: number, reference, malfunction start and end, duration, long text. */
 export const MaintenanceNotificationRead = MaintenanceNotification.pick({
   MaintenanceNotification: true,
+  NotificationType: true,
+  MaintenanceObjectIsDown: true,
   MalfunctionStartDate: true,
   MalfunctionStartTime: true,
   MalfunctionEndDate: true,

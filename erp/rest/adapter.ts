@@ -141,6 +141,8 @@ export class RestErpAdapter implements ErpAdapter {
       startedAt: p.startedAt ?? null,
       endedAt: p.endedAt ?? null,
       durationMin: p.durationMin ?? '0',
+      notificationType: p.notificationType ?? null,
+      breakdown: p.breakdown ?? null,
     }));
   }
 

@@ -55,11 +55,11 @@ export async function postDowntime(session: ODataSession, req: DowntimeRequest):
   const end = sapDateTime(req.endedAt);
   const body: MaintenanceNotificationCreate = {
     NotificationText: `Downtime ${req.machine} ${req.state}`.slice(0, NOTIFICATION_TEXT_MAX),
-    NotificationType: MALFUNCTION_REPORT,
+    NotificationType: req.notificationType ?? MALFUNCTION_REPORT,
     MaintenancePlanningPlant: plant,
     TechnicalObject: req.machine.toUpperCase(),
     TechObjIsEquipOrFuncnlLoc: 'EAMS_FL',
-    MaintenanceObjectIsDown: true,
+    MaintenanceObjectIsDown: req.breakdown ?? true,
     MalfunctionStartDate: start.date,
     MalfunctionStartTime: start.time,
     MalfunctionEndDate: end.date,
@@ -83,7 +83,8 @@ export async function postDowntime(session: ODataSession, req: DowntimeRequest):
 
 export async function listDowntime(session: ODataSession, plant: string): Promise<ErpDowntime[]> {
   sapField(SapPlant, plant, 'plant', 'downtime list');
-  const filter = `MaintenancePlanningPlant eq ${odataString(plant)} and NotificationType eq ${odataString(MALFUNCTION_REPORT)}`;
+  // Every type: a planned stop may be reported as another notification type than M2 (DowntimeRequest.notificationType).
+  const filter = `MaintenancePlanningPlant eq ${odataString(plant)}`;
   const path = `MaintenanceNotification?$filter=${encodeURIComponent(filter)}&$select=${selectOf(MaintenanceNotificationRead)}`;
   const r = await session.collection(MAINT_NOTIFICATION_SERVICE, path, MaintenanceNotificationRead);
   return r.map((n) => ({
@@ -95,6 +96,8 @@ export async function listDowntime(session: ODataSession, plant: string): Promis
     startedAt: isoFromSap(n.MalfunctionStartDate, n.MalfunctionStartTime),
     endedAt: isoFromSap(n.MalfunctionEndDate, n.MalfunctionEndTime),
     durationMin: canonicalDecimal(Number(n.MaintObjectDowntimeDuration).toFixed(3)),
+    notificationType: n.NotificationType,
+    breakdown: n.MaintenanceObjectIsDown,
   }));
 }
 

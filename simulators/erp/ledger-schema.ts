@@ -30,6 +30,9 @@ export const simPostings = erpSim.table('postings', {
   startedAt: timestamp('started_at', { withTimezone: true }),
   endedAt: timestamp('ended_at', { withTimezone: true }),
   durationMin: numeric('duration_min', { precision: 12, scale: 3 }),
+  /** A downtime's notification type (M2 unless the request named another) and breakdown indicator. */
+  notificationType: text('notification_type'),
+  breakdown: boolean('breakdown'),
   postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
   // Cancellation flags the document and keeps it, as an ERP does: its history stays readable.
   cancelledAt: timestamp('cancelled_at', { withTimezone: true }),

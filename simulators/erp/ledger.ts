@@ -46,6 +46,8 @@ const toPosting = (r: Row): Posting => ({
   startedAt: r.startedAt?.toISOString() ?? null,
   endedAt: r.endedAt?.toISOString() ?? null,
   durationMin: decimal(r.durationMin),
+  notificationType: r.notificationType,
+  breakdown: r.breakdown,
   postedAt: r.postedAt.toISOString(),
   cancelled: r.cancelledAt !== null,
   postingDate: r.postingDate,
@@ -157,6 +159,8 @@ export class SimLedger {
       startedAt: new Date(req.startedAt),
       endedAt: new Date(req.endedAt),
       durationMin: req.durationMin,
+      notificationType: req.notificationType ?? 'M2',
+      breakdown: req.breakdown ?? true,
     });
   }
 

@@ -30,8 +30,16 @@ describe('S/4HANA adapter: downtime and quality notifications', () => {
     expect(await erp.findPostings(`${key}0`, 'downtime')).toEqual([]);
     expect(await erp.listDowntime('1010')).toEqual([{
       document: doc.document, reference: row.MaintNotifExtReferenceNumber, machine: 'robot-1', costCenter: 'CC1000', state: 'fault',
-      startedAt: '2026-11-25T06:10:00.000Z', endedAt: '2026-11-25T06:11:30.000Z', durationMin: '1.5',
+      startedAt: '2026-11-25T06:10:00.000Z', endedAt: '2026-11-25T06:11:30.000Z', durationMin: '1.5', notificationType: 'M2', breakdown: true,
     }]);
+  });
+
+  it('posts a planned stop as the notification type its reason names, without the breakdown flag, and lists it with its type', async () => {
+    const erp = adapter();
+    const key = 'shift:plant1:line-2:2026-11-25:A#2';
+    const doc = await erp.postDowntime({ ...downtime(key), notificationType: 'Z1', breakdown: false });
+    expect(double.sap.store.maintenanceNotifications.at(-1)).toMatchObject({ NotificationType: 'Z1', MaintenanceObjectIsDown: false });
+    expect((await erp.listDowntime('1010')).find((d) => d.document === doc.document)).toMatchObject({ notificationType: 'Z1', breakdown: false, state: 'fault' });
   });
 
   it('keeps a short lower-case key out of an upper-case field by hashing it', () => {

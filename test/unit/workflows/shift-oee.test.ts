@@ -44,7 +44,7 @@ const events: MachineEvent[] = [
 ];
 
 describe('shiftWorkflow with downtime reasons', () => {
-  it('classifies the scripted shift, reports OEE and downtime per reason and cost center, and posts only the malfunction reports, once', async () => {
+  it('classifies the scripted shift, reports OEE and downtime per reason and cost center, and posts the malfunction reports and the planned stop\'s notification, once each', async () => {
     const taskQueue = 'shift-oee-test';
     const calls: DowntimePostingInput[] = [];
     let failedOnce = false;
@@ -99,14 +99,15 @@ describe('shiftWorkflow with downtime reasons', () => {
         CC4150: { stops: 4, ms: 90_000 + 4_200_000, microStops: 1, microMs: 90_000 },
         CC4100: { stops: 2, ms: 660_000, microStops: 1, microMs: 60_000 },
       });
-      expect(summary.downtime).toMatchObject({ records: 7, posted: 3, byReport: { malfunction: 3, none: 3, notification: 1 } });
-      expect(summary.downtime?.problems).toEqual([expect.stringMatching(/^1 stops ask for a notification .*: not posted \(press-1@2026-03-02T10:00:00.000Z cleaning\)$/)]);
+      // The planned cleaning is reported as what it is: a Z1 notification without the breakdown flag.
+      expect(summary.downtime).toMatchObject({ records: 7, posted: 4, byReport: { malfunction: 3, none: 3, notification: 1 }, problems: [] });
       const posted = calls.filter((c, i) => calls.findIndex((d) => d.postingSeq === c.postingSeq) === i);
-      expect(calls).toHaveLength(4);
-      expect(posted.map(({ postingSeq, machine, costCenter, state, startedAt, endedAt }) => ({ postingSeq, machine, costCenter, state, startedAt, endedAt }))).toEqual([
-        { postingSeq: 1, machine: 'press-1', costCenter: 'CC4900', state: 'fault', startedAt: '2026-03-02T07:00:00.000Z', endedAt: '2026-03-02T07:20:00.000Z' },
-        { postingSeq: 2, machine: 'press-1', costCenter: 'CC4150', state: 'fault', startedAt: '2026-03-02T13:30:00.000Z', endedAt: '2026-03-02T14:00:00.000Z' },
-        { postingSeq: 3, machine: 'press-2', costCenter: 'CC4100', state: 'fault', startedAt: '2026-03-02T11:00:00.000Z', endedAt: '2026-03-02T11:10:00.000Z' },
+      expect(calls).toHaveLength(5);
+      expect(posted.map(({ postingSeq, machine, costCenter, state, startedAt, endedAt, notificationType, breakdown }) => ({ postingSeq, machine, costCenter, state, startedAt, endedAt, notificationType, breakdown }))).toEqual([
+        { postingSeq: 1, machine: 'press-1', costCenter: 'CC4900', state: 'fault', startedAt: '2026-03-02T07:00:00.000Z', endedAt: '2026-03-02T07:20:00.000Z', notificationType: undefined, breakdown: undefined },
+        { postingSeq: 2, machine: 'press-1', costCenter: 'CC4150', state: 'setup', startedAt: '2026-03-02T10:00:00.000Z', endedAt: '2026-03-02T10:30:00.000Z', notificationType: 'Z1', breakdown: false },
+        { postingSeq: 3, machine: 'press-1', costCenter: 'CC4150', state: 'fault', startedAt: '2026-03-02T13:30:00.000Z', endedAt: '2026-03-02T14:00:00.000Z', notificationType: undefined, breakdown: undefined },
+        { postingSeq: 4, machine: 'press-2', costCenter: 'CC4100', state: 'fault', startedAt: '2026-03-02T11:00:00.000Z', endedAt: '2026-03-02T11:10:00.000Z', notificationType: undefined, breakdown: undefined },
       ]);
       if (process.env.MES_RECORD_HISTORIES)
         await writeFile(path.join(import.meta.dirname, '../../fixtures/histories/shift-closed-with-reasons.json'), historyToJSON(await h.fetchHistory()));

@@ -1,0 +1,2 @@
+ALTER TABLE "erp_sim"."postings" ADD COLUMN "notification_type" text;--> statement-breakpoint
+ALTER TABLE "erp_sim"."postings" ADD COLUMN "breakdown" boolean;
