@@ -64,7 +64,9 @@ describe('edge gateway: a drop on an idle counter is judged from the last eviden
     expect(events.filter((e) => e.kind === 'counter').reduce((n, e) => n + (e.kind === 'counter' ? e.delta : 0), 0)).toBe(0);
     const hold = events.find((e): e is CounterHoldEvent => e.kind === 'hold');
     expect(hold).toMatchObject({ reason: 'unexplained_drop', delta: 5_548, raw: 12 });
-    // The budget: its 1 s cap plus about one sampling and publishing interval, far below the 5,548 pieces of the wrap.
-    expect(hold!.limit).toBeLessThan(3_000);
+    // The budget: its 1 s cap plus about one sampling and publishing interval, below the 5,548 pieces of the wrap.
+    // It grows with the time between readings, so a loaded machine (3,138 seen with a load of 17 on 2 cores) gives
+    // more than a quiet one; what matters is that the wrap does not fit it.
+    expect(hold!.limit).toBeLessThan(5_548);
   });
 });
