@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordUnassigned } from '../../db/unassigned-production.js';
 import { unassignedProduction } from '../../schema/index.js';
 import { assignUnassigned } from '../../services/unassigned-production.js';
-import { statusQuery } from '../../workflows/definitions.js';
+import { productionCountsSignal, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { releaseOrder } from '../helpers/release.js';
+import { resultOf } from '../helpers/workflow-result.js';
 
 // Unassigned production handed to an order: each piece reaches at most one order, whoever assigns it.
 let engine: TestEngine;
@@ -30,15 +31,37 @@ describe('assigning unassigned production', () => {
       assignUnassigned(deps, { site: 'plant1', erpOrderId: '5888001', eventIds: [eventId], assignedBy: 'planner-ann' }),
       assignUnassigned(deps, { site: 'plant1', erpOrderId: '5888002', eventIds: [eventId], assignedBy: 'planner-bob' }),
     ]);
-    const assigned = results.map((r) => (r.status === 'fulfilled' ? r.value.assigned : 0));
     const [row] = await engine.services.db.select().from(unassignedProduction).where(eq(unassignedProduction.eventId, eventId));
     expect(row).toMatchObject({ status: 'assigned' });
     await eventually(async () => ((await b.query(statusQuery)).good + (await c.query(statusQuery)).good > 0 ? true : undefined), 'the row counted');
     await new Promise((r) => setTimeout(r, 500)); // a second signal, when one went out, lands meanwhile
-    const goods = [(await b.query(statusQuery)).good, (await c.query(statusQuery)).good];
+    const [goodB, goodC] = [(await b.query(statusQuery)).good, (await c.query(statusQuery)).good];
+    const [assignedB, assignedC] = results.map((r) => (r.status === 'fulfilled' ? r.value.assigned : 0));
     // Nine pieces, counted by the one order the row says it went to.
-    expect(goods[0] + goods[1]).toBe(9);
-    expect(assigned[0] + assigned[1]).toBe(1);
-    expect(row!.assignedTo).toBe(goods[0] === 9 ? b.workflowId : c.workflowId);
+    expect(goodB + goodC).toBe(9);
+    expect(assignedB! + assignedC!).toBe(1);
+    expect(row!.assignedTo).toBe(goodB === 9 ? b.workflowId : c.workflowId);
+  });
+
+  it('leaves a row open for a planner when the order it is assigned to is closing and takes no counts', async () => {
+    const eventId = 'work-order:plant1:5888889#1-1:press-1';
+    await recordUnassigned(engine.services.db, [{
+      site: 'plant1', line: 'line-1', reason: 'order-closed',
+      count: { eventId, machine: 'press-1', sourceTime: new Date().toISOString(), good: 4, scrap: 0 },
+    }]);
+    // The order reaches its quantity and its final confirmation is refused: parked, closing, taking no counts.
+    engine.erpFaults.set({ rejectOrders: ['5888003'] });
+    const h = await releaseOrder(engine, '5888003', 'line-1', '10');
+    await h.signal(productionCountsSignal, { v: 1, events: [{ eventId: 'closing-1', machine: 'press-1', sourceTime: new Date().toISOString(), good: 10, scrap: 0 }] });
+    await eventually(async () => ((await h.query(statusQuery)).phase === 'exception' ? true : undefined), 'the final confirmation parked', 60_000);
+    await assignUnassigned({ db: engine.services.db, client: engine.services.client }, { site: 'plant1', erpOrderId: '5888003', eventIds: [eventId], assignedBy: 'planner-ann' });
+    engine.erpFaults.set({});
+    await h.signal(retryPostingSignal, { requestedBy: 'planner' });
+    const result = await resultOf(h);
+    const [row] = await engine.services.db.select().from(unassignedProduction).where(eq(unassignedProduction.eventId, eventId));
+    // The four pieces are counted by the order, or stay open for a planner: once, never neither. (Today the order keeps
+    // them aside as late counts, recordLateCounts' insert finds the row and does nothing, and the row is marked assigned.)
+    expect(result).toMatchObject({ phase: 'confirmed' });
+    expect(result.good + (row!.status === 'open' ? row!.good : 0)).toBe(14);
   });
 });
