@@ -59,8 +59,8 @@ describe('assigning unassigned production', () => {
     await h.signal(retryPostingSignal, { requestedBy: 'planner' });
     const result = await resultOf(h);
     const [row] = await engine.services.db.select().from(unassignedProduction).where(eq(unassignedProduction.eventId, eventId));
-    // The four pieces are counted by the order, or stay open for a planner: once, never neither. (Today the order keeps
-    // them aside as late counts, recordLateCounts' insert finds the row and does nothing, and the row is marked assigned.)
+    // The four pieces are counted by the order, or stay open for a planner: once, never neither. (The order keeps them
+    // aside as late counts; recordLateCounts' insert used to find the row and do nothing, leaving it `assigned`.)
     expect(result).toMatchObject({ phase: 'confirmed' });
     expect(result.good + (row!.status === 'open' ? row!.good : 0)).toBe(14);
   });
