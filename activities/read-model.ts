@@ -1,4 +1,4 @@
-import { log } from '@temporalio/activity';
+import { activityInfo, log } from '@temporalio/activity';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { WorkOrderStatus } from '../contracts/messages/work-order-status.js';
@@ -30,9 +30,13 @@ export const wipOf = (s: WorkOrderStatus, asOf: string): WorkOrderWip =>
 
 export function createReadModelActivities(deps: { db: Db; publishWip?: PublishWip }) {
   return {
-    /** Counts that reached an order after it stopped taking them: kept as unassigned production for a planner. */
+    /**
+     * Counts that reached an order after it stopped taking them: kept as unassigned production for a planner. Rows a
+     * planner had assigned to this order come back open (the assignment's signal reached it too late to count).
+     */
     async recordLateCounts(input: { site: string; line: string; counts: ProductionCount[] }): Promise<void> {
-      await recordUnassigned(deps.db, input.counts.map((count) => ({ site: input.site, line: input.line, count, reason: 'order-closed' })));
+      const order = activityInfo().workflowExecution?.workflowId;
+      await recordUnassigned(deps.db, input.counts.map((count) => ({ site: input.site, line: input.line, count, reason: 'order-closed' })), order);
     },
     /**
      * Idempotent: the row is the workflow's status as of `write.asOf`, so replays and retries write the same thing, and

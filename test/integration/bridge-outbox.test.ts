@@ -13,7 +13,7 @@ import { OUTBOX_SOURCE, type OrderDelta } from '../../contracts/messages/outbox-
 import type { WorkOrderResult } from '../../contracts/messages/work-order-status.js';
 import { commitRound, sealNextRange } from '../../db/event-outbox.js';
 import { loadLineCalendar } from '../../db/line-calendar.js';
-import { lines, unassignedProduction } from '../../schema/index.js';
+import { lines, unassignedProduction, workOrders } from '../../schema/index.js';
 import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
 import { shiftOf } from '../../shifts/shift-of.js';
 import { completeOrderSignal, shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
@@ -156,6 +156,28 @@ describe('signal bridge outbox', () => {
     const kept = await engine.services.db.select().from(unassignedProduction).where(like(unassignedProduction.eventId, `${h.workflowId}#%`));
     expect(kept.map((k) => ({ eventId: k.eventId, good: k.good }))).toEqual([{ eventId: `${h.workflowId}#${range.toSeq + 1}-${range.toSeq + 1}:press-1`, good: 5 }]);
     expect((await metrics.rangesAlreadyApplied.get()).values[0]!.value).toBe(1);
+  });
+
+  it('does not also make unassigned the pieces a terminated order counted before its relay died', async () => {
+    const h = await releaseOrder(engine, '5000006', 'line-1', '100');
+    const target = { kind: 'work-order' as const, site: 'plant1', line: 'line-1' };
+    const delta = { machines: [{ machine: 'press-1', good: 6, scrap: 0, events: 1, lastSourceTime: new Date(T0).toISOString() }], duplicatesDropped: 0 };
+    const metrics = createBridgeMetrics();
+    await commitRound(engine.services.db, ['terminated-1'], () => ({ rows: [{ workflowId: h.workflowId, target, delta }], unassigned: [] }));
+    // A relay that dies right after Temporal took its signal; then someone terminates the order (Web UI, tctl).
+    const range = (await sealNextRange(engine.services.db, h.workflowId, 100))!;
+    expect(await deliverToOrder(engine.services.client, metrics, h.workflowId, { v: 1, source: OUTBOX_SOURCE, fromSeq: range.fromSeq, toSeq: range.toSeq, ...sumOrderDeltas(range.deltas as OrderDelta[]) })).toBe('accepted');
+    const modelGood = async () => Number((await engine.services.db.select().from(workOrders).where(eq(workOrders.workflowId, h.workflowId)))[0]?.goodQuantity);
+    await eventually(async () => ((await modelGood()) === 6 ? true : undefined), 'the range counted, in the read model too');
+    await h.terminate('operator');
+
+    const relay = new OutboxRelay({ db: engine.services.db, client: engine.services.client, metrics, log: pino({ level: 'silent' }), announceUnassigned: async () => {} });
+    relay.notify([h.workflowId]);
+    await eventually(async () => ((await count(sql`select count(*) as n from outbox where workflow_id = ${h.workflowId}`)) === 0 ? true : undefined), 'the rows handled');
+    await relay.stop();
+    // The order's history holds the signal and its read model the six pieces: they are not kept a second time.
+    const kept = await engine.services.db.select().from(unassignedProduction).where(like(unassignedProduction.eventId, `${h.workflowId}#%`));
+    expect((await modelGood()) + kept.reduce((a, k) => a + k.good, 0)).toBe(6);
   });
 
   it('starts a shift with the relay\'s late grace: one that ended closes at once, under the default hour it runs on', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { closedOrderMark } from '../../../bridge/deliver.js';
 import type { ProductionDeltas } from '../../../contracts/messages/outbox-delta.js';
 import { completeOrderSignal, productionDeltasSignal, statusQuery } from '../../../workflows/definitions.js';
 import { workOrderWorkflow } from '../../../workflows/work-order.js';
@@ -30,7 +31,9 @@ describe('workOrderWorkflow with outbox deltas', () => {
       const first = await client().workflow.getHandle(h.workflowId, firstRunId).describe();
       expect(first.status.name).toBe('CONTINUED_AS_NEW');
       await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'test' });
-      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', good: 1_200 });
+      // The last run's result carries the mark the first run reached (the relay's closedOrderMark reads it).
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', good: 1_200, appliedThrough: { outbox: 12 } });
+      expect(await closedOrderMark(client(), h.workflowId, 'outbox')).toBe(12);
       expect(posted.map((p) => [p.yieldQty, p.isFinal])).toEqual([['1200', true]]);
       // The first run: its deltas, their repeats and the continue-as-new with a high-water mark in the carry.
       await recordHistory(client().workflow.getHandle(h.workflowId, firstRunId), 'work-order-outbox-deltas.json');
