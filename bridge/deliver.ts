@@ -1,6 +1,7 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
-import type { MachineDeltas, ProductionDeltas } from '../contracts/messages/outbox-delta.js';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
+import { z } from 'zod';
+import { ProductionDeltas, type MachineDeltas } from '../contracts/messages/outbox-delta.js';
 import { WorkOrderResult } from '../contracts/messages/work-order-status.js';
 import { TASK_QUEUE } from '../contracts/names.js';
 import { machineDeltasSignal, productionDeltasSignal } from '../workflows/definitions.js';
@@ -32,16 +33,46 @@ export async function deliverToOrder(client: Client, metrics: BridgeMetrics, wor
 
 const AppliedThrough = WorkOrderResult.pick({ appliedThrough: true });
 
+/** The parts of a run's input and of a `productionDeltas` signal the mark is read from; the rest is ignored. */
+const RunInput = z.object({ carry: z.object({ highWater: z.record(z.string(), z.number()).optional() }).optional() });
+const DeltasRange = ProductionDeltas.pick({ source: true, toSeq: true });
+
 /**
- * The last outbox seq of `source` a closed order applied, from the result its last run returned (`appliedThrough`,
- * workflows/work-order.ts). Null when it cannot be known: the run did not complete (terminated, failed, timed out),
- * its result carries no marks (it never got a delta, or closed before results carried them), or its history is gone
- * (retention). Throws what the Temporal client throws otherwise (unreachable), so the relay retries.
+ * The last seq of `source` a run that did not complete (terminated by a person, failed, timed out) received: its
+ * input's carried mark, or the highest range among the `productionDeltas` signals in its history. A signal in the
+ * history was handled (counted, or kept aside as late counts), because a workflow task runs its handlers before
+ * anything else; null when the run received none.
+ */
+async function receivedThrough(handle: WorkflowHandle, source: string): Promise<number | null> {
+  let mark: number | null = null;
+  const take = (seq: number | undefined) => {
+    if (seq !== undefined && (mark === null || seq > mark)) mark = seq;
+  };
+  for (const e of (await handle.fetchHistory()).events ?? []) {
+    const started = e.workflowExecutionStartedEventAttributes;
+    if (started?.input?.payloads?.[0]) take(RunInput.safeParse(defaultPayloadConverter.fromPayload(started.input.payloads[0])).data?.carry?.highWater?.[source]);
+    const signal = e.workflowExecutionSignaledEventAttributes;
+    if (signal?.signalName === productionDeltasSignal.name && signal.input?.payloads?.[0]) {
+      const range = DeltasRange.safeParse(defaultPayloadConverter.fromPayload(signal.input.payloads[0]));
+      if (range.success && range.data.source === source) take(range.data.toSeq);
+    }
+  }
+  return mark;
+}
+
+/**
+ * The last outbox seq of `source` a closed order applied: from the result its last run returned (`appliedThrough`,
+ * workflows/work-order.ts), or, for a run that did not complete, from its history (`receivedThrough`). A range at or
+ * below it reached the order: the relay deletes it rather than keeping its pieces a second time. For a terminated
+ * order those pieces stay with the order (its status and read model show them, counted and not confirmed) for a
+ * person to settle. Null when it cannot be known: no mark in a completed run's result (it never got a delta, or
+ * closed before results carried them), or the history is gone (retention). Throws what the Temporal client throws
+ * otherwise (unreachable), so the relay retries.
  */
 export async function closedOrderMark(client: Client, workflowId: string, source: string): Promise<number | null> {
   const handle = client.workflow.getHandle(workflowId);
   try {
-    if ((await handle.describe()).status.name !== 'COMPLETED') return null;
+    if ((await handle.describe()).status.name !== 'COMPLETED') return await receivedThrough(handle, source);
     const parsed = AppliedThrough.safeParse(await handle.result());
     return parsed.success ? (parsed.data.appliedThrough?.[source] ?? null) : null;
   } catch (err) {
