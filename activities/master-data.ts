@@ -4,8 +4,7 @@ import type { Db } from '../db/client.js';
 import { loadLineCalendar } from '../db/line-calendar.js';
 import { loadOrderContext, type OrderContextInput } from '../db/order-context.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
-import { shiftSlot } from '../shifts/calendar-of.js';
-import { shiftsBetween } from '../shifts/shift-of.js';
+import { nextShiftOf } from '../shifts/next-shift.js';
 import { lines } from '../schema/index.js';
 
 /** What a work order needs from master data to post goods movements; plain JSON so the workflow can carry it. */
@@ -22,9 +21,6 @@ export interface LineContext {
   costCenter: string | null;
 }
 
-/** How far ahead a handover looks for the next shift: past a long holiday, not forever. */
-const NEXT_SHIFT_HORIZON_MS = 21 * 24 * 3_600_000;
-
 export function createMasterDataActivities(deps: { db: Db }) {
   const { db } = deps;
   return {
@@ -34,8 +30,7 @@ export function createMasterDataActivities(deps: { db: Db }) {
      */
     async nextShift(input: LineContextInput & { afterMs: number }): Promise<ShiftInput | null> {
       const { calendar } = await loadLineCalendar(db, input.site, input.line);
-      const next = shiftsBetween(calendar, input.afterMs, input.afterMs + NEXT_SHIFT_HORIZON_MS).find((s) => Date.parse(s.startsAt) >= input.afterMs);
-      return next ? { site: input.site, line: input.line, ...shiftSlot(next) } : null;
+      return nextShiftOf(calendar, input.site, input.line, input.afterMs);
     },
 
     /** Reads the line's plant and cost center from the plant model, for the shift's downtime records. */
