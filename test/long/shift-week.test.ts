@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -29,7 +30,7 @@ import { fakeActivities } from '../unit/workflows/work-order-harness.js';
 // boundary, post the downtime the script implies, orders confirm what was counted, and no history nears a limit.
 
 const SITE = 'plant1';
-const LINES = 20;
+const LINES = Number(process.env.WEEK_LINES ?? 20);
 const TZ = 'Europe/Berlin';
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -57,7 +58,8 @@ describe('a simulated week on 20 lines', () => {
   it('chains every shift of the week, posts the scripted downtime, confirms counted orders, keeps every history small', async () => {
     const started = performance.now();
     const ts = env!;
-    const client = ts.client;
+    // A plain client: the environment's own unlocks time skipping around each result(), which concurrent calls unbalance.
+    const client = new Client({ connection: ts.connection, namespace: ts.namespace ?? 'default' });
     const nowMs = await ts.currentTimeMs();
     // The week starts with the next Monday's shift A (06:00 in Berlin).
     const monday = shiftsBetween(calendar, nowMs, nowMs + 8 * DAY).find((s) => s.shiftCode === 'A' && weekdayIndex(s.date) === 0 && Date.parse(s.startsAt) > nowMs)!;
@@ -81,9 +83,37 @@ describe('a simulated week on 20 lines', () => {
     const bundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
     const worker = await Worker.create({ connection: ts.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: bundle, activities });
 
+    const closesAt = (k: number) => Date.parse(week[k]!.endsAt) + GRACE_MS;
+    /** Waits (real time, bounded) until shift k of every line has closed. */
+    const allClosed = async (k: number) => {
+      for (let i = 0; i < 600; i++) {
+        const d = await Promise.all(Array.from({ length: LINES }, (_, n) => client.workflow.getHandle(shiftId(shiftOfLine(n, k))).describe()));
+        if (d.every((x) => x.status.name === 'COMPLETED')) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`shift ${k} of the week did not close on every line within 60 s`);
+    };
+    /**
+     * Skips server time to `atMs`. The test server leaks one time-skipping lock whenever a child completes after its
+     * parent closed (temporalio/sdk-java#2392, open; seen here: time then runs at wall-clock speed and the sleep hangs),
+     * which every handed-over shift does: crossing the close of the week's k-th shift (k >= 1), the sleep waits for
+     * the shifts to close and gives back one lock per line, so the count of locks stays the server's own.
+     */
     const until = async (atMs: number) => {
-      const now = await ts.currentTimeMs();
-      if (atMs > now) await ts.sleep(atMs - now);
+      for (;;) {
+        const now = await ts.currentTimeMs();
+        if (now >= atMs) return;
+        const k = week.findIndex((_s, i) => i > 0 && now < closesAt(i) && closesAt(i) <= atMs);
+        if (k < 0) return await ts.sleep(atMs - now);
+        if (now < closesAt(k) - 1_000) {
+          await ts.sleep(closesAt(k) - 1_000 - now);
+          continue;
+        }
+        const slept = ts.sleep(Math.min(atMs, closesAt(k) + MIN) - now);
+        await allClosed(k);
+        for (let n = 0; n < LINES; n++) await ts.connection.testService!.unlockTimeSkipping({});
+        await slept;
+      }
     };
     /** Open orders per line: workflow id, the next outbox sequence number, the good units sent. */
     const open = new Map<number, { workflowId: string; seq: number; good: number }>();
@@ -145,9 +175,11 @@ describe('a simulated week on 20 lines', () => {
         const nextWeek = nextShiftOf(calendar, SITE, lineName(n), Date.parse(week.at(-1)!.endsAt))!;
         expect(new Set(ofLine.map((f) => f.workflowId))).toEqual(new Set([...week.map((_s, k) => shiftId(shiftOfLine(n, k))), shiftId(nextWeek)]));
       }
-      const parents = await Promise.all(week.slice(1).map(async (_s, i) =>
-        (await client.workflow.getHandle(shiftId(shiftOfLine(7, i + 1))).describe()).raw.workflowExecutionInfo?.parentExecution?.workflowId));
-      expect(parents).toEqual(week.slice(0, -1).map((_s, k) => shiftId(shiftOfLine(7, k))));
+      for (let n = 0; n < LINES; n++) {
+        const parents = await Promise.all(week.slice(1).map(async (_s, i) =>
+          (await client.workflow.getHandle(shiftId(shiftOfLine(n, i + 1))).describe()).raw.workflowExecutionInfo?.parentExecution?.workflowId));
+        expect(parents).toEqual(week.slice(0, -1).map((_s, k) => shiftId(shiftOfLine(n, k))));
+      }
 
       // Every shift: its counts (the repeated range applied once) and the downtime records the script implies.
       const postedBy = new Map<string, DowntimePostingInput[]>();
