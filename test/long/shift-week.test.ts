@@ -30,7 +30,7 @@ import { fakeActivities } from '../unit/workflows/work-order-harness.js';
 // boundary, post the downtime the script implies, orders confirm what was counted, and no history nears a limit.
 
 const SITE = 'plant1';
-const LINES = Number(process.env.WEEK_LINES ?? 20);
+const LINES = 20;
 const TZ = 'Europe/Berlin';
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -45,12 +45,17 @@ const WARN_BYTES = 10 * 1024 * 1024;
 
 const calendar = defaultShiftCalendar(TZ);
 let env: TestWorkflowEnvironment | undefined;
+let worker: Worker | undefined;
+let working: Promise<unknown> | undefined;
 beforeAll(async () => {
   installTemporalRuntime(pino({ level: 'silent' }), 'ERROR');
   env = await startTimeSkipping();
 });
 afterAll(async () => {
-  // Ends the test server process, also when the test failed.
+  // A test that timed out leaves its worker running, and the connection cannot close under it: stop it first, then
+  // the environment, which ends the test server process.
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  await working?.catch(() => undefined);
   await env?.teardown();
 });
 
@@ -81,7 +86,7 @@ describe('a simulated week on 20 lines', () => {
       },
     };
     const bundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
-    const worker = await Worker.create({ connection: ts.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: bundle, activities });
+    worker = await Worker.create({ connection: ts.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: bundle, activities });
 
     const closesAt = (k: number) => Date.parse(week[k]!.endsAt) + GRACE_MS;
     /** Waits (real time, bounded) until shift k of every line has closed. */
@@ -130,7 +135,7 @@ describe('a simulated week on 20 lines', () => {
       await client.workflow.getHandle(o.workflowId).signal(completeOrderSignal, { reason: 'planner', requestedBy: 'shift-week' });
     };
 
-    await worker.runUntil(async () => {
+    working = worker.runUntil(async () => {
       for (let k = 0; k < week.length; k++) {
         const startMs = Date.parse(week[k]!.startsAt);
         if (k === 0) {
@@ -140,7 +145,7 @@ describe('a simulated week on 20 lines', () => {
             const s = shiftOfLine(n, 0);
             return client.workflow.start<typeof shiftWorkflow>('shiftWorkflow', shiftStartOptions(shiftId(s), { shift: s, lateGraceMs: GRACE_MS }));
           }));
-          await Promise.all(WEEK_ORDER_LINES.map((n) => releaseOrder(n, String(7_100_000 + n))));
+          await Promise.all(WEEK_ORDER_LINES.map((n) => releaseOrder(n, String(7_100_000 + n), 2_000)));
         }
         for (let r = 0; r < ROUND_AT_MIN.length; r++) {
           await until(startMs + ROUND_AT_MIN[r]! * MIN);
@@ -240,5 +245,6 @@ describe('a simulated week on 20 lines', () => {
         expect(f.bytes, f.workflowId).toBeLessThan(WARN_BYTES);
       }
     });
+    await working;
   });
 });
