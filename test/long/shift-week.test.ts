@@ -238,8 +238,11 @@ describe('a simulated week on 20 lines', () => {
       expect(figures.length).toBeGreaterThanOrEqual(LINES * (week.length + 1) + orders.length);
       const byEvents = [...figures].sort((a, b) => b.events - a.events)[0]!;
       const byBytes = [...figures].sort((a, b) => b.bytes - a.bytes)[0]!;
+      const shifts = figures.filter((f) => f.type === 'shiftWorkflow');
+      const largestShift = [...shifts].sort((a, b) => b.events - a.events)[0]!;
       console.log(`shift week: ${figures.length} runs; largest history ${byEvents.events} events (${byEvents.workflowId}), ` +
-        `${byBytes.bytes} bytes (${byBytes.workflowId}); ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        `${byBytes.bytes} bytes (${byBytes.workflowId}); largest shift ${largestShift.events} events, ${largestShift.bytes} bytes; ` +
+        `${((performance.now() - started) / 1000).toFixed(1)} s`);
       for (const f of figures) {
         expect(f.events, f.workflowId).toBeLessThan(WARN_EVENTS);
         expect(f.bytes, f.workflowId).toBeLessThan(WARN_BYTES);
