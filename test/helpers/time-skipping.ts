@@ -29,6 +29,7 @@ export interface HistoryFigure {
   type: string;
   events: number;
   bytes: number;
+  history: temporal.api.history.v1.IHistory;
 }
 
 /**
@@ -60,6 +61,7 @@ export async function allHistoryFigures(env: TestWorkflowEnvironment): Promise<H
       workflowId, runId, type: e.type?.name ?? '?',
       events: history.events?.length ?? 0,
       bytes: temporal.api.history.v1.History.encode(history).finish().byteLength,
+      history,
     });
   }
   return figures;

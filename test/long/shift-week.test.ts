@@ -21,6 +21,7 @@ import type { shiftWorkflow } from '../../workflows/shift.js';
 import { workOrderWorkflow } from '../../workflows/work-order.js';
 import { testRelease } from '../helpers/release.js';
 import { expectedDowntime, lineName, orderRound, ROUND_AT_MIN, roundCounts, shiftRound } from '../helpers/shift-week.js';
+import { replayFailures } from '../helpers/replay-all.js';
 import { allHistoryFigures, startTimeSkipping } from '../helpers/time-skipping.js';
 import { fakeActivities } from '../unit/workflows/work-order-harness.js';
 
@@ -247,6 +248,8 @@ describe('a simulated week on 20 lines', () => {
         expect(f.events, f.workflowId).toBeLessThan(WARN_EVENTS);
         expect(f.bytes, f.workflowId).toBeLessThan(WARN_BYTES);
       }
+      // And every one of them replays against the workflow code that made it.
+      expect(await replayFailures(bundle, figures.map((f) => ({ workflowId: `${f.workflowId} (run ${f.runId})`, history: f.history })))).toEqual([]);
     });
     await working;
   });
