@@ -67,10 +67,14 @@ describe('a simulated week on 20 lines', () => {
     // A plain client: the environment's own unlocks time skipping around each result(), which concurrent calls unbalance.
     const client = new Client({ connection: ts.connection, namespace: ts.namespace ?? 'default' });
     const nowMs = await ts.currentTimeMs();
-    // The week starts with the next Monday's shift A (06:00 in Berlin).
-    const monday = shiftsBetween(calendar, nowMs, nowMs + 8 * DAY).find((s) => s.shiftCode === 'A' && weekdayIndex(s.date) === 0 && Date.parse(s.startsAt) > nowMs)!;
-    const weekStart = Date.parse(monday.startsAt);
-    const week = shiftsBetween(calendar, weekStart, weekStart + 7 * DAY).map(shiftSlot);
+    // The week starts with a Monday's shift A (06:00 in Berlin): the next one whose week has no clock change, since the
+    // script places its rounds in 8-hour shifts (the server's clock starts at the real time and only moves forward).
+    const weekOf = (startMs: number) => shiftsBetween(calendar, startMs, startMs + 7 * DAY).map(shiftSlot);
+    const weekStart = shiftsBetween(calendar, nowMs, nowMs + 22 * DAY)
+      .filter((s) => s.shiftCode === 'A' && weekdayIndex(s.date) === 0 && Date.parse(s.startsAt) > nowMs)
+      .map((s) => Date.parse(s.startsAt))
+      .find((ms) => weekOf(ms).every((s) => Date.parse(s.endsAt) - Date.parse(s.startsAt) === 8 * 3_600_000))!;
+    const week = weekOf(weekStart);
     expect(week.map((s) => s.shiftCode).join('')).toBe('ABC'.repeat(7));
     const shiftOfLine = (n: number, k: number): ShiftInput => ({ site: SITE, line: lineName(n), ...week[k]! });
     const shiftId = (s: ShiftInput) => shiftWorkflowId(s.site, s.line, s.date, s.shiftCode);
