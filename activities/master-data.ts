@@ -7,9 +7,10 @@ import { loadLineCalendar } from '../db/line-calendar.js';
 import { loadOrderContext, type OrderContextInput } from '../db/order-context.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
 import { lines, machines, sites } from '../schema/index.js';
-import { calendarOf, shiftSlot } from '../shifts/calendar-of.js';
+import { calendarOf } from '../shifts/calendar-of.js';
 import type { UtcInterval } from '../shifts/instances.js';
-import { shiftOf, shiftsBetween } from '../shifts/shift-of.js';
+import { nextShiftOf } from '../shifts/next-shift.js';
+import { shiftOf } from '../shifts/shift-of.js';
 
 /** What a work order needs from master data to post goods movements; plain JSON so the workflow can carry it. */
 export type { OrderContext };
@@ -51,9 +52,6 @@ function plannedDowntimeOf(calendars: SiteShiftCalendars | null, line: string, t
   return shift && Date.parse(shift.startsAt) === Date.parse(startsAt) ? [...shift.breaks, ...shift.plannedMaintenance] : [];
 }
 
-/** How far ahead a handover looks for the next shift: past a long holiday, not forever. */
-const NEXT_SHIFT_HORIZON_MS = 21 * 24 * 3_600_000;
-
 export function createMasterDataActivities(deps: { db: Db }) {
   const { db } = deps;
   return {
@@ -63,8 +61,7 @@ export function createMasterDataActivities(deps: { db: Db }) {
      */
     async nextShift(input: LineContextInput & { afterMs: number }): Promise<ShiftInput | null> {
       const { calendar } = await loadLineCalendar(db, input.site, input.line);
-      const next = shiftsBetween(calendar, input.afterMs, input.afterMs + NEXT_SHIFT_HORIZON_MS).find((s) => Date.parse(s.startsAt) >= input.afterMs);
-      return next ? { site: input.site, line: input.line, ...shiftSlot(next) } : null;
+      return nextShiftOf(calendar, input.site, input.line, input.afterMs);
     },
 
     /** Reads the line's plant, cost center and machines and the site's downtime master data, for the shift's close. */

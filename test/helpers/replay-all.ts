@@ -1,5 +1,12 @@
 import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
+
+/** A history to replay, named for the failure line (workflow id and run). */
+export interface NamedHistory {
+  workflowId: string;
+  history: temporal.api.history.v1.IHistory;
+}
 
 /**
  * Replays, with a fresh worker and no cache, every workflow history the test left in its namespace (open or closed)
@@ -13,8 +20,13 @@ export async function unreplayableHistories(client: Client, workflowBundle: Work
       yield { workflowId: `${w.workflowId} (run ${w.runId})`, history: await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory() };
     }
   }
+  return replayFailures(workflowBundle, histories());
+}
+
+/** Replays the given histories against the bundle (fresh worker, no cache); one line per history that does not replay. */
+export async function replayFailures(workflowBundle: WorkflowBundle, histories: AsyncIterable<NamedHistory> | Iterable<NamedHistory>): Promise<string[]> {
   const failed: string[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle }, histories())) {
+  for await (const r of Worker.runReplayHistories({ workflowBundle }, histories)) {
     if (r.error) failed.push(`${r.workflowId}: ${String(r.error).slice(0, 600)}`);
   }
   return failed;
