@@ -51,4 +51,4 @@ runProcess('erp-listener', log, async () => {
     await connection.close();
     await db.$client.end();
   };
-});
+}, process.env);

@@ -43,4 +43,4 @@ runProcess('planner-api', log, async () => {
     await connection.close();
     await db.$client.end();
   };
-});
+}, process.env);

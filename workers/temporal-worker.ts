@@ -25,4 +25,4 @@ runProcess('temporal-worker', log, async () => {
     await connection.close();
     await db.$client.end();
   };
-});
+}, process.env);

@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worke
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { TASK_QUEUE } from '../../contracts/names.js';
 import { connectionOptions, type TemporalTarget } from './temporal-connection.js';
+import { workerTracingOptions } from './temporal-tracing.js';
 
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -34,6 +35,8 @@ export async function createMesWorker(s: WorkerSettings, deps: ActivityDeps): Pr
     ...(s.workflowBundle ? { workflowBundle: s.workflowBundle } : { workflowsPath }),
     activities: createActivities(deps),
     maxCachedWorkflows: s.maxCachedWorkflows ?? WORKFLOW_CACHE_SIZE,
+    // Spans of workflows and activities when this process traces (observability/tracing.ts); nothing otherwise.
+    ...workerTracingOptions(s.workflowBundle !== undefined),
   });
   return { worker, connection };
 }
