@@ -32,6 +32,7 @@ import { OrderPhaseAttr, QualityHoldAttr } from './search-attributes.js';
 import { withOrderComponents } from './backflush.js';
 import { erpPostings, WorkOrderPostings } from './work-order-postings.js';
 import { WorkOrderState, type WorkOrderCarry } from './work-order-state.js';
+import { PostingTrace } from './trace-context.js';
 
 export interface WorkOrderInput {
   release: OrderReleased;
@@ -64,11 +65,14 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     setCurrentDetails(order.describe());
     return order.status();
   };
+  const postingTrace = new PostingTrace();
   setHandler(productionCountsSignal, (batch) => {
+    postingTrace.capture();
     order.applyCounts(batch);
     setCurrentDetails(order.describe());
   });
   setHandler(productionDeltasSignal, (d) => {
+    postingTrace.capture();
     // A partly overlapping range cannot come from sealed outbox ranges (high-water.ts); it is refused, never counted twice.
     if (order.applyDeltas(d) === 'overlap') log.error('outbox range overlaps what was applied: refused', { fromSeq: d.fromSeq, toSeq: d.toSeq, source: d.source });
     setCurrentDetails(order.describe());
@@ -154,7 +158,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     }
     if (order.readyToConfirm || order.cancelled || order.erpClosed) break;
     if (order.partialDue || periodDue) {
-      await postings.confirm(false);
+      await postingTrace.run(() => postings.confirm(false));
       lastConfirmationAt = Date.now();
       continue;
     }
@@ -179,7 +183,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   } else {
     order.closeAs('confirming');
     await publish();
-    await postings.confirm(true);
+    await postingTrace.run(() => postings.confirm(true));
     order.closeAs('confirmed');
   }
   await publish();
