@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import {
   makeWorkflowExporter,
@@ -9,17 +8,6 @@ import {
 import type { WorkerOptions } from '@temporalio/worker';
 import { currentTracing } from '../../observability/tracing.js';
 
-const require = createRequire(import.meta.url);
-
-/**
- * The workflow-side interceptors of `@temporalio/interceptors-opentelemetry` (a span per workflow run, signal and
- * scheduled activity, with the context passed on in Temporal headers), as modules for the workflow bundle; none
- * while tracing is off, so an untraced worker bundles exactly what it did before.
- */
-export function workflowTracingModules(): string[] {
-  return currentTracing() ? [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] : [];
-}
-
 /**
  * The client's interceptor: a start, signal, query or update runs in a span and carries the caller's trace context to
  * the workflow in the request's headers. Empty while tracing is off.
@@ -29,21 +17,24 @@ export function clientTracingInterceptors(): WorkflowClientInterceptor[] {
 }
 
 /**
- * What a worker adds for tracing: the activity interceptors (each activity runs in a span, child of the workflow's
- * schedule span, and its log lines carry `trace_id`), the workflow interceptors when the worker bundles its own code,
- * and the `exporter` sink through which the workflow sandbox hands its spans to this process's span processor.
- * Empty while tracing is off.
- * @param bundled true when the worker is given a pre-built bundle: its workflow interceptors must be in it already
- *   (`bundleWorkflowCode({ workflowInterceptorModules: workflowTracingModules() })`).
+ * What a worker adds for tracing: the `exporter` sink through which traced workflow runs (workflows/tracing-interceptors.ts)
+ * hand their spans to this process's span processor, a no-op while the process does not trace (those runs still call
+ * it); and when it traces, the activity interceptors (each activity runs in a span, child of the workflow's schedule
+ * span, and its log lines carry `trace_id`).
  */
-export function workerTracingOptions(bundled: boolean): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+export function workerTracingOptions(): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   const tracing = currentTracing();
-  if (!tracing) return {};
+  if (!tracing) return { sinks: workflowSpanSinks() };
   return {
     interceptors: {
-      ...(bundled ? {} : { workflowModules: workflowTracingModules() }),
       activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
     },
-    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+    sinks: workflowSpanSinks(),
   };
+}
+
+/** The workflow span sink alone, for workers created without `createMesWorker` (tests, benches). */
+export function workflowSpanSinks(): NonNullable<WorkerOptions['sinks']> {
+  const tracing = currentTracing();
+  return { exporter: tracing ? makeWorkflowExporter(tracing.spanProcessor, tracing.resource) : { export: { fn: () => undefined } } };
 }

@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
-import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
+import { bundleMesWorkflows } from '../../../workers/wiring/temporal-worker.js';
 
 // Recorded histories (MES_RECORD_HISTORIES=1 on work-order.test.ts, work-order-planner.test.ts, work-order-components.test.ts,
 // shift.test.ts and the *-deltas tests)
@@ -17,7 +17,8 @@ let bundle: WorkflowBundle;
 
 beforeAll(async () => {
   installTemporalRuntime(pino({ level: 'silent' }), 'ERROR');
-  bundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
+  // As the worker bundles it: with the tracing interceptors, which runs recorded before them must not notice.
+  bundle = await bundleMesWorkflows(new DefaultLogger('ERROR'));
 });
 
 describe('recorded workflow histories', () => {
@@ -32,3 +33,4 @@ describe('recorded workflow histories', () => {
     await Worker.runReplayHistory({ workflowBundle: bundle }, history, f);
   });
 });
+
