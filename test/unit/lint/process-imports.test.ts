@@ -16,8 +16,15 @@ describe('what each process loads', () => {
 
   it('the workflow bundle loads only workflow-safe code', () => {
     const { packages, files } = runtimeImports(at('workflows/index.ts'));
-    expect([...packages].sort()).toEqual(['@temporalio/common', '@temporalio/workflow']);
+    // The OpenTelemetry API only carries a posting's trace context (workflows/trace-context.ts); no SDK, no I/O.
+    expect([...packages].sort()).toEqual(['@opentelemetry/api', '@temporalio/common', '@temporalio/workflow']);
     expect(rel(files).filter((f) => !f.startsWith('workflows/')).sort()).toEqual(['contracts/decimal.ts', 'contracts/plant-date.ts', 'contracts/shift-time.ts']);
+  });
+
+  it('the workflow interceptors every bundle carries load the SDK\'s workflow-side tracing and nothing of the project', () => {
+    const { packages, files } = runtimeImports(at('workflows/tracing-interceptors.ts'));
+    expect([...packages].sort()).toEqual(['@temporalio/interceptors-opentelemetry', '@temporalio/workflow']);
+    expect(rel(files)).toEqual(['workflows/tracing-interceptors.ts']);
   });
 
   it('sees a chain lint does not: a planted file reached through the imports counts', () => {
