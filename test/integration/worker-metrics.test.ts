@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../stack/free-port.js';
 import { completeOrderSignal } from '../../workflows/definitions.js';
+import { dashboardMetricNames } from '../helpers/dashboard.js';
 import { spawnEngineProcess } from '../helpers/engine-process.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { counts, sendInBatches } from '../helpers/orders.js';
@@ -56,5 +57,8 @@ describe('the worker process\'s Prometheus metrics', () => {
       return /^temporal_workflow_completed\{[^}]*\} [1-9]/m.test(text) ? text : undefined;
     }, 'the Temporal SDK\'s workflow completion metric');
     expect(sdk).toMatch(/^temporal_activity_execution_latency_(bucket|count)\{/m);
+    // The shipped Grafana dashboard's Temporal panels query names this endpoint has.
+    const sdkNames = new Set([...sdk.matchAll(/^(temporal_[a-z0-9_]+?)(?:_bucket|_count|_sum)?\{/gm)].map((m) => m[1]!));
+    expect(dashboardMetricNames('temporal_').filter((n) => !sdkNames.has(n))).toEqual([]);
   });
 });
