@@ -25,7 +25,11 @@ export const WORKFLOW_CACHE_SIZE = 3_000;
 
 export interface WorkerSettings extends TemporalTarget {
   taskQueue?: string;
-  /** A pre-built bundle (tests bundle once per file); else the worker bundles `workflows/` at start. */
+  /**
+   * A pre-built bundle (tests bundle once per file), made by `bundleMesWorkflows` so it carries the same interceptor
+   * modules as the worker's own (a bundle without them replays traced runs differently); else the worker bundles
+   * `workflows/` at start.
+   */
   workflowBundle?: WorkflowBundle;
   /** Sticky cache size; WORKFLOW_CACHE_SIZE when absent. */
   maxCachedWorkflows?: number;
