@@ -46,6 +46,8 @@ const fences = {
   http: [{ group: [...aboveCore, ...folders('api', 'bridge', 'edge', 'activities', 'workflows', 'db', 'services', 'erp')] }],
   // The plant file's reader is loaded by the edge process: no database, no Temporal, nothing of the engine.
   seed: [{ group: ['drizzle-orm*', 'pg', '@temporalio/*', ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream')] }],
+  // Tracing setup is loaded by every process, the edge gateway's included: the OpenTelemetry SDK only.
+  observability: [{ group: ['@temporalio/*', ...io, ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http')] }],
   // Workflow code is replayed: no I/O, no clocks, no Node builtins, only types from the I/O side.
   workflows: [
     { group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@nats-io/*', 'node-opcua*', 'drizzle-orm*', 'pg', 'zod', 'pino', ...aboveCore] },

@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { problemHandler } from '../http/problem.js';
 import { registerAuth } from './auth.js';
 import { registerPlaceCheck } from './place-check.js';
+import { recordRequests, type ApiMetrics } from './metrics.js';
 import type { ApiDeps } from './deps.js';
 import { counterHoldRoutes } from './routes/counter-holds.js';
 import { erpWebhookRoutes } from './routes/erp-webhook.js';
@@ -14,8 +15,10 @@ import { sapEventRoutes } from './routes/sap-events.js';
 import { shiftRoutes } from './routes/shifts.js';
 
 /** The planner API as an app: tests call `inject`, the process entrypoint listens. */
-export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean; metrics?: ApiMetrics } = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false }).withTypeProvider<ZodTypeProvider>();
+  // Before any route: every answer is counted, the refused ones (401, 404) included.
+  if (opts.metrics) recordRequests(app, opts.metrics);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemHandler);

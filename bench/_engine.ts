@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import type { PlantModel } from '../contracts/messages/plant-model.js';
 import { loadPlantModel } from '../seed/plant-file.js';
@@ -8,7 +8,7 @@ import { startStack } from '../stack/index.js';
 import { projectRoot } from '../stack/paths.js';
 import { startServices, type Services } from '../workers/wiring/services.js';
 import { installTemporalRuntime } from '../workers/wiring/temporal-runtime.js';
-import { workflowsPath } from '../workers/wiring/temporal-worker.js';
+import { bundleMesWorkflows } from '../workers/wiring/temporal-worker.js';
 import { benchDir } from './_util.js';
 
 export interface BenchEngineOptions {
@@ -28,7 +28,7 @@ export async function startBenchEngine(name: string, o: BenchEngineOptions = {})
   const dir = await benchDir(name);
   const [stack, workflowBundle, plant] = await Promise.all([
     startStack({ dataDir: dir }),
-    o.workflowBundle ?? bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
+    o.workflowBundle ?? bundleMesWorkflows(new DefaultLogger('ERROR')),
     o.plant ?? loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml')),
   ]);
   const services = await startServices({

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { DefaultLogger, Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import pino from 'pino';
 import { createActivities } from '../activities/index.js';
@@ -17,7 +17,8 @@ import { startPostgres } from '../stack/postgres.js';
 import { startTemporal } from '../stack/temporal.js';
 import { freePort } from '../stack/free-port.js';
 import { installTemporalRuntime } from '../workers/wiring/temporal-runtime.js';
-import { workflowsPath } from '../workers/wiring/temporal-worker.js';
+import { bundleMesWorkflows } from '../workers/wiring/temporal-worker.js';
+import { workflowSpanSinks } from '../workers/wiring/temporal-tracing.js';
 import { productionCountsSignal, statusQuery } from '../workflows/definitions.js';
 import { workOrderWorkflow } from '../workflows/work-order.js';
 import { measurePartials, ObservedErp, timedActivities } from './_erp-partials.js';
@@ -57,7 +58,7 @@ export async function run(): Promise<Record<string, number | undefined>> {
   const [pgServer, temporal, workflowBundle] = await Promise.all([
     startPostgres({ dataDir: dir }),
     startTemporal({ dataDir: dir }),
-    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
+    bundleMesWorkflows(new DefaultLogger('ERROR')),
   ]);
   const db = createDb(pgServer.url, 20);
   await migrateMes(db);
@@ -87,7 +88,7 @@ export async function run(): Promise<Record<string, number | undefined>> {
   };
   const taskQueue = 'bench-erp';
   const worker = await Worker.create({
-    connection: temporal.env.nativeConnection, taskQueue, workflowBundle, activities: timedActivities(createActivities({ erp, db })),
+    connection: temporal.env.nativeConnection, taskQueue, workflowBundle, activities: timedActivities(createActivities({ erp, db })), sinks: workflowSpanSinks(),
   });
   const client = temporal.env.client;
 

@@ -8,7 +8,7 @@ import { defaultShiftCalendar } from '../shifts/calendar-of.js';
 import { shiftOf } from '../shifts/shift-of.js';
 import { startWorkOrder } from '../services/start-work-order.js';
 import { shiftStatusQuery, statusQuery } from '../workflows/definitions.js';
-import { WORKFLOW_CACHE_SIZE, workflowsPath } from '../workers/wiring/temporal-worker.js';
+import { bundleMesWorkflows, WORKFLOW_CACHE_SIZE } from '../workers/wiring/temporal-worker.js';
 import { startBenchEngine } from './_engine.js';
 import { historyTimings } from './_timings.js';
 import { countEvents, generatedPlant, pct, readCpu, releaseOf, round, SERVERS, serverPids, sleep, SITE, TIMEZONE, type CpuReading } from './_scale-plant.js';
@@ -211,7 +211,7 @@ async function step(n: number, workflowBundle: Awaited<ReturnType<typeof bundleW
  * order's query; history events per 1,000 pieces. Last: costGrowth, CPU per event at the most lines over the fewest.
  */
 export async function run(): Promise<Record<string, unknown>> {
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
+  const workflowBundle = await bundleMesWorkflows(new DefaultLogger('ERROR'));
   const steps: StepFigures[] = [];
   for (const n of STEPS) {
     try {

@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import type { Activities } from '../activities/index.js';
 import { startTemporal } from '../stack/temporal.js';
 import { installTemporalRuntime } from '../workers/wiring/temporal-runtime.js';
-import { workflowsPath } from '../workers/wiring/temporal-worker.js';
+import { bundleMesWorkflows } from '../workers/wiring/temporal-worker.js';
+import { workflowSpanSinks } from '../workers/wiring/temporal-tracing.js';
 import { productionCountsSignal } from '../workflows/definitions.js';
 import { workOrderWorkflow } from '../workflows/work-order.js';
 import { benchDir, note, throughput } from './_util.js';
@@ -40,7 +41,7 @@ async function measure(workflowBundle: WorkflowBundle, sqliteDefaults: boolean) 
   const dir = await benchDir('temporal');
   const temporal = await startTemporal({ dataDir: dir, sqliteDefaults });
   const taskQueue = 'bench-temporal';
-  const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle, activities });
+  const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle, activities, sinks: workflowSpanSinks() });
   const client = temporal.env.client;
   const label = sqliteDefaults ? 'SQLite defaults' : 'WAL + synchronous=NORMAL';
   const figures = await worker.runUntil(async () => {
@@ -71,7 +72,7 @@ async function measure(workflowBundle: WorkflowBundle, sqliteDefaults: boolean) 
  */
 export async function run(): Promise<Record<string, number>> {
   installTemporalRuntime(pino({ level: 'silent' }), 'ERROR');
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') });
+  const workflowBundle = await bundleMesWorkflows(new DefaultLogger('ERROR'));
   const baseline = await measure(workflowBundle, true);
   const tuned = await measure(workflowBundle, false);
   const ratio = (a: number, b: number) => Number((a / b).toFixed(2));

@@ -13,6 +13,7 @@ import { publishMessageException } from './exceptions.js';
 import { handleSapEventMessage } from './sap-event-listener.js';
 import { isCloudEvent } from '../contracts/messages/sap-event.js';
 import type { SapIntakeDeps } from '../services/sap-intake.js';
+import type { ListenerMetrics } from './listener-metrics.js';
 
 export interface ReleaseListenerDeps {
   nc: NatsConnection;
@@ -30,6 +31,8 @@ export interface ReleaseListenerDeps {
    * (bridge/sap-event-listener.ts); without it they are refused as releases of the wrong shape.
    */
   sapIntake?: SapIntakeDeps;
+  /** Counts each release by outcome (bridge/listener-metrics.ts); none when absent. */
+  metrics?: ListenerMetrics;
 }
 
 const RETRY_DELAY_MS = 5_000;
@@ -41,8 +44,9 @@ const RETRY_DELAY_MS = 5_000;
  * subject with its reason and is acked: never a silent order.
  */
 export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Promise<void>; done: Promise<void>; recreations(): number } {
-  const { nc, client, log } = deps;
+  const { nc, client, log, metrics } = deps;
   const js = jetstream(nc);
+  const count = (outcome: 'started' | 'updated' | 'known' | 'refused' | 'conflict' | 'malformed' | 'retried') => metrics?.releases.inc({ outcome });
 
   async function handle(m: JsMsg): Promise<void> {
     let release: OrderReleased;
@@ -53,6 +57,7 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err;
       log.warn({ subject: m.subject, seq: m.seq, reason: err.message }, 'release rejected');
+      count('malformed');
       await publishMessageException(js, m, 'erp-listener', err.message);
       m.term(err.message);
       return;
@@ -62,6 +67,7 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
       if (refusal) {
         log.warn({ erpOrderId: release.erpOrderId, refusal: refusal.kind, reason: refusal.message }, 'release refused');
         await publishRefusedRelease(js, 'erp-listener', release, refusal);
+        count('refused');
         m.ack();
         return;
       }
@@ -70,22 +76,28 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
         // A business refusal: retrying the same message cannot succeed, a person must look.
         log.warn({ workflowId: r.workflowId, reason: r.refused }, 'changed release refused by the running order');
         await publishMessageException(js, m, 'erp-listener', r.refused);
-      } else log.info({ workflowId: r.workflowId, started: r.started, updated: r.updated }, r.started ? 'work order started' : r.updated ? 'work order release changed' : 'release already known');
+        count('conflict');
+      } else {
+        count(r.started ? 'started' : r.updated ? 'updated' : 'known');
+        log.info({ workflowId: r.workflowId, started: r.started, updated: r.updated }, r.started ? 'work order started' : r.updated ? 'work order release changed' : 'release already known');
+      }
       m.ack();
     } catch (err) {
       log.warn({ err, erpOrderId: release.erpOrderId }, 'could not start work order, retrying later');
+      count('retried');
       m.nak(RETRY_DELAY_MS);
     }
   }
 
   // consume() ends when the consumer or connection goes away; consumeForever gets it again until stop(), and
-  // provisions it again when it is gone (the process has no metrics registry: the log says it, with a count).
+  // provisions it again when it is gone (counted when the process has metrics; the log says it either way).
   const consuming = consumeForever(js, {
     stream: ERP_EVENTS_STREAM,
     durable: ERP_LISTENER_DURABLE,
     maxMessages: 64,
     onMessage: handle,
     provision: deps.provision,
+    onRecreated: (reason) => metrics?.consumerRecreated.inc({ reason }),
     log,
     name: 'release',
   });

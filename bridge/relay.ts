@@ -1,3 +1,4 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { DEFAULT_SHIFT_LATE_GRACE_S } from '../contracts/shift-time.js';
@@ -10,6 +11,7 @@ import { sumOrderDeltas, sumShiftDeltas } from './deltas.js';
 import { limiter } from './limit.js';
 import { closedOrderMark, deliverToOrder, deliverToShift } from './deliver.js';
 import type { BridgeMetrics } from './metrics.js';
+import { PendingTraces } from './pending-traces.js';
 
 export interface RelayOptions {
   /** Rows (bridge rounds) at most in one range; a backlog after an outage drains in signals of this many rounds. */
@@ -57,6 +59,9 @@ export class OutboxRelay {
   private stopped = false;
   private readonly o: Required<RelayOptions>;
   private readonly withDb: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** The traces of the messages behind each workflow's pending rows (bridge/pending-traces.ts). */
+  readonly traces = new PendingTraces();
+  private readonly tracer = trace.getTracer('mes-signal-bridge');
 
   constructor(
     private readonly deps: RelayDeps,
@@ -71,6 +76,7 @@ export class OutboxRelay {
     const sweep = () => {
       // Forget quiet workflows, so the map stays the size of what is busy.
       for (const [id, at] of this.lastSent) if (at < Date.now() - this.o.sweepMs) this.lastSent.delete(id);
+      this.traces.prune();
       void this.withDb(() => workflowsWithPending(this.deps.db))
         .then((ids) => this.notify(ids))
         .catch((err: unknown) => this.deps.log.warn({ err }, 'outbox sweep failed'));
@@ -114,7 +120,8 @@ export class OutboxRelay {
         const range = await this.withDb(() => sealNextRange(this.deps.db, workflowId, this.o.maxRows));
         if (!range) return;
         this.lastSent.set(workflowId, Date.now());
-        await this.deliver(range);
+        await this.traced(range, () => this.deliver(range));
+        this.traces.delete(workflowId);
         this.retryAt.delete(workflowId);
       }
     } catch (err) {
@@ -125,6 +132,27 @@ export class OutboxRelay {
       this.deps.log.warn({ err, workflowId, delayMs }, 'outbox range not accepted, retrying this workflow later');
       setTimeout(() => this.notify([workflowId]), delayMs).unref();
     }
+  }
+
+  /**
+   * Runs a range's delivery in a span continuing the trace of the newest message behind it (the others linked), so
+   * the Temporal client's interceptor carries that trace into the workflow's signal.
+   */
+  private traced(r: OutboxRange, deliver: () => Promise<void>): Promise<void> {
+    const { parent, links } = this.traces.parentOf(r.workflowId);
+    const span = this.tracer.startSpan(`relay ${r.target.kind}`, {
+      kind: SpanKind.PRODUCER,
+      links,
+      attributes: { 'mes.workflow_id': r.workflowId, 'mes.outbox.from_seq': r.fromSeq, 'mes.outbox.to_seq': r.toSeq, 'mes.outbox.rows': r.deltas.length },
+    }, parent);
+    return context.with(trace.setSpan(parent, span), deliver).then(
+      () => span.end(),
+      (err: Error) => {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+        span.end();
+        throw err;
+      },
+    );
   }
 
   private async deliver(r: OutboxRange): Promise<void> {

@@ -1,5 +1,6 @@
 import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import type { Db } from '../db/client.js';
 import { commitRound } from '../db/event-outbox.js';
 import type { UnassignedItem } from '../db/unassigned-production.js';
 import { consumeForever } from '../jetstream/consume-forever.js';
+import { traceContextOf } from '../jetstream/trace-headers.js';
 import type { LineContextCache } from './context.js';
 import { publishHoldException, publishMessageException } from './exceptions.js';
 import type { BridgeMetrics } from './metrics.js';
@@ -65,6 +67,10 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
   const js: JetStreamClient = jetstream(nc);
   let stopping = false;
   let rounds = 0;
+  const tracer = trace.getTracer('mes-signal-bridge');
+  /** Each message's span while its round runs: a child of the gateway's publish span (its `traceparent` header). */
+  const spans = new Map<JsMsg, Span>();
+  const failSpan = (m: JsMsg, reason: string) => spans.get(m)?.setStatus({ code: SpanStatusCode.ERROR, message: reason.slice(0, 200) });
 
   /** One exception per site: each site's operators read their own `ops.<site>.exception.*`. */
   async function announce(items: UnassignedItem[]): Promise<void> {
@@ -79,6 +85,7 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
 
   async function reject(m: JsMsg, reason: string, settled: Set<number>, i: number): Promise<void> {
     settled.add(i);
+    failSpan(m, reason);
     metrics.malformed.inc();
     log.warn({ subject: m.subject, seq: m.seq, reason }, 'malformed machine event message terminated');
     await publishMessageException(js, m, 'signal-bridge', reason);
@@ -100,12 +107,13 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       return;
     }
     metrics.parked.inc();
+    failSpan(m, reason);
     log.warn({ subject: m.subject, seq: m.seq, reason }, 'machine event message parked as an exception and terminated');
     m.term(reason.slice(0, 200));
   }
 
   /** One transaction for a routed round or part of one: seen ids, outbox, unassigned, holds, machine counts; then metrics. */
-  async function commit(routing: Routing): Promise<string[]> {
+  async function commit(routing: Routing, msgs: JsMsg[]): Promise<string[]> {
     const stop = metrics.roundSeconds.startTimer();
     const { built, rows } = await commitRound(db, roundEventIds(routing), (fresh) => planRound(routing, fresh), async (plan) => {
       await announce(plan.unassigned);
@@ -119,7 +127,31 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
     for (const u of built.unassigned) metrics.unassigned.inc({ reason: u.reason });
     for (const h of built.holds) metrics.counterHolds.inc({ reason: h.hold.reason });
     opts.afterCommit?.(++rounds);
+    // The relay signals these rows later, perhaps summed with others: it continues their messages' traces.
+    for (const { workflowId } of rows) {
+      const group = routing.orders.get(workflowId) ?? routing.shifts.get(workflowId);
+      const traces = [...(group?.messages ?? [])].flatMap((i) => spans.get(msgs[i]!)?.spanContext() ?? []);
+      relay.traces.add(workflowId, traces);
+    }
     return rows.map((r) => r.workflowId);
+  }
+
+  /** A round in which each message has its span, ended when the round has settled every message. */
+  async function tracedRound(msgs: JsMsg[]): Promise<void> {
+    for (const m of msgs) {
+      spans.set(m, tracer.startSpan(`process ${m.subject}`, {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'mes.stream.seq': m.seq, 'mes.redelivered': m.redelivered, 'mes.round.messages': msgs.length },
+      }, traceContextOf(m.headers)));
+    }
+    try {
+      await processRound(msgs);
+    } finally {
+      for (const m of msgs) {
+        spans.get(m)?.end();
+        spans.delete(m);
+      }
+    }
   }
 
   async function processRound(msgs: JsMsg[]): Promise<void> {
@@ -175,7 +207,7 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
     const result = await applyIsolating(pending, async (part) => {
       const wanted = new Set(part);
       const r = part.length === pending.length ? routing : routeEvents(items.filter((x) => wanted.has(x.message)), lookup);
-      touched.push(...(await commit(r)));
+      touched.push(...(await commit(r, msgs)));
     });
     if (result.retry.length > 0) log.warn({ err: result.retryError }, 'bridge round failed, will redeliver');
     redeliver(result.retry);
@@ -227,7 +259,7 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       if (queue.length === 0) continue;
       if (queue.length < maxMessages) await waitFor(windowMs);
       const round = queue.splice(0, maxMessages);
-      if (round.length > 0) await processRound(round);
+      if (round.length > 0) await tracedRound(round);
     }
   })();
   const done = Promise.all([feeding.done, processing]).then(() => undefined);

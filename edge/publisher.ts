@@ -1,4 +1,6 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { traceHeaders } from '../jetstream/trace-headers.js';
 import type { Logger } from 'pino';
 import type { Journal, JournalEntry } from './buffer/journal.js';
 import type { EdgeMetrics } from './metrics.js';
@@ -11,6 +13,13 @@ export interface PublisherOptions {
   /** Messages in flight at once (default 256); JetStream stores them in order because they share one connection. */
   window?: number;
   publishTimeoutMs?: number;
+}
+
+/** Ends a publish span with JetStream's answer: stored (or a duplicate it already had), or the failure. */
+function endPublish(span: Span, outcome: PubAck | Error): void {
+  if (outcome instanceof Error) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.message });
+  else span.setAttributes({ 'mes.stream.seq': outcome.seq, 'mes.duplicate': outcome.duplicate });
+  span.end();
 }
 
 /**
@@ -26,11 +35,19 @@ export function startPublisher(o: PublisherOptions) {
   const windowSize = o.window ?? 256;
   const cursorTimer = setInterval(() => o.journal.flushCursor(), 200);
   let inflight: Array<{ entry: JournalEntry; ack: Promise<PubAck> }> = [];
+  const tracer = trace.getTracer('mes-edge-gateway');
 
   const send = (entry: JournalEntry) => {
-    const ack = o.js.publish(entry.subject, entry.data, { msgID: entry.msgId, timeout: o.publishTimeoutMs ?? 2_000 });
+    // Each message starts a trace of its own (docs/observability.md): the bridge, the workflow and the ERP posting
+    // continue it from the `traceparent` header. A republish after a failure is a new publish span of a new trace.
+    const span = tracer.startSpan(`publish ${entry.subject}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: { 'messaging.system': 'nats', 'messaging.destination.name': entry.subject, 'messaging.message.id': entry.msgId, 'mes.events': entry.events },
+    }, ROOT_CONTEXT);
+    const h = traceHeaders(trace.setSpan(ROOT_CONTEXT, span));
+    const ack = o.js.publish(entry.subject, entry.data, { msgID: entry.msgId, timeout: o.publishTimeoutMs ?? 2_000, ...(h ? { headers: h } : {}) });
     // Handled here so a rejection behind the head is not "unhandled"; the head's own await sees it.
-    ack.catch(() => undefined);
+    void ack.then((a) => endPublish(span, a), (err: Error) => endPublish(span, err));
     inflight.push({ entry, ack });
   };
 

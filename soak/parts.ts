@@ -10,7 +10,7 @@ import type { PartSpec } from './supervisor.js';
  * reaches it through the adapter `erp.env` names, as a plant configures it. `shiftLateGraceS`: the late grace of the
  * shifts the bridge starts (`MES_SHIFT_LATE_GRACE_S`; the bridge's default when absent).
  */
-export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string; erp: SoakErp; ports: { api: number; bridge: number; edge: number }; shiftLateGraceS?: number }): PartSpec[] {
+export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string; erp: SoakErp; ports: { api: number; bridge: number; edge: number; metrics?: { worker: number; temporal: number; api: number; listener: number } }; shiftLateGraceS?: number }): PartSpec[] {
   const { stack } = o;
   const nats = { NATS_URL: stack.nats.url, NATS_USER: stack.nats.user, NATS_PASSWORD: stack.nats.password, MES_LOG_LEVEL: 'warn' };
   const engine = {
@@ -20,16 +20,23 @@ export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string
     TEMPORAL_NAMESPACE: stack.temporal.namespace,
     ...o.erp.env,
   };
+  // The metrics endpoints of the worker, listener and API on free ports when given (two soaks on one host), else their defaults.
+  const m = o.ports.metrics;
+  const metricsEnv = (name: 'worker' | 'api' | 'listener'): Record<string, string> => {
+    if (!m) return {};
+    if (name === 'worker') return { MES_WORKER_METRICS_PORT: String(m.worker), MES_TEMPORAL_METRICS_PORT: String(m.temporal) };
+    return name === 'api' ? { MES_API_METRICS_PORT: String(m.api) } : { MES_LISTENER_METRICS_PORT: String(m.listener) };
+  };
   return [
     { ...o.erp.part, env: { ...engine, ...o.erp.part.env } },
-    { name: 'worker', script: 'workers/temporal-worker.ts', env: engine },
-    { name: 'erp-listener', script: 'workers/erp-listener.ts', env: engine },
+    { name: 'worker', script: 'workers/temporal-worker.ts', env: { ...engine, ...metricsEnv('worker') } },
+    { name: 'erp-listener', script: 'workers/erp-listener.ts', env: { ...engine, ...metricsEnv('listener') } },
     {
       name: 'bridge',
       script: 'workers/signal-bridge.ts',
       env: { ...engine, MES_BRIDGE_METRICS_PORT: String(o.ports.bridge), ...(o.shiftLateGraceS === undefined ? {} : { MES_SHIFT_LATE_GRACE_S: String(o.shiftLateGraceS) }) },
     },
-    { name: 'api', script: 'workers/planner-api.ts', env: { ...engine, MES_API_PORT: String(o.ports.api), MES_API_HOST: '127.0.0.1' } },
+    { name: 'api', script: 'workers/planner-api.ts', env: { ...engine, MES_API_PORT: String(o.ports.api), MES_API_HOST: '127.0.0.1', ...metricsEnv('api') } },
     {
       name: 'edge',
       script: 'workers/edge-gateway.ts',

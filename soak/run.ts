@@ -91,7 +91,10 @@ async function main(): Promise<number> {
   await seedPlant(db, plant);
   const token = await issueToken(db, 'soak-inspector', 'quality');
 
-  const ports = { api: await freePort(), bridge: await freePort(), edge: await freePort() };
+  const ports = {
+    api: await freePort(), bridge: await freePort(), edge: await freePort(),
+    metrics: { worker: await freePort(), temporal: await freePort(), api: await freePort(), listener: await freePort() },
+  };
   const erp = soakErp(opts.erp, await freePort());
   log(`ERP: ${erp.describe}`);
   const apiUrl = `http://127.0.0.1:${ports.api}`;

@@ -37,4 +37,4 @@ runProcess('edge-gateway', log, async () => {
     await gateway.stop();
     await nc.drain();
   };
-});
+}, process.env);

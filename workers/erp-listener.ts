@@ -1,5 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Registry } from 'prom-client';
 import { startErpReleaseListener } from '../bridge/erp-release-listener.js';
+import { createListenerMetrics } from '../bridge/listener-metrics.js';
 import { createDb } from '../db/client.js';
 import { createErpAdapter, withPlantUnits } from '../erp/index.js';
 import { provisionStreams } from '../jetstream/provision.js';
@@ -13,6 +15,7 @@ import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
 import { createLogger, logLevel } from './wiring/logger.js';
 import { connectNats } from './wiring/nats.js';
 import { connectTemporalClient } from './wiring/temporal-client.js';
+import { serveMetrics } from './wiring/metrics-server.js';
 
 /**
  * The ERP listener process: ERP release events from NATS become work-order workflows, idempotently; releases the MES
@@ -34,7 +37,9 @@ runProcess('erp-listener', log, async () => {
   const plant = env.MES_PLANT_FILE ? await loadPlantModel(env.MES_PLANT_FILE) : undefined;
   const erp = createErpAdapter(withPlantUnits(erpAdapterConfig(env), plant));
   const sapIntake = sapIntakeFor(client, db, erp, plant);
-  const listener = startErpReleaseListener({ nc, client, db, log, provision, sapIntake });
+  const registry = new Registry();
+  const listener = startErpReleaseListener({ nc, client, db, log, provision, sapIntake, metrics: createListenerMetrics(registry) });
+  const metricsServer = await serveMetrics(registry, env.MES_LISTENER_METRICS_PORT);
   const poller = sapIntake && env.MES_SAP_POLL_SECONDS
     ? new SapReleasePoller(
       sapIntake,
@@ -44,12 +49,13 @@ runProcess('erp-listener', log, async () => {
     )
     : undefined;
   poller?.start();
-  log.info({ sapEvents: sapIntake !== undefined, sapPoller: poller !== undefined }, 'ERP listener started');
+  log.info({ sapEvents: sapIntake !== undefined, sapPoller: poller !== undefined, metrics: `http://127.0.0.1:${env.MES_LISTENER_METRICS_PORT}/metrics` }, 'ERP listener started');
   return async () => {
     await poller?.stop();
     await listener.stop();
+    await metricsServer.stop();
     await nc.drain();
     await connection.close();
     await db.$client.end();
   };
-});
+}, process.env);

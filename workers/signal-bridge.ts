@@ -49,4 +49,4 @@ runProcess('signal-bridge', log, async () => {
     await connection.close();
     await db.$client.end();
   };
-});
+}, process.env);

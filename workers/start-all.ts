@@ -11,6 +11,7 @@ import { createLogger } from './wiring/logger.js';
 import { startDemoApi } from './wiring/demo-api.js';
 import { natsSettingsOf } from './wiring/nats.js';
 import { startServices } from './wiring/services.js';
+import { startTracing } from '../observability/tracing.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 
 /**
@@ -23,6 +24,8 @@ import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 const env = readDemoEnv(process.env);
 const log = createLogger('mes', env.MES_LOG_LEVEL);
 installTemporalRuntime(log);
+// Traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md); started before any client.
+const tracing = startTracing('mes', process.env);
 const dataDir = env.MES_DATA_DIR ?? defaultDataDir;
 const plantFile = env.MES_PLANT_FILE ?? path.join(projectRoot, 'seed', 'demo-plant.yaml');
 
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     await api.stop();
     await services.stop();
     await stack.stop();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,11 +1,14 @@
+import { Registry } from 'prom-client';
 import { createDb } from '../db/client.js';
 import { createErpAdapter, withPlantUnits } from '../erp/index.js';
+import { createErpMetrics, withErpMetrics } from '../erp/metrics.js';
 import { loadPlantModel } from '../seed/plant-file.js';
 import { erpAdapterConfig, natsSettings, readEnv } from './wiring/config.js';
 import { backgroundWipPublisher } from './wiring/wip-publisher.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
 import { createLogger, logLevel } from './wiring/logger.js';
+import { serveMetrics } from './wiring/metrics-server.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 import { createMesWorker } from './wiring/temporal-worker.js';
 
@@ -14,13 +17,17 @@ import { createMesWorker } from './wiring/temporal-worker.js';
  * live WIP goes out on NATS).
  */
 const log = createLogger('temporal-worker', logLevel(process.env.MES_LOG_LEVEL));
-installTemporalRuntime(log);
 runProcess('temporal-worker', log, async () => {
   const env = readEnv(process.env);
+  // Before any connection: the runtime, and its Prometheus exporter of the SDK's metrics, are set once.
+  installTemporalRuntime(log, 'WARN', env.MES_TEMPORAL_METRICS_PORT);
   const db = createDb(env.DATABASE_URL);
   // SAP reads and writes units by the plant file's mapping (erpUnits) when MES_PLANT_FILE names it.
   const plant = env.MES_PLANT_FILE ? await loadPlantModel(env.MES_PLANT_FILE) : undefined;
-  const erp = createErpAdapter(withPlantUnits(erpAdapterConfig(env), plant));
+  const registry = new Registry();
+  const erp = withErpMetrics(createErpAdapter(withPlantUnits(erpAdapterConfig(env), plant)), createErpMetrics(registry));
+  const metricsServer = await serveMetrics(registry, env.MES_WORKER_METRICS_PORT);
+  log.info({ metrics: `http://127.0.0.1:${env.MES_WORKER_METRICS_PORT}/metrics`, temporalMetrics: `http://127.0.0.1:${env.MES_TEMPORAL_METRICS_PORT}/metrics` }, 'metrics');
   // Live WIP for dashboards goes out on NATS as the workflows write their read model rows; NATS need not be up.
   const wip = backgroundWipPublisher(natsSettings(env), 'temporal-worker', (err) => log.error({ err }, 'NATS connection for live WIP failed'));
   const { worker, connection } = await createMesWorker(
@@ -33,6 +40,7 @@ runProcess('temporal-worker', log, async () => {
     await running;
     await connection.close();
     await wip.close();
+    await metricsServer.stop();
     await db.$client.end();
   };
-});
+}, process.env);

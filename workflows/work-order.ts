@@ -33,6 +33,7 @@ import { OrderPhaseAttr, QualityHoldAttr } from './search-attributes.js';
 import { withOrderComponents } from './backflush.js';
 import { erpPostings, WorkOrderPostings } from './work-order-postings.js';
 import { WorkOrderState, type WorkOrderCarry } from './work-order-state.js';
+import { PostingTrace } from './trace-context.js';
 
 export interface WorkOrderInput {
   release: OrderReleased;
@@ -70,17 +71,20 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     writer?.changed();
     return order.status();
   };
+  const postingTrace = new PostingTrace();
   /** Counts applied (not a repeat, not kept aside as late): the read model follows within its interval. */
   const counted = (eventsBefore: number) => {
     setCurrentDetails(order.describe());
     if (order.eventsApplied !== eventsBefore) writer?.countsChanged();
   };
   setHandler(productionCountsSignal, (batch) => {
+    postingTrace.capture();
     const before = order.eventsApplied;
     order.applyCounts(batch);
     counted(before);
   });
   setHandler(productionDeltasSignal, (d) => {
+    postingTrace.capture();
     const before = order.eventsApplied;
     // A partly overlapping range cannot come from sealed outbox ranges (high-water.ts); it is refused, never counted twice.
     if (order.applyDeltas(d) === 'overlap') log.error('outbox range overlaps what was applied: refused', { fromSeq: d.fromSeq, toSeq: d.toSeq, source: d.source });
@@ -174,7 +178,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     }
     if (order.readyToConfirm || order.cancelled || order.erpClosed) break;
     if (order.partialDue || periodDue) {
-      await postings.confirm(false);
+      await postingTrace.run(() => postings.confirm(false));
       lastConfirmationAt = Date.now();
       writer?.changed(); // the confirmed quantity moved
       continue;
@@ -200,7 +204,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   } else {
     order.closeAs('confirming');
     await publish();
-    await postings.confirm(true);
+    await postingTrace.run(() => postings.confirm(true));
     order.closeAs('confirmed');
   }
   await publish();

@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import type { BridgeOptions } from '../../bridge/signal-bridge.js';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
@@ -16,7 +16,7 @@ import { startStack, type Stack } from '../../stack/index.js';
 import type { NatsServer } from '../../stack/nats.js';
 import type { PostgresServer } from '../../stack/postgres.js';
 import { projectRoot } from '../../stack/paths.js';
-import { workflowsPath } from '../../workers/wiring/temporal-worker.js';
+import { bundleMesWorkflows } from '../../workers/wiring/temporal-worker.js';
 import { natsSettingsOf } from '../../workers/wiring/nats.js';
 import { startServices, type Services } from '../../workers/wiring/services.js';
 import { installTemporalRuntime } from '../../workers/wiring/temporal-runtime.js';
@@ -78,7 +78,7 @@ export async function startTestEngineOn<S extends EngineServers>(
   await chmod(dataDir, 0o755);
   const [started, bundled] = await Promise.allSettled([
     startServers(dataDir),
-    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
+    bundleMesWorkflows(new DefaultLogger('ERROR')),
   ]);
   // Servers that came up while the bundle failed are stopped: no process outlives a failed start.
   if (bundled.status === 'rejected') {

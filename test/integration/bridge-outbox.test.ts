@@ -17,7 +17,7 @@ import { lines, unassignedProduction, workOrders } from '../../schema/index.js';
 import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
 import { shiftOf } from '../../shifts/shift-of.js';
 import { completeOrderSignal, shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
-import { spawnBridge } from '../helpers/bridge-process.js';
+import { spawnBridge } from '../helpers/engine-process.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 import { releaseOrder } from '../helpers/release.js';

@@ -7,7 +7,7 @@ import { erpReleaseSubject } from '../../contracts/names.js';
 import { startTemporal } from '../../stack/temporal.js';
 import { statusQuery } from '../../workflows/definitions.js';
 import type { workOrderWorkflow } from '../../workflows/work-order.js';
-import { spawnBridge } from '../helpers/bridge-process.js';
+import { spawnBridge } from '../helpers/engine-process.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 

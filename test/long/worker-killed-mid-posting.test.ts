@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
+import { freePort } from '../../stack/free-port.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { erpPostings, unassignedProduction, workOrders } from '../../schema/index.js';
@@ -43,7 +44,7 @@ describe('the Temporal worker process SIGKILLed while a confirmation posting is 
     // The worker's environment as the soak and production run it; of the ports, it reads only the ERP simulator's.
     const plantFile = path.join(projectRoot, 'seed', 'demo-plant.yaml');
     const erpSim = Number(new URL(engine.services.erpSimUrl).port);
-    const spec = enginePart({ stack: engine.stack, dataDir: engine.dataDir, plantFile, erp: soakErp('sim', erpSim), ports: { api: 0, bridge: 0, edge: 0 } }).find((p) => p.name === WORKER)!;
+    const spec = enginePart({ stack: engine.stack, dataDir: engine.dataDir, plantFile, erp: soakErp('sim', erpSim), ports: { api: 0, bridge: 0, edge: 0, metrics: { worker: await freePort(), temporal: await freePort(), api: 0, listener: 0 } } }).find((p) => p.name === WORKER)!;
     workers.add({ ...spec, env: { ...spec.env, MES_PLANT_FILE: plantFile } });
     workers.startAll();
   });

@@ -134,6 +134,12 @@ export const MesEnv = z.object({
   // The worker's sticky cache (workers/wiring/temporal-worker.ts says why 3,000).
   MES_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
   MES_BRIDGE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
+  // The worker's Prometheus endpoints: its own metrics (the ERP adapter's calls) and the Temporal SDK's (Core's exporter).
+  MES_WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9466),
+  MES_TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9467),
+  // The planner API's Prometheus endpoint (its requests, and its ERP adapter's calls for reconciliation and SAP reads).
+  MES_API_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9468),
+  MES_LISTENER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9469),
   // How long the bridge keeps seen event ids; must exceed the MES_EVENTS stream's max_age (bridge/seen-retention.ts).
   // Shorter than the stream keeps an unacknowledged message, a re-created durable or a late redelivery would find
   // its ids forgotten and count them again (bridge/seen-retention.ts).

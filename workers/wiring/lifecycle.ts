@@ -1,7 +1,15 @@
 import type { Logger } from 'pino';
+import { startTracing, type TracingEnv } from '../../observability/tracing.js';
 
-/** Runs a process entrypoint: prints a clear one-line reason on failure, stops cleanly on SIGINT/SIGTERM. */
-export function runProcess(name: string, log: Logger, start: () => Promise<() => Promise<void>>): void {
+/**
+ * Runs a process entrypoint: prints a clear one-line reason on failure, stops cleanly on SIGINT/SIGTERM. With
+ * `tracingEnv` (the process environment) the process exports traces when OTEL_EXPORTER_OTLP_ENDPOINT is set
+ * (observability/tracing.ts): tracing starts before `start`, so the clients it creates are traced, and its last
+ * spans are sent after `stop`.
+ */
+export function runProcess(name: string, log: Logger, start: () => Promise<() => Promise<void>>, tracingEnv?: TracingEnv): void {
+  const tracing = tracingEnv ? startTracing(name, tracingEnv) : undefined;
+  if (tracing) log.info({ service: name }, 'exporting traces over OTLP');
   start()
     .then((stop) => {
       log.info(`${name} running`);
@@ -11,7 +19,10 @@ export function runProcess(name: string, log: Logger, start: () => Promise<() =>
         stopping = true;
         log.info({ signal }, `${name} stopping`);
         stop().then(
-          () => process.exit(0),
+          async () => {
+            await tracing?.shutdown().catch((err: Error) => log.warn({ err }, 'last spans not exported'));
+            process.exit(0);
+          },
           (err: Error) => {
             log.error({ err }, `${name} did not stop cleanly`);
             process.exit(1);

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { activeTraceFields } from '../../observability/trace-fields.js';
 import { LogLevel } from './config.js';
 
 /**
@@ -14,13 +15,17 @@ function serializeError(value: unknown): unknown {
   return out;
 }
 
-/** JSON logs (pino) with secrets redacted wherever they appear in a logged object; `destination` for tests. */
+/**
+ * JSON logs (pino) with secrets redacted wherever they appear in a logged object, and the active span's `trace_id` and
+ * `span_id` on lines logged inside a traced step (observability/trace-fields.ts); `destination` for tests.
+ */
 export function createLogger(name: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
   const options = {
     name,
     level,
     // `err` is pino's own key; the Temporal SDK logs an activity's failure under `error`.
     serializers: { err: serializeError, error: serializeError },
+    mixin: activeTraceFields,
     redact: { paths: ['password', '*.password', 'pass', '*.pass', 'token', '*.token', 'authorization', '*.authorization', 'url', '*.url'], censor: '[redacted]' },
   };
   return destination ? pino(options, destination) : pino(options);

@@ -7,6 +7,7 @@ import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
 import { LineContextCache } from '../../bridge/context.js';
 import { startErpReleaseListener } from '../../bridge/erp-release-listener.js';
 import { createBridgeMetrics, type BridgeMetrics } from '../../bridge/metrics.js';
+import { createListenerMetrics } from '../../bridge/listener-metrics.js';
 import { startSignalBridge, type BridgeOptions } from '../../bridge/signal-bridge.js';
 import { provisionStreams } from '../../jetstream/provision.js';
 import { createDb, type Db } from '../../db/client.js';
@@ -88,7 +89,8 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   // SAP's business events and its poller read orders through the adapter; only an ERP with an order API has them.
   const bridgeMetrics = createBridgeMetrics();
   const sapIntake = sapIntakeFor(client, db, erp, o.plant, otherPlantCounter(bridgeMetrics.registry));
-  const listener = startErpReleaseListener({ nc, client, db, provision, sapIntake, log: o.log.child({ process: 'erp-listener' }) });
+  // One process here: the listener's metrics share the bridge's registry.
+  const listener = startErpReleaseListener({ nc, client, db, provision, sapIntake, metrics: createListenerMetrics(bridgeMetrics.registry), log: o.log.child({ process: 'erp-listener' }) });
   const poller = sapIntake && o.sapPoller
     ? new SapReleasePoller(sapIntake, o.sapPoller, o.log.child({ process: 'sap-poller' }), { refused: (release, refusal) => publishRefusedRelease(jetstream(nc), 'sap-poller', release, refusal), problem: publishPollerProblem(jetstream(nc)) })
     : undefined;

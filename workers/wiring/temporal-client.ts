@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import pRetry from 'p-retry';
 import type { Logger } from 'pino';
 import { connectionOptions, type TemporalTarget } from './temporal-connection.js';
+import { clientTracingInterceptors } from './temporal-tracing.js';
 
 /**
  * Connects a Temporal client, retrying with backoff for as long as it takes: a process started while Temporal is
@@ -14,5 +15,6 @@ export async function connectTemporalClient(target: TemporalTarget, log: Logger)
     maxTimeout: 10_000,
     onFailedAttempt: (e) => log.warn({ address: target.address, attempt: e.attemptNumber, reason: e.message }, 'Temporal not reachable yet, retrying'),
   });
-  return { client: new Client({ connection, namespace: target.namespace }), connection };
+  // When the process traces, a signal carries the caller's trace context to the workflow (Temporal headers).
+  return { client: new Client({ connection, namespace: target.namespace, interceptors: { workflow: clientTracingInterceptors() } }), connection };
 }

@@ -1,10 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type Logger, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { TASK_QUEUE } from '../../contracts/names.js';
 import { connectionOptions, type TemporalTarget } from './temporal-connection.js';
+import { workerTracingOptions } from './temporal-tracing.js';
 
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+/** The workflow interceptors every bundle carries, tracing or not (workflows/tracing-interceptors.ts says why). */
+export const workflowInterceptorModules = [fileURLToPath(new URL('../../workflows/tracing-interceptors.ts', import.meta.url))];
+
+/** The workflow bundle as the worker builds it, for tests and benches that bundle once: the same modules in it. */
+export const bundleMesWorkflows = (logger?: Logger): ReturnType<typeof bundleWorkflowCode> => bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger });
 
 /**
  * Workflows the worker keeps in memory (sticky cache), set on purpose instead of the SDK's default, which follows
@@ -19,7 +25,11 @@ export const WORKFLOW_CACHE_SIZE = 3_000;
 
 export interface WorkerSettings extends TemporalTarget {
   taskQueue?: string;
-  /** A pre-built bundle (tests bundle once per file); else the worker bundles `workflows/` at start. */
+  /**
+   * A pre-built bundle (tests bundle once per file), made by `bundleMesWorkflows` so it carries the same interceptor
+   * modules as the worker's own (a bundle without them replays traced runs differently); else the worker bundles
+   * `workflows/` at start.
+   */
   workflowBundle?: WorkflowBundle;
   /** Sticky cache size; WORKFLOW_CACHE_SIZE when absent. */
   maxCachedWorkflows?: number;
@@ -27,6 +37,7 @@ export interface WorkerSettings extends TemporalTarget {
 
 export async function createMesWorker(s: WorkerSettings, deps: ActivityDeps): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect(connectionOptions(s));
+  const tracing = workerTracingOptions();
   const worker = await Worker.create({
     connection,
     namespace: s.namespace,
@@ -34,6 +45,9 @@ export async function createMesWorker(s: WorkerSettings, deps: ActivityDeps): Pr
     ...(s.workflowBundle ? { workflowBundle: s.workflowBundle } : { workflowsPath }),
     activities: createActivities(deps),
     maxCachedWorkflows: s.maxCachedWorkflows ?? WORKFLOW_CACHE_SIZE,
+    // Spans of workflows and activities go out when this process traces (observability/tracing.ts).
+    ...tracing,
+    interceptors: { ...tracing.interceptors, ...(s.workflowBundle ? {} : { workflowModules: workflowInterceptorModules }) },
   });
   return { worker, connection };
 }

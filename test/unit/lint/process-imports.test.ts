@@ -16,11 +16,18 @@ describe('what each process loads', () => {
 
   it('the workflow bundle loads only workflow-safe code', () => {
     const { packages, files } = runtimeImports(at('workflows/index.ts'));
-    expect([...packages].sort()).toEqual(['@temporalio/common', '@temporalio/workflow']);
+    // The OpenTelemetry API only carries a posting's trace context (workflows/trace-context.ts); no SDK, no I/O.
+    expect([...packages].sort()).toEqual(['@opentelemetry/api', '@temporalio/common', '@temporalio/workflow']);
     // oee/ is fenced by lint as shifts/ is (no zod, no I/O); of contracts/, only the zod-free arithmetic.
     const outside = rel(files).filter((f) => !f.startsWith('workflows/')).sort();
     expect(outside.filter((f) => !f.startsWith('oee/'))).toEqual(['contracts/decimal.ts', 'contracts/downtime-report.ts', 'contracts/ids.ts', 'contracts/plant-date.ts', 'contracts/shift-time.ts']);
     expect(outside).toContain('oee/classify.ts');
+  });
+
+  it('the workflow interceptors every bundle carries load the SDK\'s workflow-side tracing and nothing of the project', () => {
+    const { packages, files } = runtimeImports(at('workflows/tracing-interceptors.ts'));
+    expect([...packages].sort()).toEqual(['@temporalio/interceptors-opentelemetry', '@temporalio/workflow']);
+    expect(rel(files)).toEqual(['workflows/tracing-interceptors.ts']);
   });
 
   it('sees a chain lint does not: a planted file reached through the imports counts', () => {

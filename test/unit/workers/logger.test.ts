@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
+import { context, trace } from '@opentelemetry/api';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { ErpUnavailable } from '../../../contracts/erp-port.js';
+import { startTracing } from '../../../observability/tracing.js';
 import { createLogger } from '../../../workers/wiring/logger.js';
 
 /** A logger whose lines land in an array, parsed. */
@@ -27,5 +29,25 @@ describe('worker logs of ERP failures', () => {
     const failure = ApplicationFailure.create({ message: sap.message, type: 'ErpUnavailable', details: [{ status: 400, messageId: 'M3/897', text: sap.text }] });
     log.warn({ error: failure }, 'Activity failed');
     expect(lines[0]!.error).toMatchObject({ failureType: 'ErpUnavailable', message: expect.stringMatching(/M3\/897/), details: [{ status: 400, messageId: 'M3/897' }] });
+  });
+});
+
+describe('log lines inside a traced step', () => {
+  it('carry the active span\'s trace_id and span_id, and lines outside any span carry none', async () => {
+    const { lines, log } = capture();
+    const tracing = startTracing('logger-test', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+    expect(tracing).toBeDefined();
+    try {
+      const span = trace.getTracer('test').startSpan('step');
+      context.with(trace.setSpan(context.active(), span), () => log.info('inside'));
+      span.end();
+      log.info('outside');
+      expect(lines[0]).toMatchObject({ msg: 'inside', trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId });
+      expect(lines[0]!.trace_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(lines[1]).not.toHaveProperty('trace_id');
+    } finally {
+      // Nothing listens on port 9: the one span is dropped, quickly.
+      await tracing?.shutdown().catch(() => undefined);
+    }
   });
 });

@@ -2,14 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../../activities/index.js';
 import type { MachineDeltas } from '../../../contracts/messages/outbox-delta.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
-import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
+import { bundleMesWorkflows } from '../../../workers/wiring/temporal-worker.js';
+import { workflowSpanSinks } from '../../../workers/wiring/temporal-tracing.js';
 import { machineDeltasSignal } from '../../../workflows/definitions.js';
 import { shiftWorkflow } from '../../../workflows/shift.js';
 import { resultOf, UNIT_WAIT_MS } from '../../helpers/workflow-result.js';
@@ -22,7 +23,7 @@ let dataDir: string;
 beforeAll(async () => {
   installTemporalRuntime(pino({ level: 'silent' }), 'ERROR');
   dataDir = await mkdtemp(path.join(tmpdir(), 'mes-shift-deltas-'));
-  [temporal, bundle] = await Promise.all([startTemporal({ dataDir }), bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') })]);
+  [temporal, bundle] = await Promise.all([startTemporal({ dataDir }), bundleMesWorkflows(new DefaultLogger('ERROR'))]);
 });
 afterAll(async () => {
   await temporal?.stop();
@@ -37,7 +38,7 @@ describe('shiftWorkflow with outbox deltas', () => {
       nextShift: async () => null,
       postDowntime: async (i) => ({ document: `DT${i.postingSeq}`, postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
     };
-    const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+    const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities, sinks: workflowSpanSinks() });
     await worker.runUntil(async () => {
       const now = Date.now();
       const shift = { site: 'plant1', line: 'line-2', date: '2026-11-25', shiftCode: 'A', startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_000).toISOString() };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import type { Activities } from '../../../activities/index.js';
@@ -13,7 +13,8 @@ import type { GoodsMovementItem } from '../../../contracts/erp-port.js';
 import type { ConfirmationPolicy, OrderReleased } from '../../../contracts/messages/order-release.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
-import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
+import { bundleMesWorkflows } from '../../../workers/wiring/temporal-worker.js';
+import { workflowSpanSinks } from '../../../workers/wiring/temporal-tracing.js';
 import { statusQuery } from '../../../workflows/definitions.js';
 import { workOrderWorkflow } from '../../../workflows/work-order.js';
 
@@ -29,7 +30,7 @@ export function useTemporal(): void {
     dataDir = await mkdtemp(path.join(tmpdir(), 'mes-wf-'));
     [temporal, bundle] = await Promise.all([
       startTemporal({ dataDir }),
-      bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
+      bundleMesWorkflows(new DefaultLogger('ERROR')),
     ]);
   });
   afterAll(async () => {
@@ -121,7 +122,7 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
 }
 
 export async function withWorker<T>(activities: Activities, taskQueue: string, fn: () => Promise<T>): Promise<T> {
-  const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities, sinks: workflowSpanSinks() });
   return worker.runUntil(fn);
 }
 
