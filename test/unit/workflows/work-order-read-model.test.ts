@@ -36,7 +36,10 @@ describe('workOrderWorkflow read model', () => {
       expect(last.w.countsOnly).toBe(true);
       // Throttled: counts-only writes are an interval of workflow time apart; far fewer writes than signals.
       const asOf = writes.map((x) => Date.parse(x.w.asOf!));
-      for (let i = 1; i < writes.length; i++) if (writes[i]!.w.countsOnly) expect(asOf[i]! - asOf[i - 1]!).toBeGreaterThanOrEqual(READ_MODEL_EVERY_MS);
+      // Between two counts-only writes; the main loop's own flush after a phase write may follow it closely (seen once
+      // under load: 6 ms), which is not a counts write.
+      const countsOnly = writes.flatMap((x, i) => (x.w.countsOnly ? [asOf[i]!] : []));
+      for (let i = 1; i < countsOnly.length; i++) expect(countsOnly[i]! - countsOnly[i - 1]!).toBeGreaterThanOrEqual(READ_MODEL_EVERY_MS);
       expect(writes.length).toBeLessThanOrEqual(3 + Math.ceil(countsFor / READ_MODEL_EVERY_MS));
       expect(writes.filter((x) => !x.w.countsOnly).map((x) => x.s.phase)).toEqual(['released', 'running']);
       // A planner's hold is in the read model by the time the update has answered.
