@@ -101,7 +101,8 @@ describe('shiftWorkflow with downtime reasons', () => {
       });
       // The planned cleaning is reported as what it is: a Z1 notification without the breakdown flag.
       expect(summary.downtime).toMatchObject({ records: 7, posted: 4, byReport: { malfunction: 3, none: 3, notification: 1 }, problems: [] });
-      const posted = calls.filter((c, i) => calls.findIndex((d) => d.postingSeq === c.postingSeq) === i);
+      // Posted side by side (eight at a time): in the order of their keys, not of the calls.
+      const posted = calls.filter((c, i) => calls.findIndex((d) => d.postingSeq === c.postingSeq) === i).sort((a, b) => a.postingSeq - b.postingSeq);
       expect(calls).toHaveLength(5);
       expect(posted.map(({ postingSeq, machine, costCenter, state, startedAt, endedAt, notificationType, breakdown }) => ({ postingSeq, machine, costCenter, state, startedAt, endedAt, notificationType, breakdown }))).toEqual([
         { postingSeq: 1, machine: 'press-1', costCenter: 'CC4900', state: 'fault', startedAt: '2026-03-02T07:00:00.000Z', endedAt: '2026-03-02T07:20:00.000Z', notificationType: undefined, breakdown: undefined },
