@@ -1,28 +1,27 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EdgeTag } from '../../contracts/messages/edge-config.js';
 import { PostingList } from '../../contracts/messages/erp-rest.js';
 import type { MachineEvent } from '../../contracts/messages/machine-event.js';
 import { PlantModel } from '../../contracts/messages/plant-model.js';
 import { seedPlant } from '../../db/seed.js';
-import { startGateway, type Gateway } from '../../edge/gateway.js';
+import type { Gateway } from '../../edge/gateway.js';
 import { total } from '../../edge/metrics.js';
-import { edgeMachines } from '../../edge/plant.js';
 import { counterHolds, machineCounts, unassignedProduction } from '../../schema/index.js';
 import { loadPlantModel } from '../../seed/plant-file.js';
 import { startOpcuaLine, type SimLine } from '../../simulators/opcua-line/server.js';
 import { projectRoot } from '../../stack/paths.js';
 import { completeOrderSignal, statusQuery } from '../../workflows/definitions.js';
-import { connectNats } from '../../workers/wiring/nats.js';
-import { counterReadings, edgeLog, readMachineEvents, waitFor } from '../helpers/edge.js';
+import { counterReadings, readMachineEvents, waitFor } from '../helpers/edge.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { releaseOrder } from '../helpers/release.js';
 import { resultOf } from '../helpers/workflow-result.js';
+import { startLineGateway } from '../helpers/line-gateway.js';
+import { simCounterTags } from '../helpers/sim-plant.js';
 
 // Issue 11's end-to-end "Done when": the line simulator (a real OPC UA server) -> the edge gateway -> NATS -> the
 // signal bridge -> the work-order workflow -> the ERP simulator, with a counter that reads 0 for one sample (item 1),
@@ -66,17 +65,6 @@ afterAll(async () => {
   if (failed.length > 0) throw failed[0];
 });
 
-const counterTags = (machine: string, dataType: 'UInt16' | 'UInt32'): EdgeTag[] =>
-  (['good', 'scrap'] as const).map((counter) => ({
-    name: counter,
-    nodeId: `ns=1;s=${machine}.${counter === 'good' ? 'Good' : 'Scrap'}`,
-    kind: 'counter',
-    counter,
-    dataType,
-    samplingMs: 20,
-    windowMs: 200,
-  }));
-
 /** The demo plant with line-3: a cutter feeding a welder, read from the simulator; the welder is the counting point. */
 async function seriesPlant(endpoint: string): Promise<PlantModel> {
   const demo = await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml'));
@@ -85,7 +73,7 @@ async function seriesPlant(endpoint: string): Promise<PlantModel> {
     code,
     name,
     idealCycleTimeS: CYCLE_MS / 1_000,
-    opcua: { endpoint, securityMode: 'None', securityPolicy: 'None', tags: counterTags(code, dataType) },
+    opcua: { endpoint, securityMode: 'None', securityPolicy: 'None', tags: simCounterTags(code, dataType) },
   });
   return PlantModel.parse({
     ...demo,
@@ -124,17 +112,7 @@ describe('shop-floor truth: OPC UA server -> gateway -> NATS -> bridge -> work o
     const seededAt = Date.now();
 
     // The edge gateway reads line-3 from the simulator and publishes to the engine's NATS on its own connection.
-    const nats = engine.stack.nats;
-    edgeNc = await connectNats({ url: nats.url, user: nats.user, password: nats.password }, 'edge-gateway');
-    gateway = startGateway({
-      machines: edgeMachines(plant).filter((m) => m.ref.line === LINE),
-      js: jetstream(edgeNc),
-      log: edgeLog,
-      bufferDir: path.join(dir, 'buffer'),
-      maxBufferEvents: 100_000,
-      certDir: path.join(dir, 'pki-gateway'),
-      trustUnknownServers: true,
-    });
+    ({ gateway, nc: edgeNc } = await startLineGateway(engine, plant, LINE, dir, 100_000));
     await waitFor('every counter read once (its baseline)', async () => (await counterReadings(gateway)) >= 4);
 
     const h = await releaseOrder(engine, ORDER, LINE, '100000');

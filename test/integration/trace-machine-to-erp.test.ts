@@ -1,22 +1,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPlant } from '../../db/seed.js';
-import { startGateway, type Gateway } from '../../edge/gateway.js';
-import { edgeMachines } from '../../edge/plant.js';
+import type { Gateway } from '../../edge/gateway.js';
 import { startTracing, type Tracing } from '../../observability/tracing.js';
 import { startOpcuaLine, type SimLine } from '../../simulators/opcua-line/server.js';
 import { completeOrderSignal, statusQuery } from '../../workflows/definitions.js';
-import { connectNats } from '../../workers/wiring/nats.js';
-import { counterReadings, edgeLog, waitFor } from '../helpers/edge.js';
+import { counterReadings, waitFor } from '../helpers/edge.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js';
 import { releaseOrder } from '../helpers/release.js';
 import { plantWithSimLine } from '../helpers/sim-plant.js';
 import { resultOf } from '../helpers/workflow-result.js';
+import { startLineGateway } from '../helpers/line-gateway.js';
 
 // Issue 15 item 4's "Done when": the exported spans of one machine event form one trace from the gateway to the ERP
 // posting. Real servers and processes' wiring (in one process): the OPC UA line simulator -> the edge gateway ->
@@ -83,17 +81,7 @@ describe('one trace from the machine to the ERP', () => {
     });
     await seedPlant(engine.services.db, plant);
     const seededAt = Date.now();
-    const nats = engine.stack.nats;
-    edgeNc = await connectNats({ url: nats.url, user: nats.user, password: nats.password }, 'edge-gateway');
-    gateway = startGateway({
-      machines: edgeMachines(plant).filter((m) => m.ref.line === LINE),
-      js: jetstream(edgeNc),
-      log: edgeLog,
-      bufferDir: path.join(dir, 'buffer'),
-      maxBufferEvents: 10_000,
-      certDir: path.join(dir, 'pki-gateway'),
-      trustUnknownServers: true,
-    });
+    ({ gateway, nc: edgeNc } = await startLineGateway(engine, plant, LINE, dir, 10_000));
     await waitFor('both counters read once (their baseline)', async () => (await counterReadings(gateway)) >= 2);
     const h = await releaseOrder(engine, ORDER, LINE, '1000');
     // The bridge reloads its machine list at most every 5 s (bridge/context.ts): the line's machine must be known first.
