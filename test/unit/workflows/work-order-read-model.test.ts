@@ -5,6 +5,7 @@ import { completeOrderSignal, holdOrderUpdate, productionCountsSignal, resumeOrd
 import { READ_MODEL_EVERY_MS } from '../../../workflows/read-model-writer.js';
 import { workOrderWorkflow } from '../../../workflows/work-order.js';
 import { client, ev, fakeActivities, recordHistory, release, useTemporal, withWorker } from './work-order-harness.js';
+import { eventually } from '../../helpers/eventually.js';
 import { resultOf, UNIT_WAIT_MS } from '../../helpers/workflow-result.js';
 
 // The live read model (workflows/read-model-writer.ts): counts are written at most once per interval of workflow
@@ -23,6 +24,9 @@ describe('workOrderWorkflow read model', () => {
       const h = await client().workflow.start(workOrderWorkflow, {
         taskQueue, workflowId: 'work-order:plant1:read-model-1', args: [{ release: release('2000050', '1000') }],
       });
+      // The released order's row first: a signal sent before the run's first task would find it running already
+      // (seen under load), and this test is about what follows.
+      await eventually(async () => (writes.length > 0 ? true : undefined), 'the released order written', UNIT_WAIT_MS);
       const t0 = Date.now();
       // 40 batches over about 4 s: one a signal, as the relay sends them (at most every 50 ms).
       for (let i = 0; i < 40; i++) {
