@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import type { Db } from '../db/client.js';
 import { httpError } from '../http/problem.js';
-import { auditLog, workOrders } from '../schema/index.js';
+import { workOrders } from '../schema/index.js';
+import { audit } from './audit.js';
 import { allows, allowsWholeSite, describeScopes } from './scope.js';
 
 type Fields = Record<string, unknown> | undefined;
@@ -25,13 +26,7 @@ async function lineOfOrder(db: Db, site: string, erpOrderId: string): Promise<st
  */
 export async function refusePlace(db: Db, req: FastifyRequest, place: string): Promise<never> {
   const actor = req.actor!;
-  await db.insert(auditLog).values({
-    actor: actor.name,
-    role: actor.role,
-    action: 'refused-out-of-scope',
-    target: `${req.method} ${req.url}`,
-    details: { place, scopes: actor.scopes },
-  });
+  await audit(db, req, 'refused-out-of-scope', `${req.method} ${req.url}`, { place, scopes: actor.scopes });
   throw httpError(403, `token ${actor.name} acts on ${describeScopes(actor.scopes!)} only, not on ${place}`);
 }
 

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
-import { SiteShiftCalendars, type ShiftCalendar } from '../contracts/messages/shift-calendar.js';
+import type { ShiftCalendar } from '../contracts/messages/shift-calendar.js';
 import { LINE_CONTEXT_CHANNEL } from '../contracts/names.js';
 import type { Db } from '../db/client.js';
 import { activeOrderOnLine } from '../db/active-order.js';
+import { storedLineCalendar } from '../db/line-calendar.js';
 import { machines, sites } from '../schema/index.js';
-import { calendarOf } from '../shifts/calendar-of.js';
 import type { MachineContext } from './route.js';
 
 type ActiveOrder = MachineContext['activeOrder'];
@@ -71,7 +71,7 @@ export class LineContextCache {
     const calendarOfLine = (r: (typeof rows)[number]) => {
       const key = `${r.site}/${r.line}`;
       let c = calendars.get(key);
-      if (!c) calendars.set(key, (c = calendarOf(r.shiftCalendars && SiteShiftCalendars.parse(r.shiftCalendars), r.line, r.timezone)));
+      if (!c) calendars.set(key, (c = storedLineCalendar(r.shiftCalendars, r.line, r.timezone)));
       return c;
     };
     this.machineLines = new Map(rows.map((r) => [`${r.site}/${r.machine}`, { site: r.site, line: r.line, calendar: calendarOfLine(r), countingPoint: r.countingPoint }]));

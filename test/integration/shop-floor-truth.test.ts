@@ -7,21 +7,18 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostingList } from '../../contracts/messages/erp-rest.js';
 import type { MachineEvent } from '../../contracts/messages/machine-event.js';
-import { PlantModel } from '../../contracts/messages/plant-model.js';
 import { seedPlant } from '../../db/seed.js';
 import type { Gateway } from '../../edge/gateway.js';
 import { total } from '../../edge/metrics.js';
 import { counterHolds, machineCounts, unassignedProduction } from '../../schema/index.js';
-import { loadPlantModel } from '../../seed/plant-file.js';
 import { startOpcuaLine, type SimLine } from '../../simulators/opcua-line/server.js';
-import { projectRoot } from '../../stack/paths.js';
 import { completeOrderSignal, statusQuery } from '../../workflows/definitions.js';
 import { counterReadings, readMachineEvents, waitFor } from '../helpers/edge.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { releaseOrder } from '../helpers/release.js';
 import { resultOf } from '../helpers/workflow-result.js';
 import { startLineGateway } from '../helpers/line-gateway.js';
-import { simCounterTags } from '../helpers/sim-plant.js';
+import { plantWithSimLine } from '../helpers/sim-plant.js';
 
 // Issue 11's end-to-end "Done when": the line simulator (a real OPC UA server) -> the edge gateway -> NATS -> the
 // signal bridge -> the work-order workflow -> the ERP simulator, with a counter that reads 0 for one sample (item 1),
@@ -66,27 +63,11 @@ afterAll(async () => {
 });
 
 /** The demo plant with line-3: a cutter feeding a welder, read from the simulator; the welder is the counting point. */
-async function seriesPlant(endpoint: string): Promise<PlantModel> {
-  const demo = await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml'));
-  const site = demo.sites[0]!;
-  const machine = (code: string, name: string, dataType: 'UInt16' | 'UInt32') => ({
-    code,
-    name,
-    idealCycleTimeS: CYCLE_MS / 1_000,
-    opcua: { endpoint, securityMode: 'None', securityPolicy: 'None', tags: simCounterTags(code, dataType) },
+const seriesPlant = (endpoint: string) =>
+  plantWithSimLine({
+    endpoint, line: LINE, name: 'Cut and weld line 3', countingPoints: ['weld-1'], cycleMs: CYCLE_MS,
+    machines: [{ code: 'cut-1', name: 'Cutter 1', dataType: 'UInt32' }, { code: 'weld-1', name: 'Welder 1', dataType: 'UInt16' }],
   });
-  return PlantModel.parse({
-    ...demo,
-    demoOrders: [],
-    sites: [{
-      ...site,
-      lines: [...site.lines, {
-        code: LINE, name: 'Cut and weld line 3', costCenter: 'CC4200', erpPlant: '1010', storageLocation: '0002', countingPoints: ['weld-1'],
-        machines: [machine('cut-1', 'Cutter 1', 'UInt32'), machine('weld-1', 'Welder 1', 'UInt16')],
-      }],
-    }],
-  });
-}
 
 /** Good and scrap pieces of one machine in MES_EVENTS (the sum of its published counter deltas). */
 const publishedOf = (events: MachineEvent[], machine: string) =>
