@@ -3,6 +3,7 @@ import { issueToken } from '../api/auth.js';
 import { startWorkOrder } from '../services/start-work-order.js';
 import { statusQuery } from '../workflows/definitions.js';
 import { startBenchEngine } from './_engine.js';
+import { loadFromOwnProcess, type LoadFigures } from './_http-load.js';
 import { note } from './_util.js';
 
 const REQUESTS = 3_000;
@@ -13,39 +14,18 @@ const ORDERS = 20;
 /** Fewer for the workflow queries: each is a round trip through Temporal and the worker, hundreds a second at best. */
 const CONSISTENT_REQUESTS = 1_000;
 
-/** Runs `count` GETs with `concurrency` in flight over real HTTP; returns rate and latency percentiles. */
-async function load(url: (i: number) => string, token: string, requests = REQUESTS) {
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < requests) {
-        const i = next++;
-        const s = performance.now();
-        const r = await fetch(url(i), { headers: { authorization: `Bearer ${token}` } });
-        await r.arrayBuffer();
-        if (!r.ok) failures += 1;
-        latencies.push(performance.now() - s);
-      }
-    }),
-  );
-  const sorted = latencies.sort((a, b) => a - b);
-  const p = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
-  return { perSec: Math.round((requests / (performance.now() - t0)) * 1000), p50: p(0.5), p99: p(0.99), failures, latencies: sorted };
-}
+const load = (urls: string[], token: string, requests = REQUESTS) => loadFromOwnProcess({ urls, token, requests, concurrency: CONCURRENCY });
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const pct = (sorted: number[], q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
-const shown = ({ latencies: _, ...figures }: Awaited<ReturnType<typeof load>>) => JSON.stringify(figures);
+const shown = ({ latencies: _, ...figures }: LoadFigures) => JSON.stringify(figures);
 
 /**
  * Order status reads (`GET /orders/:site/:id`: the read model's status document and the posting ledger, one
- * statement) under 32 concurrent clients over loopback HTTP, against `GET /health` of the same server in the same
+ * statement) under 32 concurrent clients over loopback HTTP (from a process of their own), against `GET /health` of the same server in the same
  * run as the baseline; and, for comparison, the same reads with `?consistent=true` (a workflow query each).
  * The machine is shared and noisy: the ratio to /health (the median of ROUNDS rounds, each baseline and status reads
  * back to back) is the figure to compare between runs.
@@ -72,14 +52,14 @@ export async function run(): Promise<Record<string, number>> {
   const statusLatencies: number[] = [];
   let failures = 0;
   for (let r = 0; r < ROUNDS; r++) {
-    const health = await load(() => `${base}/health`, token);
-    const status = await load((i) => `${base}/orders/plant1/${ids[i % ORDERS]}`, token);
+    const health = await load([`${base}/health`], token);
+    const status = await load(ids.map((id) => `${base}/orders/plant1/${id}`), token);
     note(`round ${r + 1}: GET /health ${shown(health)}; GET /orders/:site/:id ${shown(status)}`);
     rounds.push({ health: health.perSec, status: status.perSec });
     statusLatencies.push(...status.latencies);
     failures += status.failures;
   }
-  const consistent = await load((i) => `${base}/orders/plant1/${ids[i % ORDERS]}?consistent=true`, token, CONSISTENT_REQUESTS);
+  const consistent = await load(ids.map((id) => `${base}/orders/plant1/${id}?consistent=true`), token, CONSISTENT_REQUESTS);
   note(`GET /orders/:site/:id?consistent=true: ${shown(consistent)}`);
   await app.close();
   await engine.stop();
