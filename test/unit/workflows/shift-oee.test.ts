@@ -120,7 +120,7 @@ describe('shiftWorkflow with downtime reasons', () => {
         { postingSeq: 4, machine: 'press-2', costCenter: 'CC4100', state: 'fault', startedAt: '2026-03-02T11:00:00.000Z', endedAt: '2026-03-02T11:10:00.000Z', notificationType: undefined, breakdown: undefined },
       ]);
       if (process.env.MES_RECORD_HISTORIES)
-        await writeFile(path.join(import.meta.dirname, '../../fixtures/histories/shift-closed-with-reasons.json'), historyToJSON(await h.fetchHistory()));
+        await writeFile(path.join(import.meta.dirname, '../../fixtures/histories/shift-closed-with-oee-read-model.json'), historyToJSON(await h.fetchHistory()));
     });
   });
 });
