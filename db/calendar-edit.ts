@@ -60,13 +60,21 @@ export async function editShiftCalendar(
       : { ...(before ?? {}), lines: { ...(before?.lines ?? {}), [place.line]: body } };
     // The lines whose calendar this is: the line, or every line of the site without its own.
     const governed = place.line !== undefined ? [place.line] : siteLines.filter((l) => !before?.lines[l]);
-    const issues = new Map<string, { path: string; message: string }>();
+    // One issue per path and reason, with the lines it holds for when a site's calendar governs several.
+    const issues = new Map<string, { path: string; message: string; lines: string[] }>();
     for (const l of governed)
       for (const issue of calendarChangeIssues(calendarOf(before, l, site.timezone), calendarOf(after, l, site.timezone), nowMs)) {
         const path = issuePath(issue.path);
-        issues.set(`${path}|${issue.message}`, { path, message: place.line === undefined ? `${issue.message} (line ${l})` : issue.message });
+        const key = `${path}|${issue.message}`;
+        const known = issues.get(key);
+        if (known) known.lines.push(l);
+        else issues.set(key, { path, message: issue.message, lines: [l] });
       }
-    if (issues.size > 0) throw new CalendarEditRefused('refused', [...issues.values()]);
+    if (issues.size > 0)
+      throw new CalendarEditRefused('refused', [...issues.values()].map((i) => ({
+        path: i.path,
+        message: place.line === undefined ? `${i.message} (line${i.lines.length > 1 ? 's' : ''} ${i.lines.join(', ')})` : i.message,
+      })));
     await accepted();
     await tx.update(sites).set({ shiftCalendars: after }).where(eq(sites.code, place.site));
     await tx.execute(sql`select pg_notify(${SHIFT_CALENDARS_CHANNEL}, ${place.site})`);

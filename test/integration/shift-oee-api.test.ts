@@ -12,7 +12,7 @@ import { TASK_QUEUE } from '../../contracts/names.js';
 import { loadLineCalendar } from '../../db/line-calendar.js';
 import { seedPlant } from '../../db/seed.js';
 import { auditLog, counterHolds, shiftOee, workOrders } from '../../schema/index.js';
-import { shiftsBetween } from '../../shifts/shift-of.js';
+import { shiftOf, shiftsBetween } from '../../shifts/shift-of.js';
 import { machineEventsSignal } from '../../workflows/definitions.js';
 import { shiftWorkflow } from '../../workflows/shift.js';
 import { demoPlantWithDowntime } from '../helpers/downtime-master.js';
@@ -162,6 +162,13 @@ describe('shift calendars through the API', () => {
     const unknownLine = await send('POST', `/shift-calendars/${SITE}/lines/line-9/versions`, twelve(future.startsAt));
     expect(unknownLine.statusCode).toBe(404);
     expect((await send('POST', url, twelve(future.startsAt), tokens.operator)).statusCode).toBe(403);
+    // The site's calendar (line-1 and line-2 work to it): maintenance inside the running shift is refused, for each line.
+    const running = shiftOf(new Date().toISOString(), calendar)!;
+    const startHh = { A: '06', B: '14', C: '22' }[running.shiftCode as 'A' | 'B' | 'C'];
+    const site = (await get(`/shift-calendars/${SITE}`)).json().calendars.site;
+    const inRunning = await send('PUT', `/shift-calendars/${SITE}`, { ...site, maintenance: [{ from: `${running.date}T${startHh}:00`, to: `${running.date}T${startHh}:30`, note: 'oil change' }] });
+    expect(inRunning.statusCode).toBe(409);
+    expect(inRunning.json().detail).toMatch(new RegExp(`^shift calendar of ${SITE} not changed: maintenance\\[0\\]: would change shift ${running.shiftCode} of ${running.date} .* which is running now: .* \\(lines line-1, line-2\\)$`));
     expect(await audited()).toBe(0);
 
     // The bridge's context, as a running bridge holds it, before the change.
