@@ -16,8 +16,12 @@ const local = proxyLocalActivities<Pick<Activities, 'upsertShiftOee'>>(OWN_DATAB
 
 /**
  * The one writer of a shift's read model row: `current()` is taken when a write starts, so it holds every change
- * asked before. `changed()` on events, handovers and reasons; `flush()` with the closed summary as the last write.
+ * asked before; null writes nothing (a shift started ahead of its time has no figures yet). `changed()` on events,
+ * handovers and reasons; `flush()` with the closed summary as the last write.
  */
-export function shiftOeeWriter(workflowId: string, current: () => Omit<ShiftOeeWrite, 'workflowId' | 'writtenAt'>, everyMs = SHIFT_OEE_EVERY_MS): ThrottledWriter {
-  return new ThrottledWriter(() => local.upsertShiftOee({ workflowId, ...current(), writtenAt: new Date().toISOString() }), everyMs);
+export function shiftOeeWriter(workflowId: string, current: () => Omit<ShiftOeeWrite, 'workflowId' | 'writtenAt'> | null, everyMs = SHIFT_OEE_EVERY_MS): ThrottledWriter {
+  return new ThrottledWriter(async () => {
+    const w = current();
+    if (w) await local.upsertShiftOee({ workflowId, ...w, writtenAt: new Date().toISOString() });
+  }, everyMs);
 }

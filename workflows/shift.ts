@@ -50,7 +50,12 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   const live = () => withOee(shift.summary(Date.now()), Math.min(Date.now(), Date.parse(input.shift.endsAt)));
   let result: ShiftSummary | null = null;
   const store = storesOee
-    ? shiftOeeWriter(workflowInfo().workflowId, () => (result ? { state: 'closed', summary: result } : { state: 'running', summary: live() }), input.oeeWriteEveryMs)
+    ? shiftOeeWriter(
+        workflowInfo().workflowId,
+        // A shift handed over to ahead of its start (a gap, a weekend) has nothing to show before it: its row waits.
+        () => (result ? { state: 'closed', summary: result } : Date.now() < Date.parse(input.shift.startsAt) ? null : { state: 'running', summary: live() }),
+        input.oeeWriteEveryMs,
+      )
     : undefined;
   if (store) void store.run();
   setHandler(shiftHandoverSignal, (h) => {

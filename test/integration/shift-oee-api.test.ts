@@ -136,6 +136,8 @@ describe('OEE stored per shift', () => {
     // The shift's own GET answers the stored result too.
     expect((await get(`/shifts/${SITE}/${LINE}/${date}/T`)).json()).toEqual({ workflowId, state: 'closed', summary: result });
     expect((await get(`/shifts/${SITE}/${LINE}/${date}/Z/report`)).statusCode).toBe(404);
+    const doc = (await api.inject().get('/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/shifts/{site}/{line}', '/shifts/{site}/{line}/{date}/{shiftCode}/report', '/shift-calendars/{site}/lines/{line}/versions']));
   }, 200_000);
 });
 
