@@ -3,6 +3,7 @@ import type { ErpAdapter } from '../contracts/erp-port.js';
 import { createErpPostingActivities } from './erp-postings.js';
 import { createMasterDataActivities } from './master-data.js';
 import { createReadModelActivities, type PublishWip } from './read-model.js';
+import { createShiftReadModelActivities } from './shift-read-model.js';
 
 export interface ActivityDeps {
   erp: ErpAdapter;
@@ -12,7 +13,7 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createErpPostingActivities(deps), ...createMasterDataActivities(deps), ...createReadModelActivities(deps) };
+  return { ...createErpPostingActivities(deps), ...createMasterDataActivities(deps), ...createReadModelActivities(deps), ...createShiftReadModelActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -28,6 +28,7 @@ const activities: Activities = {
   raiseQualityNotification: async (i) => ({ document: 'Q', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   postDowntime: async (i) => ({ document: 'T', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   upsertWorkOrder: async () => {},
+  upsertShiftOee: async () => {},
   recordLateCounts: async () => {},
 };
 

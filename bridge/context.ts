@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import type { ShiftCalendar } from '../contracts/messages/shift-calendar.js';
-import { LINE_CONTEXT_CHANNEL } from '../contracts/names.js';
+import { LINE_CONTEXT_CHANNEL, SHIFT_CALENDARS_CHANNEL } from '../contracts/names.js';
 import type { Db } from '../db/client.js';
 import { activeOrderOnLine } from '../db/active-order.js';
 import { storedLineCalendar } from '../db/line-calendar.js';
@@ -13,11 +13,14 @@ type ActiveOrder = MachineContext['activeOrder'];
 /**
  * Machine -> line -> active work order, cached. Invalidation: the read-model activity NOTIFYs `line_context` in the
  * transaction that changes an order's status, so a start or end on a line reaches every bridge at once; a TTL
- * bounds staleness should a notification be missed (for example across a database reconnect).
+ * bounds staleness should a notification be missed (for example across a database reconnect). Shift calendars: an
+ * edit through the API NOTIFYs `shift_calendars` (db/calendar-edit.ts), and the next round reloads the machines with
+ * their lines' calendars; a lost listener does the same, as notifications may have been missed.
  */
 export class LineContextCache {
   private machineLines = new Map<string, { site: string; line: string; calendar: ShiftCalendar; countingPoint: boolean }>();
   private machinesLoadedAt = 0;
+  private calendarsStale = false;
   private orders = new Map<string, { order: ActiveOrder; at: number }>();
   private listener: pg.Client | undefined;
   invalidations = 0;
@@ -41,14 +44,20 @@ export class LineContextCache {
       // Notifications may have been missed while it was down: forget what they could have changed.
       if (this.listener === client) this.listener = undefined;
       this.orders.clear();
+      this.calendarsStale = true;
     });
     client.on('notification', (n) => {
+      if (n.channel === SHIFT_CALENDARS_CHANNEL) {
+        this.calendarsStale = true;
+        return;
+      }
       if (n.channel !== LINE_CONTEXT_CHANNEL || !n.payload) return;
       this.orders.delete(n.payload);
       this.invalidations += 1;
     });
     await client.connect();
     await client.query(`listen ${LINE_CONTEXT_CHANNEL}`);
+    await client.query(`listen ${SHIFT_CALENDARS_CHANNEL}`);
     this.listener = client;
   }
 
@@ -58,6 +67,7 @@ export class LineContextCache {
   }
 
   private async loadMachines(): Promise<void> {
+    this.calendarsStale = false;
     const rows = await this.db
       .select({
         site: machines.siteCode, machine: machines.code, line: machines.lineCode, countingPoint: machines.countingPoint,
@@ -93,7 +103,7 @@ export class LineContextCache {
     // Without a listener the TTL alone bounds staleness; try to get it back (a failure leaves it for the next round).
     if (!this.listener && !this.stopped) await this.listen().catch(() => undefined);
     const keys = new Set([...pairs].map(([s, m]) => `${s}/${m}`));
-    if ([...keys].some((k) => !this.machineLines.has(k)) && Date.now() - this.machinesLoadedAt > this.opts.machineRefreshMs)
+    if (this.calendarsStale || ([...keys].some((k) => !this.machineLines.has(k)) && Date.now() - this.machinesLoadedAt > this.opts.machineRefreshMs))
       await this.loadMachines();
     // Each distinct line once, all at the same time: a cold cache costs one round trip, not one per machine.
     const lines = new Map<string, { site: string; line: string }>();

@@ -7,3 +7,5 @@ export const erpReleaseSubject = (site: string): string => `erp.${site}.order.re
 
 /** PostgreSQL NOTIFY channel: an order's status changed on `<site>/<line>`, so the bridge's context for it is stale. */
 export const LINE_CONTEXT_CHANNEL = 'line_context';
+/** PostgreSQL NOTIFY channel: a site's shift calendars changed (payload: the site); readers reload them (db/calendar-edit.ts). */
+export const SHIFT_CALENDARS_CHANNEL = 'shift_calendars';

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { countingPointsOf, siteShiftCalendars, type PlantModel } from '../contracts/messages/plant-model.js';
 import { SiteShiftCalendars } from '../contracts/messages/shift-calendar.js';
+import { SHIFT_CALENDARS_CHANNEL } from '../contracts/names.js';
 import { InvalidInput, issuePath } from '../contracts/parse.js';
 import { calendarChangeIssues } from '../shifts/calendar-change.js';
 import { calendarOf } from '../shifts/calendar-of.js';
@@ -49,6 +50,8 @@ export async function seedPlant(db: Db, plant: PlantModel, nowMs: number = Date.
       if (stored) checkCalendarChange(plant, s, stored, nowMs);
       const site = { name: s.name, timezone: s.timezone, shiftCalendars: siteShiftCalendars(plant, s.code), downtime: plant.downtime?.find((d) => d.site === s.code) ?? null };
       await tx.insert(sites).values({ code: s.code, ...site }).onConflictDoUpdate({ target: sites.code, set: site });
+      // Running bridges read the calendars again (bridge/context.ts); at commit, like an edit through the API.
+      await tx.execute(sql`select pg_notify(${SHIFT_CALENDARS_CHANNEL}, ${s.code})`);
       for (const c of s.costCenters)
         await tx.insert(costCenters).values({ siteCode: s.code, code: c.code, name: c.name })
           .onConflictDoUpdate({ target: [costCenters.siteCode, costCenters.code], set: { name: c.name } });

@@ -1,7 +1,7 @@
 import type { ShiftCalendar } from '../contracts/messages/shift-calendar.js';
 import type { ShiftInstance } from './instances.js';
 import { utcOfLocalDateTime } from './local-time.js';
-import { shiftsBetween } from './shift-of.js';
+import { shiftOf, shiftsBetween } from './shift-of.js';
 
 /** A refused change: `path` into the new calendar (zod's issue path shape), `message` says why. */
 export interface CalendarIssue {
@@ -37,7 +37,9 @@ function lastClosed(cal: ShiftCalendar, nowMs: number): ShiftInstance | null {
  *   boundary, so the running shift keeps its length and no two shifts overlap);
  * - a new or changed version that would put a shift between its `validFrom` and `nowMs` that has already ended;
  * - a removed version, or an added or removed holiday or maintenance window, that reaches before that last closed
- *   shift's end.
+ *   shift's end;
+ * - otherwise, any change to the shift running at `nowMs` (its times, crew, breaks, maintenance, or whether it runs):
+ *   it loaded its breaks and maintenance at its start, and the bridge routes its events by the calendar.
  * Versions equal to one of `previous` with the same `validFrom` pass unchanged whatever their time.
  * @param previous what the engine worked to until now (`defaultShiftCalendar` when there was none).
  * @returns the issues, empty when the change is allowed.
@@ -85,5 +87,29 @@ export function calendarChangeIssues(previous: ShiftCalendar, next: ShiftCalenda
       if (!is.has(canonical(h)) && before(start)) issues.push({ path: [key], message: `${canonical(h)} was removed, but it starts before ${closedWhy()}` });
     });
   }
+  if (issues.length > 0) return issues;
+  const nowIso = new Date(nowMs).toISOString();
+  const was = shiftOf(nowIso, previous);
+  const will = shiftOf(nowIso, next);
+  if (canonical(was) !== canonical(will)) {
+    const s = (was ?? will)!;
+    const what = !will ? 'would cancel' : !was ? 'would start' : 'would change';
+    issues.push({ path: runningBlame(previous, next, s), message: `${what} ${label(s)}, which is running now: a change applies from the running shift's end, ${s.endsAt}, or later` });
+  }
   return issues;
+}
+
+/** Where in `next` the change to the running shift `s` comes from: a new holiday or maintenance window over it, else a new version. */
+function runningBlame(previous: ShiftCalendar, next: ShiftCalendar, s: ShiftInstance): Array<string | number> {
+  const [from, to] = [Date.parse(s.startsAt), Date.parse(s.endsAt)];
+  const over = (h: string | { from: string; to: string }) =>
+    typeof h === 'string' ? h === s.date : utcOfLocalDateTime(h.from, next.timeZone) < to && utcOfLocalDateTime(h.to, next.timeZone) > from;
+  for (const key of ['holidays', 'maintenance'] as const) {
+    const was = new Set(previous[key].map(canonical));
+    const i = next[key].findIndex((h) => !was.has(canonical(h)) && over(h));
+    if (i >= 0) return [key, i];
+  }
+  const old = new Set(previous.versions.map(canonical));
+  const v = next.versions.findIndex((x) => !old.has(canonical(x)));
+  return v >= 0 ? ['versions', v, 'validFrom'] : ['versions'];
 }

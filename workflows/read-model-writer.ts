@@ -1,6 +1,6 @@
-import { condition } from '@temporalio/workflow';
 import type { ReadModelWrite } from '../activities/read-model.js';
 import type { WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
+import { ThrottledWriter } from './throttled-writer.js';
 
 /** Least time between two writes of an order's counts, in ms of workflow time: the read model is never further behind. */
 export const READ_MODEL_EVERY_MS = 2_000;
@@ -24,10 +24,7 @@ export const READ_MODEL_EVERY_MS = 2_000;
  * same pace as before (Temporal: about 4,096 events per run suggested, 51,200 at most).
  */
 export class ReadModelWriter {
-  private requested = 0;
-  private written = 0;
-  private urgent = false;
-  private lastAt = Number.NEGATIVE_INFINITY;
+  private readonly loop: ThrottledWriter;
   private lastPhase: WorkOrderPhase | undefined;
 
   /**
@@ -35,42 +32,34 @@ export class ReadModelWriter {
    * @param write the `upsertWorkOrder` local activity
    */
   constructor(
-    private readonly status: () => WorkOrderStatus,
-    private readonly write: (s: WorkOrderStatus, w: ReadModelWrite) => Promise<void>,
-    private readonly everyMs = READ_MODEL_EVERY_MS,
-  ) {}
+    status: () => WorkOrderStatus,
+    write: (s: WorkOrderStatus, w: ReadModelWrite) => Promise<void>,
+    everyMs = READ_MODEL_EVERY_MS,
+  ) {
+    this.loop = new ThrottledWriter(async () => {
+      const s = status();
+      await write(s, { asOf: new Date().toISOString(), countsOnly: s.phase === this.lastPhase });
+      this.lastPhase = s.phase;
+    }, everyMs);
+  }
 
   /** Counts changed: written within `everyMs` of the last write. */
   countsChanged(): void {
-    this.requested += 1;
+    this.loop.changed();
   }
 
   /** Something a person or the ERP changed: written at once. */
   changed(): void {
-    this.requested += 1;
-    this.urgent = true;
+    this.loop.urgent();
   }
 
   /** Writes the status as it is now, at once, and resolves when the row holds it. */
-  async flush(): Promise<void> {
-    this.changed();
-    const wanted = this.requested;
-    await condition(() => this.written >= wanted);
+  flush(): Promise<void> {
+    return this.loop.flush();
   }
 
   /** The writer's loop, for the workflow's life: started once, never resolves; a write's failure rejects it. */
-  async run(): Promise<never> {
-    for (;;) {
-      await condition(() => this.requested > this.written);
-      const wait = this.lastAt + this.everyMs - Date.now();
-      if (!this.urgent && wait > 0) await condition(() => this.urgent, wait);
-      this.urgent = false;
-      const wanted = this.requested;
-      const s = this.status();
-      await this.write(s, { asOf: new Date().toISOString(), countsOnly: s.phase === this.lastPhase });
-      this.lastPhase = s.phase;
-      this.written = wanted;
-      this.lastAt = Date.now();
-    }
+  run(): Promise<never> {
+    return this.loop.run();
   }
 }

@@ -9,6 +9,7 @@ import { handOver } from './shift-handover.js';
 import { durationMinutes, type DowntimeInterval } from './downtime.js';
 import { postClassifiedDowntime, postRecords } from './shift-downtime.js';
 import { shiftOee } from './shift-oee.js';
+import { shiftOeeWriter } from './shift-oee-writer.js';
 import { ShiftState, type ShiftCarry } from './shift-state.js';
 
 export interface ShiftWorkflowInput {
@@ -18,6 +19,8 @@ export interface ShiftWorkflowInput {
   lateGraceMs?: number;
   /** Test-only: continue-as-new after this many events in one run. */
   continueAsNewAfterEvents?: number;
+  /** Test-only: least ms between two writes of the running shift's read model row (default SHIFT_OEE_EVERY_MS). */
+  oeeWriteEveryMs?: number;
 }
 
 // Shifts started before the bridge passed a grace (their histories carry none) keep the hour they were started with.
@@ -37,23 +40,44 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   const shift = new ShiftState(input.shift, input.carry, withReasons);
   const handsOver = patched('shift-handover');
   const postsNotifications = patched('shift-downtime-notifications');
-  setHandler(shiftHandoverSignal, (h) => shift.takeHandover(h));
+  // Shifts from this patch on keep their summary with OEE in the read model (shift_oee), throttled while they run.
+  const storesOee = patched('shift-oee-read-model');
   let line: LineContext | null = null;
   const withOee = (summary: ShiftSummary, toMs: number): ShiftSummary => {
     const r = line ? shiftOee(shift, line, shift.reclassifications(), toMs) : null;
     return r ? { ...summary, oee: r.oee } : summary;
   };
-  setHandler(machineEventsSignal, (batch) => shift.apply(batch));
+  const live = () => withOee(shift.summary(Date.now()), Math.min(Date.now(), Date.parse(input.shift.endsAt)));
+  let result: ShiftSummary | null = null;
+  const store = storesOee
+    ? shiftOeeWriter(
+        workflowInfo().workflowId,
+        // A shift handed over to ahead of its start (a gap, a weekend) has nothing to show before it: its row waits.
+        () => (result ? { state: 'closed', summary: result } : Date.now() < Date.parse(input.shift.startsAt) ? null : { state: 'running', summary: live() }),
+        input.oeeWriteEveryMs,
+      )
+    : undefined;
+  if (store) void store.run();
+  setHandler(shiftHandoverSignal, (h) => {
+    shift.takeHandover(h);
+    store?.changed();
+  });
+  setHandler(machineEventsSignal, (batch) => {
+    shift.apply(batch);
+    store?.changed();
+  });
   setHandler(machineDeltasSignal, (d) => {
     // A partly overlapping range cannot come from sealed outbox ranges (high-water.ts); it is refused, never counted twice.
     if (shift.applyDeltas(d) === 'overlap') log.error('outbox range overlaps what was applied: refused', { fromSeq: d.fromSeq, toSeq: d.toSeq, source: d.source });
+    store?.changed();
   });
-  setHandler(shiftStatusQuery, () => withOee(shift.summary(Date.now()), Math.min(Date.now(), Date.parse(input.shift.endsAt))));
+  setHandler(shiftStatusQuery, live);
   setHandler(
     reclassifyStopUpdate,
     (r) => {
       shift.reclassify(r);
-      return withOee(shift.summary(Date.now()), Math.min(Date.now(), Date.parse(input.shift.endsAt)));
+      store?.urgent();
+      return live();
     },
     {
       validator: (r) => {
@@ -65,6 +89,8 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
     },
   );
   if (withReasons) line = await local.loadLineContext({ site: input.shift.site, line: input.shift.line, shiftStartsAt: input.shift.startsAt });
+  // The row exists from the shift's start (with its OEE once master data is loaded), so a trend shows running shifts.
+  store?.changed();
   const closesAt = Date.parse(input.shift.endsAt) + (input.lateGraceMs ?? DEFAULT_LATE_GRACE_MS);
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested ||
@@ -77,6 +103,8 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   };
   const continueRun = async () => {
     await condition(allHandlersFinished);
+    // The next run writes again only on a change: what this one was asked to write is written now.
+    if (store?.pending) await store.flush();
     return await continueAsNew<typeof shiftWorkflow>({ ...input, carry: shift.carry() });
   };
   if (handsOver && !shift.handedOver) {
@@ -91,16 +119,21 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   // The timelines are final now (late events after this point are not downtime of this shift any more): the records
   // and their sequence numbers follow from them alone, so a replay derives the same keys.
   const classified = line ? shiftOee(shift, line, shift.reclassifications(), Math.min(closesAt, Date.parse(input.shift.endsAt))) : null;
+  const closing = async (summary: ShiftSummary): Promise<ShiftSummary> => {
+    result = summary;
+    await store?.flush();
+    return summary;
+  };
   if (line && classified) {
     const downtime = await postClassifiedDowntime(input.shift, line, classified.stops, postsNotifications);
-    return { ...shift.summary(closesAt), downtime, oee: classified.oee };
+    return closing({ ...shift.summary(closesAt), downtime, oee: classified.oee });
   }
   const intervals = shift.downtime(closesAt);
   // Shifts that closed before downtime posting existed replay without it.
   const downtime = patched('shift-downtime-posting')
     ? await postDowntime(input.shift, intervals, line)
     : { records: 0, posted: 0, totalMinutes: '0', problems: ['closed before downtime posting existed'] };
-  return { ...shift.summary(closesAt), downtime };
+  return closing({ ...shift.summary(closesAt), downtime });
 }
 
 /** Posts every downtime record of the shift to the line's cost center, exactly once each (key = workflow id + seq). */

@@ -1,14 +1,13 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assignUnassigned } from '../../services/unassigned-production.js';
-import type { ShiftCalendar } from '../../contracts/messages/shift-calendar.js';
-import { loadLineCalendar } from '../../db/line-calendar.js';
 import { shiftOf } from '../../shifts/shift-of.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import { activeOrderOnLine } from '../../db/active-order.js';
 import { unassignedProduction } from '../../schema/index.js';
 import { shiftStatusQuery } from '../../workflows/definitions.js';
 import { audit } from '../audit.js';
+import { lineCalendar } from '../line-calendars.js';
 import { READERS } from '../auth.js';
 import { scopeCondition } from '../scope.js';
 import type { ApiDeps } from '../deps.js';
@@ -16,18 +15,6 @@ import { AssignBody, AssignResult, LineParams, LineStatus, UnassignedList, Unass
 
 export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, client } = deps;
-  // A line's calendar is read once per line, not on every GET /lines, and kept as one object so shiftOf's memo
-  // holds; a calendar seeded while the API runs reaches it at its restart.
-  const calendars = new Map<string, ShiftCalendar>();
-  const lineCalendar = async (site: string, line: string): Promise<ShiftCalendar> => {
-    const key = `${site}/${line}`;
-    const known = calendars.get(key);
-    if (known) return known;
-    const { calendar, siteKnown } = await loadLineCalendar(db, site, line);
-    // An unknown site is not cached: it may be seeded later.
-    if (siteKnown) calendars.set(key, calendar);
-    return calendar;
-  };
   return async (app) => {
     app.get('/unassigned', {
       schema: { querystring: UnassignedQuery, response: { 200: UnassignedList }, tags: ['production'], summary: 'Production no order took yet' },
@@ -56,7 +43,7 @@ export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       config: { roles: READERS },
     }, async (req) => {
       const { site, line } = req.params;
-      const [active, calendar] = await Promise.all([activeOrderOnLine(db, site, line), lineCalendar(site, line)]);
+      const [active, calendar] = await Promise.all([activeOrderOnLine(db, site, line), lineCalendar(db, site, line)]);
       const slot = shiftOf(new Date().toISOString(), calendar);
       const activeOrder = active && { workflowId: active.workflowId, erpOrderId: active.erpOrderId, status: active.phase };
       if (!slot) return { site, line, activeOrder, shift: null };

@@ -1,4 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { SiteDowntimeConfig } from '../../contracts/messages/downtime-config.js';
+import { PlantModel } from '../../contracts/messages/plant-model.js';
+import { projectRoot } from '../../stack/paths.js';
 
 /**
  * A site's downtime master data as the plant file writes it (`downtime[0]` of a plant with site plant1, machines
@@ -40,3 +45,15 @@ export const downtimeMasterInput = () => ({
 
 /** The same, parsed. */
 export const downtimeMaster = (): SiteDowntimeConfig => SiteDowntimeConfig.parse(downtimeMasterInput());
+
+/**
+ * The demo plant (seed/demo-plant.yaml) with these downtime master data and the cost centers they name (CC4150 for
+ * press-1, CC4900 maintenance); `edit` changes the parsed YAML before validation.
+ */
+export async function demoPlantWithDowntime(edit: (p: { sites: Array<{ costCenters: unknown[]; lines: Array<{ machines: Array<Record<string, unknown>> }> }>; shiftCalendars: Array<{ versions: Array<{ shifts: Array<Record<string, unknown>> }> }> }) => void = () => {}): Promise<PlantModel> {
+  const p = parseYaml(await readFile(path.join(projectRoot, 'seed/demo-plant.yaml'), 'utf8'));
+  p.sites[0].costCenters.push({ code: 'CC4150', name: 'Press 1' }, { code: 'CC4900', name: 'Maintenance' });
+  p.downtime = [downtimeMasterInput()];
+  edit(p);
+  return PlantModel.parse(p);
+}

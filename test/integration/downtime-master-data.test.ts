@@ -1,8 +1,7 @@
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { createMasterDataActivities } from '../../activities/master-data.js';
 import { issueToken } from '../../api/auth.js';
@@ -13,9 +12,8 @@ import { PlantModel } from '../../contracts/messages/plant-model.js';
 import { createDb, type Db } from '../../db/client.js';
 import { migrateMes } from '../../db/migrate.js';
 import { seedPlant } from '../../db/seed.js';
-import { projectRoot } from '../../stack/paths.js';
 import { startPostgres, type PostgresServer } from '../../stack/postgres.js';
-import { downtimeMasterInput } from '../helpers/downtime-master.js';
+import { demoPlantWithDowntime } from '../helpers/downtime-master.js';
 
 let pgServer: PostgresServer | undefined;
 let db: Db | undefined;
@@ -35,14 +33,11 @@ afterAll(async () => {
 });
 
 /** The demo plant with a break in shift A, a maintenance cost center for press-1 and the downtime master data. */
-async function plant(): Promise<PlantModel> {
-  const p = parseYaml(await readFile(path.join(projectRoot, 'seed/demo-plant.yaml'), 'utf8'));
-  p.sites[0].costCenters.push({ code: 'CC4150', name: 'Press 1' }, { code: 'CC4900', name: 'Maintenance' });
-  p.sites[0].lines[0].machines[0].costCenter = 'CC4150';
-  p.shiftCalendars[0].versions[0].shifts[0].breaks = [{ start: '09:00', end: '09:30' }];
-  p.downtime = [downtimeMasterInput()];
-  return PlantModel.parse(p);
-}
+const plant = (): Promise<PlantModel> =>
+  demoPlantWithDowntime((p) => {
+    p.sites[0]!.lines[0]!.machines[0]!.costCenter = 'CC4150';
+    p.shiftCalendars[0]!.versions[0]!.shifts[0]!.breaks = [{ start: '09:00', end: '09:30' }];
+  });
 
 describe('loadLineContext', () => {
   it('returns the site\'s downtime master data, the line\'s machines and the shift\'s breaks as seeded', async () => {

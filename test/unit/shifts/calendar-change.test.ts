@@ -52,6 +52,20 @@ describe('calendarChangeIssues', () => {
     expect(calendarChangeIssues(berlin, { ...berlin, holidays: ['2026-04-06'] }, now)).toEqual([
       { path: ['holidays', 0], message: expect.stringContaining('added, but it starts before the end of shift A of 2026-04-06') },
     ]);
-    expect(calendarChangeIssues(berlin, { ...berlin, holidays: ['2026-04-07'], maintenance: [{ from: '2026-04-06T15:00', to: '2026-04-06T17:00' }] }, now)).toEqual([]);
+    expect(calendarChangeIssues(berlin, { ...berlin, holidays: ['2026-04-07'], maintenance: [{ from: '2026-04-06T22:30', to: '2026-04-06T23:30' }] }, now)).toEqual([]);
+  });
+
+  it('refuses a change to the running shift, naming what changes it and from when it may apply', () => {
+    // 12:30Z on the 6th is 14:30 CEST: B (12:00Z-20:00Z) runs.
+    const now = at('2026-04-06T12:30:00Z');
+    const why = /shift B of 2026-04-06 \(2026-04-06T12:00:00.000Z to 2026-04-06T20:00:00.000Z\), which is running now: a change applies from the running shift's end, 2026-04-06T20:00:00.000Z, or later$/;
+    expect(calendarChangeIssues(berlin, { ...berlin, maintenance: [{ from: '2026-04-06T15:00', to: '2026-04-06T17:00' }] }, now)).toEqual([
+      { path: ['maintenance', 0], message: expect.stringMatching(new RegExp(`^would change ${why.source}`)) },
+    ]);
+    expect(calendarChangeIssues(berlin, { ...berlin, holidays: [{ from: '2026-04-06T14:00', to: '2026-04-06T22:00' }] }, now)).toEqual([
+      { path: ['holidays', 0], message: expect.stringMatching(new RegExp(`^would cancel ${why.source}`)) },
+    ]);
+    // A version from B's end is taken; B keeps its length.
+    expect(calendarChangeIssues(berlin, withVersion('2026-04-06T22:00:00+02:00'), now)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DowntimePostingInput } from '../../../activities/erp-postings.js';
 import type { Activities } from '../../../activities/index.js';
+import type { ShiftOeeWrite } from '../../../activities/shift-read-model.js';
 import type { MachineEvent } from '../../../contracts/messages/machine-event.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
@@ -47,8 +48,12 @@ describe('shiftWorkflow with downtime reasons', () => {
   it('classifies the scripted shift, reports OEE and downtime per reason and cost center, and posts the malfunction reports and the planned stop\'s notification, once each', async () => {
     const taskQueue = 'shift-oee-test';
     const calls: DowntimePostingInput[] = [];
+    const stored: ShiftOeeWrite[] = [];
     let failedOnce = false;
-    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift'> = {
+    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift' | 'upsertShiftOee'> = {
+      upsertShiftOee: async (w) => {
+        stored.push(w);
+      },
       // The shift lies in the past: the one it would hand over to is over too.
       nextShift: async () => null,
       loadLineContext: async () => ({
@@ -101,6 +106,10 @@ describe('shiftWorkflow with downtime reasons', () => {
       });
       // The planned cleaning is reported as what it is: a Z1 notification without the breakdown flag.
       expect(summary.downtime).toMatchObject({ records: 7, posted: 4, byReport: { malfunction: 3, none: 3, notification: 1 }, problems: [] });
+      // The read model's last write is the result itself; before it, the running shift's figures (throttled).
+      expect(stored.at(-1)).toEqual({ workflowId: 'shift:plant1:line-1:2026-03-02:A', state: 'closed', summary, writtenAt: expect.any(String) });
+      expect(stored.slice(0, -1).every((w) => w.state === 'running')).toBe(true);
+      expect(stored.length).toBeGreaterThan(1);
       // Posted side by side (eight at a time): in the order of their keys, not of the calls.
       const posted = calls.filter((c, i) => calls.findIndex((d) => d.postingSeq === c.postingSeq) === i).sort((a, b) => a.postingSeq - b.postingSeq);
       expect(calls).toHaveLength(5);
@@ -111,7 +120,7 @@ describe('shiftWorkflow with downtime reasons', () => {
         { postingSeq: 4, machine: 'press-2', costCenter: 'CC4100', state: 'fault', startedAt: '2026-03-02T11:00:00.000Z', endedAt: '2026-03-02T11:10:00.000Z', notificationType: undefined, breakdown: undefined },
       ]);
       if (process.env.MES_RECORD_HISTORIES)
-        await writeFile(path.join(import.meta.dirname, '../../fixtures/histories/shift-closed-with-reasons.json'), historyToJSON(await h.fetchHistory()));
+        await writeFile(path.join(import.meta.dirname, '../../fixtures/histories/shift-closed-with-oee-read-model.json'), historyToJSON(await h.fetchHistory()));
     });
   });
 });

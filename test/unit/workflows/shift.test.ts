@@ -38,7 +38,8 @@ describe('shiftWorkflow', () => {
   it('keeps counts and state timelines through continue-as-new, and closes after its grace period', async () => {
     const taskQueue = 'shift-test';
     const posted: DowntimePostingInput[] = [];
-    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift'> = {
+    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift' | 'upsertShiftOee'> = {
+      upsertShiftOee: async () => {},
       loadLineContext: async () => ({ plant: '1010', costCenter: 'CC1000' }),
       nextShift: async () => null,
       postDowntime: async (i) => {
@@ -82,7 +83,8 @@ describe('shiftWorkflow', () => {
 
   // Shift B of the line follows A at its end; both are 'test' shifts of a few seconds.
   const handoverWorker = async (taskQueue: string, aEndsAt: string, bEndsAt: string, posted: DowntimePostingInput[]) => {
-    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift'> = {
+    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift' | 'upsertShiftOee'> = {
+      upsertShiftOee: async () => {},
       loadLineContext: async () => ({ plant: '1010', costCenter: 'CC1000' }),
       nextShift: async (i) => (i.afterMs === Date.parse(aEndsAt) ? { site: i.site, line: i.line, date: 'test', shiftCode: 'B', startsAt: aEndsAt, endsAt: bEndsAt } : null),
       postDowntime: async (i) => {

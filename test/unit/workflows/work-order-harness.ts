@@ -114,6 +114,7 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
       return doc(input, `DT${input.postingSeq}`);
     },
     async upsertWorkOrder() {},
+    async upsertShiftOee() {},
     async recordLateCounts(input) {
       late.push(...input.counts.map((c) => c.eventId));
     },
