@@ -13,6 +13,8 @@ import { orderRoutes } from './routes/orders.js';
 import { productionRoutes } from './routes/production.js';
 import { sapEventRoutes } from './routes/sap-events.js';
 import { shiftRoutes } from './routes/shifts.js';
+import { supervisorRoutes } from './routes/supervisor.js';
+import { registerSupervisorUi } from './ui-static.js';
 
 /** The planner API as an app: tests call `inject`, the process entrypoint listens. */
 export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean; metrics?: ApiMetrics } = {}): Promise<FastifyInstance> {
@@ -41,5 +43,7 @@ export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean; m
   await app.register(erpWebhookRoutes(deps));
   await app.register(sapEventRoutes(deps));
   await app.register(shiftRoutes(deps));
+  await app.register(supervisorRoutes(deps));
+  await registerSupervisorUi(app);
   return app;
 }
