@@ -1,0 +1,150 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPlannerApi } from '../../api/app.js';
+import { issueToken } from '../../api/auth.js';
+import type { CounterHoldView } from '../../contracts/messages/counter-hold.js';
+import type { CounterHoldEvent } from '../../contracts/messages/machine-event.js';
+import type { LiveEvent } from '../../contracts/messages/supervisor-live.js';
+import { projectRoot } from '../../stack/paths.js';
+import { launchChromium } from '../helpers/browser.js';
+import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { goodCounts, publishEvents } from '../helpers/machine-events.js';
+import { releaseOrder } from '../helpers/release.js';
+import { watchSse, type SseWatch } from '../helpers/sse.js';
+
+// The supervisor page (issue 14 item 4, docs/supervisor-page.md) in Debian's Chromium against the planner API on
+// real servers: a line-scoped token sees its line only, a count rises without a reload, a hold is accepted from the
+// page; a token of another line sees none of it, on the page or on the live stream.
+
+let engine: TestEngine;
+let api: FastifyInstance;
+let base: string;
+let browser: Browser;
+const tokens = { line1: '', line2: '' };
+const shots = path.join(projectRoot, 'test-results');
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+  const { db, client, nc } = engine.services;
+  api = await buildPlannerApi({ db, client, nc });
+  base = await api.listen({ host: '127.0.0.1', port: 0 });
+  tokens.line1 = await issueToken(db, 'supervisor-line-1', 'quality', [{ site: 'plant1', lines: ['line-1'] }]);
+  tokens.line2 = await issueToken(db, 'supervisor-line-2', 'quality', [{ site: 'plant1', lines: ['line-2'] }]);
+  await mkdir(shots, { recursive: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+  await engine?.stop();
+});
+
+const T0 = Date.now() - 120_000;
+const counts = (from: number, n: number) => goodCounts({ line: 'line-1', machine: 'press-1', n, startMs: T0 + from * 1000, prefix: 'sup' });
+/** Readings the edge refused to count (a jump of `delta` in 2 s), as the counter-holds test publishes them. */
+const hold = (atMs: number, delta: number): CounterHoldEvent => ({
+  v: 1, eventId: `press-1:ns=1;s=press-1.Good:hold:${atMs}`, site: 'plant1', line: 'line-1', machine: 'press-1', tag: 'ns=1;s=press-1.Good',
+  sourceTime: new Date(atMs).toISOString(), quality: 'good', kind: 'hold', counter: 'good', reason: 'implausible_rate', delta, limit: 3, elapsedMs: 2_000,
+  raw: 1_000 + delta,
+  readings: [{ raw: 1_000, sourceTime: new Date(atMs - 2_000).toISOString() }, { raw: 1_000 + delta, sourceTime: new Date(atMs).toISOString() }],
+});
+
+async function signIn(token: string): Promise<Page> {
+  // A tablet in landscape.
+  const page = await browser.newPage({ viewport: { width: 1024, height: 768 }, hasTouch: true });
+  await page.goto(`${base}/ui`);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('live-state').getByText('live').waitFor({ timeout: 20_000 });
+  return page;
+}
+
+async function ticketStream(token: string): Promise<SseWatch> {
+  const r = await fetch(`${base}/supervisor/tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+  const { ticket } = (await r.json()) as { ticket: string };
+  return watchSse(`${base}/supervisor/events?ticket=${encodeURIComponent(ticket)}`);
+}
+
+describe('supervisor page', () => {
+  it('shows a line-scoped token its line live, lets it accept a hold, and shows another line\'s token none of it', async () => {
+    await releaseOrder(engine, '7200001', 'line-1', '100');
+    await publishEvents(engine.services.nc, counts(0, 5));
+    const held = hold(T0 + 30_000, 40);
+    await publishEvents(engine.services.nc, [held]);
+    const holdUrl = `${base}/production/holds/${encodeURIComponent(held.eventId)}`;
+    const readHold = async () => (await fetch(holdUrl, { headers: { authorization: `Bearer ${tokens.line1}` } })).json() as Promise<CounterHoldView>;
+    await eventually(async () => ((await readHold()).status === 'held' ? true : undefined), 'the hold recorded');
+
+    const line2Stream = await ticketStream(tokens.line2);
+    const line1Stream = await ticketStream(tokens.line1);
+    try {
+      expect([line1Stream.status, line2Stream.status]).toEqual([200, 200]);
+      const page = await signIn(tokens.line1);
+      const card = page.getByTestId('line-card');
+      const good = card.getByTestId('good-count');
+      await eventually(async () => ((await good.textContent()) === '5' ? true : undefined), 'the first 5 pieces on the page', 20_000);
+      expect(await card.count()).toBe(1);
+      expect(await card.getAttribute('data-line')).toBe('line-1');
+      await page.screenshot({ path: path.join(shots, 'supervisor-line-1.png'), fullPage: true });
+
+      // Live: more pieces while the page is open; the number rises with no reload (the marker survives).
+      await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
+      await publishEvents(engine.services.nc, counts(5, 10));
+      await eventually(async () => ((await good.textContent()) === '15' ? true : undefined), 'the count rising to 15 on the page', 20_000);
+      expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
+      await page.screenshot({ path: path.join(shots, 'supervisor-line-1-live.png'), fullPage: true });
+
+      // Acknowledge from the page: the hold is accepted, by this token, and leaves the list.
+      const row = page.locator(`[data-testid="hold-row"][data-event="${held.eventId}"]`);
+      await row.waitFor({ timeout: 10_000 });
+      await row.getByRole('button', { name: 'Accept' }).click();
+      await row.waitFor({ state: 'detached', timeout: 10_000 });
+      expect(await readHold()).toMatchObject({ status: 'accepted', decidedBy: 'supervisor-line-1', countedTo: 'work-order:plant1:7200001' });
+      await eventually(async () => ((await good.textContent()) === '55' ? true : undefined), 'the accepted 40 pieces counted', 20_000);
+      await page.getByTestId('exceptions').waitFor();
+
+      await page.getByRole('button', { name: 'Order story' }).click();
+      const story = page.getByTestId('order-story');
+      await story.getByText('Released: 100 PC of BRACKET-A to line-1').waitFor({ timeout: 10_000 });
+      await story.getByText('Counter hold on press-1: 40 good, accepted').waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: path.join(shots, 'supervisor-order-story.png'), fullPage: true });
+
+      // The token of line-2: its line only, no hold, no order of line-1, on the page and on its stream.
+      const other = await signIn(tokens.line2);
+      await other.getByTestId('line-card').first().waitFor();
+      expect(await other.getByTestId('line-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-line')))).toEqual(['line-2']);
+      await other.getByText('No open holds.').waitFor();
+      expect(await other.locator('body').textContent()).not.toContain('7200001');
+      await other.screenshot({ path: path.join(shots, 'supervisor-line-2.png'), fullPage: true });
+
+      const wip1 = line1Stream.events<LiveEvent & { type: 'wip' }>('wip');
+      expect(wip1.map((e) => e.wip.good)).toContain(15);
+      expect(wip1.every((e) => e.wip.line === 'line-1')).toBe(true);
+      expect(line1Stream.events<LiveEvent>('exception')).toContainEqual({ type: 'exception', site: 'plant1', line: 'line-1', stage: 'counter-hold' });
+      expect(line2Stream.text()).toContain(': connected');
+      expect(line2Stream.events('wip')).toEqual([]);
+      expect(line2Stream.events('exception')).toEqual([]);
+    } finally {
+      line1Stream.close();
+      line2Stream.close();
+    }
+  });
+
+  it('opens the live stream with a ticket once, and never without one', async () => {
+    const r = await fetch(`${base}/supervisor/tickets`, { method: 'POST', headers: { authorization: `Bearer ${tokens.line1}`, 'content-type': 'application/json' }, body: '{}' });
+    const { ticket } = (await r.json()) as { ticket: string };
+    const first = await watchSse(`${base}/supervisor/events?ticket=${encodeURIComponent(ticket)}`);
+    first.close();
+    expect(first.status).toBe(200);
+    expect((await watchSse(`${base}/supervisor/events?ticket=${encodeURIComponent(ticket)}`)).status).toBe(401);
+    expect((await watchSse(`${base}/supervisor/events?ticket=made-up`)).status).toBe(401);
+    expect((await fetch(`${base}/supervisor/tickets`, { method: 'POST' })).status).toBe(401);
+    // The vendored modules the page imports are served, not the packages' other files.
+    for (const file of ['/ui/vendor/preact/preact.mjs', '/ui/vendor/htm/htm.module.js', '/ui/vendor/chart.js/chart.js', '/ui/vendor/kurkle-color/color.esm.js'])
+      expect((await fetch(`${base}${file}`)).status, file).toBe(200);
+    expect((await fetch(`${base}/ui/vendor/preact/../package.json`)).status).not.toBe(200);
+  });
+});
