@@ -155,10 +155,10 @@ function Supervisor({ token, onSignOut }) {
     <section class="grid" data-testid="lines">
       ${view.map((l) => html`<${LineCard} key=${`${l.site}/${l.line}`} line=${l} order=${l.order}
         samples=${l.order ? known.current.get(l.order.workflowId)?.samples : []} shift=${shifts[`${l.site}/${l.line}`]}
-        onStory=${(site, erpOrderId) => setStory({ site, erpOrderId })} />`)}
+        onStory=${(site, erpOrderId) => setStory({ site, line: l.line, erpOrderId })} />`)}
     </section>
-    ${story && html`<${OrderStory} api=${api} site=${story.site} erpOrderId=${story.erpOrderId} samples=${storySamples}
-      counterHolds=${counterHolds} onClose=${() => setStory(null)} />`}
+    ${story && html`<${OrderStory} api=${api} site=${story.site} line=${story.line} erpOrderId=${story.erpOrderId} samples=${storySamples}
+      onClose=${() => setStory(null)} />`}
     <section class="grid">
       <${HoldsPanel} counterHolds=${counterHolds} qualityHolds=${qualityHolds} act=${act} />
       <${ExceptionsPanel} exceptions=${exceptions} onAck=${(id) => run(() => acknowledgeException(api, id))} />

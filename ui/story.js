@@ -1,20 +1,26 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
+import { query } from './api.js';
 import { ChartView, orderProgressConfig } from './charts.js';
+
+const HOLD_STATUSES = ['held', 'accepted', 'rejected'];
 
 /**
  * An order's story: its progress against plan (the counts the page saw live), then a timeline of what happened:
  * released, the counts as they came, postings to the ERP with their documents and errors, quality holds and counter
- * holds. From `GET /orders/:site/:erpOrderId` (read model), the page's WIP samples and the holds list.
+ * holds, decided or not. From `GET /orders/:site/:erpOrderId` (read model), the page's WIP samples and
+ * `GET /production/holds` of the order's line in each status.
  */
-export function OrderStory({ api, site, erpOrderId, samples, counterHolds, onClose }) {
+export function OrderStory({ api, site, line, erpOrderId, samples, onClose }) {
   const [detail, setDetail] = useState(null);
+  const [holds, setHolds] = useState([]);
   const [error, setError] = useState(null);
   useEffect(() => {
     api.get(`/orders/${site}/${erpOrderId}`).then(setDetail, (e) => setError(e.message));
-  }, [site, erpOrderId, samples.length]);
+    Promise.all(HOLD_STATUSES.map((status) => api.get(`/production/holds${query({ site, line, status })}`)))
+      .then((pages) => setHolds(pages.flatMap((p) => p.holds).filter((h) => h.order?.erpOrderId === erpOrderId)), (e) => setError(e.message));
+  }, [site, line, erpOrderId, samples.length]);
   const s = detail?.status;
-  const holds = counterHolds.filter((h) => h.order?.erpOrderId === erpOrderId);
   const events = s
     ? [
       { t: Date.parse(s.releasedAt), text: `Released: ${s.plannedQuantity} ${s.unit} of ${s.material} to ${s.line}` },

@@ -71,16 +71,17 @@ async function ticketStream(token: string): Promise<SseWatch> {
 describe('supervisor page', () => {
   it('shows a line-scoped token its line live, lets it accept a hold, and shows another line\'s token none of it', async () => {
     await releaseOrder(engine, '7200001', 'line-1', '100');
-    await publishEvents(engine.services.nc, counts(0, 5));
-    const held = hold(T0 + 30_000, 40);
-    await publishEvents(engine.services.nc, [held]);
-    const holdUrl = `${base}/production/holds/${encodeURIComponent(held.eventId)}`;
-    const readHold = async () => (await fetch(holdUrl, { headers: { authorization: `Bearer ${tokens.line1}` } })).json() as Promise<CounterHoldView>;
-    await eventually(async () => ((await readHold()).status === 'held' ? true : undefined), 'the hold recorded');
-
+    // Both tokens' live streams are open before anything happens on line-1.
     const line2Stream = await ticketStream(tokens.line2);
     const line1Stream = await ticketStream(tokens.line1);
     try {
+      await publishEvents(engine.services.nc, counts(0, 5));
+      const held = hold(T0 + 30_000, 40);
+      await publishEvents(engine.services.nc, [held]);
+      const holdUrl = `${base}/production/holds/${encodeURIComponent(held.eventId)}`;
+      const readHold = async () => (await fetch(holdUrl, { headers: { authorization: `Bearer ${tokens.line1}` } })).json() as Promise<CounterHoldView>;
+      await eventually(async () => ((await readHold()).status === 'held' ? true : undefined), 'the hold recorded');
+
       expect([line1Stream.status, line2Stream.status]).toEqual([200, 200]);
       const page = await signIn(tokens.line1);
       const card = page.getByTestId('line-card');
