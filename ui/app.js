@@ -189,4 +189,7 @@ function App() {
   return token ? html`<${Supervisor} key=${token} token=${token} onSignOut=${signOut} />` : html`<${Login} onToken=${signIn} error=${error} />`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+// Preact 11 renders beside what the container holds: the loading note goes first.
+root.replaceChildren();
+render(html`<${App} />`, root);

@@ -60,11 +60,17 @@ export function LineCard({ line, order, samples, shift, onStory }) {
 /** A line's current shift as charts: the downtime Pareto and the OEE trend the page sampled. */
 export function ShiftCharts({ line, shift }) {
   if (!shift?.summary) return null;
+  const pareto = paretoConfig(shift.summary);
+  const trend = shift.trend ?? [];
   return html`
-    <article class="card">
+    <article class="card" data-testid="shift-charts" data-line=${line.line}>
       <h3>${line.line}: downtime by cause</h3>
-      <${ChartView} label=${`Downtime Pareto of ${line.line}`} config=${paretoConfig(shift.summary)} />
+      ${pareto.data.labels.length > 0
+        ? html`<${ChartView} label=${`Downtime Pareto of ${line.line}`} config=${pareto} />`
+        : html`<p class="muted">No downtime in this shift so far.</p>`}
       <h3>${line.line}: OEE trend</h3>
-      <${ChartView} label=${`OEE trend of ${line.line}`} config=${oeeTrendConfig(shift.trend ?? [])} />
+      ${trend.some((p) => p.oee != null || p.availability != null)
+        ? html`<${ChartView} label=${`OEE trend of ${line.line}`} config=${oeeTrendConfig(trend)} />`
+        : html`<p class="muted">No OEE figures yet: they need machine states and the site's downtime master data (docs/downtime-oee.md).</p>`}
     </article>`;
 }

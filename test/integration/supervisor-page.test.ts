@@ -11,6 +11,7 @@ import type { LiveEvent } from '../../contracts/messages/supervisor-live.js';
 import { projectRoot } from '../../stack/paths.js';
 import { launchChromium } from '../helpers/browser.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { stubExceptionInbox } from '../helpers/exception-inbox-stub.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 import { releaseOrder } from '../helpers/release.js';
 import { watchSse, type SseWatch } from '../helpers/sse.js';
@@ -23,6 +24,7 @@ let engine: TestEngine;
 let api: FastifyInstance;
 let base: string;
 let browser: Browser;
+let acks: ReturnType<typeof stubExceptionInbox>;
 const tokens = { line1: '', line2: '' };
 const shots = path.join(projectRoot, 'test-results');
 
@@ -30,9 +32,17 @@ beforeAll(async () => {
   engine = await startTestEngine();
   const { db, client, nc } = engine.services;
   api = await buildPlannerApi({ db, client, nc });
-  base = await api.listen({ host: '127.0.0.1', port: 0 });
   tokens.line1 = await issueToken(db, 'supervisor-line-1', 'quality', [{ site: 'plant1', lines: ['line-1'] }]);
   tokens.line2 = await issueToken(db, 'supervisor-line-2', 'quality', [{ site: 'plant1', lines: ['line-2'] }]);
+  // Until the exception inbox is in this API, a stand-in serves one exception of line-1 in the page's expected shape.
+  acks = stubExceptionInbox(api, [{
+    exception: {
+      id: 'ex-1', kind: 'erp-rejection', severity: 'high', site: 'plant1', line: 'line-1', erpOrderId: '7200001', state: 'open', count: 2,
+      summary: 'ERP refused the confirmation: period 11/2026 is closed', actions: ['retry', 'skip'],
+    },
+    tokens: [tokens.line1],
+  }]);
+  base = await api.listen({ host: '127.0.0.1', port: 0 });
   await mkdir(shots, { recursive: true });
   browser = await launchChromium();
 });
@@ -105,7 +115,15 @@ describe('supervisor page', () => {
       await row.waitFor({ state: 'detached', timeout: 10_000 });
       expect(await readHold()).toMatchObject({ status: 'accepted', decidedBy: 'supervisor-line-1', countedTo: 'work-order:plant1:7200001' });
       await eventually(async () => ((await good.textContent()) === '55' ? true : undefined), 'the accepted 40 pieces counted', 20_000);
-      await page.getByTestId('exceptions').waitFor();
+      // Acknowledge an exception from the inbox (the stand-in until it lands: then a real one).
+      if (acks) {
+        const ex = page.locator('[data-testid="exception-row"][data-id="ex-1"]');
+        await ex.getByText('ERP refused the confirmation: period 11/2026 is closed').waitFor({ timeout: 10_000 });
+        expect(await ex.textContent()).toContain('actions: retry, skip');
+        await ex.getByRole('button', { name: 'Acknowledge' }).click();
+        await ex.waitFor({ state: 'detached', timeout: 10_000 });
+        expect(acks).toEqual([{ id: 'ex-1', token: tokens.line1 }]);
+      }
 
       await page.getByRole('button', { name: 'Order story' }).click();
       const story = page.getByTestId('order-story');
@@ -118,6 +136,7 @@ describe('supervisor page', () => {
       await other.getByTestId('line-card').first().waitFor();
       expect(await other.getByTestId('line-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-line')))).toEqual(['line-2']);
       await other.getByText('No open holds.').waitFor();
+      await other.getByText(acks ? 'No open exceptions.' : 'The exception inbox').waitFor();
       expect(await other.locator('body').textContent()).not.toContain('7200001');
       await other.screenshot({ path: path.join(shots, 'supervisor-line-2.png'), fullPage: true });
 
