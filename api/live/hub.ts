@@ -23,7 +23,7 @@ export function maySee(scopes: TokenScopes | null, event: LiveEvent): boolean {
  * The exception notice for a message on `ops.<site>.exception.<stage>`; null when the subject's site is not a token or
  * the body is not JSON (nothing to place it by, so no page is told).
  */
-export function exceptionNotice(subject: string, body: () => unknown): LiveEvent | null {
+export function exceptionNotice(subject: string, body: () => unknown): Extract<LiveEvent, { type: 'exception' }> | null {
   const [, site, , stage] = subject.split('.');
   if (!Token.safeParse(site).success || !stage) return null;
   let place: ExceptionPlace = {};
