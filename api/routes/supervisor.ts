@@ -17,6 +17,11 @@ import { EventsQuery, SupervisorLines, TicketResponse } from '../schemas/supervi
 
 /** A comment line every 15 s keeps proxies and the browser from timing an idle stream out. */
 const KEEP_ALIVE_MS = 15_000;
+/**
+ * Bytes a stream may have waiting for a client that does not read (a tablet asleep on a bad link): past it the
+ * stream is ended rather than growing in the API's memory; the page reconnects and reads everything again.
+ */
+const MAX_BUFFERED_BYTES = 1 << 20;
 
 /**
  * The supervisor page's reads (docs/supervisor-page.md): the lines of the token's places with their active orders
@@ -86,7 +91,10 @@ export function supervisorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       // `retry`: how long the browser waits before it reconnects after a drop (with a new ticket, see ui/live.js).
       res.write('retry: 3000\n: connected\n\n');
       streams.add(res);
-      const send = (e: LiveEvent) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+      const send = (e: LiveEvent) => {
+        if (res.writableLength > MAX_BUFFERED_BYTES) res.end();
+        else res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+      };
       const stop = hub.listen(actor.scopes, send);
       const beat = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
       res.on('close', () => {
