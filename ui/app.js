@@ -14,7 +14,6 @@ import { OrderStory } from './story.js';
 const TOKEN_KEY = 'mes-supervisor-token';
 const LINES_EVERY_MS = 30_000;
 const SHIFTS_EVERY_MS = 60_000;
-const TREND_POINTS = 120;
 
 function Login({ onToken, error }) {
   const [value, setValue] = useState('');
@@ -62,23 +61,37 @@ function Supervisor({ token, onSignOut }) {
   const failed = (err) => (err.status === 401 ? onSignOut('The token was refused: sign in again.') : setMessage(err.message));
 
   const loadLines = () => api.get('/supervisor/lines').then((r) => setLines(r.lines), failed);
+  /** A shift report's OEE point for the trend; a shift with no report (404) is no point. */
+  const shiftPoint = async (l, slot) => {
+    try {
+      const s = (await api.get(`/shifts/${l.site}/${l.line}/${slot.date}/${slot.shiftCode}`)).summary;
+      const point = { label: `${slot.date} ${slot.shiftCode}`, oee: s.oee?.line?.oee ?? null, availability: s.oee?.line?.availability ?? s.availability, quality: s.oee?.line?.quality ?? s.quality };
+      return { summary: s, point };
+    } catch (err) {
+      if (err.status === 404) return { summary: null, point: null, error: 'The shift has no record yet.' };
+      throw err;
+    }
+  };
+  // A closed shift's report does not change: read once per page.
+  const closedPoints = useRef(new Map());
   const loadShifts = async (ls = linesRef.current) => {
     const next = {};
     for (const l of ls) {
-      if (!l.shift) continue;
       const key = `${l.site}/${l.line}`;
       try {
-        const report = await api.get(`/shifts/${l.site}/${l.line}/${l.shift.date}/${l.shift.shiftCode}`);
-        const s = report.summary;
-        next[key] = { summary: s, point: { t: Date.now(), oee: s.oee?.line?.oee ?? null, availability: s.oee?.line?.availability ?? s.availability, quality: s.oee?.line?.quality ?? s.quality } };
+        const trend = [];
+        for (const slot of l.recentShifts ?? []) {
+          const id = `${key}/${slot.date}/${slot.shiftCode}`;
+          if (!closedPoints.current.has(id)) closedPoints.current.set(id, (await shiftPoint(l, slot)).point);
+          if (closedPoints.current.get(id)) trend.push(closedPoints.current.get(id));
+        }
+        const current = l.shift ? await shiftPoint(l, l.shift) : { summary: null, point: null };
+        next[key] = { summary: current.summary, error: current.error, trend: current.point ? [...trend, { ...current.point, label: `${current.point.label} (now)` }] : trend };
       } catch (err) {
-        next[key] = { summary: null, error: err.status === 404 ? 'The shift has no record yet.' : err.message };
+        next[key] = { summary: null, error: err.message, trend: [] };
       }
     }
-    setShifts((old) => Object.fromEntries(Object.entries(next).map(([k, v]) => {
-      const trend = [...(old[k]?.trend ?? []), ...(v.point ? [v.point] : [])].slice(-TREND_POINTS);
-      return [k, { ...v, trend }];
-    })));
+    setShifts(next);
   };
   const loadHolds = async (ls = linesRef.current) => {
     try {

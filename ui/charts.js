@@ -56,15 +56,13 @@ export function paretoConfig(summary) {
   };
 }
 
-const clock = (t) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-
-/** OEE trend of the shift as the page sampled it (one point per shift read): OEE, availability and quality in %. */
+/** OEE trend over the line's last shifts and the current one (`label` each): OEE, availability and quality in %. */
 export function oeeTrendConfig(samples) {
   const pct = (v) => (v == null ? null : Math.round(v * 1000) / 10);
   return {
     type: 'line',
     data: {
-      labels: samples.map((s) => clock(s.t)),
+      labels: samples.map((s) => s.label),
       datasets: [
         { label: 'OEE', data: samples.map((s) => pct(s.oee)), borderColor: '#2980b9' },
         { label: 'availability', data: samples.map((s) => pct(s.availability)), borderColor: '#27ae60' },

@@ -69,7 +69,7 @@ export function ShiftCharts({ line, shift }) {
         ? html`<${ChartView} label=${`Downtime Pareto of ${line.line}`} config=${pareto} />`
         : html`<p class="muted">No downtime in this shift so far.</p>`}
       <h3>${line.line}: OEE trend</h3>
-      ${trend.some((p) => p.oee != null || p.availability != null)
+      ${trend.some((p) => p.oee != null || p.availability != null || p.quality != null)
         ? html`<${ChartView} label=${`OEE trend of ${line.line}`} config=${oeeTrendConfig(trend)} />`
         : html`<p class="muted">No OEE figures yet: they need machine states and the site's downtime master data (docs/downtime-oee.md).</p>`}
     </article>`;

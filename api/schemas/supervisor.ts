@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { WorkOrderPhase } from '../../contracts/messages/work-order-status.js';
 
+/** A shift of a line's calendar: its plant date, code and UTC bounds (ISO). */
+const ShiftSlot = z.object({ date: z.string(), shiftCode: z.string(), startsAt: z.string(), endsAt: z.string() });
+
 /** A line as the supervisor page lists it: its active order's figures from the read model and its current shift. */
 export const SupervisorLine = z.object({
   site: z.string(),
@@ -14,7 +17,9 @@ export const SupervisorLine = z.object({
     asOf: z.string().nullable(),
   }).nullable(),
   /** The shift the line's calendar has now, for `GET /shifts/:site/:line/:date/:shiftCode`; null between shifts. */
-  shift: z.object({ date: z.string(), shiftCode: z.string(), startsAt: z.string(), endsAt: z.string() }).nullable(),
+  shift: ShiftSlot.nullable(),
+  /** The line's shifts that ended in the last 48 hours, oldest first: the OEE trend reads their reports. */
+  recentShifts: z.array(ShiftSlot),
 });
 export const SupervisorLines = z.object({ lines: z.array(SupervisorLine) });
 export const TicketResponse = z.object({ ticket: z.string(), expiresAt: z.string() });

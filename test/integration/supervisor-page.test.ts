@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
+import { SupervisorLines } from '../../api/schemas/supervisor.js';
 import type { CounterHoldView } from '../../contracts/messages/counter-hold.js';
 import type { CounterHoldEvent } from '../../contracts/messages/machine-event.js';
 import type { LiveEvent } from '../../contracts/messages/supervisor-live.js';
@@ -124,6 +125,13 @@ describe('supervisor page', () => {
         await ex.waitFor({ state: 'detached', timeout: 10_000 });
         expect(acks).toEqual([{ id: 'ex-1', token: tokens.line1 }]);
       }
+
+      // The shift's figures as a trend chart (the test plant has quality figures, no downtime master data).
+      await page.locator('[data-testid="shift-charts"][data-line="line-1"] canvas[aria-label="OEE trend of line-1"]').waitFor({ timeout: 10_000 });
+      const listed = SupervisorLines.parse(await (await fetch(`${base}/supervisor/lines`, { headers: { authorization: `Bearer ${tokens.line1}` } })).json());
+      expect(listed.lines).toHaveLength(1);
+      expect(listed.lines[0]).toMatchObject({ site: 'plant1', line: 'line-1', activeOrder: { erpOrderId: '7200001', phase: 'running', good: 55, plannedQuantity: '100' } });
+      expect(listed.lines[0]!.recentShifts.length).toBeGreaterThan(0);
 
       await page.getByRole('button', { name: 'Order story' }).click();
       const story = page.getByTestId('order-story');
