@@ -64,9 +64,9 @@ export function oeeTrendConfig(samples) {
     data: {
       labels: samples.map((s) => s.label),
       datasets: [
-        { label: 'OEE', data: samples.map((s) => pct(s.oee)), borderColor: '#2980b9' },
-        { label: 'availability', data: samples.map((s) => pct(s.availability)), borderColor: '#27ae60' },
-        { label: 'quality', data: samples.map((s) => pct(s.quality)), borderColor: '#8e44ad' },
+        { label: 'OEE', data: samples.map((s) => pct(s.oee)), borderColor: '#2980b9', backgroundColor: '#2980b9', pointRadius: 5 },
+        { label: 'availability', data: samples.map((s) => pct(s.availability)), borderColor: '#27ae60', backgroundColor: '#27ae60', pointRadius: 5 },
+        { label: 'quality', data: samples.map((s) => pct(s.quality)), borderColor: '#8e44ad', backgroundColor: '#8e44ad', pointRadius: 5 },
       ],
     },
     options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } } },

@@ -21,16 +21,16 @@ export function addWip(known, wip) {
 }
 
 /**
- * Good pieces per minute over the last `RATE_WINDOW_MS` of samples; null with fewer than two samples in the window
- * (a page just opened, a line not counting) rather than a made-up zero.
+ * Good pieces per minute over the last `RATE_WINDOW_MS` of samples, over at least a minute (a burst of pieces seconds
+ * apart, an accepted hold, is not a rate of thousands a minute); null with fewer than two samples in the window (a
+ * page just opened, a line not counting) rather than a made-up zero.
  */
 export function ratePerMinute(samples, now = Date.now()) {
   const recent = samples.filter((s) => s.t >= now - RATE_WINDOW_MS);
   if (recent.length < 2) return null;
   const first = recent[0];
   const last = recent[recent.length - 1];
-  const minutes = (last.t - first.t) / 60_000;
-  return minutes > 0 ? (last.good - first.good) / minutes : null;
+  return (last.good - first.good) / Math.max(1, (last.t - first.t) / 60_000);
 }
 
 /**
