@@ -138,6 +138,13 @@ describe('supervisor page', () => {
       await story.getByText('Released: 100 PC of BRACKET-A to line-1').waitFor({ timeout: 10_000 });
       await story.getByText('Counter hold on press-1: 40 good, accepted').waitFor({ timeout: 10_000 });
       await page.screenshot({ path: path.join(shots, 'supervisor-order-story.png'), fullPage: true });
+      // A tablet in portrait: one column, and every button a touch target (WCAG 2.5.5: at least 44 px each way).
+      await page.setViewportSize({ width: 768, height: 1024 });
+      const buttons = await page.locator('button').evaluateAll((bs) => bs.map((b) => [b.textContent, b.getBoundingClientRect().height, b.getBoundingClientRect().width]));
+      expect(buttons.length).toBeGreaterThan(2);
+      expect(buttons.filter(([, h, w]) => Number(h) < 44 || Number(w) < 44)).toEqual([]);
+      expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(768);
+      await page.screenshot({ path: path.join(shots, 'supervisor-tablet-portrait.png'), fullPage: true });
 
       // The token of line-2: its line only, no hold, no order of line-1, on the page and on its stream.
       const other = await signIn(tokens.line2);
