@@ -3,10 +3,13 @@ import { lineState, ratePerMinute } from './live-figures.js';
 import { ChartView, oeeTrendConfig, paretoConfig } from './charts.js';
 
 const pct = (v) => (v == null ? '–' : `${Math.round(v * 1000) / 10} %`);
+/** The shift's downtime in minutes: by reason with downtime master data, else every machine state but running. */
 const downtimeMinutes = (summary) => {
   const byReason = summary?.oee?.downtimeByReason;
-  if (!byReason) return null;
-  return Math.round(Object.values(byReason).reduce((a, t) => a + t.ms, 0) / 6_000) / 10;
+  const ms = byReason
+    ? Object.values(byReason).reduce((a, t) => a + t.ms, 0)
+    : Object.entries(summary?.stateMs ?? {}).reduce((a, [state, v]) => (state === 'running' ? a : a + v), 0);
+  return Math.round(ms / 6_000) / 10;
 };
 
 /**
@@ -49,7 +52,7 @@ export function LineCard({ line, order, samples, shift, onStory }) {
                   <div><dt>OEE</dt><dd data-testid="oee">${pct(summary.oee?.line?.oee)}</dd></div>
                   <div><dt>Availability</dt><dd>${pct(summary.oee?.line?.availability ?? summary.availability)}</dd></div>
                   <div><dt>Quality</dt><dd>${pct(summary.oee?.line?.quality ?? summary.quality)}</dd></div>
-                  <div><dt>Downtime</dt><dd>${downtimeMinutes(summary) ?? '–'} min</dd></div>
+                  <div><dt>Downtime</dt><dd data-testid="downtime">${downtimeMinutes(summary)} min</dd></div>
                 </dl>`
               : html`<p class="muted">${shift?.error ?? 'No figures for this shift yet.'}</p>`}`
           : html`<p class="muted">No shift now.</p>`}

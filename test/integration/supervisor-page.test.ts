@@ -7,8 +7,10 @@ import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import { SupervisorLines } from '../../api/schemas/supervisor.js';
 import type { CounterHoldView } from '../../contracts/messages/counter-hold.js';
-import type { CounterHoldEvent } from '../../contracts/messages/machine-event.js';
+import type { CounterHoldEvent, MachineEvent, MachineState } from '../../contracts/messages/machine-event.js';
 import type { LiveEvent } from '../../contracts/messages/supervisor-live.js';
+import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
+import { shiftOf } from '../../shifts/shift-of.js';
 import { projectRoot } from '../../stack/paths.js';
 import { launchChromium } from '../helpers/browser.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
@@ -63,6 +65,17 @@ const hold = (atMs: number, delta: number): CounterHoldEvent => ({
   readings: [{ raw: 1_000, sourceTime: new Date(atMs - 2_000).toISOString() }, { raw: 1_000 + delta, sourceTime: new Date(atMs).toISOString() }],
 });
 
+/** press-1 runs, faults for 30 s, runs, sets up for 15 s and runs again: the shift's downtime for the Pareto. */
+const states = (): MachineEvent[] => ([[0, 'running'], [40, 'fault'], [70, 'running'], [80, 'setup'], [95, 'running']] as Array<[number, MachineState]>).map(([s, state], i) => ({
+  v: 1, eventId: `sup-state-${i}`, site: 'plant1', line: 'line-1', machine: 'press-1', tag: 'state', quality: 'good',
+  sourceTime: new Date(T0 + s * 1000).toISOString(), kind: 'state', state, previous: null,
+}));
+/** Whether the test's production falls in the shift that runs now (not across a shift change, two minutes a shift). */
+const oneShift = () => {
+  const calendar = defaultShiftCalendar('Europe/Berlin');
+  return shiftOf(new Date(T0).toISOString(), calendar)?.shiftCode === shiftOf(new Date().toISOString(), calendar)?.shiftCode;
+};
+
 async function signIn(token: string): Promise<Page> {
   // A tablet in landscape.
   const page = await browser.newPage({ viewport: { width: 1024, height: 768 }, hasTouch: true });
@@ -86,6 +99,7 @@ describe('supervisor page', () => {
     const line2Stream = await ticketStream(tokens.line2);
     const line1Stream = await ticketStream(tokens.line1);
     try {
+      await publishEvents(engine.services.nc, states());
       await publishEvents(engine.services.nc, counts(0, 5));
       const held = hold(T0 + 30_000, 40);
       await publishEvents(engine.services.nc, [held]);
@@ -126,8 +140,10 @@ describe('supervisor page', () => {
         expect(acks).toEqual([{ id: 'ex-1', token: tokens.line1 }]);
       }
 
-      // The shift's figures as a trend chart (the test plant has quality figures, no downtime master data).
-      await page.locator('[data-testid="shift-charts"][data-line="line-1"] canvas[aria-label="OEE trend of line-1"]').waitFor({ timeout: 10_000 });
+      // The shift's figures as charts: its downtime (the test plant has no downtime reasons: by machine state) and trend.
+      const charts = page.locator('[data-testid="shift-charts"][data-line="line-1"]');
+      await charts.locator('canvas[aria-label="OEE trend of line-1"]').waitFor({ timeout: 10_000 });
+      if (oneShift()) await charts.locator('canvas[aria-label="Downtime Pareto of line-1"]').waitFor({ timeout: 70_000 });
       const listed = SupervisorLines.parse(await (await fetch(`${base}/supervisor/lines`, { headers: { authorization: `Bearer ${tokens.line1}` } })).json());
       expect(listed.lines).toHaveLength(1);
       expect(listed.lines[0]).toMatchObject({ site: 'plant1', line: 'line-1', activeOrder: { erpOrderId: '7200001', phase: 'running', good: 55, plannedQuantity: '100' } });
