@@ -32,13 +32,13 @@ const minutes = (ms) => Math.round((ms / 60_000) * 10) / 10;
 /**
  * Downtime Pareto: causes by lost minutes, largest first, bars on the left axis and the cumulative share (%) on the
  * right, the chart quality engineers read to pick the few causes behind most of the loss. `byReason` is the shift's
- * `oee.downtimeByReason` (ms per reason code); without it, the shift's `stateMs` per state other than running.
+ * `oee.downtimeByReason` (ms per reason code); without it, the shift's `stateMs` per state other than running and unknown (not observed).
  */
 export function paretoConfig(summary) {
   const byReason = summary?.oee?.downtimeByReason;
   const entries = byReason
     ? Object.entries(byReason).map(([reason, t]) => [reason, t.ms])
-    : Object.entries(summary?.stateMs ?? {}).filter(([state]) => state !== 'running');
+    : Object.entries(summary?.stateMs ?? {}).filter(([state]) => state !== 'running' && state !== 'unknown');
   const sorted = entries.filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
   const total = sorted.reduce((a, [, ms]) => a + ms, 0);
   let running = 0;

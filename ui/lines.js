@@ -3,12 +3,15 @@ import { lineState, ratePerMinute } from './live-figures.js';
 import { ChartView, oeeTrendConfig, paretoConfig } from './charts.js';
 
 const pct = (v) => (v == null ? '–' : `${Math.round(v * 1000) / 10} %`);
-/** The shift's downtime in minutes: by reason with downtime master data, else every machine state but running. */
+/**
+ * The shift's downtime in minutes: by reason with downtime master data, else every machine state but running and
+ * unknown (time not observed is not downtime: OEE counts it apart, docs/downtime-oee.md).
+ */
 const downtimeMinutes = (summary) => {
   const byReason = summary?.oee?.downtimeByReason;
   const ms = byReason
     ? Object.values(byReason).reduce((a, t) => a + t.ms, 0)
-    : Object.entries(summary?.stateMs ?? {}).reduce((a, [state, v]) => (state === 'running' ? a : a + v), 0);
+    : Object.entries(summary?.stateMs ?? {}).reduce((a, [state, v]) => (state === 'running' || state === 'unknown' ? a : a + v), 0);
   return Math.round(ms / 6_000) / 10;
 };
 

@@ -143,7 +143,11 @@ describe('supervisor page', () => {
       // The shift's figures as charts: its downtime (the test plant has no downtime reasons: by machine state) and trend.
       const charts = page.locator('[data-testid="shift-charts"][data-line="line-1"]');
       await charts.locator('canvas[aria-label="OEE trend of line-1"]').waitFor({ timeout: 10_000 });
-      if (oneShift()) await charts.locator('canvas[aria-label="Downtime Pareto of line-1"]').waitFor({ timeout: 70_000 });
+      if (oneShift()) {
+        await charts.locator('canvas[aria-label="Downtime Pareto of line-1"]').waitFor({ timeout: 70_000 });
+        // 30 s of fault and 15 s of setup.
+        expect(await card.getByTestId('downtime').textContent()).toBe('0.8 min');
+      }
       const listed = SupervisorLines.parse(await (await fetch(`${base}/supervisor/lines`, { headers: { authorization: `Bearer ${tokens.line1}` } })).json());
       expect(listed.lines).toHaveLength(1);
       expect(listed.lines[0]).toMatchObject({ site: 'plant1', line: 'line-1', activeOrder: { erpOrderId: '7200001', phase: 'running', good: 55, plannedQuantity: '100' } });
