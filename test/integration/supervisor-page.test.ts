@@ -140,6 +140,19 @@ describe('supervisor page', () => {
         expect(acks).toEqual([{ id: 'ex-1', token: tokens.line1 }]);
       }
 
+      // A quality hold placed through the API appears live (the order's WIP says units are held) and is released here.
+      const qh = await fetch(`${base}/orders/plant1/7200001/quality-holds`, {
+        method: 'POST', headers: { authorization: `Bearer ${tokens.line1}`, 'content-type': 'application/json' }, body: JSON.stringify({ quantity: 5, defectText: 'burr on the edge' }),
+      });
+      expect(qh.status).toBe(200);
+      const qRow = page.getByTestId('quality-hold-row').filter({ hasText: 'burr on the edge' });
+      await qRow.waitFor({ timeout: 15_000 });
+      expect(await qRow.textContent()).toContain('order 7200001: 5 units');
+      await qRow.getByRole('button', { name: 'Release' }).click();
+      await qRow.waitFor({ state: 'detached', timeout: 15_000 });
+      const after = await (await fetch(`${base}/orders/plant1/7200001?consistent=true`, { headers: { authorization: `Bearer ${tokens.line1}` } })).json() as { status: { qualityHeld: number; qualityHolds: Array<{ disposition: string | null }> } };
+      expect(after.status).toMatchObject({ qualityHeld: 0, qualityHolds: [{ disposition: 'release' }] });
+
       // The shift's figures as charts: its downtime (the test plant has no downtime reasons: by machine state) and trend.
       const charts = page.locator('[data-testid="shift-charts"][data-line="line-1"]');
       await charts.locator('canvas[aria-label="OEE trend of line-1"]').waitFor({ timeout: 10_000 });
