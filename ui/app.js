@@ -119,11 +119,13 @@ function Supervisor({ token, onSignOut }) {
     const c = setInterval(() => loadHolds(), LINES_EVERY_MS);
     const close = openLive(api, (e) => {
       if (e.type === 'wip') {
+        const heldBefore = known.current.get(e.wip.workflowId)?.wip.qualityHeld ?? 0;
         if (!addWip(known.current, e.wip)) return;
         setTick((t) => t + 1);
         // An order the page does not list (a new release, a line's next order): the list is out of date.
         if (!linesRef.current.some((l) => l.activeOrder?.workflowId === e.wip.workflowId)) refreshLines();
-        if (e.wip.qualityHeld) refreshHolds();
+        // Units held or released for quality: the holds panel changes (WIP names the quantity, not the holds).
+        if (e.wip.qualityHeld !== heldBefore) refreshHolds();
       } else refreshHolds();
     }, setLiveState);
     return () => {
