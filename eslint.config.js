@@ -111,4 +111,6 @@ export default tseslint.config(
   },
   { files: ['**/*.js', 'scripts/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.js', 'scripts/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  // The supervisor page's modules run in the browser (served as they are, no build step: docs/supervisor-page.md).
+  { files: ['ui/**/*.js'], languageOptions: { globals: Object.fromEntries(['document', 'fetch', 'EventSource', 'sessionStorage', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'].map((g) => [g, 'readonly'])) } },
 );

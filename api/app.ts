@@ -15,6 +15,8 @@ import { sapEventRoutes } from './routes/sap-events.js';
 import { shiftRoutes } from './routes/shifts.js';
 import { shiftReportRoutes } from './routes/shift-reports.js';
 import { shiftCalendarRoutes } from './routes/shift-calendars.js';
+import { supervisorRoutes } from './routes/supervisor.js';
+import { registerSupervisorUi } from './ui-static.js';
 
 /** The planner API as an app: tests call `inject`, the process entrypoint listens. */
 export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean; metrics?: ApiMetrics } = {}): Promise<FastifyInstance> {
@@ -45,5 +47,7 @@ export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean; m
   await app.register(shiftRoutes(deps));
   await app.register(shiftReportRoutes(deps));
   await app.register(shiftCalendarRoutes(deps));
+  await app.register(supervisorRoutes(deps));
+  await registerSupervisorUi(app);
   return app;
 }

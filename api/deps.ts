@@ -1,3 +1,4 @@
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import type { Reconciliations } from '../services/reconciliation/reconcile.js';
@@ -18,4 +19,6 @@ export interface ApiDeps {
   reportRefusedRelease?: ReportRefusedRelease;
   /** SAP's business events (POST /webhooks/sap/events); without it that route answers 503. */
   sapIntake?: SapIntakeDeps;
+  /** NATS, for the supervisor page's live stream (work in progress, exception notices); without it that stream answers 503. */
+  nc?: NatsConnection;
 }

@@ -39,6 +39,7 @@ runProcess('planner-api', log, async () => {
     reconciliation: reconciliations({ client, db, erp }),
     reportRefusedRelease: (release, refusal) => publishRefusedRelease(js, 'erp-webhook', release, refusal),
     sapIntake: sapIntakeFor(client, db, erp, plant),
+    nc,
   }, { metrics: createApiMetrics(registry) });
   const metricsServer = await serveMetrics(registry, env.MES_API_METRICS_PORT);
   const url = await app.listen({ host: env.MES_API_HOST, port: env.MES_API_PORT });

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     `  ERP               posts to ${erp.describe}`,
     ...(erp.erp ? [`  ERP simulator     ${services.erpSimUrl}/api/postings   (running, not posted to)`] : []),
     `  planner API       ${api.url}/docs   (planner token in ${api.tokenFile})`,
+    `  supervisor page   ${api.url}/ui   (same token, or npm run api:token -- <name> <role> <site>/<line>)`,
     `  OPC UA simulator  ${edge.simEndpoint}   (edge gateway metrics ${edge.metricsUrl})`,
     `  data directory    ${dataDir}`,
     `  started in        ${Math.round(performance.now() - t0)} ms (servers ${stack.startupMs.total} ms)`,
