@@ -10,6 +10,7 @@ import { durationMinutes, type DowntimeInterval } from './downtime.js';
 import { postClassifiedDowntime, postRecords } from './shift-downtime.js';
 import { shiftOee } from './shift-oee.js';
 import { ShiftState, type ShiftCarry } from './shift-state.js';
+import { postsAnyAtStopEnd, StopPosts } from './shift-stop-posts.js';
 
 export interface ShiftWorkflowInput {
   shift: ShiftInput;
@@ -37,14 +38,23 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   const shift = new ShiftState(input.shift, input.carry, withReasons);
   const handsOver = patched('shift-handover');
   const postsNotifications = patched('shift-downtime-notifications');
+  // Stops whose reason or site says `when: stop-end` are posted as they close, not again at the close.
+  const mayPostPerStop = patched('shift-downtime-per-stop');
+  const stopPosts = new StopPosts(input.carry?.stopPosts);
+  // A run continued as new looks once for stops that closed while the last one was handing over.
+  stopPosts.dirty = input.carry !== undefined;
   setHandler(shiftHandoverSignal, (h) => shift.takeHandover(h));
   let line: LineContext | null = null;
   const withOee = (summary: ShiftSummary, toMs: number): ShiftSummary => {
     const r = line ? shiftOee(shift, line, shift.reclassifications(), toMs) : null;
     return r ? { ...summary, oee: r.oee } : summary;
   };
-  setHandler(machineEventsSignal, (batch) => shift.apply(batch));
+  setHandler(machineEventsSignal, (batch) => {
+    shift.apply(batch);
+    if (batch.events.some((e) => e.kind !== 'counter')) stopPosts.dirty = true;
+  });
   setHandler(machineDeltasSignal, (d) => {
+    if (d.states.length > 0 || (d.alarms?.length ?? 0) > 0) stopPosts.dirty = true;
     // A partly overlapping range cannot come from sealed outbox ranges (high-water.ts); it is refused, never counted twice.
     if (shift.applyDeltas(d) === 'overlap') log.error('outbox range overlaps what was applied: refused', { fromSeq: d.fromSeq, toSeq: d.toSeq, source: d.source });
   });
@@ -53,6 +63,7 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
     reclassifyStopUpdate,
     (r) => {
       shift.reclassify(r);
+      stopPosts.dirty = true;
       return withOee(shift.summary(Date.now()), Math.min(Date.now(), Date.parse(input.shift.endsAt)));
     },
     {
@@ -70,14 +81,30 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
     workflowInfo().continueAsNewSuggested ||
     (input.continueAsNewAfterEvents !== undefined && shift.eventsThisRun >= input.continueAsNewAfterEvents);
 
+  const perStop = mayPostPerStop && postsAnyAtStopEnd(line);
+  // Classified over the whole shift window: a stop is closed once the state ending it is in, whatever the clock says.
+  const postClosedStops = async () => {
+    const stops = line ? (shiftOee(shift, line, shift.reclassifications(), Date.parse(input.shift.endsAt))?.stops ?? []) : [];
+    await stopPosts.postClosed(input.shift, line!, stops, postsNotifications);
+  };
+
   // Workflow time (Date.now() here) is deterministic: it is the time of the current workflow task.
   const continuesAsNewBefore = async (atMs: number) => {
-    const remaining = atMs - Date.now();
-    return remaining > 0 && (await condition(shouldContinueAsNew, remaining));
+    if (!perStop) {
+      const remaining = atMs - Date.now();
+      return remaining > 0 && (await condition(shouldContinueAsNew, remaining));
+    }
+    for (;;) {
+      const remaining = atMs - Date.now();
+      if (remaining <= 0 || !(await condition(() => shouldContinueAsNew() || stopPosts.dirty, remaining))) return false;
+      if (shouldContinueAsNew()) return true;
+      stopPosts.dirty = false;
+      await postClosedStops();
+    }
   };
   const continueRun = async () => {
     await condition(allHandlersFinished);
-    return await continueAsNew<typeof shiftWorkflow>({ ...input, carry: shift.carry() });
+    return await continueAsNew<typeof shiftWorkflow>({ ...input, carry: { ...shift.carry(), ...stopPosts.carry() } });
   };
   if (handsOver && !shift.handedOver) {
     const endsAt = Date.parse(input.shift.endsAt);
@@ -92,7 +119,7 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   // and their sequence numbers follow from them alone, so a replay derives the same keys.
   const classified = line ? shiftOee(shift, line, shift.reclassifications(), Math.min(closesAt, Date.parse(input.shift.endsAt))) : null;
   if (line && classified) {
-    const downtime = await postClassifiedDowntime(input.shift, line, classified.stops, postsNotifications);
+    const downtime = stopPosts.merge(await postClassifiedDowntime(input.shift, line, classified.stops, postsNotifications, stopPosts.earlier()));
     return { ...shift.summary(closesAt), downtime, oee: classified.oee };
   }
   const intervals = shift.downtime(closesAt);
