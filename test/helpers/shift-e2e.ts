@@ -6,7 +6,7 @@ import { plantWithSimLine } from './sim-plant.js';
 // The scripted line of test/long/shift-oee-e2e.test.ts: two short shifts from the line's own calendar, what its
 // machines report in them (seconds after T1's start), and the plant with the downtime master data that classifies it.
 
-export const SITE = 'plant1';
+export const SITE = 'plant9';
 export const LINE = 'line-9';
 /** The counting point, with its own cost center; the other machine is charged to the line's (CC4200). */
 export const M1 = 'e2e-1';
@@ -74,36 +74,39 @@ const local = (ms: number) => ({
 export const shiftDate = (t1Ms: number) => local(t1Ms).date;
 
 /**
- * The demo plant with line-9 (machines e2e-1 and e2e-2, read from an OPC UA endpoint no test starts: the script
- * publishes their events instead), its own calendar from T1's start (T1 with its break, then T2), and the site's
- * downtime master data of test/helpers/downtime-master.ts with a 5-second micro-stop threshold, die-jam reported
- * when the stop ends, the planned cleaning as a Z1 notification at the shift's end.
+ * The demo plant and a site of its own, plant9 (seeded for the first time, so its calendar may start anywhere), with
+ * line-9: machines e2e-1 and e2e-2, read from an OPC UA endpoint no test starts (the script publishes their events
+ * instead); a calendar with T1 (its break in the middle minute) and T2 every day at T1's local time; the downtime
+ * master data of test/helpers/downtime-master.ts with a 5-second micro-stop threshold, die-jam reported when the
+ * stop ends, the planned cleaning as a Z1 notification at the shift's end.
  */
 export async function e2ePlant(t1Ms: number): Promise<PlantModel> {
   const plant = await plantWithSimLine({
     endpoint: 'opc.tcp://127.0.0.1:4899', line: LINE, name: 'OEE line 9', countingPoints: [M1], cycleMs: CYCLE_MS,
     machines: [{ code: M1, name: 'Press e2e 1', dataType: 'UInt32' }, { code: M2, name: 'Press e2e 2', dataType: 'UInt32' }],
   });
-  const site = plant.sites[0]!;
-  const line = site.lines.find((l) => l.code === LINE)!;
+  const demo = plant.sites[0]!;
+  const line = demo.lines.find((l) => l.code === LINE)!;
   const at = (s: number) => local(t1Ms + s * SEC).hhmm;
-  const master = downtimeMasterInput();
-  master.microStopS = 5;
+  const master = { ...downtimeMasterInput(), site: SITE, microStopS: 5, alarmReasons: [{ alarm: 'E-101', reason: 'die-jam' }], idealCycleTimes: [] };
   for (const r of master.categories.flatMap((c) => c.reasons as Array<Record<string, unknown>>))
     if (r.code === 'die-jam') r.erp = { report: 'malfunction', when: 'stop-end' };
   return PlantModel.parse({
     ...plant,
-    sites: [{
-      ...site,
-      costCenters: [...site.costCenters, { code: 'CC4150', name: 'Press e2e 1' }, { code: 'CC4900', name: 'Maintenance' }],
-      lines: site.lines.map((l) => (l === line ? { ...l, machines: l.machines.map((m) => (m.code === M1 ? { ...m, costCenter: 'CC4150' } : m)) } : l)),
-    }],
+    sites: [
+      { ...demo, lines: demo.lines.filter((l) => l !== line) },
+      {
+        ...demo, code: SITE, name: 'OEE plant 9',
+        costCenters: [...demo.costCenters, { code: 'CC4150', name: 'Press e2e 1' }, { code: 'CC4900', name: 'Maintenance' }],
+        lines: [{ ...line, machines: line.machines.map((m) => (m.code === M1 ? { ...m, costCenter: 'CC4150' } : m)) }],
+      },
+    ],
     shiftCalendars: [
       ...(plant.shiftCalendars ?? []),
       {
-        site: SITE, line: LINE,
+        site: SITE,
         versions: [{
-          validFrom: new Date(t1Ms).toISOString(),
+          validFrom: '1970-01-01T00:00:00Z',
           shifts: [
             { code: 'T1', start: at(0), end: at(T1_S), breaks: [{ start: at(BREAK_S.from), end: at(BREAK_S.to) }] },
             { code: 'T2', start: at(T1_S), end: at(T1_S + T2_S) },
@@ -111,6 +114,6 @@ export async function e2ePlant(t1Ms: number): Promise<PlantModel> {
         }],
       },
     ],
-    downtime: [master],
+    downtime: [...(plant.downtime ?? []), master],
   });
 }
