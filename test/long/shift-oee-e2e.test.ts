@@ -87,7 +87,8 @@ describe('a scripted line through a shift of its calendar', () => {
         perStopSeen = true;
       }
       await sleep(t1 + s * 1000 + 50 - Date.now());
-      await publishEvents(nc, now.flatMap((x) => ('good' in x ? piecesOf(x, t1, date, n++) : [eventOf(x, t1, date, n++)])));
+      // One batch per event: the edge batches per machine and kind.
+      await publishEvents(nc, now.flatMap((x) => ('good' in x ? piecesOf(x, t1, date, n++) : [eventOf(x, t1, date, n++)])), 1);
     }
 
     const report = async (code: string) => {
