@@ -56,6 +56,10 @@ describe('a scripted line through a shift of its calendar', () => {
     const t1Handle = engine.services.client.workflow.getHandle<(i: unknown) => Promise<ShiftSummary>>(t1Id);
     expect((await t1Handle.describe()).status.name).toBe('RUNNING');
 
+    const report = async (code: string) => {
+      const res = await api!.inject({ method: 'GET', url: `/shifts/${SITE}/${LINE}/${date}/${code}`, headers: { authorization: `Bearer ${operator}` } });
+      return res.json() as { state: string; summary: ShiftSummary };
+    };
     // The script, each step published when it happens (its source time), as the edge gateway does.
     const steps = [...SCRIPT].sort((a, b) => a.s - b.s);
     let n = 0;
@@ -67,6 +71,8 @@ describe('a scripted line through a shift of its calendar', () => {
       i += now.length;
       // The operator gives the 140-150 setup its real reason once it is over: a planned cleaning.
       if (!reclassified && s > 150) {
+        // Once the shift has the setup's end (the bridge relays within seconds): its reason is still the state's.
+        await eventually(async () => ((await report('T1')).summary.oee?.downtimeByReason.changeover?.ms === 10_000 ? true : undefined), 'the setup stop closed in T1', 20_000);
         const stopId = `${M1}@${new Date(t1 + 140_000).toISOString()}`;
         const res = await api.inject({
           method: 'POST', url: `/shifts/${SITE}/${LINE}/${date}/T1/stops/${encodeURIComponent(stopId)}/reason`,
@@ -91,10 +97,6 @@ describe('a scripted line through a shift of its calendar', () => {
       await publishEvents(nc, now.flatMap((x) => ('good' in x ? piecesOf(x, t1, date, n++) : [eventOf(x, t1, date, n++)])), 1);
     }
 
-    const report = async (code: string) => {
-      const res = await api!.inject({ method: 'GET', url: `/shifts/${SITE}/${LINE}/${date}/${code}`, headers: { authorization: `Bearer ${operator}` } });
-      return res.json() as { state: string; summary: ShiftSummary };
-    };
     await resultOf(t1Handle, 'T1 closed');
     // T1 started T2 at its end (handover), not an event.
     const t2Result = await resultOf(engine.services.client.workflow.getHandle<(i: unknown) => Promise<ShiftSummary>>(t2Id), 'T2 closed', 3 * 60_000);
