@@ -8,7 +8,10 @@ import { plantWithSimLine } from './sim-plant.js';
 
 export const SITE = 'plant9';
 export const LINE = 'line-9';
-/** The counting point, with its own cost center; the other machine is charged to the line's (CC4200). */
+/**
+ * Two machines side by side, both counting points (the bridge gives a shift the pieces of counting points only); the
+ * first has its own cost center, the other is charged to the line's (CC4200).
+ */
 export const M1 = 'e2e-1';
 export const M2 = 'e2e-2';
 /** Both machines' ideal cycle time (ms): the plant file's `idealCycleTimeS` 0.5. */
@@ -82,7 +85,7 @@ export const shiftDate = (t1Ms: number) => local(t1Ms).date;
  */
 export async function e2ePlant(t1Ms: number): Promise<PlantModel> {
   const plant = await plantWithSimLine({
-    endpoint: 'opc.tcp://127.0.0.1:4899', line: LINE, name: 'OEE line 9', countingPoints: [M1], cycleMs: CYCLE_MS,
+    endpoint: 'opc.tcp://127.0.0.1:4899', line: LINE, name: 'OEE line 9', countingPoints: [M1, M2], cycleMs: CYCLE_MS,
     machines: [{ code: M1, name: 'Press e2e 1', dataType: 'UInt32' }, { code: M2, name: 'Press e2e 2', dataType: 'UInt32' }],
   });
   const demo = plant.sites[0]!;

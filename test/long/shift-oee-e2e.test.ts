@@ -112,8 +112,10 @@ describe('a scripted line through a shift of its calendar', () => {
     expect(t1Sum.oee?.machines[M1]).toMatchObject({ availability: 7 / 11, performance: 9 / 10, quality: 20 / 21, oee: 6 / 11, plannedProductionS: '110', runS: '70', good: 120, scrap: 6 });
     // e2e-2: 120 s planned, idle 10-25: run 105 s; A = 7/8, P = 0.5 x 150 / 105 = 5/7, Q = 1, OEE = 0.5 x 150 / 120 = 5/8.
     expect(t1Sum.oee?.machines[M2]).toMatchObject({ availability: 7 / 8, performance: 5 / 7, quality: 1, oee: 5 / 8, plannedProductionS: '120', runS: '105' });
-    // The line's output is its counting point, e2e-1.
-    expect(t1Sum.oee?.line).toMatchObject({ availability: 7 / 11, performance: 9 / 10, quality: 20 / 21, oee: 6 / 11 });
+    // The line's output is both machines' (its counting points), ratios of the sums: planned 110 + 120 = 230 s, run
+    // 70 + 105 = 175 s, ideal time 0.5 x (126 + 150) = 138 s, good 270 of 276. A = 175/230, P = 138/175, Q = 270/276,
+    // OEE = 0.5 x 270 / 230 = 27/46.
+    expect(t1Sum.oee?.line).toMatchObject({ availability: 175 / 230, performance: 138 / 175, quality: 270 / 276, oee: 27 / 46, plannedProductionS: '230', runS: '175' });
     // Downtime outside the break, per reason and cost center (die-jam at reason level CC4900; e2e-1's own CC4150;
     // e2e-2 the line's CC4200).
     const d = (stops: number, ms: number, microStops = 0, microMs = 0) => ({ stops, ms, microStops, microMs });
@@ -130,7 +132,9 @@ describe('a scripted line through a shift of its calendar', () => {
     // shifts). e2e-1: planned 60 s, run 45 s; A = 3/4, P = 0.5 x 80 / 45 = 8/9, Q = 1, OEE = 0.5 x 80 / 60 = 2/3.
     expect([Date.parse(t2Result.shift.startsAt), Date.parse(t2Result.shift.endsAt)]).toEqual([t1 + T1_S * 1000, t1 + (T1_S + T2_S) * 1000]);
     expect(t2Result.oee?.machines[M1]).toMatchObject({ availability: 3 / 4, performance: 8 / 9, quality: 1, oee: 2 / 3, runS: '45' });
-    expect(t2Result.oee?.machines[M2]).toMatchObject({ availability: 1, plannedProductionS: '60', runS: '60' });
+    // e2e-2 runs through T2 without pieces: A = 1, P = 0. The line: planned 120 s, run 105 s, ideal 40 s, OEE = 40/120.
+    expect(t2Result.oee?.machines[M2]).toMatchObject({ availability: 1, performance: 0, plannedProductionS: '60', runS: '60' });
+    expect(t2Result.oee?.line).toMatchObject({ availability: 105 / 120, performance: 40 / 105, quality: 1, oee: 1 / 3 });
     expect(t2Result.oee?.downtimeByReason).toEqual({ 'unexplained-fault': d(1, 15_000) });
 
     // The ERP: what the master data asks for and nothing else. T1: die-jam 20-40 when it ended (key #1), then at the
