@@ -5,6 +5,7 @@ import { downtimeIntervals, type DowntimeInterval } from './downtime.js';
 import { HighWater, type HighWaterCarry, type RangeVerdict } from './high-water.js';
 import { SeenIds } from './seen-ids.js';
 import type { AlarmChange } from '../oee/alarm-at.js';
+import type { StopPostsCarry } from './shift-stop-posts.js';
 
 /** State changes kept per machine; edge debounce keeps real lines far below this in one shift. */
 const TRANSITIONS_LIMIT = 5_000;
@@ -25,6 +26,8 @@ export interface ShiftCarry extends ShiftTallies {
   alarms?: AlarmChange[];
   /** Operators' reasons for stops, in the order given. */
   reclassifications?: StopReclassification[];
+  /** Stops posted when they closed (workflows/shift-stop-posts.ts); absent while none was. */
+  stopPosts?: StopPostsCarry;
 }
 
 /** Good and scrap pieces of one machine in the shift. */

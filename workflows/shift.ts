@@ -11,6 +11,7 @@ import { postClassifiedDowntime, postRecords } from './shift-downtime.js';
 import { shiftOee } from './shift-oee.js';
 import { shiftOeeWriter } from './shift-oee-writer.js';
 import { ShiftState, type ShiftCarry } from './shift-state.js';
+import { postsAnyAtStopEnd, StopPosts } from './shift-stop-posts.js';
 
 export interface ShiftWorkflowInput {
   shift: ShiftInput;
@@ -42,6 +43,11 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   const postsNotifications = patched('shift-downtime-notifications');
   // Shifts from this patch on keep their summary with OEE in the read model (shift_oee), throttled while they run.
   const storesOee = patched('shift-oee-read-model');
+  // Stops whose reason or site says `when: stop-end` are posted as they close, not again at the close.
+  const mayPostPerStop = patched('shift-downtime-per-stop');
+  const stopPosts = new StopPosts(input.carry?.stopPosts);
+  // A run continued as new looks once for stops that closed while the last one was handing over.
+  stopPosts.dirty = input.carry !== undefined;
   let line: LineContext | null = null;
   const withOee = (summary: ShiftSummary, toMs: number): ShiftSummary => {
     const r = line ? shiftOee(shift, line, shift.reclassifications(), toMs) : null;
@@ -64,9 +70,11 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
   });
   setHandler(machineEventsSignal, (batch) => {
     shift.apply(batch);
+    if (batch.events.some((e) => e.kind !== 'counter')) stopPosts.dirty = true;
     store?.changed();
   });
   setHandler(machineDeltasSignal, (d) => {
+    if (d.states.length > 0 || (d.alarms?.length ?? 0) > 0) stopPosts.dirty = true;
     // A partly overlapping range cannot come from sealed outbox ranges (high-water.ts); it is refused, never counted twice.
     if (shift.applyDeltas(d) === 'overlap') log.error('outbox range overlaps what was applied: refused', { fromSeq: d.fromSeq, toSeq: d.toSeq, source: d.source });
     store?.changed();
@@ -76,6 +84,7 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
     reclassifyStopUpdate,
     (r) => {
       shift.reclassify(r);
+      stopPosts.dirty = true;
       store?.urgent();
       return live();
     },
@@ -96,16 +105,32 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
     workflowInfo().continueAsNewSuggested ||
     (input.continueAsNewAfterEvents !== undefined && shift.eventsThisRun >= input.continueAsNewAfterEvents);
 
+  const perStop = mayPostPerStop && postsAnyAtStopEnd(line);
+  // Classified over the whole shift window: a stop is closed once the state ending it is in, whatever the clock says.
+  const postClosedStops = async () => {
+    const stops = line ? (shiftOee(shift, line, shift.reclassifications(), Date.parse(input.shift.endsAt))?.stops ?? []) : [];
+    await stopPosts.postClosed(input.shift, line!, stops, postsNotifications);
+  };
+
   // Workflow time (Date.now() here) is deterministic: it is the time of the current workflow task.
   const continuesAsNewBefore = async (atMs: number) => {
-    const remaining = atMs - Date.now();
-    return remaining > 0 && (await condition(shouldContinueAsNew, remaining));
+    if (!perStop) {
+      const remaining = atMs - Date.now();
+      return remaining > 0 && (await condition(shouldContinueAsNew, remaining));
+    }
+    for (;;) {
+      const remaining = atMs - Date.now();
+      if (remaining <= 0 || !(await condition(() => shouldContinueAsNew() || stopPosts.dirty, remaining))) return false;
+      if (shouldContinueAsNew()) return true;
+      stopPosts.dirty = false;
+      await postClosedStops();
+    }
   };
   const continueRun = async () => {
     await condition(allHandlersFinished);
     // The next run writes again only on a change: what this one was asked to write is written now.
     if (store?.pending) await store.flush();
-    return await continueAsNew<typeof shiftWorkflow>({ ...input, carry: shift.carry() });
+    return await continueAsNew<typeof shiftWorkflow>({ ...input, carry: { ...shift.carry(), ...stopPosts.carry() } });
   };
   if (handsOver && !shift.handedOver) {
     const endsAt = Date.parse(input.shift.endsAt);
@@ -125,7 +150,7 @@ export async function shiftWorkflow(input: ShiftWorkflowInput): Promise<ShiftSum
     return summary;
   };
   if (line && classified) {
-    const downtime = await postClassifiedDowntime(input.shift, line, classified.stops, postsNotifications);
+    const downtime = stopPosts.merge(await postClassifiedDowntime(input.shift, line, classified.stops, postsNotifications, stopPosts.earlier()));
     return closing({ ...shift.summary(closesAt), downtime, oee: classified.oee });
   }
   const intervals = shift.downtime(closesAt);

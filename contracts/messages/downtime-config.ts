@@ -3,7 +3,7 @@ import { PACKML_STATES } from '../packml.js';
 import { DowntimeState } from '../erp-port.js';
 import { MaterialCode, Token } from '../tokens.js';
 import { MachineState } from './machine-event.js';
-import { ReasonCode, ReasonTree } from './downtime-reasons.js';
+import { ReasonCode, ReasonTree, ReportWhen } from './downtime-reasons.js';
 
 /** An alarm whose activation names the reason of the stop it causes; `machine` narrows it to one machine's code. */
 const AlarmReason = z.object({ alarm: z.string().min(1).max(64), machine: Token.optional(), reason: ReasonCode });
@@ -38,6 +38,8 @@ export const SiteDowntimeConfig = z
     /** PackML `StateCurrent` number ("0"-"17") -> machine state, over contracts/packml.ts's defaults. */
     packml: z.record(z.string(), MachineState).default({}),
     idealCycleTimes: z.array(IdealCycleTime).default([]),
+    /** When stops are reported to the ERP unless their reason's `erp.when` says otherwise (docs/downtime-oee.md). */
+    erpReportWhen: ReportWhen.default('shift-end'),
   })
   .superRefine((c, ctx) => {
     const issue = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });

@@ -17,17 +17,32 @@ export const AvailabilityLoss = z.enum(['breakdown', 'setup', 'idle']);
 export type AvailabilityLoss = z.infer<typeof AvailabilityLoss>;
 
 /**
- * How a stop of the reason is reported to the ERP (where in the port, docs/downtime-oee.md):
+ * When a reported stop reaches the ERP: `stop-end`, as soon as the stop closes (the running state that ends it is
+ * in the shift); `shift-end`, with the shift's other stops when the shift closes. A stop still open at the shift's
+ * end is posted at that shift's close either way (its part in the shift; the next shift reports the rest).
+ */
+export const ReportWhen = z.enum(['stop-end', 'shift-end'], { error: 'must be stop-end or shift-end' });
+export type ReportWhen = z.infer<typeof ReportWhen>;
+
+/**
+ * How a stop of the reason is reported to the ERP (where in the port, docs/downtime-oee.md), and optionally when
+ * (`when`, over the site's `erpReportWhen`):
  * - `malfunction`: a malfunction report with the breakdown flag (ErpPort `postDowntime`; SAP PM notification type
  *   M2, `MaintenanceObjectIsDown`), for unplanned breakdowns only;
  * - `notification`: a notification of the given type without the breakdown flag (SAP QMART, 2 characters, e.g. a
  *   customer type `Z1` for planned stops);
- * - `activity-confirmation`: the down time as an activity of the running order's confirmation;
+ * - `activity-confirmation`: the down time as an activity of the running order's confirmation. Not built: the ERP
+ *   port's confirmation carries no activities and the shift knows no running order, so `DowntimeReason` refuses it
+ *   (the literal stays so the refusal can say so instead of "unknown report");
  * - `none`: kept in the MES only.
  */
 export const ErpDowntimeReport = z.discriminatedUnion('report', [
-  z.object({ report: z.literal('malfunction') }),
-  z.object({ report: z.literal('notification'), notificationType: z.string().regex(/^[A-Z0-9]{2}$/, 'must be 2 of A-Z and 0-9 (SAP QMART, e.g. M1 or Z1)') }),
+  z.object({ report: z.literal('malfunction'), when: ReportWhen.optional() }),
+  z.object({
+    report: z.literal('notification'),
+    notificationType: z.string().regex(/^[A-Z0-9]{2}$/, 'must be 2 of A-Z and 0-9 (SAP QMART, e.g. M1 or Z1)'),
+    when: ReportWhen.optional(),
+  }),
   z.object({ report: z.literal('activity-confirmation') }),
   z.object({ report: z.literal('none') }),
 ], { error: 'must be one of malfunction, notification (with notificationType), activity-confirmation, none' });
@@ -52,6 +67,12 @@ export const DowntimeReason = z
     if (r.planned && r.loss) issue('loss', 'a planned reason is no availability loss: leave loss out');
     if (r.erp?.report === 'malfunction' && (r.planned || r.loss !== 'breakdown'))
       issue('erp', 'a malfunction report with the breakdown flag is for unplanned breakdowns only (planned: false, loss: breakdown)');
+    if (r.erp?.report === 'activity-confirmation')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['erp', 'report'],
+        message: "activity-confirmation is not built yet (the ERP port's confirmation carries no activity quantities): use malfunction, notification or none",
+      });
   });
 export type DowntimeReason = z.infer<typeof DowntimeReason>;
 

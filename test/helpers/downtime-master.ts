@@ -24,7 +24,7 @@ export const downtimeMasterInput = () => ({
       code: 'operational',
       name: 'Operational',
       reasons: [
-        { code: 'changeover', name: 'Changeover', planned: false, loss: 'setup', erp: { report: 'activity-confirmation' } },
+        { code: 'changeover', name: 'Changeover', planned: false, loss: 'setup', erp: { report: 'none' } },
         { code: 'no-material', name: 'Waiting for material', planned: false, loss: 'idle' },
         { code: 'short-stop', name: 'Stopped by operator', planned: false, loss: 'idle' },
         { code: 'no-signal', name: 'No state known', planned: false, loss: 'idle' },

@@ -18,6 +18,7 @@ describe('SiteDowntimeConfig', () => {
   it('accepts the master data and fills defaults (alarm grace 2 s)', () => {
     const c = SiteDowntimeConfig.parse(downtimeMasterInput());
     expect(c.alarmGraceS).toBe(2);
+    expect(c.erpReportWhen).toBe('shift-end');
     expect(c.stateReasons.fault).toBe('unexplained-fault');
   });
 
@@ -25,7 +26,7 @@ describe('SiteDowntimeConfig', () => {
     const reasons = Object.fromEntries(SiteDowntimeConfig.parse(downtimeMasterInput()).categories.flatMap((k) => k.reasons).map((r) => [r.code, erpReportOf(r)]));
     expect(reasons).toMatchObject({
       'die-jam': { report: 'malfunction' },
-      changeover: { report: 'activity-confirmation' },
+      changeover: { report: 'none' },
       'no-material': { report: 'none' },
       cleaning: { report: 'notification', notificationType: 'Z1' },
     });
@@ -38,6 +39,9 @@ describe('SiteDowntimeConfig', () => {
     ['a malfunction report for a planned stop', (c: Input) => { reason(c, 'cleaning').erp = { report: 'malfunction' }; }, 'categories[2].reasons[0].erp', /unplanned breakdowns only/],
     ['a malfunction report for idle time', (c: Input) => { reason(c, 'no-material').erp = { report: 'malfunction' }; }, 'categories[1].reasons[1].erp', /unplanned breakdowns only/],
     ['a notification without its type', (c: Input) => { reason(c, 'cleaning').erp = { report: 'notification' }; }, 'categories[2].reasons[0].erp.notificationType', /./],
+    ['an activity confirmation (not built)', (c: Input) => { reason(c, 'changeover').erp = { report: 'activity-confirmation' }; }, 'categories[1].reasons[0].erp.report', /activity-confirmation is not built yet/],
+    ['a report time that is neither stop-end nor shift-end', (c: Input) => { reason(c, 'cleaning').erp = { report: 'notification', notificationType: 'Z1', when: 'hourly' }; }, 'categories[2].reasons[0].erp.when', /must be stop-end or shift-end/],
+    ['a site report time that is neither', (c: Input) => { (c as Record<string, unknown>).erpReportWhen = 'now'; }, 'erpReportWhen', /must be stop-end or shift-end/],
     ['an unknown report', (c: Input) => { reason(c, 'cleaning').erp = { report: 'email' }; }, 'categories[2].reasons[0].erp.report', /must be one of malfunction/],
     ['a bad cost center', (c: Input) => { reason(c, 'die-jam').costCenter = 'cc-1'; }, 'categories[0].reasons[0].costCenter', /SAP KOSTL/],
     ['a state without its reason', (c: Input) => { delete (c.stateReasons as Record<string, string>).idle; }, 'stateReasons.idle', /./],

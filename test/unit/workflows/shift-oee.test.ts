@@ -12,10 +12,11 @@ import type { MachineEvent } from '../../../contracts/messages/machine-event.js'
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
 import { workflowsPath } from '../../../workers/wiring/temporal-worker.js';
-import { machineEventsSignal, reclassifyStopUpdate } from '../../../workflows/definitions.js';
+import { machineEventsSignal, reclassifyStopUpdate, shiftStatusQuery } from '../../../workflows/definitions.js';
 import { shiftWorkflow } from '../../../workflows/shift.js';
 import { downtimeMaster } from '../../helpers/downtime-master.js';
 import { alarms, at, BREAK_A, timelines } from '../../helpers/oee-scenario.js';
+import { eventually } from '../../helpers/eventually.js';
 import { resultOf, UNIT_WAIT_MS } from '../../helpers/workflow-result.js';
 
 let temporal: TemporalServer;
@@ -44,38 +45,53 @@ const events: MachineEvent[] = [
   { ...base, machine: 'press-2', eventId: 'press-2:g', sourceTime: iso(at('13:00')), kind: 'counter', counter: 'good', delta: 10_000, raw: 0 },
 ];
 
+/**
+ * The activities the shift calls, faked: line-1's context with `master` (test/helpers/downtime-master.ts by default)
+ * and an ERP that records each call and times out once on the second record (the retry posts it under the same key).
+ */
+function fakeActivities(master = downtimeMaster()) {
+  const calls: DowntimePostingInput[] = [];
+  const stored: ShiftOeeWrite[] = [];
+  let failedOnce = false;
+  const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift' | 'upsertShiftOee'> = {
+    upsertShiftOee: async (w) => {
+      stored.push(w);
+    },
+    // The shift lies in the past: the one it would hand over to is over too.
+    nextShift: async () => null,
+    loadLineContext: async () => ({
+      plant: '1010',
+      costCenter: 'CC4100',
+      downtime: master,
+      machines: [
+        { code: 'press-1', costCenter: 'CC4150', idealCycleTimeMs: 1_500, countingPoint: true },
+        { code: 'press-2', costCenter: null, idealCycleTimeMs: 2_000, countingPoint: false },
+      ],
+      plannedDowntime: [{ startsAt: iso(BREAK_A.startMs), endsAt: iso(BREAK_A.endMs) }],
+    }),
+    postDowntime: async (i) => {
+      calls.push(i);
+      if (i.postingSeq === 2 && !failedOnce) {
+        failedOnce = true;
+        throw new Error('ERP timeout');
+      }
+      return { document: `DT${i.postingSeq}`, postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false };
+    },
+  };
+  return { calls, stored, activities };
+}
+
+/** Each posted record once (a retried call counted once), by sequence number: which stop took which key. */
+const postedBySeq = (calls: DowntimePostingInput[]) =>
+  calls
+    .filter((c, i) => calls.findIndex((d) => d.postingSeq === c.postingSeq) === i)
+    .sort((a, b) => a.postingSeq - b.postingSeq)
+    .map(({ postingSeq, machine, costCenter, state, startedAt, endedAt, notificationType, breakdown }) => ({ postingSeq, machine, costCenter, state, startedAt, endedAt, notificationType, breakdown }));
+
 describe('shiftWorkflow with downtime reasons', () => {
   it('classifies the scripted shift, reports OEE and downtime per reason and cost center, and posts the malfunction reports and the planned stop\'s notification, once each', async () => {
     const taskQueue = 'shift-oee-test';
-    const calls: DowntimePostingInput[] = [];
-    const stored: ShiftOeeWrite[] = [];
-    let failedOnce = false;
-    const activities: Pick<Activities, 'loadLineContext' | 'postDowntime' | 'nextShift' | 'upsertShiftOee'> = {
-      upsertShiftOee: async (w) => {
-        stored.push(w);
-      },
-      // The shift lies in the past: the one it would hand over to is over too.
-      nextShift: async () => null,
-      loadLineContext: async () => ({
-        plant: '1010',
-        costCenter: 'CC4100',
-        downtime: downtimeMaster(),
-        machines: [
-          { code: 'press-1', costCenter: 'CC4150', idealCycleTimeMs: 1_500, countingPoint: true },
-          { code: 'press-2', costCenter: null, idealCycleTimeMs: 2_000, countingPoint: false },
-        ],
-        plannedDowntime: [{ startsAt: iso(BREAK_A.startMs), endsAt: iso(BREAK_A.endMs) }],
-      }),
-      postDowntime: async (i) => {
-        calls.push(i);
-        // The ERP times out on the second record once: the retry posts it, under the same key.
-        if (i.postingSeq === 2 && !failedOnce) {
-          failedOnce = true;
-          throw new Error('ERP timeout');
-        }
-        return { document: `DT${i.postingSeq}`, postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false };
-      },
-    };
+    const { calls, stored, activities } = fakeActivities();
     const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
     await worker.runUntil(async () => {
       const shift = { site: 'plant1', line: 'line-1', date: '2026-03-02', shiftCode: 'A', startsAt: iso(at('06:00')), endsAt: iso(at('14:00')) };
@@ -111,9 +127,8 @@ describe('shiftWorkflow with downtime reasons', () => {
       expect(stored.slice(0, -1).every((w) => w.state === 'running')).toBe(true);
       expect(stored.length).toBeGreaterThan(1);
       // Posted side by side (eight at a time): in the order of their keys, not of the calls.
-      const posted = calls.filter((c, i) => calls.findIndex((d) => d.postingSeq === c.postingSeq) === i).sort((a, b) => a.postingSeq - b.postingSeq);
       expect(calls).toHaveLength(5);
-      expect(posted.map(({ postingSeq, machine, costCenter, state, startedAt, endedAt, notificationType, breakdown }) => ({ postingSeq, machine, costCenter, state, startedAt, endedAt, notificationType, breakdown }))).toEqual([
+      expect(postedBySeq(calls)).toEqual([
         { postingSeq: 1, machine: 'press-1', costCenter: 'CC4900', state: 'fault', startedAt: '2026-03-02T07:00:00.000Z', endedAt: '2026-03-02T07:20:00.000Z', notificationType: undefined, breakdown: undefined },
         { postingSeq: 2, machine: 'press-1', costCenter: 'CC4150', state: 'setup', startedAt: '2026-03-02T10:00:00.000Z', endedAt: '2026-03-02T10:30:00.000Z', notificationType: 'Z1', breakdown: false },
         { postingSeq: 3, machine: 'press-1', costCenter: 'CC4150', state: 'fault', startedAt: '2026-03-02T13:30:00.000Z', endedAt: '2026-03-02T14:00:00.000Z', notificationType: undefined, breakdown: undefined },
@@ -121,6 +136,54 @@ describe('shiftWorkflow with downtime reasons', () => {
       ]);
       if (process.env.MES_RECORD_HISTORIES)
         await writeFile(path.join(import.meta.dirname, '../../fixtures/histories/shift-closed-with-oee-read-model.json'), historyToJSON(await h.fetchHistory()));
+    });
+  });
+
+  it('posts the stops whose reason says stop-end as they close (an operator\'s reason included), the rest at the close after them, none twice, through continue-as-new', async () => {
+    const taskQueue = 'shift-oee-per-stop-test';
+    const master = downtimeMaster();
+    for (const r of master.categories.flatMap((c) => c.reasons)) {
+      if (r.code === 'unexplained-fault') r.erp = { report: 'malfunction', when: 'stop-end' };
+      if (r.code === 'cleaning') r.erp = { report: 'notification', notificationType: 'Z1', when: 'stop-end' };
+    }
+    const { calls, activities } = fakeActivities(master);
+    const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+    await worker.runUntil(async () => {
+      const shift = { site: 'plant1', line: 'line-1', date: '2026-03-02', shiftCode: 'A', startsAt: iso(at('06:00')), endsAt: iso(at('14:00')) };
+      const lateGraceMs = Date.now() - at('14:00') + 10_000;
+      // One event more than the scenario's: the extra one makes the run continue as new after the first post.
+      const h = await temporal.env.client.workflow.start(shiftWorkflow, {
+        taskQueue, workflowId: 'shift:plant1:line-1:2026-03-02:A:per-stop', args: [{ shift, lateGraceMs, continueAsNewAfterEvents: events.length + 1 }],
+      });
+      await h.signal(machineEventsSignal, { v: 1, events });
+      const seqs = () => [...new Set(calls.map((c) => c.postingSeq))].sort();
+      // press-2's 11:00 fault (press-2's E-101: unexplained-fault) closed at 11:10: posted while the shift runs.
+      await eventually(async () => (seqs().length === 1 ? true : undefined), 'the closed stop-end stop posted', UNIT_WAIT_MS);
+      await h.signal(machineEventsSignal, { v: 1, events: [{ ...base, machine: 'press-2', eventId: 'press-2:g2', sourceTime: iso(at('13:01')), kind: 'counter', counter: 'good', delta: 1, raw: 0 }] });
+      await eventually(async () => ((await h.describe()).runId !== h.firstExecutionRunId ? true : undefined), 'the run continued as new', UNIT_WAIT_MS);
+      // A run takes reasons once it has loaded the line's master data, at its start.
+      await eventually(async () => (await h.query(shiftStatusQuery)).oee, 'the new run\'s master data', UNIT_WAIT_MS);
+      // The operator's reason makes the 10:00 setup a planned cleaning, reported when it ends: it ended, so now.
+      await h.executeUpdate(reclassifyStopUpdate, { args: [{ stopId: 'press-1@2026-03-02T10:00:00.000Z', reason: 'cleaning', by: 'operator-7', at: iso(Date.now()) }] });
+      await eventually(async () => (seqs().length === 2 ? true : undefined), 'the reclassified stop posted', UNIT_WAIT_MS);
+      expect((await h.describe()).status.name).toBe('RUNNING');
+
+      const summary = await resultOf(h, 'its result', UNIT_WAIT_MS);
+      expect(summary.downtime).toMatchObject({ records: 7, posted: 4, byReport: { malfunction: 3, none: 3, notification: 1 }, problems: [] });
+      // Keys in the order the stops were posted: two when they closed, then the close's in (machine, start) order;
+      // press-1's 13:30 fault is still open at 14:00, so the close posts it although its reason says stop-end.
+      expect(postedBySeq(calls)).toEqual([
+        { postingSeq: 1, machine: 'press-2', costCenter: 'CC4100', state: 'fault', startedAt: '2026-03-02T11:00:00.000Z', endedAt: '2026-03-02T11:10:00.000Z', notificationType: undefined, breakdown: undefined },
+        { postingSeq: 2, machine: 'press-1', costCenter: 'CC4150', state: 'setup', startedAt: '2026-03-02T10:00:00.000Z', endedAt: '2026-03-02T10:30:00.000Z', notificationType: 'Z1', breakdown: false },
+        { postingSeq: 3, machine: 'press-1', costCenter: 'CC4900', state: 'fault', startedAt: '2026-03-02T07:00:00.000Z', endedAt: '2026-03-02T07:20:00.000Z', notificationType: undefined, breakdown: undefined },
+        { postingSeq: 4, machine: 'press-1', costCenter: 'CC4150', state: 'fault', startedAt: '2026-03-02T13:30:00.000Z', endedAt: '2026-03-02T14:00:00.000Z', notificationType: undefined, breakdown: undefined },
+      ]);
+      // Each stop once: the retried second record is the only repeated call.
+      expect(calls).toHaveLength(5);
+      const first = await temporal.env.client.workflow.getHandle(h.workflowId, h.firstExecutionRunId).describe();
+      expect(first.status.name).toBe('CONTINUED_AS_NEW');
+      if (process.env.MES_RECORD_HISTORIES)
+        await writeFile(path.join(import.meta.dirname, '../../fixtures/histories/shift-posted-per-stop.json'), historyToJSON(await h.fetchHistory()));
     });
   });
 });
