@@ -43,6 +43,9 @@ const SEED = 15;
 const PRODUCTION_MS = 60_000;
 const KILLS = { history: 10_000, natsNode: 20_000, worker: 30_000, bridge: 40_000, natsRestart: 48_000 };
 
+/** The Temporal SDK's count of workflow tasks a worker ran (Core's `workflow_task_execution_latency` histogram). */
+const WORKFLOW_TASKS = 'temporal_workflow_task_execution_latency_count';
+
 const t00 = Date.now();
 const log = (msg: string) => process.stdout.write(`[cluster +${Math.round((Date.now() - t00) / 1000)}s] ${msg}\n`);
 
@@ -158,6 +161,8 @@ describe.skipIf(missing !== undefined)('the cluster profile with two of every en
 
     // Each comes back after 5 s, as a process manager would start it again; its twin carries on meanwhile.
     await at(KILLS.worker);
+    // Workflow tasks each worker ran before one of them dies (the SDK's own metric).
+    const tasksBeforeKill = await Promise.all([1, 2].map((c) => metricSum(`worker-${c}`, 'MES_TEMPORAL_METRICS_PORT', WORKFLOW_TASKS).catch(() => NaN)));
     const workerBack = supervisor.kill('worker-1', 5_000);
     log('SIGKILLed worker-1');
     await at(KILLS.bridge);
@@ -204,15 +209,17 @@ describe.skipIf(missing !== undefined)('the cluster profile with two of every en
     expect(stats['bridge-1']?.starts).toBe(2);
     for (const part of SCALED_PARTS) for (const copy of [1, 2]) expect(stats[`${part}-${copy}`]?.unexpectedExits, `${part}-${copy} crashed`).toBe(0);
     for (const url of apiUrls) expect((await fetch(`${url}/health`)).ok).toBe(true);
-    // Both copies shared the work: each bridge took machine events from the one durable, each worker called the ERP
-    // from the one task queue (a restarted copy counts from its restart). The listeners' share of a handful of
-    // releases is left to chance, so it is shown, not asserted.
+    // Both bridges took machine events from the one durable (the restarted one counts from its restart). What the
+    // workers and listeners did is shown, not asserted: a workflow stays on the worker that has it cached (sticky
+    // task queue, and the ERP's first attempts are local activities there), and a handful of releases may all reach
+    // one listener.
     const share = {
       bridgeEvents: await Promise.all([1, 2].map((c) => metricSum(`bridge-${c}`, 'MES_BRIDGE_METRICS_PORT', 'mes_bridge_events_in_total'))),
-      workerErpCalls: await Promise.all([1, 2].map((c) => metricSum(`worker-${c}`, 'MES_WORKER_METRICS_PORT', 'mes_erp_calls_total'))),
+      workflowTasksBeforeWorkerKill: tasksBeforeKill,
+      workerErpCallsAtEnd: await Promise.all([1, 2].map((c) => metricSum(`worker-${c}`, 'MES_WORKER_METRICS_PORT', 'mes_erp_calls_total'))),
       listenerReleases: await Promise.all([1, 2].map((c) => metricSum(`erp-listener-${c}`, 'MES_LISTENER_METRICS_PORT', 'mes_listener_releases_total'))),
     };
     log(`work per copy: ${JSON.stringify(share)}`);
-    for (const n of [...share.bridgeEvents, ...share.workerErpCalls]) expect(n).toBeGreaterThan(0);
+    for (const n of share.bridgeEvents) expect(n).toBeGreaterThan(0);
   });
 });
