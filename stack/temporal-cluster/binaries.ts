@@ -45,8 +45,8 @@ const binaryPath = (key: (typeof BUILDS)[number]['key']) => BUILDS.find((b) => b
 const isExecutable = (file: string) => access(file, constants.X_OK).then(() => true, () => false);
 
 /**
- * The cached binaries of TEMPORAL_SERVER_VERSION. `TEMPORAL_SERVER_PATH` and `TEMPORAL_SQL_TOOL_PATH` name binaries
- * built elsewhere (same version expected).
+ * The cached binaries of TEMPORAL_SERVER_VERSION, and the Web UI server's when built. `TEMPORAL_SERVER_PATH`,
+ * `TEMPORAL_SQL_TOOL_PATH` and `TEMPORAL_UI_SERVER_PATH` name binaries built elsewhere (same versions expected).
  * @throws MissingServerBinary naming the install command when either is absent.
  */
 export async function findClusterBinaries(): Promise<ClusterBinaries> {
