@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../api/auth.js';
+import { TASK_QUEUE } from '../../contracts/names.js';
 import { DEFAULT_SHIFT_LATE_GRACE_S } from '../../contracts/shift-time.js';
 import { MES_EVENTS_STREAM } from '../../contracts/streams.js';
 import { createDb, type Db } from '../../db/client.js';
@@ -43,6 +44,8 @@ const SEED = 15;
 const PRODUCTION_MS = 60_000;
 const KILLS = { history: 10_000, natsNode: 20_000, worker: 30_000, bridge: 40_000, natsRestart: 48_000 };
 
+/** Temporal's `TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW` (temporal/api/enums/v1/task_queue.proto). */
+const TASK_QUEUE_TYPE_WORKFLOW = 1;
 /** The Temporal SDK's count of workflow tasks a worker ran (Core's `workflow_task_execution_latency` histogram). */
 const WORKFLOW_TASKS = 'temporal_workflow_task_execution_latency_count';
 
@@ -132,7 +135,9 @@ describe.skipIf(missing !== undefined)('the cluster profile with two of every en
       const apis = await Promise.all(apiUrls.map((u) => fetch(`${u}/health`).then((r) => r.ok, () => false)));
       const st = await book.statuses();
       const counterReadings = Number(/^mes_edge_changes_total\{kind="counter"\} (\S+)/m.exec(await (await fetch(edgeMetrics)).text())?.[1] ?? NaN);
-      return apis.every(Boolean) && counterReadings >= counterTags && book.releases.every((r) => st.has(r.erpOrderId));
+      // Both workers poll the task queue (each bundles its workflows first, which takes a while under load).
+      const pollers = (await client.workflowService.describeTaskQueue({ namespace: stack.temporal.namespace, taskQueue: { name: TASK_QUEUE }, taskQueueType: TASK_QUEUE_TYPE_WORKFLOW })).pollers ?? [];
+      return apis.every(Boolean) && new Set(pollers.map((p) => p.identity)).size >= 2 && counterReadings >= counterTags && book.releases.every((r) => st.has(r.erpOrderId));
     }, { timeoutMs: 300_000, log });
     if (!ready) throw new Error(`the engine did not start: see the logs in ${logDir}`);
     atReady = supervisor.stats();
