@@ -62,10 +62,12 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
       m.term(err.message);
       return;
     }
+    // Every line about this release names its order (observability/log-fields.ts).
+    const olog = log.child({ site: release.site, line: release.line, order: release.erpOrderId });
     try {
       const refusal = await checkRelease(deps.db, release);
       if (refusal) {
-        log.warn({ erpOrderId: release.erpOrderId, refusal: refusal.kind, reason: refusal.message }, 'release refused');
+        olog.warn({ erpOrderId: release.erpOrderId, refusal: refusal.kind, reason: refusal.message }, 'release refused');
         await publishRefusedRelease(js, 'erp-listener', release, refusal);
         count('refused');
         m.ack();
@@ -74,16 +76,16 @@ export function startErpReleaseListener(deps: ReleaseListenerDeps): { stop(): Pr
       const r = await startWorkOrder(client, release);
       if (r.refused) {
         // A business refusal: retrying the same message cannot succeed, a person must look.
-        log.warn({ workflowId: r.workflowId, reason: r.refused }, 'changed release refused by the running order');
+        olog.warn({ workflowId: r.workflowId, reason: r.refused }, 'changed release refused by the running order');
         await publishMessageException(js, m, 'erp-listener', r.refused);
         count('conflict');
       } else {
         count(r.started ? 'started' : r.updated ? 'updated' : 'known');
-        log.info({ workflowId: r.workflowId, started: r.started, updated: r.updated }, r.started ? 'work order started' : r.updated ? 'work order release changed' : 'release already known');
+        olog.info({ workflowId: r.workflowId, started: r.started, updated: r.updated }, r.started ? 'work order started' : r.updated ? 'work order release changed' : 'release already known');
       }
       m.ack();
     } catch (err) {
-      log.warn({ err, erpOrderId: release.erpOrderId }, 'could not start work order, retrying later');
+      olog.warn({ err, erpOrderId: release.erpOrderId }, 'could not start work order, retrying later');
       count('retried');
       m.nak(RETRY_DELAY_MS);
     }

@@ -12,6 +12,7 @@ import { limiter } from './limit.js';
 import { closedOrderMark, deliverToOrder, deliverToShift } from './deliver.js';
 import type { BridgeMetrics } from './metrics.js';
 import { PendingTraces } from './pending-traces.js';
+import { orderFieldsOfWorkflowId, withOrderLogFields } from '../observability/log-fields.js';
 
 export interface RelayOptions {
   /** Rows (bridge rounds) at most in one range; a backlog after an outage drains in signals of this many rounds. */
@@ -96,7 +97,8 @@ export class OutboxRelay {
       const retry = this.retryAt.get(id);
       if (retry && retry.at > Date.now() + 5) continue; // its retry timer comes back to it
       this.active.add(id);
-      const p = this.drain(id).finally(() => {
+      // Every line logged while relaying names the order (or the shift's line): observability/log-fields.ts.
+      const p = withOrderLogFields(orderFieldsOfWorkflowId(id), () => this.drain(id)).finally(() => {
         this.inFlight.delete(p);
         this.active.delete(id);
         if (this.dirty.delete(id)) this.notify([id]);
@@ -120,7 +122,7 @@ export class OutboxRelay {
         const range = await this.withDb(() => sealNextRange(this.deps.db, workflowId, this.o.maxRows));
         if (!range) return;
         this.lastSent.set(workflowId, Date.now());
-        await this.traced(range, () => this.deliver(range));
+        await withOrderLogFields({ line: range.target.kind === 'work-order' ? range.target.line : undefined }, () => this.traced(range, () => this.deliver(range)));
         this.traces.delete(workflowId);
         this.retryAt.delete(workflowId);
       }

@@ -2,6 +2,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import { exceptionSubject } from '../contracts/streams.js';
+import { contentMsgId } from '../jetstream/content-msg-id.js';
 import type { Db } from '../db/client.js';
 import { closedOrder, KNOWN_LISTED, placementFacts, type ClosedOrder, type PlacementFacts } from '../db/release-facts.js';
 
@@ -77,5 +78,7 @@ export type ReportRefusedRelease = (release: OrderReleased, refusal: ReleaseRefu
  *   webhooks), `sap-poller`.
  */
 export async function publishRefusedRelease(js: JetStreamClient, stage: string, release: OrderReleased, refusal: ReleaseRefusal): Promise<void> {
-  await js.publish(exceptionSubject(release.site, stage), JSON.stringify({ reason: refusal.message, refusal, release }));
+  const body = JSON.stringify({ reason: refusal.message, refusal, release });
+  // One exception however many copies of the stage refuse the same release (two listeners' pollers, a redelivery).
+  await js.publish(exceptionSubject(release.site, stage), body, { msgID: contentMsgId(`refused:${stage}:${release.site}:${release.erpOrderId}`, body) });
 }

@@ -2,6 +2,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { ErpRejected, type OrderChange, type OrderChangeCursor } from '../contracts/erp-port.js';
 import { exceptionSubject } from '../contracts/streams.js';
+import { contentMsgId } from '../jetstream/content-msg-id.js';
 import type { ReportRefusedRelease } from './release-check.js';
 import { InvalidRelease, takeOrder, type IntakeResult, type SapIntakeDeps } from './sap-intake.js';
 
@@ -32,7 +33,9 @@ export interface SapPollerReports {
 
 /** `SapPollerReports.problem` as the processes send it: `ops.<site>.exception.sap-poller` (OPS_EXCEPTIONS). */
 export const publishPollerProblem = (js: JetStreamClient) => async (site: string, erpOrderId: string, reason: string) => {
-  await js.publish(exceptionSubject(site, 'sap-poller'), JSON.stringify({ reason, erpOrderId }));
+  const body = JSON.stringify({ reason, erpOrderId });
+  // Every ERP listener copy polls: the same problem seen by two is one exception.
+  await js.publish(exceptionSubject(site, 'sap-poller'), body, { msgID: contentMsgId(`sap-poller:${site}:${erpOrderId}`, body) });
 };
 
 const minus = (iso: string, seconds: number) => new Date(Date.parse(iso) - seconds * 1000).toISOString();

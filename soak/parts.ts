@@ -1,18 +1,27 @@
 import path from 'node:path';
-import type { Stack } from '../stack/index.js';
+import type { NatsServer } from '../stack/nats.js';
+import type { PostgresServer } from '../stack/postgres.js';
 import type { SoakErp } from './erp.js';
 import type { PartSpec } from './supervisor.js';
 
+/** What the processes are given of the servers; the embedded stack and the cluster profile both have it. */
+export interface PartServers {
+  postgres: Pick<PostgresServer, 'url'>;
+  nats: Pick<NatsServer, 'url' | 'user' | 'password' | 'replicas'>;
+  temporal: { address: string; namespace: string };
+}
+
 /**
  * The engine's processes as production runs them (package.json's start:* scripts), each with the environment it
- * reads (workers/wiring/config.ts, edge-config.ts). The addresses are the servers' fixed ports, so a process started
+ * reads (workers/wiring/config.ts, edge-config.ts), on the embedded stack or the cluster profile. The addresses are the servers' fixed ports, so a process started
  * again after a server restart finds it where it was. The ERP (`erp`) is one of them, and every engine process
  * reaches it through the adapter `erp.env` names, as a plant configures it. `shiftLateGraceS`: the late grace of the
  * shifts the bridge starts (`MES_SHIFT_LATE_GRACE_S`; the bridge's default when absent).
  */
-export function enginePart(o: { stack: Stack; dataDir: string; plantFile: string; erp: SoakErp; ports: { api: number; bridge: number; edge: number; metrics?: { worker: number; temporal: number; api: number; listener: number } }; shiftLateGraceS?: number }): PartSpec[] {
+export function enginePart(o: { stack: PartServers; dataDir: string; plantFile: string; erp: SoakErp; ports: { api: number; bridge: number; edge: number; metrics?: { worker: number; temporal: number; api: number; listener: number } }; shiftLateGraceS?: number }): PartSpec[] {
   const { stack } = o;
-  const nats = { NATS_URL: stack.nats.url, NATS_USER: stack.nats.user, NATS_PASSWORD: stack.nats.password, MES_LOG_LEVEL: 'warn' };
+  // Every process provisions the streams with the servers' replicas (3 on the cluster profile), as `npm start` does.
+  const nats = { NATS_URL: stack.nats.url, NATS_USER: stack.nats.user, NATS_PASSWORD: stack.nats.password, MES_NATS_REPLICAS: String(stack.nats.replicas), MES_LOG_LEVEL: 'warn' };
   const engine = {
     ...nats,
     DATABASE_URL: stack.postgres.url,

@@ -104,9 +104,9 @@ const CLUSTER_START_TIMEOUT_MS = 300_000;
  */
 export async function startClusterStack(opts: {
   dataDir: string;
-  ports?: Omit<StackPorts, 'temporalUi'>;
+  ports?: StackPorts;
   databaseUrl?: string;
-  temporal?: Omit<TemporalClusterOptions, 'dataDir' | 'databaseUrl' | 'frontendPort'>;
+  temporal?: Omit<TemporalClusterOptions, 'dataDir' | 'databaseUrl' | 'frontendPort' | 'uiPort'>;
   /** `server_tags` of every NATS node (MES_NATS_PLACEMENT_TAGS places streams by them). */
   natsTags?: readonly string[];
 }): Promise<ClusterStack> {
@@ -120,7 +120,7 @@ export async function startClusterStack(opts: {
     started.push(postgres);
     const [temporal, tMs] = await timed(
       'the Temporal cluster',
-      () => startTemporalCluster({ ...opts.temporal, frontendPort: p.temporal, dataDir: path.join(opts.dataDir, 'temporal-cluster'), databaseUrl: postgres.url }),
+      () => startTemporalCluster({ ...opts.temporal, frontendPort: p.temporal, uiPort: p.temporalUi, dataDir: path.join(opts.dataDir, 'temporal-cluster'), databaseUrl: postgres.url }),
       CLUSTER_START_TIMEOUT_MS,
     );
     started.push(temporal);

@@ -61,17 +61,18 @@ async function main(): Promise<void> {
   const api = await startDemoApi(services, dataDir, { port: env.MES_API_PORT, webhookSecret: env.MES_WEBHOOK_SECRET });
   const firstOrder = plant.demoOrders[0];
   const t = stack.temporal;
-  // The cluster profile has no Web UI yet: its lines say what runs instead.
-  const temporalLines = 'uiUrl' in t
-    ? [
-        `  Temporal Web UI   ${t.uiUrl}`,
-        ...(firstOrder
-          ? [`  demo order        ${t.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(`ErpOrderId="${firstOrder.erpOrderId}"`)}`]
-          : []),
-        `  Temporal gRPC     ${t.address}   (binary: ${t.binary.source})`,
-      ]
+  const uiLines = (uiUrl: string | undefined) =>
+    uiUrl
+      ? [
+          `  Temporal Web UI   ${uiUrl}`,
+          ...(firstOrder ? [`  demo order        ${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(`ErpOrderId="${firstOrder.erpOrderId}"`)}`] : []),
+        ]
+      : [];
+  const temporalLines = 'binary' in t
+    ? [...uiLines(t.uiUrl), `  Temporal gRPC     ${t.address}   (binary: ${t.binary.source})`]
     : [
-        `  Temporal gRPC     ${t.address}   (cluster profile: server ${t.version} on PostgreSQL, no Web UI)`,
+        ...uiLines(t.uiUrl),
+        `  Temporal gRPC     ${t.address}   (cluster profile: server ${t.version} on PostgreSQL${t.uiUrl ? '' : ', no Web UI: ui-server not built'})`,
         `  Temporal services ${t.processes.map((p) => `${p.plan.name} pid ${p.pid}`).join(', ')}`,
       ];
   const natsLines = (n: typeof stack.nats) =>

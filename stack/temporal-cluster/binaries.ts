@@ -13,36 +13,48 @@ export const TEMPORAL_SERVER_VERSION = '1.32.2';
 /** v1.32.2 needs Go >= 1.26.10; an older local Go fetches this toolchain itself (../shared/design.md). */
 export const GO_TOOLCHAIN = 'go1.26.10';
 const MODULE = 'go.temporal.io/server';
+/**
+ * Temporal's Web UI server (Go module `github.com/temporalio/ui-server/v2`, the built UI embedded). 2.56.4: the newest
+ * whose dependencies the Go module proxy served here (2.58.x needs echo v4.16.1 and go.temporal.io/api v1.64.0, both
+ * refused with 403); it needs Go >= 1.26.10 as the server does.
+ */
+export const TEMPORAL_UI_SERVER_VERSION = '2.56.4';
+const UI_MODULE = 'github.com/temporalio/ui-server/v2';
 
 export const clusterToolsDir = path.join(toolsDir, `temporal-server-${TEMPORAL_SERVER_VERSION}`);
+const uiToolsDir = path.join(toolsDir, `temporal-ui-server-${TEMPORAL_UI_SERVER_VERSION}`);
 
 export interface ClusterBinaries {
   /** The Temporal server (`cmd/server`): every service, chosen per process with `start --service`. */
   server: string;
   /** temporal-sql-tool (`cmd/tools/sql`): creates databases and applies the versioned schema. */
   sqlTool: string;
+  /** The Web UI server (`ui-server/v2/cmd/server`); undefined when not built: the cluster then runs without its UI. */
+  uiServer?: string;
 }
 
-/** Each binary, named by what `go install` calls it, and the package it is built from. */
+/** Each binary: what `go install` calls it, the package and version it is built from, and where it is cached. */
 const BUILDS = [
-  { key: 'server', file: 'server', pkg: `${MODULE}/cmd/server` },
-  { key: 'sqlTool', file: 'sql', pkg: `${MODULE}/cmd/tools/sql` },
+  { key: 'server', built: 'server', spec: `${MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION}`, target: path.join(clusterToolsDir, 'bin', 'server') },
+  { key: 'sqlTool', built: 'sql', spec: `${MODULE}/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`, target: path.join(clusterToolsDir, 'bin', 'sql') },
+  { key: 'uiServer', built: 'server', spec: `${UI_MODULE}/cmd/server@v${TEMPORAL_UI_SERVER_VERSION}`, target: path.join(uiToolsDir, 'bin', 'ui-server') },
 ] as const;
 
-const binaryPath = (file: string) => path.join(clusterToolsDir, 'bin', file);
+const binaryPath = (key: (typeof BUILDS)[number]['key']) => BUILDS.find((b) => b.key === key)!.target;
 
 const isExecutable = (file: string) => access(file, constants.X_OK).then(() => true, () => false);
 
 /**
- * The cached binaries of TEMPORAL_SERVER_VERSION. `TEMPORAL_SERVER_PATH` and `TEMPORAL_SQL_TOOL_PATH` name binaries
- * built elsewhere (same version expected).
+ * The cached binaries of TEMPORAL_SERVER_VERSION, and the Web UI server's when built. `TEMPORAL_SERVER_PATH`,
+ * `TEMPORAL_SQL_TOOL_PATH` and `TEMPORAL_UI_SERVER_PATH` name binaries built elsewhere (same versions expected).
  * @throws MissingServerBinary naming the install command when either is absent.
  */
 export async function findClusterBinaries(): Promise<ClusterBinaries> {
   const found = {
     server: process.env.TEMPORAL_SERVER_PATH ?? binaryPath('server'),
-    sqlTool: process.env.TEMPORAL_SQL_TOOL_PATH ?? binaryPath('sql'),
+    sqlTool: process.env.TEMPORAL_SQL_TOOL_PATH ?? binaryPath('sqlTool'),
   };
+  const ui = process.env.TEMPORAL_UI_SERVER_PATH ?? binaryPath('uiServer');
   for (const file of Object.values(found)) {
     if (!(await isExecutable(file))) {
       throw new MissingServerBinary(
@@ -50,7 +62,7 @@ export async function findClusterBinaries(): Promise<ClusterBinaries> {
       );
     }
   }
-  return found;
+  return { ...found, uiServer: (await isExecutable(ui)) ? ui : undefined };
 }
 
 /** What one `go install` did: `seconds` is wall time, 0 when the binary was cached already. */
@@ -64,7 +76,7 @@ export interface BuildReport {
 
 /**
  * Builds the server and temporal-sql-tool with `go install <pkg>@v<version>` into `.mes/tools/temporal-server-<v>/bin`,
- * one at a time and at the lowest CPU priority (the machine keeps serving while it builds), skipping a binary that is
+ * and the Web UI server into `.mes/tools/temporal-ui-server-<v>/bin/ui-server`, one at a time and at the lowest CPU priority (the machine keeps serving while it builds), skipping a binary that is
  * cached. A build goes to a staging dir first so an interrupted one never leaves a half-written binary in the cache.
  * @param onLine receives the go tool's output lines (downloads, errors) as they come.
  * @throws Error with the go tool's last output when a build fails or `go` is not on PATH.
@@ -73,17 +85,17 @@ export async function buildClusterBinaries(onLine: (line: string) => void = () =
   const reports: BuildReport[] = [];
   const staging = path.join(clusterToolsDir, 'staging');
   for (const b of BUILDS) {
-    const target = binaryPath(b.file);
+    const target = b.target;
     if (await isExecutable(target)) {
       reports.push({ binary: b.key, path: target, seconds: 0, cached: true, bytes: (await stat(target)).size });
       continue;
     }
     await mkdir(staging, { recursive: true });
     const t0 = performance.now();
-    await goInstall(`${b.pkg}@v${TEMPORAL_SERVER_VERSION}`, staging, onLine);
+    await goInstall(b.spec, staging, onLine);
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
     await mkdir(path.dirname(target), { recursive: true });
-    await rename(path.join(staging, b.file), target);
+    await rename(path.join(staging, b.built), target);
     reports.push({ binary: b.key, path: target, seconds, cached: false, bytes: (await stat(target)).size });
   }
   await rm(staging, { recursive: true, force: true });

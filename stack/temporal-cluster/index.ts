@@ -8,6 +8,7 @@ import { clusterConfigYaml, planServiceProcesses, SERVICE_KINDS, type ServiceKin
 import { provisionNamespace, until } from './namespace.js';
 import { spawnServiceProcess, waitListening, type ServiceProcess } from './processes.js';
 import { setUpTemporalSchema, sqlEndpointOf, TEMPORAL_DATABASES, type SqlEndpoint } from './schema.js';
+import { startTemporalUi, type UiProcess } from './ui.js';
 
 export { TEMPORAL_SERVER_VERSION } from './binaries.js';
 export type { ServiceKind } from './config.js';
@@ -28,6 +29,8 @@ export interface TemporalClusterOptions {
   /** How long each readiness step may take; 90 s by default (a busy 2-core machine). */
   startTimeoutMs?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** The Web UI's HTTP port when it is free (`npm start` prefers 8233), else any free port. */
+  uiPort?: number;
 }
 
 /** One live member of the cluster as the servers record it in PostgreSQL (`cluster_membership`). */
@@ -45,6 +48,12 @@ export interface TemporalCluster {
   version: string;
   binaries: ClusterBinaries;
   processes: ServiceProcess[];
+  /**
+   * Temporal's Web UI server pointing at the frontend (`uiUrl`, its HTTP API under `/api/v1`); undefined when the
+   * ui-server is not built (`npx tsx stack/install-temporal-cluster.ts` builds it).
+   */
+  ui?: UiProcess;
+  uiUrl?: string;
   /** Milliseconds: the schema tool's work, the processes' start to a served namespace, and both. */
   startupMs: { schema: number; services: number; total: number };
   /** Members whose heartbeat in `cluster_membership` has not expired (a killed one stays until its record expires). */
@@ -89,7 +98,7 @@ async function liveMembers(sql: SqlEndpoint): Promise<ClusterMember[]> {
  * The cluster profile: Temporal's services as separate OS processes (frontend, matching, worker and
  * `historyProcesses` history) on PostgreSQL, loopback only. Sets up the `temporal` and `temporal_visibility`
  * databases, writes one config per process, starts them, and returns once namespace `default` is served with the
- * project's search attributes and retention. On any failure every started process is stopped before the error
+ * project's search attributes and retention, and Temporal's Web UI (when built) answers. On any failure every started process is stopped before the error
  * is thrown.
  * @throws MissingServerBinary when the binaries are not built (`npx tsx stack/install-temporal-cluster.ts`).
  * @throws Error naming the step and a process's log tail when a step fails or times out.
@@ -107,9 +116,11 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
   const tServices = performance.now();
   const plans = await planServiceProcesses(opts.historyProcesses ?? 2, opts.frontendPort);
   const processes: ServiceProcess[] = [];
+  let ui: UiProcess | undefined;
   // Callers before the services they call: the worker service's shutdown calls the frontend (it waited out its
   // whole grace period when both stopped together), and history last, as every other kind reaches it.
   const stop = async () => {
+    await ui?.stop();
     for (const kind of ['worker', 'frontend', 'matching', 'history']) {
       await Promise.all(processes.filter((p) => p.plan.kind === kind).map((p) => p.stop()));
     }
@@ -144,8 +155,12 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
     } finally {
       await connection.close();
     }
+    if (binaries.uiServer)
+      ui = await startTemporalUi({ binary: binaries.uiServer, dataDir: opts.dataDir, frontendAddress: address, namespace, port: opts.uiPort, timeoutMs });
     const now = performance.now();
     return {
+      ui,
+      uiUrl: ui?.plan.url,
       address,
       namespace,
       retentionDays,

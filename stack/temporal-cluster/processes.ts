@@ -4,9 +4,9 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceProcessPlan } from './config.js';
 
-/** A running server process of the cluster. */
-export interface ServiceProcess {
-  plan: ServiceProcessPlan;
+/** A running server process of the cluster; `plan` says what it is (a Temporal service's kind, name and ports). */
+export interface LoggedProcess<P> {
+  plan: P;
   pid: number;
   /** The process's stdout and stderr (JSON log lines). */
   logFile: string;
@@ -19,6 +19,9 @@ export interface ServiceProcess {
   /** SIGKILL at once, as a crash would; resolves once the process is gone. */
   kill(): Promise<void>;
 }
+
+/** One of Temporal's services as its own process. */
+export type ServiceProcess = LoggedProcess<ServiceProcessPlan>;
 
 const children = new Set<ChildProcess>();
 // A test runner or `npm start` that dies without stopping the cluster must not leave server processes behind.
@@ -33,11 +36,17 @@ const gone = (child: ChildProcess) =>
  * Starts `server --config-file <configFile> --allow-no-auth start --service <kind>` with its output in `logFile`.
  * The cluster runs without an authorizer, as the dev server does; it listens on loopback only.
  */
-export function spawnServiceProcess(server: string, configFile: string, plan: ServiceProcessPlan, logFile: string): ServiceProcess {
+export const spawnServiceProcess = (server: string, configFile: string, plan: ServiceProcessPlan, logFile: string): ServiceProcess =>
+  spawnLogged(server, ['--config-file', configFile, '--allow-no-auth', 'start', '--service', plan.kind], plan, logFile);
+
+/**
+ * Starts `binary args` with its stdout and stderr appended to `logFile`; it is SIGKILLed if this Node process exits
+ * without stopping it.
+ */
+export function spawnLogged<P>(binary: string, args: string[], plan: P, logFile: string): LoggedProcess<P> {
+  const server = binary;
   const out = openSync(logFile, 'a');
-  const child = spawn(server, ['--config-file', configFile, '--allow-no-auth', 'start', '--service', plan.kind], {
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(server, args, { stdio: ['ignore', out, out] });
   closeSync(out);
   // Without a listener a failed exec (ENOENT, EACCES) would be an uncaught 'error' event; waitListening reports it
   // through exited() and the log instead.

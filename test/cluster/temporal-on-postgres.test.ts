@@ -16,6 +16,9 @@ import { resultOf } from '../helpers/workflow-result.js';
 
 const missing = await findClusterBinaries().then(() => undefined, (err: Error) => err.message);
 if (missing) console.warn(`skipping the Temporal cluster test: ${missing}`);
+const uiMissing = await findClusterBinaries().then((b) => !b.uiServer, () => true);
+if (!missing && uiMissing) console.warn('skipping the Web UI test: ui-server not built (npx tsx stack/install-temporal-cluster.ts)');
+const ORDERS = ['1500001', '1500002', '1500003', '1500004'];
 
 let engine: TestEngine<ClusterStack>;
 let startedInMs = 0;
@@ -83,7 +86,7 @@ describe.skipIf(missing !== undefined)('Temporal on PostgreSQL, run as a cluster
   });
 
   it('confirms every order exactly once into the ERP when the history process holding one is killed mid-way', async () => {
-    const orders = ['1500001', '1500002', '1500003', '1500004'];
+    const orders = ORDERS;
     for (const id of orders) await publishRelease(engine, release(id, '100'), `release-${id}`);
     await releasesSettled(engine);
     const handles = orders.map((id) => engine.services.client.workflow.getHandle<typeof workOrderWorkflow>(workOrderWorkflowId(SITE, id)));
@@ -109,5 +112,19 @@ describe.skipIf(missing !== undefined)('Temporal on PostgreSQL, run as a cluster
     const survivor = engine.stack.temporal.processes.find((p) => p.plan.kind === 'history' && p !== victim)!;
     expect(survivor.exited()).toBe(false);
     expect((await historyOwning(handles[0]!.workflowId)).plan.name).toBe(survivor.plan.name);
+  });
+
+  it.skipIf(uiMissing)("serves Temporal's Web UI pointing at the frontend, whose HTTP API lists the orders' workflows", async () => {
+    const { uiUrl, namespace } = engine.stack.temporal;
+    const page = await fetch(`${uiUrl}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html/i);
+    const query = encodeURIComponent(`WorkflowType = 'workOrderWorkflow'`);
+    const res = await fetch(`${uiUrl}/api/v1/namespaces/${namespace}/workflows?query=${query}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { executions?: Array<{ execution?: { workflowId?: string }; status?: string }> };
+    const listed = (body.executions ?? []).map((e) => e.execution?.workflowId);
+    expect(listed.sort()).toEqual(ORDERS.map((id) => workOrderWorkflowId(SITE, id)).sort());
+    expect(new Set(body.executions?.map((e) => e.status))).toEqual(new Set(['WORKFLOW_EXECUTION_STATUS_COMPLETED']));
   });
 });

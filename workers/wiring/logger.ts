@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { activeTraceFields } from '../../observability/trace-fields.js';
+import { activeLogFields } from '../../observability/log-fields.js';
 import { LogLevel } from './config.js';
 
 /**
@@ -16,8 +16,9 @@ function serializeError(value: unknown): unknown {
 }
 
 /**
- * JSON logs (pino) with secrets redacted wherever they appear in a logged object, and the active span's `trace_id` and
- * `span_id` on lines logged inside a traced step (observability/trace-fields.ts); `destination` for tests.
+ * JSON logs (pino) with secrets redacted wherever they appear in a logged object, the active span's `trace_id` and
+ * `span_id` on lines logged inside a traced step, and `site`, `line`, `order` on lines logged about one order
+ * (observability/log-fields.ts); `destination` for tests.
  */
 export function createLogger(name: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
   const options = {
@@ -25,7 +26,7 @@ export function createLogger(name: string, level: LogLevel = 'info', destination
     level,
     // `err` is pino's own key; the Temporal SDK logs an activity's failure under `error`.
     serializers: { err: serializeError, error: serializeError },
-    mixin: activeTraceFields,
+    mixin: activeLogFields,
     redact: { paths: ['password', '*.password', 'pass', '*.pass', 'token', '*.token', 'authorization', '*.authorization', 'url', '*.url'], censor: '[redacted]' },
   };
   return destination ? pino(options, destination) : pino(options);

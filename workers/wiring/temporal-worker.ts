@@ -3,6 +3,7 @@ import { bundleWorkflowCode, NativeConnection, Worker, type Logger, type Workflo
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { TASK_QUEUE } from '../../contracts/names.js';
 import { connectionOptions, type TemporalTarget } from './temporal-connection.js';
+import { orderLogActivityInterceptor } from './activity-log-fields.js';
 import { workerTracingOptions } from './temporal-tracing.js';
 
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -47,7 +48,12 @@ export async function createMesWorker(s: WorkerSettings, deps: ActivityDeps): Pr
     maxCachedWorkflows: s.maxCachedWorkflows ?? WORKFLOW_CACHE_SIZE,
     // Spans of workflows and activities go out when this process traces (observability/tracing.ts).
     ...tracing,
-    interceptors: { ...tracing.interceptors, ...(s.workflowBundle ? {} : { workflowModules: workflowInterceptorModules }) },
+    interceptors: {
+      ...tracing.interceptors,
+      // Log lines of an activity name its order's site, line and order (observability/log-fields.ts).
+      activity: [...(tracing.interceptors?.activity ?? []), orderLogActivityInterceptor()],
+      ...(s.workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
+    },
   });
   return { worker, connection };
 }
