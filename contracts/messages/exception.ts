@@ -58,3 +58,34 @@ export type ExceptionMessage = z.infer<typeof ExceptionMessage>;
 /** States of an exception record: `open` -> `acknowledged` (a person has it) -> `resolved`. */
 export const ExceptionState = z.enum(['open', 'acknowledged', 'resolved']);
 export type ExceptionState = z.infer<typeof ExceptionState>;
+
+/** An exception record as the API returns it (GET /exceptions, the actions' answers) and notifications carry it. */
+export const ExceptionView = z.object({
+  id: z.number().int().positive(),
+  kind: ExceptionKind,
+  severity: ExceptionSeverity,
+  state: ExceptionState,
+  site: z.string(),
+  line: z.string().nullable(),
+  erpOrderId: z.string().nullable(),
+  workflowId: z.string().nullable(),
+  stage: z.string(),
+  causeKey: z.string(),
+  reason: z.string(),
+  evidence: z.record(z.string(), z.unknown()),
+  actions: z.array(ExceptionAction),
+  repeatCount: z.number().int().positive(),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+  acknowledgedBy: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  assignedTo: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  resolution: z.record(z.string(), z.unknown()).nullable(),
+  escalationLevel: z.number().int().nonnegative(),
+});
+export type ExceptionView = z.infer<typeof ExceptionView>;
+
+/** The andon board of a line (`mes.<site>.<line>.andon`), or of the site (`mes.<site>.site.andon`) for one without a line. */
+export const andonSubject = (site: string, line: string | null) => `mes.${site}.${line ?? 'site'}.andon`;
