@@ -18,4 +18,6 @@ export interface ApiDeps {
   reportRefusedRelease?: ReportRefusedRelease;
   /** SAP's business events (POST /webhooks/sap/events); without it that route answers 503. */
   sapIntake?: SapIntakeDeps;
+  /** Publishes a parked message again (the exception inbox's `retry`); without it that retry answers 503. */
+  republish?: (subject: string, payload: string) => Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createExceptionActivities } from '../activities/exception-notify.js';
-import { exceptionAcknowledgedSignal, exceptionEscalateSignal, exceptionResolvedSignal } from './exception-signals.js';
+import { exceptionAcknowledgedSignal, exceptionEscalateSignal, exceptionResolvedSignal } from './definitions.js';
 
 const { exceptionRouting, notifyException } = proxyActivities<ReturnType<typeof createExceptionActivities>>({
   startToCloseTimeout: '1 minute',

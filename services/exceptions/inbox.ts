@@ -8,8 +8,8 @@ import { EXCEPTION_INBOX_DURABLE, OPS_EXCEPTIONS_STREAM } from '../../contracts/
 import type { Db } from '../../db/client.js';
 import { recordException } from '../../db/exception-records.js';
 import { consumeForever } from '../../jetstream/consume-forever.js';
-import { EXCEPTION_TASK_QUEUE, exceptionWorkflowId } from '../../workflows/exception-signals.js';
-import { exceptionRoutingWorkflow } from '../../workflows/exception-routing.js';
+import { EXCEPTION_TASK_QUEUE, exceptionWorkflowId } from '../../workflows/definitions.js';
+import type { exceptionRoutingWorkflow } from '../../workflows/exception-routing.js';
 
 export interface InboxDeps {
   nc: NatsConnection;
@@ -22,7 +22,7 @@ export interface InboxDeps {
 
 /** Starts the record's routing; a routing already started (a repeat, a redelivery, a second inbox) is left as it is. */
 export async function startRouting(client: Client, recordId: number): Promise<void> {
-  await client.workflow.start(exceptionRoutingWorkflow, { taskQueue: EXCEPTION_TASK_QUEUE, workflowId: exceptionWorkflowId(recordId), args: [{ recordId }] })
+  await client.workflow.start<typeof exceptionRoutingWorkflow>('exceptionRoutingWorkflow', { taskQueue: EXCEPTION_TASK_QUEUE, workflowId: exceptionWorkflowId(recordId), args: [{ recordId }] })
     .catch((err: unknown) => { if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; });
 }
 

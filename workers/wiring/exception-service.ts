@@ -7,11 +7,11 @@ import type { Logger } from 'pino';
 import { createExceptionActivities } from '../../activities/exception-notify.js';
 import type { ExceptionRoutingConfig } from '../../contracts/messages/exception-routing.js';
 import type { Db } from '../../db/client.js';
-import { EXCEPTION_TASK_QUEUE } from '../../workflows/exception-signals.js';
-import { connectionOptions, type TemporalTarget } from '../../workers/wiring/temporal-connection.js';
-import { workflowsPath } from '../../workers/wiring/temporal-worker.js';
-import { startExceptionChecks } from './checks.js';
-import { startExceptionInbox } from './inbox.js';
+import { EXCEPTION_TASK_QUEUE } from '../../workflows/definitions.js';
+import { connectionOptions, type TemporalTarget } from './temporal-connection.js';
+import { workflowInterceptorModules, workflowsPath } from './temporal-worker.js';
+import { startExceptionChecks } from '../../services/exceptions/checks.js';
+import { startExceptionInbox } from '../../services/exceptions/inbox.js';
 
 export interface ExceptionServiceOptions {
   db: Db;
@@ -38,7 +38,8 @@ export async function startExceptionService(o: ExceptionServiceOptions): Promise
   const connection = await NativeConnection.connect(connectionOptions(o.temporal));
   const worker = await Worker.create({
     connection, namespace: o.temporal.namespace, taskQueue: EXCEPTION_TASK_QUEUE,
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath }),
+    // The engine's bundle, or one built like it (the same interceptor modules): routings replay with either.
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } }),
     activities: createExceptionActivities({ db: o.db, nc: o.nc, routing: () => o.routing, mailer }),
   });
   const running = worker.run();
