@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { createDb } from '../db/client.js';
 import { provisionStreams } from '../jetstream/provision.js';
 import { startExceptionService } from './wiring/exception-service.js';
-import { loadRoutingFile } from '../services/exceptions/routing-file.js';
+import { routingOrNone } from '../services/exceptions/routing-file.js';
 import { natsSettings, readEnv } from './wiring/config.js';
 import { runProcess } from './wiring/lifecycle.js';
 import { createLogger, logLevel } from './wiring/logger.js';
@@ -17,8 +17,7 @@ import { temporalTargetFromEnv } from './wiring/temporal-connection.js';
 const log = createLogger('exception-inbox', logLevel(process.env.MES_LOG_LEVEL));
 runProcess('exception-inbox', log, async () => {
   const env = readEnv(process.env);
-  const routingFile = process.env.MES_EXCEPTION_ROUTING;
-  const routing = routingFile ? await loadRoutingFile(routingFile) : { groups: {}, rules: [], limits: { holdUndecidedSeconds: 4 * 3600, erpWaitSeconds: 1800 } };
+  const routing = await routingOrNone(process.env.MES_EXCEPTION_ROUTING);
   const db = createDb(env.DATABASE_URL);
   const temporal = temporalTargetFromEnv(process.env, env);
   const { client, connection } = await connectTemporalClient(temporal, log);

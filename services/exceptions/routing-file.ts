@@ -16,3 +16,7 @@ export async function loadRoutingFile(file: string): Promise<ExceptionRoutingCon
   }
   return parseOrThrow(ExceptionRoutingConfig, raw, file);
 }
+
+/** The routing file at `file`, or, without one, no rules (records are kept, nobody is told) and the default limits. */
+export const routingOrNone = (file: string | undefined): Promise<ExceptionRoutingConfig> =>
+  file ? loadRoutingFile(file) : Promise.resolve(ExceptionRoutingConfig.parse({ groups: {}, rules: [] }));
