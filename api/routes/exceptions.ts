@@ -5,8 +5,8 @@ import { ErpOrderId, Token } from '../../contracts/tokens.js';
 import { ExceptionKind, ExceptionState, ExceptionView } from '../../contracts/messages/exception.js';
 import { acknowledgeException, getException, listExceptions, resolveException, type ExceptionRecord } from '../../db/exception-records.js';
 import { httpError } from '../../http/problem.js';
-import type { exceptionRoutingWorkflow } from '../../workflows/exception-routing.js';
-import { EXCEPTION_TASK_QUEUE, exceptionAcknowledgedSignal, exceptionEscalateSignal, exceptionResolvedSignal, exceptionWorkflowId, type ExceptionActor } from '../../workflows/definitions.js';
+import { exceptionAcknowledgedSignal, exceptionEscalateSignal, exceptionResolvedSignal } from '../../workflows/definitions.js';
+import { tellRouting } from '../../services/exceptions/inbox.js';
 import { ActionRefused, applyAction } from '../../services/exceptions/actions.js';
 import { exceptionView } from '../../services/exceptions/view.js';
 import { exceptionRecords } from '../../schema/index.js';
@@ -15,7 +15,6 @@ import { READERS, type Role } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { refusePlace } from '../place-check.js';
 import { allows, scopeCondition } from '../scope.js';
-import type { SignalDefinition } from '@temporalio/client';
 
 const Params = z.object({ id: z.coerce.number().int().positive() });
 const ListQuery = z.object({ site: Token.optional(), line: Token.optional(), kind: ExceptionKind.optional(), state: z.union([ExceptionState, z.literal('unresolved')]).optional() });
@@ -40,10 +39,7 @@ const RESOLVERS: Role[] = ['planner', 'quality'];
 export function exceptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const { db, client } = deps;
   return async (app) => {
-    const tell = (id: number, signal: SignalDefinition<[ExceptionActor]>, by: string) =>
-      client.workflow.signalWithStart<typeof exceptionRoutingWorkflow, [ExceptionActor]>('exceptionRoutingWorkflow', {
-        workflowId: exceptionWorkflowId(id), taskQueue: EXCEPTION_TASK_QUEUE, args: [{ recordId: id }], signal, signalArgs: [{ by }],
-      });
+    const tell = (id: number, signal: Parameters<typeof tellRouting>[2], by: string) => tellRouting(client, id, signal, by);
     /** The record, or 404; a scoped token reaching for another place is refused and audited. */
     const record = async (req: FastifyRequest, id: number): Promise<ExceptionRecord> => {
       const r = await getException(db, id);

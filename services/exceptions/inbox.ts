@@ -1,6 +1,6 @@
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type SignalDefinition } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { ExceptionMessage } from '../../contracts/messages/exception.js';
 import { parseJson, parseOrThrow } from '../../contracts/parse.js';
@@ -8,7 +8,7 @@ import { EXCEPTION_INBOX_DURABLE, OPS_EXCEPTIONS_STREAM } from '../../contracts/
 import type { Db } from '../../db/client.js';
 import { recordException } from '../../db/exception-records.js';
 import { consumeForever } from '../../jetstream/consume-forever.js';
-import { EXCEPTION_TASK_QUEUE, exceptionWorkflowId } from '../../workflows/definitions.js';
+import { EXCEPTION_TASK_QUEUE, exceptionWorkflowId, type ExceptionActor } from '../../workflows/definitions.js';
 import type { exceptionRoutingWorkflow } from '../../workflows/exception-routing.js';
 
 export interface InboxDeps {
@@ -24,6 +24,16 @@ export interface InboxDeps {
 export async function startRouting(client: Client, recordId: number): Promise<void> {
   await client.workflow.start<typeof exceptionRoutingWorkflow>('exceptionRoutingWorkflow', { taskQueue: EXCEPTION_TASK_QUEUE, workflowId: exceptionWorkflowId(recordId), args: [{ recordId }] })
     .catch((err: unknown) => { if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; });
+}
+
+/**
+ * Tells a record's routing (acknowledged, escalate, resolved) with signal-with-start: a routing the inbox has not
+ * started yet (it crashed between the record and the start) starts with the signal already in it.
+ */
+export async function tellRouting(client: Client, recordId: number, signal: SignalDefinition<[ExceptionActor]>, by: string): Promise<void> {
+  await client.workflow.signalWithStart<typeof exceptionRoutingWorkflow, [ExceptionActor]>('exceptionRoutingWorkflow', {
+    workflowId: exceptionWorkflowId(recordId), taskQueue: EXCEPTION_TASK_QUEUE, args: [{ recordId }], signal, signalArgs: [{ by }],
+  });
 }
 
 /**

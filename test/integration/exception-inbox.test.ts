@@ -186,6 +186,12 @@ describe('exception inbox and routing', () => {
     await resolve(warning.id, { action: 'accept' });
     expect((await post(warning.id, 'resolve', { action: 'accept' })).statusCode).toBe(409);
 
+    // The holds' other records (hold B's counter-hold, hold A's overdue one) were decided through their twin: the checks clear them.
+    await eventually(async () => ((await list('planner')).some((e) => [holdA.eventId, holdB.eventId].some((id) => e.causeKey.endsWith(id))) ? undefined : true), 'the holds\' twins cleared');
+    const twin = (await list('planner', 'state=resolved&kind=counter-hold')).find((e) => e.causeKey === `counter-hold:${holdB.eventId}`)!;
+    expect(twin.resolution).toMatchObject({ action: 'cleared' });
+    all.push(twin);
+
     // Each routing ended with its record; no record of the test's causes is left open.
     for (const e of all) expect(await client.workflow.getHandle(exceptionWorkflowId(e.id)).result()).toMatchObject({ levelsNotified: expect.any(Number) });
     expect((await list('planner')).filter((e) => all.some((a) => a.id === e.id))).toEqual([]);
@@ -198,6 +204,7 @@ describe('exception inbox and routing', () => {
     expect(actions(rejection.id)).toEqual(expect.arrayContaining(['exception-assign', 'exception-retry']));
     expect(actions(unassigned.id)).toContain('exception-assign');
     expect(actions(hold.id)).toContain('exception-accept');
+    expect(actions(twin.id)).toEqual(['exception-cleared']);
     expect(actions(warning.id)).toEqual(expect.arrayContaining(['exception-escalate', 'exception-accept']));
     expect(audits.some((a) => a.action === 'refused-out-of-scope' && a.actor === 'exc-line2')).toBe(true);
     expect(audits.find((a) => a.target === `exception/${rejection.id}` && a.action === 'exception-retry')?.actor).toBe('exc-planner');

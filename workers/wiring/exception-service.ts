@@ -44,7 +44,7 @@ export async function startExceptionService(o: ExceptionServiceOptions): Promise
   });
   const running = worker.run();
   const inbox = startExceptionInbox({ nc: o.nc, db: o.db, client: o.client, provision: o.provision, log: o.log });
-  const checks = startExceptionChecks(o.db, jetstream(o.nc), () => o.routing.limits, o.log, o.checkEveryMs);
+  const checks = startExceptionChecks(o.db, jetstream(o.nc), o.client, () => o.routing.limits, o.log, o.checkEveryMs);
   return {
     stop: async () => {
       await checks.stop();
