@@ -28,6 +28,7 @@ let engine: TestEngine;
 let api: FastifyInstance;
 let receivers: Awaited<ReturnType<typeof startNotifyReceivers>>;
 let service: Awaited<ReturnType<typeof startExceptionService>>;
+let startService: () => ReturnType<typeof startExceptionService>;
 const andon: string[] = [];
 const tokens: Record<'planner' | 'line2', string> = { planner: '', line2: '' };
 const T0 = Date.now() - 60_000;
@@ -50,10 +51,11 @@ beforeAll(async () => {
   });
   nc.subscribe('mes.plant1.*.andon', { callback: (_e, m) => void andon.push(m.subject) });
   const jsm = await jetstreamManager(nc);
-  service = await startExceptionService({
+  startService = () => startExceptionService({
     db, nc, client, temporal: engine.stack.temporal, routing, workflowBundle: engine.workflowBundle,
     provision: () => provisionStreams(jsm), log: pino({ level: 'silent' }), checkEveryMs: 500,
   });
+  service = await startService();
   api = await buildPlannerApi({ db, client, republish: async (s, p) => void (await jetstream(nc).publish(s, p)) });
   tokens.planner = await issueToken(db, 'exc-planner', 'planner');
   tokens.line2 = await issueToken(db, 'exc-line2', 'quality', [{ site: 'plant1', lines: ['line-2'] }]);
@@ -142,6 +144,10 @@ describe('exception inbox and routing', () => {
     // Routed: each record's first level reached the webhook (once) and the andon board of its line.
     for (const e of all) await eventually(async () => (webhooksFor(e.id).length > 0 ? true : undefined), `webhook for ${e.kind}`);
     expect(andon).toContain('mes.plant1.line-2.andon');
+    // A restart of the inbox (consumer, checks, routing worker) loses no routing and sends nothing twice.
+    await service.stop();
+    service = await startService();
+
     // Quiet repeats: the second batch of the ghost machine counted, not announced again.
     const repeated = await eventually(async () => {
       const e = (await list('planner')).find((x) => x.id === unknown.id);
@@ -197,6 +203,8 @@ describe('exception inbox and routing', () => {
     expect((await list('planner')).filter((e) => all.some((a) => a.id === e.id))).toEqual([]);
     // Only the asked-for escalations e-mailed: acknowledged records stayed at level 0.
     expect(receivers.received.mails).toHaveLength(2);
+    const keys = receivers.received.webhooks.map((w) => w.idempotencyKey);
+    expect(new Set(keys).size).toBe(keys.length);
 
     const audits = (await db.select().from(auditLog)).filter((a) => a.target.startsWith('exception/') || a.action === 'refused-out-of-scope');
     const actions = (id: number) => audits.filter((a) => a.target === `exception/${id}`).map((a) => a.action);
