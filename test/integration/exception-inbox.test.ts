@@ -6,7 +6,6 @@ import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import type { ExceptionKind, ExceptionView } from '../../contracts/messages/exception.js';
 import { ExceptionRoutingConfig } from '../../contracts/messages/exception-routing.js';
-import type { CounterHoldEvent } from '../../contracts/messages/machine-event.js';
 import { nowIso, publishException } from '../../jetstream/publish-exception.js';
 import { provisionStreams } from '../../jetstream/provision.js';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -15,7 +14,7 @@ import { completeOrderSignal, exceptionWorkflowId, statusQuery } from '../../wor
 import { startExceptionService } from '../../workers/wiring/exception-service.js';
 import pino from 'pino';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
-import { goodCounts, publishEvents } from '../helpers/machine-events.js';
+import { goodCounts, holdEvent, publishEvents } from '../helpers/machine-events.js';
 import { startNotifyReceivers } from '../helpers/notify-receivers.js';
 import { releaseOrder } from '../helpers/release.js';
 
@@ -84,12 +83,6 @@ const resolve = async (id: number, body: object) => {
 };
 const webhooksFor = (id: number) => receivers.received.webhooks.filter((w) => w.body.exception.id === id);
 
-/** A counter hold as the edge publishes it: the reading jumped by `delta` in 2 s where 3 pieces were possible. */
-const holdEvent = (machine: string, line: string, atMs: number, delta: number): CounterHoldEvent => ({
-  v: 1, eventId: `${machine}:exc-hold:${atMs}`, site: 'plant1', line, machine, tag: 'ns=2;s=GoodCount', sourceTime: new Date(atMs).toISOString(),
-  quality: 'good', kind: 'hold', counter: 'good', reason: 'implausible_rate', delta, limit: 3, elapsedMs: 2_000, raw: 45_000 + delta,
-  readings: [{ raw: 45_000, sourceTime: new Date(atMs - 2_000).toISOString() }, { raw: 45_000 + delta, sourceTime: new Date(atMs).toISOString() }],
-});
 
 describe('exception inbox and routing', () => {
   it('records, routes, escalates and resolves every kind, with audit rows', async () => {
