@@ -9,6 +9,7 @@ import { recordRequests, type ApiMetrics } from './metrics.js';
 import type { ApiDeps } from './deps.js';
 import { counterHoldRoutes } from './routes/counter-holds.js';
 import { erpWebhookRoutes } from './routes/erp-webhook.js';
+import { exceptionRoutes } from './routes/exceptions.js';
 import { orderRoutes } from './routes/orders.js';
 import { productionRoutes } from './routes/production.js';
 import { sapEventRoutes } from './routes/sap-events.js';
@@ -49,5 +50,6 @@ export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean; m
   await app.register(shiftCalendarRoutes(deps));
   await app.register(supervisorRoutes(deps));
   await registerSupervisorUi(app);
+  await app.register(exceptionRoutes(deps));
   return app;
 }

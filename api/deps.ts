@@ -21,4 +21,6 @@ export interface ApiDeps {
   sapIntake?: SapIntakeDeps;
   /** NATS, for the supervisor page's live stream (work in progress, exception notices); without it that stream answers 503. */
   nc?: NatsConnection;
+  /** Publishes a parked message again (the exception inbox's `retry`); without it that retry answers 503. */
+  republish?: (subject: string, payload: string) => Promise<void>;
 }

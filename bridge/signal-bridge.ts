@@ -6,14 +6,14 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { MachineEventMessage, machineEventSubject, type MachineEvent } from '../contracts/messages/machine-event.js';
 import { parseJson } from '../contracts/parse.js';
-import { exceptionSubject, MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE, SIGNAL_BRIDGE_MAX_ACK_PENDING } from '../contracts/streams.js';
+import { MES_EVENTS_STREAM, SIGNAL_BRIDGE_DURABLE, SIGNAL_BRIDGE_MAX_ACK_PENDING } from '../contracts/streams.js';
 import type { Db } from '../db/client.js';
 import { commitRound } from '../db/event-outbox.js';
 import type { UnassignedItem } from '../db/unassigned-production.js';
 import { consumeForever } from '../jetstream/consume-forever.js';
 import { traceContextOf } from '../jetstream/trace-headers.js';
 import type { LineContextCache } from './context.js';
-import { publishHoldException, publishMessageException } from './exceptions.js';
+import { publishHoldException, publishMessageException, publishUnassignedExceptions } from './exceptions.js';
 import type { BridgeMetrics } from './metrics.js';
 import { OutboxRelay, type RelayOptions } from './relay.js';
 import { planRound, roundEventIds } from './round.js';
@@ -72,13 +72,8 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
   const spans = new Map<JsMsg, Span>();
   const failSpan = (m: JsMsg, reason: string) => spans.get(m)?.setStatus({ code: SpanStatusCode.ERROR, message: reason.slice(0, 200) });
 
-  /** One exception per site: each site's operators read their own `ops.<site>.exception.*`. */
-  async function announce(items: UnassignedItem[]): Promise<void> {
-    const bySite = new Map<string, UnassignedItem[]>();
-    for (const u of items) bySite.set(u.site, [...(bySite.get(u.site) ?? []), u]);
-    for (const [site, list] of bySite)
-      await js.publish(exceptionSubject(site, 'signal-bridge'), JSON.stringify({ unassigned: list.map((u) => ({ eventId: u.count.eventId, machine: u.count.machine, reason: u.reason })) }));
-  }
+  /** One exception per line, machine and reason: each site's operators read their own `ops.<site>.exception.*`. */
+  const announce = (items: UnassignedItem[]) => publishUnassignedExceptions(js, items);
   const relay = new OutboxRelay({ db, client, metrics, log, announceUnassigned: (_site, items) => announce(items) }, opts.relay);
   relay.start();
   const retention = startSeenRetention(db, log, opts.seenRetentionMs);

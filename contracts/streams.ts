@@ -54,7 +54,10 @@ export const SIGNAL_BRIDGE_DURABLE = 'signal-bridge';
 // 64 messages of at most 500 events: a round (one PostgreSQL transaction of at most 32,000 event ids) is committed
 // well within ack_wait. Redeliveries are deduplicated by the bridge's seen-id table (bridge/seen-retention.ts).
 export const SIGNAL_BRIDGE_MAX_ACK_PENDING = 64;
+/** The exception inbox's durable on OPS_EXCEPTIONS (services/exceptions/inbox.ts). */
+export const EXCEPTION_INBOX_DURABLE = 'exception-inbox';
 export const DURABLES: readonly DurableDefinition[] = [
   { stream: ERP_EVENTS_STREAM, name: ERP_LISTENER_DURABLE, maxAckPending: 256 },
   { stream: MES_EVENTS_STREAM, name: SIGNAL_BRIDGE_DURABLE, maxAckPending: SIGNAL_BRIDGE_MAX_ACK_PENDING },
+  { stream: OPS_EXCEPTIONS_STREAM, name: EXCEPTION_INBOX_DURABLE, maxAckPending: 64 },
 ];

@@ -7,3 +7,4 @@ export * from './event-outbox.js';
 export * from './counter-holds.js';
 export * from './machine-counts.js';
 export * from './shift-oee.js';
+export * from './exceptions.js';

@@ -38,6 +38,7 @@ runProcess('planner-api', log, async () => {
     webhookSecret: env.MES_WEBHOOK_SECRET,
     reconciliation: reconciliations({ client, db, erp }),
     reportRefusedRelease: (release, refusal) => publishRefusedRelease(js, 'erp-webhook', release, refusal),
+    republish: async (subject, payload) => void (await js.publish(subject, payload)),
     sapIntake: sapIntakeFor(client, db, erp, plant),
     nc,
   }, { metrics: createApiMetrics(registry) });

@@ -11,6 +11,10 @@ import { createLogger } from './wiring/logger.js';
 import { startDemoApi } from './wiring/demo-api.js';
 import { natsSettingsOf } from './wiring/nats.js';
 import { startServices } from './wiring/services.js';
+import { startExceptionService } from './wiring/exception-service.js';
+import { routingOrNone } from '../services/exceptions/routing-file.js';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { provisionStreams } from '../jetstream/provision.js';
 import { startTracing } from '../observability/tracing.js';
 import { installTemporalRuntime } from './wiring/temporal-runtime.js';
 
@@ -57,6 +61,11 @@ async function main(): Promise<void> {
     if ((await checkRelease(services.db, r))?.kind === 'closed') continue;
     await js.publish(erpReleaseSubject(r.site), JSON.stringify(r), { msgID: `release:${r.site}:${r.erpOrderId}:${r.releasedAt}` });
   }
+  // The exception inbox (docs/exceptions.md): records always, notifications by MES_EXCEPTION_ROUTING's rules.
+  const exceptions = await startExceptionService({
+    db: services.db, nc: services.nc, client: services.client, temporal: { address: stack.temporal.address, namespace: stack.temporal.namespace },
+    routing: await routingOrNone(process.env.MES_EXCEPTION_ROUTING), provision: async () => provisionStreams(await jetstreamManager(services.nc), natsSettingsOf(stack.nats).streams), log,
+  });
   const edge = await startDemoEdge({ plant, nc: services.nc, dataDir, log });
   const api = await startDemoApi(services, dataDir, { port: env.MES_API_PORT, webhookSecret: env.MES_WEBHOOK_SECRET });
   const firstOrder = plant.demoOrders[0];
@@ -106,6 +115,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping');
     await edge.stop();
     await api.stop();
+    await exceptions.stop();
     await services.stop();
     await stack.stop();
     await tracing?.shutdown();

@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import type { BridgeOptions } from '../../bridge/signal-bridge.js';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
@@ -41,6 +41,8 @@ export interface TestEngine<S extends EngineServers = Stack> {
   erpFaults: FaultInjector;
   /** An adapter to the same ERP, for tests to read what the ERP holds. */
   erp: ErpAdapter;
+  /** The worker's workflow bundle, for another worker of the same workflows (the exception inbox's). */
+  workflowBundle: WorkflowBundle;
   stop(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function startTestEngineOn<S extends EngineServers>(
       services,
       dataDir,
       sap,
+      workflowBundle,
       erpFaults: sap ? sap.faults : services.erpSim.app.faults,
       // Configured as the workers' (the plant file's unit mapping), so what a test reads or posts is what they would.
       erp: createErpAdapter(withPlantUnits(sapConfig ?? { adapter: 'sim', simUrl: services.erpSimUrl }, plant)),

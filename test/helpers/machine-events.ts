@@ -1,6 +1,6 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { batchMsgId, machineEventSubject, MachineEventMessage, type MachineEvent, type MachineEventBatch } from '../../contracts/messages/machine-event.js';
+import { batchMsgId, machineEventSubject, MachineEventMessage, type CounterHoldEvent, type MachineEvent, type MachineEventBatch } from '../../contracts/messages/machine-event.js';
 
 /** `n` good-count events of one machine, every `stepMs` (1 s) from `startMs`, each `delta` pieces; ids are deterministic. */
 export function goodCounts(o: { site?: string; line: string; machine: string; n: number; startMs: number; stepMs?: number; delta?: number; prefix?: string }): MachineEvent[] {
@@ -36,3 +36,15 @@ export async function publishEvents(nc: NatsConnection, events: MachineEvent[], 
     }),
   );
 }
+
+/** A hold as the edge publishes it: the counter read 45000, then 0 (Good), then `45000 + delta`. */
+export const holdEvent = (machine: string, line: string, atMs: number, delta: number, reason: 'implausible_rate' | 'unexplained_drop' = 'implausible_rate'): CounterHoldEvent => ({
+  v: 1, eventId: `${machine}:ns=1;s=${machine}.Good:hold:${atMs}`, site: 'plant1', line, machine, tag: `ns=1;s=${machine}.Good`,
+  sourceTime: new Date(atMs).toISOString(), quality: 'good', kind: 'hold', counter: 'good', reason, delta, limit: 3, elapsedMs: 2_000,
+  raw: 45_000 + delta,
+  readings: [
+    { raw: 45_000, sourceTime: new Date(atMs - 2_000).toISOString() },
+    { raw: 0, sourceTime: new Date(atMs - 1_000).toISOString() },
+    { raw: 45_000 + delta, sourceTime: new Date(atMs).toISOString() },
+  ],
+});

@@ -19,7 +19,7 @@ import { shiftOf } from '../../shifts/shift-of.js';
 import { projectRoot } from '../../stack/paths.js';
 import { completeOrderSignal, shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
-import { goodCounts, publishEvents } from '../helpers/machine-events.js';
+import { goodCounts, holdEvent, publishEvents } from '../helpers/machine-events.js';
 import { releaseOrder } from '../helpers/release.js';
 import { resultOf } from '../helpers/workflow-result.js';
 
@@ -45,17 +45,6 @@ const T0 = Date.now() - 120_000;
 const auth = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
 const holdUrl = (eventId: string, verb = '') => `/production/holds/${encodeURIComponent(eventId)}${verb && `/${verb}`}`;
 
-/** A hold as the edge publishes it: the counter read 45000, then 0 (Good), then `45000 + delta`. */
-const holdEvent = (machine: string, line: string, atMs: number, delta: number, reason: 'implausible_rate' | 'unexplained_drop' = 'implausible_rate'): CounterHoldEvent => ({
-  v: 1, eventId: `${machine}:ns=1;s=${machine}.Good:hold:${atMs}`, site: 'plant1', line, machine, tag: `ns=1;s=${machine}.Good`,
-  sourceTime: new Date(atMs).toISOString(), quality: 'good', kind: 'hold', counter: 'good', reason, delta, limit: 3, elapsedMs: 2_000,
-  raw: 45_000 + delta,
-  readings: [
-    { raw: 45_000, sourceTime: new Date(atMs - 2_000).toISOString() },
-    { raw: 0, sourceTime: new Date(atMs - 1_000).toISOString() },
-    { raw: 45_000 + delta, sourceTime: new Date(atMs).toISOString() },
-  ],
-});
 
 async function ledgerFor(erpOrderId: string) {
   const res = await fetch(`${engine.services.erpSimUrl}/api/postings?erpOrderId=${erpOrderId}`);

@@ -32,6 +32,7 @@ export async function startDemoApi(services: Services, dataDir: string, settings
     reconciliation: reconciliations({ client: services.client, db: services.db, erp: services.erp }),
     reportRefusedRelease: (release, refusal) => publishRefusedRelease(jetstream(services.nc), 'erp-webhook', release, refusal),
     nc: services.nc,
+    republish: async (subject, payload) => void (await jetstream(services.nc).publish(subject, payload)),
   });
   const url = await app.listen({ host: '127.0.0.1', port: await freePort(settings.port) });
   return { url, tokenFile, stop: () => app.close() };

@@ -1,0 +1,18 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { ExceptionMessage } from '../contracts/messages/exception.js';
+import { parseOrThrow } from '../contracts/parse.js';
+import { exceptionSubject } from '../contracts/streams.js';
+
+/**
+ * Publishes one exception (contracts/messages/exception.ts) to `ops.<site>.exception.<stage>`, checked by the same
+ * schema the inbox parses it with. `legacy`: the fields the stream carried before the inbox (`unassigned`, `hold`,
+ * `payload`, ...), kept for its older readers; the exception's own fields win. `msgID`: JetStream's dedupe id.
+ * @throws InvalidInput naming the bad field (a producer's bug, not the input's).
+ */
+export async function publishException(js: JetStreamClient, e: ExceptionMessage, legacy: Record<string, unknown> = {}, msgID?: string): Promise<void> {
+  const m = parseOrThrow(ExceptionMessage, e, `exception ${e.kind} from ${e.stage}`);
+  await js.publish(exceptionSubject(m.site, m.stage), JSON.stringify({ ...legacy, ...m }), msgID ? { msgID } : undefined);
+}
+
+/** The current time as an exception's `occurredAt` when the producer has no time of its own. */
+export const nowIso = (): string => new Date().toISOString();
