@@ -6,3 +6,4 @@ export * from './api-access.js';
 export * from './event-outbox.js';
 export * from './counter-holds.js';
 export * from './machine-counts.js';
+export * from './genealogy.js';
