@@ -29,6 +29,9 @@ const activities: Activities = {
   postDowntime: async (i) => ({ document: 'T', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   upsertWorkOrder: async () => {},
   recordLateCounts: async () => {},
+  allocateComponentBatches: async (i) => i.items,
+  releaseComponentBatches: async () => {},
+  recordOrderOutput: async () => ({ batch: 'B', serials: [] }),
 };
 
 const release = (id: string) => ({

@@ -117,6 +117,13 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
     async recordLateCounts(input) {
       late.push(...input.counts.map((c) => c.eventId));
     },
+    async allocateComponentBatches(input) {
+      return input.items;
+    },
+    async releaseComponentBatches() {},
+    async recordOrderOutput(input) {
+      return { batch: input.batch ?? input.erpOrderId, serials: [] };
+    },
   };
   return { posted, movements, late, notifications, activities };
 }
