@@ -9,6 +9,7 @@ import { recordRequests, type ApiMetrics } from './metrics.js';
 import type { ApiDeps } from './deps.js';
 import { counterHoldRoutes } from './routes/counter-holds.js';
 import { erpWebhookRoutes } from './routes/erp-webhook.js';
+import { genealogyRoutes } from './routes/genealogy.js';
 import { orderRoutes } from './routes/orders.js';
 import { productionRoutes } from './routes/production.js';
 import { sapEventRoutes } from './routes/sap-events.js';
@@ -41,5 +42,6 @@ export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean; m
   await app.register(erpWebhookRoutes(deps));
   await app.register(sapEventRoutes(deps));
   await app.register(shiftRoutes(deps));
+  await app.register(genealogyRoutes(deps));
   return app;
 }

@@ -75,9 +75,9 @@ export interface OrderOutputInput {
 export const OrderOutput = z.object({ batch: z.string(), serials: z.array(z.string()) });
 export type OrderOutput = z.infer<typeof OrderOutput>;
 
-/** A quality hold (and its disposition) recorded for an order, as its read model holds it. */
-export const QualityResult = z.object({
-  holdId: z.number(),
+/** A quality hold (and its disposition) recorded for an order, as its read model holds it (further fields kept as they are). */
+export const QualityResult = z.looseObject({
+  id: z.number(),
   quantity: z.number(),
   defectText: z.string(),
   disposition: z.string().nullable(),
