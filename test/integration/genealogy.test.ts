@@ -60,7 +60,7 @@ describe('batches and genealogy through ERP faults and a worker restart', () => 
     await releasesSettled(engine);
     return handle(id);
   };
-  const stage = (role: Role, body: unknown) => api!.inject().post('/lines/plant1/line-2/batches').headers(auth(role)).body(body);
+  const stage = (role: Role, body: Record<string, string>) => api!.inject().post('/lines/plant1/line-2/batches').headers(auth(role)).body(body);
   const genealogy = async (path: string) => {
     const r = await api!.inject().get(`/genealogy/${path}`).headers(auth('viewer'));
     expect(r.statusCode).toBe(200);
@@ -109,6 +109,9 @@ describe('batches and genealogy through ERP faults and a worker restart', () => 
     await sendInBatches(h3, counts(`${O3}-b`, 4, 1, 0), 4);
     expect(await resultOf(h3, 'order 3 confirmed')).toMatchObject({ phase: 'confirmed', confirmedGood: 10 });
 
+    // The faults did happen: failed posts and lost replies were retried and looked up.
+    expect(engine.erpFaults.counts.error).toBeGreaterThan(0);
+    expect(engine.erpFaults.counts['lose-reply']).toBeGreaterThan(0);
     // The ERP holds each order's SHEET-2MM issued under the batches FIFO gives, and nothing without a batch.
     expect(await issuedByBatch(O1)).toEqual({ 'S-A': 2_500 });
     expect(await issuedByBatch(O2)).toEqual({ 'S-A': 1_500, 'S-B': 1_000 });
