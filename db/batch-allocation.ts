@@ -25,10 +25,10 @@ async function stagedLeft(tx: Tx, site: string, line: string, material: string) 
   return rows.map((r) => ({ id: r.id, batch: r.batch, remaining: toThousandths(r.quantity) - (usedOf.get(r.id) ?? 0) }));
 }
 
-/** The items of a 261 as a consumption already recorded under its key shows them: each material split by its batches. */
+/** The items of a 261 as the consumption already recorded under its key shows them: each item split by its batches. */
 function itemsFromRows(items: GoodsMovementItem[], rows: Array<typeof batchConsumptions.$inferSelect>): GoodsMovementItem[] {
-  return items.flatMap((i) => {
-    const mine = rows.filter((r) => r.material === i.material).sort((a, b) => a.id - b.id);
+  return items.flatMap((i, n) => {
+    const mine = rows.filter((r) => r.itemNo === n).sort((a, b) => a.id - b.id);
     return mine.length === 0 ? [i] : mine.map((r) => ({ ...i, quantity: fromThousandths(toThousandths(r.quantity)), batch: r.batch }));
   });
 }
@@ -53,7 +53,7 @@ export async function allocateComponentBatches(db: Db, input: BatchAllocationInp
     }
     const out: GoodsMovementItem[] = [];
     const consumption = { postingKey: input.postingKey, workflowId: input.workflowId, siteCode: input.site, erpOrderId: input.erpOrderId, lineCode: input.line };
-    for (const item of input.items) {
+    for (const [itemNo, item] of input.items.entries()) {
       const staged = await stagedLeft(tx, input.site, input.line, item.material);
       const need = toThousandths(item.quantity);
       const shares = item.batch
@@ -64,7 +64,7 @@ export async function allocateComponentBatches(db: Db, input: BatchAllocationInp
         continue;
       }
       for (const s of shares) {
-        await tx.insert(batchConsumptions).values({ ...consumption, material: item.material, batch: s.batch, quantity: fromThousandths(s.quantity), unit: item.unit, stagedBatchId: s.id });
+        await tx.insert(batchConsumptions).values({ ...consumption, itemNo, material: item.material, batch: s.batch, quantity: fromThousandths(s.quantity), unit: item.unit, stagedBatchId: s.id });
         out.push({ ...item, quantity: fromThousandths(s.quantity), batch: s.batch });
       }
     }

@@ -39,6 +39,8 @@ export const batchConsumptions = pgTable(
     siteCode: text('site_code').notNull(),
     erpOrderId: text('erp_order_id').notNull(),
     lineCode: text('line_code').notNull(),
+    /** The item of the backflush it is part of (0-based): one component may be on two reservation items of an order. */
+    itemNo: integer('item_no').notNull(),
     material: text('material').notNull(),
     batch: text('batch').notNull(),
     quantity: numeric('quantity', { precision: 16, scale: 3 }).notNull(),
@@ -49,7 +51,7 @@ export const batchConsumptions = pgTable(
     reversedAt: timestamp('reversed_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('batch_consumptions_key_batch').on(t.postingKey, t.material, t.batch),
+    uniqueIndex('batch_consumptions_key_item_batch').on(t.postingKey, t.itemNo, t.batch),
     index('batch_consumptions_batch').on(t.material, t.batch),
     index('batch_consumptions_order').on(t.siteCode, t.erpOrderId),
   ],

@@ -5,6 +5,7 @@ CREATE TABLE "batch_consumptions" (
 	"site_code" text NOT NULL,
 	"erp_order_id" text NOT NULL,
 	"line_code" text NOT NULL,
+	"item_no" integer NOT NULL,
 	"material" text NOT NULL,
 	"batch" text NOT NULL,
 	"quantity" numeric(16, 3) NOT NULL,
@@ -53,7 +54,7 @@ CREATE TABLE "staged_batches" (
 );
 --> statement-breakpoint
 ALTER TABLE "materials" ADD COLUMN "serialized" boolean DEFAULT false NOT NULL;--> statement-breakpoint
-CREATE UNIQUE INDEX "batch_consumptions_key_batch" ON "batch_consumptions" USING btree ("posting_key","material","batch");--> statement-breakpoint
+CREATE UNIQUE INDEX "batch_consumptions_key_item_batch" ON "batch_consumptions" USING btree ("posting_key","item_no","batch");--> statement-breakpoint
 CREATE INDEX "batch_consumptions_batch" ON "batch_consumptions" USING btree ("material","batch");--> statement-breakpoint
 CREATE INDEX "batch_consumptions_order" ON "batch_consumptions" USING btree ("site_code","erp_order_id");--> statement-breakpoint
 CREATE INDEX "order_outputs_batch" ON "order_outputs" USING btree ("material","batch");--> statement-breakpoint
