@@ -105,6 +105,11 @@ describe('batches and genealogy through ERP faults and a worker restart', () => 
 
     // Order 3: 2 of its units held by quality, then released.
     const h3 = await releaseOrder(O3);
+    // Its first two units get serials assigned through the API; the counter numbers the rest.
+    const assign = (role: Role, list: string[]) => api!.inject().post(`/orders/plant1/${O3}/serials`).headers(auth(role)).body({ serials: list });
+    await eventually(async () => ((await assign('planner', ['SN-A1', 'SN-A2'])).statusCode === 201 ? true : undefined), 'serials assigned to order 3');
+    expect((await assign('operator', ['SN-A3'])).statusCode).toBe(403);
+    expect((await assign('planner', ['SN-A2'])).json()).toMatchObject({ status: 409, detail: expect.stringContaining('body.serials') });
     await sendInBatches(h3, counts(`${O3}-a`, 6, 1, 0), 6);
     await eventually(async () => ((await h3.query(statusQuery)).good === 6 ? true : undefined), 'order 3 counts');
     const held = await h3.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 2, defectText: 'burr on the edge', requestedBy: 'qa' }] });
@@ -127,7 +132,7 @@ describe('batches and genealogy through ERP faults and a worker restart', () => 
     const fromA = await genealogy('component-batches/SHEET-2MM/S-A');
     expect(fromA.orders.map((o) => [o.erpOrderId, o.batches, o.serials])).toEqual([[O1, [O1], serials(O1, 10)], [O2, [O2], serials(O2, 10)]]);
     const fromB = await genealogy('component-batches/SHEET-2MM/S-B');
-    expect(fromB.orders.map((o) => [o.erpOrderId, o.batches, o.serials])).toEqual([[O2, [O2], serials(O2, 10)], [O3, [O3], serials(O3, 10)]]);
+    expect(fromB.orders.map((o) => [o.erpOrderId, o.batches, o.serials])).toEqual([[O2, [O2], serials(O2, 10)], [O3, [O3], ['SN-A1', 'SN-A2', ...serials(O3, 10).slice(2)]]]);
     expect(fromB.orders[1]!.quality).toEqual([expect.objectContaining({ id: holdId, quantity: 2, defectText: 'burr on the edge', disposition: 'release' })]);
     expect(fromB.orders[0]!.quality).toEqual([]);
 
@@ -139,6 +144,7 @@ describe('batches and genealogy through ERP faults and a worker restart', () => 
     })]);
     const ofBatch = await genealogy(`finished-batches/BRACKET-A/${O3}`);
     expect(ofBatch.orders.map((o) => [o.erpOrderId, o.components])).toEqual([[O3, [{ material: 'SHEET-2MM', batch: 'S-B', quantity: '2.5', unit: 'KG' }]]]);
+    expect((await genealogy('serials/BRACKET-A/SN-A2')).orders.map((o) => [o.erpOrderId, o.serials])).toEqual([[O3, ['SN-A2']]]);
     expect((await genealogy('serials/BRACKET-A/1399999-00001')).orders).toEqual([]);
   });
 });
