@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { AssignSerialsBody, GenealogyAnswer, GenealogyParams, LineParams, StageBatchBody, StagedBatchView, type GenealogyOrder } from '../../contracts/messages/genealogy.js';
 import { Token } from '../../contracts/tokens.js';
@@ -7,7 +7,7 @@ import { madeFinishedBatch, madeSerial, usedComponentBatch } from '../../db/gene
 import { assignSerials } from '../../db/order-output.js';
 import { listStaged, stageBatch } from '../../db/staged-batches.js';
 import { httpError } from '../../http/problem.js';
-import { lines, materials, workOrders } from '../../schema/index.js';
+import { lines, materials, orderSerials, workOrders } from '../../schema/index.js';
 import { audit } from '../audit.js';
 import { READERS, type Role } from '../auth.js';
 import { allows } from '../scope.js';
@@ -38,10 +38,14 @@ export function genealogyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       if (!known) throw httpError(404, `line ${site}/${line} not found`);
       const [material] = await db.select({ unit: materials.unit }).from(materials).where(eq(materials.code, req.body.material));
       if (!material) throw httpError(400, `body.material: ${req.body.material} is not a material of the plant model`);
+      const already = (there: StagedBatchView) =>
+        httpError(409, `batch ${req.body.batch} of ${req.body.material} is already staged at ${site}/${line} (by ${there.stagedBy} at ${there.stagedAt})`);
+      // Looked up before the audit, so a refused call leaves no audit row (two racing scans: the insert decides).
+      const [there] = await listStaged(db, site, line, { material: req.body.material, batch: req.body.batch });
+      if (there) throw already(there);
       await audit(db, req, 'batch-stage', `${site}/${line}`, req.body);
       const staged = await stageBatch(db, site, line, req.body, req.actor!.name);
-      if ('alreadyStaged' in staged)
-        throw httpError(409, `batch ${req.body.batch} of ${req.body.material} is already staged at ${site}/${line} (by ${staged.alreadyStaged.stagedBy} at ${staged.alreadyStaged.stagedAt})`);
+      if ('alreadyStaged' in staged) throw already(staged.alreadyStaged);
       return reply.code(201).send(staged);
     });
 
@@ -60,6 +64,9 @@ export function genealogyRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         .where(and(eq(workOrders.siteCode, site), eq(workOrders.erpOrderId, erpOrderId)));
       if (!order) throw httpError(404, `order ${site}/${erpOrderId} not found`);
       if (!order.serialized) throw httpError(400, `body.serials: material ${order.material} is not serialized in the plant model`);
+      const [taken] = await db.select({ serial: orderSerials.serial }).from(orderSerials)
+        .where(and(eq(orderSerials.material, order.material), inArray(orderSerials.serial, req.body.serials))).limit(1);
+      if (taken) throw httpError(409, `body.serials: serial ${taken.serial} of ${order.material} is already assigned to a unit`);
       await audit(db, req, 'serials-assign', `${site}/${erpOrderId}`, req.body);
       try {
         return reply.code(201).send({ positions: await assignSerials(db, site, erpOrderId, order.material, req.body.serials) });

@@ -1,4 +1,5 @@
 import { DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
+import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, type Role } from '../../api/auth.js';
@@ -14,6 +15,7 @@ import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.
 import { startInProcessWorker, type InProcessWorker } from '../helpers/in-process-worker.js';
 import { counts, publishRelease, release, releasesSettled, sendInBatches, SITE } from '../helpers/orders.js';
 import { resultOf } from '../helpers/workflow-result.js';
+import { auditLog } from '../../schema/index.js';
 
 const [O1, O2, O3] = ['1300001', '1300002', '1300003'];
 const serials = (order: string, n: number) => Array.from({ length: n }, (_, i) => `${order}-${String(i + 1).padStart(5, '0')}`);
@@ -86,6 +88,9 @@ describe('batches and genealogy through ERP faults and a worker restart', () => 
     expect((await stage('operator', { material: 'SHEET-2MM', batch: 'S-A', quantity: '4', unit: 'KG' })).statusCode).toBe(201);
     expect((await stage('planner', { material: 'SHEET-2MM', batch: 'S-B', quantity: '100', unit: 'KG' })).statusCode).toBe(201);
     expect((await stage('operator', { material: 'SHEET-2MM', batch: 'S-B', quantity: '1', unit: 'KG' })).statusCode).toBe(409);
+    // Each staging is audited with who scanned what; refused ones leave no row.
+    const audited = await engine.services.db.select().from(auditLog).where(eq(auditLog.action, 'batch-stage')).orderBy(asc(auditLog.id));
+    expect(audited.map((a) => [a.actor, a.target, (a.details as { batch: string }).batch])).toEqual([['genealogy-operator', 'plant1/line-2', 'S-A'], ['genealogy-planner', 'plant1/line-2', 'S-B']]);
 
     // Order 1: every post the ERP commits loses its reply (the retry finds it by its key); then failures and losses.
     engine.erpFaults.set({ errorRate: 0, replyLossRate: 1 });
