@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { ErpAdapter } from '../contracts/erp-port.js';
 import { createErpPostingActivities } from './erp-postings.js';
+import { createGenealogyActivities } from './genealogy.js';
 import { createMasterDataActivities } from './master-data.js';
 import { createReadModelActivities, type PublishWip } from './read-model.js';
 import { createShiftReadModelActivities } from './shift-read-model.js';
@@ -13,7 +14,7 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createErpPostingActivities(deps), ...createMasterDataActivities(deps), ...createReadModelActivities(deps), ...createShiftReadModelActivities(deps) };
+  return { ...createErpPostingActivities(deps), ...createMasterDataActivities(deps), ...createReadModelActivities(deps), ...createShiftReadModelActivities(deps), ...createGenealogyActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -10,6 +10,7 @@ import type { ApiDeps } from './deps.js';
 import { counterHoldRoutes } from './routes/counter-holds.js';
 import { erpWebhookRoutes } from './routes/erp-webhook.js';
 import { exceptionRoutes } from './routes/exceptions.js';
+import { genealogyRoutes } from './routes/genealogy.js';
 import { orderRoutes } from './routes/orders.js';
 import { productionRoutes } from './routes/production.js';
 import { sapEventRoutes } from './routes/sap-events.js';
@@ -51,5 +52,6 @@ export async function buildPlannerApi(deps: ApiDeps, opts: { logger?: boolean; m
   await app.register(supervisorRoutes(deps));
   await registerSupervisorUi(app);
   await app.register(exceptionRoutes(deps));
+  await app.register(genealogyRoutes(deps));
   return app;
 }

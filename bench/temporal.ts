@@ -30,6 +30,9 @@ const activities: Activities = {
   upsertWorkOrder: async () => {},
   upsertShiftOee: async () => {},
   recordLateCounts: async () => {},
+  allocateComponentBatches: async (i) => i.items,
+  releaseComponentBatches: async () => {},
+  recordOrderOutput: async () => ({ batch: 'B', serials: [] }),
 };
 
 const release = (id: string) => ({

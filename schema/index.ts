@@ -8,3 +8,4 @@ export * from './counter-holds.js';
 export * from './machine-counts.js';
 export * from './shift-oee.js';
 export * from './exceptions.js';
+export * from './genealogy.js';

@@ -66,6 +66,8 @@ export const materials = pgTable('materials', {
   code: text('code').primaryKey(),
   description: text('description').notNull(),
   unit: text('unit').notNull(),
+  /** Each finished unit gets a serial number (the plant file's `serialized`; docs/genealogy.md). */
+  serialized: boolean('serialized').notNull().default(false),
 });
 
 export const bomItems = pgTable(

@@ -30,3 +30,9 @@ export function refusal(err: unknown): ApplicationFailure | undefined {
   if (failure instanceof ApplicationFailure && REFUSALS.includes(failure.type ?? '')) return failure;
   return undefined;
 }
+
+/**
+ * Our own PostgreSQL as scheduled activities: for a choice that must be in the history before it is made (a 261's
+ * component batches, workflows/genealogy.ts). Retried without a cap, as the database comes back.
+ */
+export const OWN_DATABASE_SCHEDULED: ActivityOptions = { startToCloseTimeout: '10 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } };

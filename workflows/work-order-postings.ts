@@ -4,6 +4,7 @@ import type { OrderContext } from '../activities/master-data.js';
 import { plantDate } from '../contracts/plant-date.js';
 import { ERP_CALLS, ERP_FIRST_ATTEMPT, refusal } from './activity-options.js';
 import { componentQuantities, cumulativeComponentQuantities } from './backflush.js';
+import type { OrderGenealogy } from './genealogy.js';
 import { FINAL_CONFIRMATION_SEQ, type StandingPosting, type WorkOrderState } from './work-order-state.js';
 
 export type ErpPostings = Pick<Activities,
@@ -53,6 +54,8 @@ export class WorkOrderPostings {
     private readonly park: (message: string) => Promise<void>,
     /** From the patch 'backflush-cumulative', checked once at the start of the run (workflows/work-order.ts). */
     private readonly cumulative = false,
+    /** From the patch 'component-batches' (workflows/work-order.ts): batches on the 261s and the order's genealogy. */
+    private readonly genealogy?: OrderGenealogy,
   ) {}
 
   /**
@@ -98,7 +101,7 @@ export class WorkOrderPostings {
 
   /** Posts one confirmation of everything counted since the last one, with its backflush and goods receipt. */
   async confirm(isFinal: boolean): Promise<void> {
-    const { order, ctx, erp } = this;
+    const { order, ctx, erp, genealogy } = this;
     const confirmationSeq = isFinal ? FINAL_CONFIRMATION_SEQ : order.allocatePostingSeq();
     // Decided now: a person's retry after a refusal, and every activity retry, post under this same date.
     const dated = this.dated();
@@ -106,8 +109,9 @@ export class WorkOrderPostings {
     const { yieldQty, scrapQty, landed, posted } = await this.untilAccepted(async () => {
       // Reserved while it is posted: a hold arriving meanwhile can only take units outside this confirmation.
       const { yieldQty, scrapQty } = order.reserveConfirmation();
-      const items = this.backflush(yieldQty, isFinal);
+      const needed = this.backflush(yieldQty, isFinal);
       const landed: StandingPosting[] = [];
+      let allocated: number | undefined;
       const check = {
         confirmedBefore: order.confirmedGood,
         plannedQuantity: order.release.quantity,
@@ -120,13 +124,22 @@ export class WorkOrderPostings {
       const confirmation = { yieldQty: String(yieldQty), scrapQty: String(scrapQty), unit: order.release.unit };
       let compensate: (() => Promise<unknown>) | undefined;
       try {
-        if (items.length > 0) {
+        if (needed.length > 0) {
           // A retry after a refusal issues under new numbers: the old 261 key may hold a document already reversed.
           const goodsIssueSeq = order.allocatePostingSeq();
+          // The component batches are chosen once, in an activity whose result is in the history (workflows/genealogy.ts).
+          const items = genealogy ? await genealogy.allocate(goodsIssueSeq, needed) : needed;
+          if (genealogy) allocated = goodsIssueSeq;
           landed.push({ kind: 'goods-issue', seq: goodsIssueSeq, items, yieldQty: 0, scrapQty: 0 });
           const reversalSeq = order.allocatePostingSeq();
           // Registered before the call: a 261 whose reply was lost may still have landed, and must be reversed too.
-          compensate = () => erp.reverseGoodsIssue({ ...where, items, postingSeq: reversalSeq, goodsIssueSeq });
+          compensate = genealogy
+            ? async () => {
+              const reversed = await erp.reverseGoodsIssue({ ...where, items, postingSeq: reversalSeq, goodsIssueSeq });
+              await genealogy.release(goodsIssueSeq);
+              return reversed;
+            }
+            : () => erp.reverseGoodsIssue({ ...where, items, postingSeq: reversalSeq, goodsIssueSeq });
           // The confirmation's rules run before the first posting (issue 18, item 2): a refused quantity posts no 261.
           await erp.postGoodsIssue({ ...where, items, postingSeq: goodsIssueSeq, check: { ...check, ...confirmation } }).catch((err: unknown) => {
             if (refusal(err)?.type === 'BusinessRuleViolation') compensate = undefined; // refused before anything went out
@@ -151,12 +164,16 @@ export class WorkOrderPostings {
       } catch (err) {
         // A refused confirmation takes its backflush back first; a refused reversal waits for a person in turn.
         if (refusal(err) && compensate) await this.untilAccepted(compensate);
+        // A 261 refused before anything went out: its batches were never consumed.
+        else if (refusal(err) && genealogy && allocated !== undefined) await genealogy.release(allocated);
         throw err;
       } finally {
         order.endReservation();
       }
     });
+    const confirmedBefore = order.confirmedGood;
     order.confirmed(confirmationSeq, yieldQty, scrapQty, landed, posted.document);
+    if (genealogy && yieldQty > 0) await genealogy.recordOutput(confirmationSeq, confirmedBefore, yieldQty);
     if (!order.policy.goodsReceipt || yieldQty === 0) return;
     // After the confirmation stands, a refused goods receipt reverses nothing: it waits for a person, same key.
     const receiptSeq = order.allocatePostingSeq();
@@ -167,13 +184,17 @@ export class WorkOrderPostings {
 
   /** A cancelled order's postings taken back, the last first: 102 for a receipt, cancellation, 262 for a backflush. */
   async takeBack(): Promise<void> {
-    const { order, erp } = this;
+    const { order, erp, genealogy } = this;
     const where = { ...this.where, ...this.dated() };
     for (let p = order.lastStanding; p; p = order.lastStanding) {
       const postingSeq = order.allocatePostingSeq();
       const standing = p;
       await this.untilAccepted(() => {
         if (standing.kind === 'goods-receipt') return erp.reverseGoodsReceipt({ ...where, items: standing.items, postingSeq, goodsReceiptSeq: standing.seq });
+        if (standing.kind === 'goods-issue' && genealogy) {
+          return erp.reverseGoodsIssue({ ...where, items: standing.items, postingSeq, goodsIssueSeq: standing.seq })
+            .then(async (reversed) => (await genealogy.release(standing.seq), reversed));
+        }
         if (standing.kind === 'goods-issue') return erp.reverseGoodsIssue({ ...where, items: standing.items, postingSeq, goodsIssueSeq: standing.seq });
         return erp.cancelConfirmation({ workflowId: order.workflowId, erpOrderId: order.release.erpOrderId, postingSeq, confirmationSeq: standing.seq });
       });

@@ -31,6 +31,7 @@ import {
 import { ReadModelWriter } from './read-model-writer.js';
 import { OrderPhaseAttr, QualityHoldAttr } from './search-attributes.js';
 import { withOrderComponents } from './backflush.js';
+import { OrderGenealogy } from './genealogy.js';
 import { erpPostings, WorkOrderPostings } from './work-order-postings.js';
 import { WorkOrderState, type WorkOrderCarry } from './work-order-state.js';
 import { PostingTrace } from './trace-context.js';
@@ -62,6 +63,8 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const cumulativeBackflush = patched('backflush-cumulative');
   // Runs recorded before it wrote their read model on phase changes only; new runs keep it live (read-model-writer.ts).
   const liveReadModel = patched('live-read-model');
+  // Runs recorded before batches post their 261s without a batch choice and record no genealogy (docs/genealogy.md).
+  const componentBatches = patched('component-batches');
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
   const writer = liveReadModel ? new ReadModelWriter(() => order.status(), (s, w) => local.upsertWorkOrder(s, w)) : undefined;
   if (writer) void writer.run();
@@ -159,7 +162,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const { release } = order;
   // The ERP's own components (with their reservations) replace the plant file's BOM when the release carries them.
   const ctx = order.context ?? order.useContext(withOrderComponents(await local.loadOrderContext({ site: release.site, line: release.line, material: release.material }), release));
-  const postings = new WorkOrderPostings(order, ctx, erp, parkUntilRetry, cumulativeBackflush);
+  const postings = new WorkOrderPostings(order, ctx, erp, parkUntilRetry, cumulativeBackflush, componentBatches ? new OrderGenealogy(order, ctx) : undefined);
   await publish();
   // Workflow time (deterministic on replay); a new run after continue-as-new starts its period afresh.
   let lastConfirmationAt = Date.now();

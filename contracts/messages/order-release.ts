@@ -45,5 +45,10 @@ export const OrderReleased = z.object({
    * plant file's BOM; absent (the simulator, a release by hand): the plant file's BOM. Additive and optional.
    */
   components: z.array(OrderComponent).optional(),
+  /**
+   * The batch the ERP gives the order's output (SAP CHARG, 10 characters); absent: one derived from the order number
+   * (docs/genealogy.md). Additive and optional.
+   */
+  batch: z.string().regex(/^[A-Za-z0-9._/-]{1,10}$/, 'must be 1-10 of A-Z, a-z, 0-9, . _ / - (SAP CHARG)').optional(),
 });
 export type OrderReleased = z.infer<typeof OrderReleased>;

@@ -150,6 +150,8 @@ const Material = z.object({
   description: z.string().min(1).max(40),
   unit: UnitOfMeasure,
   bom: z.array(BomItem).default([]),
+  /** Each finished unit gets a serial number when confirmed (docs/genealogy.md). */
+  serialized: z.boolean().default(false),
 });
 
 /**

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErpOrderSource } from '../../contracts/erp-port.js';
 import type { ConfirmationPolicy } from '../../contracts/messages/order-release.js';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
+import { usedComponentBatch } from '../../db/genealogy.js';
+import { stageBatch } from '../../db/staged-batches.js';
 import { reconcileOrder } from '../../services/reconciliation/reconcile.js';
 import { releaseOf } from '../../services/sap-intake.js';
 import { completeOrderSignal, statusQuery } from '../../workflows/definitions.js';
@@ -94,6 +96,29 @@ describe('backflush of the order\'s own components in SAP', () => {
     const comps = engine.sap!.store.productionOrderComponents.filter((c) => c.Reservation === '0000501003');
     expect(comps.map((c) => [c.WithdrawnQuantity, c.ReservationIsFinallyIssued])).toEqual([['22.500', true], ['360.000', true]]);
     expect(open('0000501003', ['0001', '0002'])).toEqual(['0.000', '0.000']);
+    const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, id);
+    expect(rec.differences).toEqual([]);
+  });
+
+  it('the 261 carries SAP Batch: the order\'s own (B-7) and scanned-in batches split first in, first out (docs/genealogy.md)', async () => {
+    const id = '1300104';
+    const db = engine.services.db;
+    for (const [batch, quantity] of [['SC-1', '25'], ['SC-2', '100']] as const) await stageBatch(db, SITE, 'line-2', { material: 'SCREW-M6', batch, quantity, unit: 'PC' }, 'test');
+    const h = await releaseFromSap(id, 10, '0000501004', BRACKET_COMPONENTS, { goodsReceipt: false, overdeliveryTolerancePct: 0 });
+    await sendInBatches(h, counts(id, 5, 2, 0), 5);
+    expect(await resultOf(h)).toMatchObject({ phase: 'confirmed', confirmedGood: 10, exception: null });
+    expect(issuesOf(id).map((i) => [i.GoodsMovementType, i.Material, i.QuantityInEntryUnit, i.ReservationItem, i.Batch])).toEqual([
+      ['261', 'SHEET-2MM', '2.500', '0001', 'B-7'],
+      ['261', 'SCREW-M6', '25.000', '0002', 'SC-1'],
+      ['261', 'SCREW-M6', '15.000', '0002', 'SC-2'],
+    ]);
+    expect(open('0000501004', ['0001', '0002'])).toEqual(['0.000', '0.000']);
+    const used = await usedComponentBatch(db, 'SCREW-M6', 'SC-2');
+    expect(used.map((o) => [o.erpOrderId, o.batches, o.serials.length, o.components])).toEqual([[id, [id], 10, [
+      { material: 'SCREW-M6', batch: 'SC-1', quantity: '25', unit: 'PC' },
+      { material: 'SCREW-M6', batch: 'SC-2', quantity: '15', unit: 'PC' },
+      { material: 'SHEET-2MM', batch: 'B-7', quantity: '2.5', unit: 'KG' },
+    ]]]);
     const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, SITE, id);
     expect(rec.differences).toEqual([]);
   });

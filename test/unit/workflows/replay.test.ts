@@ -8,7 +8,7 @@ import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime
 import { bundleMesWorkflows, workflowsPath } from '../../../workers/wiring/temporal-worker.js';
 
 // Recorded histories (MES_RECORD_HISTORIES=1 on work-order.test.ts, work-order-planner.test.ts, work-order-components.test.ts,
-// work-order-read-model.test.ts,
+// work-order-read-model.test.ts, work-order-batches.test.ts,
 // shift.test.ts, shift-oee.test.ts and the *-deltas tests; the *-traced.json ones are work-order-planner.test.ts's
 // recorded after the tracing interceptors came, kept beside the untraced ones of the same tests)
 // against the current bundle: a change to the commands a workflow issues, not guarded by patched(), fails here.

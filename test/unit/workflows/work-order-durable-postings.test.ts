@@ -34,8 +34,10 @@ describe('work order postings are decided durably', () => {
         type: e.activityTaskScheduledEventAttributes!.activityType!.name!,
         input: decode(e.activityTaskScheduledEventAttributes!.input?.payloads?.[0]),
       }));
-      // Two confirmations, each with its 261 and 101: six postings, each scheduled once (no retries here).
-      expect(scheduled.map((s) => s.type)).toEqual(['postGoodsIssue', 'postConfirmation', 'postGoodsReceipt', 'postGoodsIssue', 'postConfirmation', 'postGoodsReceipt']);
+      // Two confirmations, each with its 261 and 101: six postings, each scheduled once (no retries here); each 261's
+      // batches are chosen before it, and each confirmation's output recorded after the ERP took it (docs/genealogy.md).
+      const confirmation = ['allocateComponentBatches', 'postGoodsIssue', 'postConfirmation', 'recordOrderOutput', 'postGoodsReceipt'];
+      expect(scheduled.map((s) => s.type)).toEqual([...confirmation, ...confirmation]);
       const recordedConfirmations = scheduled.filter((s) => s.type === 'postConfirmation').map((s) => s.input);
       expect(recordedConfirmations).toEqual(JSON.parse(JSON.stringify(posted)));
       expect(scheduled.filter((s) => s.type === 'postGoodsIssue').map((s) => s.input.items)).toEqual(movements.filter((m) => m.kind === '261').map((m) => m.items));

@@ -53,7 +53,12 @@ export const release = (erpOrderId: string, quantity: string): OrderReleased => 
 });
 export const ev = (id: string, good = 1, scrap = 0) => ({ eventId: id, machine: 'm1', sourceTime: '2026-01-05T06:00:00Z', good, scrap });
 
-export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean }) {
+/**
+ * Activities that record what the workflow asked. `batch`: the batch choice puts every component on that batch (else
+ * the items stay as they are); `genealogy` lists the batch choices, releases and outputs as `<activity> <key>`.
+ */
+export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean; batch?: string }) {
+  const genealogy: string[] = [];
   const posted: ConfirmationPostingInput[] = [];
   const movements: Array<{ kind: string; postingSeq: number; goodsIssueSeq?: number; reverses?: number; items: GoodsMovementItem[] }> = [];
   const late: string[] = [];
@@ -118,8 +123,19 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
     async recordLateCounts(input) {
       late.push(...input.counts.map((c) => c.eventId));
     },
+    async allocateComponentBatches(input) {
+      genealogy.push(`allocate ${input.postingKey}`);
+      return opts.batch ? input.items.map((i) => ({ ...i, batch: opts.batch })) : input.items;
+    },
+    async releaseComponentBatches(input) {
+      genealogy.push(`release ${input.goodsIssueKey}`);
+    },
+    async recordOrderOutput(input) {
+      genealogy.push(`output ${input.postingKey} ${input.confirmedBefore}+${input.yieldQty}`);
+      return { batch: input.batch ?? input.erpOrderId, serials: [] };
+    },
   };
-  return { posted, movements, late, notifications, activities };
+  return { posted, movements, late, notifications, genealogy, activities };
 }
 
 export async function withWorker<T>(activities: Activities, taskQueue: string, fn: () => Promise<T>): Promise<T> {
