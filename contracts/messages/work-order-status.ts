@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReservationRef } from '../erp-port.js';
 import { DecimalString } from '../tokens.js';
+import { InspectionCharacteristic } from './inspection.js';
 import { DispositionDecision } from './planner-command.js';
 
 /**
@@ -59,6 +60,8 @@ export const OrderContext = z.object({
   materialUnit: z.string().nullable(),
   /** The site's IANA time zone from the plant file: posting dates are the plant's dates. Absent in contexts carried from older runs. */
   timezone: z.string().nullable().optional(),
+  /** Inspection characteristics of the material on the line, every operation's (docs/quality.md). Absent: none. */
+  characteristics: z.array(InspectionCharacteristic).optional(),
 });
 export type OrderContext = z.infer<typeof OrderContext>;
 
