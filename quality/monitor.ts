@@ -56,8 +56,9 @@ export class QualityMonitor {
       : this.characteristics.find((c) => c.source === 'tag' && c.machine === m.machine && c.tag === m.tag);
   }
 
-  track(code: string, good: number): CharacteristicTrack {
-    return (this.tracks[code] ??= { lotStart: good, holdId: null, baseline: [], limits: null, recent: [], active: [] });
+  /** The characteristic's marks; a first value finds its lot starting with the order (what is confirmed already is never held). */
+  track(code: string): CharacteristicTrack {
+    return (this.tracks[code] ??= { lotStart: 0, holdId: null, baseline: [], limits: null, recent: [], active: [] });
   }
 
   /**
@@ -67,7 +68,7 @@ export class QualityMonitor {
   evaluate(m: Measurement, good: number): MeasurementVerdict | null {
     const c = this.characteristicOf(m);
     if (!c) return null;
-    const t = this.track(c.code, good);
+    const t = this.track(c.code);
     const verdict = specVerdict(m.value, c);
     let newHold: number | null = null;
     let endedHold: number | null = null;

@@ -8,6 +8,9 @@ import { SEEN_IDS_LIMIT } from './seen-ids.js';
 import type { CountsCarry, RangeVerdict } from './work-order-counts.js';
 import { WorkOrderLedger, type LedgerCarry } from './work-order-ledger.js';
 import { describeOrder, orderStatus } from './work-order-view.js';
+import type { Measurement } from '../contracts/messages/inspection.js';
+import type { QualityDisposition } from '../contracts/messages/planner-command.js';
+import { OrderQuality, type OrderQualityCarry } from './work-order-quality.js';
 
 export { SEEN_IDS_LIMIT };
 export { FINAL_CONFIRMATION_SEQ, type StandingPosting } from './work-order-ledger.js';
@@ -23,6 +26,8 @@ export interface WorkOrderCarry extends CountsCarry, LedgerCarry {
   qualityHolds?: QualityHold[];
   // Added with the SAP intake; absent in carries of older runs.
   erpClosed?: ErpOrderClosed | null;
+  // Added with automatic quality (docs/quality.md); absent in carries of older runs and of orders without characteristics.
+  quality?: OrderQualityCarry;
 }
 
 /** An update's validator refuses by throwing: nothing of the update is written to history. */
@@ -51,6 +56,15 @@ export class WorkOrderState extends WorkOrderLedger {
   qualityHolds: QualityHold[];
   /** The ERP closed the order itself (technical completion, deletion flag): no more confirmations. */
   erpClosed: ErpOrderClosed | null;
+  /** Automatic quality from measurements; null for runs recorded before it and orders without inspection characteristics. */
+  quality: OrderQuality | null = null;
+  private readonly qualityCarry: OrderQualityCarry | undefined;
+  /**
+   * Measurements that came before the order's context (and so its characteristics) was loaded, with the good count
+   * then: a run's first signals are handled in its first activation, before the context's local activity returns.
+   * Null once quality is decided (or for runs recorded before it).
+   */
+  private earlyMeasurements: Array<{ m: Measurement; good: number }> | null = null;
 
   constructor(
     readonly workflowId: string,
@@ -64,6 +78,23 @@ export class WorkOrderState extends WorkOrderLedger {
     this.held = carry?.held ?? false;
     this.qualityHolds = carry?.qualityHolds ?? [];
     this.erpClosed = carry?.erpClosed ?? null;
+    this.qualityCarry = carry?.quality;
+  }
+
+  /**
+   * Turns automatic quality on once the context is known (runs patched for it only): the characteristics of the
+   * order's operation judge its measurements from here on. Nothing happens for an order without characteristics.
+   */
+  enableQuality(): void {
+    const characteristics = this.context?.characteristics ?? [];
+    if (characteristics.length > 0 || this.qualityCarry) this.quality = new OrderQuality(this, characteristics, this.qualityCarry);
+    for (const { m, good } of this.earlyMeasurements ?? []) this.quality?.measure(m, good);
+    this.earlyMeasurements = null;
+  }
+
+  /** The run takes measurements (patched for it): those arriving before the context is loaded wait for it. */
+  expectQuality(): void {
+    this.earlyMeasurements = [];
   }
 
   /** Released or running: the order takes holds, commands and confirmations. */
@@ -110,9 +141,28 @@ export class WorkOrderState extends WorkOrderLedger {
   /** Applies an outbox range once; after the order closed its pieces are kept aside as late counts. */
   applyDeltas(d: ProductionDeltas): RangeVerdict {
     const accepted = this.acceptsCounts;
+    const goodBefore = this.good;
     const verdict = this.countDelta(d, accepted, this.workflowId);
     if (accepted && this.phase === 'released' && this.eventsApplied > 0) this.phase = 'running';
+    // The range's counts first, then its values in source-time order: a value holds the pieces its range brought too.
+    if (verdict === 'apply' && accepted && this.quality) {
+      this.quality.counted(this.good - goodBefore);
+      for (const m of d.measurements ?? []) this.quality.measure(m);
+    } else if (verdict === 'apply' && accepted && this.earlyMeasurements) {
+      for (const m of d.measurements ?? []) this.earlyMeasurements.push({ m, good: this.good });
+    }
     return verdict;
+  }
+
+  /** A lab result is refused for a closed order, an order without the characteristic, another unit or a repeated sample. */
+  checkLabResult(m: Measurement): void {
+    if (!this.isOpen) throw new Error(`order is ${this.phase}: only a running or released order takes lab results`);
+    if (!this.quality) throw new Error(`material ${this.release.material} has no inspection characteristics on line ${this.release.line}`);
+    refuse(this.quality.refusesLabResult(m));
+  }
+
+  labResult(m: Measurement): void {
+    this.quality!.labResult(m);
   }
 
   requestCompletion(req: CompleteOrder): void {
@@ -226,10 +276,19 @@ export class WorkOrderState extends WorkOrderLedger {
     return hold;
   }
 
-  /** The person's decision on a hold: released units are good again, scrapped ones move from good to scrap. */
-  dispose(holdId: number, decision: 'release' | 'scrap'): void {
+  /**
+   * The person's decision on a hold: released units are good again, scrapped ones move from good to scrap. An
+   * automatic hold's excursion ends with it: units made later are not in it, the next out-of-spec value holds anew.
+   */
+  dispose(holdId: number, decision: 'release' | 'scrap', by?: Pick<QualityDisposition, 'requestedBy' | 'reasonCode'>): void {
     const hold = this.checkDisposition(holdId);
     hold.disposition = decision;
+    if (hold.characteristic !== undefined) {
+      hold.open = false;
+      hold.decidedBy = by?.requestedBy;
+      if (decision === 'scrap') hold.reasonCode = by?.reasonCode ?? hold.characteristic;
+      this.quality?.decided(holdId);
+    } else if (by?.reasonCode !== undefined && decision === 'scrap') hold.reasonCode = by.reasonCode;
     if (decision === 'scrap') {
       this.good -= hold.quantity;
       this.scrap += hold.quantity;
@@ -238,7 +297,8 @@ export class WorkOrderState extends WorkOrderLedger {
 
   /** Holds whose quality notification is not yet in the ERP. */
   get unnotifiedHolds(): QualityHold[] {
-    return this.qualityHolds.filter((h) => h.notification === null);
+    // An automatic hold with nothing in it yet waits for its first units: the notification names a quantity.
+    return this.qualityHolds.filter((h) => h.notification === null && h.quantity > 0);
   }
 
   notified(hold: QualityHold, document: string): void {
@@ -303,6 +363,7 @@ export class WorkOrderState extends WorkOrderLedger {
       standingComplete: this.standingComplete,
       qualityHolds: this.qualityHolds,
       ...(this.erpClosed ? { erpClosed: this.erpClosed } : {}),
+      ...(this.quality ? { quality: this.quality.carry() } : {}),
     };
   }
 

@@ -20,6 +20,7 @@ import {
   completeOrderSignal,
   erpOrderClosedSignal,
   holdOrderUpdate,
+  labResultUpdate,
   productionCountsSignal,
   productionDeltasSignal,
   qualityDispositionUpdate,
@@ -43,6 +44,8 @@ export interface WorkOrderInput {
 }
 
 const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrderContext' | 'recordLateCounts'>>(OWN_DATABASE);
+/** Alerts and warnings are best effort (the activity logs a failure and returns): one attempt, never a stalled order. */
+const announce = proxyLocalActivities<Pick<Activities, 'publishQualityEvents'>>({ startToCloseTimeout: '5 seconds', retry: { maximumAttempts: 1 } });
 
 /**
  * One work order from release to its final ERP confirmation; long-lived, continues-as-new with its state. Each
@@ -62,7 +65,10 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const cumulativeBackflush = patched('backflush-cumulative');
   // Runs recorded before it wrote their read model on phase changes only; new runs keep it live (read-model-writer.ts).
   const liveReadModel = patched('live-read-model');
+  // Runs recorded before automatic quality take no measurements and no lab results (docs/quality.md).
+  const automaticQuality = patched('quality-measurements');
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
+  if (automaticQuality) order.expectQuality();
   const writer = liveReadModel ? new ReadModelWriter(() => order.status(), (s, w) => local.upsertWorkOrder(s, w)) : undefined;
   if (writer) void writer.run();
   /** What an update answers: the new status (and the Web UI's current details and the read model follow). */
@@ -111,9 +117,15 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     return answer();
   }, { validator: (cmd) => order.checkQualityHold(cmd) });
   setHandler(qualityDispositionUpdate, (cmd) => {
-    order.dispose(cmd.holdId, cmd.decision);
+    order.dispose(cmd.holdId, cmd.decision, cmd);
     return answer();
   }, { validator: (cmd) => void order.checkDisposition(cmd.holdId) });
+  if (automaticQuality) {
+    setHandler(labResultUpdate, (m) => {
+      order.labResult(m);
+      return answer();
+    }, { validator: (m) => order.checkLabResult(m) });
+  }
   setHandler(cancelOrderUpdate, async (cmd) => {
     order.cancel(cmd);
     // Taking postings back waits for the ERP; the caller gets an answer within seconds either way (`cancelling`).
@@ -160,17 +172,20 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   // The ERP's own components (with their reservations) replace the plant file's BOM when the release carries them.
   const ctx = order.context ?? order.useContext(withOrderComponents(await local.loadOrderContext({ site: release.site, line: release.line, material: release.material }), release));
   const postings = new WorkOrderPostings(order, ctx, erp, parkUntilRetry, cumulativeBackflush);
+  if (automaticQuality) order.enableQuality();
+  const qualityEvents = () => order.quality !== null && order.quality.outbox.length > 0;
   await publish();
   // Workflow time (deterministic on replay); a new run after continue-as-new starts its period afresh.
   let lastConfirmationAt = Date.now();
   for (;;) {
     const wake = () => order.readyToConfirm || order.partialDue || order.unnotifiedHolds.length > 0 || order.cancelled !== null || order.erpClosed !== null ||
-      order.phase !== published || (order.qualityHeld > 0) !== publishedHold || shouldContinueAsNew();
+      order.phase !== published || (order.qualityHeld > 0) !== publishedHold || qualityEvents() || shouldContinueAsNew();
     // A timer only when the policy confirms by time, so orders without it keep their history's commands.
     const periodMs = order.policy.partialEveryMinutes === undefined ? undefined : order.policy.partialEveryMinutes * 60_000;
     let periodDue = false;
     if (periodMs === undefined) await condition(wake);
     else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.confirmable > 0;
+    if (qualityEvents()) await announce.publishQualityEvents(order.quality!.takeOutbox());
     if (order.unnotifiedHolds.length > 0) {
       await postings.raiseNotifications();
       await publish();

@@ -142,3 +142,6 @@ export const RunRuleWarning = z.object({
   sourceTime: z.string(),
 });
 export type RunRuleWarning = z.infer<typeof RunRuleWarning>;
+
+/** What a work order publishes about its quality (activities/quality-events.ts): an alert, or a run-rule warning. */
+export type QualityEvent = { kind: 'alert'; alert: QualityAlert } | { kind: 'warning'; warning: RunRuleWarning };

@@ -29,6 +29,11 @@ export const QualityDisposition = z.object({
   /** The hold's id, also the posting sequence of its quality notification. */
   holdId: z.number().int().positive(),
   decision: DispositionDecision,
+  /**
+   * Why the units are scrapped (the plant's scrap reason code, e.g. SAP's variance reason); kept on the hold and in the
+   * audit. Absent: an automatic hold's characteristic code, else none.
+   */
+  reasonCode: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, 'must be 1-20 of A-Z, a-z, 0-9, _ and -').optional(),
   requestedBy: RequestedBy,
 });
 export type QualityDisposition = z.infer<typeof QualityDisposition>;

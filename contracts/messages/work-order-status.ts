@@ -19,17 +19,33 @@ import { DispositionDecision } from './planner-command.js';
 export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception', 'cancelling', 'cancelled', 'closed']);
 export type WorkOrderPhase = z.infer<typeof WorkOrderPhase>;
 
-/** Quantity a quality person held: not confirmed until released (good) or scrapped; the ERP got a notification. */
+/** A measured value kept with an automatic hold: what the disposition is audited with. */
+export const HeldMeasurement = z.object({ id: z.string(), value: z.number(), unit: z.string(), sourceTime: z.string() });
+
+/**
+ * Quantity held for quality: not confirmed until released (good) or scrapped; the ERP got a notification. A person
+ * holds it through the API, or the order itself when a value of an inspection characteristic is out of specification
+ * (`characteristic` set, docs/quality.md).
+ */
 export const QualityHold = z.object({
   /** Also the posting sequence of its quality notification. */
   id: z.number().int().positive(),
-  quantity: z.number().int().positive(),
+  /** Positive for a person's hold; an automatic one starts with what its lot rule found (maybe 0) and grows while `open`. */
+  quantity: z.number().int().nonnegative(),
   defectText: z.string(),
   requestedBy: z.string(),
   /** The ERP's notification number once raised; null while the ERP has not answered. */
   notification: z.string().nullable(),
   /** The decision taken on it (`QualityDisposition`); null while it is open. */
   disposition: DispositionDecision.nullable(),
+  /** Automatic holds: the inspection characteristic, and whether its excursion goes on (new good units join the hold). */
+  characteristic: z.string().optional(),
+  open: z.boolean().optional(),
+  /** Automatic holds: the first out-of-spec values of the excursion (at most 20). */
+  measurements: z.array(HeldMeasurement).max(20).optional(),
+  /** Who decided, and the scrap reason code. */
+  decidedBy: z.string().optional(),
+  reasonCode: z.string().optional(),
 });
 export type QualityHold = z.infer<typeof QualityHold>;
 

@@ -16,7 +16,7 @@ describe('QualityMonitor', () => {
     expect(m.evaluate(value(180), 10)!.verdict).toBe('in-spec');
     const first = m.evaluate(value(186), 25)!;
     expect(first).toMatchObject({ verdict: 'above', newHold: 15, endedHold: null });
-    m.track('oven-temp', 25).holdId = 7;
+    m.track('oven-temp').holdId = 7;
     expect(m.evaluate(value(187), 30)!.newHold).toBeNull();
     expect(m.evaluate(value(181), 32)!.endedHold).toBe(7);
     expect(m.evaluate(value(170), 40)!).toMatchObject({ verdict: 'below', newHold: 8 });

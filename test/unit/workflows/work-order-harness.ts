@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Activities } from '../../../activities/index.js';
 import type { ConfirmationPostingInput, QualityNotificationInput } from '../../../activities/erp-postings.js';
 import type { GoodsMovementItem } from '../../../contracts/erp-port.js';
+import type { InspectionCharacteristic, QualityEvent } from '../../../contracts/messages/inspection.js';
 import type { ConfirmationPolicy, OrderReleased } from '../../../contracts/messages/order-release.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
@@ -53,7 +54,9 @@ export const release = (erpOrderId: string, quantity: string): OrderReleased => 
 });
 export const ev = (id: string, good = 1, scrap = 0) => ({ eventId: id, machine: 'm1', sourceTime: '2026-01-05T06:00:00Z', good, scrap });
 
-export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean }) {
+/** `characteristics`: the order context's inspection characteristics (automatic quality); `qualityEvents` collects what it publishes. */
+export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean; characteristics?: InspectionCharacteristic[] }) {
+  const qualityEvents: QualityEvent[] = [];
   const posted: ConfirmationPostingInput[] = [];
   const movements: Array<{ kind: string; postingSeq: number; goodsIssueSeq?: number; reverses?: number; items: GoodsMovementItem[] }> = [];
   const late: string[] = [];
@@ -98,6 +101,7 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
       return {
         bom: [{ component: 'SHEET-2MM', quantityPer: '0.250', unit: 'KG' }, { component: 'SCREW-M6', quantityPer: '4.000', unit: 'PC' }],
         plant: '1010', storageLocation: '0002', materialUnit: 'PC',
+        ...(opts.characteristics ? { characteristics: opts.characteristics } : {}),
       };
     },
     async loadLineContext() {
@@ -117,8 +121,11 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
     async recordLateCounts(input) {
       late.push(...input.counts.map((c) => c.eventId));
     },
+    async publishQualityEvents(events) {
+      qualityEvents.push(...events);
+    },
   };
-  return { posted, movements, late, notifications, activities };
+  return { posted, movements, late, notifications, qualityEvents, activities };
 }
 
 export async function withWorker<T>(activities: Activities, taskQueue: string, fn: () => Promise<T>): Promise<T> {
