@@ -75,7 +75,8 @@ export class OrderQuality {
     }
     if (v.verdict !== 'in-spec') {
       const track = this.monitor.track(c.code);
-      const open = this.order.qualityHolds.find((h) => h.id === track.holdId);
+      // A hold decided meanwhile (even before this run set its marks up) covers no more values.
+      const open = this.order.qualityHolds.find((h) => h.id === track.holdId && h.open === true && h.disposition === null);
       if (open) {
         if (open.measurements!.length < MEASUREMENTS_KEPT) open.measurements!.push(at);
       } else {

@@ -60,11 +60,12 @@ export class WorkOrderState extends WorkOrderLedger {
   quality: OrderQuality | null = null;
   private readonly qualityCarry: OrderQualityCarry | undefined;
   /**
-   * Measurements that came before the order's context (and so its characteristics) was loaded, with the good count
-   * then: a run's first signals are handled in its first activation, before the context's local activity returns.
+   * Ranges applied before the order's context (and so its characteristics) was loaded or its carry taken up: their
+   * new good units and measurements, with the good count then. A run's first signals are handled in its first
+   * activation, as their handlers are set, before the workflow's quality is set up.
    * Null once quality is decided (or for runs recorded before it).
    */
-  private earlyMeasurements: Array<{ m: Measurement; good: number }> | null = null;
+  private earlyMeasurements: Array<{ grew: number; good: number; measurements: Measurement[] }> | null = null;
 
   constructor(
     readonly workflowId: string,
@@ -88,7 +89,10 @@ export class WorkOrderState extends WorkOrderLedger {
   enableQuality(): void {
     const characteristics = this.context?.characteristics ?? [];
     if (characteristics.length > 0 || this.qualityCarry) this.quality = new OrderQuality(this, characteristics, this.qualityCarry);
-    for (const { m, good } of this.earlyMeasurements ?? []) this.quality?.measure(m, good);
+    for (const e of this.earlyMeasurements ?? []) {
+      this.quality?.counted(e.grew);
+      for (const m of e.measurements) this.quality?.measure(m, e.good);
+    }
     this.earlyMeasurements = null;
   }
 
@@ -149,7 +153,7 @@ export class WorkOrderState extends WorkOrderLedger {
       this.quality.counted(this.good - goodBefore);
       for (const m of d.measurements ?? []) this.quality.measure(m);
     } else if (verdict === 'apply' && accepted && this.earlyMeasurements) {
-      for (const m of d.measurements ?? []) this.earlyMeasurements.push({ m, good: this.good });
+      this.earlyMeasurements.push({ grew: this.good - goodBefore, good: this.good, measurements: d.measurements ?? [] });
     }
     return verdict;
   }
@@ -157,6 +161,7 @@ export class WorkOrderState extends WorkOrderLedger {
   /** A lab result is refused for a closed order, an order without the characteristic, another unit or a repeated sample. */
   checkLabResult(m: Measurement): void {
     if (!this.isOpen) throw new Error(`order is ${this.phase}: only a running or released order takes lab results`);
+    if (!this.quality && this.earlyMeasurements) throw new Error('the order is starting: its inspection characteristics are not loaded yet, try again in a moment');
     if (!this.quality) throw new Error(`material ${this.release.material} has no inspection characteristics on line ${this.release.line}`);
     refuse(this.quality.refusesLabResult(m));
   }

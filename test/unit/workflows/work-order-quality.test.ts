@@ -7,7 +7,8 @@ import {
 import { AUTOMATIC_HOLDER } from '../../../workflows/work-order-quality.js';
 import { eventually } from '../../helpers/eventually.js';
 import { resultOf, UNIT_WAIT_MS } from '../../helpers/workflow-result.js';
-import { fakeActivities, recordHistory, useTemporal, withPolicyOrder } from './work-order-harness.js';
+import { client, fakeActivities, recordHistory, release, useTemporal, withPolicyOrder, withWorker } from './work-order-harness.js';
+import { workOrderWorkflow } from '../../../workflows/work-order.js';
 
 // Automatic quality inside the work order on a real dev server: measurements in outbox deltas and lab results hold
 // the lot an out-of-spec value covers; a person releases or scraps it; run rules warn without holding.
@@ -96,6 +97,34 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       expect(await h.query(statusQuery)).toMatchObject({ good: 20, qualityHeld: 0, qualityHolds: [] });
       await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
       await resultOf(h, 'its result', UNIT_WAIT_MS);
+    });
+  });
+
+  it('carries an open excursion, its marks and the lab samples across continue-as-new', async () => {
+    const hardness = InspectionCharacteristic.parse({ ...characteristic({ code: 'hardness', source: 'lab', unit: 'HRC', target: 45, lowerLimit: 40, upperLimit: 50 }), machine: undefined, tag: undefined });
+    const { notifications, activities } = fakeActivities({ rejectFirst: false, characteristics: [oven, hardness] });
+    const taskQueue = 'wf-quality-can';
+    await withWorker(activities, taskQueue, async () => {
+      const h = await client().workflow.start(workOrderWorkflow, {
+        taskQueue, workflowId: 'work-order:plant1:quality-can', args: [{ release: release('2000201', '1000'), continueAsNewAfterEvents: 3 }],
+      });
+      const firstRunId = h.firstExecutionRunId;
+      await h.signal(productionDeltasSignal, delta(10, temp(180)));
+      await h.signal(productionDeltasSignal, delta(4, temp(190))); // the 4 since 180 are held, the excursion stays open
+      await h.executeUpdate(labResultUpdate, { args: [{ id: 'S-9', source: 'lab', characteristic: 'hardness', value: 45, unit: 'HRC', sourceTime: '2026-01-05T07:30:00Z' }] });
+      await h.signal(productionDeltasSignal, delta(3)); // the third event: the run continues as new
+      await eventually(async () => ((await client().workflow.getHandle(h.workflowId, firstRunId).describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), 'continue-as-new');
+      await h.signal(productionDeltasSignal, delta(5)); // in the next run: joins the open hold
+      const s = await h.query(statusQuery);
+      expect(s).toMatchObject({ good: 22, qualityHeld: 12, qualityHolds: [{ quantity: 12, open: true }] });
+      const again = await h.executeUpdate(labResultUpdate, { args: [{ id: 'S-9', source: 'lab', characteristic: 'hardness', value: 45, unit: 'HRC', sourceTime: '2026-01-05T07:31:00Z' }] }).catch((e: unknown) => e);
+      expect(String((again as Error & { cause?: Error }).cause?.message)).toMatch(/sample S-9 was entered already/);
+      await h.signal(productionDeltasSignal, delta(0, temp(181)));
+      await eventually(async () => ((await h.query(statusQuery)).qualityHolds[0]!.open === false ? true : undefined), 'the excursion ended in the new run');
+      expect(notifications).toHaveLength(1);
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: s.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', confirmedGood: 22 });
     });
   });
 });
