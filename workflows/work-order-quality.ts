@@ -123,6 +123,11 @@ export class OrderQuality {
     this.measure(m);
   }
 
+  /** Whether an out-of-spec value of the characteristic holds the order too (`hold-pause`). */
+  pauses(code: string): boolean {
+    return this.monitor.characteristics.some((c) => c.code === code && c.reaction === 'hold-pause');
+  }
+
   /** A person decided an automatic hold: its excursion ends there. */
   decided(holdId: number): void {
     this.monitor.holdDecided(holdId, this.order.good);
