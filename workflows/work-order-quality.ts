@@ -16,7 +16,8 @@ export interface OrderQualityCarry {
 export interface QualityHost {
   readonly workflowId: string;
   readonly release: { site: string; line: string; erpOrderId: string; unit: string; operation: string };
-  readonly good: number;
+  /** Good units counted ever (scrap dispositions included): lots are marked on it. */
+  readonly goodMade: number;
   readonly confirmable: number;
   readonly qualityHolds: QualityHold[];
   readonly isOpen: boolean;
@@ -61,10 +62,10 @@ export class OrderQuality {
   }
 
   /**
-   * Judges one measurement in the order's context, `good` units counted when it came (default: now); a value of no
+   * Judges one measurement in the order's context, `good` units made when it came (default: now); a value of no
    * characteristic of the order changes nothing.
    */
-  measure(m: Measurement, good = this.order.good): void {
+  measure(m: Measurement, good = this.order.goodMade): void {
     const v = this.monitor.evaluate(m, good);
     if (!v) return;
     const c = v.characteristic;
@@ -130,7 +131,7 @@ export class OrderQuality {
 
   /** A person decided an automatic hold: its excursion ends there. */
   decided(holdId: number): void {
-    this.monitor.holdDecided(holdId, this.order.good);
+    this.monitor.holdDecided(holdId, this.order.goodMade);
   }
 
   takeOutbox(): QualityEvent[] {

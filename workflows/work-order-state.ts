@@ -108,7 +108,32 @@ export class WorkOrderState extends WorkOrderLedger {
 
   /** Units under an open quality hold: counted, not confirmable until a person decides. */
   get qualityHeld(): number {
-    return this.qualityHolds.reduce((s, h) => s + (h.disposition === null ? h.quantity : 0), 0);
+    // Reworked units are held until their rework confirmation is in the ERP.
+    return this.qualityHolds.reduce((s, h) => s + (h.disposition === null || this.awaitsRework(h) ? h.quantity : 0), 0);
+  }
+
+  private awaitsRework(h: QualityHold): boolean {
+    return h.disposition === 'rework' && !h.reworkConfirmation;
+  }
+
+  /**
+   * Good units counted ever, scrapped dispositions included: a mark that never falls, for the lots of automatic quality
+   * (a scrap disposition moves units from good to scrap, which would make `good` fall below a lot's start).
+   */
+  get goodMade(): number {
+    return this.good + this.qualityHolds.reduce((s, h) => s + (h.disposition === 'scrap' ? h.quantity : 0), 0);
+  }
+
+  /** Reworked holds whose rework confirmation is not yet in the ERP. */
+  get pendingRework(): QualityHold[] {
+    return this.qualityHolds.filter((h) => this.awaitsRework(h));
+  }
+
+  /** The rework of a hold is confirmed (posting `seq`, the ERP's `document`): its units are good and confirmable. */
+  reworked(hold: QualityHold, seq: number, document: string): void {
+    hold.reworkConfirmation = document;
+    // A cancellation takes it back like any confirmation; it adds nothing to the order's own operation.
+    this.standing.push({ kind: 'confirmation', seq, items: [], yieldQty: 0, scrapQty: 0 });
   }
 
   /** Good units counted, not confirmed or being confirmed, and not held: what the next confirmation may post. */
@@ -153,7 +178,7 @@ export class WorkOrderState extends WorkOrderLedger {
       this.quality.counted(this.good - goodBefore);
       for (const m of d.measurements ?? []) this.quality.measure(m);
     } else if (verdict === 'apply' && accepted && this.earlyMeasurements) {
-      this.earlyMeasurements.push({ grew: this.good - goodBefore, good: this.good, measurements: d.measurements ?? [] });
+      this.earlyMeasurements.push({ grew: this.good - goodBefore, good: this.goodMade, measurements: d.measurements ?? [] });
     }
     return verdict;
   }
@@ -274,10 +299,15 @@ export class WorkOrderState extends WorkOrderLedger {
   }
 
   /** The open hold a disposition decides; throws for an unknown or already decided one. */
-  checkDisposition(holdId: number): QualityHold {
+  checkDisposition(holdId: number, decision?: 'release' | 'scrap' | 'rework', reworkOperation?: string): QualityHold {
     const hold = this.qualityHolds.find((h) => h.id === holdId);
     if (!hold) throw new Error(`no quality hold ${holdId} on this order`);
     if (hold.disposition !== null) throw new Error(`quality hold ${holdId} was already decided: ${hold.disposition}`);
+    if (decision === 'rework') {
+      if (!reworkOperation) throw new Error('reworkOperation: a rework names the operation it is confirmed on, like 0900');
+      if (reworkOperation === this.release.operation) throw new Error(`reworkOperation: ${reworkOperation} is the order's own operation; a rework is confirmed on another`);
+      if (!this.isOpen) throw new Error(`order is ${this.phase}: a rework is confirmed while the order runs`);
+    }
     return hold;
   }
 
@@ -285,9 +315,14 @@ export class WorkOrderState extends WorkOrderLedger {
    * The person's decision on a hold: released units are good again, scrapped ones move from good to scrap. An
    * automatic hold's excursion ends with it: units made later are not in it, the next out-of-spec value holds anew.
    */
-  dispose(holdId: number, decision: 'release' | 'scrap', by?: Pick<QualityDisposition, 'requestedBy' | 'reasonCode'>): void {
-    const hold = this.checkDisposition(holdId);
+  dispose(holdId: number, decision: 'release' | 'scrap' | 'rework', by?: Pick<QualityDisposition, 'requestedBy' | 'reasonCode' | 'reworkOperation'>): void {
+    const hold = this.checkDisposition(holdId, decision, by?.reworkOperation);
     hold.disposition = decision;
+    if (decision === 'rework') {
+      hold.reworkOperation = by!.reworkOperation;
+      hold.reworkConfirmation = null;
+      hold.decidedBy = by?.requestedBy;
+    }
     if (hold.characteristic !== undefined) {
       hold.open = false;
       hold.decidedBy = by?.requestedBy;

@@ -119,7 +119,7 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   setHandler(qualityDispositionUpdate, (cmd) => {
     order.dispose(cmd.holdId, cmd.decision, cmd);
     return answer();
-  }, { validator: (cmd) => void order.checkDisposition(cmd.holdId) });
+  }, { validator: (cmd) => void order.checkDisposition(cmd.holdId, cmd.decision, cmd.reworkOperation) });
   if (automaticQuality) {
     setHandler(labResultUpdate, (m) => {
       order.labResult(m);
@@ -179,13 +179,18 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   let lastConfirmationAt = Date.now();
   for (;;) {
     const wake = () => order.readyToConfirm || order.partialDue || order.unnotifiedHolds.length > 0 || order.cancelled !== null || order.erpClosed !== null ||
-      order.phase !== published || (order.qualityHeld > 0) !== publishedHold || qualityEvents() || shouldContinueAsNew();
+      order.phase !== published || (order.qualityHeld > 0) !== publishedHold || qualityEvents() || order.pendingRework.length > 0 || shouldContinueAsNew();
     // A timer only when the policy confirms by time, so orders without it keep their history's commands.
     const periodMs = order.policy.partialEveryMinutes === undefined ? undefined : order.policy.partialEveryMinutes * 60_000;
     let periodDue = false;
     if (periodMs === undefined) await condition(wake);
     else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.confirmable > 0;
     if (qualityEvents()) await announce.publishQualityEvents(order.quality!.takeOutbox());
+    if (order.pendingRework.length > 0) {
+      await postings.confirmRework();
+      await publish();
+      continue;
+    }
     if (order.unnotifiedHolds.length > 0) {
       await postings.raiseNotifications();
       await publish();

@@ -205,7 +205,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post('/orders/:site/:erpOrderId/quality-holds/:holdId/disposition', {
       schema: {
         params: OrderParams.extend({ holdId: z.coerce.number().int().positive() }), body: DispositionBody, response: { 200: WorkOrderStatus },
-        tags: ['quality'], summary: 'Decide a quality hold: release the units as good, or scrap them',
+        tags: ['quality'], summary: 'Decide a quality hold: release the units as good, scrap them (reasonCode), or rework them (reworkOperation)',
       },
       config: { roles: ['quality'] },
     }, async (req) => {
@@ -215,7 +215,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const hold = await client.workflow.getHandle(workflowId).query(statusQuery).then((s) => s.qualityHolds.find((h) => h.id === holdId), () => undefined);
       const measured = hold?.characteristic ? { characteristic: hold.characteristic, quantity: hold.quantity, measurements: hold.measurements } : {};
       await audit(db, req, `quality-${req.body.decision}`, workflowId, { holdId, ...req.body, ...measured });
-      return runUpdate(order, qualityDispositionUpdate, { holdId, decision: req.body.decision, ...(req.body.reasonCode ? { reasonCode: req.body.reasonCode } : {}), requestedBy: req.actor!.name });
+      return runUpdate(order, qualityDispositionUpdate, { holdId, ...req.body, requestedBy: req.actor!.name });
     });
     app.post('/orders/:site/:erpOrderId/lab-results', {
       schema: {

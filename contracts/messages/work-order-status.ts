@@ -46,6 +46,9 @@ export const QualityHold = z.object({
   /** Who decided, and the scrap reason code. */
   decidedBy: z.string().optional(),
   reasonCode: z.string().optional(),
+  /** A rework: its operation, and the ERP's document of its confirmation (null until posted; the units stay held until then). */
+  reworkOperation: z.string().optional(),
+  reworkConfirmation: z.string().nullable().optional(),
 });
 export type QualityHold = z.infer<typeof QualityHold>;
 

@@ -17,6 +17,7 @@ import { statusQuery } from '../../workflows/definitions.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { exceptionAfter } from '../helpers/exceptions.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
+import { ledgerFor } from '../helpers/orders.js';
 import { resultOf } from '../helpers/workflow-result.js';
 
 // Done-when 1 and 2 of issue 13 through the whole path: machine events on JetStream -> signal bridge -> outbox ->
@@ -83,7 +84,7 @@ async function step(events: MachineEvent[], done: (s: WorkOrderStatus) => boolea
 }
 
 describe('quality from measurements', () => {
-  it('holds the drift\'s quantity automatically, tells the ERP once, confirms good before and after, and the held after release or as scrap', async () => {
+  it('holds the drift\'s quantity automatically, tells the ERP once, confirms good before and after, and the held after release, as scrap or reworked', async () => {
     const order = { v: 1, site: 'plant1', erpOrderId: ORDER, material: 'BRACKET-A', quantity: '1000', unit: 'PC', line: 'line-2', operation: '0010', releasedAt: new Date().toISOString(),
       confirmationPolicy: { partialEvery: 10, goodsReceipt: false, overdeliveryTolerancePct: 10 } };
     expect((await api.inject().post('/orders').headers(auth('planner')).body(order)).statusCode).toBeLessThan(300);
@@ -132,16 +133,28 @@ describe('quality from measurements', () => {
     await step([temperature(180)], (s) => s.qualityHolds[1]!.open === false, 'the second excursion ended');
     expect((await api.inject().post(disposition(secondId)).headers(auth('quality')).body({ decision: 'scrap', reasonCode: 'TEMP' })).json()).toMatchObject({ scrap: 6, good: 45, qualityHeld: 0 });
 
+    // A third, reworked: confirmed on the rework operation, then good on the order's.
+    const third = await step([...made(4), temperature(191)], (s) => s.qualityHolds.length === 3 && s.qualityHeld === 4, 'a third hold');
+    await step([temperature(180)], (s) => s.qualityHolds[2]!.open === false, 'the third excursion ended');
+    const rework = await api.inject().post(disposition(third.qualityHolds[2]!.id)).headers(auth('quality')).body({ decision: 'rework' });
+    expect(rework.statusCode).toBe(409);
+    expect(rework.json().detail).toMatch(/reworkOperation/);
+    await api.inject().post(disposition(third.qualityHolds[2]!.id)).headers(auth('quality')).body({ decision: 'rework', reworkOperation: '0900' });
+    await eventually(async () => ((await status()).qualityHolds[2]!.reworkConfirmation ? true : undefined), 'the rework confirmation in the ERP');
+
     // Eight forces above the center line (all in spec): a warning, no hold.
     await publishInOrder([50.4, 50.2, 50.6, 50.3, 50.5, 50.2, 50.4, 50.3].map((v) => analog('force', 'KN', v)));
     const warning = await exceptionAfter(engine, RUN_RULE_WARNING_STAGE);
     expect(warning.body).toMatchObject({ kind: 'run-rule-warning', rule: 'run-one-side', characteristic: 'press-force', erpOrderId: ORDER });
     expect(await status()).toMatchObject({ qualityHeld: 0 });
-    expect((await status()).qualityHolds).toHaveLength(2);
+    expect((await status()).qualityHolds).toHaveLength(3);
 
     await api.inject().post(`/orders/plant1/${ORDER}/complete`).headers(auth('planner')).body({});
-    expect(await resultOf(engine.services.client.workflow.getHandle(workflowId))).toMatchObject({ phase: 'confirmed', good: 45, scrap: 6, confirmedGood: 45, confirmedScrap: 6 });
+    expect(await resultOf(engine.services.client.workflow.getHandle(workflowId))).toMatchObject({ phase: 'confirmed', good: 49, scrap: 6, confirmedGood: 49, confirmedScrap: 6 });
+    // The ERP's confirmations: the order's 49 good and 6 scrap, and the 4 reworked on 0900.
+    const confirmations = (await ledgerFor(engine, ORDER)).filter((p) => p.kind === 'confirmation');
+    expect(confirmations.reduce((n, p) => n + Number(p.yieldQty), 0)).toBe(53);
     expect(await engine.erp.findPostings(`${workflowId}#${hold.id}`, 'quality-notification')).toHaveLength(1);
-    expect(alerts).toHaveLength(2);
+    expect(alerts).toHaveLength(3);
   });
 });

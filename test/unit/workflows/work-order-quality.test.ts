@@ -127,4 +127,22 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', confirmedGood: 22 });
     });
   });
+
+  it('reworks a hold: refused without a rework operation, confirmed on it once, then good on the order\'s operation', async () => {
+    const { posted, activities } = fakeActivities({ rejectFirst: false, characteristics: [oven] });
+    await withPolicyOrder(activities, 'rework-1', '1000', { partialEvery: 100, goodsReceipt: false }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(8, temp(190)));
+      const hold = await eventually(async () => (await h.query(statusQuery)).qualityHolds.find((x) => x.quantity === 8), 'the hold');
+      const refusal = (e: unknown) => String((e as Error & { cause?: Error }).cause?.message);
+      expect(refusal(await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: hold.id, decision: 'rework', requestedBy: 'qa' }] }).catch((e: unknown) => e))).toMatch(/reworkOperation: a rework names the operation/);
+      expect(refusal(await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: hold.id, decision: 'rework', reworkOperation: '0010', requestedBy: 'qa' }] }).catch((e: unknown) => e))).toMatch(/the order's own operation/);
+      const decided = await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: hold.id, decision: 'rework', reworkOperation: '0900', requestedBy: 'qa' }] });
+      expect(decided).toMatchObject({ qualityHeld: 8, qualityHolds: [{ disposition: 'rework', reworkOperation: '0900', reworkConfirmation: null }] });
+      await eventually(async () => ((await h.query(statusQuery)).qualityHeld === 0 ? true : undefined), 'the rework confirmed');
+      await h.signal(productionDeltasSignal, delta(2, temp(180)));
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', good: 10, confirmedGood: 10 });
+      expect(posted.map((p) => [p.operation, p.yieldQty, p.isFinal])).toEqual([['0900', '8', false], ['0010', '10', true]]);
+    });
+  });
 });
