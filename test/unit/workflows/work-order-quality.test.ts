@@ -143,6 +143,7 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
       expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', good: 10, confirmedGood: 10 });
       expect(posted.map((p) => [p.operation, p.yieldQty, p.isFinal])).toEqual([['0900', '8', false], ['0010', '10', true]]);
+      await recordHistory(h, 'work-order-quality-rework.json');
     });
   });
 });
