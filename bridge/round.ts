@@ -45,7 +45,7 @@ export function planRound(routing: Routing, fresh: Set<string>): RoundPlan {
     const delta = orderDelta(g.events, fresh, g.measurements);
     if (!delta) continue;
     plan.rows.push({ workflowId, target: { kind: 'work-order', site: g.site, line: g.line }, delta });
-    plan.routed['work-order'] += delta.machines.reduce((n, m) => n + m.events, 0);
+    plan.routed['work-order'] += delta.machines.reduce((n, m) => n + m.events, 0) + (delta.measurements?.length ?? 0);
     plan.duplicates += delta.duplicatesDropped;
   }
   for (const [workflowId, g] of routing.shifts) {
