@@ -185,7 +185,10 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     let periodDue = false;
     if (periodMs === undefined) await condition(wake);
     else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.confirmable > 0;
-    if (qualityEvents()) await announce.publishQualityEvents(order.quality!.takeOutbox());
+    if (qualityEvents()) {
+      // Lost alerts are logged, never the order's failure: the holds themselves are in the order and the ERP.
+      await announce.publishQualityEvents(order.quality!.takeOutbox()).catch((err: unknown) => log.warn('quality events not published', { error: String(err) }));
+    }
     if (order.pendingRework.length > 0) {
       await postings.confirmRework();
       await publish();
