@@ -18,7 +18,7 @@ const workflowClient = [
 ];
 const fences = {
   // Pure contracts: zod only, no I/O, no env, nothing of the project but other contracts.
-  contracts: [{ group: ['node:*', ...builtinModules, '@temporalio/*', ...io, ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http', 'shifts', 'oee')] }],
+  contracts: [{ group: ['node:*', ...builtinModules, '@temporalio/*', ...io, ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http', 'shifts', 'oee', 'quality')] }],
   // Shift arithmetic is called per event by the bridge and later from workflow code: Intl only, no zod, no I/O; of
   // the contracts, types and the zod-free shift-time.ts.
   shifts: [
@@ -30,6 +30,12 @@ const fences = {
   oee: [
     { group: ['node:*', ...builtinModules, '@temporalio/*', ...io, 'zod', ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http')] },
     { group: ['**/contracts/**', '!**/contracts/decimal.js', '!**/contracts/downtime-report.js', '!**/contracts/packml.js'], allowTypeImports: true },
+  ],
+  // Spec checks and SPC run rules run inside the work-order workflow: pure (simple-statistics for mean and sd), types
+  // from contracts only.
+  quality: [
+    { group: ['node:*', ...builtinModules, '@temporalio/*', ...io, 'zod', ...aboveCore, ...folders('api', 'bridge', 'edge', 'erp', 'activities', 'workflows', 'db', 'schema', 'services', 'jetstream', 'http')] },
+    { group: ['**/contracts/**'], allowTypeImports: true },
   ],
   // The ERP port and adapters know nothing of Temporal (retries and idempotency keys come in as plain values).
   erp: [{ group: ['@temporalio/*', ...aboveCore, ...folders('workflows', 'activities', 'api', 'bridge', 'edge', 'services', 'db', 'schema')] }],

@@ -22,6 +22,7 @@ const activities: Activities = {
   reverseGoodsReceipt: async () => null,
   postGoodsMovementCorrection: async (i) => ({ document: 'X', postingKey: `${i.workflowId}#${i.postingSeq}`, replayed: false }),
   cancelConfirmation: async () => null,
+  publishQualityEvents: async () => undefined,
   loadOrderContext: async () => ({ bom: [], plant: null, storageLocation: null, materialUnit: null }),
   loadLineContext: async () => ({ plant: null, costCenter: null }),
   nextShift: async () => null,

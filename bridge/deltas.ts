@@ -1,4 +1,5 @@
 import type { MachineEvent } from '../contracts/messages/machine-event.js';
+import type { Measurement } from '../contracts/messages/inspection.js';
 import type { OrderDelta, OrderMachineDelta, ShiftDelta, ShiftMachineDelta } from '../contracts/messages/outbox-delta.js';
 import type { ProductionCount } from '../contracts/messages/production-count.js';
 
@@ -20,8 +21,11 @@ export function firstSight(fresh: Set<string>): (eventId: string) => boolean {
 
 const later = (a: string, b: string) => (Date.parse(b) > Date.parse(a) ? b : a);
 
-/** A work order's delta of one round; null when nothing in it is new and nothing was dropped (no row, no signal). */
-export function orderDelta(counts: ProductionCount[], fresh: Set<string>): OrderDelta | null {
+/**
+ * A work order's delta of one round; null when nothing in it is new and nothing was dropped (no row, no signal). New
+ * measurements travel one by one, in source-time order; a repeated one is dropped like a repeated count.
+ */
+export function orderDelta(counts: ProductionCount[], fresh: Set<string>, measured: Measurement[] = []): OrderDelta | null {
   const isNew = firstSight(fresh);
   const machines = new Map<string, OrderMachineDelta>();
   let duplicatesDropped = 0;
@@ -37,7 +41,14 @@ export function orderDelta(counts: ProductionCount[], fresh: Set<string>): Order
     m.lastSourceTime = later(m.lastSourceTime, c.sourceTime);
     machines.set(c.machine, m);
   }
-  return machines.size === 0 && duplicatesDropped === 0 ? null : { machines: [...machines.values()], duplicatesDropped };
+  const measurements: Measurement[] = [];
+  for (const m of measured) {
+    if (isNew(m.id)) measurements.push(m);
+    else duplicatesDropped += 1;
+  }
+  measurements.sort((a, b) => Date.parse(a.sourceTime) - Date.parse(b.sourceTime));
+  if (machines.size === 0 && duplicatesDropped === 0 && measurements.length === 0) return null;
+  return { machines: [...machines.values()], duplicatesDropped, ...(measurements.length > 0 ? { measurements } : {}) };
 }
 
 /** A shift's delta of one round: counters summed per machine, state changes one by one, active alarms counted. */
@@ -84,7 +95,8 @@ export function sumOrderDeltas(rows: OrderDelta[]): OrderDelta {
     m.events += x.events;
     m.lastSourceTime = later(m.lastSourceTime, x.lastSourceTime);
   });
-  return { machines, duplicatesDropped: rows.reduce((n, r) => n + r.duplicatesDropped, 0) };
+  const measurements = rows.flatMap((r) => r.measurements ?? []);
+  return { machines, duplicatesDropped: rows.reduce((n, r) => n + r.duplicatesDropped, 0), ...(measurements.length > 0 ? { measurements } : {}) };
 }
 
 /** The rows of a range summed into one shift delta; state and alarm changes keep their order. */

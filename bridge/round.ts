@@ -23,7 +23,10 @@ export interface RoundPlan {
 export function roundEventIds(routing: Routing): string[] {
   const ids: string[] = [];
   for (const g of routing.shifts.values()) for (const e of g.events) ids.push(e.eventId);
-  for (const g of routing.orders.values()) for (const e of g.events) ids.push(e.eventId);
+  for (const g of routing.orders.values()) {
+    for (const e of g.events) ids.push(e.eventId);
+    for (const m of g.measurements ?? []) ids.push(m.id);
+  }
   for (const u of routing.unassigned) ids.push(u.event.eventId);
   for (const h of routing.holds) ids.push(h.event.eventId);
   // A counting point's counter ids are in its shift's group already; commitRound takes each id once.
@@ -39,10 +42,10 @@ export function roundEventIds(routing: Routing): string[] {
 export function planRound(routing: Routing, fresh: Set<string>): RoundPlan {
   const plan: RoundPlan = { rows: [], unassigned: [], holds: [], machineCounts: [], routed: { 'work-order': 0, shift: 0 }, duplicates: 0 };
   for (const [workflowId, g] of routing.orders) {
-    const delta = orderDelta(g.events, fresh);
+    const delta = orderDelta(g.events, fresh, g.measurements);
     if (!delta) continue;
     plan.rows.push({ workflowId, target: { kind: 'work-order', site: g.site, line: g.line }, delta });
-    plan.routed['work-order'] += delta.machines.reduce((n, m) => n + m.events, 0);
+    plan.routed['work-order'] += delta.machines.reduce((n, m) => n + m.events, 0) + (delta.measurements?.length ?? 0);
     plan.duplicates += delta.duplicatesDropped;
   }
   for (const [workflowId, g] of routing.shifts) {

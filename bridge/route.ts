@@ -1,4 +1,5 @@
 import { shiftWorkflowId } from '../contracts/ids.js';
+import type { Measurement } from '../contracts/messages/inspection.js';
 import type { CounterHoldEvent, MachineEvent } from '../contracts/messages/machine-event.js';
 import type { ProductionCount } from '../contracts/messages/production-count.js';
 import type { ShiftInput } from '../contracts/messages/shift.js';
@@ -42,14 +43,14 @@ export function lineMismatch(event: Pick<MachineEvent, 'site' | 'line' | 'machin
 
 export interface Routing {
   /** Per active order, with its site and line (where its pieces go, should the order be gone when they arrive). */
-  orders: Map<string, Routed<ProductionCount> & { site: string; line: string }>;
+  orders: Map<string, Routed<ProductionCount> & { site: string; line: string; measurements?: Measurement[] }>;
   shifts: Map<string, Routed<MachineEvent> & { input: ShiftInput }>;
   unassigned: Array<{ event: MachineEvent; reason: UnassignedReason; message: number }>;
   /** Counter holds with what the bridge knows of their machine (null: not in the plant model). Never counted here. */
   holds: Array<{ event: CounterHoldEvent; context: MachineContext | null; shift: ShiftInput | null; message: number }>;
   /** Every counter event of a known machine, counting point or not, for the per-machine counts (machine_counts). */
   machineCounts: Array<{ eventId: string; item: MachineCountItem }>;
-  /** Kinds no workflow consumes yet (analog values); acked and counted, never silently. */
+  /** Events no workflow consumes (analog values of a line without an active order, uncertain ones); acked and counted, never silently. */
   ignored: number;
   /** Events whose line is not their machine's (lineMismatch): routed nowhere; the bridge parks their messages. */
   misrouted: Array<{ event: MachineEvent; reason: string; message: number }>;
@@ -62,6 +63,19 @@ export const toCount = (e: Extract<MachineEvent, { kind: 'counter' }>): Producti
   good: e.counter === 'good' ? e.delta : 0,
   scrap: e.counter === 'scrap' ? e.delta : 0,
 });
+
+/** An analog value as a measurement for the order's inspection characteristics. */
+export const toMeasurement = (e: Extract<MachineEvent, { kind: 'analog' }>): Measurement => ({
+  id: e.eventId, source: 'tag', machine: e.machine, tag: e.tag, value: e.value, unit: e.unit, sourceTime: e.sourceTime,
+});
+
+/** The order's group of the round, with this message among those it came from. */
+function group(r: Routing, workflowId: string, ctx: MachineContext, message: number) {
+  let g = r.orders.get(workflowId);
+  if (!g) r.orders.set(workflowId, (g = { events: [], messages: new Set(), site: ctx.site, line: ctx.line }));
+  g.messages.add(message);
+  return g;
+}
 
 function add<T>(map: Map<string, Routed<T>>, key: string, event: T, message: number, init?: () => Omit<Routed<T>, 'events' | 'messages'>) {
   let g = map.get(key);
@@ -97,7 +111,12 @@ export function routeEvents(
       continue;
     }
     if (event.kind === 'analog') {
-      r.ignored += 1;
+      // Any machine of the line measures for its order (an oven need not be a counting point); uncertain values decide nothing.
+      if (!ctx?.activeOrder || event.quality !== 'good') r.ignored += 1;
+      else {
+        const g = group(r, ctx.activeOrder.workflowId, ctx, message);
+        (g.measurements ??= []).push(toMeasurement(event));
+      }
       continue;
     }
     if (event.kind === 'hold') {
@@ -131,7 +150,7 @@ export function routeEvents(
     }
     if (event.kind !== 'counter' || event.counter === 'total') continue;
     if (!ctx.activeOrder) r.unassigned.push({ event, reason: 'no-active-order', message });
-    else add(r.orders as Map<string, Routed<ProductionCount>>, ctx.activeOrder.workflowId, toCount(event), message, () => ({ site: ctx.site, line: ctx.line }));
+    else group(r, ctx.activeOrder.workflowId, ctx, message).events.push(toCount(event));
   }
   return r;
 }

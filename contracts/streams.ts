@@ -43,6 +43,13 @@ export const ERP_RELEASE_SUBJECTS = 'erp.*.order.released';
 /** Why a consumed message was not applied, per site and stage: `ops.<site>.exception.<stage>`. */
 export const OPS_EXCEPTIONS_STREAM = 'OPS_EXCEPTIONS';
 export const exceptionSubject = (site: string, stage: string) => `ops.${site}.exception.${stage}`;
+/** The stage of a work order's SPC run-rule warnings (contracts/messages/inspection.ts `RunRuleWarning`). */
+export const RUN_RULE_WARNING_STAGE = 'run-rule-warning';
+/**
+ * A line's quality alerts (automatic holds, contracts/messages/inspection.ts `QualityAlert`) on core NATS, like the
+ * live WIP: four tokens, so MES_EVENTS (`mes.*.*.*.*`) never captures them.
+ */
+export const qualityAlertSubject = (site: string, line: string) => `mes.${site}.${line}.alerts`;
 
 export const MES_EVENTS: StreamDefinition = { name: MES_EVENTS_STREAM, subjects: [MACHINE_EVENT_SUBJECTS], maxAgeDays: 7, duplicateWindowMinutes: 10 };
 export const ERP_EVENTS: StreamDefinition = { name: ERP_EVENTS_STREAM, subjects: [ERP_RELEASE_SUBJECTS], maxAgeDays: 30, duplicateWindowMinutes: 10 };

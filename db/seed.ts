@@ -48,7 +48,7 @@ export async function seedPlant(db: Db, plant: PlantModel, nowMs: number = Date.
     for (const s of plant.sites) {
       const [stored] = await tx.select({ timezone: sites.timezone, shiftCalendars: sites.shiftCalendars }).from(sites).where(eq(sites.code, s.code)).for('update');
       if (stored) checkCalendarChange(plant, s, stored, nowMs);
-      const site = { name: s.name, timezone: s.timezone, shiftCalendars: siteShiftCalendars(plant, s.code), downtime: plant.downtime?.find((d) => d.site === s.code) ?? null };
+      const site = { name: s.name, timezone: s.timezone, shiftCalendars: siteShiftCalendars(plant, s.code), downtime: plant.downtime?.find((d) => d.site === s.code) ?? null, quality: plant.quality?.find((q) => q.site === s.code) ?? null };
       await tx.insert(sites).values({ code: s.code, ...site }).onConflictDoUpdate({ target: sites.code, set: site });
       // Running bridges read the calendars again (bridge/context.ts); at commit, like an edit through the API.
       await tx.execute(sql`select pg_notify(${SHIFT_CALENDARS_CHANNEL}, ${s.code})`);

@@ -1,5 +1,6 @@
 import { boolean, integer, jsonb, numeric, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { SiteDowntimeConfig } from '../contracts/messages/downtime-config.js';
+import type { SiteQualityConfig } from '../contracts/messages/inspection.js';
 import type { SiteShiftCalendars } from '../contracts/messages/shift-calendar.js';
 
 export const sites = pgTable('sites', {
@@ -16,6 +17,8 @@ export const sites = pgTable('sites', {
    * validated at seeding; null: none, every stretch is posted as a malfunction report with its state as the reason.
    */
   downtime: jsonb('downtime').$type<SiteDowntimeConfig>(),
+  /** The plant file's inspection characteristics of the site (contracts/messages/inspection.ts), validated at seeding; null: none. */
+  quality: jsonb('quality').$type<SiteQualityConfig>(),
 });
 
 export const costCenters = pgTable(

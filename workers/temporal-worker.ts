@@ -32,7 +32,7 @@ runProcess('temporal-worker', log, async () => {
   const wip = backgroundWipPublisher(natsSettings(env), 'temporal-worker', (err) => log.error({ err }, 'NATS connection for live WIP failed'));
   const { worker, connection } = await createMesWorker(
     { ...temporalTargetFromEnv(process.env, env), maxCachedWorkflows: env.MES_WORKFLOW_CACHE_SIZE },
-    { erp, db, publishWip: wip.publish },
+    { erp, db, publishWip: wip.publish, publishJson: wip.publishJson },
   );
   const running = worker.run();
   return async () => {

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Measurement } from '../contracts/messages/inspection.js';
 import type { MachineEventBatch } from '../contracts/messages/machine-event.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import type { MachineDeltas, ProductionDeltas } from '../contracts/messages/outbox-delta.js';
@@ -19,6 +20,8 @@ export const resumeOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>
 export const cancelOrderUpdate = defineUpdate<WorkOrderStatus, [PlannerCommand]>('cancelOrder');
 export const qualityHoldUpdate = defineUpdate<WorkOrderStatus, [QualityHoldCommand]>('qualityHold');
 export const qualityDispositionUpdate = defineUpdate<WorkOrderStatus, [QualityDisposition]>('qualityDisposition');
+/** A lab result of one of the order's inspection characteristics, judged like a tag value (docs/quality.md). */
+export const labResultUpdate = defineUpdate<WorkOrderStatus, [Measurement]>('labResult');
 /** ERP released the order again with another quantity or dates: the running order follows, no second workflow. */
 export const changeReleaseUpdate = defineUpdate<WorkOrderStatus, [OrderReleased]>('changeRelease');
 /** The ERP closed the order itself (SAP TECO or deletion flag): no more counts, no more postings (services/sap-intake.ts). */

@@ -182,6 +182,23 @@ export class WorkOrderPostings {
     order.received(receiptSeq, receipt);
   }
 
+  /**
+   * Reworked holds, each confirmed once on its rework operation (yield: the hold's units) under its own posting
+   * sequence; a refusal waits for a person. The units become good when it stands (WorkOrderState.reworked).
+   */
+  async confirmRework(): Promise<void> {
+    const { order, erp } = this;
+    for (const hold of order.pendingRework) {
+      const postingSeq = order.allocatePostingSeq();
+      const dated = this.dated();
+      const posted = await this.untilAccepted(() => erp.postConfirmation({
+        workflowId: order.workflowId, postingSeq, erpOrderId: order.release.erpOrderId, operation: hold.reworkOperation!,
+        yieldQty: String(hold.quantity), scrapQty: '0', unit: order.release.unit, isFinal: false, ...dated,
+      }));
+      order.reworked(hold, postingSeq, posted.document);
+    }
+  }
+
   /** A cancelled order's postings taken back, the last first: 102 for a receipt, cancellation, 262 for a backflush. */
   async takeBack(): Promise<void> {
     const { order, erp, genealogy } = this;

@@ -8,6 +8,9 @@ import { SEEN_IDS_LIMIT } from './seen-ids.js';
 import type { CountsCarry, RangeVerdict } from './work-order-counts.js';
 import { WorkOrderLedger, type LedgerCarry } from './work-order-ledger.js';
 import { describeOrder, orderStatus } from './work-order-view.js';
+import type { Measurement } from '../contracts/messages/inspection.js';
+import type { QualityDisposition } from '../contracts/messages/planner-command.js';
+import { OrderQuality, type OrderQualityCarry } from './work-order-quality.js';
 
 export { SEEN_IDS_LIMIT };
 export { FINAL_CONFIRMATION_SEQ, type StandingPosting } from './work-order-ledger.js';
@@ -23,6 +26,8 @@ export interface WorkOrderCarry extends CountsCarry, LedgerCarry {
   qualityHolds?: QualityHold[];
   // Added with the SAP intake; absent in carries of older runs.
   erpClosed?: ErpOrderClosed | null;
+  // Added with automatic quality (docs/quality.md); absent in carries of older runs and of orders without characteristics.
+  quality?: OrderQualityCarry;
 }
 
 /** An update's validator refuses by throwing: nothing of the update is written to history. */
@@ -51,6 +56,16 @@ export class WorkOrderState extends WorkOrderLedger {
   qualityHolds: QualityHold[];
   /** The ERP closed the order itself (technical completion, deletion flag): no more confirmations. */
   erpClosed: ErpOrderClosed | null;
+  /** Automatic quality from measurements; null for runs recorded before it and orders without inspection characteristics. */
+  quality: OrderQuality | null = null;
+  private readonly qualityCarry: OrderQualityCarry | undefined;
+  /**
+   * Ranges applied before the order's context (and so its characteristics) was loaded or its carry taken up: their
+   * new good units and measurements, with the good count then. A run's first signals are handled in its first
+   * activation, as their handlers are set, before the workflow's quality is set up.
+   * Null once quality is decided (or for runs recorded before it).
+   */
+  private earlyMeasurements: Array<{ grew: number; good: number; measurements: Measurement[] }> | null = null;
 
   constructor(
     readonly workflowId: string,
@@ -64,6 +79,26 @@ export class WorkOrderState extends WorkOrderLedger {
     this.held = carry?.held ?? false;
     this.qualityHolds = carry?.qualityHolds ?? [];
     this.erpClosed = carry?.erpClosed ?? null;
+    this.qualityCarry = carry?.quality;
+  }
+
+  /**
+   * Turns automatic quality on once the context is known (runs patched for it only): the characteristics of the
+   * order's operation judge its measurements from here on. Nothing happens for an order without characteristics.
+   */
+  enableQuality(): void {
+    const characteristics = this.context?.characteristics ?? [];
+    if (characteristics.length > 0 || this.qualityCarry) this.quality = new OrderQuality(this, characteristics, this.qualityCarry);
+    for (const e of this.earlyMeasurements ?? []) {
+      this.quality?.counted(e.grew);
+      for (const m of e.measurements) this.quality?.measure(m, e.good);
+    }
+    this.earlyMeasurements = null;
+  }
+
+  /** The run takes measurements (patched for it): those arriving before the context is loaded wait for it. */
+  expectQuality(): void {
+    this.earlyMeasurements = [];
   }
 
   /** Released or running: the order takes holds, commands and confirmations. */
@@ -73,7 +108,32 @@ export class WorkOrderState extends WorkOrderLedger {
 
   /** Units under an open quality hold: counted, not confirmable until a person decides. */
   get qualityHeld(): number {
-    return this.qualityHolds.reduce((s, h) => s + (h.disposition === null ? h.quantity : 0), 0);
+    // Reworked units are held until their rework confirmation is in the ERP.
+    return this.qualityHolds.reduce((s, h) => s + (h.disposition === null || this.awaitsRework(h) ? h.quantity : 0), 0);
+  }
+
+  private awaitsRework(h: QualityHold): boolean {
+    return h.disposition === 'rework' && !h.reworkConfirmation;
+  }
+
+  /**
+   * Good units counted ever, scrapped dispositions included: a mark that never falls, for the lots of automatic quality
+   * (a scrap disposition moves units from good to scrap, which would make `good` fall below a lot's start).
+   */
+  get goodMade(): number {
+    return this.good + this.qualityHolds.reduce((s, h) => s + (h.disposition === 'scrap' ? h.quantity : 0), 0);
+  }
+
+  /** Reworked holds whose rework confirmation is not yet in the ERP. */
+  get pendingRework(): QualityHold[] {
+    return this.qualityHolds.filter((h) => this.awaitsRework(h));
+  }
+
+  /** The rework of a hold is confirmed (posting `seq`, the ERP's `document`): its units are good and confirmable. */
+  reworked(hold: QualityHold, seq: number, document: string): void {
+    hold.reworkConfirmation = document;
+    // A cancellation takes it back like any confirmation; it adds nothing to the order's own operation.
+    this.standing.push({ kind: 'confirmation', seq, items: [], yieldQty: 0, scrapQty: 0 });
   }
 
   /** Good units counted, not confirmed or being confirmed, and not held: what the next confirmation may post. */
@@ -110,9 +170,29 @@ export class WorkOrderState extends WorkOrderLedger {
   /** Applies an outbox range once; after the order closed its pieces are kept aside as late counts. */
   applyDeltas(d: ProductionDeltas): RangeVerdict {
     const accepted = this.acceptsCounts;
+    const goodBefore = this.good;
     const verdict = this.countDelta(d, accepted, this.workflowId);
     if (accepted && this.phase === 'released' && this.eventsApplied > 0) this.phase = 'running';
+    // The range's counts first, then its values in source-time order: a value holds the pieces its range brought too.
+    if (verdict === 'apply' && accepted && this.quality) {
+      this.quality.counted(this.good - goodBefore);
+      for (const m of d.measurements ?? []) this.quality.measure(m);
+    } else if (verdict === 'apply' && accepted && this.earlyMeasurements) {
+      this.earlyMeasurements.push({ grew: this.good - goodBefore, good: this.goodMade, measurements: d.measurements ?? [] });
+    }
     return verdict;
+  }
+
+  /** A lab result is refused for a closed order, an order without the characteristic, another unit or a repeated sample. */
+  checkLabResult(m: Measurement): void {
+    if (!this.isOpen) throw new Error(`order is ${this.phase}: only a running or released order takes lab results`);
+    if (!this.quality && this.earlyMeasurements) throw new Error('the order is starting: its inspection characteristics are not loaded yet, try again in a moment');
+    if (!this.quality) throw new Error(`material ${this.release.material} has no inspection characteristics on line ${this.release.line}`);
+    refuse(this.quality.refusesLabResult(m));
+  }
+
+  labResult(m: Measurement): void {
+    this.quality!.labResult(m);
   }
 
   requestCompletion(req: CompleteOrder): void {
@@ -219,17 +299,36 @@ export class WorkOrderState extends WorkOrderLedger {
   }
 
   /** The open hold a disposition decides; throws for an unknown or already decided one. */
-  checkDisposition(holdId: number): QualityHold {
+  checkDisposition(holdId: number, decision?: 'release' | 'scrap' | 'rework', reworkOperation?: string): QualityHold {
     const hold = this.qualityHolds.find((h) => h.id === holdId);
     if (!hold) throw new Error(`no quality hold ${holdId} on this order`);
     if (hold.disposition !== null) throw new Error(`quality hold ${holdId} was already decided: ${hold.disposition}`);
+    if (decision === 'rework') {
+      if (!reworkOperation) throw new Error('reworkOperation: a rework names the operation it is confirmed on, like 0900');
+      if (reworkOperation === this.release.operation) throw new Error(`reworkOperation: ${reworkOperation} is the order's own operation; a rework is confirmed on another`);
+      if (!this.isOpen) throw new Error(`order is ${this.phase}: a rework is confirmed while the order runs`);
+    }
     return hold;
   }
 
-  /** The person's decision on a hold: released units are good again, scrapped ones move from good to scrap. */
-  dispose(holdId: number, decision: 'release' | 'scrap'): void {
-    const hold = this.checkDisposition(holdId);
+  /**
+   * The person's decision on a hold: released units are good again, scrapped ones move from good to scrap. An
+   * automatic hold's excursion ends with it: units made later are not in it, the next out-of-spec value holds anew.
+   */
+  dispose(holdId: number, decision: 'release' | 'scrap' | 'rework', by?: Pick<QualityDisposition, 'requestedBy' | 'reasonCode' | 'reworkOperation'>): void {
+    const hold = this.checkDisposition(holdId, decision, by?.reworkOperation);
     hold.disposition = decision;
+    if (decision === 'rework') {
+      hold.reworkOperation = by!.reworkOperation;
+      hold.reworkConfirmation = null;
+      hold.decidedBy = by?.requestedBy;
+    }
+    if (hold.characteristic !== undefined) {
+      hold.open = false;
+      hold.decidedBy = by?.requestedBy;
+      if (decision === 'scrap') hold.reasonCode = by?.reasonCode ?? hold.characteristic;
+      this.quality?.decided(holdId);
+    } else if (by?.reasonCode !== undefined && decision === 'scrap') hold.reasonCode = by.reasonCode;
     if (decision === 'scrap') {
       this.good -= hold.quantity;
       this.scrap += hold.quantity;
@@ -238,7 +337,8 @@ export class WorkOrderState extends WorkOrderLedger {
 
   /** Holds whose quality notification is not yet in the ERP. */
   get unnotifiedHolds(): QualityHold[] {
-    return this.qualityHolds.filter((h) => h.notification === null);
+    // An automatic hold with nothing in it yet waits for its first units: the notification names a quantity.
+    return this.qualityHolds.filter((h) => h.notification === null && h.quantity > 0);
   }
 
   notified(hold: QualityHold, document: string): void {
@@ -303,6 +403,7 @@ export class WorkOrderState extends WorkOrderLedger {
       standingComplete: this.standingComplete,
       qualityHolds: this.qualityHolds,
       ...(this.erpClosed ? { erpClosed: this.erpClosed } : {}),
+      ...(this.quality ? { quality: this.quality.carry() } : {}),
     };
   }
 

@@ -6,7 +6,13 @@ import type { WorkOrderState } from './work-order-state.js';
 /** One line for the Web UI's "Current Details": what the order is doing or waiting for. */
 export function describeOrder(order: WorkOrderState): string {
   const qty = `${order.good} of ${order.release.quantity} ${order.release.unit} good, ${order.scrap} scrap`;
-  if (order.held) return `Held by a planner (${qty}); nothing is confirmed until it is resumed.`;
+  if (order.held) {
+    // A `hold-pause` characteristic holds the order itself; a planner resumes it either way.
+    const paused = order.qualityHolds.find((h) => h.characteristic !== undefined && h.disposition === null && order.quality?.pauses(h.characteristic));
+    return paused
+      ? `Held: ${paused.characteristic} out of specification (hold #${paused.id}, ${order.qualityHeld} ${order.release.unit} held; ${qty}); nothing is confirmed until a planner resumes it.`
+      : `Held by a planner (${qty}); nothing is confirmed until it is resumed.`;
+  }
   const open = order.qualityHolds.filter((h) => h.disposition === null);
   if (open.length > 0 && order.isOpen)
     return `Running on ${order.release.line}: ${qty}; ${order.qualityHeld} ${order.release.unit} under quality hold ` +

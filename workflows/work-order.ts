@@ -20,6 +20,7 @@ import {
   completeOrderSignal,
   erpOrderClosedSignal,
   holdOrderUpdate,
+  labResultUpdate,
   productionCountsSignal,
   productionDeltasSignal,
   qualityDispositionUpdate,
@@ -44,6 +45,8 @@ export interface WorkOrderInput {
 }
 
 const local = proxyLocalActivities<Pick<Activities, 'upsertWorkOrder' | 'loadOrderContext' | 'recordLateCounts'>>(OWN_DATABASE);
+/** Alerts and warnings are best effort (the activity logs a failure and returns): one attempt, never a stalled order. */
+const announce = proxyLocalActivities<Pick<Activities, 'publishQualityEvents'>>({ startToCloseTimeout: '5 seconds', retry: { maximumAttempts: 1 } });
 
 /**
  * One work order from release to its final ERP confirmation; long-lived, continues-as-new with its state. Each
@@ -65,7 +68,10 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const liveReadModel = patched('live-read-model');
   // Runs recorded before batches post their 261s without a batch choice and record no genealogy (docs/genealogy.md).
   const componentBatches = patched('component-batches');
+  // Runs recorded before automatic quality take no measurements and no lab results (docs/quality.md).
+  const automaticQuality = patched('quality-measurements');
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
+  if (automaticQuality) order.expectQuality();
   const writer = liveReadModel ? new ReadModelWriter(() => order.status(), (s, w) => local.upsertWorkOrder(s, w)) : undefined;
   if (writer) void writer.run();
   /** What an update answers: the new status (and the Web UI's current details and the read model follow). */
@@ -114,9 +120,15 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     return answer();
   }, { validator: (cmd) => order.checkQualityHold(cmd) });
   setHandler(qualityDispositionUpdate, (cmd) => {
-    order.dispose(cmd.holdId, cmd.decision);
+    order.dispose(cmd.holdId, cmd.decision, cmd);
     return answer();
-  }, { validator: (cmd) => void order.checkDisposition(cmd.holdId) });
+  }, { validator: (cmd) => void order.checkDisposition(cmd.holdId, cmd.decision, cmd.reworkOperation) });
+  if (automaticQuality) {
+    setHandler(labResultUpdate, (m) => {
+      order.labResult(m);
+      return answer();
+    }, { validator: (m) => order.checkLabResult(m) });
+  }
   setHandler(cancelOrderUpdate, async (cmd) => {
     order.cancel(cmd);
     // Taking postings back waits for the ERP; the caller gets an answer within seconds either way (`cancelling`).
@@ -163,17 +175,28 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   // The ERP's own components (with their reservations) replace the plant file's BOM when the release carries them.
   const ctx = order.context ?? order.useContext(withOrderComponents(await local.loadOrderContext({ site: release.site, line: release.line, material: release.material }), release));
   const postings = new WorkOrderPostings(order, ctx, erp, parkUntilRetry, cumulativeBackflush, componentBatches ? new OrderGenealogy(order, ctx) : undefined);
+  if (automaticQuality) order.enableQuality();
+  const qualityEvents = () => order.quality !== null && order.quality.outbox.length > 0;
   await publish();
   // Workflow time (deterministic on replay); a new run after continue-as-new starts its period afresh.
   let lastConfirmationAt = Date.now();
   for (;;) {
     const wake = () => order.readyToConfirm || order.partialDue || order.unnotifiedHolds.length > 0 || order.cancelled !== null || order.erpClosed !== null ||
-      order.phase !== published || (order.qualityHeld > 0) !== publishedHold || shouldContinueAsNew();
+      order.phase !== published || (order.qualityHeld > 0) !== publishedHold || qualityEvents() || order.pendingRework.length > 0 || shouldContinueAsNew();
     // A timer only when the policy confirms by time, so orders without it keep their history's commands.
     const periodMs = order.policy.partialEveryMinutes === undefined ? undefined : order.policy.partialEveryMinutes * 60_000;
     let periodDue = false;
     if (periodMs === undefined) await condition(wake);
     else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.confirmable > 0;
+    if (qualityEvents()) {
+      // Lost alerts are logged, never the order's failure: the holds themselves are in the order and the ERP.
+      await announce.publishQualityEvents(order.quality!.takeOutbox()).catch((err: unknown) => log.warn('quality events not published', { error: String(err) }));
+    }
+    if (order.pendingRework.length > 0) {
+      await postings.confirmRework();
+      await publish();
+      continue;
+    }
     if (order.unnotifiedHolds.length > 0) {
       await postings.raiseNotifications();
       await publish();

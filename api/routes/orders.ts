@@ -10,6 +10,7 @@ import {
   cancelOrderUpdate,
   completeOrderSignal,
   holdOrderUpdate,
+  labResultUpdate,
   qualityDispositionUpdate,
   qualityHoldUpdate,
   resumeOrderUpdate,
@@ -18,6 +19,7 @@ import {
 } from '../../workflows/definitions.js';
 import { FixPending, ReconciliationScope, ScopeReconciliation } from '../../contracts/messages/reconciliation.js';
 import { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
+import { LabResultBody } from '../../contracts/messages/inspection.js';
 import { storedOrderDetailJson } from '../../db/order-detail.js';
 import { phaseOfRow } from '../../db/order-phase.js';
 import { httpError } from '../../http/problem.js';
@@ -203,13 +205,31 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post('/orders/:site/:erpOrderId/quality-holds/:holdId/disposition', {
       schema: {
         params: OrderParams.extend({ holdId: z.coerce.number().int().positive() }), body: DispositionBody, response: { 200: WorkOrderStatus },
-        tags: ['quality'], summary: 'Decide a quality hold: release the units as good, or scrap them',
+        tags: ['quality'], summary: 'Decide a quality hold: release the units as good, scrap them (reasonCode), or rework them (reworkOperation)',
       },
       config: { roles: ['quality'] },
     }, async (req) => {
       const { holdId, ...order } = req.params;
-      await audit(db, req, `quality-${req.body.decision}`, workOrderWorkflowId(order.site, order.erpOrderId), { holdId, ...req.body });
-      return runUpdate(order, qualityDispositionUpdate, { holdId, decision: req.body.decision, requestedBy: req.actor!.name });
+      const workflowId = workOrderWorkflowId(order.site, order.erpOrderId);
+      // Audited with what was measured: an automatic hold's characteristic and values, as the order holds them now.
+      const hold = await client.workflow.getHandle(workflowId).query(statusQuery).then((s) => s.qualityHolds.find((h) => h.id === holdId), () => undefined);
+      const measured = hold?.characteristic ? { characteristic: hold.characteristic, quantity: hold.quantity, measurements: hold.measurements } : {};
+      await audit(db, req, `quality-${req.body.decision}`, workflowId, { holdId, ...req.body, ...measured });
+      return runUpdate(order, qualityDispositionUpdate, { holdId, ...req.body, requestedBy: req.actor!.name });
+    });
+    app.post('/orders/:site/:erpOrderId/lab-results', {
+      schema: {
+        params: OrderParams, body: LabResultBody, response: { 200: WorkOrderStatus }, tags: ['quality'],
+        summary: 'Enter a lab result of an inspection characteristic: judged like a tag value (an out-of-spec result holds its lot)',
+      },
+      config: { roles: ['quality'] },
+    }, async (req) => {
+      await audit(db, req, 'lab-result', workOrderWorkflowId(req.params.site, req.params.erpOrderId), req.body);
+      const b = req.body;
+      return runUpdate(req.params, labResultUpdate, {
+        id: b.sampleId, source: 'lab', characteristic: b.characteristic, value: b.value, unit: b.unit,
+        sourceTime: b.sampledAt ?? new Date().toISOString(), enteredBy: req.actor!.name,
+      });
     });
 
     signalRoute('/orders/:site/:erpOrderId/complete', 'Complete the order now: it confirms what was counted', ['planner', 'operator'], (id, actor, body) =>

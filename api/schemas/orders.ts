@@ -46,7 +46,7 @@ export const CompleteBody = CompleteOrder.omit({ requestedBy: true }).extend({ r
 export const Accepted = z.object({ accepted: z.literal(true), workflowId: z.string() });
 export const CommandBody = PlannerCommand.omit({ requestedBy: true });
 export const QualityHoldBody = QualityHoldCommand.omit({ requestedBy: true });
-export const DispositionBody = QualityDisposition.pick({ decision: true });
+export const DispositionBody = QualityDisposition.pick({ decision: true, reasonCode: true, reworkOperation: true });
 export { FixResult, Reconciliation } from '../../contracts/messages/reconciliation.js';
 export const Waiting = z.object({
   status: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Measurement } from './inspection.js';
 import { MachineState } from './machine-event.js';
 import { ShiftInput } from './shift.js';
 
@@ -22,8 +23,12 @@ export const OrderMachineDelta = z.object({
 });
 export type OrderMachineDelta = z.infer<typeof OrderMachineDelta>;
 
-/** A work order's delta: per machine, and the events the bridge dropped as already seen (the order's `duplicatesDropped`). */
-export const OrderDelta = z.object({ machines: z.array(OrderMachineDelta), duplicatesDropped: count });
+/**
+ * A work order's delta: per machine, and the events the bridge dropped as already seen (the order's `duplicatesDropped`).
+ * `measurements`: the line's analog values of the round, one by one in source-time order, for the order's inspection
+ * characteristics (docs/quality.md); absent when the round had none (and in rows and histories from before them).
+ */
+export const OrderDelta = z.object({ machines: z.array(OrderMachineDelta), duplicatesDropped: count, measurements: z.array(Measurement).optional() });
 export type OrderDelta = z.infer<typeof OrderDelta>;
 
 /** One machine's counters toward a shift; `events` counts every event of the machine (counters, states, alarms). */

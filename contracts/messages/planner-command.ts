@@ -20,8 +20,11 @@ export const QualityHoldCommand = z.object({
 });
 export type QualityHoldCommand = z.infer<typeof QualityHoldCommand>;
 
-/** What becomes of a quality hold's units: released as good, or scrapped. */
-export const DispositionDecision = z.enum(['release', 'scrap']);
+/**
+ * What becomes of a quality hold's units: released as good, scrapped, or reworked (confirmed on a rework operation
+ * first, then good).
+ */
+export const DispositionDecision = z.enum(['release', 'scrap', 'rework']);
 export type DispositionDecision = z.infer<typeof DispositionDecision>;
 
 /** The decision on a quality hold: its units are released as good or scrapped. */
@@ -29,6 +32,13 @@ export const QualityDisposition = z.object({
   /** The hold's id, also the posting sequence of its quality notification. */
   holdId: z.number().int().positive(),
   decision: DispositionDecision,
+  /**
+   * Why the units are scrapped (the plant's scrap reason code, e.g. SAP's variance reason); kept on the hold and in the
+   * audit. Absent: an automatic hold's characteristic code, else none.
+   */
+  reasonCode: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, 'must be 1-20 of A-Z, a-z, 0-9, _ and -').optional(),
+  /** For `rework`: the operation (routing step) the rework is confirmed on, e.g. SAP VORNR `0900`. */
+  reworkOperation: z.string().regex(/^[0-9A-Z]{1,10}$/, 'must be 1-10 of 0-9 and A-Z, like 0900').optional(),
   requestedBy: RequestedBy,
 });
 export type QualityDisposition = z.infer<typeof QualityDisposition>;

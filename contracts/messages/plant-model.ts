@@ -6,6 +6,8 @@ import { OrderReleased } from './order-release.js';
 import { SapPlant, SapStorageLocation } from './sap-odata.js';
 import { SiteDowntimeConfig } from './downtime-config.js';
 import { checkPlantDowntime } from './downtime-plant-check.js';
+import { SiteQualityConfig } from './inspection.js';
+import { checkPlantQuality } from './inspection-plant-check.js';
 import { PlantShiftCalendar, type SiteShiftCalendars } from './shift-calendar.js';
 
 /** `opcua` is read by the edge gateway only; a machine without it is simply not read. */
@@ -200,11 +202,14 @@ export const PlantModel = z
      * posts every non-running stretch as a malfunction report with its state as the reason, as the engine always did.
      */
     downtime: z.array(SiteDowntimeConfig).optional(),
+    /** Inspection characteristics per site (contracts/messages/inspection.ts, docs/quality.md); a site without them holds nothing on its own. */
+    quality: z.array(SiteQualityConfig).optional(),
   })
   .superRefine((plant, ctx) => {
     if (plant.erpUnits) checkErpUnits(plant as PlantModelInput, ctx);
     checkShiftCalendars(plant, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     checkPlantDowntime(plant, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    checkPlantQuality(plant, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     const materials = new Set(plant.materials.map((m) => m.code));
     plant.materials.forEach((m, i) =>
       m.bom.forEach((b, j) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReservationRef } from '../erp-port.js';
 import { DecimalString } from '../tokens.js';
+import { InspectionCharacteristic } from './inspection.js';
 import { DispositionDecision } from './planner-command.js';
 
 /**
@@ -18,17 +19,36 @@ import { DispositionDecision } from './planner-command.js';
 export const WorkOrderPhase = z.enum(['released', 'running', 'confirming', 'confirmed', 'exception', 'cancelling', 'cancelled', 'closed']);
 export type WorkOrderPhase = z.infer<typeof WorkOrderPhase>;
 
-/** Quantity a quality person held: not confirmed until released (good) or scrapped; the ERP got a notification. */
+/** A measured value kept with an automatic hold: what the disposition is audited with. */
+export const HeldMeasurement = z.object({ id: z.string(), value: z.number(), unit: z.string(), sourceTime: z.string() });
+
+/**
+ * Quantity held for quality: not confirmed until released (good) or scrapped; the ERP got a notification. A person
+ * holds it through the API, or the order itself when a value of an inspection characteristic is out of specification
+ * (`characteristic` set, docs/quality.md).
+ */
 export const QualityHold = z.object({
   /** Also the posting sequence of its quality notification. */
   id: z.number().int().positive(),
-  quantity: z.number().int().positive(),
+  /** Positive for a person's hold; an automatic one starts with what its lot rule found (maybe 0) and grows while `open`. */
+  quantity: z.number().int().nonnegative(),
   defectText: z.string(),
   requestedBy: z.string(),
   /** The ERP's notification number once raised; null while the ERP has not answered. */
   notification: z.string().nullable(),
   /** The decision taken on it (`QualityDisposition`); null while it is open. */
   disposition: DispositionDecision.nullable(),
+  /** Automatic holds: the inspection characteristic, and whether its excursion goes on (new good units join the hold). */
+  characteristic: z.string().optional(),
+  open: z.boolean().optional(),
+  /** Automatic holds: the first out-of-spec values of the excursion (at most 20). */
+  measurements: z.array(HeldMeasurement).max(20).optional(),
+  /** Who decided, and the scrap reason code. */
+  decidedBy: z.string().optional(),
+  reasonCode: z.string().optional(),
+  /** A rework: its operation, and the ERP's document of its confirmation (null until posted; the units stay held until then). */
+  reworkOperation: z.string().optional(),
+  reworkConfirmation: z.string().nullable().optional(),
 });
 export type QualityHold = z.infer<typeof QualityHold>;
 
@@ -59,6 +79,8 @@ export const OrderContext = z.object({
   materialUnit: z.string().nullable(),
   /** The site's IANA time zone from the plant file: posting dates are the plant's dates. Absent in contexts carried from older runs. */
   timezone: z.string().nullable().optional(),
+  /** Inspection characteristics of the material on the line, every operation's (docs/quality.md). Absent: none. */
+  characteristics: z.array(InspectionCharacteristic).optional(),
 });
 export type OrderContext = z.infer<typeof OrderContext>;
 

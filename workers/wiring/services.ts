@@ -18,7 +18,7 @@ import { createErpAdapter, withPlantUnits, type ErpAdapterConfig } from '../../e
 import type { ErpAdapter } from '../../contracts/erp-port.js';
 import { startErpSimulator } from './erp-simulator.js';
 import { connectNats, type NatsSettings } from './nats.js';
-import { natsWipPublisher } from './wip-publisher.js';
+import { natsJsonPublisher, natsWipPublisher } from './wip-publisher.js';
 import { connectTemporalClient } from './temporal-client.js';
 import type { TemporalTarget } from './temporal-connection.js';
 import { createMesWorker } from './temporal-worker.js';
@@ -79,7 +79,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const nc = await connectNats(o.nats, 'mes-engine');
   const mesWorker = o.worker === false
     ? undefined
-    : await createMesWorker({ ...o.temporal, workflowBundle: o.workflowBundle, maxCachedWorkflows: o.maxCachedWorkflows }, { erp, db, publishWip: natsWipPublisher(nc) });
+    : await createMesWorker({ ...o.temporal, workflowBundle: o.workflowBundle, maxCachedWorkflows: o.maxCachedWorkflows }, { erp, db, publishWip: natsWipPublisher(nc), publishJson: natsJsonPublisher(nc) });
   const running = mesWorker?.worker.run();
   const { client, connection } = await connectTemporalClient(o.temporal, o.log);
   const jsm = await jetstreamManager(nc);

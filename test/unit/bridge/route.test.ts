@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineEvent } from '../../../contracts/messages/machine-event.js';
+import { orderDelta } from '../../../bridge/deltas.js';
 import { lineMismatch, routeEvents, type MachineContext } from '../../../bridge/route.js';
 import { ShiftCalendar } from '../../../contracts/messages/shift-calendar.js';
 import { OFF_SHIFT } from '../../../contracts/shift-time.js';
@@ -90,5 +91,30 @@ describe('routeEvents', () => {
   it('judges the line only for machines the plant model knows (an unknown machine stays unassigned production)', () => {
     expect(lineMismatch({ site: 'plant1', line: 'line-9', machine: 'ghost-9' }, null)).toBeNull();
     expect(lineMismatch({ site: 'plant1', line: 'line-1', machine: 'press-1' }, ctx['press-1']!)).toBeNull();
+  });
+});
+
+describe('analog values', () => {
+  const analog = (id: string, machine: string, value: number, quality: 'good' | 'uncertain' = 'good', sourceTime = '2026-01-05T07:00:00Z'): MachineEvent => ({
+    ...base, line: lineOf(machine), eventId: id, machine, tag: 'temperature', sourceTime, kind: 'analog', value, unit: 'CEL', quality,
+  });
+
+  it('reach the line\'s active order as measurements, in source-time order, each once; others are ignored', () => {
+    const r = routeEvents(
+      [
+        { event: analog('t2', 'robot-1', 181, 'good', '2026-01-05T07:00:02Z'), message: 0 },
+        { event: analog('t1', 'robot-1', 180, 'good', '2026-01-05T07:00:01Z'), message: 0 },
+        { event: analog('u', 'robot-1', 999, 'uncertain'), message: 0 },
+        { event: analog('p', 'press-1', 180), message: 1 },
+      ],
+      lookup,
+    );
+    expect(r.ignored).toBe(2);
+    const g = r.orders.get('work-order:plant1:1')!;
+    expect(g.measurements!.map((m) => [m.id, m.machine, m.tag, m.value])).toEqual([['t2', 'robot-1', 'temperature', 181], ['t1', 'robot-1', 'temperature', 180]]);
+    const d = orderDelta(g.events, new Set(['t1', 't2']), [...g.measurements!, g.measurements![0]!])!;
+    expect(d.measurements!.map((m) => m.id)).toEqual(['t1', 't2']);
+    expect(d.duplicatesDropped).toBe(1);
+    expect(orderDelta([], new Set(), g.measurements)).toMatchObject({ duplicatesDropped: 2 });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { machineEventSubject } from '../../../contracts/messages/machine-event.js';
 import { wipSubject } from '../../../contracts/messages/work-order-wip.js';
 import { erpReleaseSubject } from '../../../contracts/names.js';
-import { DURABLES, ERP_EVENTS, exceptionSubject, MES_EVENTS, OPS_EXCEPTIONS, STREAMS, type StreamDefinition } from '../../../contracts/streams.js';
+import { DURABLES, ERP_EVENTS, exceptionSubject, MES_EVENTS, OPS_EXCEPTIONS, qualityAlertSubject, RUN_RULE_WARNING_STAGE, STREAMS, type StreamDefinition } from '../../../contracts/streams.js';
 
 /** NATS subject matching for the patterns we use: `*` is exactly one token. */
 const captures = (def: StreamDefinition, subject: string) =>
@@ -24,11 +24,13 @@ describe('streams', () => {
       [machineEventSubject({ site: 'plant1', line: 'line-1', machine: 'press-1', kind: 'counter' }), MES_EVENTS],
       [erpReleaseSubject('plant1'), ERP_EVENTS],
       [exceptionSubject('plant1', 'signal-bridge'), OPS_EXCEPTIONS],
+      [exceptionSubject('plant1', RUN_RULE_WARNING_STAGE), OPS_EXCEPTIONS],
     ];
     for (const [subject, stream] of cases) expect(STREAMS.filter((s) => captures(s, subject))).toEqual([stream]);
   });
 
   it('keeps live WIP out of every stream: it is core NATS for dashboards, not a machine event', () => {
     expect(STREAMS.filter((s) => captures(s, wipSubject('plant1', 'line-1')))).toEqual([]);
+    expect(STREAMS.filter((s) => captures(s, qualityAlertSubject('plant1', 'line-1')))).toEqual([]);
   });
 });

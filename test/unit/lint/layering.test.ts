@@ -35,6 +35,8 @@ describe('layering fences', () => {
     ['contracts/planted.ts', "import { shiftOf } from '../shifts/shift-of.js';"],
     ['oee/planted.ts', "import { SiteDowntimeConfig } from '../contracts/messages/downtime-config.js';"],
     ['contracts/planted.ts', "import { classifyStops } from '../oee/classify.js';"],
+    ['quality/planted.ts', "import { InspectionCharacteristic } from '../contracts/messages/inspection.js';"],
+    ['contracts/planted.ts', "import { runRuleHits } from '../quality/run-rules.js';"],
   ])('refuses in %s: %s', async (file, code) => {
     expect((await lint(file, code)).join('\n')).toMatch(/no-restricted-imports/);
   });

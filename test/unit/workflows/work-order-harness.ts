@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Activities } from '../../../activities/index.js';
 import type { ConfirmationPostingInput, QualityNotificationInput } from '../../../activities/erp-postings.js';
 import type { GoodsMovementItem } from '../../../contracts/erp-port.js';
+import type { InspectionCharacteristic, QualityEvent } from '../../../contracts/messages/inspection.js';
 import type { ConfirmationPolicy, OrderReleased } from '../../../contracts/messages/order-release.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
@@ -56,9 +57,12 @@ export const ev = (id: string, good = 1, scrap = 0) => ({ eventId: id, machine: 
 /**
  * Activities that record what the workflow asked. `batch`: the batch choice puts every component on that batch (else
  * the items stay as they are); `genealogy` lists the batch choices, releases and outputs as `<activity> <key>`.
+ * `characteristics`: the order context's inspection characteristics (automatic quality); `qualityEvents` collects
+ * what it publishes.
  */
-export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean; batch?: string }) {
+export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean; batch?: string; characteristics?: InspectionCharacteristic[] }) {
   const genealogy: string[] = [];
+  const qualityEvents: QualityEvent[] = [];
   const posted: ConfirmationPostingInput[] = [];
   const movements: Array<{ kind: string; postingSeq: number; goodsIssueSeq?: number; reverses?: number; items: GoodsMovementItem[] }> = [];
   const late: string[] = [];
@@ -103,6 +107,7 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
       return {
         bom: [{ component: 'SHEET-2MM', quantityPer: '0.250', unit: 'KG' }, { component: 'SCREW-M6', quantityPer: '4.000', unit: 'PC' }],
         plant: '1010', storageLocation: '0002', materialUnit: 'PC',
+        ...(opts.characteristics ? { characteristics: opts.characteristics } : {}),
       };
     },
     async loadLineContext() {
@@ -134,8 +139,11 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
       genealogy.push(`output ${input.postingKey} ${input.confirmedBefore}+${input.yieldQty}`);
       return { batch: input.batch ?? input.erpOrderId, serials: [] };
     },
+    async publishQualityEvents(events) {
+      qualityEvents.push(...events);
+    },
   };
-  return { posted, movements, late, notifications, genealogy, activities };
+  return { posted, movements, late, notifications, genealogy, qualityEvents, activities };
 }
 
 export async function withWorker<T>(activities: Activities, taskQueue: string, fn: () => Promise<T>): Promise<T> {

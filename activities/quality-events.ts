@@ -1,0 +1,28 @@
+import { log } from '@temporalio/activity';
+import { QualityAlert, RunRuleWarning, type QualityEvent } from '../contracts/messages/inspection.js';
+import { exceptionSubject, qualityAlertSubject, RUN_RULE_WARNING_STAGE } from '../contracts/streams.js';
+
+/** Publishes one JSON message on a NATS subject (workers/wiring/wip-publisher.ts `natsJsonPublisher`). */
+export type PublishJson = (subject: string, payload: unknown) => void | Promise<void>;
+
+export function createQualityEventActivities(deps: { publishJson?: PublishJson }) {
+  return {
+    /**
+     * A work order's automatic quality holds as alerts on `mes.<site>.<line>.alerts`, and its run-rule warnings on
+     * the ops exception stream (`ops.<site>.exception.run-rule-warning`), each checked against its contract before
+     * it leaves. Best effort: NATS away or a contract bug is logged, never fails the order (the hold itself is in the
+     * workflow, its search attribute and the ERP's notification).
+     */
+    async publishQualityEvents(events: QualityEvent[]): Promise<void> {
+      for (const e of events) {
+        try {
+          if (!deps.publishJson) throw new Error('no NATS publisher configured');
+          if (e.kind === 'alert') await deps.publishJson(qualityAlertSubject(e.alert.site, e.alert.line), QualityAlert.parse(e.alert));
+          else await deps.publishJson(exceptionSubject(e.warning.site, RUN_RULE_WARNING_STAGE), RunRuleWarning.parse(e.warning));
+        } catch (err) {
+          log.warn('quality event not published', { kind: e.kind, error: String(err) });
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
+import { createQualityEventActivities } from '../../../activities/quality-events.js';
+import type { QualityEvent } from '../../../contracts/messages/inspection.js';
+
+const alert: QualityEvent = { kind: 'alert', alert: {
+  v: 1, kind: 'quality-hold', site: 'plant1', line: 'line-2', erpOrderId: '5100001', workflowId: 'work-order:plant1:5100001', holdId: 3,
+  characteristic: 'cure-temp', value: 186, unit: 'CEL', lowerLimit: 175, upperLimit: 185, quantity: 10, reaction: 'hold-continue', sourceTime: '2026-01-05T07:00:00Z',
+} };
+const warning: QualityEvent = { kind: 'warning', warning: {
+  v: 1, kind: 'run-rule-warning', site: 'plant1', line: 'line-2', erpOrderId: '5100001', workflowId: 'work-order:plant1:5100001',
+  characteristic: 'press-force', rule: 'run-one-side', reason: '8 values in a row above the center line 50', center: 50, sigma: 1, values: [50.4], sourceTime: '2026-01-05T07:00:00Z',
+} };
+
+describe('publishQualityEvents', () => {
+  it('sends alerts to the line\'s alerts subject and warnings to the ops exceptions, each checked against its contract', async () => {
+    const sent: Array<[string, unknown]> = [];
+    const { publishQualityEvents } = createQualityEventActivities({ publishJson: (subject, payload) => void sent.push([subject, payload]) });
+    await new MockActivityEnvironment().run(publishQualityEvents, [alert, warning]);
+    expect(sent.map(([s]) => s)).toEqual(['mes.plant1.line-2.alerts', 'ops.plant1.exception.run-rule-warning']);
+  });
+
+  it('drops (and logs) an event its contract refuses, and goes on with the rest', async () => {
+    const sent: string[] = [];
+    const { publishQualityEvents } = createQualityEventActivities({ publishJson: (subject) => void sent.push(subject) });
+    const bad: QualityEvent = { kind: 'alert', alert: { ...(alert as Extract<QualityEvent, { kind: 'alert' }>).alert, site: 'Plant 1' } };
+    await new MockActivityEnvironment().run(publishQualityEvents, [bad, warning]);
+    expect(sent).toEqual(['ops.plant1.exception.run-rule-warning']);
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { InspectionCharacteristic, type Measurement } from '../../../contracts/messages/inspection.js';
+import type { ProductionDeltas } from '../../../contracts/messages/outbox-delta.js';
+import {
+  completeOrderSignal, labResultUpdate, productionDeltasSignal, qualityDispositionUpdate, resumeOrderUpdate, statusQuery,
+} from '../../../workflows/definitions.js';
+import { AUTOMATIC_HOLDER } from '../../../workflows/work-order-quality.js';
+import { eventually } from '../../helpers/eventually.js';
+import { resultOf, UNIT_WAIT_MS } from '../../helpers/workflow-result.js';
+import { client, fakeActivities, recordHistory, release, useTemporal, withPolicyOrder, withWorker } from './work-order-harness.js';
+import { workOrderWorkflow } from '../../../workflows/work-order.js';
+
+// Automatic quality inside the work order on a real dev server: measurements in outbox deltas and lab results hold
+// the lot an out-of-spec value covers; a person releases or scraps it; run rules warn without holding.
+useTemporal();
+
+const characteristic = (over: Partial<InspectionCharacteristic> & { code: string }) => InspectionCharacteristic.parse({
+  description: 'Oven temperature', line: 'line-2', material: 'BRACKET-A', operation: '0010', machine: 'oven-1', tag: 'temperature',
+  unit: 'CEL', target: 180, lowerLimit: 175, upperLimit: 185, reaction: 'hold-continue', ...over,
+});
+const oven = characteristic({ code: 'oven-temp' });
+let seq = 0;
+let id = 0;
+const temp = (value: number): Measurement => ({ id: `oven-1:temperature:${++id}`, source: 'tag', machine: 'oven-1', tag: 'temperature', value, unit: 'CEL', sourceTime: new Date(Date.UTC(2026, 0, 5, 7, 0, id)).toISOString() });
+const delta = (good: number, ...measurements: Measurement[]): ProductionDeltas => ({
+  v: 1, source: 'outbox', fromSeq: ++seq, toSeq: seq, duplicatesDropped: 0,
+  machines: good > 0 ? [{ machine: 'press-1', good, scrap: 0, events: 1, lastSourceTime: '2026-01-05T07:00:00Z' }] : [],
+  ...(measurements.length > 0 ? { measurements } : {}),
+});
+
+describe('workOrderWorkflow with inspection characteristics', () => {
+  it('holds what an excursion covers, tells the ERP once, confirms the good before and after, and the held after release', async () => {
+    const { posted, notifications, qualityEvents, activities } = fakeActivities({ rejectFirst: false, characteristics: [oven, characteristic({ code: 'other-op', operation: '0020', tag: 'pressure' })] });
+    await withPolicyOrder(activities, 'auto-hold-1', '1000', { partialEvery: 10, goodsReceipt: false }, async (h, confirmed) => {
+      await h.signal(productionDeltasSignal, delta(20, temp(180)));
+      await confirmed(20);
+      await h.signal(productionDeltasSignal, delta(10, temp(186))); // out: the 10 since the last good value are held
+      await h.signal(productionDeltasSignal, delta(5, temp(187))); // the excursion goes on: 5 more join it
+      await h.signal(productionDeltasSignal, delta(10, temp(181))); // made before the good value: they join it too
+      await h.signal(productionDeltasSignal, delta(10, temp(180))); // good again: confirmable
+      await confirmed(30);
+      const s = await h.query(statusQuery);
+      expect(s).toMatchObject({ good: 55, qualityHeld: 25, confirmedGood: 30 });
+      const hold = s.qualityHolds[0]!;
+      expect(hold).toMatchObject({ quantity: 25, characteristic: 'oven-temp', open: false, requestedBy: AUTOMATIC_HOLDER, disposition: null });
+      expect(hold.measurements!.map((m) => m.value)).toEqual([186, 187]);
+      await eventually(async () => notifications.length === 1 || undefined, 'one quality notification');
+      expect(notifications[0]).toMatchObject({ postingSeq: hold.id, quantity: '10' });
+      expect(notifications[0]!.defectText).toMatch(/186 CEL above the upper limit 185/);
+      expect(qualityEvents.filter((e) => e.kind === 'alert').map((e) => e.kind === 'alert' && [e.alert.holdId, e.alert.value, e.alert.quantity])).toEqual([[hold.id, 186, 10]]);
+      // A value of another operation's characteristic is none of this order's business.
+      await h.signal(productionDeltasSignal, delta(0, { ...temp(999), tag: 'pressure' }));
+      const released = await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: hold.id, decision: 'release', requestedBy: 'qa' }] });
+      expect(released).toMatchObject({ qualityHeld: 0, good: 55 });
+      await confirmed(55);
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', confirmedGood: 55, confirmedScrap: 0, qualityHolds: [{ disposition: 'release', decidedBy: 'qa' }] });
+      expect(posted.reduce((n, p) => n + Number(p.yieldQty), 0)).toBe(55);
+      expect(notifications).toHaveLength(1);
+      await recordHistory(h, 'work-order-quality-automatic-hold.json');
+    });
+  });
+
+  it('pauses the order on a lab result out of spec, refuses a repeated sample or another unit, and confirms the scrapped lot as scrap', async () => {
+    const hardness = characteristic({ code: 'hardness', description: 'Hardness', source: 'lab', unit: 'HRC', target: 45, lowerLimit: 40, upperLimit: 50, reaction: 'hold-pause' });
+    const { posted, activities } = fakeActivities({ rejectFirst: false, characteristics: [InspectionCharacteristic.parse({ ...hardness, machine: undefined, tag: undefined })] });
+    await withPolicyOrder(activities, 'auto-hold-2', '1000', { partialEvery: 100, goodsReceipt: false }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(30));
+      const lab = (value: number, sampleId: string, unit = 'HRC'): Measurement =>
+        ({ id: sampleId, source: 'lab', characteristic: 'hardness', value, unit, sourceTime: '2026-01-05T07:30:00Z', enteredBy: 'lab.tech' });
+      const held = await h.executeUpdate(labResultUpdate, { args: [lab(55, 'S-1')] });
+      expect(held).toMatchObject({ held: true, qualityHeld: 30, qualityHolds: [{ quantity: 30, characteristic: 'hardness' }] });
+      const refusal = (e: unknown) => String((e as Error & { cause?: Error }).cause?.message);
+      expect(refusal(await h.executeUpdate(labResultUpdate, { args: [lab(45, 'S-1')] }).catch((e: unknown) => e))).toMatch(/sample S-1 was entered already/);
+      expect(refusal(await h.executeUpdate(labResultUpdate, { args: [lab(45, 'S-2', 'HV')] }).catch((e: unknown) => e))).toMatch(/unit HV is not the characteristic's unit HRC/);
+      expect(refusal(await h.executeUpdate(labResultUpdate, { args: [{ ...lab(45, 'S-3'), characteristic: 'nope' }] }).catch((e: unknown) => e))).toMatch(/no inspection characteristic nope/);
+      const holdId = held.qualityHolds[0]!.id;
+      const scrapped = await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId, decision: 'scrap', reasonCode: 'HARD', requestedBy: 'qa' }] });
+      expect(scrapped).toMatchObject({ good: 0, scrap: 30, qualityHeld: 0, qualityHolds: [{ disposition: 'scrap', reasonCode: 'HARD' }] });
+      await h.executeUpdate(resumeOrderUpdate, { args: [{ reason: 'lab cleared', requestedBy: 'ann' }] });
+      await h.signal(productionDeltasSignal, delta(10));
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', confirmedGood: 10, confirmedScrap: 30 });
+      expect(posted.map((p) => [p.yieldQty, p.scrapQty, p.isFinal])).toEqual([['10', '30', true]]);
+    });
+  });
+
+  it('warns once for 8 values on one side of the center line, without a hold', async () => {
+    const spc = characteristic({ code: 'oven-spc', controlRules: { baseline: 5, runLength: 8, trendLength: 6 } });
+    const { qualityEvents, activities } = fakeActivities({ rejectFirst: false, characteristics: [spc] });
+    await withPolicyOrder(activities, 'spc-1', '1000', { partialEvery: 1000, goodsReceipt: false }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(10, ...[179, 180, 181, 180, 180].map(temp)));
+      await h.signal(productionDeltasSignal, delta(10, ...[180.4, 180.3, 180.5, 180.2, 180.6, 180.3, 180.4, 180.5, 180.3].map(temp)));
+      await eventually(async () => qualityEvents.length > 0 || undefined, 'a run-rule warning');
+      expect(qualityEvents).toHaveLength(1);
+      expect(qualityEvents[0]).toMatchObject({ kind: 'warning', warning: { rule: 'run-one-side', characteristic: 'oven-spc', center: 180 } });
+      expect(await h.query(statusQuery)).toMatchObject({ good: 20, qualityHeld: 0, qualityHolds: [] });
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      await resultOf(h, 'its result', UNIT_WAIT_MS);
+    });
+  });
+
+  it('carries an open excursion, its marks and the lab samples across continue-as-new', async () => {
+    const hardness = InspectionCharacteristic.parse({ ...characteristic({ code: 'hardness', source: 'lab', unit: 'HRC', target: 45, lowerLimit: 40, upperLimit: 50 }), machine: undefined, tag: undefined });
+    const { notifications, activities } = fakeActivities({ rejectFirst: false, characteristics: [oven, hardness] });
+    const taskQueue = 'wf-quality-can';
+    await withWorker(activities, taskQueue, async () => {
+      const h = await client().workflow.start(workOrderWorkflow, {
+        taskQueue, workflowId: 'work-order:plant1:quality-can', args: [{ release: release('2000201', '1000'), continueAsNewAfterEvents: 3 }],
+      });
+      const firstRunId = h.firstExecutionRunId;
+      await h.signal(productionDeltasSignal, delta(10, temp(180)));
+      await h.signal(productionDeltasSignal, delta(4, temp(190))); // the 4 since 180 are held, the excursion stays open
+      await h.executeUpdate(labResultUpdate, { args: [{ id: 'S-9', source: 'lab', characteristic: 'hardness', value: 45, unit: 'HRC', sourceTime: '2026-01-05T07:30:00Z' }] });
+      await h.signal(productionDeltasSignal, delta(3)); // the third event: the run continues as new
+      await eventually(async () => ((await client().workflow.getHandle(h.workflowId, firstRunId).describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), 'continue-as-new');
+      await h.signal(productionDeltasSignal, delta(5)); // in the next run: joins the open hold
+      const s = await h.query(statusQuery);
+      expect(s).toMatchObject({ good: 22, qualityHeld: 12, qualityHolds: [{ quantity: 12, open: true }] });
+      const again = await h.executeUpdate(labResultUpdate, { args: [{ id: 'S-9', source: 'lab', characteristic: 'hardness', value: 45, unit: 'HRC', sourceTime: '2026-01-05T07:31:00Z' }] }).catch((e: unknown) => e);
+      expect(String((again as Error & { cause?: Error }).cause?.message)).toMatch(/sample S-9 was entered already/);
+      await h.signal(productionDeltasSignal, delta(0, temp(181)));
+      await eventually(async () => ((await h.query(statusQuery)).qualityHolds[0]!.open === false ? true : undefined), 'the excursion ended in the new run');
+      expect(notifications).toHaveLength(1);
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: s.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', confirmedGood: 22 });
+    });
+  });
+
+  it('reworks a hold: refused without a rework operation, confirmed on it once, then good on the order\'s operation', async () => {
+    const { posted, activities } = fakeActivities({ rejectFirst: false, characteristics: [oven] });
+    await withPolicyOrder(activities, 'rework-1', '1000', { partialEvery: 100, goodsReceipt: false }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(8, temp(190)));
+      const hold = await eventually(async () => (await h.query(statusQuery)).qualityHolds.find((x) => x.quantity === 8), 'the hold');
+      const refusal = (e: unknown) => String((e as Error & { cause?: Error }).cause?.message);
+      expect(refusal(await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: hold.id, decision: 'rework', requestedBy: 'qa' }] }).catch((e: unknown) => e))).toMatch(/reworkOperation: a rework names the operation/);
+      expect(refusal(await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: hold.id, decision: 'rework', reworkOperation: '0010', requestedBy: 'qa' }] }).catch((e: unknown) => e))).toMatch(/the order's own operation/);
+      const decided = await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: hold.id, decision: 'rework', reworkOperation: '0900', requestedBy: 'qa' }] });
+      expect(decided).toMatchObject({ qualityHeld: 8, qualityHolds: [{ disposition: 'rework', reworkOperation: '0900', reworkConfirmation: null }] });
+      await eventually(async () => ((await h.query(statusQuery)).qualityHeld === 0 ? true : undefined), 'the rework confirmed');
+      await h.signal(productionDeltasSignal, delta(2, temp(180)));
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', good: 10, confirmedGood: 10 });
+      expect(posted.map((p) => [p.operation, p.yieldQty, p.isFinal])).toEqual([['0900', '8', false], ['0010', '10', true]]);
+      await recordHistory(h, 'work-order-quality-rework.json');
+    });
+  });
+});
