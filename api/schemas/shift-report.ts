@@ -13,8 +13,8 @@ export const ShiftSource = z.enum(['read-model', 'workflow']);
 export const ShiftListQuery = z.object({ from: LocalDate.optional(), to: LocalDate.optional(), limit: z.coerce.number().int().min(1).max(1_000).default(100) });
 export const ShiftLineParams = z.object({ site: Token, line: Token });
 
-/** One stored shift with its line's OEE: a point of the supervisor's trend. */
-export const StoredShiftOee = z.object({
+/** Which shift, and how far its figures go: the fields a stored shift and a shift report share. */
+const ShiftSlot = z.object({
   date: z.string(),
   shiftCode: z.string(),
   crew: z.string().nullable(),
@@ -23,6 +23,10 @@ export const StoredShiftOee = z.object({
   state: z.enum(['running', 'closed']),
   /** Until when the figures count (the shift's end once closed). */
   asOf: z.string(),
+});
+
+/** One stored shift with its line's OEE: a point of the supervisor's trend. */
+export const StoredShiftOee = ShiftSlot.extend({
   good: count,
   scrap: count,
   availability: z.number().nullable(),
@@ -46,17 +50,10 @@ const OpenHolds = z.object({
 });
 
 /** `GET /shifts/:site/:line/:date/:shiftCode/report`: the shift report and handover (docs/downtime-oee.md). */
-export const ShiftHandoverReport = z.object({
+export const ShiftHandoverReport = ShiftSlot.extend({
   workflowId: z.string(),
   site: z.string(),
   line: z.string(),
-  date: z.string(),
-  shiftCode: z.string(),
-  crew: z.string().nullable(),
-  startsAt: z.string(),
-  endsAt: z.string(),
-  state: z.enum(['running', 'closed']),
-  asOf: z.string(),
   source: ShiftSource,
   produced: z.object({ good: count, scrap: count, total: count }),
   /** The line's OEE (its counting points' output); null without downtime master data. */
