@@ -35,6 +35,8 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       await h.signal(productionDeltasSignal, delta(20, temp(180)));
       await confirmed(20);
       await h.signal(productionDeltasSignal, delta(10, temp(186))); // out: the 10 since the last good value are held
+      // The notification tells what the hold held when it was sent: wait for it before the excursion grows.
+      await eventually(async () => notifications.length === 1 || undefined, 'one quality notification');
       await h.signal(productionDeltasSignal, delta(5, temp(187))); // the excursion goes on: 5 more join it
       await h.signal(productionDeltasSignal, delta(10, temp(181))); // made before the good value: they join it too
       await h.signal(productionDeltasSignal, delta(10, temp(180))); // good again: confirmable
@@ -44,7 +46,6 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       const hold = s.qualityHolds[0]!;
       expect(hold).toMatchObject({ quantity: 25, characteristic: 'oven-temp', open: false, requestedBy: AUTOMATIC_HOLDER, disposition: null });
       expect(hold.measurements!.map((m) => m.value)).toEqual([186, 187]);
-      await eventually(async () => notifications.length === 1 || undefined, 'one quality notification');
       expect(notifications[0]).toMatchObject({ postingSeq: hold.id, quantity: '10' });
       expect(notifications[0]!.defectText).toMatch(/186 CEL above the upper limit 185/);
       expect(qualityEvents.filter((e) => e.kind === 'alert').map((e) => e.kind === 'alert' && [e.alert.holdId, e.alert.value, e.alert.quantity])).toEqual([[hold.id, 186, 10]]);
