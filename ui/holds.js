@@ -46,6 +46,8 @@ export function HoldsPanel({ counterHolds, qualityHolds, act }) {
 
 /** Labels of the inbox's resolve actions (contracts/messages/exception.ts `ExceptionAction`). */
 const ACTION_LABEL = { retry: 'Retry', skip: 'Skip', accept: 'Accept', assign: 'Assign', escalate: 'Escalate' };
+/** Placeholders of what an action needs typed (ui/exceptions.js `needs`). */
+const INPUT_LABEL = { reason: 'reason', erpOrderId: 'order to assign to' };
 
 /**
  * Open and acknowledged exceptions from the inbox (ui/exceptions.js), each with Acknowledge while open and a button
@@ -77,10 +79,12 @@ export function ExceptionsPanel({ exceptions, onAck, onResolve }) {
             </div>
             <div class="actions">
               ${x.state === 'open' && html`<button onClick=${() => onAck(x.id)}>Acknowledge</button>`}
-              ${x.actions.includes('skip') && html`<input placeholder="reason" aria-label="reason" value=${typed[x.id]?.reason ?? ''} onInput=${type(x.id, 'reason')} />`}
-              ${x.actions.includes('assign') && html`<input placeholder="order" aria-label="order to assign to" value=${typed[x.id]?.erpOrderId ?? ''} onInput=${type(x.id, 'erpOrderId')} />`}
-              ${x.actions.map((a) => html`<button key=${a} class=${a === 'skip' ? 'danger' : 'secondary'}
-                disabled=${(needs[a] && !field(x.id, needs[a])) || false} onClick=${() => onResolve(x.id, body(x, a))}>${ACTION_LABEL[a] ?? a}</button>`)}
+              ${x.actions.map((a) => html`
+                <span key=${a} class="actions">
+                  ${needs[a] && html`<input placeholder=${INPUT_LABEL[needs[a]]} aria-label=${INPUT_LABEL[needs[a]]} value=${typed[x.id]?.[needs[a]] ?? ''} onInput=${type(x.id, needs[a])} />`}
+                  <button class=${a === 'skip' ? 'danger' : 'secondary'} disabled=${(needs[a] && !field(x.id, needs[a])) || false}
+                    onClick=${() => onResolve(x.id, body(x, a))}>${ACTION_LABEL[a] ?? a}</button>
+                </span>`)}
             </div>
           </li>`)}
       </ul>
