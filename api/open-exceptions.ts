@@ -1,29 +1,40 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { listExceptions } from '../db/exception-records.js';
 import { workOrders } from '../schema/index.js';
 
 /** Something on a line that waits for a person, as a shift report lists it. */
 export interface OpenException {
-  /** What kind of thing waits: `order` (a work order stopped in phase `exception`). */
+  /**
+   * What kind of thing waits: an exception record's kind (contracts/messages/exception.ts `ExceptionKind`), or `order`
+   * for a work order stopped in phase `exception` that no record speaks for.
+   */
   kind: string;
-  /** What it is about: the order's workflow id. */
+  /** What it is about: `exception/<id>` for a record (its audit target), the order's workflow id for an order. */
   ref: string;
   reason: string;
-  /** When it was last seen changing (ISO). */
+  /** A record's first sighting, an order's last change (ISO). */
   since: string;
 }
 
 /**
- * The exceptions open on a line now, for the shift report. What exists so far: work orders in phase `exception`
- * (their read model row, with the workflow's reason). The OPS_EXCEPTIONS stream (`ops.<site>.exception.<stage>`) has
- * no open or closed state and mostly no line, so it is not read here; an exception inbox with states is to replace
- * this one function. Counter holds, also published there, are in the report's holds.
+ * The exceptions open on a line now, for the shift report: the line's exception records not yet resolved (open or
+ * acknowledged, from the exception inbox, docs/exceptions.md), oldest first, then the work orders in phase
+ * `exception` that none of those records names as the workflow it blocks (an order parked before the inbox ran, or
+ * whose record was resolved while the order stayed parked). Counter holds are in the report's holds as well.
  */
 export async function openExceptionsFor(db: Db, site: string, line: string): Promise<OpenException[]> {
-  const rows = await db
+  const records = (await listExceptions(db, { site, line, state: 'unresolved' }))
+    .sort((a, b) => a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || a.id - b.id);
+  const covered = new Set(records.flatMap((r) => (r.workflowId ? [r.workflowId] : [])));
+  const orders = await db
     .select({ workflowId: workOrders.workflowId, erpOrderId: workOrders.erpOrderId, doc: workOrders.statusDoc, updatedAt: workOrders.updatedAt })
     .from(workOrders)
     .where(and(eq(workOrders.siteCode, site), eq(workOrders.lineCode, line), eq(workOrders.status, 'exception')))
     .orderBy(asc(workOrders.updatedAt));
-  return rows.map((r) => ({ kind: 'order', ref: r.workflowId, reason: r.doc?.exception ?? `order ${r.erpOrderId} stopped in phase exception`, since: r.updatedAt.toISOString() }));
+  return [
+    ...records.map((r) => ({ kind: r.kind, ref: `exception/${r.id}`, reason: r.reason, since: r.firstSeenAt.toISOString() })),
+    ...orders.filter((o) => !covered.has(o.workflowId))
+      .map((o) => ({ kind: 'order', ref: o.workflowId, reason: o.doc?.exception ?? `order ${o.erpOrderId} stopped in phase exception`, since: o.updatedAt.toISOString() })),
+  ];
 }

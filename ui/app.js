@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { apiClient, query } from './api.js';
 import { ChartView, countsAgainstPlanConfig } from './charts.js';
-import { acknowledgeException, openExceptions } from './exceptions.js';
+import { acknowledgeException, openExceptions, resolveException } from './exceptions.js';
 import { ExceptionsPanel, HoldsPanel } from './holds.js';
 import { html } from './html.js';
 import { LineCard, ShiftCharts } from './lines.js';
@@ -14,6 +14,13 @@ import { OrderStory } from './story.js';
 const TOKEN_KEY = 'mes-supervisor-token';
 const LINES_EVERY_MS = 30_000;
 const SHIFTS_EVERY_MS = 60_000;
+/** How many local dates before the current shift's the OEE trend reaches back. */
+const TREND_DAYS = 2;
+
+/** The local date `n` days before the ISO date `date` (calendar arithmetic, no time zone involved). */
+const daysBefore = (date, n) => new Date(Date.parse(`${date}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+/** A point of the OEE trend from a shift's figures (fractions, null when unknown). */
+const trendPoint = (label, f) => ({ label, oee: f.oee ?? null, availability: f.availability ?? null, quality: f.quality ?? null });
 
 function Login({ onToken, error }) {
   const [value, setValue] = useState('');
@@ -49,7 +56,7 @@ function Supervisor({ token, onSignOut }) {
   const [shifts, setShifts] = useState({});
   const [counterHolds, setCounterHolds] = useState([]);
   const [qualityHolds, setQualityHolds] = useState([]);
-  const [exceptions, setExceptions] = useState({ available: true, items: [] });
+  const [exceptions, setExceptions] = useState([]);
   const [liveState, setLiveState] = useState('connecting');
   const [message, setMessage] = useState(null);
   const [story, setStory] = useState(null);
@@ -61,32 +68,32 @@ function Supervisor({ token, onSignOut }) {
   const failed = (err) => (err.status === 401 ? onSignOut('The token was refused: sign in again.') : setMessage(err.message));
 
   const loadLines = () => api.get('/supervisor/lines').then((r) => setLines(r.lines), failed);
-  /** A shift report's OEE point for the trend; a shift with no report (404) is no point. */
-  const shiftPoint = async (l, slot) => {
+  /** The running shift's live figures (its workflow's status); a shift not started yet (404) has none. */
+  const currentShift = async (l) => {
     try {
-      const s = (await api.get(`/shifts/${l.site}/${l.line}/${slot.date}/${slot.shiftCode}`)).summary;
-      const point = { label: `${slot.date} ${slot.shiftCode}`, oee: s.oee?.line?.oee ?? null, availability: s.oee?.line?.availability ?? s.availability, quality: s.oee?.line?.quality ?? s.quality };
-      return { summary: s, point };
+      return { summary: (await api.get(`/shifts/${l.site}/${l.line}/${l.shift.date}/${l.shift.shiftCode}`)).summary };
     } catch (err) {
-      if (err.status === 404) return { summary: null, point: null, error: 'The shift has no record yet.' };
+      if (err.status === 404) return { summary: null, error: 'The shift has no record yet.' };
       throw err;
     }
   };
-  // A closed shift's report does not change: read once per page.
-  const closedPoints = useRef(new Map());
+  /**
+   * Per line: the current shift's figures, and the OEE trend: the stored shifts of the last TREND_DAYS local dates
+   * (`GET /shifts/:site/:line?from=&to=`, one read per line) with the current shift's point taken live instead.
+   */
   const loadShifts = async (ls = linesRef.current) => {
     const next = {};
     for (const l of ls) {
       const key = `${l.site}/${l.line}`;
       try {
-        const trend = [];
-        for (const slot of l.recentShifts ?? []) {
-          const id = `${key}/${slot.date}/${slot.shiftCode}`;
-          if (!closedPoints.current.has(id)) closedPoints.current.set(id, (await shiftPoint(l, slot)).point);
-          if (closedPoints.current.get(id)) trend.push(closedPoints.current.get(id));
-        }
-        const current = l.shift ? await shiftPoint(l, l.shift) : { summary: null, point: null };
-        next[key] = { summary: current.summary, error: current.error, trend: current.point ? [...trend, { ...current.point, label: `${current.point.label} (now)` }] : trend };
+        const to = l.shift?.date ?? new Date().toISOString().slice(0, 10);
+        const stored = (await api.get(`/shifts/${l.site}/${l.line}${query({ from: daysBefore(to, TREND_DAYS), to, limit: 50 })}`)).shifts;
+        const isCurrent = (s) => l.shift && s.date === l.shift.date && s.shiftCode === l.shift.shiftCode;
+        const trend = stored.filter((s) => !isCurrent(s)).map((s) => trendPoint(`${s.date} ${s.shiftCode}`, s.line ?? s));
+        const current = l.shift ? await currentShift(l) : { summary: null };
+        const c = current.summary;
+        if (c) trend.push(trendPoint(`${l.shift.date} ${l.shift.shiftCode} (now)`, { oee: c.oee?.line?.oee, availability: c.oee?.line?.availability ?? c.availability, quality: c.oee?.line?.quality ?? c.quality }));
+        next[key] = { summary: c, error: current.error, trend };
       } catch (err) {
         next[key] = { summary: null, error: err.message, trend: [] };
       }
@@ -176,7 +183,8 @@ function Supervisor({ token, onSignOut }) {
       onClose=${() => setStory(null)} />`}
     <section class="grid">
       <${HoldsPanel} counterHolds=${counterHolds} qualityHolds=${qualityHolds} act=${act} />
-      <${ExceptionsPanel} exceptions=${exceptions} onAck=${(id) => run(() => acknowledgeException(api, id))} />
+      <${ExceptionsPanel} exceptions=${exceptions} onAck=${(id) => run(() => acknowledgeException(api, id))}
+        onResolve=${(id, body) => run(() => resolveException(api, id, body))} />
     </section>
     ${view.some((l) => l.order) && html`
       <section class="card">

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { html } from './html.js';
-import { actionName } from './exceptions.js';
+import { needs } from './exceptions.js';
 
 /**
  * Open counter holds (readings the edge refused to count, api/routes/counter-holds.ts) with Accept and Reject, and
@@ -44,24 +44,47 @@ export function HoldsPanel({ counterHolds, qualityHolds, act }) {
     </section>`;
 }
 
-/** Open exceptions from the inbox (ui/exceptions.js), each with its actions; acknowledging is wired here. */
-export function ExceptionsPanel({ exceptions, onAck }) {
+/** Labels of the inbox's resolve actions (contracts/messages/exception.ts `ExceptionAction`). */
+const ACTION_LABEL = { retry: 'Retry', skip: 'Skip', accept: 'Accept', assign: 'Assign', escalate: 'Escalate' };
+/** Placeholders of what an action needs typed (ui/exceptions.js `needs`). */
+const INPUT_LABEL = { reason: 'reason', erpOrderId: 'order to assign to' };
+
+/**
+ * Open and acknowledged exceptions from the inbox (ui/exceptions.js), each with Acknowledge while open and a button
+ * per resolve action it offers; Skip waits for a reason and Assign for an order number, as the API refuses them
+ * without (docs/exceptions.md). `onAck(id)` and `onResolve(id, body)` run the calls and refresh.
+ */
+export function ExceptionsPanel({ exceptions, onAck, onResolve }) {
+  const [typed, setTyped] = useState({});
+  const field = (id, name) => (typed[id]?.[name] ?? '').trim();
+  const type = (id, name) => (e) => setTyped({ ...typed, [id]: { ...typed[id], [name]: e.currentTarget.value } });
+  const body = (x, action) => {
+    const b = { action };
+    if (field(x.id, 'reason')) b.reason = field(x.id, 'reason');
+    if (action === 'assign') b.erpOrderId = field(x.id, 'erpOrderId');
+    return b;
+  };
   return html`
     <section class="card" data-testid="exceptions">
       <h2>Exceptions</h2>
-      ${!exceptions.available && html`<p class="muted">The exception inbox is not served by this API yet.</p>`}
-      ${exceptions.available && exceptions.items.length === 0 && html`<p class="muted">No open exceptions.</p>`}
+      ${exceptions.length === 0 && html`<p class="muted">No open exceptions.</p>`}
       <ul class="rows">
-        ${exceptions.items.map((x) => html`
-          <li key=${x.id} data-testid="exception-row" data-id=${x.id}>
+        ${exceptions.map((x) => html`
+          <li key=${x.id} data-testid="exception-row" data-id=${x.id} data-kind=${x.kind} data-state=${x.state}>
             <div>
-              <span class=${`badge ${x.severity === 'critical' || x.severity === 'high' ? 'alert' : 'idle'}`}>${x.severity}</span>
-              <strong> ${x.kind}</strong> ${x.line ?? x.site}${x.erpOrderId ? ` · order ${x.erpOrderId}` : ''}${x.count > 1 ? ` · ×${x.count}` : ''}
-              <div>${x.summary}</div>
-              <div class="muted">${x.state} · actions: ${(x.actions ?? []).map(actionName).join(', ') || 'none'}</div>
+              <span class=${`badge ${x.severity === 'critical' ? 'alert' : 'idle'}`}>${x.severity}</span>
+              <strong> ${x.kind}</strong> ${x.line ?? x.site}${x.erpOrderId ? ` · order ${x.erpOrderId}` : ''}${x.repeatCount > 1 ? ` · ×${x.repeatCount}` : ''}
+              <div>${x.reason}</div>
+              <div class="muted">${x.state}${x.acknowledgedBy ? ` by ${x.acknowledgedBy}` : ''}${x.assignedTo ? ` · assigned to ${x.assignedTo}` : ''}${x.escalationLevel > 0 ? ` · escalated to level ${x.escalationLevel}` : ''}</div>
             </div>
             <div class="actions">
               ${x.state === 'open' && html`<button onClick=${() => onAck(x.id)}>Acknowledge</button>`}
+              ${x.actions.map((a) => html`
+                <span key=${a} class="actions">
+                  ${needs[a] && html`<input placeholder=${INPUT_LABEL[needs[a]]} aria-label=${INPUT_LABEL[needs[a]]} value=${typed[x.id]?.[needs[a]] ?? ''} onInput=${type(x.id, needs[a])} />`}
+                  <button class=${a === 'skip' ? 'danger' : 'secondary'} disabled=${(needs[a] && !field(x.id, needs[a])) || false}
+                    onClick=${() => onResolve(x.id, body(x, a))}>${ACTION_LABEL[a] ?? a}</button>
+                </span>`)}
             </div>
           </li>`)}
       </ul>

@@ -7,7 +7,7 @@ import { storedLineCalendar } from '../../db/line-calendar.js';
 import { phaseOfRow } from '../../db/order-phase.js';
 import { httpError } from '../../http/problem.js';
 import { lines, sites, workOrders } from '../../schema/index.js';
-import { shiftOf, shiftsBetween } from '../../shifts/shift-of.js';
+import { shiftOf } from '../../shifts/shift-of.js';
 import { READERS } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { LiveHub } from '../live/hub.js';
@@ -15,8 +15,6 @@ import { TicketStore } from '../live/tickets.js';
 import { scopeCondition } from '../scope.js';
 import { EventsQuery, SupervisorLines, TicketResponse } from '../schemas/supervisor.js';
 
-/** The OEE trend's reach: the shifts of the last two days before the current one. */
-const TREND_MS = 48 * 3_600_000;
 /** A comment line every 15 s keeps proxies and the browser from timing an idle stream out. */
 const KEEP_ALIVE_MS = 15_000;
 /**
@@ -54,15 +52,13 @@ export function supervisorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const active = await Promise.all(rows.map((r) => activeOrderOnLine(db, r.site, r.line)));
       const ids = active.flatMap((a) => (a ? [a.workflowId] : []));
       const orders = new Map((ids.length ? await db.select().from(workOrders).where(inArray(workOrders.workflowId, ids)) : []).map((o) => [o.workflowId, o]));
-      const nowMs = Date.now();
-      const now = new Date(nowMs).toISOString();
+      const now = new Date().toISOString();
       const slotOf = (x: { date: string; shiftCode: string; startsAt: string; endsAt: string }) => ({ date: x.date, shiftCode: x.shiftCode, startsAt: x.startsAt, endsAt: x.endsAt });
       return {
         lines: rows.map((r, i) => {
           const o = active[i] ? orders.get(active[i].workflowId) : undefined;
           const calendar = storedLineCalendar(r.calendars, r.line, r.timezone);
           const slot = shiftOf(now, calendar);
-          const recentShifts = shiftsBetween(calendar, nowMs - TREND_MS, nowMs).filter((x) => Date.parse(x.endsAt) <= nowMs).map(slotOf);
           return {
             site: r.site, line: r.line, name: r.name,
             activeOrder: o ? {
@@ -71,7 +67,6 @@ export function supervisorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               qualityHeld: o.statusDoc?.qualityHeld ?? 0, asOf: o.asOf?.toISOString() ?? null,
             } : null,
             shift: slot ? slotOf(slot) : null,
-            recentShifts,
           };
         }),
       };

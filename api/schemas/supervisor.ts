@@ -18,8 +18,6 @@ export const SupervisorLine = z.object({
   }).nullable(),
   /** The shift the line's calendar has now, for `GET /shifts/:site/:line/:date/:shiftCode`; null between shifts. */
   shift: ShiftSlot.nullable(),
-  /** The line's shifts that ended in the last 48 hours, oldest first: the OEE trend reads their reports. */
-  recentShifts: z.array(ShiftSlot),
 });
 export const SupervisorLines = z.object({ lines: z.array(SupervisorLine) });
 export const TicketResponse = z.object({ ticket: z.string(), expiresAt: z.string() });

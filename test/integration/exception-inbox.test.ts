@@ -7,13 +7,10 @@ import { issueToken } from '../../api/auth.js';
 import type { ExceptionKind, ExceptionView } from '../../contracts/messages/exception.js';
 import { ExceptionRoutingConfig } from '../../contracts/messages/exception-routing.js';
 import { nowIso, publishException } from '../../jetstream/publish-exception.js';
-import { provisionStreams } from '../../jetstream/provision.js';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { auditLog } from '../../schema/index.js';
 import { completeOrderSignal, exceptionWorkflowId, statusQuery } from '../../workflows/definitions.js';
-import { startExceptionService } from '../../workers/wiring/exception-service.js';
-import pino from 'pino';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { exceptionServiceStarter, type ExceptionService } from '../helpers/exception-service.js';
 import { goodCounts, holdEvent, publishEvents } from '../helpers/machine-events.js';
 import { startNotifyReceivers } from '../helpers/notify-receivers.js';
 import { releaseOrder } from '../helpers/release.js';
@@ -26,8 +23,8 @@ const QUALITY = '3140001';
 let engine: TestEngine;
 let api: FastifyInstance;
 let receivers: Awaited<ReturnType<typeof startNotifyReceivers>>;
-let service: Awaited<ReturnType<typeof startExceptionService>>;
-let startService: () => ReturnType<typeof startExceptionService>;
+let service: ExceptionService;
+let startService: () => Promise<ExceptionService>;
 const andon: string[] = [];
 const tokens: Record<'planner' | 'line2', string> = { planner: '', line2: '' };
 const T0 = Date.now() - 60_000;
@@ -49,11 +46,7 @@ beforeAll(async () => {
     limits: { holdUndecidedSeconds: 1, erpWaitSeconds: 1 },
   });
   nc.subscribe('mes.plant1.*.andon', { callback: (_e, m) => void andon.push(m.subject) });
-  const jsm = await jetstreamManager(nc);
-  startService = () => startExceptionService({
-    db, nc, client, temporal: engine.stack.temporal, routing, workflowBundle: engine.workflowBundle,
-    provision: () => provisionStreams(jsm), log: pino({ level: 'silent' }), checkEveryMs: 500,
-  });
+  startService = exceptionServiceStarter(engine, routing);
   service = await startService();
   api = await buildPlannerApi({ db, client, republish: async (s, p) => void (await jetstream(nc).publish(s, p)) });
   tokens.planner = await issueToken(db, 'exc-planner', 'planner');

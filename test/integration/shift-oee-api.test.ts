@@ -7,8 +7,10 @@ import { buildPlannerApi } from '../../api/app.js';
 import { LineContextCache } from '../../bridge/context.js';
 import { shiftWorkflowId } from '../../contracts/ids.js';
 import type { MachineEvent, MachineState } from '../../contracts/messages/machine-event.js';
+import type { ExceptionKind } from '../../contracts/messages/exception.js';
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import { TASK_QUEUE } from '../../contracts/names.js';
+import { acknowledgeException, recordException, resolveException } from '../../db/exception-records.js';
 import { loadLineCalendar } from '../../db/line-calendar.js';
 import { seedPlant } from '../../db/seed.js';
 import { auditLog, counterHolds, shiftOee, workOrders } from '../../schema/index.js';
@@ -115,7 +117,20 @@ describe('OEE stored per shift', () => {
         { id: 2, quantity: 3, defectText: 'scratch', requestedBy: 'q-1', notification: '200002', disposition: disposed },
       ] }),
       order('4712', 'exception', { exception: 'ERP refused the confirmation: posting period 11/2026 is closed' }),
+      order('4713', 'exception', { exception: 'ERP refused the goods receipt: material BRACKET-A locked' }),
     ]);
+    // The inbox's records of the line: open, acknowledged (both listed; the rejection speaks for order 4713, listed
+    // once), resolved (not listed); one of another line (not listed).
+    const record = async (causeKey: string, kind: ExceptionKind, line: string, minute: number, workflowId: string | null = null) =>
+      (await recordException(db, {
+        kind, severity: 'warning', site: SITE, line, erpOrderId: null, workflowId, stage: 'test', causeKey, occurrence: causeKey,
+        reason: `${causeKey} needs a person`, evidence: {}, actions: ['skip'], occurredAt: at(minute),
+      }))!.record.id;
+    const ghost = await record('ghost', 'unknown-machine', LINE, 50);
+    const rejected = await record('rejected-4713', 'erp-rejection', LINE, 30, `work-order:${SITE}:4713`);
+    await acknowledgeException(db, rejected, 'q-1');
+    await resolveException(db, await record('done', 'unassigned-production', LINE, 20), 'q-1', { action: 'skip', reason: 'test' });
+    await record('elsewhere', 'unknown-machine', 'line-2', 10);
     const report = await get(`/shifts/${SITE}/${LINE}/${date}/T/report`);
     expect(report.statusCode).toBe(200);
     const r = report.json();
@@ -132,7 +147,11 @@ describe('OEE stored per shift', () => {
     expect(r.oee.lossesS).toMatchObject({ breakdowns: '600', smallStops: '60', idle: '600' });
     expect(r.openHolds.quality).toEqual([{ workflowId: `work-order:${SITE}:4711`, erpOrderId: '4711', id: 1, quantity: 12, defectText: 'burr on edge', requestedBy: 'q-1', notification: '200001' }]);
     expect(r.openHolds.counter).toEqual([expect.objectContaining({ eventId: 'press-1:hold:1', machine: 'press-1', delta: 40_000 })]);
-    expect(r.openExceptions).toEqual([expect.objectContaining({ kind: 'order', ref: `work-order:${SITE}:4712`, reason: 'ERP refused the confirmation: posting period 11/2026 is closed' })]);
+    expect(r.openExceptions).toEqual([
+      { kind: 'erp-rejection', ref: `exception/${rejected}`, reason: 'rejected-4713 needs a person', since: at(30) },
+      { kind: 'unknown-machine', ref: `exception/${ghost}`, reason: 'ghost needs a person', since: at(50) },
+      expect.objectContaining({ kind: 'order', ref: `work-order:${SITE}:4712`, reason: 'ERP refused the confirmation: posting period 11/2026 is closed' }),
+    ]);
     // The shift's own GET answers the stored result too.
     expect((await get(`/shifts/${SITE}/${LINE}/${date}/T`)).json()).toEqual({ workflowId, state: 'closed', summary: result });
     expect((await get(`/shifts/${SITE}/${LINE}/${date}/Z/report`)).statusCode).toBe(404);

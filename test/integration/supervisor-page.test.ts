@@ -7,44 +7,45 @@ import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import { SupervisorLines } from '../../api/schemas/supervisor.js';
 import type { CounterHoldView } from '../../contracts/messages/counter-hold.js';
+import type { ExceptionView } from '../../contracts/messages/exception.js';
+import { ExceptionRoutingConfig } from '../../contracts/messages/exception-routing.js';
 import type { CounterHoldEvent, MachineEvent, MachineState } from '../../contracts/messages/machine-event.js';
 import type { LiveEvent } from '../../contracts/messages/supervisor-live.js';
 import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
 import { shiftOf } from '../../shifts/shift-of.js';
+import { auditLog } from '../../schema/index.js';
 import { projectRoot } from '../../stack/paths.js';
 import { launchChromium } from '../helpers/browser.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
-import { stubExceptionInbox } from '../helpers/exception-inbox-stub.js';
+import { exceptionServiceStarter, type ExceptionService } from '../helpers/exception-service.js';
 import { goodCounts, publishEvents } from '../helpers/machine-events.js';
 import { releaseOrder } from '../helpers/release.js';
 import { watchSse, type SseWatch } from '../helpers/sse.js';
 
 // The supervisor page (issue 14 item 4, docs/supervisor-page.md) in Debian's Chromium against the planner API on
-// real servers: a line-scoped token sees its line only, a count rises without a reload, a hold is accepted from the
-// page; a token of another line sees none of it, on the page or on the live stream.
+// real servers: a line-scoped token sees its line only, a count rises without a reload, a hold is accepted and the
+// exception inbox's records are acknowledged and resolved from the page; a token of another line sees none of it, on
+// the page, on the live stream or through the inbox's API.
 
 let engine: TestEngine;
 let api: FastifyInstance;
 let base: string;
 let browser: Browser;
-let acks: ReturnType<typeof stubExceptionInbox>;
+let inbox: ExceptionService;
 const tokens = { line1: '', line2: '' };
 const shots = path.join(projectRoot, 'test-results');
 
 beforeAll(async () => {
   engine = await startTestEngine();
   const { db, client, nc } = engine.services;
+  // The exception inbox as workers/exception-inbox.ts runs it; its routing tells the line's andon board only.
+  inbox = await exceptionServiceStarter(engine, ExceptionRoutingConfig.parse({
+    groups: { supervisors: { role: 'line supervisor', targets: [{ channel: 'andon' }] } },
+    rules: [{ site: 'plant1', levels: [{ notify: ['supervisors'] }] }],
+  }))();
   api = await buildPlannerApi({ db, client, nc });
   tokens.line1 = await issueToken(db, 'supervisor-line-1', 'quality', [{ site: 'plant1', lines: ['line-1'] }]);
   tokens.line2 = await issueToken(db, 'supervisor-line-2', 'quality', [{ site: 'plant1', lines: ['line-2'] }]);
-  // Until the exception inbox is in this API, a stand-in serves one exception of line-1 in the page's expected shape.
-  acks = stubExceptionInbox(api, [{
-    exception: {
-      id: 'ex-1', kind: 'erp-rejection', severity: 'high', site: 'plant1', line: 'line-1', erpOrderId: '7200001', state: 'open', count: 2,
-      summary: 'ERP refused the confirmation: period 11/2026 is closed', actions: ['retry', 'skip'],
-    },
-    tokens: [tokens.line1],
-  }]);
   base = await api.listen({ host: '127.0.0.1', port: 0 });
   await mkdir(shots, { recursive: true });
   browser = await launchChromium();
@@ -52,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.close();
+  await inbox?.stop();
   await engine?.stop();
 });
 
@@ -76,15 +78,24 @@ const oneShift = () => {
   return shiftOf(new Date(T0).toISOString(), calendar)?.shiftCode === shiftOf(new Date().toISOString(), calendar)?.shiftCode;
 };
 
+/** Every URL the test's pages asked for. */
+const requests: string[] = [];
+
 async function signIn(token: string): Promise<Page> {
   // A tablet in landscape.
   const page = await browser.newPage({ viewport: { width: 1024, height: 768 }, hasTouch: true });
+  page.on('request', (r) => void requests.push(r.url()));
   await page.goto(`${base}/ui`);
   await page.getByLabel('API token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('live-state').getByText('live').waitFor({ timeout: 20_000 });
   return page;
 }
+
+const getJson = async <T>(token: string, url: string): Promise<T> => (await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<T>;
+const unresolved = async (token: string) => (await getJson<{ exceptions: ExceptionView[] }>(token, '/exceptions?state=unresolved')).exceptions;
+/** Counts from a machine line-1 does not have: the bridge keeps them unassigned, the inbox opens an `unknown-machine` record. */
+const ghostCounts = (machine: string) => goodCounts({ line: 'line-1', machine, n: 2, startMs: T0, prefix: `sup-${machine}` });
 
 async function ticketStream(token: string): Promise<SseWatch> {
   const r = await fetch(`${base}/supervisor/tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
@@ -100,6 +111,10 @@ describe('supervisor page', () => {
     const line1Stream = await ticketStream(tokens.line1);
     try {
       await publishEvents(engine.services.nc, states());
+      for (const m of ['ghost-1', 'ghost-2']) await publishEvents(engine.services.nc, ghostCounts(m));
+      const ghost = (machine: string) => eventually(async () => (await unresolved(tokens.line1)).find((e) => e.kind === 'unknown-machine' && e.evidence.machine === machine), `the inbox's record of ${machine}`);
+      const [ghost1, ghost2] = [await ghost('ghost-1'), await ghost('ghost-2')];
+      expect([ghost1.line, ghost1.state, ghost1.actions]).toEqual(['line-1', 'open', ['assign', 'skip', 'escalate']]);
       await publishEvents(engine.services.nc, counts(0, 5));
       const held = hold(T0 + 30_000, 40);
       await publishEvents(engine.services.nc, [held]);
@@ -130,15 +145,25 @@ describe('supervisor page', () => {
       await row.waitFor({ state: 'detached', timeout: 10_000 });
       expect(await readHold()).toMatchObject({ status: 'accepted', decidedBy: 'supervisor-line-1', countedTo: 'work-order:plant1:7200001' });
       await eventually(async () => ((await good.textContent()) === '55' ? true : undefined), 'the accepted 40 pieces counted', 20_000);
-      // Acknowledge an exception from the inbox (the stand-in until it lands: then a real one).
-      if (acks) {
-        const ex = page.locator('[data-testid="exception-row"][data-id="ex-1"]');
-        await ex.getByText('ERP refused the confirmation: period 11/2026 is closed').waitFor({ timeout: 10_000 });
-        expect(await ex.textContent()).toContain('actions: retry, skip');
-        await ex.getByRole('button', { name: 'Acknowledge' }).click();
-        await ex.waitFor({ state: 'detached', timeout: 10_000 });
-        expect(acks).toEqual([{ id: 'ex-1', token: tokens.line1 }]);
-      }
+      // The inbox's records on the page: ghost-1 acknowledged (it stays, acknowledged), ghost-2 skipped with a reason (it
+      // leaves); Skip waits for the reason.
+      const exRow = (x: ExceptionView) => page.locator(`[data-testid="exception-row"][data-id="${x.id}"]`);
+      await exRow(ghost1).getByText('2 pieces from machine ghost-1 on line-1').waitFor({ timeout: 10_000 });
+      await exRow(ghost1).getByRole('button', { name: 'Acknowledge' }).click();
+      await page.locator(`[data-testid="exception-row"][data-id="${ghost1.id}"][data-state="acknowledged"]`).waitFor({ timeout: 10_000 });
+      expect(await exRow(ghost1).textContent()).toContain('acknowledged by supervisor-line-1');
+      const skip = exRow(ghost2).getByRole('button', { name: 'Skip' });
+      expect(await skip.isDisabled()).toBe(true);
+      await exRow(ghost2).getByPlaceholder('reason', { exact: true }).fill('test rig on line-1, not production');
+      await skip.click();
+      await exRow(ghost2).waitFor({ state: 'detached', timeout: 10_000 });
+      await page.screenshot({ path: path.join(shots, 'supervisor-exceptions.png'), fullPage: true });
+      const record = (x: ExceptionView) => getJson<ExceptionView>(tokens.line1, `/exceptions/${x.id}`);
+      expect(await record(ghost1)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'supervisor-line-1', resolvedBy: null });
+      expect(await record(ghost2)).toMatchObject({ state: 'resolved', resolvedBy: 'supervisor-line-1', resolution: { action: 'skip', reason: 'test rig on line-1, not production' } });
+      const audits = async (x: ExceptionView) => (await engine.services.db.select().from(auditLog)).filter((a) => a.target === `exception/${x.id}`).map((a) => [a.action, a.actor]);
+      expect(await audits(ghost1)).toEqual([['exception-acknowledge', 'supervisor-line-1']]);
+      expect(await audits(ghost2)).toEqual([['exception-skip', 'supervisor-line-1']]);
 
       // A quality hold placed through the API appears live (the order's WIP says units are held) and is released here.
       const qh = await fetch(`${base}/orders/plant1/7200001/quality-holds`, {
@@ -164,7 +189,8 @@ describe('supervisor page', () => {
       const listed = SupervisorLines.parse(await (await fetch(`${base}/supervisor/lines`, { headers: { authorization: `Bearer ${tokens.line1}` } })).json());
       expect(listed.lines).toHaveLength(1);
       expect(listed.lines[0]).toMatchObject({ site: 'plant1', line: 'line-1', activeOrder: { erpOrderId: '7200001', phase: 'running', good: 55, plannedQuantity: '100' } });
-      expect(listed.lines[0]!.recentShifts.length).toBeGreaterThan(0);
+      // The trend is one read of the line's stored shifts (GET /shifts/:site/:line?from=&to=), not a report per shift.
+      expect(requests.filter((u) => /\/shifts\/plant1\/line-1\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d/.test(u)).length).toBeGreaterThan(0);
 
       await page.getByRole('button', { name: 'Order story' }).click();
       const story = page.getByTestId('order-story');
@@ -186,6 +212,14 @@ describe('supervisor page', () => {
       await other.getByText('No open holds.').waitFor();
       await other.getByText('No open exceptions.').waitFor();
       expect(await other.locator('body').textContent()).not.toContain('7200001');
+      expect(await other.locator('body').textContent()).not.toContain('ghost-1');
+      // Nor through the inbox's API: line-1's records are not listed, and acting on one is refused (and audited).
+      expect((await unresolved(tokens.line2)).filter((e) => e.line !== 'line-2')).toEqual([]);
+      const refused = await fetch(`${base}/exceptions/${ghost1.id}/acknowledge`, { method: 'POST', headers: { authorization: `Bearer ${tokens.line2}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(refused.status).toBe(403);
+      expect((await record(ghost1)).acknowledgedBy).toBe('supervisor-line-1');
+      expect(await audits(ghost1)).toEqual([['exception-acknowledge', 'supervisor-line-1']]);
+      expect((await engine.services.db.select().from(auditLog)).some((a) => a.action === 'refused-out-of-scope' && a.actor === 'supervisor-line-2')).toBe(true);
       await other.screenshot({ path: path.join(shots, 'supervisor-line-2.png'), fullPage: true });
 
       const wip1 = line1Stream.events<LiveEvent & { type: 'wip' }>('wip');
