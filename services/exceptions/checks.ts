@@ -33,8 +33,10 @@ const REVERSALS = new Set(['262', '102']);
 export async function findExceptions(db: Db, limits: CheckLimits): Promise<ExceptionMessage[]> {
   const found: ExceptionMessage[] = [];
   const base = { stage: 'exception-check', occurredAt: nowIso() } as const;
-  for (const r of await rows(db, sql`select p.workflow_id, p.posting_key, p.kind, p.request, p.last_error, p.attempts, w.site_code, w.line_code, w.erp_order_id
-      from erp_postings p join work_orders w on w.workflow_id = p.workflow_id where p.status = 'rejected' order by p.created_at limit 500`)) {
+  // The order's latest refusal is the one it is parked on: a refused confirmation whose 262 is refused in turn waits
+  // for the reversal first (workflows/work-order-postings.ts), so that is the record; the confirmation's comes after.
+  for (const r of await rows(db, sql`select distinct on (p.workflow_id) p.workflow_id, p.posting_key, p.kind, p.request, p.last_error, p.attempts, w.site_code, w.line_code, w.erp_order_id
+      from erp_postings p join work_orders w on w.workflow_id = p.workflow_id where p.status = 'rejected' order by p.workflow_id, p.created_at desc, p.posting_seq desc limit 500`)) {
     const request = (r.request ?? {}) as Row;
     const compensation = REVERSALS.has(String(request.movementType ?? '')) || /revers|cancel|compens/i.test(String(r.posting_key));
     found.push({
@@ -79,21 +81,35 @@ export async function findExceptions(db: Db, limits: CheckLimits): Promise<Excep
 
 /**
  * Resolves the open records whose cause is gone, decided or posted through another route (the order retried from
- * `/orders/.../retry-posting`, the hold decided at `/production/holds`): a record of the checks whose cause key this
- * round did not find, and a counter-hold record whose hold is no longer held. Audited as `exception-cleared` by
- * `exception-check`. Returns the ids it resolved.
+ * `/orders/.../retry-posting`, the hold decided at `/production/holds`, the production given to an order at
+ * `/unassigned/assign`): a record of the checks whose cause key this round did not find, a counter-hold record whose
+ * hold is no longer held, an unassigned-production record whose machine has no open unassigned rows left for its
+ * reason. Resolution `assigned` (with the orders) when the production went to orders, else `cleared`; audited as
+ * `exception-assigned` / `exception-cleared` by `exception-check`. Returns the ids it resolved.
  */
 export async function clearGoneCauses(db: Db, found: Set<string>): Promise<number[]> {
-  const candidates = await rows(db, sql`select r.id, r.cause_key, r.stage, h.status as hold_status from exception_records r
+  const candidates = await rows(db, sql`select r.id, r.cause_key, r.stage, r.kind, h.status as hold_status, u.open_rows, u.assigned_to
+      from exception_records r
       left join counter_holds h on r.kind = 'counter-hold' and r.cause_key = 'counter-hold:' || h.event_id
-      where r.state <> 'resolved' and (r.stage = 'exception-check' or r.kind = 'counter-hold')`);
-  const gone = candidates.filter((r) => (r.stage === 'exception-check' ? !found.has(String(r.cause_key)) : r.hold_status !== null && r.hold_status !== 'held'));
+      left join lateral (select count(*) filter (where p.status = 'open') as open_rows,
+          array_remove(array_agg(distinct p.assigned_to) filter (where p.status = 'assigned' and p.assigned_at >= r.first_seen_at), null) as assigned_to
+        from unassigned_production p where r.kind = 'unassigned-production' and p.site_code = r.site_code and p.line_code = r.line_code
+          and p.machine_code = r.evidence->>'machine' and p.reason = r.evidence->>'reason') u on true
+      where r.state <> 'resolved' and (r.stage = 'exception-check' or r.kind in ('counter-hold', 'unassigned-production'))`);
+  const gone = candidates.filter((r) => {
+    if (r.stage === 'exception-check') return !found.has(String(r.cause_key));
+    if (r.kind === 'counter-hold') return r.hold_status !== null && r.hold_status !== 'held';
+    return Number(r.open_rows) === 0;
+  });
   const cleared: number[] = [];
   for (const r of gone) {
     const id = Number(r.id);
-    const done = await resolveException(db, id, 'exception-check', { action: 'cleared', reason: 'the cause is gone: decided or posted elsewhere' });
+    const orders = (r.assigned_to ?? []) as string[];
+    const action = orders.length > 0 ? 'assigned' : 'cleared';
+    const reason = action === 'assigned' ? `the production was assigned to ${orders.join(', ')}` : 'the cause is gone: decided or posted elsewhere';
+    const done = await resolveException(db, id, 'exception-check', { action, reason, ...(orders.length > 0 ? { effect: { assignedTo: orders } } : {}) });
     if (!done) continue;
-    await db.insert(auditLog).values({ actor: 'exception-check', role: 'integration', action: 'exception-cleared', target: `exception/${id}`, details: { causeKey: r.cause_key } });
+    await db.insert(auditLog).values({ actor: 'exception-check', role: 'integration', action: `exception-${action}`, target: `exception/${id}`, details: { causeKey: r.cause_key, ...(orders.length > 0 ? { assignedTo: orders } : {}) } });
     cleared.push(id);
   }
   return cleared;
