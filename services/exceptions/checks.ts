@@ -29,6 +29,9 @@ const REVERSALS = new Set(['262', '102']);
  * business grounds; the order is parked), open quality holds (the order's status in the read model), counter holds
  * undecided past `holdUndecidedSeconds`, postings sent and unanswered past `erpWaitSeconds`. Each finding names its
  * occurrence (the posting key, the hold), so finding it again every round is neither a repeat nor, once resolved, a new record.
+ * A refusal's cause is its posting (not the order): a refused 262 and, once it posts, the refused confirmation the
+ * order parks on next are two records, and a retry in flight (attempts counted, answer not yet back) that the check
+ * reads as a new occurrence is cleared as soon as the posting stands.
  */
 export async function findExceptions(db: Db, limits: CheckLimits): Promise<ExceptionMessage[]> {
   const found: ExceptionMessage[] = [];
@@ -41,7 +44,7 @@ export async function findExceptions(db: Db, limits: CheckLimits): Promise<Excep
     const compensation = REVERSALS.has(String(request.movementType ?? '')) || /revers|cancel|compens/i.test(String(r.posting_key));
     found.push({
       ...base, kind: compensation ? 'compensation-refused' : 'erp-rejection', severity: 'critical', site: String(r.site_code), line: str(r.line_code),
-      erpOrderId: str(r.erp_order_id), workflowId: String(r.workflow_id), causeKey: `erp-rejection:${String(r.workflow_id)}`, occurrence: `${String(r.posting_key)}#${String(r.attempts)}`,
+      erpOrderId: str(r.erp_order_id), workflowId: String(r.workflow_id), causeKey: `erp-rejection:${String(r.workflow_id)}:${String(r.posting_key)}`, occurrence: `${String(r.posting_key)}#${String(r.attempts)}`,
       reason: `the ERP refused ${String(r.kind)} ${String(r.posting_key)}${compensation ? ' (a reversal: what was posted stands)' : ''}: ${str(r.last_error) ?? 'no message'}`,
       evidence: { postingKey: r.posting_key, postingKind: r.kind, erpMessage: r.last_error, request }, actions: ['retry', 'skip', 'escalate'],
     });
