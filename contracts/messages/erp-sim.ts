@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MovementType } from '../erp-port.js';
 
 /**
  * What is the ERP simulators' own: the `FaultPlan` they are driven with (simulators/erp/, simulators/sap-odata/).
@@ -26,7 +27,7 @@ export const FaultPlan = z.object({
    * and, when given, order: `{ movementType: '262', erpOrderId: '42' }` refuses the reversal of that order's backflush
    * (SAP answers a 262 whose stock is gone with M7 021), so its compensation parks for a person. Built-in simulator only.
    */
-  rejectMovements: z.array(z.object({ movementType: z.enum(['261', '262', '101', '102']), erpOrderId: z.string().min(1).optional() })).default([]),
+  rejectMovements: z.array(z.object({ movementType: MovementType, erpOrderId: z.string().min(1).optional() })).default([]),
   /**
    * Orders whose confirmations and goods movements the ERP answers as down (503) while every other order posts: an
    * order left waiting for the ERP (its postings stay pending, retried) without stopping the rest. Built-in simulator only.
