@@ -85,22 +85,26 @@ export async function findExceptions(db: Db, limits: CheckLimits): Promise<Excep
 /**
  * Resolves the open records whose cause is gone, decided or posted through another route (the order retried from
  * `/orders/.../retry-posting`, the hold decided at `/production/holds`, the production given to an order at
- * `/unassigned/assign`): a record of the checks whose cause key this round did not find, a counter-hold record whose
+ * `/unassigned/assign`): a record of the checks whose cause key this round did not find (a refusal: whose posting is no
+ * longer refused), a counter-hold record whose
  * hold is no longer held, an unassigned-production record whose machine has no open unassigned rows left for its
  * reason. Resolution `assigned` (with the orders) when the production went to orders, else `cleared`; audited as
  * `exception-assigned` / `exception-cleared` by `exception-check`. Returns the ids it resolved.
  */
 export async function clearGoneCauses(db: Db, found: Set<string>): Promise<number[]> {
-  const candidates = await rows(db, sql`select r.id, r.cause_key, r.stage, r.kind, h.status as hold_status, u.open_rows, u.assigned_to
+  const candidates = await rows(db, sql`select r.id, r.cause_key, r.stage, r.kind, h.status as hold_status, u.open_rows, u.assigned_to, e.still_refused
       from exception_records r
       left join counter_holds h on r.kind = 'counter-hold' and r.cause_key = 'counter-hold:' || h.event_id
       left join lateral (select count(*) filter (where p.status = 'open') as open_rows,
           array_remove(array_agg(distinct p.assigned_to) filter (where p.status = 'assigned' and p.assigned_at >= r.first_seen_at), null) as assigned_to
         from unassigned_production p where r.kind = 'unassigned-production' and p.site_code = r.site_code and p.line_code = r.line_code
           and p.machine_code = r.evidence->>'machine' and p.reason = r.evidence->>'reason') u on true
+      left join lateral (select true as still_refused from erp_postings ep where r.kind in ('erp-rejection', 'compensation-refused')
+          and ep.posting_key = r.evidence->>'postingKey' and ep.status = 'rejected' limit 1) e on true
       where r.state <> 'resolved' and (r.stage = 'exception-check' or r.kind in ('counter-hold', 'unassigned-production'))`);
   const gone = candidates.filter((r) => {
-    if (r.stage === 'exception-check') return !found.has(String(r.cause_key));
+    // A refusal the order is not parked on now (a confirmation behind its refused 262) is hidden, not gone.
+    if (r.stage === 'exception-check') return !found.has(String(r.cause_key)) && r.still_refused !== true;
     if (r.kind === 'counter-hold') return r.hold_status !== null && r.hold_status !== 'held';
     return Number(r.open_rows) === 0;
   });
