@@ -81,6 +81,23 @@ export async function resolveException(db: Db, id: number, by: string, resolutio
   return r ?? null;
 }
 
+/**
+ * Resolves the record with the effect `apply` has, exactly once: the record's row is locked (`FOR UPDATE`) from the
+ * claim to the resolution, so a second resolve of it (another person, the periodic checks' `resolveException`) waits
+ * and then finds it resolved. `apply` gets the record as claimed and returns the resolution to store; when it throws,
+ * nothing is stored (the record stays open) and the error goes to the caller. Null, without calling `apply`, when the
+ * record is already resolved or unknown.
+ */
+export async function resolveClaimed(db: Db, id: number, by: string, apply: (r: ExceptionRecord) => Promise<Record<string, unknown>>): Promise<ExceptionRecord | null> {
+  return db.transaction(async (tx) => {
+    const [claimed] = await tx.select().from(exceptionRecords).where(and(eq(exceptionRecords.id, id), ne(exceptionRecords.state, 'resolved'))).for('update');
+    if (!claimed) return null;
+    const resolution = await apply(claimed);
+    const [r] = await tx.update(exceptionRecords).set({ state: 'resolved', resolvedBy: by, resolvedAt: new Date(), resolution }).where(eq(exceptionRecords.id, id)).returning();
+    return r ?? null;
+  });
+}
+
 /** The routing workflow's record of the level it notified. */
 export async function setEscalationLevel(db: Db, id: number, level: number): Promise<void> {
   await db.update(exceptionRecords).set({ escalationLevel: level }).where(eq(exceptionRecords.id, id));

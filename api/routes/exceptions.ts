@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErpOrderId, Token } from '../../contracts/tokens.js';
 import { ExceptionKind, ExceptionState, ExceptionView } from '../../contracts/messages/exception.js';
-import { acknowledgeException, getException, listExceptions, resolveException, type ExceptionRecord } from '../../db/exception-records.js';
+import { acknowledgeException, getException, listExceptions, resolveClaimed, type ExceptionRecord } from '../../db/exception-records.js';
 import { httpError } from '../../http/problem.js';
 import { exceptionAcknowledgedSignal, exceptionEscalateSignal, exceptionResolvedSignal } from '../../workflows/definitions.js';
 import { tellRouting } from '../../services/exceptions/inbox.js';
@@ -99,10 +99,14 @@ export function exceptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         await tell(rec.id, exceptionEscalateSignal, req.actor!.name);
         return exceptionView(rec);
       }
-      const effect = await applyAction({ db, client, republish: deps.republish }, rec, { ...req.body, action: req.body.action, by: req.actor!.name }).catch((err: unknown) => {
-        throw err instanceof ActionRefused ? httpError(err.status, err.message) : err;
-      });
-      const r = open(await resolveException(db, rec.id, req.actor!.name, { action: req.body.action, reason: req.body.reason ?? null, effect }), rec.id);
+      const action = req.body.action;
+      // Claimed first (row lock): of two resolves at once, one applies its effect and the other gets 409.
+      const r = open(await resolveClaimed(db, rec.id, req.actor!.name, async (claimed) => {
+        const effect = await applyAction({ db, client, republish: deps.republish }, claimed, { ...req.body, action, by: req.actor!.name }).catch((err: unknown) => {
+          throw err instanceof ActionRefused ? httpError(err.status, err.message) : err;
+        });
+        return { action, reason: req.body.reason ?? null, effect };
+      }), rec.id);
       await tell(r.id, exceptionResolvedSignal, req.actor!.name);
       return r;
     });

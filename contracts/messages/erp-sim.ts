@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MovementType } from '../erp-port.js';
 
 /**
  * What is the ERP simulators' own: the `FaultPlan` they are driven with (simulators/erp/, simulators/sap-odata/).
@@ -21,6 +22,17 @@ export const FaultPlan = z.object({
   seed: z.number().int().optional(),
   /** Orders whose confirmations the ERP refuses on business grounds (a forced permanent rejection, for tests). */
   rejectOrders: z.array(z.string()).default([]),
+  /**
+   * Goods movements the ERP refuses on business grounds (a forced permanent rejection, for tests), by movement type
+   * and, when given, order: `{ movementType: '262', erpOrderId: '42' }` refuses the reversal of that order's backflush
+   * (SAP answers a 262 whose stock is gone with M7 021), so its compensation parks for a person. Built-in simulator only.
+   */
+  rejectMovements: z.array(z.object({ movementType: MovementType, erpOrderId: z.string().min(1).optional() })).default([]),
+  /**
+   * Orders whose confirmations and goods movements the ERP answers as down (503) while every other order posts: an
+   * order left waiting for the ERP (its postings stay pending, retried) without stopping the rest. Built-in simulator only.
+   */
+  unavailableOrders: z.array(z.string().min(1)).default([]),
   /** Materials for which the ERP refuses quality notifications (a forced permanent rejection, for tests). */
   rejectMaterials: z.array(z.string()).default([]),
   /**

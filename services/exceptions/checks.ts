@@ -29,17 +29,22 @@ const REVERSALS = new Set(['262', '102']);
  * business grounds; the order is parked), open quality holds (the order's status in the read model), counter holds
  * undecided past `holdUndecidedSeconds`, postings sent and unanswered past `erpWaitSeconds`. Each finding names its
  * occurrence (the posting key, the hold), so finding it again every round is neither a repeat nor, once resolved, a new record.
+ * A refusal's cause is its posting (not the order): a refused 262 and, once it posts, the refused confirmation the
+ * order parks on next are two records, and a retry in flight (attempts counted, answer not yet back) that the check
+ * reads as a new occurrence is cleared as soon as the posting stands.
  */
 export async function findExceptions(db: Db, limits: CheckLimits): Promise<ExceptionMessage[]> {
   const found: ExceptionMessage[] = [];
   const base = { stage: 'exception-check', occurredAt: nowIso() } as const;
-  for (const r of await rows(db, sql`select p.workflow_id, p.posting_key, p.kind, p.request, p.last_error, p.attempts, w.site_code, w.line_code, w.erp_order_id
-      from erp_postings p join work_orders w on w.workflow_id = p.workflow_id where p.status = 'rejected' order by p.created_at limit 500`)) {
+  // The order's latest refusal is the one it is parked on: a refused confirmation whose 262 is refused in turn waits
+  // for the reversal first (workflows/work-order-postings.ts), so that is the record; the confirmation's comes after.
+  for (const r of await rows(db, sql`select distinct on (p.workflow_id) p.workflow_id, p.posting_key, p.kind, p.request, p.last_error, p.attempts, w.site_code, w.line_code, w.erp_order_id
+      from erp_postings p join work_orders w on w.workflow_id = p.workflow_id where p.status = 'rejected' order by p.workflow_id, p.created_at desc, p.posting_seq desc limit 500`)) {
     const request = (r.request ?? {}) as Row;
     const compensation = REVERSALS.has(String(request.movementType ?? '')) || /revers|cancel|compens/i.test(String(r.posting_key));
     found.push({
       ...base, kind: compensation ? 'compensation-refused' : 'erp-rejection', severity: 'critical', site: String(r.site_code), line: str(r.line_code),
-      erpOrderId: str(r.erp_order_id), workflowId: String(r.workflow_id), causeKey: `erp-rejection:${String(r.workflow_id)}`, occurrence: `${String(r.posting_key)}#${String(r.attempts)}`,
+      erpOrderId: str(r.erp_order_id), workflowId: String(r.workflow_id), causeKey: `erp-rejection:${String(r.workflow_id)}:${String(r.posting_key)}`, occurrence: `${String(r.posting_key)}#${String(r.attempts)}`,
       reason: `the ERP refused ${String(r.kind)} ${String(r.posting_key)}${compensation ? ' (a reversal: what was posted stands)' : ''}: ${str(r.last_error) ?? 'no message'}`,
       evidence: { postingKey: r.posting_key, postingKind: r.kind, erpMessage: r.last_error, request }, actions: ['retry', 'skip', 'escalate'],
     });
@@ -79,21 +84,39 @@ export async function findExceptions(db: Db, limits: CheckLimits): Promise<Excep
 
 /**
  * Resolves the open records whose cause is gone, decided or posted through another route (the order retried from
- * `/orders/.../retry-posting`, the hold decided at `/production/holds`): a record of the checks whose cause key this
- * round did not find, and a counter-hold record whose hold is no longer held. Audited as `exception-cleared` by
- * `exception-check`. Returns the ids it resolved.
+ * `/orders/.../retry-posting`, the hold decided at `/production/holds`, the production given to an order at
+ * `/unassigned/assign`): a record of the checks whose cause key this round did not find (a refusal: whose posting is no
+ * longer refused), a counter-hold record whose
+ * hold is no longer held, an unassigned-production record whose machine has no open unassigned rows left for its
+ * reason. Resolution `assigned` (with the orders) when the production went to orders, else `cleared`; audited as
+ * `exception-assigned` / `exception-cleared` by `exception-check`. Returns the ids it resolved.
  */
 export async function clearGoneCauses(db: Db, found: Set<string>): Promise<number[]> {
-  const candidates = await rows(db, sql`select r.id, r.cause_key, r.stage, h.status as hold_status from exception_records r
+  const candidates = await rows(db, sql`select r.id, r.cause_key, r.stage, r.kind, h.status as hold_status, u.open_rows, u.assigned_to, e.still_refused
+      from exception_records r
       left join counter_holds h on r.kind = 'counter-hold' and r.cause_key = 'counter-hold:' || h.event_id
-      where r.state <> 'resolved' and (r.stage = 'exception-check' or r.kind = 'counter-hold')`);
-  const gone = candidates.filter((r) => (r.stage === 'exception-check' ? !found.has(String(r.cause_key)) : r.hold_status !== null && r.hold_status !== 'held'));
+      left join lateral (select count(*) filter (where p.status = 'open') as open_rows,
+          array_remove(array_agg(distinct p.assigned_to) filter (where p.status = 'assigned' and p.assigned_at >= r.first_seen_at), null) as assigned_to
+        from unassigned_production p where r.kind = 'unassigned-production' and p.site_code = r.site_code and p.line_code = r.line_code
+          and p.machine_code = r.evidence->>'machine' and p.reason = r.evidence->>'reason') u on true
+      left join lateral (select true as still_refused from erp_postings ep where r.kind in ('erp-rejection', 'compensation-refused')
+          and ep.posting_key = r.evidence->>'postingKey' and ep.status = 'rejected' limit 1) e on true
+      where r.state <> 'resolved' and (r.stage = 'exception-check' or r.kind in ('counter-hold', 'unassigned-production'))`);
+  const gone = candidates.filter((r) => {
+    // A refusal the order is not parked on now (a confirmation behind its refused 262) is hidden, not gone.
+    if (r.stage === 'exception-check') return !found.has(String(r.cause_key)) && r.still_refused !== true;
+    if (r.kind === 'counter-hold') return r.hold_status !== null && r.hold_status !== 'held';
+    return Number(r.open_rows) === 0;
+  });
   const cleared: number[] = [];
   for (const r of gone) {
     const id = Number(r.id);
-    const done = await resolveException(db, id, 'exception-check', { action: 'cleared', reason: 'the cause is gone: decided or posted elsewhere' });
+    const orders = (r.assigned_to ?? []) as string[];
+    const action = orders.length > 0 ? 'assigned' : 'cleared';
+    const reason = action === 'assigned' ? `the production was assigned to ${orders.join(', ')}` : 'the cause is gone: decided or posted elsewhere';
+    const done = await resolveException(db, id, 'exception-check', { action, reason, ...(orders.length > 0 ? { effect: { assignedTo: orders } } : {}) });
     if (!done) continue;
-    await db.insert(auditLog).values({ actor: 'exception-check', role: 'integration', action: 'exception-cleared', target: `exception/${id}`, details: { causeKey: r.cause_key } });
+    await db.insert(auditLog).values({ actor: 'exception-check', role: 'integration', action: `exception-${action}`, target: `exception/${id}`, details: { causeKey: r.cause_key, ...(orders.length > 0 ? { assignedTo: orders } : {}) } });
     cleared.push(id);
   }
   return cleared;

@@ -49,15 +49,19 @@ export function buildErpSimulator(opts: ErpSimOptions): FastifyInstance & { faul
   if (opts.hmacSecret) requireSignatures(app, opts.hmacSecret);
 
   app.post('/api/confirmations', { schema: { body: ConfirmationRequest, response: { 201: Posting } } }, async (req, reply) => {
+    if (faults.orderUnavailable(req.body.erpOrderId)) return faultHttp.unavailable(reply, `injected outage for order ${req.body.erpOrderId}`);
     const rejected = faults.rejection(req.body.erpOrderId);
     if (rejected) return problem(reply, 422, 'ErpRejected', rejected);
     return periodClosed(faults, reply, req.body.postingDate) ||
       postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postConfirmation(req.body), (p) => reply.code(201).send(p));
   });
-  app.post('/api/goods-movements', { schema: { body: GoodsMovementRequest, response: { 201: Posting } } }, async (req, reply) =>
-    periodClosed(faults, reply, req.body.postingDate) ||
-    postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postGoodsMovement(req.body), (p) => reply.code(201).send(p)),
-  );
+  app.post('/api/goods-movements', { schema: { body: GoodsMovementRequest, response: { 201: Posting } } }, async (req, reply) => {
+    if (faults.orderUnavailable(req.body.erpOrderId)) return faultHttp.unavailable(reply, `injected outage for order ${req.body.erpOrderId ?? ''}`);
+    const rejected = faults.movementRejection(req.body.erpOrderId, req.body.movementType);
+    if (rejected) return problem(reply, 422, 'ErpRejected', rejected);
+    return periodClosed(faults, reply, req.body.postingDate) ||
+      postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postGoodsMovement(req.body), (p) => reply.code(201).send(p));
+  });
   app.post(
     '/api/confirmations/:document/cancel',
     { schema: { params: z.object({ document: z.string().min(1).max(40) }), response: { 201: Posting } } },

@@ -46,6 +46,17 @@ export class FaultInjector {
     return this.plan.closedPeriods.includes(period) || (this.plan.closedBefore !== undefined && date < this.plan.closedBefore) ? period : undefined;
   }
 
+  /** A forced business rejection of this goods movement (`rejectMovements`), or undefined. */
+  movementRejection(erpOrderId: string | undefined, movementType: string): string | undefined {
+    const rule = this.plan.rejectMovements.find((r) => r.movementType === movementType && (r.erpOrderId === undefined || r.erpOrderId === erpOrderId));
+    return rule ? `Deficit of unrestricted stock for movement ${movementType} of order ${erpOrderId ?? '(none)'} (M7 021)` : undefined;
+  }
+
+  /** Whether this order's postings are answered as by an ERP that is down (`unavailableOrders`). */
+  orderUnavailable(erpOrderId: string | undefined): boolean {
+    return erpOrderId !== undefined && this.plan.unavailableOrders.includes(erpOrderId);
+  }
+
   /** A forced business rejection of a quality notification for this material, or undefined. */
   materialRejection(material: string, plant: string): string | undefined {
     return this.plan.rejectMaterials.includes(material) ? `Material ${material} is not maintained for quality management in plant ${plant}` : undefined;

@@ -1,6 +1,5 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
@@ -8,7 +7,7 @@ import type { ExceptionKind, ExceptionView } from '../../contracts/messages/exce
 import { ExceptionRoutingConfig } from '../../contracts/messages/exception-routing.js';
 import { nowIso, publishException } from '../../jetstream/publish-exception.js';
 import { auditLog } from '../../schema/index.js';
-import { completeOrderSignal, exceptionWorkflowId, statusQuery } from '../../workflows/definitions.js';
+import { completeOrderSignal, exceptionWorkflowId, retryPostingSignal, statusQuery } from '../../workflows/definitions.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { exceptionServiceStarter, type ExceptionService } from '../helpers/exception-service.js';
 import { goodCounts, holdEvent, publishEvents } from '../helpers/machine-events.js';
@@ -30,7 +29,9 @@ const tokens: Record<'planner' | 'line2', string> = { planner: '', line2: '' };
 const T0 = Date.now() - 60_000;
 
 beforeAll(async () => {
-  [engine, receivers] = await Promise.all([startTestEngine({ faults: { rejectOrders: [REJECTED] } }), startNotifyReceivers()]);
+  // The ERP refuses the order's confirmation and then the 262 that takes its backflush back: the compensation parks.
+  const faults = { rejectOrders: [REJECTED], rejectMovements: [{ movementType: '262' as const, erpOrderId: REJECTED }] };
+  [engine, receivers] = await Promise.all([startTestEngine({ faults }), startNotifyReceivers()]);
   const { db, nc, client } = engine.services;
   const routing = ExceptionRoutingConfig.parse({
     groups: {
@@ -86,13 +87,17 @@ describe('exception inbox and routing', () => {
     await js.publish('mes.plant1.line-1.press-1.counter', 'not json at all');
     await publishEvents(nc, goodCounts({ line: 'line-9', machine: 'ghost-1', n: 2, startMs: T0, prefix: 'exc-ghost-a' }));
     await publishEvents(nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 3, startMs: T0, delta: 2, prefix: 'exc-early' }));
+    const early2 = goodCounts({ line: 'line-1', machine: 'press-2', n: 2, startMs: T0, prefix: 'exc-early2' });
+    await publishEvents(nc, early2);
     const unknown = await recordOf('unknown-machine');
     await publishEvents(nc, goodCounts({ line: 'line-9', machine: 'ghost-1', n: 2, startMs: T0 + 10_000, prefix: 'exc-ghost-b' }));
-    const unassigned = await recordOf('unassigned-production');
+    const unassigned = await recordOf('unassigned-production', (e) => e.evidence.machine === 'robot-1');
+    const unassigned2 = await recordOf('unassigned-production', (e) => e.evidence.machine === 'press-2');
     const invalid = await recordOf('validation-failure');
     expect(invalid.evidence).toMatchObject({ subject: 'mes.plant1.line-1.press-1.counter' });
 
-    // Workflow-side kinds: an order the ERP refuses to confirm, a quality hold on another, counter holds left undecided.
+    // Workflow-side kinds: an order whose confirmation and its compensating 262 the ERP refuses, a quality hold on
+    // another, counter holds left undecided.
     const quality = await releaseOrder(engine, QUALITY, 'line-2', '100');
     await publishEvents(nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 5, startMs: Date.now() - 5_000, delta: 2, prefix: 'exc-live' }));
     await eventually(async () => ((await quality.query(statusQuery)).good === 10 ? true : undefined), 'live counts on the quality order');
@@ -105,10 +110,6 @@ describe('exception inbox and routing', () => {
     const holdA = holdEvent('robot-1', 'line-2', Date.now() - 2_000, 500);
     const holdB = holdEvent('robot-1', 'line-2', Date.now() - 1_000, 700);
     await publishEvents(nc, [holdA, holdB]);
-    // What no test can make the ERP do on cue: a refused reversal and a posting left unanswered, as the activities write them.
-    await db.execute(sql`insert into erp_postings (workflow_id, posting_seq, posting_key, kind, status, request, last_error, created_at) values
-      (${quality.workflowId}, 900, 'exc-test-reversal-262', 'goods-movement', 'rejected', '{"movementType":"262"}', 'M7 021: deficit of unrestricted stock', now()),
-      (${quality.workflowId}, 901, 'exc-test-pending', 'confirmation', 'pending', '{}', null, now() - interval '1 hour')`);
     // The run rules' checker is another component: its message, as it publishes it.
     await publishException(js, {
       kind: 'run-rule-warning', severity: 'info', site: 'plant1', line: 'line-2', erpOrderId: QUALITY, workflowId: quality.workflowId, stage: 'run-rules',
@@ -116,16 +117,14 @@ describe('exception inbox and routing', () => {
       actions: ['accept', 'skip', 'escalate'], occurredAt: nowIso(),
     });
 
-    const rejection = await recordOf('erp-rejection', (e) => e.erpOrderId === REJECTED);
-    expect(rejection.evidence.erpMessage).toBeTruthy();
-    const compensation = await recordOf('compensation-refused', (e) => e.erpOrderId === QUALITY);
-    const waiting = await recordOf('erp-wait-overdue', (e) => e.erpOrderId === QUALITY);
+    // The order parks on the refused 262 (its confirmation's refusal comes after, once the 262 stands).
+    const compensation = await recordOf('compensation-refused', (e) => e.erpOrderId === REJECTED);
+    expect(compensation.evidence).toMatchObject({ request: { movementType: '262', erpOrderId: REJECTED }, erpMessage: expect.stringContaining('M7 021') });
     const qHold = await recordOf('quality-hold', (e) => e.erpOrderId === QUALITY);
     const hold = await recordOf('counter-hold', (e) => e.causeKey === `counter-hold:${holdA.eventId}`);
     const overdue = await recordOf('hold-overdue', (e) => e.causeKey === `hold-overdue:${holdB.eventId}`);
     const warning = await recordOf('run-rule-warning');
-    const all = [invalid, unknown, unassigned, rejection, compensation, waiting, qHold, hold, overdue, warning];
-    expect(new Set(all.map((e) => e.kind)).size).toBe(10);
+    const all = [invalid, unknown, unassigned, unassigned2, compensation, qHold, hold, overdue, warning];
 
     // Routed: each record's first level reached the webhook (once) and the andon board of its line.
     for (const e of all) await eventually(async () => (webhooksFor(e.id).length > 0 ? true : undefined), `webhook for ${e.kind}`);
@@ -151,27 +150,56 @@ describe('exception inbox and routing', () => {
     const line2 = await list('line2');
     expect(line2.length).toBeGreaterThan(0);
     expect(line2.every((e) => e.line === 'line-2')).toBe(true);
-    expect((await api.inject({ method: 'GET', url: `/exceptions/${rejection.id}`, headers: auth('line2') })).statusCode).toBe(403);
+    expect((await api.inject({ method: 'GET', url: `/exceptions/${compensation.id}`, headers: auth('line2') })).statusCode).toBe(403);
 
     // Acknowledged records do not escalate; resolutions do the real thing.
     expect((await post(invalid.id, 'acknowledge', {})).json<ExceptionView>().state).toBe('acknowledged');
-    expect((await post(rejection.id, 'assign', { to: 'erp-key-user' })).json<ExceptionView>().assignedTo).toBe('erp-key-user');
+    expect((await post(compensation.id, 'assign', { to: 'erp-key-user' })).json<ExceptionView>().assignedTo).toBe('erp-key-user');
     expect((await post(invalid.id, 'resolve', { action: 'skip' })).statusCode).toBe(400); // a skip needs a reason
     await resolve(invalid.id, { action: 'skip', reason: 'test garbage' });
     await resolve(unknown.id, { action: 'skip', reason: 'ghost machine is a test rig' });
     const assigned = await resolve(unassigned.id, { action: 'assign', erpOrderId: QUALITY });
     expect(assigned.resolution).toMatchObject({ action: 'assign', effect: { assigned: 3, good: 6 } });
     await eventually(async () => ((await quality.query(statusQuery)).good === 16 ? true : undefined), 'assigned production counted');
+    // Production given to an order outside the inbox (the planner's /unassigned/assign) closes its record as `assigned`.
+    const given = await api.inject({ method: 'POST', url: '/unassigned/assign', headers: auth('planner'), payload: { site: 'plant1', erpOrderId: QUALITY, eventIds: early2.map((e) => e.eventId) } });
+    expect(given.json()).toMatchObject({ assigned: 2, good: 2 });
+    const closed = await eventually(async () => (await list('planner', 'state=resolved&kind=unassigned-production')).find((e) => e.id === unassigned2.id), 'the assigned record closed');
+    expect(closed.resolution).toMatchObject({ action: 'assigned', effect: { assignedTo: [quality.workflowId] } });
     await resolve(hold.id, { action: 'accept', quantity: 5, reason: 'restart glitch, 5 real' });
-    await eventually(async () => ((await quality.query(statusQuery)).good === 21 ? true : undefined), 'accepted hold counted');
+    await eventually(async () => ((await quality.query(statusQuery)).good === 23 ? true : undefined), 'accepted hold counted');
     expect((await resolve(overdue.id, { action: 'skip', reason: 'counter swapped' })).resolution).toMatchObject({ effect: { hold: { status: 'rejected' } } });
     await resolve(qHold.id, { action: 'accept' });
     expect((await quality.query(statusQuery)).qualityHeld).toBe(0);
+
+    // The stock is back in the ERP: the 262 would post now. Two people retry at once: one claims the record and
+    // signals the order, the other gets 409 (a second signal would retry the next refusal unasked).
+    engine.erpFaults.set({ rejectOrders: [REJECTED], unavailableOrders: [QUALITY] });
+    const both = await Promise.all([post(compensation.id, 'resolve', { action: 'retry' }), post(compensation.id, 'resolve', { action: 'retry' })]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const retrySignals = async () => (await client.workflow.getHandle(rejected.workflowId).fetchHistory()).events!
+      .filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === retryPostingSignal.name).length;
+    expect(await retrySignals()).toBe(1);
+    const reversal = String(compensation.evidence.postingKey);
+    await eventually(async () => ((await engine.erp.findPostings(reversal)).length === 1 ? true : undefined), 'the 262 in the ERP');
+    // Parked again, now on the confirmation the ERP still refuses: a record of its own.
+    const rejection = await recordOf('erp-rejection', (e) => e.erpOrderId === REJECTED);
+    expect(rejection.evidence).toMatchObject({ postingKind: 'confirmation', erpMessage: expect.stringContaining('locked by user BOB') });
+
+    // The ERP is down for the quality order only: its final posting waits past the 1 s limit.
+    await quality.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'test' });
+    const waiting = await recordOf('erp-wait-overdue', (e) => e.erpOrderId === QUALITY);
+    expect(waiting.evidence).toMatchObject({ lastError: expect.stringMatching(/outage|unavailable/i) });
+    all.push(rejection, waiting);
+    for (const e of [rejection, waiting]) await eventually(async () => (webhooksFor(e.id).length > 0 ? true : undefined), `webhook for ${e.kind}`);
+    expect(new Set(all.map((e) => e.kind)).size).toBe(10);
+
     engine.erpFaults.set({});
     await resolve(rejection.id, { action: 'retry' });
     await eventually(async () => ((await rejected.query(statusQuery)).phase === 'confirmed' ? true : undefined), 'the retried confirmation posted');
-    await resolve(compensation.id, { action: 'skip', reason: 'stock corrected in the ERP' });
-    await resolve(waiting.id, { action: 'skip', reason: 'ERP answered by phone' });
+    expect(await retrySignals()).toBe(2);
+    await resolve(waiting.id, { action: 'skip', reason: 'ERP back, it posts on its own' });
+    await eventually(async () => ((await quality.query(statusQuery)).phase === 'confirmed' ? true : undefined), 'the waiting order confirmed', 60_000);
     const escalated = await post(warning.id, 'resolve', { action: 'escalate' });
     expect(escalated.json<ExceptionView>().state).toBe('open');
     await eventually(async () => receivers.received.mails.find((m) => m.raw.includes('run-rule-warning')), 'the asked-for escalation');
@@ -195,12 +223,15 @@ describe('exception inbox and routing', () => {
     const audits = (await db.select().from(auditLog)).filter((a) => a.target.startsWith('exception/') || a.action === 'refused-out-of-scope');
     const actions = (id: number) => audits.filter((a) => a.target === `exception/${id}`).map((a) => a.action);
     expect(actions(invalid.id)).toEqual(expect.arrayContaining(['exception-acknowledge', 'exception-skip']));
-    expect(actions(rejection.id)).toEqual(expect.arrayContaining(['exception-assign', 'exception-retry']));
+    expect(actions(compensation.id)).toEqual(expect.arrayContaining(['exception-assign', 'exception-retry']));
+    expect(actions(rejection.id)).toEqual(['exception-retry']);
+    expect(actions(unassigned2.id)).toEqual(['exception-assigned']);
     expect(actions(unassigned.id)).toContain('exception-assign');
     expect(actions(hold.id)).toContain('exception-accept');
     expect(actions(twin.id)).toEqual(['exception-cleared']);
     expect(actions(warning.id)).toEqual(expect.arrayContaining(['exception-escalate', 'exception-accept']));
     expect(audits.some((a) => a.action === 'refused-out-of-scope' && a.actor === 'exc-line2')).toBe(true);
     expect(audits.find((a) => a.target === `exception/${rejection.id}` && a.action === 'exception-retry')?.actor).toBe('exc-planner');
+    expect(closed.resolvedBy).toBe('exception-check');
   }, 170_000);
 });

@@ -27,6 +27,16 @@ describe('FaultInjector', () => {
     expect(Array.from({ length: 50 }, () => zero.decide())).toEqual(Array.from({ length: 50 }, () => plain.decide()));
   });
 
+  it('refuses goods movements by type and order, and answers one order as down', () => {
+    const f = new FaultInjector({ rejectMovements: [{ movementType: '262', erpOrderId: '42' }, { movementType: '102' }], unavailableOrders: ['7'] });
+    expect(f.movementRejection('42', '262')).toMatch(/262 of order 42/);
+    expect(f.movementRejection('43', '262')).toBeUndefined();
+    expect(f.movementRejection('42', '261')).toBeUndefined();
+    expect(f.movementRejection(undefined, '102')).toMatch(/102/);
+    expect([f.orderUnavailable('7'), f.orderUnavailable('42'), f.orderUnavailable(undefined)]).toEqual([true, false, false]);
+    expect(() => new FaultInjector({ rejectMovements: [{ movementType: '999' as '262' }] })).toThrow(/movementType/);
+  });
+
   it('refuses a rate outside 0..1, naming it', () => {
     expect(() => new FaultInjector({ errorRate: 1.5 })).toThrow(/errorRate/);
   });
