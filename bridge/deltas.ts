@@ -51,8 +51,11 @@ export function orderDelta(counts: ProductionCount[], fresh: Set<string>, measur
   return { machines: [...machines.values()], duplicatesDropped, ...(measurements.length > 0 ? { measurements } : {}) };
 }
 
-/** A shift's delta of one round: counters summed per machine, state changes one by one, active alarms counted. */
-export function shiftDelta(events: MachineEvent[], fresh: Set<string>): ShiftDelta | null {
+/**
+ * A shift's delta of one round: counters summed per machine, state changes one by one, active alarms counted.
+ * Machines in `notCounting` (not counting points) are marked `countingPoint: false`: their pieces are machine data.
+ */
+export function shiftDelta(events: MachineEvent[], fresh: Set<string>, notCounting: ReadonlySet<string> = new Set()): ShiftDelta | null {
   const isNew = firstSight(fresh);
   const machines = new Map<string, ShiftMachineDelta>();
   const d: ShiftDelta = { machines: [], states: [], alarmsRaised: 0, duplicatesDropped: 0 };
@@ -61,7 +64,8 @@ export function shiftDelta(events: MachineEvent[], fresh: Set<string>): ShiftDel
       d.duplicatesDropped += 1;
       continue;
     }
-    const m = machines.get(e.machine) ?? { machine: e.machine, good: 0, scrap: 0, total: 0, events: 0 };
+    const flag = notCounting.has(e.machine) ? { countingPoint: false as const } : {};
+    const m = machines.get(e.machine) ?? { machine: e.machine, good: 0, scrap: 0, total: 0, events: 0, ...flag };
     machines.set(e.machine, m);
     m.events += 1;
     if (e.kind === 'counter') m[e.counter] += e.delta;
@@ -99,7 +103,10 @@ export function sumOrderDeltas(rows: OrderDelta[]): OrderDelta {
   return { machines, duplicatesDropped: rows.reduce((n, r) => n + r.duplicatesDropped, 0), ...(measurements.length > 0 ? { measurements } : {}) };
 }
 
-/** The rows of a range summed into one shift delta; state and alarm changes keep their order. */
+/**
+ * The rows of a range summed into one shift delta; state and alarm changes keep their order. A machine keeps the
+ * `countingPoint` mark of its first row in the range (it changes only with the plant file, between shifts).
+ */
 export function sumShiftDeltas(rows: ShiftDelta[]): ShiftDelta {
   const machines = byMachine<ShiftMachineDelta>(rows.map((r) => r.machines), (m, x) => {
     m.good += x.good;

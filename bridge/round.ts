@@ -49,7 +49,7 @@ export function planRound(routing: Routing, fresh: Set<string>): RoundPlan {
     plan.duplicates += delta.duplicatesDropped;
   }
   for (const [workflowId, g] of routing.shifts) {
-    const delta = shiftDelta(g.events, fresh);
+    const delta = shiftDelta(g.events, fresh, g.notCounting);
     if (!delta) continue;
     plan.rows.push({ workflowId, target: { kind: 'shift', shift: g.input }, delta });
     plan.routed.shift += delta.machines.reduce((n, m) => n + m.events, 0);

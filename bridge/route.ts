@@ -41,10 +41,13 @@ export function lineMismatch(event: Pick<MachineEvent, 'site' | 'line' | 'machin
     'not routed, so its pieces cannot reach another line\'s order (check the edge\'s plant file)';
 }
 
+type ShiftGroup = Routed<MachineEvent> & { input: ShiftInput; notCounting: Set<string> };
+
 export interface Routing {
   /** Per active order, with its site and line (where its pieces go, should the order be gone when they arrive). */
   orders: Map<string, Routed<ProductionCount> & { site: string; line: string; measurements?: Measurement[] }>;
-  shifts: Map<string, Routed<MachineEvent> & { input: ShiftInput }>;
+  /** Per shift; `notCounting`: its machines that are not counting points (their pieces are machine-level OEE only). */
+  shifts: Map<string, ShiftGroup>;
   unassigned: Array<{ event: MachineEvent; reason: UnassignedReason; message: number }>;
   /** Counter holds with what the bridge knows of their machine (null: not in the plant model). Never counted here. */
   holds: Array<{ event: CounterHoldEvent; context: MachineContext | null; shift: ShiftInput | null; message: number }>;
@@ -77,14 +80,15 @@ function group(r: Routing, workflowId: string, ctx: MachineContext, message: num
   return g;
 }
 
-function add<T>(map: Map<string, Routed<T>>, key: string, event: T, message: number, init?: () => Omit<Routed<T>, 'events' | 'messages'>) {
+function add<T, G extends Routed<T>>(map: Map<string, G>, key: string, event: T, message: number, init?: () => Omit<G, 'events' | 'messages'>): G {
   let g = map.get(key);
   if (!g) {
-    g = { events: [], messages: new Set(), ...init?.() } as Routed<T>;
+    g = { events: [], messages: new Set(), ...init?.() } as unknown as G;
     map.set(key, g);
   }
   g.events.push(event);
   g.messages.add(message);
+  return g;
 }
 
 /**
@@ -92,8 +96,9 @@ function add<T>(map: Map<string, Routed<T>>, key: string, event: T, message: num
  * machine's states and alarms, go to the shift they happened in (by source time, so late events land in their own
  * shift). Production that no order can take is returned as unassigned, never dropped. `total` counters feed the
  * shift only (good + scrap already count pieces). Counts of a machine that is not a counting point (one in series
- * with it counts the same pieces) reach neither order, shift tally nor unassigned production: like every machine's
- * counts, they are kept per machine and shift (`machineCounts`). Holds are only recorded, with the order in context.
+ * with it counts the same pieces) reach neither order nor unassigned production: they go to the shift marked as
+ * that machine's (`notCounting`), for its own OEE, never the line's produced count; like every machine's counts,
+ * they are kept per machine and shift too (`machineCounts`). Holds are only recorded, with the order in context.
  * An event naming another line than its machine's goes nowhere but `misrouted`. Outside every shift of the line's
  * calendar (weekends, holidays) counts still reach the order and the machine's counts (under `OFF_SHIFT`); states
  * and alarms are ignored, as no shift workflow runs then.
@@ -136,19 +141,21 @@ export function routeEvents(
         eventId: event.eventId,
         item: { site: ctx.site, line: ctx.line, machine: event.machine, shiftDate, shiftCode: shift?.shiftCode ?? OFF_SHIFT, counter: event.counter, delta: event.delta, events: 1 },
       });
-      if (!ctx.countingPoint) continue;
     }
     if (shift) {
       const slot = shiftSlot(shift);
-      add(r.shifts as Map<string, Routed<MachineEvent>>, shiftWorkflowId(ctx.site, ctx.line, slot.date, slot.shiftCode), event, message, () => ({
+      const shiftGroup = add<MachineEvent, ShiftGroup>(r.shifts, shiftWorkflowId(ctx.site, ctx.line, slot.date, slot.shiftCode), event, message, () => ({
         input: { site: ctx.site, line: ctx.line, ...slot },
+        notCounting: new Set<string>(),
       }));
+      if (!ctx.countingPoint) shiftGroup.notCounting.add(event.machine);
     } else if (event.kind !== 'counter') {
       // No shift runs (weekend, holiday, a gap in the pattern): states and alarms have no workflow to go to.
       r.ignored += 1;
       continue;
     }
-    if (event.kind !== 'counter' || event.counter === 'total') continue;
+    // Orders take a counting point's pieces only: a machine in series with it made the same pieces.
+    if (event.kind !== 'counter' || event.counter === 'total' || !ctx.countingPoint) continue;
     if (!ctx.activeOrder) r.unassigned.push({ event, reason: 'no-active-order', message });
     else group(r, ctx.activeOrder.workflowId, ctx, message).events.push(toCount(event));
   }

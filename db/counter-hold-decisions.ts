@@ -26,8 +26,9 @@ export interface AcceptedHoldWrites {
  * Pure: where an accepted hold's `quantity` counts (its delta, or the quantity a person corrected it to), as if its
  * readings had been counted when they came.
  * - Always in its machine's shift counts (machine-level data), when the machine is known.
- * - From a counting point, also in its shift's line tally: one more outbox row of that shift workflow (a shift
- *   closed meanwhile refuses it, as it refuses any late delta; bridge/relay.ts).
+ * - In its shift: one more outbox row of that shift workflow (a shift closed meanwhile refuses it, as it refuses any
+ *   late delta; bridge/relay.ts); from a counting point in the line's tally, else marked `countingPoint: false` (the
+ *   machine's own OEE only).
  * - From a counting point, good or scrap (a `total` counter feeds no order, bridge/route.ts): to the order that was
  *   in context, as one more outbox row, so the relay and the workflow's high-water mark count it exactly once and a
  *   closed order passes it on to unassigned production; with no order in context, straight to unassigned
@@ -41,15 +42,16 @@ export function placeAcceptedHold(r: CounterHoldRow, quantity = r.delta): Accept
   const machine: MachineCountItem | null = shift && {
     site: r.siteCode, line: r.lineCode, machine: r.machineCode, shiftDate: shift.date, shiftCode: shift.shiftCode, counter, delta: quantity, events: 1,
   };
-  if (!r.countingPoint) return { outbox: [], unassigned: null, machine, countedTo: 'machine' };
   const outbox: OutboxWrite[] = [];
   if (shift) {
+    // A machine in series reaches its shift as its own pieces (its OEE), never the line's tally, as the bridge routes it.
+    const mark = r.countingPoint ? {} : { countingPoint: false as const };
     const delta: ShiftDelta = {
-      machines: [{ machine: r.machineCode, good: 0, scrap: 0, total: 0, [counter]: quantity, events: 1 }], states: [], alarmsRaised: 0, duplicatesDropped: 0,
+      machines: [{ machine: r.machineCode, good: 0, scrap: 0, total: 0, [counter]: quantity, events: 1, ...mark }], states: [], alarmsRaised: 0, duplicatesDropped: 0,
     };
     outbox.push({ workflowId: shiftWorkflowId(shift.site, shift.line, shift.date, shift.shiftCode), target: { kind: 'shift', shift }, delta });
   }
-  if (counter === 'total') return { outbox, unassigned: null, machine, countedTo: 'machine' };
+  if (!r.countingPoint || counter === 'total') return { outbox, unassigned: null, machine, countedTo: 'machine' };
   const sourceTime = r.sourceTime.toISOString();
   const good = counter === 'good' ? quantity : 0;
   const scrap = counter === 'scrap' ? quantity : 0;

@@ -39,7 +39,8 @@ function figures(s: OeeSums): OeeFigures {
  * The shift's classified stops and OEE from `fromMs` (its start) to `toMs` (its end, or now), with the line's master
  * data; null when the site has no downtime master data. Pieces carry no material in the shift (the bridge sends
  * sums per machine), so the machine's ideal cycle time applies; held pieces are not known to the shift (0).
- * The line's figure is the sum of its counting points (its output), or of every machine when none is marked.
+ * The line's figure is the sum of its counting points (its output); machines that are not counting points have
+ * their own figures only (their pieces are the same pieces). Without a machine list (older contexts): every machine.
  */
 export function shiftOee(state: ShiftState, line: LineContext, reclassifications: ReadonlyArray<Reclassification>, toMs: number): { oee: ShiftOee; stops: ClassifiedStop[] } | null {
   const master = line.downtime;
@@ -77,8 +78,11 @@ export function shiftOee(state: ShiftState, line: LineContext, reclassifications
     });
     if (p && ideal(machine, null) === undefined) problems.push(`machine ${machine} has no ideal cycle time: its performance and OEE are unknown`);
   }
-  const counting = machinesOfLine.filter((m) => m.countingPoint).map((m) => m.code);
-  const lineSums = addSums((counting.length > 0 ? counting : codes).map((c) => sums[c]!));
+  // Machines in series with a counting point made the same pieces: the line is its counting points alone. Contexts
+  // recorded before machines were loaded list none; then every machine the shift saw is the line, as it was.
+  const counting = machinesOfLine.length > 0 ? machinesOfLine.filter((m) => m.countingPoint).map((m) => m.code) : codes;
+  if (machinesOfLine.length > 0 && counting.length === 0) problems.push(`line ${state.shift.line} has no counting point in the plant model: no line figure`);
+  const lineSums = addSums(counting.map((c) => sums[c]!));
   const totals = downtimeTotals(stops);
   return {
     stops,

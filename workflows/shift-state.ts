@@ -131,14 +131,20 @@ export class ShiftState {
     return { pieces: this.pieces ?? {}, alarms: this.alarms ?? [] };
   }
 
-  /** Applies an outbox range once: counters summed per machine, state changes one by one (the bridge deduplicated). */
+  /**
+   * Applies an outbox range once: counters summed per machine, state changes one by one (the bridge deduplicated).
+   * Pieces of a machine marked `countingPoint: false` are its own (machine OEE) and stay out of the line's tally:
+   * a machine in series with a counting point made the same pieces. Older ranges carry no mark: counted as before.
+   */
   applyDeltas(d: MachineDeltas): RangeVerdict {
     const verdict = this.highWater.take(d.source, d.fromSeq, d.toSeq);
     if (verdict !== 'apply') return verdict;
     for (const m of d.machines) {
-      this.tally.good += m.good;
-      this.tally.scrap += m.scrap;
-      this.tally.total += m.total;
+      if (m.countingPoint !== false) {
+        this.tally.good += m.good;
+        this.tally.scrap += m.scrap;
+        this.tally.total += m.total;
+      }
       this.count(m.machine, m.good, m.scrap);
       this.tally.eventsApplied += m.events;
       this.eventsThisRun += m.events;

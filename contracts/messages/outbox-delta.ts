@@ -31,8 +31,19 @@ export type OrderMachineDelta = z.infer<typeof OrderMachineDelta>;
 export const OrderDelta = z.object({ machines: z.array(OrderMachineDelta), duplicatesDropped: count, measurements: z.array(Measurement).optional() });
 export type OrderDelta = z.infer<typeof OrderDelta>;
 
-/** One machine's counters toward a shift; `events` counts every event of the machine (counters, states, alarms). */
-export const ShiftMachineDelta = z.object({ machine: z.string().min(1).max(64), good: count, scrap: count, total: count, events: count });
+/**
+ * One machine's counters toward a shift; `events` counts every event of the machine (counters, states, alarms).
+ * `countingPoint: false`: a machine whose pieces are not the line's output (plant file `countingPoints`), so they
+ * feed its own OEE only, never the shift's produced count; absent (rows and histories from before): a counting point.
+ */
+export const ShiftMachineDelta = z.object({
+  machine: z.string().min(1).max(64),
+  good: count,
+  scrap: count,
+  total: count,
+  events: count,
+  countingPoint: z.literal(false).optional(),
+});
 export type ShiftMachineDelta = z.infer<typeof ShiftMachineDelta>;
 
 /** A state change travels one by one: the shift's timelines need its time (few per machine per shift). */

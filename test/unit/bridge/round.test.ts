@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineEvent } from '../../../contracts/messages/machine-event.js';
+import type { ShiftDelta } from '../../../contracts/messages/outbox-delta.js';
 import { sumOrderDeltas, sumShiftDeltas } from '../../../bridge/deltas.js';
 import { planRound, roundEventIds } from '../../../bridge/round.js';
 import { routeEvents, type MachineContext } from '../../../bridge/route.js';
@@ -64,13 +65,19 @@ describe('planRound', () => {
 });
 
 describe('counting points and holds in a round', () => {
-  it("adds a machine in series to no order, shift tally or unassigned production, only to its own machine counts", () => {
+  it("adds a machine in series to no order or unassigned production; to its shift marked as not the line's output, and to its machine counts", () => {
     const routing = route([counter('f1', 'feeder-1', 'good', 4, 1), counter('r1', 'robot-1', 'good', 4, 1), counter('f2', 'feeder-1', 'scrap', 1, 2)]);
     const plan = planRound(routing, new Set(roundEventIds(routing)));
     expect(plan.rows.find((r) => r.target.kind === 'work-order')!.delta).toEqual({
       duplicatesDropped: 0, machines: [{ machine: 'robot-1', good: 4, scrap: 0, events: 1, lastSourceTime: at(1) }],
     });
-    expect((plan.rows.find((r) => r.target.kind === 'shift')!.delta as { machines: unknown[] }).machines).toEqual([{ machine: 'robot-1', good: 4, scrap: 0, total: 0, events: 1 }]);
+    const shiftRow = plan.rows.find((r) => r.target.kind === 'shift')!.delta as ShiftDelta;
+    expect(shiftRow.machines).toEqual([
+      { machine: 'feeder-1', good: 4, scrap: 1, total: 0, events: 2, countingPoint: false },
+      { machine: 'robot-1', good: 4, scrap: 0, total: 0, events: 1 },
+    ]);
+    // The relay's sum of a range keeps the mark, so the shift keeps the feeder's pieces out of the line's tally.
+    expect(sumShiftDeltas([shiftRow, shiftRow]).machines[0]).toEqual({ machine: 'feeder-1', good: 8, scrap: 2, total: 0, events: 4, countingPoint: false });
     expect(plan.unassigned).toEqual([]);
     const slot = { site: 'plant1', line: 'line-2', shiftDate: '2026-01-05', shiftCode: 'A', events: 1 };
     expect(plan.machineCounts).toEqual([

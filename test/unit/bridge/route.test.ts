@@ -88,6 +88,38 @@ describe('routeEvents', () => {
     expect(r.machineCounts.map((m) => m.eventId)).toEqual(['ok']);
   });
 
+  it("gives a machine that is not a counting point its pieces in the shift (marked as its own), never an order's or unassigned", () => {
+    // cut-1 is in series before robot-1 (line-2's counting point): the same pieces pass both.
+    const cut = { ...ctx['robot-1']!, countingPoint: false };
+    const withCut = (_site: string, m: string) => (m === 'cut-1' ? cut : lookup(_site, m));
+    const noOrder = (_site: string, m: string) => (m === 'cut-1' ? { ...cut, activeOrder: null } : lookup(_site, m));
+    const sunday = '2026-01-04T12:00:00Z';
+    const calendar = ShiftCalendar.parse({
+      timeZone: 'Europe/Berlin',
+      versions: [{ validFrom: '2026-01-01T00:00:00Z', shifts: [{ code: 'A', start: '06:00', end: '14:00' }], workdays: ['mon', 'tue', 'wed', 'thu', 'fri'] }],
+    });
+    const events = [
+      { event: counter('c1', 'cut-1', 'good', 6), message: 0 },
+      { event: counter('c2', 'cut-1', 'scrap', 1), message: 0 },
+      { event: counter('c3', 'cut-1', 'total', 7), message: 1 },
+      { event: counter('r1', 'robot-1', 'good', 5), message: 1 },
+    ];
+    const r = routeEvents(events, withCut);
+    expect(r.orders.get('work-order:plant1:1')!.events.map((e) => e.eventId)).toEqual(['r1']);
+    const shift = r.shifts.get('shift:plant1:line-2:2026-01-05:A')!;
+    expect(shift.events.map((e) => e.eventId)).toEqual(['c1', 'c2', 'c3', 'r1']);
+    expect([...shift.notCounting]).toEqual(['cut-1']);
+    expect([...shift.messages]).toEqual([0, 1]);
+    expect(r.unassigned).toEqual([]);
+    expect(r.machineCounts.map((m) => m.eventId)).toEqual(['c1', 'c2', 'c3', 'r1']);
+    // Without an order its pieces are still not the line's production to assign.
+    expect(routeEvents(events.slice(0, 1), noOrder).unassigned).toEqual([]);
+    // Outside every shift: machine counts only (no shift to take them, and no order).
+    const off = routeEvents([{ event: counter('c4', 'cut-1', 'good', 2, sunday), message: 0 }], (_s, m) => (m === 'cut-1' ? { ...cut, calendar } : null));
+    expect([off.orders.size, off.shifts.size, off.unassigned.length, off.ignored]).toEqual([0, 0, 0, 0]);
+    expect(off.machineCounts.map((m) => [m.eventId, m.item.shiftCode])).toEqual([['c4', OFF_SHIFT]]);
+  });
+
   it('judges the line only for machines the plant model knows (an unknown machine stays unassigned production)', () => {
     expect(lineMismatch({ site: 'plant1', line: 'line-9', machine: 'ghost-9' }, null)).toBeNull();
     expect(lineMismatch({ site: 'plant1', line: 'line-1', machine: 'press-1' }, ctx['press-1']!)).toBeNull();

@@ -36,8 +36,9 @@ describe('placeAcceptedHold', () => {
     expect(w.countedTo).toBe('unassigned');
   });
 
-  it('keeps a machine in series as machine data only, and gives a total counter to no order', () => {
-    expect(placeAcceptedHold(row({ countingPoint: false }))).toEqual({ outbox: [], unassigned: null, machine, countedTo: 'machine' });
+  it('gives a machine in series to no order (to its shift as its own pieces, not the line\'s), and a total counter to no order', () => {
+    const inSeries = { ...shiftRow('good'), delta: { ...shiftRow('good').delta, machines: [{ ...shiftRow('good').delta.machines[0], countingPoint: false }] } };
+    expect(placeAcceptedHold(row({ countingPoint: false }))).toEqual({ outbox: [inSeries], unassigned: null, machine, countedTo: 'machine' });
     expect(placeAcceptedHold(row({ counter: 'total' }))).toMatchObject({ outbox: [shiftRow('total')], unassigned: null, countedTo: 'machine', machine: { counter: 'total' } });
   });
 

@@ -170,3 +170,82 @@ describe('patterns', () => {
     expect(shiftOf('2026-04-05T16:00:00Z', changing)).toMatchObject({ shiftCode: 'B' });
   });
 });
+
+describe('change nights: America/New_York (02:00 local on 2026-03-08 and 2026-11-01), and Berlin\'s spring night in 12-hour shifts', () => {
+  const row = (s: { date: string; shiftCode: string; startsAt: string; endsAt: string; lengthS: number }) => [s.date, s.shiftCode, s.startsAt, s.endsAt, s.lengthS];
+  const between = (cal: ShiftCalendar, from: string, to: string) => shiftsBetween(cal, Date.parse(from), Date.parse(to)).map(row);
+
+  it('three 8-hour shifts: the night of the change 7 hours in spring, 9 in autumn; the shifts around it 8', () => {
+    // EST is UTC-5, EDT UTC-4: A of the 7th 06:00 EST = 11:00Z; A of the 8th 06:00 EDT = 10:00Z.
+    expect(between(newYork, '2026-03-07T11:00:00Z', '2026-03-08T18:00:00Z')).toEqual([
+      ['2026-03-07', 'A', '2026-03-07T11:00:00.000Z', '2026-03-07T19:00:00.000Z', 8 * H],
+      ['2026-03-07', 'B', '2026-03-07T19:00:00.000Z', '2026-03-08T03:00:00.000Z', 8 * H],
+      ['2026-03-07', 'C', '2026-03-08T03:00:00.000Z', '2026-03-08T10:00:00.000Z', 7 * H],
+      ['2026-03-08', 'A', '2026-03-08T10:00:00.000Z', '2026-03-08T18:00:00.000Z', 8 * H],
+    ]);
+    // B of 31 October 14:00 EDT = 18:00Z; C 22:00 EDT = 02:00Z to 06:00 EST = 11:00Z.
+    expect(between(newYork, '2026-10-31T18:00:00Z', '2026-11-01T19:00:00Z')).toEqual([
+      ['2026-10-31', 'B', '2026-10-31T18:00:00.000Z', '2026-11-01T02:00:00.000Z', 8 * H],
+      ['2026-10-31', 'C', '2026-11-01T02:00:00.000Z', '2026-11-01T11:00:00.000Z', 9 * H],
+      ['2026-11-01', 'A', '2026-11-01T11:00:00.000Z', '2026-11-01T19:00:00.000Z', 8 * H],
+    ]);
+    // 01:30 local happens twice on 1 November (EDT 05:30Z, then EST 06:30Z): both are the same night shift.
+    expect(shiftOf('2026-11-01T05:30:00Z', newYork)).toMatchObject({ date: '2026-10-31', shiftCode: 'C' });
+    expect(shiftOf('2026-11-01T06:30:00Z', newYork)).toMatchObject({ date: '2026-10-31', shiftCode: 'C' });
+  });
+
+  it('two 12-hour shifts: the night shift 11 hours in spring and 13 in autumn, the day shifts 12', () => {
+    const twelve = calendar({ versions: [{ validFrom: '2026-01-01T00:00:00Z', shifts: [{ code: 'D', start: '06:00', end: '18:00' }, { code: 'N', start: '18:00', end: '06:00' }] }] }, 'America/New_York');
+    // 18:00 EST = 23:00Z on the 7th to 06:00 EDT = 10:00Z on the 8th.
+    expect(between(twelve, '2026-03-07T11:00:00Z', '2026-03-08T22:00:00Z')).toEqual([
+      ['2026-03-07', 'D', '2026-03-07T11:00:00.000Z', '2026-03-07T23:00:00.000Z', 12 * H],
+      ['2026-03-07', 'N', '2026-03-07T23:00:00.000Z', '2026-03-08T10:00:00.000Z', 11 * H],
+      ['2026-03-08', 'D', '2026-03-08T10:00:00.000Z', '2026-03-08T22:00:00.000Z', 12 * H],
+    ]);
+    // 18:00 EDT = 22:00Z on 31 October to 06:00 EST = 11:00Z on 1 November.
+    expect(between(twelve, '2026-10-31T10:00:00Z', '2026-11-01T23:00:00Z')).toEqual([
+      ['2026-10-31', 'D', '2026-10-31T10:00:00.000Z', '2026-10-31T22:00:00.000Z', 12 * H],
+      ['2026-10-31', 'N', '2026-10-31T22:00:00.000Z', '2026-11-01T11:00:00.000Z', 13 * H],
+      ['2026-11-01', 'D', '2026-11-01T11:00:00.000Z', '2026-11-01T23:00:00.000Z', 12 * H],
+    ]);
+  });
+
+  it('two 12-hour shifts in Berlin: the spring night 11 hours', () => {
+    const twelve = calendar({ versions: [{ validFrom: '2026-01-01T00:00:00Z', shifts: [{ code: 'D', start: '06:00', end: '18:00' }, { code: 'N', start: '18:00', end: '06:00' }] }] });
+    // 18:00 CET = 17:00Z on the 28th to 06:00 CEST = 04:00Z on the 29th.
+    expect(shiftOf('2026-03-29T03:00:00Z', twelve)).toMatchObject({ date: '2026-03-28', shiftCode: 'N', startsAt: '2026-03-28T17:00:00.000Z', endsAt: '2026-03-29T04:00:00.000Z', lengthS: 11 * H });
+    expect(shiftOf('2026-03-29T04:00:00Z', twelve)).toMatchObject({ date: '2026-03-29', shiftCode: 'D', lengthS: 12 * H });
+  });
+
+  it('a 4-crew rotation over 4 weeks across the spring change: 84 shifts, 21 per crew, the crew on the short night 1 hour less', () => {
+    const rotating = calendar({
+      versions: [{
+        validFrom: '2026-01-01T00:00:00Z',
+        shifts: three,
+        crews: ['red', 'blue', 'green', 'yellow'],
+        rotation: {
+          startsOn: '2026-02-23', // a Monday; week 1 (2-8 March) holds the change night
+          weeks: [
+            { A: 'red', B: 'blue', C: 'green' }, // yellow off
+            { A: 'yellow', B: 'red', C: 'blue' }, // green off
+            { A: 'green', B: 'yellow', C: 'red' }, // blue off
+            { A: 'blue', B: 'green', C: 'yellow' }, // red off
+          ],
+        },
+      }],
+    }, 'America/New_York');
+    // From A of Monday 23 February (06:00 EST = 11:00Z) to the end of C of Sunday 22 March (06:00 EDT = 10:00Z).
+    const all = shiftsBetween(rotating, Date.parse('2026-02-23T11:00:00Z'), Date.parse('2026-03-23T10:00:00Z'));
+    expect(all).toHaveLength(28 * 3);
+    const per = (crew: string) => all.filter((s) => s.crew === crew);
+    const hours = (crew: string) => per(crew).reduce((h, s) => h + s.lengthS / H, 0);
+    // Each crew works 3 of the 4 weeks, 7 shifts a week, 8 hours each: 168 h; blue's C of Saturday 7 March is 7 h.
+    expect(['red', 'blue', 'green', 'yellow'].map((c) => [c, per(c).length, hours(c)])).toEqual([
+      ['red', 21, 168], ['blue', 21, 167], ['green', 21, 168], ['yellow', 21, 168],
+    ]);
+    expect(shiftOf('2026-03-08T08:00:00Z', rotating)).toMatchObject({ date: '2026-03-07', shiftCode: 'C', crew: 'blue', lengthS: 7 * H });
+    // Week 1 off: green works none of 2-8 March; week 2 starts Monday 9 March with green on A (06:00 EDT = 10:00Z).
+    expect(all.filter((s) => s.date >= '2026-03-02' && s.date <= '2026-03-08' && s.crew === 'green')).toEqual([]);
+    expect(shiftOf('2026-03-09T10:00:00Z', rotating)).toMatchObject({ date: '2026-03-09', shiftCode: 'A', crew: 'green' });
+  });
+});

@@ -25,7 +25,7 @@ describe('shiftOee (the shift summary\'s OEE)', () => {
     ],
   });
 
-  it('sums every machine into the line when none is a counting point, and says which machine has no ideal cycle time', () => {
+  it('gives no line figure when no machine is a counting point (machines keep theirs), and says which machine has no ideal cycle time', () => {
     const r = shiftOee(state, line([
       { code: 'm1', costCenter: null, idealCycleTimeMs: 2_000, countingPoint: false },
       { code: 'm2', costCenter: null, idealCycleTimeMs: null, countingPoint: false },
@@ -33,8 +33,11 @@ describe('shiftOee (the shift summary\'s OEE)', () => {
     // m1: 8 h planned, 2 h fault (unexplained-fault, a breakdown) -> A = 6/8; 2 s x 9,000 / 6 h -> P = 5/6.
     expect(r.oee.machines.m1).toMatchObject({ availability: 0.75, performance: 18_000 / 21_600, quality: 1, oee: 18_000 / 28_800, runS: '21600' });
     expect(r.oee.machines.m2).toMatchObject({ availability: 1, performance: null, oee: null });
-    expect(r.oee.line).toMatchObject({ plannedProductionS: '57600', runS: '50400', good: 9_100, performance: null, oee: null });
-    expect(r.oee.problems).toEqual(['machine m2 has no ideal cycle time: its performance and OEE are unknown']);
+    expect(r.oee.line).toBeNull();
+    expect(r.oee.problems).toEqual(['machine m2 has no ideal cycle time: its performance and OEE are unknown', 'line line-1 has no counting point in the plant model: no line figure']);
+    // A context without a machine list (recorded before machines were loaded): every machine the shift saw.
+    const older = shiftOee(state, { ...line([]), machines: undefined }, [], at('14:00'))!;
+    expect(older.oee.line).toMatchObject({ plannedProductionS: '57600', runS: '50400', good: 9_100, performance: null, oee: null });
     expect(r.oee.downtimeByReason).toEqual({ 'unexplained-fault': { stops: 1, ms: 7_200_000, microStops: 0, microMs: 0 } });
     expect(r.stops.map((s) => [s.id, s.erp.report])).toEqual([['m1@2026-03-02T10:00:00.000Z', 'malfunction']]);
   });
