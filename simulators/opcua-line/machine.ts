@@ -23,6 +23,8 @@ export class MachineModel {
   state: SimState = 'RUN';
   alarm = false;
   running = true;
+  /** Temperature change per cycle (running or idle): the config's, until a test changes it (`SimLine.drift`). */
+  driftPerCycle: number;
   private stoppedFor = 0;
   private readonly random: () => number;
   readonly max: number;
@@ -34,13 +36,14 @@ export class MachineModel {
   ) {
     this.random = rng(seed);
     this.max = COUNTER_RANGE[cfg.counterType].max;
+    this.driftPerCycle = cfg.temperature.driftPerCycle;
     this.s = restore ?? { good: cfg.counterStart, scrap: cfg.counterStart, producedGood: 0, producedScrap: 0, cycle: 0, temperature: cfg.temperature.start };
   }
 
   step(): void {
     const s = this.s;
     s.cycle++;
-    s.temperature += this.cfg.temperature.driftPerCycle + (this.random() - 0.5) * this.cfg.temperature.noise;
+    s.temperature += this.driftPerCycle + (this.random() - 0.5) * this.cfg.temperature.noise;
     if (!this.running) {
       this.state = 'IDLE';
       return;

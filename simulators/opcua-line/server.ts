@@ -27,8 +27,15 @@ export interface SimLine {
   setRunning(running: boolean): void;
   /** Publishes `variable` with a bad status (e.g. BadSensorFailure), or back to good. */
   setStatus(machine: string, variable: string, status: 'good' | 'bad'): void;
-  /** Writes a value directly, for deadband and debounce tests (state as a string, temperature as a number). */
+  /**
+   * Writes a value directly, for deadband and debounce tests (state as a string, temperature as a number). A
+   * temperature is the machine's too: its drift goes on from there.
+   */
   write(machine: string, variable: 'State' | 'Temperature' | 'AlarmActive', value: string | number | boolean): void;
+  /** A machine's temperature now (°C). */
+  temperature(machine: string): number;
+  /** Sets a machine's temperature drift (per cycle, running or idle), as a heater going off its set point does. */
+  drift(machine: string, perCycle: number): void;
   /**
    * Writes a counter as the PLC would, with status Good: `Good`/`Scrap` (idle machines only, or the model's next
    * step overwrites it) or one of the machine's `testCounters`, in the variable's own OPC UA data type.
@@ -180,6 +187,11 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
 
   await server.start();
   const port = server.endpoints[0]!.port;
+  const modelOf = (machine: string) => {
+    const model = models.get(machine);
+    if (!model) throw new Error(`no machine ${machine}`);
+    return model;
+  };
   const snapshot = () => Object.fromEntries([...models].map(([k, m]) => [k, { ...m.s }]));
   return {
     endpoint: `opc.tcp://127.0.0.1:${port}`,
@@ -195,8 +207,13 @@ export async function startOpcuaLine(input: SimLineOptions, restore?: Record<str
       setFromPlc(v, current, status === 'bad' ? StatusCodes.BadSensorFailure : StatusCodes.Good);
     },
     write: (machine, variable, value) => {
+      if (variable === 'Temperature') modelOf(machine).s.temperature = Number(value);
       const dataType = variable === 'State' ? DataType.String : variable === 'Temperature' ? DataType.Double : DataType.Boolean;
       set(`${machine}.${variable}`, dataType, value);
+    },
+    temperature: (machine) => modelOf(machine).s.temperature,
+    drift: (machine, perCycle) => {
+      modelOf(machine).driftPerCycle = perCycle;
     },
     writeCounter: (machine, variable, value) => {
       const v = vars.get(`${machine}.${variable}`);

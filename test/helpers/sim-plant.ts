@@ -16,12 +16,25 @@ export const simCounterTags = (machine: string, dataType: 'UInt16' | 'UInt32'): 
     windowMs: 200,
   }));
 
+/** A machine's `Temperature` AnalogItem as the simulator serves it, read as the analog tag `temperature` in CEL. */
+export const simTemperatureTag = (machine: string): EdgeTag => ({
+  name: 'temperature',
+  nodeId: `ns=1;s=${machine}.Temperature`,
+  kind: 'analog',
+  unit: 'CEL',
+  samplingMs: 20,
+  deadband: { type: 'absolute', value: 0 },
+  serverDeadband: true,
+  minIntervalMs: 0,
+});
+
 export interface SimLineSpec {
   /** The OPC UA simulator's endpoint every machine of the line is read from. */
   endpoint: string;
   line: string;
   name: string;
-  machines: Array<{ code: string; name: string; dataType: 'UInt16' | 'UInt32' }>;
+  /** `temperature`: the machine's temperature is read too (`simTemperatureTag`). */
+  machines: Array<{ code: string; name: string; dataType: 'UInt16' | 'UInt32'; temperature?: boolean }>;
   countingPoints: string[];
   /** One piece per cycle (ms); the plant file's idealCycleTimeS says the same, so honest counts are plausible. */
   cycleMs: number;
@@ -35,7 +48,7 @@ export async function plantWithSimLine(spec: SimLineSpec): Promise<PlantModel> {
     code: m.code,
     name: m.name,
     idealCycleTimeS: spec.cycleMs / 1_000,
-    opcua: { endpoint: spec.endpoint, securityMode: 'None', securityPolicy: 'None', tags: simCounterTags(m.code, m.dataType) },
+    opcua: { endpoint: spec.endpoint, securityMode: 'None', securityPolicy: 'None', tags: [...simCounterTags(m.code, m.dataType), ...(m.temperature ? [simTemperatureTag(m.code)] : [])] },
   });
   return PlantModel.parse({
     ...demo,
