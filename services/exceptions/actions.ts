@@ -39,6 +39,13 @@ const holdEventId = (r: ExceptionRecord): string | undefined => {
   return e.hold?.eventId ?? e.eventId;
 };
 
+/** The work order's quality hold a record is about (`quality-hold`, or `hold-overdue` of a quality hold), else undefined. */
+const qualityHoldId = (r: ExceptionRecord): number | undefined => {
+  if (r.kind !== 'quality-hold' && r.kind !== 'hold-overdue') return undefined;
+  const id = (r.evidence as { hold?: { id?: unknown } }).hold?.id;
+  return typeof id === 'number' ? id : undefined;
+};
+
 /**
  * Does what a resolving action means for the record's kind, where the engine can (docs/exceptions.md, table):
  * `retry` signals the parked order to post again (ERP rejections) or publishes a parked message again; `accept`
@@ -64,8 +71,8 @@ export async function applyAction(d: ActionDeps, r: ExceptionRecord, q: ResolveR
     }
     case 'accept': {
       if (hold) return { hold: await decide(d.db, hold, { decision: 'accept', quantity: q.quantity, note: q.reason, by: q.by }) };
-      if (r.kind === 'quality-hold') {
-        const holdId = (r.evidence as { hold: { id: number } }).hold.id;
+      const holdId = qualityHoldId(r);
+      if (holdId !== undefined) {
         await d.client.workflow.getHandle(r.workflowId!).executeUpdate(qualityDispositionUpdate, { args: [{ holdId, decision: 'release', requestedBy: q.by }] });
         return { qualityHold: holdId, decision: 'release' };
       }

@@ -27,7 +27,7 @@ const REVERSALS = new Set(['262', '102']);
  * What PostgreSQL already holds that needs a person, as exceptions (stage `exception-check`): ERP rejections and
  * refused compensations (erp_postings `rejected`, written by activities/erp-postings.ts when the ERP refuses on
  * business grounds; the order is parked), open quality holds (the order's status in the read model), counter holds
- * undecided past `holdUndecidedSeconds`, postings sent and unanswered past `erpWaitSeconds`. Each finding names its
+ * and quality holds (those with `heldAt`, workflow time) undecided past `holdUndecidedSeconds`, postings sent and unanswered past `erpWaitSeconds`. Each finding names its
  * occurrence (the posting key, the hold), so finding it again every round is neither a repeat nor, once resolved, a new record.
  * A refusal's cause is its posting (not the order): a refused 262 and, once it posts, the refused confirmation the
  * order parks on next are two records, and a retry in flight (attempts counted, answer not yet back) that the check
@@ -52,12 +52,22 @@ export async function findExceptions(db: Db, limits: CheckLimits): Promise<Excep
   for (const r of await rows(db, sql`select w.workflow_id, w.site_code, w.line_code, w.erp_order_id, h as hold
       from work_orders w, jsonb_array_elements(coalesce(w.status_doc->'qualityHolds', '[]'::jsonb)) h
       where w.status not in ('closed', 'cancelled') and (h->'disposition' is null or h->'disposition' = 'null'::jsonb) limit 500`)) {
-    const hold = r.hold as { id: number; quantity: number; defectText: string; notification: string | null };
+    const hold = r.hold as { id: number; quantity: number; defectText: string; notification: string | null; heldAt?: string };
+    const place = { site: String(r.site_code), line: str(r.line_code), erpOrderId: str(r.erp_order_id), workflowId: String(r.workflow_id) };
     found.push({
-      ...base, kind: 'quality-hold', severity: 'warning', site: String(r.site_code), line: str(r.line_code), erpOrderId: str(r.erp_order_id),
-      workflowId: String(r.workflow_id), causeKey: `quality-hold:${String(r.workflow_id)}:${hold.id}`, occurrence: `${String(r.workflow_id)}:${hold.id}`,
+      ...base, ...place, kind: 'quality-hold', severity: 'warning',
+      causeKey: `quality-hold:${String(r.workflow_id)}:${hold.id}`, occurrence: `${String(r.workflow_id)}:${hold.id}`,
       reason: `${hold.quantity} units of order ${String(r.erp_order_id)} held for quality (${hold.defectText}), waiting for a disposition`,
       evidence: { hold }, actions: ['accept', 'skip', 'escalate'],
+    });
+    // Holds taken before the workflow recorded `heldAt` cannot be timed: their quality-hold record escalates instead.
+    const heldMs = hold.heldAt === undefined ? NaN : Date.parse(hold.heldAt);
+    if (!(heldMs < Date.now() - limits.holdUndecidedSeconds * 1000)) continue;
+    found.push({
+      ...base, ...place, kind: 'hold-overdue', severity: 'critical',
+      causeKey: `hold-overdue:quality:${String(r.workflow_id)}:${hold.id}`, occurrence: `${String(r.workflow_id)}:${hold.id}`,
+      reason: `quality hold ${hold.id} of order ${String(r.erp_order_id)} (${hold.quantity} units, ${hold.defectText}) undecided for more than ${limits.holdUndecidedSeconds} s`,
+      evidence: { hold, heldAt: hold.heldAt }, actions: ['accept', 'skip', 'escalate'],
     });
   }
   for (const r of await rows(db, sql`select event_id, site_code, line_code, machine_code, delta, reason, workflow_id, erp_order_id, recorded_at
