@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Transporter } from 'nodemailer';
 import { levelsFor, type ExceptionRoutingConfig, type NotifyTarget } from '../contracts/messages/exception-routing.js';
@@ -17,8 +18,12 @@ export interface ExceptionActivityDeps {
   webhookTimeoutMs?: number;
 }
 
+/**
+ * A target's key in exception_notifications and in the idempotency key: stable per target. A webhook is named by a
+ * digest of its URL, never the URL: Slack's and Teams' incoming webhook URLs are their secret.
+ */
 const targetKey = (group: string, t: NotifyTarget) =>
-  `${group}:${t.channel === 'webhook' ? t.url : t.channel === 'email' ? t.to.join(',') : 'andon'}`;
+  `${group}:${t.channel === 'webhook' ? `webhook-${createHash('sha256').update(t.url).digest('hex').slice(0, 16)}` : t.channel === 'email' ? t.to.join(',') : 'andon'}`;
 
 /**
  * The routing workflow's activities (workflows/exception-routing.ts): its plan, and the sends of one level with
@@ -62,11 +67,15 @@ export function createExceptionActivities(d: ExceptionActivityDeps) {
       return { state: r.state, escalateAfterMs: levels(r).map((l) => (l.escalateAfterSeconds === undefined ? null : l.escalateAfterSeconds * 1000)) };
     },
 
-    /** Tells every target of one level, each at most once (exception_notifications); records the level reached. */
+    /**
+     * Tells every target of one level, each at most once (exception_notifications); records the level reached.
+     * Nothing for a resolved record.
+     */
     async notifyException({ recordId, level }: { recordId: number; level: number }): Promise<{ sent: number }> {
       const r = await record(recordId);
       const l = levels(r)[level];
-      if (!l) return { sent: 0 };
+      // A record resolved whose routing was not told (the resolver's signal lost after its commit): nobody more is told.
+      if (!l || r.state === 'resolved') return { sent: 0 };
       const groups = d.routing().groups;
       let sent = 0;
       for (const name of l.notify) {

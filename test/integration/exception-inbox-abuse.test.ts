@@ -1,0 +1,138 @@
+import type { FastifyInstance } from 'fastify';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPlannerApi } from '../../api/app.js';
+import { issueToken } from '../../api/auth.js';
+import type { ExceptionView } from '../../contracts/messages/exception.js';
+import { ExceptionRoutingConfig } from '../../contracts/messages/exception-routing.js';
+import { resolveException } from '../../db/exception-records.js';
+import { nowIso, publishException } from '../../jetstream/publish-exception.js';
+import { jetstream } from '@nats-io/jetstream';
+import { auditLog, exceptionNotifications, unassignedProduction } from '../../schema/index.js';
+import { exceptionResolvedSignal, exceptionWorkflowId } from '../../workflows/definitions.js';
+import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { exceptionServiceStarter, type ExceptionService } from '../helpers/exception-service.js';
+import { goodCounts, publishEvents } from '../helpers/machine-events.js';
+import { startNotifyReceivers } from '../helpers/notify-receivers.js';
+import { releaseOrder } from '../helpers/release.js';
+
+// Issue 14 reviewed by trying to break it: the exception API refuses bad input naming the field, a line-scoped token
+// cannot act on another line through a resolution's body, a webhook's secret URL is neither stored nor sent as a key,
+// and a record resolved without its routing being told (the signal lost) is not escalated any more.
+
+const LINE1_ORDER = '3141001';
+const HOOK_SECRET = 'hook-secret-7f3a';
+let engine: TestEngine;
+let api: FastifyInstance;
+let receivers: Awaited<ReturnType<typeof startNotifyReceivers>>;
+let service: ExceptionService;
+const tokens: Record<'planner' | 'line2', string> = { planner: '', line2: '' };
+
+beforeAll(async () => {
+  [engine, receivers] = await Promise.all([startTestEngine(), startNotifyReceivers()]);
+  const { db, client } = engine.services;
+  const routing = ExceptionRoutingConfig.parse({
+    groups: {
+      // Slack's and Teams' incoming webhooks carry their secret in the URL.
+      chat: { targets: [{ channel: 'webhook', url: `${receivers.webhookUrl}?token=${HOOK_SECRET}` }] },
+      managers: { targets: [{ channel: 'email', to: ['manager@plant.test'] }] },
+    },
+    rules: [
+      // Long enough for the test to resolve the probe between its levels even under load.
+      { site: 'plant1', kinds: ['run-rule-warning'], levels: [{ notify: ['chat'], escalateAfterSeconds: 4 }, { notify: ['managers'] }] },
+      { site: 'plant1', levels: [{ notify: ['chat'], escalateAfterSeconds: 1 }, { notify: ['managers'] }] },
+    ],
+    smtp: { host: '127.0.0.1', port: receivers.smtpPort, from: 'mes@plant.test' },
+  });
+  service = await exceptionServiceStarter(engine, routing)();
+  api = await buildPlannerApi({ db, client });
+  tokens.planner = await issueToken(db, 'abuse-planner', 'planner');
+  tokens.line2 = await issueToken(db, 'abuse-line2', 'quality', [{ site: 'plant1', lines: ['line-2'] }]);
+}, 120_000);
+afterAll(async () => {
+  await api?.close();
+  await service?.stop();
+  await receivers?.stop();
+  await engine?.stop();
+});
+
+const auth = (who: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[who]}` });
+const post = (id: number | string, verb: string, body: unknown, who: keyof typeof tokens = 'planner') =>
+  api.inject({ method: 'POST', url: `/exceptions/${id}/${verb}`, headers: auth(who), payload: body as object });
+const fields = (r: { json: () => unknown }) => ((r.json() as { errors?: Array<{ field: string }> }).errors ?? []).map((e) => e.field);
+const recordOf = (match: (e: ExceptionView) => boolean, what: string) => eventually(async () => {
+  const r = await api.inject({ method: 'GET', url: '/exceptions', headers: auth('planner') });
+  return r.json<{ exceptions: ExceptionView[] }>().exceptions.find(match);
+}, what);
+
+describe('exception inbox under abuse', () => {
+  it('refuses bad input and out-of-scope resolutions, keeps webhook secrets, stops escalating a resolved record', async () => {
+    const { db, nc, client } = engine.services;
+    await releaseOrder(engine, LINE1_ORDER, 'line-1', '10');
+    // Counts on line-2 before any order there: unassigned production, a line-2 record the line-2 token may resolve.
+    await publishEvents(nc, goodCounts({ line: 'line-2', machine: 'robot-1', n: 2, startMs: Date.now() - 30_000, prefix: 'abuse-early' }));
+    const unassigned = await recordOf((e) => e.kind === 'unassigned-production' && e.line === 'line-2', 'the line-2 unassigned production');
+
+    // Bad input: 400 naming the field.
+    const bad: Array<[number | string, string, unknown, string]> = [
+      [unassigned.id, 'resolve', { action: 'delete' }, 'body.action'],
+      [unassigned.id, 'resolve', {}, 'body.action'],
+      [unassigned.id, 'resolve', { action: 'skip', reason: 'x'.repeat(2001) }, 'body.reason'],
+      [unassigned.id, 'resolve', { action: 'accept', quantity: -1 }, 'body.quantity'],
+      [unassigned.id, 'resolve', { action: 'assign', erpOrderId: 'not an order id!' }, 'body.erpOrderId'],
+      [unassigned.id, 'assign', {}, 'body.to'],
+      [unassigned.id, 'assign', { to: 'y'.repeat(201) }, 'body.to'],
+      [unassigned.id, 'acknowledge', { note: 'n'.repeat(2001) }, 'body.note'],
+      ['abc', 'acknowledge', {}, 'params.id'],
+    ];
+    for (const [id, verb, body, field] of bad) {
+      const r = await post(id, verb, body);
+      expect(r.statusCode, `${verb} ${JSON.stringify(body).slice(0, 60)}`).toBe(400);
+      expect(fields(r)).toContain(field);
+    }
+    const skip = await post(unassigned.id, 'resolve', { action: 'skip' });
+    expect([skip.statusCode, skip.json<{ detail: string }>().detail]).toEqual([400, expect.stringContaining('body.reason')]);
+    const kind = await api.inject({ method: 'GET', url: '/exceptions?kind=bogus', headers: auth('planner') });
+    expect([kind.statusCode, fields(kind)]).toEqual([400, ['querystring.kind']]);
+    expect((await post(999_999, 'acknowledge', {})).statusCode).toBe(404);
+
+    // An order that does not exist: refused naming the field, not a 500 from Temporal.
+    const unknownOrder = await post(unassigned.id, 'resolve', { action: 'assign', erpOrderId: '3149999' });
+    expect([unknownOrder.statusCode, unknownOrder.json<{ detail: string }>().detail]).toEqual([400, expect.stringContaining('body.erpOrderId')]);
+
+    // Scope: the line-2 token may resolve its line's record, but not by giving the production to line-1's order.
+    const leak = await post(unassigned.id, 'resolve', { action: 'assign', erpOrderId: LINE1_ORDER }, 'line2');
+    expect(leak.statusCode, leak.body).toBe(403);
+    const rows = await db.select().from(unassignedProduction).where(eq(unassignedProduction.lineCode, 'line-2'));
+    expect(rows.map((r) => r.status)).toEqual(['open', 'open']);
+    const refused = (await db.select().from(auditLog).where(eq(auditLog.actor, 'abuse-line2'))).map((a) => a.action);
+    expect(refused).toContain('refused-out-of-scope');
+    expect(refused).not.toContain('exception-assign');
+    expect((await api.inject({ method: 'GET', url: `/exceptions/${unassigned.id}`, headers: auth('planner') })).json<ExceptionView>().state).not.toBe('resolved');
+
+    // Webhook secrets: the URL's token is in neither the notification guard's rows nor the idempotency key.
+    await eventually(async () => (receivers.received.webhooks.some((w) => w.body.exception.id === unassigned.id) ? true : undefined), 'the webhook');
+    const keys = (await db.select().from(exceptionNotifications)).map((n) => n.targetKey);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((k) => k.includes(HOOK_SECRET))).toEqual([]);
+    expect(receivers.received.webhooks.filter((w) => w.idempotencyKey?.includes(HOOK_SECRET))).toEqual([]);
+
+    // A record resolved while its routing was not told (the API's signal lost after the commit): level 1 is not sent.
+    await publishException(jetstream(nc), {
+      kind: 'run-rule-warning', severity: 'info', site: 'plant1', line: 'line-1', erpOrderId: LINE1_ORDER, workflowId: null, stage: 'run-rules',
+      causeKey: 'abuse:lost-signal', occurrence: '1', reason: 'lost-signal probe', evidence: {}, actions: ['accept', 'escalate'], occurredAt: nowIso(),
+    });
+    const probe = await recordOf((e) => e.causeKey === 'abuse:lost-signal', 'the probe record');
+    await eventually(async () => (receivers.received.webhooks.some((w) => w.body.exception.id === probe.id) ? true : undefined), 'the probe at level 0');
+    await resolveException(db, probe.id, 'test', { action: 'accept' });
+    const handle = client.workflow.getHandle(exceptionWorkflowId(probe.id));
+    // The level-0 timer fires after 4 s; the routing's second notify activity completes.
+    await eventually(async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      return events.filter((e) => e.activityTaskCompletedEventAttributes).length >= 3 ? true : undefined;
+    }, 'the routing reaching level 1');
+    expect(receivers.received.mails.filter((m) => m.raw.includes('lost-signal probe'))).toEqual([]);
+    await handle.signal(exceptionResolvedSignal, { by: 'test' });
+    expect(await handle.result()).toMatchObject({ levelsNotified: 2 });
+  }, 90_000);
+});
