@@ -5,6 +5,7 @@ import { buildPlannerApi } from '../../api/app.js';
 import { issueToken } from '../../api/auth.js';
 import type { ExceptionView } from '../../contracts/messages/exception.js';
 import { ExceptionRoutingConfig } from '../../contracts/messages/exception-routing.js';
+import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { resolveException } from '../../db/exception-records.js';
 import { nowIso, publishException } from '../../jetstream/publish-exception.js';
 import { jetstream } from '@nats-io/jetstream';
@@ -26,7 +27,7 @@ let engine: TestEngine;
 let api: FastifyInstance;
 let receivers: Awaited<ReturnType<typeof startNotifyReceivers>>;
 let service: ExceptionService;
-const tokens: Record<'planner' | 'line2', string> = { planner: '', line2: '' };
+const tokens: Record<'planner' | 'line2' | 'operator', string> = { planner: '', line2: '', operator: '' };
 
 beforeAll(async () => {
   [engine, receivers] = await Promise.all([startTestEngine(), startNotifyReceivers()]);
@@ -48,6 +49,7 @@ beforeAll(async () => {
   api = await buildPlannerApi({ db, client });
   tokens.planner = await issueToken(db, 'abuse-planner', 'planner');
   tokens.line2 = await issueToken(db, 'abuse-line2', 'quality', [{ site: 'plant1', lines: ['line-2'] }]);
+  tokens.operator = await issueToken(db, 'abuse-operator', 'operator');
 }, 120_000);
 afterAll(async () => {
   await api?.close();
@@ -60,10 +62,14 @@ const auth = (who: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[wh
 const post = (id: number | string, verb: string, body: unknown, who: keyof typeof tokens = 'planner') =>
   api.inject({ method: 'POST', url: `/exceptions/${id}/${verb}`, headers: auth(who), payload: body as object });
 const fields = (r: { json: () => unknown }) => ((r.json() as { errors?: Array<{ field: string }> }).errors ?? []).map((e) => e.field);
-const recordOf = (match: (e: ExceptionView) => boolean, what: string) => eventually(async () => {
-  const r = await api.inject({ method: 'GET', url: '/exceptions', headers: auth('planner') });
-  return r.json<{ exceptions: ExceptionView[] }>().exceptions.find(match);
-}, what);
+const list = async (who: keyof typeof tokens) =>
+  (await api.inject({ method: 'GET', url: '/exceptions', headers: auth(who) })).json<{ exceptions: ExceptionView[] }>().exceptions;
+const recordOf = (match: (e: ExceptionView) => boolean, what: string) => eventually(async () => (await list('planner')).find(match), what);
+/** A run-rule checker's message (its own component, its own cause key), as it publishes it. */
+const runRule = (line: string, causeKey: string, reason: string, evidence: Record<string, unknown> = {}) => publishException(jetstream(engine.services.nc), {
+  kind: 'run-rule-warning', severity: 'info', site: 'plant1', line, erpOrderId: LINE1_ORDER, workflowId: null, stage: 'run-rules',
+  causeKey, occurrence: `${line}:${reason}`, reason, evidence, actions: ['accept', 'escalate'], occurredAt: nowIso(),
+});
 
 describe('exception inbox under abuse', () => {
   it('refuses bad input and out-of-scope resolutions, keeps webhook secrets, stops escalating a resolved record', async () => {
@@ -109,6 +115,30 @@ describe('exception inbox under abuse', () => {
     expect(refused).toContain('refused-out-of-scope');
     expect(refused).not.toContain('exception-assign');
     expect((await api.inject({ method: 'GET', url: `/exceptions/${unassigned.id}`, headers: auth('planner') })).json<ExceptionView>().state).not.toBe('resolved');
+    // Held too: an operator only acknowledges; another line's record, or a list of another line, is refused.
+    expect((await post(unassigned.id, 'resolve', { action: 'skip', reason: 'no' }, 'operator')).statusCode).toBe(403);
+    await runRule('line-1', 'abuse:line-1-only', 'line-1 only', { secretOfLine1: 42 });
+    const line1 = await recordOf((e) => e.causeKey === 'abuse:line-1-only', 'a line-1 record');
+    for (const verb of ['acknowledge', 'resolve']) expect((await post(line1.id, verb, { action: 'escalate' }, 'line2')).statusCode).toBe(403);
+    expect((await api.inject({ method: 'GET', url: '/exceptions?site=plant1&line=line-1', headers: auth('line2') })).statusCode).toBe(403);
+    expect((await list('line2')).every((e) => e.line === 'line-2')).toBe(true);
+    expect((await api.inject({ method: 'GET', url: `/exceptions/${line1.id}`, headers: auth('planner') })).json<ExceptionView>().state).toBe('open');
+
+    // Two producers' causes under one key on two lines stay two records: line-2's evidence never lands on line-1's record.
+    await runRule('line-2', 'abuse:line-1-only', 'line-2 same key', { ofLine2: true });
+    const line2Twin = await recordOf((e) => e.causeKey.startsWith('abuse:line-1-only') && e.line === 'line-2', 'line-2\'s own record');
+    expect(line2Twin.evidence).toEqual({ ofLine2: true });
+    expect((await list('planner')).find((e) => e.id === line1.id)).toMatchObject({ line: 'line-1', evidence: { secretOfLine1: 42 }, repeatCount: 1 });
+    expect((await list('line2')).map((e) => e.id)).toContain(line2Twin.id);
+
+    // The order's workflow refuses (a quality hold it does not have, or decided meanwhile): 409 with its words, not 500.
+    await publishException(jetstream(nc), {
+      kind: 'quality-hold', severity: 'warning', site: 'plant1', line: 'line-1', erpOrderId: LINE1_ORDER, workflowId: workOrderWorkflowId('plant1', LINE1_ORDER),
+      stage: 'abuse', causeKey: 'abuse:quality-hold', occurrence: '1', reason: 'a hold decided elsewhere', evidence: { hold: { id: 999 } }, actions: ['accept', 'skip'], occurredAt: nowIso(),
+    });
+    const gone = await recordOf((e) => e.causeKey === 'abuse:quality-hold', 'the quality hold record');
+    const refusedByOrder = await post(gone.id, 'resolve', { action: 'accept' });
+    expect([refusedByOrder.statusCode, refusedByOrder.json<{ detail: string }>().detail]).toEqual([409, expect.stringContaining('no quality hold 999')]);
 
     // Webhook secrets: the URL's token is in neither the notification guard's rows nor the idempotency key.
     await eventually(async () => (receivers.received.webhooks.some((w) => w.body.exception.id === unassigned.id) ? true : undefined), 'the webhook');
@@ -118,10 +148,7 @@ describe('exception inbox under abuse', () => {
     expect(receivers.received.webhooks.filter((w) => w.idempotencyKey?.includes(HOOK_SECRET))).toEqual([]);
 
     // A record resolved while its routing was not told (the API's signal lost after the commit): level 1 is not sent.
-    await publishException(jetstream(nc), {
-      kind: 'run-rule-warning', severity: 'info', site: 'plant1', line: 'line-1', erpOrderId: LINE1_ORDER, workflowId: null, stage: 'run-rules',
-      causeKey: 'abuse:lost-signal', occurrence: '1', reason: 'lost-signal probe', evidence: {}, actions: ['accept', 'escalate'], occurredAt: nowIso(),
-    });
+    await runRule('line-1', 'abuse:lost-signal', 'lost-signal probe');
     const probe = await recordOf((e) => e.causeKey === 'abuse:lost-signal', 'the probe record');
     await eventually(async () => (receivers.received.webhooks.some((w) => w.body.exception.id === probe.id) ? true : undefined), 'the probe at level 0');
     await resolveException(db, probe.id, 'test', { action: 'accept' });
