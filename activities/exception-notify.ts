@@ -26,6 +26,13 @@ const targetKey = (group: string, t: NotifyTarget) =>
   `${group}:${t.channel === 'webhook' ? `webhook-${createHash('sha256').update(t.url).digest('hex').slice(0, 16)}` : t.channel === 'email' ? t.to.join(',') : 'andon'}`;
 
 /**
+ * Text for a chat webhook with `&`, `<` and `>` escaped, as Slack's message formatting asks ("Escaping text"): the
+ * reason quotes machines and the ERP, and `<!channel>` or `<https://…|label>` in them must not ping a whole channel or
+ * become a link. Teams shows the entities as the characters.
+ */
+export const chatEscaped = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
  * The routing workflow's activities (workflows/exception-routing.ts): its plan, and the sends of one level with
  * their idempotency guard.
  */
@@ -45,7 +52,7 @@ export function createExceptionActivities(d: ExceptionActivityDeps) {
       const res = await fetch(t.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify({ text, level, exception: view }),
+        body: JSON.stringify({ text: chatEscaped(text), level, exception: view }),
         signal: AbortSignal.timeout(d.webhookTimeoutMs ?? 10_000),
       });
       if (!res.ok) throw new Error(`webhook ${new URL(t.url).host} answered ${res.status}`);

@@ -117,8 +117,11 @@ describe('exception inbox under abuse', () => {
     expect((await api.inject({ method: 'GET', url: `/exceptions/${unassigned.id}`, headers: auth('planner') })).json<ExceptionView>().state).not.toBe('resolved');
     // Held too: an operator only acknowledges; another line's record, or a list of another line, is refused.
     expect((await post(unassigned.id, 'resolve', { action: 'skip', reason: 'no' }, 'operator')).statusCode).toBe(403);
-    await runRule('line-1', 'abuse:line-1-only', 'line-1 only', { secretOfLine1: 42 });
+    await runRule('line-1', 'abuse:line-1-only', 'line-1 only <!channel> <https://evil.test|click>', { secretOfLine1: 42 });
     const line1 = await recordOf((e) => e.causeKey === 'abuse:line-1-only', 'a line-1 record');
+    // Words quoted from machines or the ERP neither ping a chat channel nor become links.
+    const chat = await eventually(async () => receivers.received.webhooks.find((w) => w.body.exception.id === line1.id), 'the line-1 webhook');
+    expect(chat.body.text).toContain('line-1 only &lt;!channel&gt; &lt;https://evil.test|click&gt;');
     for (const verb of ['acknowledge', 'resolve']) expect((await post(line1.id, verb, { action: 'escalate' }, 'line2')).statusCode).toBe(403);
     expect((await api.inject({ method: 'GET', url: '/exceptions?site=plant1&line=line-1', headers: auth('line2') })).statusCode).toBe(403);
     expect((await list('line2')).every((e) => e.line === 'line-2')).toBe(true);
