@@ -76,13 +76,15 @@ export function createExceptionActivities(d: ExceptionActivityDeps) {
 
     /**
      * Tells every target of one level, each at most once (exception_notifications); records the level reached.
-     * Nothing for a resolved record.
+     * Nothing for a resolved record (`resolved: true`: the routing ends).
      */
-    async notifyException({ recordId, level }: { recordId: number; level: number }): Promise<{ sent: number }> {
+    async notifyException({ recordId, level }: { recordId: number; level: number }): Promise<{ sent: number; resolved?: boolean }> {
       const r = await record(recordId);
+      // A record resolved whose routing was not told (the resolver's signal lost after its commit): nobody more is
+      // told, and the routing ends.
+      if (r.state === 'resolved') return { sent: 0, resolved: true };
       const l = levels(r)[level];
-      // A record resolved whose routing was not told (the resolver's signal lost after its commit): nobody more is told.
-      if (!l || r.state === 'resolved') return { sent: 0 };
+      if (!l) return { sent: 0 };
       const groups = d.routing().groups;
       let sent = 0;
       for (const name of l.notify) {
