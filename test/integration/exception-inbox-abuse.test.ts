@@ -7,6 +7,7 @@ import type { ExceptionView } from '../../contracts/messages/exception.js';
 import { ExceptionRoutingConfig } from '../../contracts/messages/exception-routing.js';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { resolveException } from '../../db/exception-records.js';
+import { clearGoneCauses, findExceptions } from '../../services/exceptions/checks.js';
 import { nowIso, publishException } from '../../jetstream/publish-exception.js';
 import { jetstream } from '@nats-io/jetstream';
 import { auditLog, exceptionNotifications, unassignedProduction } from '../../schema/index.js';
@@ -149,6 +150,19 @@ describe('exception inbox under abuse', () => {
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.filter((k) => k.includes(HOOK_SECRET))).toEqual([]);
     expect(receivers.received.webhooks.filter((w) => w.idempotencyKey?.includes(HOOK_SECRET))).toEqual([]);
+
+    // A round of the checks that reads only part of a kind (its query's row bound reached) clears none of that kind:
+    // a cause it did not see may stand, and a cleared record would not reopen for the same occurrence.
+    await publishEvents(nc, goodCounts({ line: 'line-1', machine: 'press-1', n: 4, startMs: Date.now() - 4_000, prefix: 'abuse-l1' }));
+    await eventually(async () => {
+      const r = await api.inject({ method: 'POST', url: `/orders/plant1/${LINE1_ORDER}/quality-holds`, headers: auth('planner'), payload: { quantity: 1, defectText: 'scratch' } });
+      return r.statusCode === 200 ? true : undefined;
+    }, 'a first quality hold (the counts reached the order)');
+    expect((await api.inject({ method: 'POST', url: `/orders/plant1/${LINE1_ORDER}/quality-holds`, headers: auth('planner'), payload: { quantity: 1, defectText: 'dent' } })).statusCode).toBe(200);
+    await eventually(async () => ((await list('planner')).filter((e) => e.kind === 'quality-hold' && e.stage === 'exception-check').length === 2 ? true : undefined), 'both quality holds recorded');
+    const round = await findExceptions(db, { holdUndecidedSeconds: 14_400, erpWaitSeconds: 1_800 }, 1);
+    expect([round.found.filter((e) => e.kind === 'quality-hold').length, round.partial.has('quality-hold')]).toEqual([1, true]);
+    expect(await clearGoneCauses(db, new Set(round.found.map((e) => e.causeKey)), round.partial)).toEqual([]);
 
     // A record resolved while its routing was not told (the API's signal lost after the commit): level 1 is not sent.
     await runRule('line-1', 'abuse:lost-signal', 'lost-signal probe');
