@@ -200,11 +200,12 @@ describe('exception inbox and routing', () => {
     for (const e of [rejection, waiting]) await eventually(async () => (webhooksFor(e.id).length > 0 ? true : undefined), `webhook for ${e.kind}`);
     expect(new Set(all.map((e) => e.kind)).size).toBe(10);
 
+    // Skipped while the ERP is still down for it: once the posting stands, the checks would clear the record first.
+    await resolve(waiting.id, { action: 'skip', reason: 'ERP back soon, it posts on its own' });
     engine.erpFaults.set({});
     await resolve(rejection.id, { action: 'retry' });
     await eventually(async () => ((await rejected.query(statusQuery)).phase === 'confirmed' ? true : undefined), 'the retried confirmation posted');
     expect(await retrySignals()).toBe(2);
-    await resolve(waiting.id, { action: 'skip', reason: 'ERP back, it posts on its own' });
     await eventually(async () => ((await quality.query(statusQuery)).phase === 'confirmed' ? true : undefined), 'the waiting order confirmed', 60_000);
     const escalated = await post(warning.id, 'resolve', { action: 'escalate' });
     expect(escalated.json<ExceptionView>().state).toBe('open');
