@@ -28,7 +28,7 @@ let engine: TestEngine;
 let api: FastifyInstance;
 let receivers: Awaited<ReturnType<typeof startNotifyReceivers>>;
 let service: ExceptionService;
-const tokens: Record<'planner' | 'line2' | 'operator', string> = { planner: '', line2: '', operator: '' };
+const tokens: Record<'planner' | 'line2' | 'operator' | 'line1planner', string> = { planner: '', line2: '', operator: '', line1planner: '' };
 
 beforeAll(async () => {
   [engine, receivers] = await Promise.all([startTestEngine(), startNotifyReceivers()]);
@@ -51,6 +51,7 @@ beforeAll(async () => {
   tokens.planner = await issueToken(db, 'abuse-planner', 'planner');
   tokens.line2 = await issueToken(db, 'abuse-line2', 'quality', [{ site: 'plant1', lines: ['line-2'] }]);
   tokens.operator = await issueToken(db, 'abuse-operator', 'operator');
+  tokens.line1planner = await issueToken(db, 'abuse-line1-planner', 'planner', [{ site: 'plant1', lines: ['line-1'] }]);
 }, 120_000);
 afterAll(async () => {
   await api?.close();
@@ -110,6 +111,10 @@ describe('exception inbox under abuse', () => {
     // Scope: the line-2 token may resolve its line's record, but not by giving the production to line-1's order.
     const leak = await post(unassigned.id, 'resolve', { action: 'assign', erpOrderId: LINE1_ORDER }, 'line2');
     expect(leak.statusCode, leak.body).toBe(403);
+    // Nor the other way round at /unassigned/assign: a line-1 planner taking line-2's rows for its own order.
+    const line2Rows = (await db.select().from(unassignedProduction).where(eq(unassignedProduction.lineCode, 'line-2'))).map((r) => r.eventId);
+    const taken = await api.inject({ method: 'POST', url: '/unassigned/assign', headers: auth('line1planner'), payload: { site: 'plant1', erpOrderId: LINE1_ORDER, eventIds: line2Rows } });
+    expect(taken.statusCode, taken.body).toBe(403);
     const rows = await db.select().from(unassignedProduction).where(eq(unassignedProduction.lineCode, 'line-2'));
     expect(rows.map((r) => r.status)).toEqual(['open', 'open']);
     const refused = (await db.select().from(auditLog).where(eq(auditLog.actor, 'abuse-line2'))).map((a) => a.action);
