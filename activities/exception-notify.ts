@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Transporter } from 'nodemailer';
 import { levelsFor, type ExceptionRoutingConfig, type NotifyTarget } from '../contracts/messages/exception-routing.js';
@@ -17,8 +18,19 @@ export interface ExceptionActivityDeps {
   webhookTimeoutMs?: number;
 }
 
+/**
+ * A target's key in exception_notifications and in the idempotency key: stable per target. A webhook is named by a
+ * digest of its URL, never the URL: Slack's and Teams' incoming webhook URLs are their secret.
+ */
 const targetKey = (group: string, t: NotifyTarget) =>
-  `${group}:${t.channel === 'webhook' ? t.url : t.channel === 'email' ? t.to.join(',') : 'andon'}`;
+  `${group}:${t.channel === 'webhook' ? `webhook-${createHash('sha256').update(t.url).digest('hex').slice(0, 16)}` : t.channel === 'email' ? t.to.join(',') : 'andon'}`;
+
+/**
+ * Text for a chat webhook with `&`, `<` and `>` escaped, as Slack's message formatting asks ("Escaping text"): the
+ * reason quotes machines and the ERP, and `<!channel>` or `<https://…|label>` in them must not ping a whole channel or
+ * become a link. Teams shows the entities as the characters.
+ */
+export const chatEscaped = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * The routing workflow's activities (workflows/exception-routing.ts): its plan, and the sends of one level with
@@ -40,7 +52,7 @@ export function createExceptionActivities(d: ExceptionActivityDeps) {
       const res = await fetch(t.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify({ text, level, exception: view }),
+        body: JSON.stringify({ text: chatEscaped(text), level, exception: view }),
         signal: AbortSignal.timeout(d.webhookTimeoutMs ?? 10_000),
       });
       if (!res.ok) throw new Error(`webhook ${new URL(t.url).host} answered ${res.status}`);
@@ -62,9 +74,15 @@ export function createExceptionActivities(d: ExceptionActivityDeps) {
       return { state: r.state, escalateAfterMs: levels(r).map((l) => (l.escalateAfterSeconds === undefined ? null : l.escalateAfterSeconds * 1000)) };
     },
 
-    /** Tells every target of one level, each at most once (exception_notifications); records the level reached. */
-    async notifyException({ recordId, level }: { recordId: number; level: number }): Promise<{ sent: number }> {
+    /**
+     * Tells every target of one level, each at most once (exception_notifications); records the level reached.
+     * Nothing for a resolved record (`resolved: true`: the routing ends).
+     */
+    async notifyException({ recordId, level }: { recordId: number; level: number }): Promise<{ sent: number; resolved?: boolean }> {
       const r = await record(recordId);
+      // A record resolved whose routing was not told (the resolver's signal lost after its commit): nobody more is
+      // told, and the routing ends.
+      if (r.state === 'resolved') return { sent: 0, resolved: true };
       const l = levels(r)[level];
       if (!l) return { sent: 0 };
       const groups = d.routing().groups;

@@ -14,7 +14,7 @@ const field = (name: string, ...from: Fields[]): string | undefined => {
 };
 
 /** The line an order runs on, from the read model; null when the order is unknown there. */
-async function lineOfOrder(db: Db, site: string, erpOrderId: string): Promise<string | null> {
+export async function lineOfOrder(db: Db, site: string, erpOrderId: string): Promise<string | null> {
   const [row] = await db.select({ line: workOrders.lineCode }).from(workOrders).where(eq(workOrders.workflowId, workOrderWorkflowId(site, erpOrderId)));
   return row?.line ?? null;
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { ExceptionKind, ExceptionMessage, ExceptionState } from '../contracts/messages/exception.js';
 import { exceptionNotifications, exceptionRecords } from '../schema/index.js';
 import type { Db } from './client.js';
@@ -8,14 +8,16 @@ export type ExceptionRecord = typeof exceptionRecords.$inferSelect;
 /**
  * Writes one exception message: a new record for a cause with none open, else a repeat of the open one (its count
  * rises when the occurrence is new; the same occurrence sent again changes nothing). An occurrence whose record was
- * resolved is not opened again (a periodic check that still finds a skipped rejection). Returns the record and
- * whether it was created; null when ignored.
+ * resolved is not opened again (a periodic check that still finds a skipped rejection). A cause key whose open record
+ * is at another site or line is recorded under the key qualified by the message's place (`<key>@<site>/<line>`).
+ * Returns the record and whether it was created; null when ignored.
  */
 export async function recordException(db: Db, m: ExceptionMessage): Promise<{ record: ExceptionRecord; created: boolean } | null> {
-  const [resolved] = await db.select({ id: exceptionRecords.id }).from(exceptionRecords)
-    .where(and(eq(exceptionRecords.causeKey, m.causeKey), eq(exceptionRecords.state, 'resolved'), eq(exceptionRecords.lastOccurrence, m.occurrence))).limit(1);
+  m = { ...m, causeKey: await causeKeyOfPlace(db, m) };
   const [open] = await db.select({ id: exceptionRecords.id }).from(exceptionRecords)
     .where(and(eq(exceptionRecords.causeKey, m.causeKey), ne(exceptionRecords.state, 'resolved'))).limit(1);
+  const [resolved] = await db.select({ id: exceptionRecords.id }).from(exceptionRecords)
+    .where(and(eq(exceptionRecords.causeKey, m.causeKey), eq(exceptionRecords.state, 'resolved'), eq(exceptionRecords.lastOccurrence, m.occurrence))).limit(1);
   if (resolved && !open) return null;
   const at = new Date(m.occurredAt);
   const [row] = await db.insert(exceptionRecords).values({
@@ -35,6 +37,20 @@ export async function recordException(db: Db, m: ExceptionMessage): Promise<{ re
   }).returning({ ...getTableColumns(exceptionRecords), created: sql<boolean>`(xmax = 0)` });
   const { created, ...record } = row!;
   return { record, created };
+}
+
+/**
+ * The key the message is recorded under. A producer's key that names no place (the run-rule checker chooses its own)
+ * must not merge two places' causes: the other place's reason and evidence would replace the record's, shown to the
+ * first line's readers and told to its people. While the key's open record is at another place, or the message's
+ * place already has an open record under the qualified key, that is `<key>@<site>/<line or ->`.
+ */
+async function causeKeyOfPlace(db: Db, m: ExceptionMessage): Promise<string> {
+  const placed = `${m.causeKey}@${m.site}/${m.line ?? '-'}`;
+  const open = await db.select({ key: exceptionRecords.causeKey, site: exceptionRecords.siteCode, line: exceptionRecords.lineCode }).from(exceptionRecords)
+    .where(and(inArray(exceptionRecords.causeKey, [m.causeKey, placed]), ne(exceptionRecords.state, 'resolved')));
+  const elsewhere = open.some((r) => r.key === m.causeKey && (r.site !== m.site || r.line !== m.line));
+  return elsewhere || open.some((r) => r.key === placed) ? placed : m.causeKey;
 }
 
 /** Filters of the list: place, kind, state (default: everything not resolved). */

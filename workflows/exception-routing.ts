@@ -1,4 +1,4 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createExceptionActivities } from '../activities/exception-notify.js';
 import { exceptionAcknowledgedSignal, exceptionEscalateSignal, exceptionResolvedSignal } from './definitions.js';
 
@@ -16,9 +16,13 @@ export interface ExceptionRoutingInput {
  * Routes one exception record (issue 14 item 2): notifies level 0 of the first matching rule, then waits for an
  * acknowledgment up to the level's `escalateAfterSeconds` (a durable timer) and notifies the next level when none
  * came; an `escalate` signal moves on at once. Ends when the record is resolved. Sending is an activity guarded per
- * record, level and target, so a restart neither loses nor repeats a notification.
+ * record, level and target, so a restart neither loses nor repeats a notification. A send that finds the record
+ * resolved sends nothing and ends the routing (its resolver's signal may have been lost).
  */
 export async function exceptionRoutingWorkflow(input: ExceptionRoutingInput): Promise<{ levelsNotified: number }> {
+  // Checked in the first activation, before any await. A send that finds its record resolved (the resolver's signal was
+  // lost after its commit) ends the routing; runs started before it wait for the signal, as they ran.
+  const endsWhenSendFindsResolved = patched('exception-routing-ends-when-resolved');
   let acknowledged = false;
   let resolved = false;
   let escalate = false;
@@ -31,7 +35,11 @@ export async function exceptionRoutingWorkflow(input: ExceptionRoutingInput): Pr
   if (plan.state === 'acknowledged') acknowledged = true;
   let notified = 0;
   for (let level = 0; level < plan.escalateAfterMs.length && !resolved; level++) {
-    await notifyException({ recordId: input.recordId, level });
+    const sent = await notifyException({ recordId: input.recordId, level });
+    if (endsWhenSendFindsResolved && sent.resolved === true) {
+      resolved = true;
+      break;
+    }
     notified = level + 1;
     if (level + 1 >= plan.escalateAfterMs.length) break;
     escalate = false;

@@ -87,6 +87,7 @@ export class OrderQuality {
           id, quantity: Math.min(v.newHold ?? 0, this.order.confirmable),
           defectText: `${c.description} (${c.code}): ${m.value} ${c.unit} ${limit} at ${m.sourceTime}; held automatically`,
           requestedBy: AUTOMATIC_HOLDER, notification: null, disposition: null, characteristic: c.code, open: true, measurements: [at],
+          heldAt: new Date().toISOString(),
         };
         this.order.qualityHolds.push(hold);
         track.holdId = id;

@@ -295,7 +295,11 @@ export class WorkOrderState extends WorkOrderLedger {
 
   /** The hold's id is its notification's posting sequence: the notification is raised once, whenever it gets out. */
   qualityHold(cmd: QualityHoldCommand): void {
-    this.qualityHolds.push({ id: this.allocatePostingSeq(), quantity: cmd.quantity, defectText: cmd.defectText, requestedBy: cmd.requestedBy, notification: null, disposition: null });
+    // Workflow time (Date is deterministic in the workflow sandbox): the field adds no command, so no patch is needed.
+    this.qualityHolds.push({
+      id: this.allocatePostingSeq(), quantity: cmd.quantity, defectText: cmd.defectText, requestedBy: cmd.requestedBy, notification: null, disposition: null,
+      heldAt: new Date().toISOString(),
+    });
   }
 
   /** The open hold a disposition decides; throws for an unknown or already decided one. */

@@ -13,7 +13,7 @@ import { exceptionRecords } from '../../schema/index.js';
 import { audit } from '../audit.js';
 import { READERS, type Role } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { refusePlace } from '../place-check.js';
+import { lineOfOrder, refusePlace } from '../place-check.js';
 import { allows, scopeCondition } from '../scope.js';
 
 const Params = z.object({ id: z.coerce.number().int().positive() });
@@ -46,6 +46,16 @@ export function exceptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       if (!r) throw httpError(404, `exception ${id} not found`);
       if (!allows(req.actor!.scopes, r.siteCode, r.lineCode)) await refusePlace(db, req, `${r.siteCode}${r.lineCode ? `/${r.lineCode}` : ''}`);
       return r;
+    };
+    /**
+     * The order an `assign` gives production to is a place of its own: a line-scoped token may resolve its line's
+     * record, but not by acting on another line's order (refused and audited). An order the read model does not know
+     * is refused naming the field.
+     */
+    const refuseOrderOutOfScope = async (req: FastifyRequest, site: string, erpOrderId: string): Promise<void> => {
+      const line = await lineOfOrder(db, site, erpOrderId);
+      if (line === null) throw httpError(400, `body.erpOrderId: no order ${erpOrderId} at ${site}`);
+      if (!allows(req.actor!.scopes, site, line)) await refusePlace(db, req, `${site}/${line} (order ${erpOrderId})`);
     };
     const open = (r: ExceptionRecord | null, id: number) => {
       if (!r) throw httpError(409, `exception ${id} is already resolved`);
@@ -93,6 +103,7 @@ export function exceptionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     }, async (req) => {
       const rec = await record(req, req.params.id);
       if (rec.state === 'resolved') throw httpError(409, `exception ${rec.id} is already resolved`);
+      if (req.body.action === 'assign' && req.body.erpOrderId) await refuseOrderOutOfScope(req, rec.siteCode, req.body.erpOrderId);
       await audit(db, req, `exception-${req.body.action}`, `exception/${rec.id}`, req.body);
       if (req.body.action === 'escalate') {
         if (!(rec.actions as string[]).includes('escalate')) throw httpError(400, `body.action: ${rec.kind} does not offer escalate`);

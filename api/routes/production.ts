@@ -1,4 +1,4 @@
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assignUnassigned } from '../../services/unassigned-production.js';
 import { shiftOf } from '../../shifts/shift-of.js';
@@ -9,7 +9,8 @@ import { shiftStatusQuery } from '../../workflows/definitions.js';
 import { audit } from '../audit.js';
 import { lineCalendar } from '../line-calendars.js';
 import { READERS } from '../auth.js';
-import { scopeCondition } from '../scope.js';
+import { refusePlace } from '../place-check.js';
+import { allows, scopeCondition } from '../scope.js';
 import type { ApiDeps } from '../deps.js';
 import { AssignBody, AssignResult, LineParams, LineStatus, UnassignedList, UnassignedQuery } from '../schemas/production.js';
 
@@ -34,6 +35,14 @@ export function productionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       schema: { body: AssignBody, response: { 200: AssignResult }, tags: ['production'], summary: 'Give unassigned production to an order' },
       config: { roles: ['planner'] },
     }, async (req) => {
+      // The order's line is checked by the place check; the rows are places too: a line-scoped token gives only its
+      // lines' production (its rows' lines are fixed, so reading them first leaves no race).
+      if (req.actor!.scopes) {
+        const lines = await db.selectDistinct({ line: unassignedProduction.lineCode }).from(unassignedProduction)
+          .where(and(eq(unassignedProduction.siteCode, req.body.site), inArray(unassignedProduction.eventId, req.body.eventIds)));
+        const outside = lines.map((l) => l.line).filter((l) => !allows(req.actor!.scopes, req.body.site, l));
+        if (outside.length > 0) await refusePlace(db, req, `${req.body.site}/${outside.join(',')} (body.eventIds)`);
+      }
       await audit(db, req, 'assign-unassigned', `${req.body.site}/${req.body.erpOrderId}`, { events: req.body.eventIds.length });
       return assignUnassigned({ db, client }, { ...req.body, assignedBy: req.actor!.name });
     });

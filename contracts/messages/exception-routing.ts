@@ -43,7 +43,11 @@ export const ExceptionRoutingConfig = z
   .object({
     groups: z.record(z.string().min(1), NotifyGroup),
     rules: z.array(RoutingRule),
-    smtp: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535), secure: z.boolean().default(false), from: z.email() }).optional(),
+    smtp: z.object({
+      host: z.string().min(1), port: z.number().int().min(1).max(65535), secure: z.boolean().default(false), from: z.email(),
+      /** Accept a relay whose TLS certificate does not verify (self-signed); off: it is verified. */
+      allowUnverifiedTls: z.boolean().default(false),
+    }).optional(),
     limits: z.object({
       holdUndecidedSeconds: z.number().positive().default(4 * 3600),
       erpWaitSeconds: z.number().positive().default(1800),

@@ -43,6 +43,11 @@ export const QualityHold = z.object({
   open: z.boolean().optional(),
   /** Automatic holds: the first out-of-spec values of the excursion (at most 20). */
   measurements: z.array(HeldMeasurement).max(20).optional(),
+  /**
+   * When the hold was taken, ISO, in workflow time (deterministic on replay): how long it has waited for a disposition
+   * (services/exceptions/checks.ts `hold-overdue`). Absent on holds taken before it was recorded.
+   */
+  heldAt: z.string().optional(),
   /** Who decided, and the scrap reason code. */
   decidedBy: z.string().optional(),
   reasonCode: z.string().optional(),

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import type { ExceptionAction } from '../../contracts/messages/exception.js';
 import type { Db } from '../../db/client.js';
@@ -39,14 +39,31 @@ const holdEventId = (r: ExceptionRecord): string | undefined => {
   return e.hold?.eventId ?? e.eventId;
 };
 
+/** The work order's quality hold a record is about (`quality-hold`, or `hold-overdue` of a quality hold), else undefined. */
+const qualityHoldId = (r: ExceptionRecord): number | undefined => {
+  if (r.kind !== 'quality-hold' && r.kind !== 'hold-overdue') return undefined;
+  const id = (r.evidence as { hold?: { id?: unknown } }).hold?.id;
+  return typeof id === 'number' ? id : undefined;
+};
+
 /**
  * Does what a resolving action means for the record's kind, where the engine can (docs/exceptions.md, table):
  * `retry` signals the parked order to post again (ERP rejections) or publishes a parked message again; `accept`
  * counts a counter hold or releases a quality hold; `skip` rejects a counter hold (other kinds: closed with the reason
  * only); `assign` gives the machine's open unassigned production to an order. Returns what it did, for the record.
- * @throws ActionRefused when the action does not fit the record or its fields are missing.
+ * @throws ActionRefused when the action does not fit the record or its fields are missing (400), or the order's
+ * workflow is gone or refuses (409).
  */
 export async function applyAction(d: ActionDeps, r: ExceptionRecord, q: ResolveRequest): Promise<Record<string, unknown>> {
+  return apply(d, r, q).catch((err: unknown) => {
+    // The order ended, or its workflow refused (a hold decided elsewhere meanwhile): the person's call, not a fault.
+    if (err instanceof WorkflowNotFoundError) throw new ActionRefused(409, `${q.action === 'assign' ? 'body.erpOrderId: ' : ''}the order's workflow ${err.workflowId ?? ''} is not running (closed, or not started)`);
+    if (err instanceof WorkflowUpdateFailedError) throw new ActionRefused(409, `the order refused: ${err.cause?.message ?? err.message}`);
+    throw err;
+  });
+}
+
+async function apply(d: ActionDeps, r: ExceptionRecord, q: ResolveRequest): Promise<Record<string, unknown>> {
   if (!(r.actions as string[]).includes(q.action)) throw new ActionRefused(400, `body.action: ${r.kind} offers ${(r.actions as string[]).join(', ')}, not ${q.action}`);
   if (q.action === 'skip' && !q.reason) throw new ActionRefused(400, 'body.reason: a skip needs a reason');
   const hold = ['counter-hold', 'hold-overdue'].includes(r.kind) ? holdEventId(r) : undefined;
@@ -64,8 +81,8 @@ export async function applyAction(d: ActionDeps, r: ExceptionRecord, q: ResolveR
     }
     case 'accept': {
       if (hold) return { hold: await decide(d.db, hold, { decision: 'accept', quantity: q.quantity, note: q.reason, by: q.by }) };
-      if (r.kind === 'quality-hold') {
-        const holdId = (r.evidence as { hold: { id: number } }).hold.id;
+      const holdId = qualityHoldId(r);
+      if (holdId !== undefined) {
         await d.client.workflow.getHandle(r.workflowId!).executeUpdate(qualityDispositionUpdate, { args: [{ holdId, decision: 'release', requestedBy: q.by }] });
         return { qualityHold: holdId, decision: 'release' };
       }

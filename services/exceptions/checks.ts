@@ -2,13 +2,22 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { ExceptionMessage } from '../../contracts/messages/exception.js';
+import type { ExceptionKind, ExceptionMessage } from '../../contracts/messages/exception.js';
 import type { Db } from '../../db/client.js';
 import { nowIso, publishException } from '../../jetstream/publish-exception.js';
 import { resolveException } from '../../db/exception-records.js';
 import { auditLog } from '../../schema/index.js';
 import { exceptionResolvedSignal } from '../../workflows/definitions.js';
 import { tellRouting } from './inbox.js';
+
+/**
+ * What one round of the checks found, and the kinds it read only in part (a query reached its row bound): a record of
+ * such a kind that was not found may still stand, so it is not cleared.
+ */
+export interface Findings {
+  found: ExceptionMessage[];
+  partial: ReadonlySet<ExceptionKind>;
+}
 
 /** Limits of the periodic checks (routing file `limits`), in seconds. */
 export interface CheckLimits {
@@ -27,19 +36,27 @@ const REVERSALS = new Set(['262', '102']);
  * What PostgreSQL already holds that needs a person, as exceptions (stage `exception-check`): ERP rejections and
  * refused compensations (erp_postings `rejected`, written by activities/erp-postings.ts when the ERP refuses on
  * business grounds; the order is parked), open quality holds (the order's status in the read model), counter holds
- * undecided past `holdUndecidedSeconds`, postings sent and unanswered past `erpWaitSeconds`. Each finding names its
+ * and quality holds (those with `heldAt`, workflow time) undecided past `holdUndecidedSeconds`, postings sent and unanswered past `erpWaitSeconds`. Each finding names its
  * occurrence (the posting key, the hold), so finding it again every round is neither a repeat nor, once resolved, a new record.
  * A refusal's cause is its posting (not the order): a refused 262 and, once it posts, the refused confirmation the
  * order parks on next are two records, and a retry in flight (attempts counted, answer not yet back) that the check
- * reads as a new occurrence is cleared as soon as the posting stands.
+ * reads as a new occurrence is cleared as soon as the posting stands. Each query reads at most `maxRows` rows; the
+ * kinds of one that reached it are `partial`.
  */
-export async function findExceptions(db: Db, limits: CheckLimits): Promise<ExceptionMessage[]> {
+export async function findExceptions(db: Db, limits: CheckLimits, maxRows = 500): Promise<Findings> {
   const found: ExceptionMessage[] = [];
+  const partial = new Set<ExceptionKind>();
+  /** The rows of one query, bounded; a query that fills its bound marks its kinds as read in part. */
+  const bounded = async (q: ReturnType<typeof sql>, kinds: ExceptionKind[]) => {
+    const r = await rows(db, sql`${q} limit ${maxRows}`);
+    if (r.length >= maxRows) for (const k of kinds) partial.add(k);
+    return r;
+  };
   const base = { stage: 'exception-check', occurredAt: nowIso() } as const;
   // The order's latest refusal is the one it is parked on: a refused confirmation whose 262 is refused in turn waits
   // for the reversal first (workflows/work-order-postings.ts), so that is the record; the confirmation's comes after.
-  for (const r of await rows(db, sql`select distinct on (p.workflow_id) p.workflow_id, p.posting_key, p.kind, p.request, p.last_error, p.attempts, w.site_code, w.line_code, w.erp_order_id
-      from erp_postings p join work_orders w on w.workflow_id = p.workflow_id where p.status = 'rejected' order by p.workflow_id, p.created_at desc, p.posting_seq desc limit 500`)) {
+  for (const r of await bounded(sql`select distinct on (p.workflow_id) p.workflow_id, p.posting_key, p.kind, p.request, p.last_error, p.attempts, w.site_code, w.line_code, w.erp_order_id
+      from erp_postings p join work_orders w on w.workflow_id = p.workflow_id where p.status = 'rejected' order by p.workflow_id, p.created_at desc, p.posting_seq desc`, ['erp-rejection', 'compensation-refused'])) {
     const request = (r.request ?? {}) as Row;
     const compensation = REVERSALS.has(String(request.movementType ?? '')) || /revers|cancel|compens/i.test(String(r.posting_key));
     found.push({
@@ -49,19 +66,29 @@ export async function findExceptions(db: Db, limits: CheckLimits): Promise<Excep
       evidence: { postingKey: r.posting_key, postingKind: r.kind, erpMessage: r.last_error, request }, actions: ['retry', 'skip', 'escalate'],
     });
   }
-  for (const r of await rows(db, sql`select w.workflow_id, w.site_code, w.line_code, w.erp_order_id, h as hold
+  for (const r of await bounded(sql`select w.workflow_id, w.site_code, w.line_code, w.erp_order_id, h as hold
       from work_orders w, jsonb_array_elements(coalesce(w.status_doc->'qualityHolds', '[]'::jsonb)) h
-      where w.status not in ('closed', 'cancelled') and (h->'disposition' is null or h->'disposition' = 'null'::jsonb) limit 500`)) {
-    const hold = r.hold as { id: number; quantity: number; defectText: string; notification: string | null };
+      where w.status not in ('closed', 'cancelled') and (h->'disposition' is null or h->'disposition' = 'null'::jsonb)`, ['quality-hold', 'hold-overdue'])) {
+    const hold = r.hold as { id: number; quantity: number; defectText: string; notification: string | null; heldAt?: string };
+    const place = { site: String(r.site_code), line: str(r.line_code), erpOrderId: str(r.erp_order_id), workflowId: String(r.workflow_id) };
     found.push({
-      ...base, kind: 'quality-hold', severity: 'warning', site: String(r.site_code), line: str(r.line_code), erpOrderId: str(r.erp_order_id),
-      workflowId: String(r.workflow_id), causeKey: `quality-hold:${String(r.workflow_id)}:${hold.id}`, occurrence: `${String(r.workflow_id)}:${hold.id}`,
+      ...base, ...place, kind: 'quality-hold', severity: 'warning',
+      causeKey: `quality-hold:${String(r.workflow_id)}:${hold.id}`, occurrence: `${String(r.workflow_id)}:${hold.id}`,
       reason: `${hold.quantity} units of order ${String(r.erp_order_id)} held for quality (${hold.defectText}), waiting for a disposition`,
       evidence: { hold }, actions: ['accept', 'skip', 'escalate'],
     });
+    // Holds taken before the workflow recorded `heldAt` cannot be timed: their quality-hold record escalates instead.
+    const heldMs = hold.heldAt === undefined ? NaN : Date.parse(hold.heldAt);
+    if (!(heldMs < Date.now() - limits.holdUndecidedSeconds * 1000)) continue;
+    found.push({
+      ...base, ...place, kind: 'hold-overdue', severity: 'critical',
+      causeKey: `hold-overdue:quality:${String(r.workflow_id)}:${hold.id}`, occurrence: `${String(r.workflow_id)}:${hold.id}`,
+      reason: `quality hold ${hold.id} of order ${String(r.erp_order_id)} (${hold.quantity} units, ${hold.defectText}) undecided for more than ${limits.holdUndecidedSeconds} s`,
+      evidence: { hold, heldAt: hold.heldAt }, actions: ['accept', 'skip', 'escalate'],
+    });
   }
-  for (const r of await rows(db, sql`select event_id, site_code, line_code, machine_code, delta, reason, workflow_id, erp_order_id, recorded_at
-      from counter_holds where status = 'held' and recorded_at < now() - make_interval(secs => ${limits.holdUndecidedSeconds}) limit 500`)) {
+  for (const r of await bounded(sql`select event_id, site_code, line_code, machine_code, delta, reason, workflow_id, erp_order_id, recorded_at
+      from counter_holds where status = 'held' and recorded_at < now() - make_interval(secs => ${limits.holdUndecidedSeconds})`, ['hold-overdue'])) {
     found.push({
       ...base, kind: 'hold-overdue', severity: 'critical', site: String(r.site_code), line: str(r.line_code), erpOrderId: str(r.erp_order_id),
       workflowId: str(r.workflow_id), causeKey: `hold-overdue:${String(r.event_id)}`, occurrence: String(r.event_id),
@@ -69,9 +96,9 @@ export async function findExceptions(db: Db, limits: CheckLimits): Promise<Excep
       evidence: { eventId: r.event_id, machine: r.machine_code, delta: r.delta, recordedAt: r.recorded_at }, actions: ['accept', 'skip', 'escalate'],
     });
   }
-  for (const r of await rows(db, sql`select p.workflow_id, p.posting_key, p.kind, p.created_at, p.attempts, p.last_error, w.site_code, w.line_code, w.erp_order_id
+  for (const r of await bounded(sql`select p.workflow_id, p.posting_key, p.kind, p.created_at, p.attempts, p.last_error, w.site_code, w.line_code, w.erp_order_id
       from erp_postings p join work_orders w on w.workflow_id = p.workflow_id
-      where p.status = 'pending' and p.created_at < now() - make_interval(secs => ${limits.erpWaitSeconds}) limit 500`)) {
+      where p.status = 'pending' and p.created_at < now() - make_interval(secs => ${limits.erpWaitSeconds})`, ['erp-wait-overdue'])) {
     found.push({
       ...base, kind: 'erp-wait-overdue', severity: 'warning', site: String(r.site_code), line: str(r.line_code), erpOrderId: str(r.erp_order_id),
       workflowId: String(r.workflow_id), causeKey: `erp-wait:${String(r.workflow_id)}`, occurrence: String(r.posting_key),
@@ -79,7 +106,7 @@ export async function findExceptions(db: Db, limits: CheckLimits): Promise<Excep
       evidence: { postingKey: r.posting_key, since: r.created_at, attempts: r.attempts, lastError: r.last_error }, actions: ['skip', 'escalate'],
     });
   }
-  return found;
+  return { found, partial };
 }
 
 /**
@@ -88,10 +115,11 @@ export async function findExceptions(db: Db, limits: CheckLimits): Promise<Excep
  * `/unassigned/assign`): a record of the checks whose cause key this round did not find (a refusal: whose posting is no
  * longer refused), a counter-hold record whose
  * hold is no longer held, an unassigned-production record whose machine has no open unassigned rows left for its
- * reason. Resolution `assigned` (with the orders) when the production went to orders, else `cleared`; audited as
+ * reason. Records of a kind in `partial` (the round read it only in part) are not cleared by absence. Resolution
+ * `assigned` (with the orders) when the production went to orders, else `cleared`; audited as
  * `exception-assigned` / `exception-cleared` by `exception-check`. Returns the ids it resolved.
  */
-export async function clearGoneCauses(db: Db, found: Set<string>): Promise<number[]> {
+export async function clearGoneCauses(db: Db, found: Set<string>, partial: ReadonlySet<string> = new Set()): Promise<number[]> {
   const candidates = await rows(db, sql`select r.id, r.cause_key, r.stage, r.kind, h.status as hold_status, u.open_rows, u.assigned_to, e.still_refused
       from exception_records r
       left join counter_holds h on r.kind = 'counter-hold' and r.cause_key = 'counter-hold:' || h.event_id
@@ -104,7 +132,8 @@ export async function clearGoneCauses(db: Db, found: Set<string>): Promise<numbe
       where r.state <> 'resolved' and (r.stage = 'exception-check' or r.kind in ('counter-hold', 'unassigned-production'))`);
   const gone = candidates.filter((r) => {
     // A refusal the order is not parked on now (a confirmation behind its refused 262) is hidden, not gone.
-    if (r.stage === 'exception-check') return !found.has(String(r.cause_key)) && r.still_refused !== true;
+    // Past a query's bound the round saw some causes only: one not seen may stand (it would not reopen once cleared).
+    if (r.stage === 'exception-check') return !partial.has(String(r.kind)) && !found.has(String(r.cause_key)) && r.still_refused !== true;
     if (r.kind === 'counter-hold') return r.hold_status !== null && r.hold_status !== 'held';
     return Number(r.open_rows) === 0;
   });
@@ -130,9 +159,9 @@ export function startExceptionChecks(db: Db, js: JetStreamClient, client: Client
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
     running = (async () => {
-      const found = await findExceptions(db, limits());
+      const { found, partial } = await findExceptions(db, limits());
       for (const e of found) await publishException(js, e, {}, `${e.causeKey}|${e.occurrence}`);
-      for (const id of await clearGoneCauses(db, new Set(found.map((e) => e.causeKey)))) await tellRouting(client, id, exceptionResolvedSignal, 'exception-check');
+      for (const id of await clearGoneCauses(db, new Set(found.map((e) => e.causeKey)), partial)) await tellRouting(client, id, exceptionResolvedSignal, 'exception-check');
     })().catch((err: unknown) => log.warn({ err }, 'exception checks failed, next round retries'));
   };
   const timer = setInterval(tick, everyMs);

@@ -121,10 +121,15 @@ describe('exception inbox and routing', () => {
     const compensation = await recordOf('compensation-refused', (e) => e.erpOrderId === REJECTED);
     expect(compensation.evidence).toMatchObject({ request: { movementType: '262', erpOrderId: REJECTED }, erpMessage: expect.stringContaining('M7 021') });
     const qHold = await recordOf('quality-hold', (e) => e.erpOrderId === QUALITY);
+    // The quality hold carries the workflow time it was taken: past the 1 s limit it is overdue like a counter hold.
+    const qHoldId = (qHold.evidence.hold as { id: number; heldAt: string }).id;
+    expect(Date.parse((qHold.evidence.hold as { heldAt: string }).heldAt)).toBeGreaterThan(T0);
+    const qOverdue = await recordOf('hold-overdue', (e) => e.causeKey === `hold-overdue:quality:${quality.workflowId}:${qHoldId}`);
+    expect(qOverdue).toMatchObject({ severity: 'critical', erpOrderId: QUALITY, line: 'line-2', actions: ['accept', 'skip', 'escalate'] });
     const hold = await recordOf('counter-hold', (e) => e.causeKey === `counter-hold:${holdA.eventId}`);
     const overdue = await recordOf('hold-overdue', (e) => e.causeKey === `hold-overdue:${holdB.eventId}`);
     const warning = await recordOf('run-rule-warning');
-    const all = [invalid, unknown, unassigned, unassigned2, compensation, qHold, hold, overdue, warning];
+    const all = [invalid, unknown, unassigned, unassigned2, compensation, qHold, qOverdue, hold, overdue, warning];
 
     // Routed: each record's first level reached the webhook (once) and the andon board of its line.
     for (const e of all) await eventually(async () => (webhooksFor(e.id).length > 0 ? true : undefined), `webhook for ${e.kind}`);
@@ -169,7 +174,8 @@ describe('exception inbox and routing', () => {
     await resolve(hold.id, { action: 'accept', quantity: 5, reason: 'restart glitch, 5 real' });
     await eventually(async () => ((await quality.query(statusQuery)).good === 23 ? true : undefined), 'accepted hold counted');
     expect((await resolve(overdue.id, { action: 'skip', reason: 'counter swapped' })).resolution).toMatchObject({ effect: { hold: { status: 'rejected' } } });
-    await resolve(qHold.id, { action: 'accept' });
+    // Accepting the overdue record releases the quality hold itself; its quality-hold twin is cleared by the checks.
+    expect((await resolve(qOverdue.id, { action: 'accept' })).resolution).toMatchObject({ effect: { qualityHold: qHoldId, decision: 'release' } });
     expect((await quality.query(statusQuery)).qualityHeld).toBe(0);
 
     // The stock is back in the ERP: the 262 would post now. Two people retry at once: one claims the record and
@@ -194,11 +200,12 @@ describe('exception inbox and routing', () => {
     for (const e of [rejection, waiting]) await eventually(async () => (webhooksFor(e.id).length > 0 ? true : undefined), `webhook for ${e.kind}`);
     expect(new Set(all.map((e) => e.kind)).size).toBe(10);
 
+    // Skipped while the ERP is still down for it: once the posting stands, the checks would clear the record first.
+    await resolve(waiting.id, { action: 'skip', reason: 'ERP back soon, it posts on its own' });
     engine.erpFaults.set({});
     await resolve(rejection.id, { action: 'retry' });
     await eventually(async () => ((await rejected.query(statusQuery)).phase === 'confirmed' ? true : undefined), 'the retried confirmation posted');
     expect(await retrySignals()).toBe(2);
-    await resolve(waiting.id, { action: 'skip', reason: 'ERP back, it posts on its own' });
     await eventually(async () => ((await quality.query(statusQuery)).phase === 'confirmed' ? true : undefined), 'the waiting order confirmed', 60_000);
     const escalated = await post(warning.id, 'resolve', { action: 'escalate' });
     expect(escalated.json<ExceptionView>().state).toBe('open');
@@ -210,6 +217,8 @@ describe('exception inbox and routing', () => {
     await eventually(async () => ((await list('planner')).some((e) => [holdA.eventId, holdB.eventId].some((id) => e.causeKey.endsWith(id))) ? undefined : true), 'the holds\' twins cleared');
     const twin = (await list('planner', 'state=resolved&kind=counter-hold')).find((e) => e.causeKey === `counter-hold:${holdB.eventId}`)!;
     expect(twin.resolution).toMatchObject({ action: 'cleared' });
+    const qTwin = await eventually(async () => (await list('planner', 'state=resolved&kind=quality-hold')).find((e) => e.id === qHold.id), 'the quality hold\'s record cleared');
+    expect(qTwin.resolution).toMatchObject({ action: 'cleared' });
     all.push(twin);
 
     // Each routing ended with its record; no record of the test's causes is left open.

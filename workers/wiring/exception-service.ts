@@ -2,7 +2,6 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { createExceptionActivities } from '../../activities/exception-notify.js';
 import type { ExceptionRoutingConfig } from '../../contracts/messages/exception-routing.js';
@@ -12,6 +11,7 @@ import { connectionOptions, type TemporalTarget } from './temporal-connection.js
 import { workflowInterceptorModules, workflowsPath } from './temporal-worker.js';
 import { startExceptionChecks } from '../../services/exceptions/checks.js';
 import { startExceptionInbox } from '../../services/exceptions/inbox.js';
+import { createMailer } from '../../services/exceptions/mailer.js';
 
 export interface ExceptionServiceOptions {
   db: Db;
@@ -32,9 +32,7 @@ export interface ExceptionServiceOptions {
  * `mes-exceptions` running the routing workflows and their sends (webhook, SMTP, andon).
  */
 export async function startExceptionService(o: ExceptionServiceOptions): Promise<{ stop(): Promise<void> }> {
-  const mailer = o.routing.smtp
-    ? nodemailer.createTransport({ host: o.routing.smtp.host, port: o.routing.smtp.port, secure: o.routing.smtp.secure, tls: { rejectUnauthorized: false } })
-    : undefined;
+  const mailer = o.routing.smtp ? createMailer(o.routing.smtp) : undefined;
   const connection = await NativeConnection.connect(connectionOptions(o.temporal));
   const worker = await Worker.create({
     connection, namespace: o.temporal.namespace, taskQueue: EXCEPTION_TASK_QUEUE,

@@ -19,11 +19,20 @@ afterAll(async () => env?.teardown());
 type Acts = ReturnType<typeof createExceptionActivities>;
 
 /** Runs one routing with levels escalating after `afterMs`; returns the levels notified, in order. */
-async function route(afterMs: Array<number | null>, drive: (h: Awaited<ReturnType<typeof env.client.workflow.start<typeof exceptionRoutingWorkflow>>>) => Promise<void>) {
+async function route(
+  afterMs: Array<number | null>,
+  drive: (h: Awaited<ReturnType<typeof env.client.workflow.start<typeof exceptionRoutingWorkflow>>>) => Promise<void>,
+  resolvedFrom = Infinity,
+) {
   const notified: number[] = [];
   const activities: Acts = {
     exceptionRouting: async () => ({ state: 'open', escalateAfterMs: afterMs }),
-    notifyException: async ({ level }) => { notified.push(level); return { sent: 1 }; },
+    // From level `resolvedFrom` on, the record is resolved in the database: the send finds it so.
+    notifyException: async ({ level }) => {
+      if (level >= resolvedFrom) return { sent: 0, resolved: true };
+      notified.push(level);
+      return { sent: 1 };
+    },
   };
   const taskQueue = `routing-${Math.random()}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
@@ -54,5 +63,13 @@ describe('exception routing workflow', () => {
       await h.signal(exceptionResolvedSignal, { by: 'p' });
     });
     expect(notified).toEqual([0, 1]);
+  }, 60_000);
+
+  it('ends when a send finds the record resolved, though the resolved signal never came', async () => {
+    const { notified, result } = await route([3_600_000, 3_600_000, null], async () => {
+      await env.sleep(3_600_000 + 1_000);
+    }, 1);
+    expect(notified).toEqual([0]);
+    expect(result).toEqual({ levelsNotified: 1 });
   }, 60_000);
 });

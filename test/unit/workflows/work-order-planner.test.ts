@@ -84,7 +84,7 @@ describe('workOrderWorkflow', () => {
       const tooMuch = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 31, defectText: 'burr', requestedBy: 'qa' }] }).catch((e: Error) => e);
       expect(String((tooMuch as Error & { cause?: Error }).cause?.message)).toMatch(/more than the 30 PC counted good/);
       const held = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 12, defectText: 'bore 10.32 mm over 10.30', requestedBy: 'quality.inspector.1' }] });
-      expect(held).toMatchObject({ qualityHeld: 12, qualityHolds: [{ quantity: 12, disposition: null }] });
+      expect(held).toMatchObject({ qualityHeld: 12, qualityHolds: [{ quantity: 12, disposition: null, heldAt: expect.stringMatching(/^\d{4}-/) }] });
       const holdId = held.qualityHolds[0]!.id;
       await h.signal(productionCountsSignal, { v: 1, events: [ev('b', 30)] }); // 60 counted, 48 confirmable: a partial of 48
       await confirmed(48);

@@ -70,7 +70,7 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       const lab = (value: number, sampleId: string, unit = 'HRC'): Measurement =>
         ({ id: sampleId, source: 'lab', characteristic: 'hardness', value, unit, sourceTime: '2026-01-05T07:30:00Z', enteredBy: 'lab.tech' });
       const held = await h.executeUpdate(labResultUpdate, { args: [lab(55, 'S-1')] });
-      expect(held).toMatchObject({ held: true, qualityHeld: 30, qualityHolds: [{ quantity: 30, characteristic: 'hardness' }] });
+      expect(held).toMatchObject({ held: true, qualityHeld: 30, qualityHolds: [{ quantity: 30, characteristic: 'hardness', heldAt: expect.stringMatching(/^\d{4}-/) }] });
       const refusal = (e: unknown) => String((e as Error & { cause?: Error }).cause?.message);
       expect(refusal(await h.executeUpdate(labResultUpdate, { args: [lab(45, 'S-1')] }).catch((e: unknown) => e))).toMatch(/sample S-1 was entered already/);
       expect(refusal(await h.executeUpdate(labResultUpdate, { args: [lab(45, 'S-2', 'HV')] }).catch((e: unknown) => e))).toMatch(/unit HV is not the characteristic's unit HRC/);
