@@ -33,7 +33,7 @@ const activities: Activities = {
   recordLateCounts: async () => {},
   allocateComponentBatches: async (i) => i.items,
   releaseComponentBatches: async () => {},
-  recordOrderOutput: async () => ({ batch: 'B', serials: [] }),
+  recordOrderOutput: async () => ({ batch: 'B', serialCount: 0 }),
 };
 
 const release = (id: string) => ({

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte, max } from 'drizzle-orm';
+import { and, count, eq, gte, lte, max, sql } from 'drizzle-orm';
 import type { OrderOutput, OrderOutputInput } from '../contracts/messages/genealogy.js';
 import { materials, orderOutputs, orderSerials } from '../schema/index.js';
 import type { Db } from './client.js';
@@ -9,7 +9,7 @@ import type { Db } from './client.js';
  * CHARG keeps its last 9 characters after an `O`. Deterministic: every confirmation of the order gets the same.
  */
 export function finishedBatchOf(erpOrderId: string): string {
-  const bare = erpOrderId.replace(/^0+(?=.)/, '');
+  const bare = bareOrder(erpOrderId);
   return bare.length <= 10 ? bare : `O${bare.slice(-9)}`;
 }
 
@@ -17,40 +17,46 @@ export function finishedBatchOf(erpOrderId: string): string {
  * The serial number the order's counter gives its unit at `position` (from 1): `<order>-<position, 5 digits>`, at
  * most 18 characters (SAP SERNR) for SAP's 12-character order numbers.
  */
-export const counterSerial = (erpOrderId: string, position: number): string => `${erpOrderId.replace(/^0+(?=.)/, '')}-${String(position).padStart(5, '0')}`;
+export const counterSerial = (erpOrderId: string, position: number): string => `${bareOrder(erpOrderId)}-${String(position).padStart(5, '0')}`;
+
+/** The order number without its leading zeros (SAP AUFNR `000001000123` -> `1000123`). */
+const bareOrder = (erpOrderId: string): string => erpOrderId.replace(/^0+(?=.)/, '');
 
 /**
  * Records what one confirmation made, once per confirmation key: its finished batch (the ERP's, else finishedBatchOf)
  * and, for a serialized material, a serial number for each unit of its yield: the one assigned through the API for
  * that position, else the order's counter's (counterSerial). A second call under the same key answers what the first
- * recorded.
+ * recorded. Answers the batch and the number of serials (OrderOutput), not the serials.
  * @throws the database's error (nothing written).
  */
 export async function recordOrderOutput(db: Db, input: OrderOutputInput): Promise<OrderOutput> {
   return db.transaction(async (tx) => {
     const [done] = await tx.select().from(orderOutputs).where(eq(orderOutputs.postingKey, input.postingKey));
-    const serialsOf = async () =>
-      (await tx.select({ serial: orderSerials.serial }).from(orderSerials).where(eq(orderSerials.postingKey, input.postingKey)).orderBy(asc(orderSerials.position))).map((s) => s.serial);
-    if (done) return { batch: done.batch, serials: await serialsOf() };
+    const serialCount = async () =>
+      (await tx.select({ n: count() }).from(orderSerials).where(eq(orderSerials.postingKey, input.postingKey)))[0]?.n ?? 0;
+    if (done) return { batch: done.batch, serialCount: await serialCount() };
     const batch = input.batch ?? finishedBatchOf(input.erpOrderId);
     await tx.insert(orderOutputs).values({
       postingKey: input.postingKey, workflowId: input.workflowId, siteCode: input.site, erpOrderId: input.erpOrderId, lineCode: input.line,
       material: input.material, batch, yieldQty: String(input.yieldQty), unit: input.unit,
     });
     const [material] = await tx.select({ serialized: materials.serialized }).from(materials).where(eq(materials.code, input.material));
-    if (!material?.serialized || input.yieldQty === 0) return { batch, serials: [] };
+    if (!material?.serialized || input.yieldQty === 0) return { batch, serialCount: 0 };
     const first = input.confirmedBefore + 1;
     const last = input.confirmedBefore + input.yieldQty;
     const ofOrder = and(eq(orderSerials.siteCode, input.site), eq(orderSerials.erpOrderId, input.erpOrderId));
     // Serials assigned through the API for these positions are taken; the counter numbers the rest.
     await tx.update(orderSerials).set({ postingKey: input.postingKey }).where(and(ofOrder, gte(orderSerials.position, first), lte(orderSerials.position, last)));
-    const taken = new Set((await tx.select({ p: orderSerials.position }).from(orderSerials).where(and(ofOrder, gte(orderSerials.position, first), lte(orderSerials.position, last)))).map((r) => r.p));
-    const fresh = [];
-    for (let p = first; p <= last; p++) {
-      if (!taken.has(p)) fresh.push({ material: input.material, serial: counterSerial(input.erpOrderId, p), siteCode: input.site, erpOrderId: input.erpOrderId, position: p, source: 'counter', postingKey: input.postingKey });
-    }
-    if (fresh.length > 0) await tx.insert(orderSerials).values(fresh);
-    return { batch, serials: await serialsOf() };
+    // The counter numbers the rest in one statement, as counterSerial does (5 digits, more past 99,999): a row per unit
+    // built here would be 200,000 objects and bind parameters for a 200,000-piece confirmation (past PostgreSQL's
+    // 65,535 per statement; it overflowed the stack building it).
+    await tx.execute(sql`
+      insert into ${orderSerials} (material, serial, site_code, erp_order_id, position, source, posting_key)
+      select ${input.material}, ${bareOrder(input.erpOrderId)} || '-' || case when p < 100000 then lpad(p::text, 5, '0') else p::text end,
+             ${input.site}, ${input.erpOrderId}, p, 'counter', ${input.postingKey}
+      from generate_series(${first}::int, ${last}::int) as p
+      on conflict (site_code, erp_order_id, position) do nothing`);
+    return { batch, serialCount: await serialCount() };
   });
 }
 

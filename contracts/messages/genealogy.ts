@@ -72,7 +72,12 @@ export interface OrderOutputInput {
   unit: string;
 }
 
-export const OrderOutput = z.object({ batch: z.string(), serials: z.array(z.string()) });
+/**
+ * What `recordOrderOutput` answers: the finished batch and how many serial numbers the confirmation's units have. Not
+ * the serials themselves: the answer is an activity result in the order's history, and a confirmation of 200,000
+ * serialized units would put megabytes there (GET /genealogy serves them from PostgreSQL).
+ */
+export const OrderOutput = z.object({ batch: z.string(), serialCount: z.number().int().nonnegative() });
 export type OrderOutput = z.infer<typeof OrderOutput>;
 
 /** A quality hold (and its disposition) recorded for an order, as its read model holds it (further fields kept as they are). */

@@ -137,7 +137,7 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
     },
     async recordOrderOutput(input) {
       genealogy.push(`output ${input.postingKey} ${input.confirmedBefore}+${input.yieldQty}`);
-      return { batch: input.batch ?? input.erpOrderId, serials: [] };
+      return { batch: input.batch ?? input.erpOrderId, serialCount: 0 };
     },
     async publishQualityEvents(events) {
       qualityEvents.push(...events);
