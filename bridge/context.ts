@@ -10,6 +10,9 @@ import type { MachineContext } from './route.js';
 
 type ActiveOrder = MachineContext['activeOrder'];
 
+/** How often the bridge reloads its machine list (ms): a machine seeded since is routed after at most this long. */
+export const MACHINE_REFRESH_MS = 5_000;
+
 /**
  * Machine -> line -> active work order, cached. Invalidation: the read-model activity NOTIFYs `line_context` in the
  * transaction that changes an order's status, so a start or end on a line reaches every bridge at once; a TTL
@@ -29,7 +32,7 @@ export class LineContextCache {
   constructor(
     private readonly db: Db,
     private readonly databaseUrl: string,
-    private readonly opts: { orderTtlMs: number; machineRefreshMs: number } = { orderTtlMs: 30_000, machineRefreshMs: 5_000 },
+    private readonly opts: { orderTtlMs: number; machineRefreshMs: number } = { orderTtlMs: 30_000, machineRefreshMs: MACHINE_REFRESH_MS },
   ) {}
 
   async start(): Promise<void> {

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MACHINE_REFRESH_MS } from '../../bridge/context.js';
 import type { PlantModel } from '../../contracts/messages/plant-model.js';
+import { seedPlant } from '../../db/seed.js';
 import { startGateway, type Gateway } from '../../edge/gateway.js';
 import { edgeMachines } from '../../edge/plant.js';
 import { connectNats } from '../../workers/wiring/nats.js';
@@ -26,4 +29,15 @@ export async function startLineGateway(engine: TestEngine, plant: PlantModel, li
     trustUnknownServers: true,
   });
   return { gateway, nc };
+}
+
+/**
+ * Seeds the plant and answers a wait for the bridge to know its machines: the bridge reloads its machine list every
+ * MACHINE_REFRESH_MS (bridge/context.ts), and a piece from a machine it does not know yet becomes unassigned production.
+ * Call the wait after the rest of the set-up, just before the first pieces.
+ */
+export async function seedPlantForBridge(engine: TestEngine, plant: PlantModel): Promise<{ bridgeKnowsMachines: () => Promise<void> }> {
+  await seedPlant(engine.services.db, plant);
+  const seededAt = Date.now();
+  return { bridgeKnowsMachines: async () => void (await sleep(Math.max(0, seededAt + MACHINE_REFRESH_MS + 500 - Date.now()))) };
 }

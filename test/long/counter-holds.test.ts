@@ -11,13 +11,13 @@ import { PostingList } from '../../contracts/messages/erp-rest.js';
 import type { CounterHoldEvent } from '../../contracts/messages/machine-event.js';
 import { PlantModel } from '../../contracts/messages/plant-model.js';
 import { OPS_EXCEPTIONS_STREAM } from '../../contracts/streams.js';
-import { seedPlant } from '../../db/seed.js';
 import { auditLog, machineCounts } from '../../schema/index.js';
 import { loadPlantModel } from '../../seed/plant-file.js';
 import { defaultShiftCalendar } from '../../shifts/calendar-of.js';
 import { shiftOf } from '../../shifts/shift-of.js';
 import { projectRoot } from '../../stack/paths.js';
 import { completeOrderSignal, shiftStatusQuery, statusQuery } from '../../workflows/definitions.js';
+import { seedPlantForBridge } from '../helpers/line-gateway.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { goodCounts, holdEvent, publishEvents } from '../helpers/machine-events.js';
 import { releaseOrder } from '../helpers/release.js';
@@ -257,10 +257,7 @@ describe('counting points: machines in series count the pieces once', () => {
         }],
       }],
     });
-    await seedPlant(engine.services.db, plant);
-    // The bridge reloads its machine list at most every 5 s (bridge/context.ts); a machine it does not know yet would
-    // make unassigned production, which is not what this test is about.
-    await sleep(5_500);
+    await (await seedPlantForBridge(engine, plant)).bridgeKnowsMachines();
     const h = await releaseOrder(engine, '7100002', 'line-3', '1000');
     await Promise.all([
       publishEvents(engine.services.nc, goodCounts({ line: 'line-3', machine: 'cut-1', n: 15, startMs: T0, delta: 2, prefix: 's-cut' })),

@@ -9,13 +9,12 @@ import { issueToken, type Role } from '../../api/auth.js';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
 import { PlantModel } from '../../contracts/messages/plant-model.js';
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
-import { seedPlant } from '../../db/seed.js';
 import type { Gateway } from '../../edge/gateway.js';
 import { startOpcuaLine, type SimLine } from '../../simulators/opcua-line/server.js';
 import { statusQuery } from '../../workflows/definitions.js';
 import { counterReadings, waitFor } from '../helpers/edge.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
-import { startLineGateway } from '../helpers/line-gateway.js';
+import { seedPlantForBridge, startLineGateway } from '../helpers/line-gateway.js';
 import { ledgerFor, release } from '../helpers/orders.js';
 import { plantWithSimLine } from '../helpers/sim-plant.js';
 import { resultOf } from '../helpers/workflow-result.js';
@@ -104,8 +103,7 @@ describe('quality from a temperature drift: OPC UA server -> gateway -> NATS -> 
       ] }],
     });
     const { db, client } = engine.services;
-    await seedPlant(db, plant);
-    const seededAt = Date.now();
+    const { bridgeKnowsMachines } = await seedPlantForBridge(engine, plant);
     api = await buildPlannerApi({ db, client, webhookSecret: 'test-webhook-secret-not-for-production' });
     for (const role of ['planner', 'quality', 'operator'] as Role[]) tokens[role] = await issueToken(db, `test-${role}`, role);
 
@@ -116,8 +114,7 @@ describe('quality from a temperature drift: OPC UA server -> gateway -> NATS -> 
     const order = { ...release(ORDER, '100000', { line: LINE }), confirmationPolicy: { partialEvery: 1, goodsReceipt: false, overdeliveryTolerancePct: 10 } };
     expect((await api.inject().post('/orders').headers(auth('planner')).body(order)).statusCode).toBeLessThan(300);
     await eventually(async () => ((await api.inject().get(`/orders/plant1/${ORDER}`).headers(auth('planner'))).statusCode === 200 ? true : undefined), 'the order in the read model');
-    // The bridge reloads its machine list at most every 5 s (bridge/context.ts): line-4's oven must be known first.
-    await sleep(Math.max(0, seededAt + 5_500 - Date.now()));
+    await bridgeKnowsMachines();
 
     // Before: in spec, every piece confirmed.
     const before = await produce(1_000);

@@ -7,7 +7,6 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostingList } from '../../contracts/messages/erp-rest.js';
 import type { MachineEvent } from '../../contracts/messages/machine-event.js';
-import { seedPlant } from '../../db/seed.js';
 import type { Gateway } from '../../edge/gateway.js';
 import { total } from '../../edge/metrics.js';
 import { counterHolds, machineCounts, unassignedProduction } from '../../schema/index.js';
@@ -17,7 +16,7 @@ import { counterReadings, readMachineEvents, waitFor } from '../helpers/edge.js'
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { releaseOrder } from '../helpers/release.js';
 import { resultOf } from '../helpers/workflow-result.js';
-import { startLineGateway } from '../helpers/line-gateway.js';
+import { seedPlantForBridge, startLineGateway } from '../helpers/line-gateway.js';
 import { plantWithSimLine } from '../helpers/sim-plant.js';
 
 // Issue 11's end-to-end "Done when": the line simulator (a real OPC UA server) -> the edge gateway -> NATS -> the
@@ -89,17 +88,14 @@ async function ledgerFor(erpOrderId: string) {
 describe('shop-floor truth: OPC UA server -> gateway -> NATS -> bridge -> work order -> ERP', () => {
   it('puts exactly the counting point\'s true pieces in the ERP ledger, once, with their backflush, through glitches, a reset and a killed subscription', async () => {
     const plant = await seriesPlant(sim.endpoint);
-    await seedPlant(engine.services.db, plant);
-    const seededAt = Date.now();
+    const { bridgeKnowsMachines } = await seedPlantForBridge(engine, plant);
 
     // The edge gateway reads line-3 from the simulator and publishes to the engine's NATS on its own connection.
     ({ gateway, nc: edgeNc } = await startLineGateway(engine, plant, LINE, dir, 100_000));
     await waitFor('every counter read once (its baseline)', async () => (await counterReadings(gateway)) >= 4);
 
     const h = await releaseOrder(engine, ORDER, LINE, '100000');
-    // The bridge reloads its machine list at most every 5 s (bridge/context.ts): line-3's machines must be known
-    // before their first pieces, or they become unassigned production (not what this test is about).
-    await sleep(Math.max(0, seededAt + 5_500 - Date.now()));
+    await bridgeKnowsMachines();
 
     sim.setRunning(true);
     await eventually(async () => ((await h.query(statusQuery)).phase === 'running' ? true : undefined), 'the order running on the welder\'s first pieces');

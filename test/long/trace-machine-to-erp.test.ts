@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedPlant } from '../../db/seed.js';
 import type { Gateway } from '../../edge/gateway.js';
 import { startTracing, type Tracing } from '../../observability/tracing.js';
 import { startOpcuaLine, type SimLine } from '../../simulators/opcua-line/server.js';
@@ -14,7 +13,7 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../help
 import { releaseOrder } from '../helpers/release.js';
 import { plantWithSimLine } from '../helpers/sim-plant.js';
 import { resultOf } from '../helpers/workflow-result.js';
-import { startLineGateway } from '../helpers/line-gateway.js';
+import { seedPlantForBridge, startLineGateway } from '../helpers/line-gateway.js';
 
 // Issue 15 item 4's "Done when": the exported spans of one machine event form one trace from the gateway to the ERP
 // posting. Real servers and processes' wiring (in one process): the OPC UA line simulator -> the edge gateway ->
@@ -25,7 +24,6 @@ const ORDER = '7300001';
 const LINE = 'line-7';
 const MACHINE = 'weld-7';
 const CYCLE_MS = 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let receiver: OtlpReceiver;
 let tracing: Tracing | undefined;
@@ -79,13 +77,11 @@ describe('one trace from the machine to the ERP', () => {
       endpoint: sim.endpoint, line: LINE, name: 'Weld line 7', cycleMs: CYCLE_MS, countingPoints: [MACHINE],
       machines: [{ code: MACHINE, name: 'Welder 7', dataType: 'UInt32' }],
     });
-    await seedPlant(engine.services.db, plant);
-    const seededAt = Date.now();
+    const { bridgeKnowsMachines } = await seedPlantForBridge(engine, plant);
     ({ gateway, nc: edgeNc } = await startLineGateway(engine, plant, LINE, dir, 10_000));
     await waitFor('both counters read once (their baseline)', async () => (await counterReadings(gateway)) >= 2);
     const h = await releaseOrder(engine, ORDER, LINE, '1000');
-    // The bridge reloads its machine list at most every 5 s (bridge/context.ts): the line's machine must be known first.
-    await sleep(Math.max(0, seededAt + 5_500 - Date.now()));
+    await bridgeKnowsMachines();
 
     sim.setRunning(true);
     await eventually(async () => ((await h.query(statusQuery)).good > 0 ? true : undefined), 'the welder\'s first pieces on the order');
