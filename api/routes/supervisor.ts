@@ -1,15 +1,15 @@
 import type { ServerResponse } from 'node:http';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, inArray } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { LiveEvent } from '../../contracts/messages/supervisor-live.js';
 import { activeOrderOnLine } from '../../db/active-order.js';
-import { storedLineCalendar } from '../../db/line-calendar.js';
 import { phaseOfRow } from '../../db/order-phase.js';
 import { httpError } from '../../http/problem.js';
-import { lines, sites, workOrders } from '../../schema/index.js';
+import { lines, workOrders } from '../../schema/index.js';
 import { shiftOf } from '../../shifts/shift-of.js';
 import { READERS } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
+import { lineCalendar } from '../line-calendars.js';
 import { LiveHub } from '../live/hub.js';
 import { TicketStore } from '../live/tickets.js';
 import { scopeCondition } from '../scope.js';
@@ -45,11 +45,15 @@ export function supervisorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       config: { roles: READERS },
     }, async (req) => {
       const rows = await db
-        .select({ site: lines.siteCode, line: lines.code, name: lines.name, timezone: sites.timezone, calendars: sites.shiftCalendars })
-        .from(lines).innerJoin(sites, eq(sites.code, lines.siteCode))
+        .select({ site: lines.siteCode, line: lines.code, name: lines.name })
+        .from(lines)
         .where(scopeCondition(req.actor!.scopes, lines.siteCode, lines.code))
         .orderBy(asc(lines.siteCode), asc(lines.code));
-      const active = await Promise.all(rows.map((r) => activeOrderOnLine(db, r.site, r.line)));
+      // Calendars from the API's cache (api/line-calendars.ts): one object per line, so shiftOf's memo holds.
+      const [active, calendars] = await Promise.all([
+        Promise.all(rows.map((r) => activeOrderOnLine(db, r.site, r.line))),
+        Promise.all(rows.map((r) => lineCalendar(db, r.site, r.line))),
+      ]);
       const ids = active.flatMap((a) => (a ? [a.workflowId] : []));
       const orders = new Map((ids.length ? await db.select().from(workOrders).where(inArray(workOrders.workflowId, ids)) : []).map((o) => [o.workflowId, o]));
       const now = new Date().toISOString();
@@ -57,8 +61,7 @@ export function supervisorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       return {
         lines: rows.map((r, i) => {
           const o = active[i] ? orders.get(active[i].workflowId) : undefined;
-          const calendar = storedLineCalendar(r.calendars, r.line, r.timezone);
-          const slot = shiftOf(now, calendar);
+          const slot = shiftOf(now, calendars[i]!);
           return {
             site: r.site, line: r.line, name: r.name,
             activeOrder: o ? {
