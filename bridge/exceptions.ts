@@ -73,7 +73,5 @@ export async function publishHoldException(js: JetStreamClient, h: HoldRecord): 
     stage: 'counter-hold', causeKey: `counter-hold:${e.eventId}`, occurrence: e.eventId,
     reason: `${e.machine} ${e.tag}: ${e.delta} ${e.counter} pieces held (${e.reason}${e.limit === undefined ? '' : `, limit ${e.limit} in ${e.elapsedMs} ms`}), not counted until a person accepts them`,
     evidence: { hold }, actions: ['accept', 'skip', 'escalate'], occurredAt: e.sourceTime,
-  }, { hold, decide },
-  // A redelivered round publishes again; the stream keeps one per hold.
-  `counter-hold:${e.eventId}`);
+  }, { hold, decide });
 }

@@ -1,7 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { workOrderWorkflowId } from '../contracts/ids.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
-import { contentMsgId } from '../jetstream/content-msg-id.js';
 import { nowIso, publishException } from '../jetstream/publish-exception.js';
 import type { Db } from '../db/client.js';
 import { closedOrder, KNOWN_LISTED, placementFacts, type ClosedOrder, type PlacementFacts } from '../db/release-facts.js';
@@ -83,6 +82,5 @@ export async function publishRefusedRelease(js: JetStreamClient, stage: string, 
     erpOrderId: release.erpOrderId, workflowId: null, stage, causeKey: `release-refused:${release.site}:${release.erpOrderId}:${refusal.kind}`,
     occurrence: `${release.erpOrderId}:${refusal.message.slice(0, 200)}`, reason: refusal.message.slice(0, 4000), evidence: { refusal, release },
     actions: ['skip', 'escalate'], occurredAt: nowIso(),
-    // One exception however many copies of the stage refuse the same release (two listeners' pollers, a redelivery).
-  }, { refusal, release }, contentMsgId(`refused:${stage}:${release.site}:${release.erpOrderId}`, JSON.stringify({ refusal, release })));
+  }, { refusal, release });
 }

@@ -1,7 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { ErpRejected, type OrderChange, type OrderChangeCursor } from '../contracts/erp-port.js';
-import { contentMsgId } from '../jetstream/content-msg-id.js';
 import { nowIso, publishException } from '../jetstream/publish-exception.js';
 import type { ReportRefusedRelease } from './release-check.js';
 import { InvalidRelease, takeOrder, type IntakeResult, type SapIntakeDeps } from './sap-intake.js';
@@ -37,8 +36,7 @@ export const publishPollerProblem = (js: JetStreamClient) => async (site: string
     kind: 'validation-failure', severity: 'warning', site, line: null, erpOrderId, workflowId: null, stage: 'sap-poller',
     causeKey: `sap-poller:${site}:${erpOrderId}`, occurrence: `${erpOrderId}:${reason.slice(0, 200)}`, reason: reason.slice(0, 4000),
     evidence: { erpOrderId }, actions: ['skip', 'escalate'], occurredAt: nowIso(),
-    // Every ERP listener copy polls: the same problem seen by two is one exception.
-  }, { erpOrderId }, contentMsgId(`sap-poller:${site}:${erpOrderId}`, JSON.stringify({ reason, erpOrderId })));
+  }, { erpOrderId });
 };
 
 const minus = (iso: string, seconds: number) => new Date(Date.parse(iso) - seconds * 1000).toISOString();

@@ -160,7 +160,7 @@ export function startExceptionChecks(db: Db, js: JetStreamClient, client: Client
   const tick = () => {
     running = (async () => {
       const { found, partial } = await findExceptions(db, limits());
-      for (const e of found) await publishException(js, e, {}, `${e.causeKey}|${e.occurrence}`);
+      for (const e of found) await publishException(js, e);
       for (const id of await clearGoneCauses(db, new Set(found.map((e) => e.causeKey)), partial)) await tellRouting(client, id, exceptionResolvedSignal, 'exception-check');
     })().catch((err: unknown) => log.warn({ err }, 'exception checks failed, next round retries'));
   };
