@@ -90,23 +90,40 @@ export const GoodsMovementItem = z.object({
 export type GoodsMovementItem = z.infer<typeof GoodsMovementItem>;
 
 /**
- * The port's four goods movements against a production order, named by the movement type numbers SAP gave them
- * (the ones shop-floor and ERP people know): `261` goods issue to the order (backflush of components), `262` its
- * reversal, `101` goods receipt of the finished quantity from the order, `102` its reversal. They are the port's
- * vocabulary, not a promise that the ERP speaks SAP: every adapter maps them to its ERP's own movement.
+ * The port's goods movements against a production order, named by the movement type numbers SAP gave them (the ones
+ * shop-floor and ERP people know): `261` goods issue to the order (backflush of components), `262` its reversal,
+ * `101` goods receipt of the finished quantity from the order, `102` its reversal; and for product a quality hold
+ * keeps out of use (docs/quality.md, "Blocked stock"): `343` blocked to unrestricted (a release), `344` unrestricted
+ * to blocked (and the reversal of a 343), `555` withdrawal for scrapping from blocked stock (a scrap), `556` its
+ * reversal. They are the port's vocabulary, not a promise that the ERP speaks SAP: every adapter maps them to its
+ * ERP's own movement (the REST contract and the simulator take the numbers as they are).
+ * Source for the numbers: SAP's standard movement types (table T156, customizing OMJJ).
  */
-export const MovementType = z.enum(['101', '102', '261', '262']);
+export const MovementType = z.enum(['101', '102', '261', '262', '343', '344', '555', '556']);
 export type MovementType = z.infer<typeof MovementType>;
+
+/**
+ * The stock a receipt (101) goes into, or its reversal (102) comes out of: `unrestricted` (absent means it) or
+ * `blocked`, product under a quality hold that may not be used or shipped (SAP: stock type S, blocked stock; the
+ * BAPI's STCK_TYPE and the material document item's InventoryUsabilityCode). Other movements name their stocks by
+ * their type and take none.
+ */
+export const StockType = z.enum(['unrestricted', 'blocked']);
+export type StockType = z.infer<typeof StockType>;
 
 export const GoodsMovementRequest = z.object({
   postingKey: PostingKey,
   erpOrderId: ErpOrderId,
   movementType: MovementType,
   items: z.array(GoodsMovementItem).min(1),
+  /** A 101's or 102's stock (`StockType`); absent: unrestricted. Refused on any other movement. */
+  stockType: StockType.optional(),
   /** Where the stock moves (from the line in the plant model); SAP needs the plant, the simulator ignores both. */
   plant: Plant.optional(),
   storageLocation: StorageLocation.optional(),
   ...PostingDates,
+}).refine((r) => r.stockType === undefined || r.movementType === '101' || r.movementType === '102', {
+  path: ['stockType'], message: 'only a receipt (101) or its reversal (102) names a stock type; 343, 344, 555 and 556 name their stocks by their type',
 });
 export type GoodsMovementRequest = z.infer<typeof GoodsMovementRequest>;
 
@@ -174,6 +191,10 @@ export const ErpPosting = z.object({
   isFinal: z.boolean().nullable(),
   /** A goods movement's `MovementType`; another movement the ERP holds for the order as the ERP names it. */
   movementType: z.string().nullable(),
+  /** A 101's or 102's stock as the ERP holds it (`StockType`); absent where the adapter does not read it. Additive. */
+  stockType: StockType.nullable().optional(),
+  /** A confirmation's operation (SAP VORNR); absent where the adapter does not read it. Additive. */
+  operation: z.string().nullable().optional(),
   items: z.array(GoodsMovementItem),
   /** Cancelled in the ERP (for SAP: IsReversed / GoodsMovementIsCancelled); it no longer counts. */
   cancelled: z.boolean(),
@@ -383,7 +404,10 @@ export interface ErpAdapter {
    * confirmation. A confirmation that carries no goods movements (ours never do) reverses none.
    */
   cancelConfirmation(postingKey: string): Promise<ErpDocument | null>;
-  /** One of the port's four movements (`MovementType`): goods issue to order, goods receipt from it, or a reversal. */
+  /**
+   * One of the port's movements (`MovementType`): goods issue to the order, goods receipt from it (to unrestricted or
+   * blocked stock), a transfer between blocked and unrestricted, a withdrawal for scrapping, or a reversal.
+   */
   postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument>;
   /** Everything the ERP holds for an order, read from the ERP itself: reconciliation must not trust our ledger. */
   listOrderPostings(erpOrderId: string): Promise<ErpPosting[]>;

@@ -102,7 +102,7 @@ export const MaterialDocumentItemCreate = z.object({
   Material: z.string().min(1).max(40),
   Plant: z.string().min(1).max(4),
   StorageLocation: z.string().max(4).optional(),
-  GoodsMovementType: z.enum(['101', '102', '261', '262']),
+  GoodsMovementType: z.enum(['101', '102', '261', '262', '343', '344', '555', '556']),
   ManufacturingOrder: z.string().max(12).optional(),
   GoodsMovementRefDocType: z.string().max(1).optional(),
   QuantityInEntryUnit: DecimalString,

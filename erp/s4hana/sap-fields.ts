@@ -17,16 +17,21 @@ export function sapField<S extends z.ZodType>(schema: S, value: unknown, field: 
 }
 
 /**
- * The port's four movements (`MovementType`) as SAP posts them: the movement type (GoodsMovementType, BWART), the
- * goods movement code (GoodsMovementCode, GMCODE: 02 goods receipt for a production order, 03 goods issue) and, for
+ * The port's movements (`MovementType`) as SAP posts them: the movement type (GoodsMovementType, BWART), the goods
+ * movement code (GoodsMovementCode, GMCODE: 02 goods receipt for a production order, 03 goods issue, 04 transfer
+ * posting) and, for
  * a receipt or its reversal, the reference to the production order (GoodsMovementRefDocType F). The port named its
  * movements after SAP's numbers, so the types map to themselves; the map is here so SAP's codes live in one place.
  */
-export const SAP_MOVEMENT: Record<MovementType, { type: MovementType; code: '02' | '03'; refDocType?: 'F' }> = {
+export const SAP_MOVEMENT: Record<MovementType, { type: MovementType; code: '02' | '03' | '04'; refDocType?: 'F' }> = {
   '261': { type: '261', code: '03' }, // goods issue to the order
   '262': { type: '262', code: '03' }, // its reversal
   '101': { type: '101', code: '02', refDocType: 'F' }, // goods receipt from the order
   '102': { type: '102', code: '02', refDocType: 'F' }, // its reversal
+  '343': { type: '343', code: '04' }, // transfer posting: blocked to unrestricted
+  '344': { type: '344', code: '04' }, // transfer posting: unrestricted to blocked
+  '555': { type: '555', code: '03' }, // withdrawal for scrapping from blocked stock
+  '556': { type: '556', code: '03' }, // its reversal
 };
 
 /** Edm.DateTime in OData v2 JSON: `/Date(<ms since epoch>)/`, midnight UTC of the posting day. */
