@@ -60,6 +60,18 @@ export interface GoodsReceiptReversalInput extends GoodsMovementPostingInput {
   goodsReceiptSeq: number;
 }
 
+/** A blocked-stock movement of held units: 343 (blocked to unrestricted, a release) or 555 (withdrawal for scrapping). */
+export interface BlockedStockMoveInput extends GoodsMovementPostingInput {
+  movementType: '343' | '555';
+}
+
+/** A blocked-stock posting taken back when its order is cancelled: 102 of a blocked 101, 344 of a 343, 556 of a 555. */
+export interface BlockedStockReversalInput extends GoodsMovementPostingInput {
+  movementType: '102' | '344' | '556';
+  /** The posting this reverses; nothing is posted when that key never reached the ERP. */
+  originalSeq: number;
+}
+
 export interface ConfirmationCancellationInput extends PostingAddress {
   erpOrderId: string;
   /** The confirmation to cancel, by the sequence it was posted under. */
@@ -190,7 +202,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
    * The reversal movement (262 of a 261, 102 of a 101) with the original's items, under its own key. Asks the ERP (not
    * our ledger) whether the original landed: one that never reached the ERP needs no reversal, and returns null.
    */
-  async function reverseMovement(input: GoodsMovementPostingInput, originalSeq: number, movementType: '262' | '102', kind: string) {
+  async function reverseMovement(input: GoodsMovementPostingInput, originalSeq: number, movementType: '262' | '102' | '344' | '556', kind: string, stockType?: 'blocked') {
     const originalKey = postingKey(input.workflowId, originalSeq);
     await originalSettled(input.workflowId, originalSeq);
     const [original] = await erp.findPostings(originalKey, 'goods-movement');
@@ -198,7 +210,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       log.info('goods movement never landed: nothing to reverse', { postingKey: originalKey, movementType });
       return null;
     }
-    const request = movement(input, movementType);
+    const request = { ...movement(input, movementType), ...(stockType ? { stockType } : {}) };
     const result = await postRecorded(input, kind, request, postMovement(request), 'goods-movement');
     await markOriginal(input.workflowId, originalSeq, 'reversed');
     return result;
@@ -245,6 +257,25 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       const request = movement(input, '101');
       return postRecorded(input, 'goods-receipt', request, postMovement(request), 'goods-movement');
     },
+
+    /**
+     * Held units received into the ERP's blocked stock (101 with stock type blocked) ahead of their confirmation, so
+     * the ERP's stock shows them and nothing can use or ship them (docs/quality.md, "Blocked stock").
+     */
+    async postBlockedReceipt(input: GoodsMovementPostingInput): Promise<PostOnceResult> {
+      const request: GoodsMovementRequest = { ...movement(input, '101'), stockType: 'blocked' };
+      return postRecorded(input, 'blocked-receipt', request, postMovement(request), 'goods-movement');
+    },
+
+    /** A decided hold's blocked units out of blocked stock: 343 to unrestricted (release, rework) or 555 (scrap). */
+    async moveBlockedStock(input: BlockedStockMoveInput): Promise<PostOnceResult> {
+      const request = movement(input, input.movementType);
+      return postRecorded(input, input.movementType === '343' ? 'blocked-release' : 'blocked-scrap', request, postMovement(request), 'goods-movement');
+    },
+
+    /** A cancelled order's blocked-stock posting taken back: 102 (blocked) of a 101 to blocked, 344 of a 343, 556 of a 555. */
+    reverseBlockedStock: (input: BlockedStockReversalInput) =>
+      reverseMovement(input, input.originalSeq, input.movementType, `blocked-reversal-${input.movementType}`, input.movementType === '102' ? 'blocked' : undefined),
 
     /** Compensation of a backflush, and its undoing when the order is cancelled: 262 with the 261's items. */
     reverseGoodsIssue: (input: GoodsIssueReversalInput) => reverseMovement(input, input.goodsIssueSeq, '262', 'goods-issue-reversal'),

@@ -10,11 +10,17 @@ export interface LedgerCarry {
   // Added with cancellation; absent in carries of older runs.
   standing?: StandingPosting[];
   standingComplete?: boolean;
+  // Added with blocked stock; absent in carries of older runs.
+  receivedAhead?: number;
 }
 
-/** A posting the order has in the ERP, kept so a cancellation can take it back. */
+/**
+ * A posting the order has in the ERP, kept so a cancellation can take it back: a backflush (261), a confirmation, a
+ * goods receipt (101), and for held units a receipt into blocked stock (101 blocked), its release (343) or its
+ * withdrawal for scrapping (555).
+ */
 export interface StandingPosting {
-  kind: 'goods-issue' | 'confirmation' | 'goods-receipt';
+  kind: 'goods-issue' | 'confirmation' | 'goods-receipt' | 'blocked-receipt' | 'blocked-release' | 'blocked-scrap';
   seq: number;
   /** The movement's items (empty for a confirmation): its reversal carries the same. */
   items: GoodsMovementItem[];
@@ -46,6 +52,11 @@ export class WorkOrderLedger extends WorkOrderCounts {
   standingComplete: boolean;
   /** Yield of the confirmation being posted right now: neither confirmable again nor holdable until it is decided. */
   postingYield = 0;
+  /**
+   * Units in unrestricted stock before their confirmation: released from blocked stock (343). The next confirmations'
+   * goods receipts leave them out, so no unit is received twice.
+   */
+  receivedAhead: number;
 
   constructor(carry?: CountsCarry & LedgerCarry) {
     super(carry);
@@ -54,6 +65,7 @@ export class WorkOrderLedger extends WorkOrderCounts {
     this.nextPostingSeq = carry?.nextPostingSeq ?? FINAL_CONFIRMATION_SEQ + 1;
     this.standing = carry?.standing ?? [];
     this.standingComplete = carry === undefined || (carry.standing !== undefined && carry.standingComplete !== false);
+    this.receivedAhead = carry?.receivedAhead ?? 0;
   }
 
   allocatePostingSeq(): number {
@@ -73,9 +85,19 @@ export class WorkOrderLedger extends WorkOrderCounts {
     this.confirmationDocument = document;
   }
 
-  /** A goods receipt stands in the ERP. */
-  received(seq: number, items: GoodsMovementItem[]): void {
-    this.standing.push({ kind: 'goods-receipt', seq, items, yieldQty: 0, scrapQty: 0 });
+  /** A goods receipt stands in the ERP (to unrestricted stock, or `blocked-receipt` to blocked stock). */
+  received(seq: number, items: GoodsMovementItem[], kind: 'goods-receipt' | 'blocked-receipt' = 'goods-receipt'): void {
+    this.standing.push({ kind, seq, items, yieldQty: 0, scrapQty: 0 });
+  }
+
+  /**
+   * Of a confirmation's `yieldQty`, what its goods receipt posts: the units not received ahead (released from blocked
+   * stock). Taken from `receivedAhead` at once, so the decision is made once, before the receipt is posted.
+   */
+  receiptOf(yieldQty: number): number {
+    const ahead = Math.min(yieldQty, this.receivedAhead);
+    this.receivedAhead -= ahead;
+    return yieldQty - ahead;
   }
 
   /** The last standing posting, the next a cancellation takes back. */

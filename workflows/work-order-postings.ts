@@ -8,7 +8,8 @@ import type { OrderGenealogy } from './genealogy.js';
 import { FINAL_CONFIRMATION_SEQ, type StandingPosting, type WorkOrderState } from './work-order-state.js';
 
 export type ErpPostings = Pick<Activities,
-  'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue' | 'reverseGoodsReceipt' | 'cancelConfirmation' | 'raiseQualityNotification'>;
+  'postConfirmation' | 'postGoodsIssue' | 'postGoodsReceipt' | 'reverseGoodsIssue' | 'reverseGoodsReceipt' | 'cancelConfirmation' | 'raiseQualityNotification' |
+  'postBlockedReceipt' | 'moveBlockedStock' | 'reverseBlockedStock'>;
 const erpRetrying = proxyActivities<ErpPostings>(ERP_CALLS);
 const erpFirstAttempt = proxyLocalActivities<ErpPostings>(ERP_FIRST_ATTEMPT);
 /**
@@ -38,8 +39,14 @@ export function erpPostings(localFirst: boolean): ErpPostings {
     reverseGoodsReceipt: posting('reverseGoodsReceipt'),
     cancelConfirmation: posting('cancelConfirmation'),
     raiseQualityNotification: posting('raiseQualityNotification'),
+    postBlockedReceipt: posting('postBlockedReceipt'),
+    moveBlockedStock: posting('moveBlockedStock'),
+    reverseBlockedStock: posting('reverseBlockedStock'),
   };
 }
+
+/** The movement that takes each blocked-stock posting back (SAP's reversal movement types). */
+const BLOCKED_REVERSAL = { 'blocked-receipt': '102', 'blocked-release': '344', 'blocked-scrap': '556' } as const;
 
 /**
  * A work order's postings to the ERP: confirmations (a saga: backflush 261 with its 262 compensation registered
@@ -175,11 +182,48 @@ export class WorkOrderPostings {
     order.confirmed(confirmationSeq, yieldQty, scrapQty, landed, posted.document);
     if (genealogy && yieldQty > 0) await genealogy.recordOutput(confirmationSeq, confirmedBefore, yieldQty);
     if (!order.policy.goodsReceipt || yieldQty === 0) return;
+    // Units released from blocked stock are in stock already (343): received once, not again with their confirmation.
+    const receiptQty = order.receiptOf(yieldQty);
+    if (receiptQty === 0) return;
     // After the confirmation stands, a refused goods receipt reverses nothing: it waits for a person, same key.
     const receiptSeq = order.allocatePostingSeq();
-    const receipt = [{ material: order.release.material, quantity: String(yieldQty), unit: order.release.unit }];
+    const receipt = this.finished(receiptQty);
     await this.untilAccepted(() => erp.postGoodsReceipt({ ...where, items: receipt, postingSeq: receiptSeq }));
     order.received(receiptSeq, receipt);
+  }
+
+  /** The order's finished material as one goods-movement item of `quantity` units. */
+  private finished(quantity: number) {
+    return [{ material: this.order.release.material, quantity: String(quantity), unit: this.order.release.unit }];
+  }
+
+  /**
+   * Held units into blocked stock (101 to blocked), each hold's new units under their own posting sequence; a refusal
+   * waits for a person. The quantity is decided before the call, so a hold growing meanwhile is topped up later.
+   */
+  async receiveBlocked(): Promise<void> {
+    const { order, erp } = this;
+    for (const hold of order.pendingBlockedReceipts) {
+      const quantity = hold.quantity - hold.blockedStock!.received;
+      const postingSeq = order.allocatePostingSeq();
+      const items = this.finished(quantity);
+      const where = { ...this.where, ...this.dated() };
+      await this.untilAccepted(() => erp.postBlockedReceipt({ ...where, items, postingSeq }));
+      order.receivedBlocked(hold, quantity, postingSeq, items);
+    }
+  }
+
+  /** Decided holds' blocked units out of blocked stock: 343 for a release or a rework, 555 for a scrap. */
+  async settleBlocked(): Promise<void> {
+    const { order, erp } = this;
+    for (const hold of order.pendingBlockedMoves) {
+      const postingSeq = order.allocatePostingSeq();
+      const items = this.finished(hold.blockedStock!.received);
+      const movementType = hold.disposition === 'scrap' ? '555' : '343';
+      const where = { ...this.where, ...this.dated() };
+      await this.untilAccepted(() => erp.moveBlockedStock({ ...where, items, postingSeq, movementType }));
+      order.settledBlocked(hold, postingSeq, items);
+    }
   }
 
   /**
@@ -199,7 +243,10 @@ export class WorkOrderPostings {
     }
   }
 
-  /** A cancelled order's postings taken back, the last first: 102 for a receipt, cancellation, 262 for a backflush. */
+  /**
+   * A cancelled order's postings taken back, the last first: 102 for a receipt (from blocked stock for a blocked one),
+   * 344 for a 343, 556 for a 555, cancellation for a confirmation, 262 for a backflush.
+   */
   async takeBack(): Promise<void> {
     const { order, erp, genealogy } = this;
     const where = { ...this.where, ...this.dated() };
@@ -208,6 +255,8 @@ export class WorkOrderPostings {
       const standing = p;
       await this.untilAccepted(() => {
         if (standing.kind === 'goods-receipt') return erp.reverseGoodsReceipt({ ...where, items: standing.items, postingSeq, goodsReceiptSeq: standing.seq });
+        const blockedReversal = BLOCKED_REVERSAL[standing.kind as keyof typeof BLOCKED_REVERSAL];
+        if (blockedReversal) return erp.reverseBlockedStock({ ...where, items: standing.items, postingSeq, originalSeq: standing.seq, movementType: blockedReversal });
         if (standing.kind === 'goods-issue' && genealogy) {
           return erp.reverseGoodsIssue({ ...where, items: standing.items, postingSeq, goodsIssueSeq: standing.seq })
             .then(async (reversed) => (await genealogy.release(standing.seq), reversed));

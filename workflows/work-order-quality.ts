@@ -21,6 +21,8 @@ export interface QualityHost {
   readonly confirmable: number;
   readonly qualityHolds: QualityHold[];
   readonly isOpen: boolean;
+  /** Held units may go to blocked stock (the run takes it, the order receives goods). */
+  readonly blocksStock: boolean;
   held: boolean;
   allocatePostingSeq(): number;
 }
@@ -88,6 +90,7 @@ export class OrderQuality {
           defectText: `${c.description} (${c.code}): ${m.value} ${c.unit} ${limit} at ${m.sourceTime}; held automatically`,
           requestedBy: AUTOMATIC_HOLDER, notification: null, disposition: null, characteristic: c.code, open: true, measurements: [at],
           heldAt: new Date().toISOString(),
+          ...(c.blockedStock && this.order.blocksStock ? { blockedStock: { received: 0, settled: null } } : {}),
         };
         this.order.qualityHolds.push(hold);
         track.holdId = id;

@@ -5,6 +5,7 @@ import type { CompleteOrder, ProductionCountBatch } from '../contracts/messages/
 import type { ErpOrderClosed, QualityHold, WorkOrderPhase, WorkOrderStatus } from '../contracts/messages/work-order-status.js';
 import type { PlannerCommand, QualityHoldCommand } from '../contracts/messages/planner-command.js';
 import { SEEN_IDS_LIMIT } from './seen-ids.js';
+import type { StandingPosting } from './work-order-ledger.js';
 import type { CountsCarry, RangeVerdict } from './work-order-counts.js';
 import { WorkOrderLedger, type LedgerCarry } from './work-order-ledger.js';
 import { describeOrder, orderStatus } from './work-order-view.js';
@@ -56,6 +57,8 @@ export class WorkOrderState extends WorkOrderLedger {
   qualityHolds: QualityHold[];
   /** The ERP closed the order itself (technical completion, deletion flag): no more confirmations. */
   erpClosed: ErpOrderClosed | null;
+  /** The run may put held units into blocked stock (patch 'blocked-stock', workflows/work-order.ts). */
+  blockedStockEnabled = false;
   /** Automatic quality from measurements; null for runs recorded before it and orders without inspection characteristics. */
   quality: OrderQuality | null = null;
   private readonly qualityCarry: OrderQualityCarry | undefined;
@@ -291,6 +294,13 @@ export class WorkOrderState extends WorkOrderLedger {
   checkQualityHold(cmd: QualityHoldCommand): void {
     if (!Number.isInteger(cmd.quantity) || cmd.quantity <= 0) throw new Error(`quantity must be a positive whole number of ${this.release.unit}`);
     refuse(this.refusesQualityHold(cmd.quantity));
+    if (cmd.blockedStock && !this.blockedStockEnabled) throw new Error('blockedStock: this order\'s run started before blocked stock was built; hold without it');
+    if (cmd.blockedStock && !this.policy.goodsReceipt) throw new Error('blockedStock: the order\'s confirmation policy posts no goods receipt, so its units reach no stock to block');
+  }
+
+  /** Held units of this order can go to blocked stock: the run takes it and the order receives its goods. */
+  get blocksStock(): boolean {
+    return this.blockedStockEnabled && this.policy.goodsReceipt;
   }
 
   /** The hold's id is its notification's posting sequence: the notification is raised once, whenever it gets out. */
@@ -299,7 +309,46 @@ export class WorkOrderState extends WorkOrderLedger {
     this.qualityHolds.push({
       id: this.allocatePostingSeq(), quantity: cmd.quantity, defectText: cmd.defectText, requestedBy: cmd.requestedBy, notification: null, disposition: null,
       heldAt: new Date().toISOString(),
+      ...(cmd.blockedStock ? { blockedStock: { received: 0, settled: null } } : {}),
     });
+  }
+
+  // Blocked stock: held units received into it, and moved out after the person's decision (docs/quality.md).
+
+  /**
+   * Undecided holds with units not yet in blocked stock: received when the hold has units (with its notification),
+   * topped up once its excursion ends (an automatic hold grows while it is open; one receipt per outbox range would
+   * be a document per second).
+   */
+  get pendingBlockedReceipts(): QualityHold[] {
+    return this.qualityHolds.filter((h) => h.blockedStock && h.disposition === null && h.quantity > h.blockedStock.received &&
+      (h.open !== true || h.blockedStock.received === 0));
+  }
+
+  /** `quantity` units of the hold stand in blocked stock (posting `seq`). */
+  receivedBlocked(hold: QualityHold, quantity: number, seq: number, items: StandingPosting['items']): void {
+    hold.blockedStock!.received += quantity;
+    this.received(seq, items, 'blocked-receipt');
+  }
+
+  /**
+   * Decided holds whose units are still in blocked stock: a release (or a rework once its confirmation stands) moves
+   * them to unrestricted (343), a scrap withdraws them for scrapping (555).
+   */
+  get pendingBlockedMoves(): QualityHold[] {
+    return this.qualityHolds.filter((h) => h.blockedStock && h.blockedStock.received > 0 && h.blockedStock.settled === null &&
+      (h.disposition === 'release' || h.disposition === 'scrap' || (h.disposition === 'rework' && !this.awaitsRework(h))));
+  }
+
+  /**
+   * The hold's blocked units left blocked stock (posting `seq`): released ones are in stock before their confirmation
+   * (`receivedAhead`), so its goods receipt leaves them out; scrapped ones are gone.
+   */
+  settledBlocked(hold: QualityHold, seq: number, items: StandingPosting['items']): void {
+    const scrapped = hold.disposition === 'scrap';
+    hold.blockedStock!.settled = scrapped ? 'scrapped' : 'released';
+    if (!scrapped) this.receivedAhead += hold.blockedStock!.received;
+    this.standing.push({ kind: scrapped ? 'blocked-scrap' : 'blocked-release', seq, items, yieldQty: 0, scrapQty: 0 });
   }
 
   /** The open hold a disposition decides; throws for an unknown or already decided one. */
@@ -405,6 +454,7 @@ export class WorkOrderState extends WorkOrderLedger {
       held: this.held,
       standing: this.standing,
       standingComplete: this.standingComplete,
+      ...(this.receivedAhead ? { receivedAhead: this.receivedAhead } : {}),
       qualityHolds: this.qualityHolds,
       ...(this.erpClosed ? { erpClosed: this.erpClosed } : {}),
       ...(this.quality ? { quality: this.quality.carry() } : {}),

@@ -57,6 +57,7 @@ export function orderStatus(order: WorkOrderState): WorkOrderStatus {
     confirmedGood: order.confirmedGood,
     confirmedScrap: order.confirmedScrap,
     goodsReceipt: order.policy.goodsReceipt,
+    ...(order.receivedAhead ? { receivedAhead: order.receivedAhead } : {}),
     held: order.held,
     qualityHeld: order.qualityHeld,
     qualityHolds: order.qualityHolds,

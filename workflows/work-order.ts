@@ -70,8 +70,11 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const componentBatches = patched('component-batches');
   // Runs recorded before automatic quality take no measurements and no lab results (docs/quality.md).
   const automaticQuality = patched('quality-measurements');
+  // Runs recorded before blocked stock never receive held units (docs/quality.md, "Blocked stock").
+  const blockedStock = patched('blocked-stock');
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
   if (automaticQuality) order.expectQuality();
+  order.blockedStockEnabled = blockedStock;
   const writer = liveReadModel ? new ReadModelWriter(() => order.status(), (s, w) => local.upsertWorkOrder(s, w)) : undefined;
   if (writer) void writer.run();
   /** What an update answers: the new status (and the Web UI's current details and the read model follow). */
@@ -182,7 +185,8 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   let lastConfirmationAt = Date.now();
   for (;;) {
     const wake = () => order.readyToConfirm || order.partialDue || order.unnotifiedHolds.length > 0 || order.cancelled !== null || order.erpClosed !== null ||
-      order.phase !== published || (order.qualityHeld > 0) !== publishedHold || qualityEvents() || order.pendingRework.length > 0 || shouldContinueAsNew();
+      order.phase !== published || (order.qualityHeld > 0) !== publishedHold || qualityEvents() || order.pendingRework.length > 0 ||
+      order.pendingBlockedReceipts.length > 0 || order.pendingBlockedMoves.length > 0 || shouldContinueAsNew();
     // A timer only when the policy confirms by time, so orders without it keep their history's commands.
     const periodMs = order.policy.partialEveryMinutes === undefined ? undefined : order.policy.partialEveryMinutes * 60_000;
     let periodDue = false;
@@ -199,6 +203,13 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     }
     if (order.unnotifiedHolds.length > 0) {
       await postings.raiseNotifications();
+      await publish();
+      continue;
+    }
+    // Blocked stock moves before any confirmation: a released hold's units are received once, by their 101 to blocked.
+    if (order.pendingBlockedReceipts.length > 0 || order.pendingBlockedMoves.length > 0) {
+      await postings.receiveBlocked();
+      await postings.settleBlocked();
       await publish();
       continue;
     }

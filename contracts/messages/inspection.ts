@@ -53,6 +53,11 @@ export const InspectionCharacteristic = z.object({
   reaction: z.enum(['hold-continue', 'hold-pause']),
   lot: LotRule.default('since-last-good'),
   controlRules: ControlRules.optional(),
+  /**
+   * Receive the units its holds cover into the ERP's blocked stock (docs/quality.md, "Blocked stock"); applies to
+   * orders whose confirmation policy posts goods receipts, others have no stock to block. Default false.
+   */
+  blockedStock: z.boolean().optional(),
 }).superRefine((c, ctx) => {
   if (!(c.lowerLimit < c.upperLimit)) ctx.addIssue({ code: 'custom', path: ['upperLimit'], message: `must be above lowerLimit ${c.lowerLimit}` });
   if (c.target < c.lowerLimit || c.target > c.upperLimit) ctx.addIssue({ code: 'custom', path: ['target'], message: `must lie within ${c.lowerLimit}..${c.upperLimit}` });

@@ -17,6 +17,11 @@ export const QualityHoldCommand = z.object({
   quantity: z.number().int('must be a whole number of units').positive(),
   defectText: z.string().min(3, 'say what is wrong, at least 3 characters').max(1000),
   requestedBy: RequestedBy,
+  /**
+   * Receive the held units into the ERP's blocked stock (101 to blocked; a release moves them out with 343, a scrap
+   * with 555): only for an order whose policy posts goods receipts (docs/quality.md, "Blocked stock").
+   */
+  blockedStock: z.boolean().optional(),
 });
 export type QualityHoldCommand = z.infer<typeof QualityHoldCommand>;
 

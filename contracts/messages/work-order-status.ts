@@ -54,6 +54,13 @@ export const QualityHold = z.object({
   /** A rework: its operation, and the ERP's document of its confirmation (null until posted; the units stay held until then). */
   reworkOperation: z.string().optional(),
   reworkConfirmation: z.string().nullable().optional(),
+  /**
+   * The hold's units go to the ERP's blocked stock (docs/quality.md, "Blocked stock"): `received` units are in it
+   * (101 to blocked stock, posted when the hold is notified and topped up when its excursion ends), and `settled` says
+   * how they left it after the disposition: `released` (343, then good and confirmed without a second receipt) or
+   * `scrapped` (555); null while they are still blocked. Absent: the hold does not use blocked stock.
+   */
+  blockedStock: z.object({ received: z.number().int().nonnegative(), settled: z.enum(['released', 'scrapped']).nullable() }).optional(),
 });
 export type QualityHold = z.infer<typeof QualityHold>;
 
@@ -109,6 +116,11 @@ export const WorkOrderStatus = z.object({
   confirmedScrap: z.number().int().nonnegative(),
   /** The order's policy posts goods receipts (101) with its confirmations. */
   goodsReceipt: z.boolean(),
+  /**
+   * Units received into stock ahead of their confirmation: released from blocked stock (343) and not yet in a
+   * confirmation, whose own 101 leaves them out. Absent: 0 (docs/quality.md, "Blocked stock").
+   */
+  receivedAhead: z.number().int().nonnegative().optional(),
   /** A planner holds the order: counts are still taken, nothing is confirmed until it is resumed. */
   held: z.boolean(),
   /** Units under an open quality hold; excluded from every confirmation until their disposition. */

@@ -164,6 +164,8 @@ export class RestErpAdapter implements ErpAdapter {
       scrapQty: p.scrapQty,
       isFinal: p.isFinal,
       movementType: p.movementType,
+      ...(p.movementType === '101' || p.movementType === '102' ? { stockType: p.stockType ?? 'unrestricted' } : {}),
+      ...(p.kind === 'confirmation' && p.operation ? { operation: p.operation } : {}),
       items: p.items ?? [],
       cancelled: p.cancelled ?? false,
       postingDate: p.postingDate ?? null,

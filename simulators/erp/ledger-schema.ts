@@ -17,6 +17,8 @@ export const simPostings = erpSim.table('postings', {
   unit: text('unit'),
   isFinal: boolean('is_final'),
   movementType: text('movement_type'),
+  /** A receipt's (101) or its reversal's (102) stock: `blocked`, or null for unrestricted. */
+  stockType: text('stock_type'),
   items: text('items'),
   material: text('material'),
   plant: text('plant'),

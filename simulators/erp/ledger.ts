@@ -32,6 +32,8 @@ const toPosting = (r: Row): Posting => ({
   yieldQty: decimal(r.yieldQty),
   scrapQty: decimal(r.scrapQty),
   movementType: r.movementType,
+  ...(r.movementType === '101' || r.movementType === '102' ? { stockType: (r.stockType ?? 'unrestricted') as 'blocked' | 'unrestricted' } : {}),
+  operation: r.operation,
   isFinal: r.isFinal,
   items: r.items === null ? null : (JSON.parse(r.items) as GoodsMovementItem[]),
   material: r.material,
@@ -119,6 +121,7 @@ export class SimLedger {
       kind: 'goods-movement',
       erpOrderId: req.erpOrderId,
       movementType: req.movementType,
+      stockType: req.stockType === 'blocked' ? 'blocked' : null,
       items: JSON.stringify(req.items),
       ...booked(req),
     });

@@ -99,6 +99,18 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
       movements.push({ kind: '102', postingSeq: input.postingSeq, reverses: input.goodsReceiptSeq, items: input.items });
       return doc(input, `RR${input.postingSeq}`);
     },
+    async postBlockedReceipt(input) {
+      movements.push({ kind: '101-blocked', postingSeq: input.postingSeq, items: input.items });
+      return doc(input, `BR${input.postingSeq}`);
+    },
+    async moveBlockedStock(input) {
+      movements.push({ kind: input.movementType, postingSeq: input.postingSeq, items: input.items });
+      return doc(input, `BM${input.postingSeq}`);
+    },
+    async reverseBlockedStock(input) {
+      movements.push({ kind: input.movementType === '102' ? '102-blocked' : input.movementType, postingSeq: input.postingSeq, reverses: input.originalSeq, items: input.items });
+      return doc(input, `BV${input.postingSeq}`);
+    },
     async cancelConfirmation(input) {
       movements.push({ kind: 'cancel', postingSeq: input.postingSeq, reverses: input.confirmationSeq, items: [] });
       return doc(input, `CC${input.postingSeq}`);

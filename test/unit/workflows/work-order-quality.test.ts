@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InspectionCharacteristic, type Measurement } from '../../../contracts/messages/inspection.js';
 import type { ProductionDeltas } from '../../../contracts/messages/outbox-delta.js';
 import {
-  completeOrderSignal, labResultUpdate, productionDeltasSignal, qualityDispositionUpdate, resumeOrderUpdate, statusQuery,
+  cancelOrderUpdate, completeOrderSignal, labResultUpdate, productionDeltasSignal, qualityDispositionUpdate, qualityHoldUpdate, resumeOrderUpdate, statusQuery,
 } from '../../../workflows/definitions.js';
 import { AUTOMATIC_HOLDER } from '../../../workflows/work-order-quality.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -152,6 +152,75 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', good: 10, confirmedGood: 10 });
       expect(posted.map((p) => [p.operation, p.yieldQty, p.isFinal])).toEqual([['0900', '8', false], ['0010', '10', true]]);
       await recordHistory(h, 'work-order-quality-rework.json');
+    });
+  });
+
+  it('receives held units into blocked stock, moves them out by 343 on release and 555 on scrap, and receives no unit twice', async () => {
+    const { posted, movements, activities } = fakeActivities({ rejectFirst: false, characteristics: [characteristic({ code: 'oven-temp', blockedStock: true })] });
+    const kinds = () => movements.map((m) => `${m.kind} ${m.items.map((i) => `${i.material}:${i.quantity}`).join(',')}`).filter((k) => !k.startsWith('261'));
+    await withPolicyOrder(activities, 'blocked-1', '1000', { partialEvery: 10, goodsReceipt: true }, async (h, confirmed) => {
+      await h.signal(productionDeltasSignal, delta(20, temp(180)));
+      await confirmed(20);
+      await h.signal(productionDeltasSignal, delta(10, temp(186))); // 10 held, received into blocked stock with the notification
+      await eventually(async () => (kinds().includes('101-blocked BRACKET-A:10') ? true : undefined), 'the blocked receipt');
+      await h.signal(productionDeltasSignal, delta(5, temp(187))); // the excursion grows: no receipt per range
+      await h.signal(productionDeltasSignal, delta(0, temp(180))); // it ends: the 5 are topped up
+      await eventually(async () => (kinds().includes('101-blocked BRACKET-A:5') ? true : undefined), 'the top-up');
+      const hold = (await h.query(statusQuery)).qualityHolds[0]!;
+      expect(hold).toMatchObject({ quantity: 15, open: false, blockedStock: { received: 15, settled: null } });
+      // Counted before the release (5 < partialEvery): the release makes 20 confirmable at once, one partial.
+      await h.signal(productionDeltasSignal, delta(5, temp(180)));
+      await eventually(async () => ((await h.query(statusQuery)).good === 40 ? true : undefined), 'the 5 counted');
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: hold.id, decision: 'release', requestedBy: 'qa' }] });
+      await confirmed(40);
+      // A manual hold into blocked stock, scrapped: withdrawn for scrapping, confirmed as scrap, never received as good.
+      await h.signal(productionDeltasSignal, delta(6, temp(181)));
+      const manual = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 6, defectText: 'burrs on the edge', requestedBy: 'op', blockedStock: true }] });
+      const manualId = manual.qualityHolds.at(-1)!.id;
+      await eventually(async () => (kinds().includes('101-blocked BRACKET-A:6') ? true : undefined), 'the manual hold received blocked');
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: manualId, decision: 'scrap', reasonCode: 'BURR', requestedBy: 'qa' }] });
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      const result = await resultOf(h, 'its result', UNIT_WAIT_MS);
+      expect(result).toMatchObject({ phase: 'confirmed', good: 40, scrap: 6, confirmedGood: 40, confirmedScrap: 6 });
+      expect(result.qualityHolds.map((x) => x.blockedStock)).toEqual([{ received: 15, settled: 'released' }, { received: 6, settled: 'scrapped' }]);
+      expect(kinds()).toEqual([
+        '101 BRACKET-A:20', '101-blocked BRACKET-A:10', '101-blocked BRACKET-A:5', '343 BRACKET-A:15',
+        // 20 confirmed with 15 of them released from blocked stock: 5 received with the confirmation.
+        '101 BRACKET-A:5', '101-blocked BRACKET-A:6', '555 BRACKET-A:6',
+      ]);
+      expect(posted.map((p) => [p.yieldQty, p.scrapQty])).toEqual([['20', '0'], ['20', '0'], ['0', '6']]);
+      await recordHistory(h, 'work-order-blocked-stock.json');
+    });
+  });
+
+  it('refuses blocked stock for an order that posts no goods receipt, and takes every blocked-stock posting back on cancellation', async () => {
+    const { movements, activities } = fakeActivities({ rejectFirst: false });
+    await withPolicyOrder(activities, 'blocked-2', '1000', { partialEvery: 100, goodsReceipt: false }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(5));
+      const refusal = await eventually(async () => {
+        const e = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 5, defectText: 'dented', requestedBy: 'op', blockedStock: true }] }).catch((x: unknown) => x);
+        return (await h.query(statusQuery)).good === 5 ? e : undefined;
+      }, 'the refusal');
+      expect(String((refusal as Error & { cause?: Error }).cause?.message)).toMatch(/blockedStock: the order's confirmation policy posts no goods receipt/);
+    });
+    await withPolicyOrder(activities, 'blocked-3', '1000', { partialEvery: 100, goodsReceipt: true }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(8));
+      await eventually(async () => ((await h.query(statusQuery)).good === 8 ? true : undefined), 'counted');
+      const held = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 4, defectText: 'dented', requestedBy: 'op', blockedStock: true }] });
+      const second = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 3, defectText: 'scratched', requestedBy: 'op', blockedStock: true }] });
+      await eventually(async () => (movements.filter((m) => m.kind === '101-blocked').length === 2 ? true : undefined), 'both received blocked');
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: held.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: second.qualityHolds[1]!.id, decision: 'scrap', requestedBy: 'qa' }] });
+      await eventually(async () => (movements.some((m) => m.kind === '555') ? true : undefined), 'both settled');
+      await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'wrong material', requestedBy: 'ann' }] });
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'cancelled', confirmedGood: 0 });
+      const seqOf = (kind: string) => movements.find((m) => m.kind === kind)!.postingSeq;
+      // The last first: each reversal names the posting it takes back.
+      expect(movements.filter((m) => m.reverses !== undefined).map((m) => [m.kind, m.reverses])).toEqual([
+        ['556', seqOf('555')], ['344', seqOf('343')], ['102-blocked', movements.filter((m) => m.kind === '101-blocked')[1]!.postingSeq],
+        ['102-blocked', seqOf('101-blocked')],
+      ]);
+      await recordHistory(h, 'work-order-blocked-stock-cancelled.json');
     });
   });
 });

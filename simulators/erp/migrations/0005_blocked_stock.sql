@@ -1,0 +1,1 @@
+ALTER TABLE "erp_sim"."postings" ADD COLUMN "stock_type" text;
