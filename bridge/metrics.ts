@@ -9,7 +9,7 @@ export function createBridgeMetrics(registry = new Registry()) {
     duplicates: new Counter({ name: 'mes_bridge_duplicates_total', help: 'Events dropped because their id was already seen', registers: [registry] }),
     unassigned: new Counter({ name: 'mes_bridge_unassigned_total', help: 'Production events no order could take', labelNames: ['reason'], registers: [registry] }),
     counterHolds: new Counter({ name: 'mes_bridge_counter_holds_total', help: 'Counter holds recorded for a person to accept or reject (counted nothing), by reason', labelNames: ['reason'], registers: [registry] }),
-    ignored: new Counter({ name: 'mes_bridge_events_ignored_total', help: 'Events of kinds no workflow consumes yet', registers: [registry] }),
+    ignored: new Counter({ name: 'mes_bridge_events_ignored_total', help: 'Events acked without reaching any workflow, by reason (bridge/route.ts IgnoredReason: unknown-machine, no-active-order, not-measured, uncertain, off-shift)', labelNames: ['reason'], registers: [registry] }),
     malformed: new Counter({ name: 'mes_bridge_malformed_total', help: 'Messages terminated as malformed', registers: [registry] }),
     parked: new Counter({ name: 'mes_bridge_parked_total', help: 'Messages parked on ops.<site>.exception.signal-bridge and terminated: the database refused their data, or their line is not their machine\'s', registers: [registry] }),
     redelivered: new Counter({ name: 'mes_bridge_naks_total', help: 'Messages nak-ed for redelivery (PostgreSQL unavailable)', registers: [registry] }),

@@ -9,6 +9,7 @@ import { OFF_SHIFT } from '../contracts/shift-time.js';
 import type { MachineCountItem } from '../db/machine-counts.js';
 import { shiftSlot } from '../shifts/calendar-of.js';
 import { shiftOf } from '../shifts/shift-of.js';
+import { measures, type MeasuredTag } from './measured-tags.js';
 
 /** What the bridge knows about a machine at the moment it routes an event. */
 export interface MachineContext {
@@ -18,7 +19,10 @@ export interface MachineContext {
   calendar: ShiftCalendar;
   /** Whether the machine's counts are its line's output (plant file `countingPoints`); else machine-level data only. */
   countingPoint: boolean;
-  activeOrder: { workflowId: string; erpOrderId: string } | null;
+  /** The machine's analog tags that measure an inspection characteristic of its line (master data; measured-tags.ts). */
+  measuredTags: readonly MeasuredTag[];
+  /** The line's active order, with the material and operation its characteristics are matched by. */
+  activeOrder: { workflowId: string; erpOrderId: string; material: string; operation: string } | null;
 }
 
 export interface Routed<T> {
@@ -28,6 +32,14 @@ export interface Routed<T> {
 }
 
 export type UnassignedReason = 'unknown-machine' | 'no-active-order';
+
+/**
+ * Why an event reaches no workflow (acked, counted in `mes_bridge_events_ignored_total{reason}`): its machine is not
+ * in the plant model (states, alarms, analog values; counts are unassigned instead); an analog value of a line without
+ * an active order; an analog value of a tag no inspection characteristic of the active order's material and operation
+ * measures (`not-measured`); an `uncertain` analog value; a state or alarm outside every shift (`off-shift`).
+ */
+export type IgnoredReason = 'unknown-machine' | 'no-active-order' | 'not-measured' | 'uncertain' | 'off-shift';
 
 /**
  * Why an event cannot be routed at all: its line is not the line its machine belongs to. A machine code is unique in
@@ -53,8 +65,8 @@ export interface Routing {
   holds: Array<{ event: CounterHoldEvent; context: MachineContext | null; shift: ShiftInput | null; message: number }>;
   /** Every counter event of a known machine, counting point or not, for the per-machine counts (machine_counts). */
   machineCounts: Array<{ eventId: string; item: MachineCountItem }>;
-  /** Events no workflow consumes (analog values of a line without an active order, uncertain ones); acked and counted, never silently. */
-  ignored: number;
+  /** Events no workflow consumes, per reason (only reasons that occurred); acked and counted, never silently. */
+  ignored: Partial<Record<IgnoredReason, number>>;
   /** Events whose line is not their machine's (lineMismatch): routed nowhere; the bridge parks their messages. */
   misrouted: Array<{ event: MachineEvent; reason: string; message: number }>;
 }
@@ -71,6 +83,8 @@ export const toCount = (e: Extract<MachineEvent, { kind: 'counter' }>): Producti
 export const toMeasurement = (e: Extract<MachineEvent, { kind: 'analog' }>): Measurement => ({
   id: e.eventId, source: 'tag', machine: e.machine, tag: e.tag, value: e.value, unit: e.unit, sourceTime: e.sourceTime,
 });
+
+const ignore = (r: Routing, reason: IgnoredReason) => void (r.ignored[reason] = (r.ignored[reason] ?? 0) + 1);
 
 /** The order's group of the round, with this message among those it came from. */
 function group(r: Routing, workflowId: string, ctx: MachineContext, message: number) {
@@ -101,13 +115,15 @@ function add<T, G extends Routed<T>>(map: Map<string, G>, key: string, event: T,
  * they are kept per machine and shift too (`machineCounts`). Holds are only recorded, with the order in context.
  * An event naming another line than its machine's goes nowhere but `misrouted`. Outside every shift of the line's
  * calendar (weekends, holidays) counts still reach the order and the machine's counts (under `OFF_SHIFT`); states
- * and alarms are ignored, as no shift workflow runs then.
+ * and alarms are ignored, as no shift workflow runs then. A good analog value goes to the line's active order as a
+ * measurement when its machine's tag measures a characteristic of the order's material and operation
+ * (`MachineContext.measuredTags`); every other one is ignored with its reason (`IgnoredReason`).
  */
 export function routeEvents(
   items: Array<{ event: MachineEvent; message: number }>,
   contextOf: (site: string, machine: string) => MachineContext | null,
 ): Routing {
-  const r: Routing = { orders: new Map(), shifts: new Map(), unassigned: [], holds: [], machineCounts: [], ignored: 0, misrouted: [] };
+  const r: Routing = { orders: new Map(), shifts: new Map(), unassigned: [], holds: [], machineCounts: [], ignored: {}, misrouted: [] };
   for (const { event, message } of items) {
     const ctx = contextOf(event.site, event.machine);
     const mismatch = lineMismatch(event, ctx);
@@ -116,12 +132,14 @@ export function routeEvents(
       continue;
     }
     if (event.kind === 'analog') {
-      // Any machine of the line measures for its order (an oven need not be a counting point); uncertain values decide nothing.
-      if (!ctx?.activeOrder || event.quality !== 'good') r.ignored += 1;
-      else {
-        const g = group(r, ctx.activeOrder.workflowId, ctx, message);
-        (g.measurements ??= []).push(toMeasurement(event));
-      }
+      // Any machine of the line measures for its order (an oven need not be a counting point), but only the tags its
+      // characteristics name: the workflow would drop the others after paying for them in its history. Uncertain
+      // values decide nothing.
+      const order = ctx?.activeOrder;
+      if (!ctx || !order) ignore(r, ctx ? 'no-active-order' : 'unknown-machine');
+      else if (!measures(ctx.measuredTags, event.tag, order)) ignore(r, 'not-measured');
+      else if (event.quality !== 'good') ignore(r, 'uncertain');
+      else (group(r, order.workflowId, ctx, message).measurements ??= []).push(toMeasurement(event));
       continue;
     }
     if (event.kind === 'hold') {
@@ -131,7 +149,7 @@ export function routeEvents(
     }
     if (!ctx) {
       if (event.kind === 'counter') r.unassigned.push({ event, reason: 'unknown-machine', message });
-      else r.ignored += 1;
+      else ignore(r, 'unknown-machine');
       continue;
     }
     const shift = shiftOf(event.sourceTime, ctx.calendar);
@@ -151,7 +169,7 @@ export function routeEvents(
       if (!ctx.countingPoint) shiftGroup.notCounting.add(event.machine);
     } else if (event.kind !== 'counter') {
       // No shift runs (weekend, holiday, a gap in the pattern): states and alarms have no workflow to go to.
-      r.ignored += 1;
+      ignore(r, 'off-shift');
       continue;
     }
     // Orders take a counting point's pieces only: a machine in series with it made the same pieces.

@@ -115,7 +115,7 @@ export function startSignalBridge(deps: BridgeDeps, opts: BridgeOptions = {}) {
       for (const h of plan.holds) await publishHoldException(js, h);
     });
     stop();
-    metrics.ignored.inc(routing.ignored);
+    for (const [reason, n] of Object.entries(routing.ignored)) metrics.ignored.inc({ reason }, n);
     metrics.routed.inc({ target: 'work-order' }, built.routed['work-order']);
     metrics.routed.inc({ target: 'shift' }, built.routed.shift);
     metrics.duplicates.inc(built.duplicates);

@@ -8,6 +8,9 @@ export interface ActiveOrder {
   workflowId: string;
   erpOrderId: string;
   phase: WorkOrderPhase;
+  /** What the order makes and its operation (SAP VORNR): the bridge matches inspection characteristics by them. */
+  material: string;
+  operation: string;
 }
 
 const ACTIVE: WorkOrderPhase[] = ['released', 'running'];
@@ -19,10 +22,10 @@ const ACTIVE: WorkOrderPhase[] = ['released', 'running'];
  */
 export async function activeOrderOnLine(db: Db, site: string, line: string): Promise<ActiveOrder | null> {
   const [row] = await db
-    .select({ workflowId: workOrders.workflowId, erpOrderId: workOrders.erpOrderId, status: workOrders.status })
+    .select({ workflowId: workOrders.workflowId, erpOrderId: workOrders.erpOrderId, status: workOrders.status, material: workOrders.material, operation: workOrders.operation })
     .from(workOrders)
     .where(and(eq(workOrders.siteCode, site), eq(workOrders.lineCode, line), inArray(workOrders.status, ACTIVE)))
     .orderBy(desc(sql`${workOrders.status} = 'running'`), asc(workOrders.releasedAt))
     .limit(1);
-  return row ? { workflowId: row.workflowId, erpOrderId: row.erpOrderId, phase: phaseOfRow(row) } : null;
+  return row ? { workflowId: row.workflowId, erpOrderId: row.erpOrderId, phase: phaseOfRow(row), material: row.material, operation: row.operation } : null;
 }

@@ -50,7 +50,7 @@ export async function seedPlant(db: Db, plant: PlantModel, nowMs: number = Date.
       if (stored) checkCalendarChange(plant, s, stored, nowMs);
       const site = { name: s.name, timezone: s.timezone, shiftCalendars: siteShiftCalendars(plant, s.code), downtime: plant.downtime?.find((d) => d.site === s.code) ?? null, quality: plant.quality?.find((q) => q.site === s.code) ?? null };
       await tx.insert(sites).values({ code: s.code, ...site }).onConflictDoUpdate({ target: sites.code, set: site });
-      // Running bridges read the calendars again (bridge/context.ts); at commit, like an edit through the API.
+      // Running bridges read the machines, calendars and characteristics' tags again (bridge/context.ts); at commit.
       await tx.execute(sql`select pg_notify(${SHIFT_CALENDARS_CHANNEL}, ${s.code})`);
       for (const c of s.costCenters)
         await tx.insert(costCenters).values({ siteCode: s.code, code: c.code, name: c.name })

@@ -29,20 +29,22 @@ const auth = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
 const ORDER = '5100001';
 const workflowId = `work-order:plant1:${ORDER}`;
 const alerts: QualityAlert[] = [];
+const common = { line: 'line-2', material: 'BRACKET-A', operation: '0010', machine: 'robot-1', reaction: 'hold-continue' };
+// Two characteristics of BRACKET-A on line-2: a temperature that holds, a pressure under SPC.
+const characteristics: object[] = [
+  { ...common, code: 'cure-temp', description: 'Cure temperature', tag: 'temperature', unit: 'CEL', target: 180, lowerLimit: 175, upperLimit: 185 },
+  { ...common, code: 'press-force', description: 'Press force', tag: 'force', unit: 'KN', target: 50, lowerLimit: 40, upperLimit: 60, controlRules: { mean: 50, sigma: 1, runLength: 8 } },
+];
+/** Seeds the demo plant with these inspection characteristics of site plant1, as a re-seed of the plant file does. */
+async function seedWith(list: object[]): Promise<void> {
+  const demo = await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml'));
+  await seedPlant(engine.services.db, PlantModel.parse({ ...demo, quality: [{ site: 'plant1', characteristics: list }] }));
+}
 
 beforeAll(async () => {
   engine = await startTestEngine();
   const { db, client, nc } = engine.services;
-  // The demo plant with two characteristics of BRACKET-A on line-2: a temperature that holds, a pressure under SPC.
-  const demo = await loadPlantModel(path.join(projectRoot, 'seed', 'demo-plant.yaml'));
-  const common = { line: 'line-2', material: 'BRACKET-A', operation: '0010', machine: 'robot-1', reaction: 'hold-continue' };
-  await seedPlant(db, PlantModel.parse({
-    ...demo,
-    quality: [{ site: 'plant1', characteristics: [
-      { ...common, code: 'cure-temp', description: 'Cure temperature', tag: 'temperature', unit: 'CEL', target: 180, lowerLimit: 175, upperLimit: 185 },
-      { ...common, code: 'press-force', description: 'Press force', tag: 'force', unit: 'KN', target: 50, lowerLimit: 40, upperLimit: 60, controlRules: { mean: 50, sigma: 1, runLength: 8 } },
-    ] }],
-  }));
+  await seedWith(characteristics);
   api = await buildPlannerApi({ db, client, webhookSecret: 'test-webhook-secret-not-for-production' });
   for (const role of ['planner', 'quality', 'operator'] as Role[]) tokens[role] = await issueToken(db, `test-${role}`, role);
   nc.subscribe(qualityAlertSubject('plant1', 'line-2'), { callback: (_err, m) => void alerts.push(QualityAlert.parse(m.json())) });
@@ -64,7 +66,7 @@ const made = (pieces: number): MachineEvent[] => {
   clock += pieces + 1;
   return events;
 };
-const status = (): Promise<WorkOrderStatus> => engine.services.client.workflow.getHandle(workflowId).query(statusQuery);
+const status = (id = workflowId): Promise<WorkOrderStatus> => engine.services.client.workflow.getHandle(id).query(statusQuery);
 /** Publishes events in their order, as the edge does: a batch per run of one kind (a message holds one subject). */
 async function publishInOrder(events: MachineEvent[]): Promise<void> {
   for (let i = 0; i < events.length;) {
@@ -75,19 +77,27 @@ async function publishInOrder(events: MachineEvent[]): Promise<void> {
   }
 }
 /** Publishes events and waits until the order shows what they should do. */
-async function step(events: MachineEvent[], done: (s: WorkOrderStatus) => boolean, what: string): Promise<WorkOrderStatus> {
+async function step(events: MachineEvent[], done: (s: WorkOrderStatus) => boolean, what: string, id = workflowId): Promise<WorkOrderStatus> {
   await publishInOrder(events);
   return eventually(async () => {
-    const s = await status();
+    const s = await status(id);
     return done(s) ? s : undefined;
   }, what);
 }
 
+/** The payloads of every signal the order got, as one text (JSON, no codec): what travelled in its history. */
+async function signalled(id: string): Promise<string> {
+  const history = await engine.services.client.workflow.getHandle(id).fetchHistory();
+  return (history.events ?? []).flatMap((e) => e.workflowExecutionSignaledEventAttributes?.input?.payloads ?? [])
+    .map((p) => Buffer.from(p.data ?? []).toString()).join('\n');
+}
+const ignoredAs = async (reason: string) => (await engine.services.bridgeMetrics.ignored.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
+const release = (erpOrderId: string) => ({ v: 1, site: 'plant1', erpOrderId, material: 'BRACKET-A', quantity: '1000', unit: 'PC', line: 'line-2', operation: '0010', releasedAt: new Date().toISOString(),
+  confirmationPolicy: { partialEvery: 10, goodsReceipt: false, overdeliveryTolerancePct: 10 } });
+
 describe('quality from measurements', () => {
   it('holds the drift\'s quantity automatically, tells the ERP once, confirms good before and after, and the held after release, as scrap or reworked', async () => {
-    const order = { v: 1, site: 'plant1', erpOrderId: ORDER, material: 'BRACKET-A', quantity: '1000', unit: 'PC', line: 'line-2', operation: '0010', releasedAt: new Date().toISOString(),
-      confirmationPolicy: { partialEvery: 10, goodsReceipt: false, overdeliveryTolerancePct: 10 } };
-    expect((await api.inject().post('/orders').headers(auth('planner')).body(order)).statusCode).toBeLessThan(300);
+    expect((await api.inject().post('/orders').headers(auth('planner')).body(release(ORDER))).statusCode).toBeLessThan(300);
     await eventually(async () => ((await api.inject().get(`/orders/plant1/${ORDER}`).headers(auth('planner'))).statusCode === 200 ? true : undefined), 'the order in the read model');
 
     // In spec: 20 good, confirmed in partials.
@@ -156,5 +166,31 @@ describe('quality from measurements', () => {
     expect(confirmations.reduce((n, p) => n + Number(p.yieldQty), 0)).toBe(53);
     expect(await engine.erp.findPostings(`${workflowId}#${hold.id}`, 'quality-notification')).toHaveLength(1);
     expect(alerts).toHaveLength(3);
+  });
+
+  it('sends the order only values of tags its characteristics measure, and follows a re-seed of them without a restart', async () => {
+    const SECOND = '5100002';
+    const second = `work-order:plant1:${SECOND}`;
+    expect((await api.inject().post('/orders').headers(auth('planner')).body(release(SECOND))).statusCode).toBeLessThan(300);
+    await eventually(async () => ((await api.inject().get(`/orders/plant1/${SECOND}`).headers(auth('planner'))).statusCode === 200 ? true : undefined), 'the second order in the read model');
+    const notMeasured = await ignoredAs('not-measured');
+
+    // robot-1's humidity measures no characteristic: acked and counted, not sent. The temperature after it holds as before.
+    const humidity = analog('humidity', 'PCT', 41);
+    const hot = temperature(190);
+    await step([humidity, ...made(5), hot], (s) => s.qualityHolds.length === 1, 'a hold on the second order', second);
+    expect(await ignoredAs('not-measured')).toBe(notMeasured + 1);
+    const before = await signalled(second);
+    expect(before).toContain(hot.eventId);
+    expect(before).not.toContain(humidity.eventId);
+
+    // A re-seed gives humidity a characteristic: the running bridge reloads it (the seed's NOTIFY), no restart.
+    await seedWith([...characteristics, { ...common, code: 'humidity', description: 'Humidity', tag: 'humidity', unit: 'PCT', target: 40, lowerLimit: 30, upperLimit: 50 }]);
+    const lineContext = engine.services.lineContext!;
+    await eventually(async () => ((await lineContext.resolve([['plant1', 'robot-1']]))('plant1', 'robot-1')?.measuredTags.some((t) => t.tag === 'humidity') ? true : undefined), 'the bridge to load the humidity characteristic');
+    const measured = analog('humidity', 'PCT', 42);
+    await publishInOrder([measured]);
+    await eventually(async () => ((await signalled(second)).includes(measured.eventId) ? true : undefined), 'the humidity value in the order\'s signals');
+    expect(await ignoredAs('not-measured')).toBe(notMeasured + 1);
   });
 });

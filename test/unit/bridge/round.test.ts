@@ -14,12 +14,13 @@ const counter = (id: string, machine: string, c: 'good' | 'scrap' | 'total', del
 const state = (id: string, machine: string, s: 'running' | 'fault', min: number): MachineEvent => ({
   ...base, line: lineOf(machine), eventId: id, machine, sourceTime: at(min), kind: 'state', state: s, previous: null,
 });
+const order = { workflowId: 'work-order:plant1:1', erpOrderId: '1', material: 'BRACKET-A', operation: '0010' };
 const ctx: Record<string, MachineContext> = {
-  'robot-1': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
-  'robot-2': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
-  'press-1': { site: 'plant1', line: 'line-1', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: null },
+  'robot-1': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, measuredTags: [], activeOrder: order },
+  'robot-2': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, measuredTags: [], activeOrder: order },
+  'press-1': { site: 'plant1', line: 'line-1', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, measuredTags: [], activeOrder: null },
   // In series before robot-1: it counts the same pieces, so it is not a counting point.
-  'feeder-1': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: false, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
+  'feeder-1': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: false, measuredTags: [], activeOrder: order },
 };
 /** An event names its machine's line, as the edge sends it (the bridge parks one that does not: lineMismatch). */
 const lineOf = (machine: string) => ctx[machine]?.line ?? 'line-2';

@@ -10,9 +10,14 @@ const base = { v: 1 as const, site: 'plant1', line: 'line-2', tag: 'ns=2;s=x', q
 const counter = (id: string, machine: string, counterKind: 'good' | 'scrap' | 'total', delta: number, sourceTime = '2026-01-05T07:00:00Z'): MachineEvent => ({
   ...base, line: lineOf(machine), eventId: id, machine, sourceTime, kind: 'counter', counter: counterKind, delta, raw: delta,
 });
+// robot-1's temperature measures a characteristic of the active order's material and operation; its humidity one of another operation.
+const measuredTags = [{ tag: 'temperature', material: 'BRACKET-A', operation: '0010' }, { tag: 'humidity', material: 'BRACKET-A', operation: '0020' }];
 const ctx: Record<string, MachineContext> = {
-  'robot-1': { site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1' } },
-  'press-1': { site: 'plant1', line: 'line-1', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: null },
+  'robot-1': {
+    site: 'plant1', line: 'line-2', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, measuredTags,
+    activeOrder: { workflowId: 'work-order:plant1:1', erpOrderId: '1', material: 'BRACKET-A', operation: '0010' },
+  },
+  'press-1': { site: 'plant1', line: 'line-1', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, measuredTags, activeOrder: null },
 };
 /** An event names its machine's line, as the edge sends it (the bridge parks one that does not: lineMismatch). */
 const lineOf = (machine: string) => ctx[machine]?.line ?? 'line-2';
@@ -49,7 +54,7 @@ describe('routeEvents', () => {
     const r = routeEvents([{ event: counter('sat', 'robot-1', 'good', 4, saturday), message: 0 }, { event: state, message: 1 }], weekdays);
     expect(r.orders.get('work-order:plant1:1')!.events.map((e) => e.eventId)).toEqual(['sat']);
     expect(r.shifts.size).toBe(0);
-    expect(r.ignored).toBe(1);
+    expect(r.ignored).toEqual({ 'off-shift': 1 });
     expect(r.machineCounts.map((c) => [c.item.shiftDate, c.item.shiftCode])).toEqual([['2026-01-10', OFF_SHIFT]]);
   });
 
@@ -64,7 +69,7 @@ describe('routeEvents', () => {
     );
     expect(r.unassigned.map((u) => [u.event.eventId, u.reason])).toEqual([['x', 'no-active-order'], ['y', 'unknown-machine']]);
     expect(r.orders.size).toBe(0);
-    expect(r.ignored).toBe(1);
+    expect(r.ignored).toEqual({ 'unknown-machine': 1 });
   });
 
   it('routes an event naming another line than its machine\'s nowhere: misrouted, with the reason, never to that line\'s order', () => {
@@ -116,7 +121,7 @@ describe('routeEvents', () => {
     expect(routeEvents(events.slice(0, 1), noOrder).unassigned).toEqual([]);
     // Outside every shift: machine counts only (no shift to take them, and no order).
     const off = routeEvents([{ event: counter('c4', 'cut-1', 'good', 2, sunday), message: 0 }], (_s, m) => (m === 'cut-1' ? { ...cut, calendar } : null));
-    expect([off.orders.size, off.shifts.size, off.unassigned.length, off.ignored]).toEqual([0, 0, 0, 0]);
+    expect([off.orders.size, off.shifts.size, off.unassigned.length, off.ignored]).toEqual([0, 0, 0, {}]);
     expect(off.machineCounts.map((m) => [m.eventId, m.item.shiftCode])).toEqual([['c4', OFF_SHIFT]]);
   });
 
@@ -127,8 +132,8 @@ describe('routeEvents', () => {
 });
 
 describe('analog values', () => {
-  const analog = (id: string, machine: string, value: number, quality: 'good' | 'uncertain' = 'good', sourceTime = '2026-01-05T07:00:00Z'): MachineEvent => ({
-    ...base, line: lineOf(machine), eventId: id, machine, tag: 'temperature', sourceTime, kind: 'analog', value, unit: 'CEL', quality,
+  const analog = (id: string, machine: string, value: number, quality: 'good' | 'uncertain' = 'good', sourceTime = '2026-01-05T07:00:00Z', tag = 'temperature'): MachineEvent => ({
+    ...base, line: lineOf(machine), eventId: id, machine, tag, sourceTime, kind: 'analog', value, unit: 'CEL', quality,
   });
 
   it('reach the line\'s active order as measurements, in source-time order, each once; others are ignored', () => {
@@ -141,12 +146,33 @@ describe('analog values', () => {
       ],
       lookup,
     );
-    expect(r.ignored).toBe(2);
+    expect(r.ignored).toEqual({ uncertain: 1, 'no-active-order': 1 });
     const g = r.orders.get('work-order:plant1:1')!;
     expect(g.measurements!.map((m) => [m.id, m.machine, m.tag, m.value])).toEqual([['t2', 'robot-1', 'temperature', 181], ['t1', 'robot-1', 'temperature', 180]]);
     const d = orderDelta(g.events, new Set(['t1', 't2']), [...g.measurements!, g.measurements![0]!])!;
     expect(d.measurements!.map((m) => m.id)).toEqual(['t1', 't2']);
     expect(d.duplicatesDropped).toBe(1);
     expect(orderDelta([], new Set(), g.measurements)).toMatchObject({ duplicatesDropped: 2 });
+  });
+
+  it('go to the order only from tags that measure a characteristic of its material and operation; the others are ignored as not measured', () => {
+    const r = routeEvents(
+      [
+        { event: analog('t', 'robot-1', 180), message: 0 },
+        // A characteristic of operation 0020, not the order's 0010; a tag no characteristic names; an unknown machine.
+        { event: analog('h', 'robot-1', 40, 'good', '2026-01-05T07:00:00Z', 'humidity'), message: 0 },
+        { event: analog('s', 'robot-1', 3, 'good', '2026-01-05T07:00:00Z', 'speed'), message: 1 },
+        { event: analog('g', 'ghost-9', 180), message: 2 },
+      ],
+      lookup,
+    );
+    expect(r.orders.get('work-order:plant1:1')!.measurements!.map((m) => m.id)).toEqual(['t']);
+    expect([...r.orders.get('work-order:plant1:1')!.messages]).toEqual([0]);
+    expect(r.ignored).toEqual({ 'not-measured': 2, 'unknown-machine': 1 });
+    // The same humidity value once the order is of operation 0020.
+    const op20 = (_s: string, m: string) => (m === 'robot-1' ? { ...ctx['robot-1']!, activeOrder: { ...ctx['robot-1']!.activeOrder!, operation: '0020' } } : null);
+    const h = routeEvents([{ event: analog('h', 'robot-1', 40, 'good', '2026-01-05T07:00:00Z', 'humidity'), message: 0 }], op20);
+    expect(h.orders.get('work-order:plant1:1')!.measurements!.map((m) => [m.id, m.tag])).toEqual([['h', 'humidity']]);
+    expect(h.ignored).toEqual({});
   });
 });

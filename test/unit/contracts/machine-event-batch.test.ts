@@ -44,7 +44,7 @@ describe('machine-event batch: one schema from the edge to the shift workflow', 
       if (!r.success) throw r.error;
       return r.data.events.map((event) => ({ event, message }));
     });
-    const routing = routeEvents(items, (site) => ({ site, line: 'line-1', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, activeOrder: null }));
+    const routing = routeEvents(items, (site) => ({ site, line: 'line-1', calendar: defaultShiftCalendar('Europe/Berlin'), countingPoint: true, measuredTags: [], activeOrder: null }));
     expect(routing.shifts.size).toBe(1);
     const [group] = routing.shifts.values();
     // deliverToShift signals the shift's events in chunks of the same schema.
