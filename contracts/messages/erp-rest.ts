@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GoodsMovementItem, PostingKind } from '../erp-port.js';
+import { GoodsMovementItem, PostingKind, StockType } from '../erp-port.js';
 import { DecimalString } from '../tokens.js';
 
 /**
@@ -18,6 +18,10 @@ export const Posting = z.object({
   yieldQty: DecimalString.nullable(),
   scrapQty: DecimalString.nullable(),
   movementType: z.string().nullable(),
+  /** Additive: a 101's or 102's stock (`StockType`, absent: unrestricted or not said); older ERPs do not send it. */
+  stockType: StockType.nullable().optional(),
+  /** Additive: a confirmation's operation, as the request named it; older ERPs do not send it. */
+  operation: z.string().nullable().optional(),
   isFinal: z.boolean().nullable(),
   // Additive: older ERPs (and simulators) do not send the items of a goods movement.
   items: z.array(GoodsMovementItem).nullable().optional(),

@@ -164,6 +164,9 @@ export class RestErpAdapter implements ErpAdapter {
       scrapQty: p.scrapQty,
       isFinal: p.isFinal,
       movementType: p.movementType,
+      // Additive: said only where the ERP sends them (contracts/messages/erp-rest.ts).
+      ...(p.stockType != null ? { stockType: p.stockType } : {}),
+      ...(p.operation != null ? { operation: p.operation } : {}),
       items: p.items ?? [],
       cancelled: p.cancelled ?? false,
       postingDate: p.postingDate ?? null,
