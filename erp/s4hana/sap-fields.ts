@@ -52,8 +52,9 @@ export function orderItemText(movementType: MovementType, stockType: StockType |
 
 /**
  * The stock a 101 or 102 item moved, as the port says it: `blocked` when SAP holds it as blocked stock
- * (InventoryStockType `07`, the stock identifier SAP derives from the item's InventoryUsabilityCode `S`), else
- * `unrestricted`. A reply that carries the usability code itself (a later release's, asked for by hand) counts too.
+ * (InventoryStockType `07`, the stock identifier SAP derives from the item's InventoryUsabilityCode `S`; or that
+ * code itself where an item carries it), else `unrestricted`. The adapter `$select`s InventoryStockType only
+ * (`MaterialDocumentItemRead`: every release's service has it).
  */
 export function stockTypeFromSap(i: { InventoryUsabilityCode?: string | undefined; InventoryStockType?: string | undefined }): StockType {
   return i.InventoryUsabilityCode === SAP_BLOCKED_USABILITY || i.InventoryStockType === SAP_BLOCKED_STOCK_TYPE ? 'blocked' : 'unrestricted';
