@@ -249,8 +249,7 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
    * Refuses (ErpRejected) an order number SAP cannot hold (AUFNR): SAP holds nothing for it to list.
    */
   async listOrderPostings(erpOrderId: string): Promise<ErpPosting[]> {
-    const number = sapField(SapOrderNumber, erpOrderId, 'erpOrderId', 'order postings');
-    const order = odataString(number);
+    const order = odataString(sapField(SapOrderNumber, erpOrderId, 'erpOrderId', 'order postings'));
     const withoutOrder = MOVEMENTS_WITHOUT_ORDER.map((t) => `GoodsMovementType eq '${t}'`).join(' or ');
     const items = (filter: string) => this.session.collection(MATERIAL_DOCUMENT_SERVICE, query('A_MaterialDocumentItem', filter, this.matDocItemSelect), MaterialDocumentItemRead);
     const [confs, ordered, byText] = await Promise.all([
@@ -259,7 +258,7 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
       items(`MaterialDocumentItemText eq ${order} and (${withoutOrder})`),
     ]);
     // The text is free: only the movements that carry the order there count by it.
-    const textual = byText.filter((i) => (MOVEMENTS_WITHOUT_ORDER as readonly string[]).includes(i.GoodsMovementType));
+    const textual = byText.filter((i) => MOVEMENTS_WITHOUT_ORDER.includes(i.GoodsMovementType));
     const byDoc = new Map<string, ErpPosting>();
     for (const i of [...ordered, ...textual]) {
       if (i.IsAutomaticallyCreated === 'X') continue;

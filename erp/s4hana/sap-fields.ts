@@ -39,7 +39,7 @@ export const SAP_MOVEMENT: Record<MovementType, { type: MovementType; code: '02'
 };
 
 /** The movements SAP holds without the order (`SAP_MOVEMENT` `withoutOrder`): the order's list finds them by item text. */
-export const MOVEMENTS_WITHOUT_ORDER = (Object.values(SAP_MOVEMENT) as Array<(typeof SAP_MOVEMENT)[MovementType]>).filter((m) => m.withoutOrder).map((m) => m.type);
+export const MOVEMENTS_WITHOUT_ORDER: readonly string[] = (Object.keys(SAP_MOVEMENT) as MovementType[]).filter((t) => SAP_MOVEMENT[t].withoutOrder);
 
 /**
  * The item text (MaterialDocumentItemText, SGTXT) of a movement of blocked stock: the order number, so the order's
