@@ -18,8 +18,9 @@ export const Posting = z.object({
   yieldQty: DecimalString.nullable(),
   scrapQty: DecimalString.nullable(),
   movementType: z.string().nullable(),
-  // Additive: a 101's or 102's stock (absent or null: unrestricted) and a confirmation's operation; older ERPs do not send them.
+  /** Additive: a 101's or 102's stock (`StockType`, absent: unrestricted or not said); older ERPs do not send it. */
   stockType: StockType.nullable().optional(),
+  /** Additive: a confirmation's operation, as the request named it; older ERPs do not send it. */
   operation: z.string().nullable().optional(),
   isFinal: z.boolean().nullable(),
   // Additive: older ERPs (and simulators) do not send the items of a goods movement.

@@ -16,9 +16,21 @@ export * from './odata.js';
 export const CONFIRMATION_SERVICE = 'API_PROD_ORDER_CONFIRMATION_2_SRV';
 export const MATERIAL_DOCUMENT_SERVICE = 'API_MATERIAL_DOCUMENT_SRV';
 
-/** SAP's field lengths: ConfirmationText CHAR 40 (LTXA1), MaterialDocumentHeaderText CHAR 25 (BKTXT). */
+/**
+ * SAP's field lengths: ConfirmationText CHAR 40 (LTXA1), MaterialDocumentHeaderText CHAR 25 (BKTXT),
+ * MaterialDocumentItemText CHAR 50 (SGTXT, the item text).
+ */
 export const CONFIRMATION_TEXT_MAX = 40;
 export const MATERIAL_DOCUMENT_HEADER_TEXT_MAX = 25;
+export const MATERIAL_DOCUMENT_ITEM_TEXT_MAX = 50;
+
+/**
+ * A material document item's stock type on create (InventoryUsabilityCode, INSMK; BAPI_GOODSMVT_CREATE STCK_TYPE):
+ * `' '` or empty unrestricted use, `X` quality inspection, `S` blocked. Read back, the item's InventoryStockType
+ * (its stock identifier) says the same in two digits: `01` unrestricted use, `02` quality inspection, `07` blocked.
+ */
+export const SAP_BLOCKED_USABILITY = 'S';
+export const SAP_BLOCKED_STOCK_TYPE = '07';
 
 /**
  * SAP's shapes of the fields the port leaves generic (contracts/tokens.ts): the S/4HANA adapter refuses a value outside
@@ -84,9 +96,11 @@ export type ProdnOrdConf2 = z.infer<typeof ProdnOrdConf2>;
 
 /**
  * What the adapter reads of a confirmation (a POST's reply, a look-up by ConfirmationText, the order's list): its
- * keys, quantities (Edm.Decimal strings with scale 3), final flag, our reference and whether it was cancelled.
+ * keys, quantities (Edm.Decimal strings with scale 3), final flag, our reference, whether it was cancelled, and its
+ * operation (VORNR; optional, so a reply without it still reads: the port's `operation` is then absent).
  */
 export const ProdnOrdConf2Read = ProdnOrdConf2.pick({
+  OrderOperation: true,
   ConfirmationGroup: true,
   ConfirmationCount: true,
   ConfirmationYieldQuantity: true,
@@ -95,7 +109,7 @@ export const ProdnOrdConf2Read = ProdnOrdConf2.pick({
   ConfirmationText: true,
   IsReversed: true,
   PostingDate: true,
-});
+}).partial({ OrderOperation: true });
 export type ProdnOrdConf2Read = z.infer<typeof ProdnOrdConf2Read>;
 
 export const MaterialDocumentItemCreate = z.object({
@@ -119,6 +133,10 @@ export const MaterialDocumentItemCreate = z.object({
   /** Closes the reservation item with this issue: no open remainder for MRP. */
   ReservationIsFinallyIssued: z.boolean().optional(),
   Batch: z.string().max(10).optional(),
+  /** Stock type of the item (`SAP_BLOCKED_USABILITY`): `S` receives a 101 into blocked stock, or reverses it (102). */
+  InventoryUsabilityCode: z.enum(['', ' ', 'X', 'S']).optional(),
+  /** Item text (SGTXT): the order number on the movements of blocked stock, which carry no order (docs/erp-s4hana.md). */
+  MaterialDocumentItemText: z.string().max(MATERIAL_DOCUMENT_ITEM_TEXT_MAX).optional(),
 });
 export type MaterialDocumentItemCreate = z.infer<typeof MaterialDocumentItemCreate>;
 
@@ -149,6 +167,16 @@ export const MaterialDocumentItem = z.object({
   ReservationItem: z.string().optional(),
   ReservationIsFinallyIssued: z.boolean().optional(),
   Batch: z.string().optional(),
+  /** `S` blocked, `X` quality inspection, empty unrestricted: as posted. Not in every release's metadata (below). */
+  InventoryUsabilityCode: z.string().optional(),
+  /** The stock the item moves: `01` unrestricted use, `02` quality inspection, `07` blocked (`SAP_BLOCKED_STOCK_TYPE`). */
+  InventoryStockType: z.string().optional(),
+  MaterialDocumentItemText: z.string().optional(),
+  /**
+   * `X` on the line SAP adds itself (XAUTO): a transfer posting (343, 344) is two lines, the one posted and its
+   * counterpart in the receiving stock; the order's list counts the posted one only.
+   */
+  IsAutomaticallyCreated: z.string().optional(),
 });
 export type MaterialDocumentItem = z.infer<typeof MaterialDocumentItem>;
 
@@ -171,7 +199,12 @@ export type MaterialDocumentHeader = z.infer<typeof MaterialDocumentHeader>;
 /** What the adapter reads of a material document header: its keys, `<MaterialDocument>/<Year>` in the port. */
 export const MaterialDocumentKey = MaterialDocumentHeader.pick({ MaterialDocumentYear: true, MaterialDocument: true });
 export type MaterialDocumentKey = z.infer<typeof MaterialDocumentKey>;
-/** What the adapter reads of a material document item (an order's goods movements, for reconciliation). */
+/**
+ * What the adapter reads of a material document item (an order's goods movements, for reconciliation). The stock an
+ * item moves is read as InventoryStockType, not InventoryUsabilityCode: SAP Cloud SDK 2.1.0's metadata of
+ * API_MATERIAL_DOCUMENT_SRV has InventoryStockType and IsAutomaticallyCreated on A_MaterialDocumentItem but no
+ * InventoryUsabilityCode (a later release's has it), and SAP refuses a `$select` of a property its service lacks.
+ */
 export const MaterialDocumentItemRead = MaterialDocumentItem.pick({
   MaterialDocumentYear: true,
   MaterialDocument: true,
@@ -183,6 +216,8 @@ export const MaterialDocumentItemRead = MaterialDocumentItem.pick({
   GoodsMovementIsCancelled: true,
   Reservation: true,
   ReservationItem: true,
+  InventoryStockType: true,
+  IsAutomaticallyCreated: true,
 });
 export type MaterialDocumentItemRead = z.infer<typeof MaterialDocumentItemRead>;
 

@@ -164,8 +164,9 @@ export class RestErpAdapter implements ErpAdapter {
       scrapQty: p.scrapQty,
       isFinal: p.isFinal,
       movementType: p.movementType,
-      ...(p.movementType === '101' || p.movementType === '102' ? { stockType: p.stockType ?? 'unrestricted' } : {}),
-      ...(p.kind === 'confirmation' && p.operation ? { operation: p.operation } : {}),
+      // Additive: said only where the ERP sends them (contracts/messages/erp-rest.ts).
+      ...(p.stockType != null ? { stockType: p.stockType } : {}),
+      ...(p.operation != null ? { operation: p.operation } : {}),
       items: p.items ?? [],
       cancelled: p.cancelled ?? false,
       postingDate: p.postingDate ?? null,

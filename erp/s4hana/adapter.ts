@@ -31,12 +31,13 @@ import {
   SapOrderNumber,
   SapPlant,
   SapStorageLocation,
+  SAP_BLOCKED_USABILITY,
 } from '../../contracts/messages/sap-odata.js';
 import { ODataSession, type SapConnection } from './odata-session.js';
 import { canonicalDecimal } from '../../contracts/decimal.js';
 import { findDowntime, findQualityNotifications, listDowntime, postDowntime, raiseQualityNotification } from './notifications.js';
 import { odataQuery, odataString, sapReference } from './posting-ref.js';
-import { dateFromSap, SAP_MOVEMENT, sapDate, sapField, today } from './sap-fields.js';
+import { dateFromSap, MOVEMENTS_WITHOUT_ORDER, orderItemText, SAP_MOVEMENT, sapDate, sapField, stockTypeFromSap, today } from './sap-fields.js';
 import { SapProductionOrders } from './production-orders.js';
 import { SapUnits } from './units.js';
 
@@ -161,16 +162,22 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
   }
 
   /**
-   * One material document of the port's movement (`SAP_MOVEMENT`). Refuses (ErpRejected) a movement without plant, and
-   * an order number, plant or storage location SAP cannot hold (AUFNR, WERKS, LGORT).
+   * One material document of the port's movement (`SAP_MOVEMENT`). A 101 or 102 with `stockType: 'blocked'` moves
+   * blocked stock (InventoryUsabilityCode `S`). The movements of blocked stock (a blocked 101/102, 343, 344, 555,
+   * 556) carry the order number in the item text (`orderItemText`); 343 to 556 carry no ManufacturingOrder, which
+   * SAP takes on none of them (`SAP_MOVEMENT`). Refuses (ErpRejected) a movement without plant, a stock type on a
+   * movement other than 101/102, and an order number, plant or storage location SAP cannot hold (AUFNR, WERKS, LGORT).
    */
   async postGoodsMovement(req: GoodsMovementRequest): Promise<ErpDocument> {
     if (!req.plant) throw new ErpRejected(`SAP material document for order ${req.erpOrderId}: no plant (set erpPlant on the line)`);
     const what = `material document ${req.postingKey}`;
+    if (req.stockType !== undefined && req.movementType !== '101' && req.movementType !== '102')
+      throw new ErpRejected(`SAP ${what}: stockType ${JSON.stringify(req.stockType)} on a ${req.movementType}: only a 101 or 102 names its stock`);
     const order = sapField(SapOrderNumber, req.erpOrderId, 'erpOrderId', what);
     const plant = sapField(SapPlant, req.plant, 'plant', what);
     const storageLocation = req.storageLocation === undefined ? undefined : sapField(SapStorageLocation, req.storageLocation, 'storageLocation', what);
     const movement = SAP_MOVEMENT[req.movementType];
+    const itemText = orderItemText(req.movementType, req.stockType, order);
     const body: MaterialDocumentHeaderCreate = {
       GoodsMovementCode: movement.code,
       // PostingDate (BUDAT) books the period; DocumentDate (BLDAT) is the production's date, the same unless the
@@ -184,8 +191,10 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
         // The order's component names its own storage location; else the line's.
         StorageLocation: i.storageLocation === undefined ? storageLocation : sapField(SapStorageLocation, i.storageLocation, `items[${n}].storageLocation`, what),
         GoodsMovementType: movement.type,
-        ManufacturingOrder: order,
+        ...(movement.withoutOrder ? {} : { ManufacturingOrder: order }),
         ...(movement.refDocType ? { GoodsMovementRefDocType: movement.refDocType } : {}),
+        ...(req.stockType === 'blocked' ? { InventoryUsabilityCode: SAP_BLOCKED_USABILITY } : {}),
+        ...(itemText ? { MaterialDocumentItemText: itemText } : {}),
         QuantityInEntryUnit: i.quantity,
         // The ISO code where the service has it and the plant file maps the unit, else the commercial code in the
         // pinned language (units.ts, SapConnection.materialDocumentIsoUnits).
@@ -232,19 +241,32 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
     await this.session.request('POST', MATERIAL_DOCUMENT_SERVICE, `Cancel?${q}`, odataEntity(z.unknown()));
   }
 
-  /** Refuses (ErpRejected) an order number SAP cannot hold (AUFNR): SAP holds nothing for it to list. */
+  /**
+   * The order's confirmations (with their operation) and material documents: those SAP holds against the order
+   * (ManufacturingOrder) and the movements of blocked stock it holds without it (343, 344, 555, 556), found by the
+   * order number in their item text (`orderItemText`). A 101 or 102 says its stock (`stockType`). Lines SAP added
+   * itself (the receiving side of a transfer posting, IsAutomaticallyCreated) are left out: each movement counts once.
+   * Refuses (ErpRejected) an order number SAP cannot hold (AUFNR): SAP holds nothing for it to list.
+   */
   async listOrderPostings(erpOrderId: string): Promise<ErpPosting[]> {
     const order = odataString(sapField(SapOrderNumber, erpOrderId, 'erpOrderId', 'order postings'));
-    const [confs, items] = await Promise.all([
+    const withoutOrder = MOVEMENTS_WITHOUT_ORDER.map((t) => `GoodsMovementType eq '${t}'`).join(' or ');
+    const items = (filter: string) => this.session.collection(MATERIAL_DOCUMENT_SERVICE, query('A_MaterialDocumentItem', filter, this.matDocItemSelect), MaterialDocumentItemRead);
+    const [confs, ordered, byText] = await Promise.all([
       this.session.collection(CONFIRMATION_SERVICE, query('ProdnOrdConf2', `OrderID eq ${order} and IsReversal eq false`, selectOf(ProdnOrdConf2Read)), ProdnOrdConf2Read),
-      this.session.collection(MATERIAL_DOCUMENT_SERVICE, query('A_MaterialDocumentItem', `ManufacturingOrder eq ${order}`, this.matDocItemSelect), MaterialDocumentItemRead),
+      items(`ManufacturingOrder eq ${order}`),
+      items(`MaterialDocumentItemText eq ${order} and (${withoutOrder})`),
     ]);
+    // The text is free: only the movements that carry the order there count by it.
+    const textual = byText.filter((i) => MOVEMENTS_WITHOUT_ORDER.includes(i.GoodsMovementType));
     const byDoc = new Map<string, ErpPosting>();
-    for (const i of items) {
+    for (const i of [...ordered, ...textual]) {
+      if (i.IsAutomaticallyCreated === 'X') continue;
       const doc = matDocument(i);
+      const receipt = i.GoodsMovementType === '101' || i.GoodsMovementType === '102';
       const p = byDoc.get(doc) ?? {
         document: doc, reference: null, kind: 'goods-movement' as const, yieldQty: null, scrapQty: null, isFinal: null,
-        movementType: i.GoodsMovementType, items: [], cancelled: false,
+        movementType: i.GoodsMovementType, ...(receipt ? { stockType: stockTypeFromSap(i) } : {}), items: [], cancelled: false,
       };
       p.items.push({
         material: i.Material,
@@ -259,7 +281,8 @@ export class S4HanaErpAdapter implements ErpAdapter, ErpOrderSource {
       ...confs.map((c): ErpPosting => ({
         document: confDocument(c), reference: c.ConfirmationText, kind: 'confirmation',
         yieldQty: canonicalDecimal(c.ConfirmationYieldQuantity), scrapQty: canonicalDecimal(c.ConfirmationScrapQuantity),
-        isFinal: c.IsFinalConfirmation, movementType: null, items: [], cancelled: c.IsReversed, postingDate: dateFromSap(c.PostingDate),
+        isFinal: c.IsFinalConfirmation, movementType: null, operation: c.OrderOperation || null, items: [], cancelled: c.IsReversed,
+        postingDate: dateFromSap(c.PostingDate),
       })),
       ...byDoc.values(),
     ];

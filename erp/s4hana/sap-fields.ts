@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { ErpRejected, type MovementType } from '../../contracts/erp-port.js';
+import { ErpRejected, type MovementType, type StockType } from '../../contracts/erp-port.js';
+import { SAP_BLOCKED_STOCK_TYPE, SAP_BLOCKED_USABILITY } from '../../contracts/messages/sap-odata.js';
 
 // SAP's side of the port's values: field shapes checked at the boundary, movement codes, and date formats on the wire.
 
@@ -19,20 +20,45 @@ export function sapField<S extends z.ZodType>(schema: S, value: unknown, field: 
 /**
  * The port's movements (`MovementType`) as SAP posts them: the movement type (GoodsMovementType, BWART), the goods
  * movement code (GoodsMovementCode, GMCODE: 02 goods receipt for a production order, 03 goods issue, 04 transfer
- * posting) and, for
- * a receipt or its reversal, the reference to the production order (GoodsMovementRefDocType F). The port named its
+ * posting), for a receipt or its reversal the reference to the production order (GoodsMovementRefDocType F), and
+ * `withoutOrder` for the movements of blocked stock that SAP does not post against the order: a transfer posting
+ * (343, 344) takes no account assignment at all, and a withdrawal for scrapping (555, 556) is a goods issue without
+ * reference whose value goes to a scrap account and a cost center, not to the order (SAP's standard movement types,
+ * T156 / OMJJ). Those carry the order number in the item text instead (`orderItemText`). The port named its
  * movements after SAP's numbers, so the types map to themselves; the map is here so SAP's codes live in one place.
  */
-export const SAP_MOVEMENT: Record<MovementType, { type: MovementType; code: '02' | '03' | '04'; refDocType?: 'F' }> = {
+export const SAP_MOVEMENT: Record<MovementType, { type: MovementType; code: '02' | '03' | '04'; refDocType?: 'F'; withoutOrder?: true }> = {
   '261': { type: '261', code: '03' }, // goods issue to the order
   '262': { type: '262', code: '03' }, // its reversal
   '101': { type: '101', code: '02', refDocType: 'F' }, // goods receipt from the order
   '102': { type: '102', code: '02', refDocType: 'F' }, // its reversal
-  '343': { type: '343', code: '04' }, // transfer posting: blocked to unrestricted
-  '344': { type: '344', code: '04' }, // transfer posting: unrestricted to blocked
-  '555': { type: '555', code: '03' }, // withdrawal for scrapping from blocked stock
-  '556': { type: '556', code: '03' }, // its reversal
+  '343': { type: '343', code: '04', withoutOrder: true }, // transfer posting: blocked to unrestricted
+  '344': { type: '344', code: '04', withoutOrder: true }, // transfer posting: unrestricted to blocked
+  '555': { type: '555', code: '03', withoutOrder: true }, // withdrawal for scrapping from blocked stock
+  '556': { type: '556', code: '03', withoutOrder: true }, // its reversal
 };
+
+/** The movements SAP holds without the order (`SAP_MOVEMENT` `withoutOrder`): the order's list finds them by item text. */
+export const MOVEMENTS_WITHOUT_ORDER: readonly string[] = (Object.keys(SAP_MOVEMENT) as MovementType[]).filter((t) => SAP_MOVEMENT[t].withoutOrder);
+
+/**
+ * The item text (MaterialDocumentItemText, SGTXT) of a movement of blocked stock: the order number, so the order's
+ * list finds the movements SAP holds without the order (`MOVEMENTS_WITHOUT_ORDER`), and a person in SAP (MIGO, MB51)
+ * sees which order the held units came from. Undefined for every other movement, which leave the text to SAP's users.
+ */
+export function orderItemText(movementType: MovementType, stockType: StockType | undefined, order: string): string | undefined {
+  return SAP_MOVEMENT[movementType].withoutOrder || stockType === 'blocked' ? order : undefined;
+}
+
+/**
+ * The stock a 101 or 102 item moved, as the port says it: `blocked` when SAP holds it as blocked stock
+ * (InventoryStockType `07`, the stock identifier SAP derives from the item's InventoryUsabilityCode `S`; or that
+ * code itself where an item carries it), else `unrestricted`. The adapter `$select`s InventoryStockType only
+ * (`MaterialDocumentItemRead`: every release's service has it).
+ */
+export function stockTypeFromSap(i: { InventoryUsabilityCode?: string | undefined; InventoryStockType?: string | undefined }): StockType {
+  return i.InventoryUsabilityCode === SAP_BLOCKED_USABILITY || i.InventoryStockType === SAP_BLOCKED_STOCK_TYPE ? 'blocked' : 'unrestricted';
+}
 
 /** Edm.DateTime in OData v2 JSON: `/Date(<ms since epoch>)/`, midnight UTC of the posting day. */
 export const today = () => `/Date(${Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate())})/`;

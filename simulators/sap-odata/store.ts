@@ -4,6 +4,7 @@ import type {
   MaterialDocumentHeader,
   MaterialDocumentHeaderCreate,
   MaterialDocumentItem,
+  MaterialDocumentItemCreate,
   ProdnOrdConf2,
   ProdnOrdConf2Create,
   QualityNotification,
@@ -19,6 +20,18 @@ const todayDate = () => `/Date(${Date.UTC(new Date().getUTCFullYear(), new Date(
 
 /** SAP renders Edm.Decimal with the field's scale (3 for quantities), so the double does too. */
 const scaled = (v: string | undefined) => Number(v ?? '0').toFixed(3);
+
+/**
+ * The movements of blocked stock SAP posts without an order, and the stock a transfer posting's automatic line
+ * receives (InventoryStockType: `01` unrestricted use, `07` blocked). 555 and 556 are one line each, in blocked stock.
+ */
+const BLOCKED_STOCK_MOVES: Partial<Record<string, { to?: '01' | '07' }>> = { '343': { to: '01' }, '344': { to: '07' }, '555': {}, '556': {} };
+
+/** The stock a posted line moves (InventoryStockType): blocked for a 101/102 with usability code S and for 343, 555, 556. */
+function stockTypeOf(i: MaterialDocumentItemCreate): '01' | '07' {
+  if (i.GoodsMovementType === '101' || i.GoodsMovementType === '102') return i.InventoryUsabilityCode === 'S' ? '07' : '01';
+  return i.GoodsMovementType === '343' || i.GoodsMovementType === '555' || i.GoodsMovementType === '556' ? '07' : '01';
+}
 
 /** Thrown for what SAP refuses on business grounds; the app renders it as an OData error body. */
 export class SapBusinessError extends Error {
@@ -135,12 +148,26 @@ export class SapStore {
     return reversal;
   }
 
+  /**
+   * Posts a material document. Like SAP, a transfer posting (343, 344) becomes two lines: the one posted and its
+   * counterpart in the receiving stock (IsAutomaticallyCreated `X`). Refuses an order as account assignment on a
+   * movement of blocked stock SAP posts without one (343, 344, 555, 556). Keeps no stock: a 343 or 555 of more than
+   * the blocked stock goes through here, where SAP would refuse it (M7/021).
+   */
   createMaterialDocument(h: MaterialDocumentHeaderCreate): MaterialDocumentRow {
     // Checked before anything is written: a refused item leaves no document and no reservation touched.
+    for (const i of h.to_MaterialDocumentItem)
+      if (i.ManufacturingOrder && BLOCKED_STOCK_MOVES[i.GoodsMovementType])
+        throw new SapBusinessError('MES_DOUBLE/015', `Movement type ${i.GoodsMovementType}: account assignment to order ${i.ManufacturingOrder} is not possible`);
     const withdrawals = h.to_MaterialDocumentItem.map((i) => this.reservationOf(i));
     const year = String(new Date().getUTCFullYear());
     const number = String(this.nextMaterialDocument++);
-    const items: MaterialDocumentItem[] = h.to_MaterialDocumentItem.map((i, n) => ({
+    const lines = h.to_MaterialDocumentItem.flatMap((i) => {
+      const from = stockTypeOf(i);
+      const to = BLOCKED_STOCK_MOVES[i.GoodsMovementType]?.to;
+      return to ? [{ i, stock: from, auto: '' }, { i, stock: to, auto: 'X' }] : [{ i, stock: from, auto: '' }];
+    });
+    const items: MaterialDocumentItem[] = lines.map(({ i, stock, auto }, n) => ({
       MaterialDocumentYear: year,
       MaterialDocument: number,
       MaterialDocumentItem: String(n + 1),
@@ -158,6 +185,10 @@ export class SapStore {
       ReservationItem: i.ReservationItem ?? '',
       ReservationIsFinallyIssued: i.ReservationIsFinallyIssued ?? false,
       Batch: i.Batch ?? '',
+      InventoryUsabilityCode: (i.InventoryUsabilityCode ?? '').trim(),
+      InventoryStockType: stock,
+      MaterialDocumentItemText: i.MaterialDocumentItemText ?? '',
+      IsAutomaticallyCreated: auto,
     }));
     withdrawals.forEach((w) => w?.());
     const doc: MaterialDocumentRow = {
@@ -173,7 +204,11 @@ export class SapStore {
     return doc;
   }
 
-  /** Cancel posts the counter-movement (261 -> 262, 101 -> 102) as a new document and flags the original items. */
+  /**
+   * Cancel posts the counter-movement (261 -> 262, 101 -> 102, 343 -> 344, 555 -> 556) of each line posted (not of
+   * the lines SAP added) as a new document, in the same stock type and with the same item text, and flags the
+   * original items.
+   */
   cancelMaterialDocument(year: string, number: string): MaterialDocumentRow {
     const d = this.materialDocuments.find((x) => x.MaterialDocumentYear === year && x.MaterialDocument === number);
     if (!d) throw new SapBusinessError('M7/062', `Material document ${number} ${year} does not exist`, 404);
@@ -184,9 +219,11 @@ export class SapStore {
     return this.createMaterialDocument({
       GoodsMovementCode: d.GoodsMovementCode as MaterialDocumentHeaderCreate['GoodsMovementCode'],
       MaterialDocumentHeaderText: d.MaterialDocumentHeaderText,
-      to_MaterialDocumentItem: items.map((i) => ({
+      to_MaterialDocumentItem: items.filter((i) => i.IsAutomaticallyCreated !== 'X').map((i) => ({
         Material: i.Material, Plant: i.Plant, StorageLocation: i.StorageLocation || undefined,
-        GoodsMovementType: counter(i.GoodsMovementType) as '262' | '102', ManufacturingOrder: i.ManufacturingOrder || undefined,
+        GoodsMovementType: counter(i.GoodsMovementType) as MaterialDocumentItemCreate['GoodsMovementType'], ManufacturingOrder: i.ManufacturingOrder || undefined,
+        ...(i.InventoryUsabilityCode ? { InventoryUsabilityCode: i.InventoryUsabilityCode as MaterialDocumentItemCreate['InventoryUsabilityCode'] } : {}),
+        ...(i.MaterialDocumentItemText ? { MaterialDocumentItemText: i.MaterialDocumentItemText } : {}),
         QuantityInEntryUnit: String(Number(i.QuantityInEntryUnit)), EntryUnit: i.EntryUnit,
         // The counter-movement names the same reservation: its open quantity is restored.
         ...(i.Reservation ? { Reservation: i.Reservation, ReservationItem: i.ReservationItem } : {}),

@@ -41,7 +41,7 @@ describe("SAP's OData v2 replies", () => {
     const expanded = odataEntity(MaterialDocumentHeader).parse(fixture('material-document-header-expanded'));
     expect(expanded.d.to_MaterialDocumentItem).toMatchObject({ results: [{ Material: 'SCREW-M6', QuantityInEntryUnit: '168.000' }] });
     expect(odataCollection(ProdnOrdConf2Read).parse(fixture('prodn-ord-conf2')).d.results[0]).toEqual({
-      ConfirmationGroup: '0000000101', ConfirmationCount: '00000001', ConfirmationYieldQuantity: '40.000', ConfirmationScrapQuantity: '2.000',
+      OrderOperation: '0010', ConfirmationGroup: '0000000101', ConfirmationCount: '00000001', ConfirmationYieldQuantity: '40.000', ConfirmationScrapQuantity: '2.000',
       IsFinalConfirmation: false, ConfirmationText: 'work-order:plant1:1000123#1', IsReversed: false, PostingDate: '/Date(1767225600000)/',
     });
   });
