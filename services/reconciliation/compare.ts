@@ -17,6 +17,21 @@ export interface ShopFloorTruth {
   confirmedScrap: number;
   finalConfirmed: boolean;
   goodsReceipt: boolean;
+  /**
+   * The order's operation: confirmations the ERP says are of another operation (a rework's) are compared with
+   * `reworkConfirmed`, not with the order's yield. Absent: every confirmation is the order's.
+   */
+  operation?: string;
+  /** Units confirmed on rework operations (their yield), in the order's unit; absent: 0. */
+  reworkConfirmed?: number;
+  /**
+   * Units received into stock beyond the confirmed yield: in blocked stock under a hold, withdrawn from it for scrapping
+   * (received, then scrapped), or released from it ahead of their confirmation (docs/quality.md, "Blocked stock").
+   * Absent: 0.
+   */
+  receivedBeyondConfirmed?: number;
+  /** Units the order's holds keep in blocked stock now; absent: 0. */
+  blocked?: number;
   /** Components per unit of the order's material; `quantityPer` a decimal string in the component's `unit`. */
   bom: Array<{ component: string; quantityPer: string; required?: { quantity: string; forOrderQuantity: string }; unit: string; decimals?: number }>;
 }
@@ -37,7 +52,10 @@ const fmt = fromThousandths;
  */
 export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconciliation {
   const diffs: Difference[] = [];
-  const confs = postings.filter((p) => p.kind === 'confirmation' && !p.cancelled);
+  const allConfs = postings.filter((p) => p.kind === 'confirmation' && !p.cancelled);
+  // A rework is confirmed on its own operation: it is no yield of the order's.
+  const rework = (p: ErpPosting) => truth.operation !== undefined && p.operation != null && p.operation !== truth.operation;
+  const confs = allConfs.filter((p) => !rework(p));
   const yieldErp = confs.reduce((s, p) => s + milli(p.yieldQty ?? '0'), 0);
   const scrapErp = confs.reduce((s, p) => s + milli(p.scrapQty ?? '0'), 0);
   const order = truth.erpOrderId;
@@ -67,14 +85,17 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
   compare('confirmed scrap', truth.confirmedScrap * 1000, scrapErp, truth.unit,
     `post a confirmation of order ${order} with scrap`, `cancel confirmations of order ${order} worth scrap`,
     (missing, qty) => (missing ? { kind: 'confirmation', yieldQty: '0', scrapQty: qty, isFinal: false } : undefined));
+  const reworkErp = allConfs.filter(rework).reduce((s, p) => s + milli(p.yieldQty ?? '0'), 0);
+  compare('rework confirmed yield', (truth.reworkConfirmed ?? 0) * 1000, reworkErp, truth.unit,
+    `post a confirmation on the rework operation of order ${order} with yield`, `cancel rework confirmations of order ${order} worth`);
   const movement = (types: ['261', '262'] | ['101', '102'], material: string, unit: string) =>
     (missing: boolean, quantity: string): FixAction => ({ kind: 'goods-movement', movementType: missing ? types[0] : types[1], items: [{ material, quantity, unit }] });
 
   const net = new Map<string, number>();
   for (const p of postings.filter((x) => x.kind === 'goods-movement')) {
-    const sign = p.movementType === '261' || p.movementType === '101' ? 1 : p.movementType === '262' || p.movementType === '102' ? -1 : 0;
-    const family = p.movementType === '101' || p.movementType === '102' ? 'receipt' : 'issue';
-    for (const i of p.items) net.set(`${family}:${i.material}`, (net.get(`${family}:${i.material}`) ?? 0) + sign * milli(i.quantity));
+    for (const [family, sign] of movementEffects(p)) {
+      for (const i of p.items) net.set(`${family}:${i.material}`, (net.get(`${family}:${i.material}`) ?? 0) + sign * milli(i.quantity));
+    }
   }
   for (const b of truth.bom) {
     // What the backflush issues for the confirmed yield: the exact proportion of the order's requirement.
@@ -89,9 +110,16 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
     const component = key.slice('issue:'.length);
     diffs.push({ what: `consumption of ${component}`, shopFloor: '0 (not in the BOM)', erp: fmt(qty), cause: 'a component outside the BOM was issued to the order', fix: `post reversal 262 from order ${order} of ${component} ${fmt(qty)}` });
   }
-  compare(`goods receipt of ${truth.material}`, truth.goodsReceipt ? truth.confirmedGood * 1000 : 0, net.get(`receipt:${truth.material}`) ?? 0, truth.unit,
+  const received = truth.goodsReceipt ? truth.confirmedGood + (truth.receivedBeyondConfirmed ?? 0) : 0;
+  compare(`goods receipt of ${truth.material}`, received * 1000, net.get(`receipt:${truth.material}`) ?? 0, truth.unit,
     `post goods receipt 101 from order ${order} of`, `post reversal 102 to order ${order} of`,
     movement(['101', '102'], truth.material, truth.unit));
+  // Blocked stock only where the ERP says each receipt's stock type (an adapter that does not read it cannot tell).
+  const stockTypesKnown = postings.every((p) => !(p.movementType === '101' || p.movementType === '102') || p.stockType != null);
+  if (stockTypesKnown) {
+    compare(`blocked stock of ${truth.material}`, (truth.blocked ?? 0) * 1000, net.get(`blocked:${truth.material}`) ?? 0, truth.unit,
+      `receive into blocked stock (101 blocked) or move to it (344) from order ${order}:`, `release (343) or withdraw for scrapping (555) from order ${order}:`);
+  }
 
   const finals = confs.filter((p) => p.isFinal).length;
   if (truth.finalConfirmed !== (finals > 0) || finals > 1)
@@ -120,6 +148,24 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
     else finalDiff.action = { kind: 'confirmation', yieldQty: '0', scrapQty: '0', isFinal: true };
   }
   return { erpOrderId: order, documents: postings.length, differences: diffs };
+}
+
+/**
+ * What one goods movement does to the order's books, as (family, sign) pairs: `issue` (261 +, 262 -), `receipt` (101 +,
+ * 102 -, either stock) and `blocked` (101/102 to or from blocked stock, 343 and 555 out of it, 344 and 556 into it).
+ * Source: SAP's standard movement types (T156).
+ */
+function movementEffects(p: ErpPosting): Array<['issue' | 'receipt' | 'blocked', number]> {
+  const blocked = p.stockType === 'blocked';
+  switch (p.movementType) {
+    case '261': return [['issue', 1]];
+    case '262': return [['issue', -1]];
+    case '101': return blocked ? [['receipt', 1], ['blocked', 1]] : [['receipt', 1]];
+    case '102': return blocked ? [['receipt', -1], ['blocked', -1]] : [['receipt', -1]];
+    case '343': case '555': return [['blocked', -1]];
+    case '344': case '556': return [['blocked', 1]];
+    default: return [];
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Db } from '../../db/client.js';
 import { loadOrderContext } from '../../db/order-context.js';
 import type { ErpAdapter } from '../../contracts/erp-port.js';
 import { fixActions, reconcile } from './compare.js';
+import { heldStockTruth } from './hold-truth.js';
 import type { reconciliationFixWorkflow, ReconciliationFixInput } from '../../workflows/reconciliation-fix.js';
 import { statusQuery } from '../../workflows/definitions.js';
 
@@ -66,6 +67,7 @@ async function gather(deps: ReconcileDeps, site: string, erpOrderId: string) {
       finalConfirmed: status.phase === 'confirmed',
       goodsReceipt: status.goodsReceipt,
       bom: context.bom,
+      ...heldStockTruth(status),
     },
     postings,
   );
