@@ -11,6 +11,7 @@ import { PlantModel } from '../../contracts/messages/plant-model.js';
 import type { WorkOrderStatus } from '../../contracts/messages/work-order-status.js';
 import type { Gateway } from '../../edge/gateway.js';
 import { startOpcuaLine, type SimLine } from '../../simulators/opcua-line/server.js';
+import { reconcileOrder } from '../../services/reconciliation/reconcile.js';
 import { statusQuery } from '../../workflows/definitions.js';
 import { counterReadings, waitFor } from '../helpers/edge.js';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
@@ -22,7 +23,9 @@ import { resultOf } from '../helpers/workflow-result.js';
 // Issue 13's Done-when 1 from the machine on: the OPC UA line simulator's oven drifts out of its cure temperature
 // specification; the edge gateway reads the drift and the pieces, NATS and the signal bridge take them to the work
 // order, which holds the out-of-spec window's pieces by itself, tells the ERP simulator once per hold and confirms
-// the good pieces before and after. A release confirms the first hold's pieces, a scrap the second's as scrap.
+// the good pieces before and after. A release confirms the first hold's pieces, a scrap the second's as scrap. The
+// characteristic puts held pieces into blocked stock: each hold's pieces are received blocked (101), the release
+// moves them to unrestricted (343) and the scrap withdraws them for scrapping (555); no piece is received twice.
 
 const ORDER = '7300001';
 const LINE = 'line-4';
@@ -86,6 +89,13 @@ async function driftOutOfSpec(): Promise<void> {
   sim.drift(OVEN, 0);
 }
 
+/** The order's goods movements of one type in the ERP simulator's ledger (a receipt's stock type when given). */
+async function movementsOf(movementType: string, stockType?: 'blocked') {
+  return (await ledgerFor(engine, ORDER)).filter((p) => p.kind === 'goods-movement' && p.movementType === movementType && (!stockType || p.stockType === stockType));
+}
+const sum = (postings: Array<{ items?: Array<{ quantity: string }> | null }>) =>
+  postings.reduce((n, p) => n + (p.items ?? []).reduce((q, i) => q + Number(i.quantity), 0), 0);
+
 async function notificationsOf(holdId: number) {
   return engine.erp.findPostings(`${workflowId}#${holdId}`, 'quality-notification');
 }
@@ -99,7 +109,7 @@ describe('quality from a temperature drift: OPC UA server -> gateway -> NATS -> 
       })),
       quality: [{ site: 'plant1', characteristics: [
         { code: 'cure-temp', description: 'Cure temperature', line: LINE, material: 'BRACKET-A', operation: '0010', machine: OVEN, tag: 'temperature',
-          unit: 'CEL', target: 180, lowerLimit: 175, upperLimit: 185, reaction: 'hold-continue', lot: 'since-last-good' },
+          unit: 'CEL', target: 180, lowerLimit: 175, upperLimit: 185, reaction: 'hold-continue', lot: 'since-last-good', blockedStock: true },
       ] }],
     });
     const { db, client } = engine.services;
@@ -111,7 +121,7 @@ describe('quality from a temperature drift: OPC UA server -> gateway -> NATS -> 
     await waitFor('both counters read once (their baseline)', async () => (await counterReadings(gateway)) >= 2);
 
     // Every good piece is confirmed as soon as it is counted (unless held): what is unconfirmed is what is held.
-    const order = { ...release(ORDER, '100000', { line: LINE }), confirmationPolicy: { partialEvery: 1, goodsReceipt: false, overdeliveryTolerancePct: 10 } };
+    const order = { ...release(ORDER, '100000', { line: LINE }), confirmationPolicy: { partialEvery: 1, goodsReceipt: true, overdeliveryTolerancePct: 10 } };
     expect((await api.inject().post('/orders').headers(auth('planner')).body(order)).statusCode).toBeLessThan(300);
     await eventually(async () => ((await api.inject().get(`/orders/plant1/${ORDER}`).headers(auth('planner'))).statusCode === 200 ? true : undefined), 'the order in the read model');
     await bridgeKnowsMachines();
@@ -141,6 +151,10 @@ describe('quality from a temperature drift: OPC UA server -> gateway -> NATS -> 
     expect(flowing).toMatchObject({ good: before + window1 + after, qualityHeld: window1 });
     const hold = flowing.qualityHolds[0]!;
     expect(hold).toMatchObject({ quantity: window1, open: false });
+    // The window's pieces in the ERP's blocked stock: received blocked with the notification and topped up when the
+    // window closed, never as unrestricted stock.
+    await until((s) => s.qualityHolds[0]!.blockedStock?.received === window1, 'the held pieces in blocked stock');
+    expect(sum(await movementsOf('101', 'blocked'))).toBe(window1);
     // One quality notification, raised when the hold got its first pieces.
     expect(await eventually(async () => ((await notificationsOf(hold.id)).length > 0 ? notificationsOf(hold.id) : undefined), 'the quality notification')).toHaveLength(1);
 
@@ -155,6 +169,7 @@ describe('quality from a temperature drift: OPC UA server -> gateway -> NATS -> 
     expect((await api.inject().post(disposition(hold.id)).headers(auth('quality')).body({ decision: 'release' })).json()).toMatchObject({ qualityHeld: 0 });
     const good = before + window1 + after;
     await until((s) => s.confirmedGood === good, 'the released pieces confirmed');
+    expect(sum(await movementsOf('343'))).toBe(window1);
 
     // A second drift, scrapped with a reason code.
     await driftOutOfSpec();
@@ -166,6 +181,7 @@ describe('quality from a temperature drift: OPC UA server -> gateway -> NATS -> 
     sim.write(OVEN, 'Temperature', 180);
     await until((s) => s.qualityHolds[1]!.open === false, 'the second window closed');
     const secondId = second.qualityHolds[1]!.id;
+    await until((s) => s.qualityHolds[1]!.blockedStock?.received === window2, 'the second window in blocked stock');
     const scrapped = await api.inject().post(disposition(secondId)).headers(auth('quality')).body({ decision: 'scrap', reasonCode: 'TEMP' });
     expect(scrapped.json()).toMatchObject({ good, scrap: window2, qualityHeld: 0 });
 
@@ -184,5 +200,13 @@ describe('quality from a temperature drift: OPC UA server -> gateway -> NATS -> 
     expect(new Set(ledger.map((p) => p.postingKey)).size).toBe(ledger.length);
     expect(await notificationsOf(hold.id)).toHaveLength(1);
     expect(await notificationsOf(secondId)).toHaveLength(1);
+    // Stock: every piece received once (the released ones by their blocked receipt, not again with their
+    // confirmation), the scrapped ones withdrawn from blocked stock, nothing left blocked.
+    expect(sum(await movementsOf('101', 'blocked'))).toBe(window1 + window2);
+    expect(sum(await movementsOf('101'))).toBe(made());
+    expect(sum(await movementsOf('343'))).toBe(window1);
+    expect(sum(await movementsOf('555'))).toBe(window2);
+    const rec = await reconcileOrder({ client: engine.services.client, db: engine.services.db, erp: engine.erp }, 'plant1', ORDER);
+    expect(rec.differences).toEqual([]);
   });
 });
