@@ -16,7 +16,7 @@ export function describeOrder(order: WorkOrderState): string {
   const open = order.qualityHolds.filter((h) => h.disposition === null);
   if (open.length > 0 && order.isOpen)
     return `Running on ${order.release.line}: ${qty}; ${order.qualityHeld} ${order.release.unit} under quality hold ` +
-      `(${open.map((h) => `#${h.id} ${h.notification ? `notification ${h.notification}` : 'notification not yet in the ERP'}`).join(', ')}), waiting for a disposition.`;
+      `(${open.map((h) => `#${h.id} ${h.notification ? `notification ${h.notification}` : 'notification not yet in the ERP'}${h.blockedStock ? `, ${h.blockedStock.received} in blocked stock` : ''}`).join(', ')}), waiting for a disposition.`;
   switch (order.phase) {
     case 'released':
       return `Released; waiting for the first counts from ${order.release.line}.`;
