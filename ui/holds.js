@@ -33,7 +33,7 @@ export function HoldsPanel({ counterHolds, qualityHolds, act }) {
           <li key=${`${q.erpOrderId}-${q.id}`} data-testid="quality-hold-row">
             <div>
               <strong>Quality hold</strong> ${q.line} · order ${q.erpOrderId}: ${q.quantity} units, ${q.defectText}
-              <div class="muted">by ${q.requestedBy}${q.notification ? ` · notification ${q.notification}` : ''}</div>
+              <div class="muted">by ${q.requestedBy}${q.notification ? ` · notification ${q.notification}` : ''}${q.blockedStock ? ` · ${q.blockedStock.received} in blocked stock` : ''}</div>
             </div>
             <div class="actions">
               <button onClick=${() => act(`/orders/${q.site}/${q.erpOrderId}/quality-holds/${q.id}/disposition`, { decision: 'release' })}>Release</button>

@@ -50,6 +50,6 @@ export function OrderStory({ api, site, line, erpOrderId, samples, onClose }) {
         <h3>Quality holds</h3>
         ${s.qualityHolds.length === 0 && html`<p class="muted">None.</p>`}
         <ul class="rows">${s.qualityHolds.map((q) => html`
-          <li key=${q.id}><div>${q.quantity} units: ${q.defectText} (by ${q.requestedBy}) · ${q.disposition ?? 'open'}</div></li>`)}</ul>`}
+          <li key=${q.id}><div>${q.quantity} units: ${q.defectText} (by ${q.requestedBy}) · ${q.disposition ?? 'open'}${q.blockedStock ? ` · blocked stock ${q.blockedStock.received}${q.blockedStock.settled ? `, ${q.blockedStock.settled}` : ''}` : ''}</div></li>`)}</ul>`}
     </section>`;
 }
