@@ -2,6 +2,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExceptionMessage } from '../../contracts/messages/exception.js';
 import { buildPlannerApi } from '../../api/app.js';
 import { issueToken, type Role } from '../../api/auth.js';
 import { QualityAlert } from '../../contracts/messages/inspection.js';
@@ -156,6 +157,8 @@ describe('quality from measurements', () => {
     await publishInOrder([50.4, 50.2, 50.6, 50.3, 50.5, 50.2, 50.4, 50.3].map((v) => analog('force', 'KN', v)));
     const warning = await exceptionAfter(engine, RUN_RULE_WARNING_STAGE);
     expect(warning.body).toMatchObject({ kind: 'run-rule-warning', rule: 'run-one-side', characteristic: 'press-force', erpOrderId: ORDER });
+    // What the exception inbox parses it with (services/exceptions/inbox.ts): a record, not a message it terminates.
+    expect(ExceptionMessage.parse(warning.body)).toMatchObject({ kind: 'run-rule-warning', severity: 'warning', causeKey: `run-rule:${ORDER}:press-force:run-one-side` });
     expect(await status()).toMatchObject({ qualityHeld: 0 });
     expect((await status()).qualityHolds).toHaveLength(3);
 

@@ -1,6 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { createQualityEventActivities } from '../../../activities/quality-events.js';
+import { ExceptionMessage } from '../../../contracts/messages/exception.js';
 import type { QualityEvent } from '../../../contracts/messages/inspection.js';
 
 const alert: QualityEvent = { kind: 'alert', alert: {
@@ -18,6 +19,13 @@ describe('publishQualityEvents', () => {
     const { publishQualityEvents } = createQualityEventActivities({ publishJson: (subject, payload) => void sent.push([subject, payload]) });
     await new MockActivityEnvironment().run(publishQualityEvents, [alert, warning]);
     expect(sent.map(([s]) => s)).toEqual(['mes.plant1.line-2.alerts', 'ops.plant1.exception.run-rule-warning']);
+    // The exception inbox's own contract, or it would terminate the message unrecorded.
+    expect(ExceptionMessage.parse(sent[1]![1])).toMatchObject({
+      kind: 'run-rule-warning', severity: 'warning', line: 'line-2', erpOrderId: '5100001', workflowId: null, stage: 'run-rule-warning',
+      causeKey: 'run-rule:5100001:press-force:run-one-side', occurrence: '2026-01-05T07:00:00Z', actions: ['accept', 'escalate'],
+      evidence: { characteristic: 'press-force', rule: 'run-one-side', center: 50, sigma: 1 },
+    });
+    expect(sent[1]![1]).toMatchObject({ rule: 'run-one-side', characteristic: 'press-force' });
   });
 
   it('drops (and logs) an event its contract refuses, and goes on with the rest', async () => {
