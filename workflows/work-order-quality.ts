@@ -1,6 +1,7 @@
 import type { InspectionCharacteristic, Measurement, QualityEvent } from '../contracts/messages/inspection.js';
 import type { QualityHold } from '../contracts/messages/work-order-status.js';
 import { QualityMonitor, type QualityCarry } from '../quality/monitor.js';
+import { inSpecUnit } from '../quality/units.js';
 
 export type { QualityEvent };
 
@@ -43,10 +44,15 @@ export class OrderQuality {
   private readonly labSamples: string[];
   outbox: QualityEvent[];
 
+  /** Characteristic and unit pairs already reported as not judged in this run: one exception each, not one per value. */
+  private readonly unjudgedReported = new Set<string>();
+
   constructor(
     private readonly order: QualityHost,
     characteristics: readonly InspectionCharacteristic[],
     carry?: OrderQualityCarry,
+    /** From the patch 'measurement-units' (workflows/work-order.ts): tag values are judged in their characteristic's unit. */
+    private readonly convertUnits = false,
   ) {
     this.monitor = new QualityMonitor(characteristics.filter((c) => c.operation === order.release.operation), carry?.tracks);
     this.labSamples = carry?.labSamples ?? [];
@@ -68,6 +74,11 @@ export class OrderQuality {
    * characteristic of the order changes nothing.
    */
   measure(m: Measurement, good = this.order.goodMade): void {
+    if (this.convertUnits && m.source === 'tag') {
+      const judged = this.inCharacteristicUnit(m);
+      if (!judged) return;
+      m = judged;
+    }
     const v = this.monitor.evaluate(m, good);
     if (!v) return;
     const c = v.characteristic;
@@ -111,6 +122,28 @@ export class OrderQuality {
         values: [...v.window], sourceTime: m.sourceTime,
       } });
     }
+  }
+
+  /**
+   * A tag value in its characteristic's unit (converted, or as it is: quality/units.ts); null, and the first such value
+   * of a characteristic and unit reported, when the units cannot be converted. Values of no characteristic pass as they are.
+   */
+  private inCharacteristicUnit(m: Measurement): Measurement | null {
+    const c = this.monitor.characteristicOf(m);
+    if (!c) return m;
+    const value = inSpecUnit(m.value, m.unit, c.unit);
+    if (value !== null) return value === m.value && m.unit === c.unit ? m : { ...m, value, unit: c.unit };
+    const key = `${c.code}\u0000${m.unit}`;
+    if (!this.unjudgedReported.has(key)) {
+      this.unjudgedReported.add(key);
+      const r = this.order.release;
+      this.outbox.push({ kind: 'unjudged', unjudged: {
+        v: 1, kind: 'measurement-unit-mismatch', site: r.site, line: r.line, erpOrderId: r.erpOrderId, workflowId: this.order.workflowId,
+        characteristic: c.code, ...(m.machine ? { machine: m.machine } : {}), ...(m.tag ? { tag: m.tag } : {}), measurementId: m.id,
+        value: m.value, unit: m.unit, specUnit: c.unit, sourceTime: m.sourceTime,
+      } });
+    }
+    return null;
   }
 
   /** Why a lab result cannot be taken (unknown characteristic, other unit, sample entered before); null when it can. */

@@ -59,6 +59,8 @@ export class WorkOrderState extends WorkOrderLedger {
   erpClosed: ErpOrderClosed | null;
   /** The run may put held units into blocked stock (patch 'blocked-stock', workflows/work-order.ts). */
   blockedStockEnabled = false;
+  /** The run judges tag values in their characteristic's unit (patch 'measurement-units', workflows/work-order.ts). */
+  convertsUnits = false;
   /** Automatic quality from measurements; null for runs recorded before it and orders without inspection characteristics. */
   quality: OrderQuality | null = null;
   private readonly qualityCarry: OrderQualityCarry | undefined;
@@ -91,7 +93,7 @@ export class WorkOrderState extends WorkOrderLedger {
    */
   enableQuality(): void {
     const characteristics = this.context?.characteristics ?? [];
-    if (characteristics.length > 0 || this.qualityCarry) this.quality = new OrderQuality(this, characteristics, this.qualityCarry);
+    if (characteristics.length > 0 || this.qualityCarry) this.quality = new OrderQuality(this, characteristics, this.qualityCarry, this.convertsUnits);
     for (const e of this.earlyMeasurements ?? []) {
       this.quality?.counted(e.grew);
       for (const m of e.measurements) this.quality?.measure(m, e.good);

@@ -148,5 +148,34 @@ export const RunRuleWarning = z.object({
 });
 export type RunRuleWarning = z.infer<typeof RunRuleWarning>;
 
-/** What a work order publishes about its quality (activities/quality-events.ts): an alert, or a run-rule warning. */
-export type QualityEvent = { kind: 'alert'; alert: QualityAlert } | { kind: 'warning'; warning: RunRuleWarning };
+/**
+ * A tag value the order could not judge: its unit cannot be converted to its characteristic's (an unknown unit, or
+ * another quantity: bar against °C). Raised as an exception (validation-failure) so a person fixes the edge tag's unit
+ * or the characteristic; the value holds nothing and passes nothing (docs/quality.md, "Units").
+ */
+export const UnjudgedMeasurement = z.object({
+  v: z.literal(1),
+  kind: z.literal('measurement-unit-mismatch'),
+  site: Token,
+  line: Token,
+  erpOrderId: z.string(),
+  workflowId: z.string(),
+  characteristic: z.string(),
+  machine: z.string().optional(),
+  tag: z.string().optional(),
+  measurementId: z.string(),
+  value: z.number(),
+  unit: z.string(),
+  specUnit: z.string(),
+  sourceTime: z.string(),
+});
+export type UnjudgedMeasurement = z.infer<typeof UnjudgedMeasurement>;
+
+/**
+ * What a work order publishes about its quality (activities/quality-events.ts): an alert, a run-rule warning, or a
+ * value it could not judge.
+ */
+export type QualityEvent =
+  | { kind: 'alert'; alert: QualityAlert }
+  | { kind: 'warning'; warning: RunRuleWarning }
+  | { kind: 'unjudged'; unjudged: UnjudgedMeasurement };

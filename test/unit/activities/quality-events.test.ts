@@ -35,4 +35,19 @@ describe('publishQualityEvents', () => {
     await new MockActivityEnvironment().run(publishQualityEvents, [bad, warning]);
     expect(sent).toEqual(['ops.plant1.exception.run-rule-warning']);
   });
+
+  it('sends a tag value it could not judge as a validation failure the inbox records, one record per order, characteristic and unit', async () => {
+    const sent: Array<[string, unknown]> = [];
+    const { publishQualityEvents } = createQualityEventActivities({ publishJson: (subject, payload) => void sent.push([subject, payload]) });
+    const unjudged: QualityEvent = { kind: 'unjudged', unjudged: {
+      v: 1, kind: 'measurement-unit-mismatch', site: 'plant1', line: 'line-2', erpOrderId: '5100001', workflowId: 'work-order:plant1:5100001',
+      characteristic: 'cure-temp', machine: 'oven-1', tag: 'temperature', measurementId: 'oven-1:temperature:7', value: 3.2, unit: 'BAR', specUnit: 'CEL', sourceTime: '2026-01-05T07:00:00Z',
+    } };
+    await new MockActivityEnvironment().run(publishQualityEvents, [unjudged]);
+    expect(sent[0]![0]).toBe('ops.plant1.exception.measurement-units');
+    expect(ExceptionMessage.parse(sent[0]![1])).toMatchObject({
+      kind: 'validation-failure', severity: 'warning', causeKey: 'measurement-unit:5100001:cure-temp:BAR', occurrence: 'oven-1:temperature:7',
+      reason: expect.stringMatching(/oven-1 temperature: 3.2 BAR cannot be judged against characteristic cure-temp in CEL/),
+    });
+  });
 });

@@ -223,4 +223,25 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       await recordHistory(h, 'work-order-blocked-stock-cancelled.json');
     });
   });
+
+  it('judges a tag value in its characteristic\'s unit: converts °F to CEL, and reports (once) a unit it cannot convert, holding nothing on it', async () => {
+    const { qualityEvents, activities } = fakeActivities({ rejectFirst: false, characteristics: [oven] });
+    const inUnit = (value: number, unit: string): Measurement => ({ ...temp(value), unit });
+    await withPolicyOrder(activities, 'units-1', '1000', { partialEvery: 100, goodsReceipt: false }, async (h) => {
+      // 356 °F is 180 °C, 365 °F is 185 °C (on the limit, in spec): no hold, though both are far above 185 as numbers.
+      await h.signal(productionDeltasSignal, delta(5, inUnit(356, '°F'), inUnit(365, 'FAH')));
+      // Pressure against a temperature: not judged, whatever its number; reported once for two values.
+      await h.signal(productionDeltasSignal, delta(5, inUnit(999, 'BAR'), inUnit(998, 'BAR')));
+      await eventually(async () => ((await h.query(statusQuery)).good === 10 ? true : undefined), 'counted');
+      expect((await h.query(statusQuery)).qualityHolds).toEqual([]);
+      // 374 °F is 190 °C: held since the last judged value in spec (365 °F, 5 made then), the value kept in CEL.
+      await h.signal(productionDeltasSignal, delta(2, inUnit(374, 'FAH')));
+      const held = await eventually(async () => (await h.query(statusQuery)).qualityHolds[0], 'the hold');
+      expect(held).toMatchObject({ quantity: 7, characteristic: 'oven-temp', measurements: [{ value: 190, unit: 'CEL' }] });
+      await eventually(async () => (qualityEvents.some((e) => e.kind === 'alert') ? true : undefined), 'the alert published');
+      const unjudged = qualityEvents.filter((e) => e.kind === 'unjudged');
+      expect(unjudged.map((e) => e.kind === 'unjudged' && [e.unjudged.characteristic, e.unjudged.value, e.unjudged.unit, e.unjudged.specUnit])).toEqual([['oven-temp', 999, 'BAR', 'CEL']]);
+      await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'test over', requestedBy: 'ann' }] }).catch(() => undefined);
+    });
+  });
 });
