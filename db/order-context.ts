@@ -30,6 +30,8 @@ export async function loadOrderContext(db: Db, input: OrderContextInput): Promis
     plant: line?.erpPlant ?? null,
     storageLocation: line?.storageLocation ?? null,
     materialUnit: material?.unit ?? null,
+    // Only when true: contexts of materials without batches keep their old shape.
+    ...(material?.batchManaged ? { materialBatchManaged: true } : {}),
     timezone: site?.timezone ?? null,
     // Parsed again, so a row written by another version cannot reach the workflow malformed. Every operation's: the
     // workflow keeps those of its own operation.

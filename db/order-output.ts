@@ -2,16 +2,7 @@ import { and, count, eq, gte, lte, max, sql } from 'drizzle-orm';
 import type { OrderOutput, OrderOutputInput } from '../contracts/messages/genealogy.js';
 import { materials, orderOutputs, orderSerials } from '../schema/index.js';
 import type { Db } from './client.js';
-
-/**
- * The finished batch of an order whose ERP named none: the order number without its leading zeros (SAP AUFNR
- * `000001000123` -> `1000123`), the usual "batch = order" convention; an order number longer than SAP's 10-character
- * CHARG keeps its last 9 characters after an `O`. Deterministic: every confirmation of the order gets the same.
- */
-export function finishedBatchOf(erpOrderId: string): string {
-  const bare = bareOrder(erpOrderId);
-  return bare.length <= 10 ? bare : `O${bare.slice(-9)}`;
-}
+import { bareOrder, finishedBatchOf } from '../contracts/finished-batch.js';
 
 /**
  * The serial number the order's counter gives its unit at `position` (from 1): `<order>-<position, 5 digits>`, at
@@ -19,8 +10,6 @@ export function finishedBatchOf(erpOrderId: string): string {
  */
 export const counterSerial = (erpOrderId: string, position: number): string => `${bareOrder(erpOrderId)}-${String(position).padStart(5, '0')}`;
 
-/** The order number without its leading zeros (SAP AUFNR `000001000123` -> `1000123`). */
-const bareOrder = (erpOrderId: string): string => erpOrderId.replace(/^0+(?=.)/, '');
 
 /**
  * Records what one confirmation made, once per confirmation key: its finished batch (the ERP's, else finishedBatchOf)

@@ -74,8 +74,8 @@ export async function seedPlant(db: Db, plant: PlantModel, nowMs: number = Date.
       }
     }
     for (const m of plant.materials)
-      await tx.insert(materials).values({ code: m.code, description: m.description, unit: m.unit, serialized: m.serialized })
-        .onConflictDoUpdate({ target: materials.code, set: { description: m.description, unit: m.unit, serialized: m.serialized } });
+      await tx.insert(materials).values({ code: m.code, description: m.description, unit: m.unit, serialized: m.serialized, batchManaged: m.batchManaged })
+        .onConflictDoUpdate({ target: materials.code, set: { description: m.description, unit: m.unit, serialized: m.serialized, batchManaged: m.batchManaged } });
     for (const m of plant.materials) {
       await tx.delete(bomItems).where(sql`${bomItems.material} = ${m.code}`);
       if (m.bom.length > 0)

@@ -71,6 +71,8 @@ export const materials = pgTable('materials', {
   unit: text('unit').notNull(),
   /** Each finished unit gets a serial number (the plant file's `serialized`; docs/genealogy.md). */
   serialized: boolean('serialized').notNull().default(false),
+  /** Goods receipts name the finished batch (the plant file's `batchManaged`; docs/genealogy.md). */
+  batchManaged: boolean('batch_managed').notNull().default(false),
 });
 
 export const bomItems = pgTable(

@@ -1,6 +1,8 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { OrderContext } from '../activities/master-data.js';
+import type { GoodsMovementItem } from '../contracts/erp-port.js';
+import { finishedBatchOf } from '../contracts/finished-batch.js';
 import { plantDate } from '../contracts/plant-date.js';
 import { ERP_CALLS, ERP_FIRST_ATTEMPT, refusal } from './activity-options.js';
 import { componentQuantities, cumulativeComponentQuantities } from './backflush.js';
@@ -192,9 +194,14 @@ export class WorkOrderPostings {
     order.received(receiptSeq, receipt);
   }
 
-  /** The order's finished material as one goods-movement item of `quantity` units. */
-  private finished(quantity: number) {
-    return [{ material: this.order.release.material, quantity: String(quantity), unit: this.order.release.unit }];
+  /**
+   * The order's finished material as one goods-movement item of `quantity` units; for a batch-managed material with
+   * the order's finished batch (the ERP's, else finishedBatchOf), which the ERP needs on every receipt (SAP `Batch`).
+   */
+  private finished(quantity: number): GoodsMovementItem[] {
+    const { release } = this.order;
+    const batch = this.ctx.materialBatchManaged ? release.batch ?? finishedBatchOf(release.erpOrderId) : undefined;
+    return [{ material: release.material, quantity: String(quantity), unit: release.unit, ...(batch ? { batch } : {}) }];
   }
 
   /**

@@ -154,6 +154,11 @@ const Material = z.object({
   bom: z.array(BomItem).default([]),
   /** Each finished unit gets a serial number when confirmed (docs/genealogy.md). */
   serialized: z.boolean().default(false),
+  /**
+   * The ERP manages the material in batches (SAP: MARA-XCHPF, batch management requirement): every goods receipt from
+   * an order names the order's finished batch (SAP `Batch` on the 101), else the ERP refuses it (docs/genealogy.md).
+   */
+  batchManaged: z.boolean().default(false),
 });
 
 /**

@@ -89,6 +89,8 @@ export const OrderContext = z.object({
   plant: z.string().nullable(),
   storageLocation: z.string().nullable(),
   materialUnit: z.string().nullable(),
+  /** The material is batch-managed: its receipts name the finished batch (docs/genealogy.md). Absent in older contexts: no. */
+  materialBatchManaged: z.boolean().optional(),
   /** The site's IANA time zone from the plant file: posting dates are the plant's dates. Absent in contexts carried from older runs. */
   timezone: z.string().nullable().optional(),
   /** Inspection characteristics of the material on the line, every operation's (docs/quality.md). Absent: none. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitFifo } from '../../../db/batch-split.js';
-import { counterSerial, finishedBatchOf } from '../../../db/order-output.js';
+import { finishedBatchOf } from '../../../contracts/finished-batch.js';
+import { counterSerial } from '../../../db/order-output.js';
 
 describe('splitFifo: a component issue over the batches staged at the line', () => {
   const staged = [{ id: 1, batch: 'S-A', remaining: 1_500 }, { id: 2, batch: 'S-B', remaining: 100_000 }];

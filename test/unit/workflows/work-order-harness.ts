@@ -58,9 +58,9 @@ export const ev = (id: string, good = 1, scrap = 0) => ({ eventId: id, machine: 
  * Activities that record what the workflow asked. `batch`: the batch choice puts every component on that batch (else
  * the items stay as they are); `genealogy` lists the batch choices, releases and outputs as `<activity> <key>`.
  * `characteristics`: the order context's inspection characteristics (automatic quality); `qualityEvents` collects
- * what it publishes.
+ * what it publishes. `batchManaged`: the order's material is batch-managed (its receipts name the finished batch).
  */
-export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean; batch?: string; characteristics?: InspectionCharacteristic[] }) {
+export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean; batch?: string; characteristics?: InspectionCharacteristic[]; batchManaged?: boolean }) {
   const genealogy: string[] = [];
   const qualityEvents: QualityEvent[] = [];
   const posted: ConfirmationPostingInput[] = [];
@@ -120,6 +120,7 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
         bom: [{ component: 'SHEET-2MM', quantityPer: '0.250', unit: 'KG' }, { component: 'SCREW-M6', quantityPer: '4.000', unit: 'PC' }],
         plant: '1010', storageLocation: '0002', materialUnit: 'PC',
         ...(opts.characteristics ? { characteristics: opts.characteristics } : {}),
+        ...(opts.batchManaged ? { materialBatchManaged: true } : {}),
       };
     },
     async loadLineContext() {

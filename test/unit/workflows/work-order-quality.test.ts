@@ -244,4 +244,29 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'test over', requestedBy: 'ann' }] }).catch(() => undefined);
     });
   });
+
+  it('names the finished batch on every receipt of a batch-managed material, the blocked one too', async () => {
+    const { movements, activities } = fakeActivities({ rejectFirst: false, batchManaged: true });
+    const batches = () => movements.filter((m) => m.kind.startsWith('101')).map((m) => `${m.kind} ${m.items.map((i) => `${i.quantity}@${i.batch}`).join(',')}`);
+    await withPolicyOrder(activities, 'batch-receipt-1', '1000', { partialEvery: 5, goodsReceipt: true }, async (h, confirmed) => {
+      await h.signal(productionDeltasSignal, delta(5));
+      await confirmed(5);
+      await h.signal(productionDeltasSignal, delta(3));
+      await eventually(async () => ((await h.query(statusQuery)).good === 8 ? true : undefined), 'counted');
+      const held = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 3, defectText: 'dented', requestedBy: 'op', blockedStock: true }] });
+      await eventually(async () => (movements.some((m) => m.kind === '101-blocked') ? true : undefined), 'received blocked');
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: held.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', confirmedGood: 8 });
+      // The order's own batch (its number, as the genealogy records it): 5 received, 3 blocked then released by 343.
+      expect(batches()).toEqual(['101 5@2000003', '101-blocked 3@2000003']);
+      expect(movements.find((m) => m.kind === '343')!.items).toEqual([{ material: 'BRACKET-A', quantity: '3', unit: 'PC', batch: '2000003' }]);
+    });
+    // The ERP named the order's batch: that one.
+    await withPolicyOrder(activities, 'batch-receipt-2', '4', { partialEvery: 100, goodsReceipt: true }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(4));
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', confirmedGood: 4 });
+      expect(batches().at(-1)).toBe('101 4@FB-1');
+    }, { batch: 'FB-1' });
+  });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "materials" ADD COLUMN "batch_managed" boolean DEFAULT false NOT NULL;
