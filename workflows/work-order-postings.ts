@@ -215,8 +215,9 @@ export class WorkOrderPostings {
       const postingSeq = order.allocatePostingSeq();
       const items = this.finished(quantity);
       const where = { ...this.where, ...this.dated() };
-      await this.untilAccepted(() => erp.postBlockedReceipt({ ...where, items, postingSeq }));
-      order.receivedBlocked(hold, quantity, postingSeq, items);
+      // A hold decided while a refused receipt waited for a person needs it no more: the retry posts nothing.
+      const posted = await this.untilAccepted(async () => (hold.disposition === null ? erp.postBlockedReceipt({ ...where, items, postingSeq }) : null));
+      if (posted) order.receivedBlocked(hold, quantity, postingSeq, items);
     }
   }
 

@@ -59,8 +59,9 @@ export const ev = (id: string, good = 1, scrap = 0) => ({ eventId: id, machine: 
  * the items stay as they are); `genealogy` lists the batch choices, releases and outputs as `<activity> <key>`.
  * `characteristics`: the order context's inspection characteristics (automatic quality); `qualityEvents` collects
  * what it publishes. `batchManaged`: the order's material is batch-managed (its receipts name the finished batch).
+ * `rejectFirstBlockedReceipt`: the ERP refuses the first receipt into blocked stock.
  */
-export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean; batch?: string; characteristics?: InspectionCharacteristic[]; batchManaged?: boolean }) {
+export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal?: boolean; batch?: string; characteristics?: InspectionCharacteristic[]; batchManaged?: boolean; rejectFirstBlockedReceipt?: boolean }) {
   const genealogy: string[] = [];
   const qualityEvents: QualityEvent[] = [];
   const posted: ConfirmationPostingInput[] = [];
@@ -100,6 +101,10 @@ export function fakeActivities(opts: { rejectFirst: boolean; rejectFirstReversal
       return doc(input, `RR${input.postingSeq}`);
     },
     async postBlockedReceipt(input) {
+      if (opts.rejectFirstBlockedReceipt && !movements.some((m) => m.kind === 'refused-101-blocked')) {
+        movements.push({ kind: 'refused-101-blocked', postingSeq: input.postingSeq, items: [] });
+        throw ApplicationFailure.nonRetryable('InventoryUsabilityCode is not a property of A_MaterialDocumentItem', 'ErpRejected');
+      }
       movements.push({ kind: '101-blocked', postingSeq: input.postingSeq, items: input.items });
       return doc(input, `BR${input.postingSeq}`);
     },

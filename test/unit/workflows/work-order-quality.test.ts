@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InspectionCharacteristic, type Measurement } from '../../../contracts/messages/inspection.js';
 import type { ProductionDeltas } from '../../../contracts/messages/outbox-delta.js';
 import {
-  cancelOrderUpdate, completeOrderSignal, labResultUpdate, productionDeltasSignal, qualityDispositionUpdate, qualityHoldUpdate, resumeOrderUpdate, statusQuery,
+  cancelOrderUpdate, completeOrderSignal, labResultUpdate, productionDeltasSignal, qualityDispositionUpdate, qualityHoldUpdate, resumeOrderUpdate, retryPostingSignal,
+  statusQuery,
 } from '../../../workflows/definitions.js';
 import { AUTOMATIC_HOLDER } from '../../../workflows/work-order-quality.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -268,5 +269,26 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', confirmedGood: 4 });
       expect(batches().at(-1)).toBe('101 4@FB-1');
     }, { batch: 'FB-1' });
+  });
+
+  it('posts no blocked receipt a person no longer needs: refused, the hold released meanwhile, the retry receives the units with their confirmation', async () => {
+    const { movements, activities } = fakeActivities({ rejectFirst: false, rejectFirstBlockedReceipt: true });
+    await withPolicyOrder(activities, 'blocked-refused-1', '1000', { partialEvery: 100, goodsReceipt: true }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(6));
+      await eventually(async () => ((await h.query(statusQuery)).good === 6 ? true : undefined), 'counted');
+      const held = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 4, defectText: 'dented', requestedBy: 'op', blockedStock: true }] });
+      const parked = await eventually(async () => {
+        const s = await h.query(statusQuery);
+        return s.phase === 'exception' ? s : undefined;
+      }, 'the refused blocked receipt parks the order');
+      expect(parked.exception).toMatch(/InventoryUsabilityCode/);
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: held.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
+      await h.signal(retryPostingSignal, { requestedBy: 'alice' });
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      const result = await resultOf(h, 'its result', UNIT_WAIT_MS);
+      expect(result).toMatchObject({ phase: 'confirmed', confirmedGood: 6, qualityHolds: [{ disposition: 'release', blockedStock: { received: 0, settled: null } }] });
+      // Nothing went to blocked stock, so nothing leaves it; the 6 are received once, with their confirmation.
+      expect(movements.filter((m) => m.kind !== '261').map((m) => `${m.kind} ${m.items.map((i) => i.quantity).join(',')}`)).toEqual(['refused-101-blocked ', '101 6']);
+    });
   });
 });
