@@ -17,12 +17,13 @@ describe('what each process loads', () => {
   it('the workflow bundle loads only workflow-safe code', () => {
     const { packages, files } = runtimeImports(at('workflows/index.ts'));
     // The OpenTelemetry API only carries a posting's trace context (workflows/trace-context.ts); no SDK, no I/O.
-    // simple-statistics is pure arithmetic (SPC control limits, quality/run-rules.ts).
-    expect([...packages].sort()).toEqual(['@opentelemetry/api', '@temporalio/common', '@temporalio/workflow', 'simple-statistics']);
+    // simple-statistics is pure arithmetic (SPC control limits, quality/run-rules.ts); js-quantities too (a tag
+    // value in its characteristic's unit, quality/units.ts).
+    expect([...packages].sort()).toEqual(['@opentelemetry/api', '@temporalio/common', '@temporalio/workflow', 'js-quantities', 'simple-statistics']);
     // oee/ and quality/ are fenced by lint as shifts/ is (no zod, no I/O); of contracts/, only the zod-free arithmetic.
     const outside = rel(files).filter((f) => !f.startsWith('workflows/')).sort();
     expect(outside).toContain('quality/run-rules.ts');
-    expect(outside.filter((f) => !f.startsWith('oee/') && !f.startsWith('quality/'))).toEqual(['contracts/decimal.ts', 'contracts/downtime-report.ts', 'contracts/ids.ts', 'contracts/plant-date.ts', 'contracts/shift-time.ts']);
+    expect(outside.filter((f) => !f.startsWith('oee/') && !f.startsWith('quality/'))).toEqual(['contracts/decimal.ts', 'contracts/downtime-report.ts', 'contracts/finished-batch.ts', 'contracts/ids.ts', 'contracts/plant-date.ts', 'contracts/shift-time.ts']);
     expect(outside).toContain('oee/classify.ts');
   });
 
