@@ -1,6 +1,7 @@
 import { toThousandths as milli, fromThousandths as fmt } from '../contracts/decimal.js';
 import type { ErpDowntime, ErpPosting, PostingKind } from '../contracts/erp-port.js';
 import { workOrderWorkflowId } from '../contracts/ids.js';
+import { movementEffects } from '../services/reconciliation/movement-effects.js';
 import type { OrderReleased } from '../contracts/messages/order-release.js';
 import { BOMS, LINE_CODES, LINES, SITE, type LineCode } from './plant.js';
 import { checkShiftDowntime, type ShiftBooks } from './shift-invariants.js';
@@ -91,10 +92,13 @@ export function checkInvariants(e: Evidence): string[] {
     const finals = c.filter((p) => p.isFinal).length;
     if (finals !== 1) v.push(`order ${id}: ${finals} final confirmations in the ERP`);
     // 3. Goods movements are the BOM x yield per component, and the receipt the yield when the policy asks for it.
+    // As reconciliation counts them: receipts into either stock, and blocked stock apart (services/reconciliation).
     const net = new Map<string, number>();
+    const family = { issue: 'GI', receipt: 'GR', blocked: 'BL' } as const;
     for (const p of docs.filter((x) => x.kind === 'goods-movement')) {
-      const sign = p.movementType === '261' || p.movementType === '101' ? 1 : -1;
-      for (const i of p.items ?? []) net.set(`${p.movementType === '101' || p.movementType === '102' ? 'GR' : 'GI'}:${i.material}`, (net.get(`${p.movementType === '101' || p.movementType === '102' ? 'GR' : 'GI'}:${i.material}`) ?? 0) + sign * milli(i.quantity));
+      for (const [f, sign] of movementEffects(p)) {
+        for (const i of p.items ?? []) net.set(`${family[f]}:${i.material}`, (net.get(`${family[f]}:${i.material}`) ?? 0) + sign * milli(i.quantity));
+      }
     }
     for (const b of BOMS[r.material] ?? []) {
       const want = (milli(b.quantityPer) * yieldMilli) / 1000;
@@ -106,8 +110,11 @@ export function checkInvariants(e: Evidence): string[] {
     const gr = net.get(`GR:${r.material}`) ?? 0;
     const wantGr = r.confirmationPolicy?.goodsReceipt ? yieldMilli : 0;
     if (gr !== wantGr) v.push(`order ${id}: net goods receipt ${fmt(gr)}, want ${fmt(wantGr)} (goodsReceipt ${r.confirmationPolicy?.goodsReceipt ?? false})`);
+    // Every hold was released: whatever went to blocked stock left it (343), received once.
+    const blocked = net.get(`BL:${r.material}`) ?? 0;
+    if (blocked !== 0) v.push(`order ${id}: ${fmt(blocked)} left in blocked stock after every hold was released`);
     // 4. Every reversal (262, 102) matches a distinct original (261, 101) of the same order, item for item.
-    for (const [orig, rev] of [['261', '262'], ['101', '102']] as const) {
+    for (const [orig, rev] of [['261', '262'], ['101', '102'], ['343', '344'], ['555', '556']] as const) {
       const originals = docs.filter((p) => p.movementType === orig).map(itemsKey);
       for (const p of docs.filter((x) => x.movementType === rev)) {
         const i = originals.indexOf(itemsKey(p));

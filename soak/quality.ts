@@ -4,7 +4,8 @@ import type { OrderBook } from './orders.js';
 
 /**
  * A quality inspector at the planner API: now and then holds one counted unit of a running order (the ERP gets a
- * quality notification) and releases it as good a few seconds later, so nothing held changes what is confirmed.
+ * quality notification; an order that receives goods puts it into blocked stock) and releases it as good a few
+ * seconds later, so nothing held changes what is confirmed.
  * Through the API process, which the soak kills too: a call that fails is simply not counted as made; the checks
  * compare the ERP's notifications with the holds the orders themselves recorded.
  */
@@ -44,7 +45,9 @@ export class Inspector {
     const running = this.o.book.releases.filter((r) => status.get(r.erpOrderId) === 'running');
     const order = running[Math.floor(this.r() * running.length)];
     if (!order) return;
-    const res = await this.call(`/orders/${SITE}/${order.erpOrderId}/quality-holds`, { quantity: 1, defectText: 'soak: burr on edge' }).catch(() => undefined);
+    // Orders that receive goods put the held unit into blocked stock: received blocked, released by a 343.
+    const blockedStock = order.confirmationPolicy?.goodsReceipt === true;
+    const res = await this.call(`/orders/${SITE}/${order.erpOrderId}/quality-holds`, { quantity: 1, defectText: 'soak: burr on edge', blockedStock }).catch(() => undefined);
     if (!res?.ok) return;
     const st = (await res.json()) as { qualityHolds: Array<{ id: number; disposition: string | null }> };
     const hold = st.qualityHolds.filter((h) => h.disposition === null).at(-1);
