@@ -24,7 +24,7 @@ async function inBatches<T, R>(items: T[], n: number, f: (t: T) => Promise<R>): 
  */
 export function portKind(ledgerKind: string): PostingKind | undefined {
   if (ledgerKind === 'confirmation' || ledgerKind === 'quality-notification' || ledgerKind === 'downtime') return ledgerKind;
-  return /^(goods-|correction-)/.test(ledgerKind) ? 'goods-movement' : undefined;
+  return /^(goods-|correction-|blocked-)/.test(ledgerKind) ? 'goods-movement' : undefined;
 }
 
 /**

@@ -24,5 +24,7 @@ describe('soak ERP', () => {
   it('looks a ledger row up where the ERP keeps its kind', () => {
     expect(['confirmation', 'goods-issue', 'goods-receipt-reversal', 'correction-262', 'quality-notification', 'downtime', 'confirmation-cancellation'].map(portKind))
       .toEqual(['confirmation', 'goods-movement', 'goods-movement', 'goods-movement', 'quality-notification', 'downtime', undefined]);
+    // Blocked stock (activities/erp-postings.ts): receipts, releases, scraps and their reversals are goods movements.
+    expect(['blocked-receipt', 'blocked-release', 'blocked-scrap', 'blocked-reversal-344'].map(portKind)).toEqual(Array(4).fill('goods-movement'));
   });
 });

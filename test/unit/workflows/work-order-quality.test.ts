@@ -291,4 +291,23 @@ describe('workOrderWorkflow with inspection characteristics', () => {
       expect(movements.filter((m) => m.kind !== '261').map((m) => `${m.kind} ${m.items.map((i) => i.quantity).join(',')}`)).toEqual(['refused-101-blocked ', '101 6']);
     });
   });
+
+  it('receives a unit released while a refused confirmation waits once: the retried confirmation\'s receipt leaves it out, its 343 after (soak seed 303)', async () => {
+    const { posted, movements, activities } = fakeActivities({ rejectFirst: true });
+    await withPolicyOrder(activities, 'blocked-parked-1', '1000', { partialEvery: 5, goodsReceipt: true }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(3));
+      await eventually(async () => ((await h.query(statusQuery)).good === 3 ? true : undefined), 'counted');
+      const held = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 1, defectText: 'burr', requestedBy: 'op', blockedStock: true }] });
+      await eventually(async () => (movements.some((m) => m.kind === '101-blocked') ? true : undefined), 'received blocked');
+      await h.signal(productionDeltasSignal, delta(3)); // 5 confirmable: a partial, which the ERP refuses
+      await eventually(async () => ((await h.query(statusQuery)).phase === 'exception' ? true : undefined), 'parked');
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: held.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
+      await h.signal(retryPostingSignal, { requestedBy: 'alice' });
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      expect(await resultOf(h, 'its result', UNIT_WAIT_MS)).toMatchObject({ phase: 'confirmed', confirmedGood: 6 });
+      expect(posted.map((p) => p.yieldQty)).toEqual(['5', '6', '0']);
+      const receipts = movements.filter((m) => m.kind.startsWith('101') || m.kind === '343').map((m) => `${m.kind} ${m.items[0]!.quantity}`);
+      expect(receipts).toEqual(['101-blocked 1', '101 5', '343 1']);
+    });
+  });
 });

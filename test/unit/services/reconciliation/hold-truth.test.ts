@@ -19,6 +19,12 @@ describe('heldStockTruth', () => {
       .toEqual({ operation: '0010', reworkConfirmed: 8, blocked: 3, receivedBeyondConfirmed: 3 + 6 + 10 });
   });
 
+  it('keeps a released hold\'s units in blocked stock until its 343, received ahead of their confirmation from the release on', () => {
+    const released = [hold(7, { quantity: 4, disposition: 'release', blockedStock: { received: 4, settled: null } })];
+    expect(heldStockTruth({ phase: 'running', operation: '0010', qualityHolds: released, receivedAhead: 4 }))
+      .toEqual({ operation: '0010', reworkConfirmed: 0, blocked: 4, receivedBeyondConfirmed: 4 });
+  });
+
   it('expects nothing of a cancelled order: its postings were taken back', () => {
     expect(heldStockTruth({ phase: 'cancelled', operation: '0010', qualityHolds: holds, receivedAhead: 10 }))
       .toEqual({ operation: '0010', reworkConfirmed: 0, blocked: 0, receivedBeyondConfirmed: 0 });
