@@ -53,8 +53,8 @@ export class WorkOrderLedger extends WorkOrderCounts {
   /** Yield of the confirmation being posted right now: neither confirmable again nor holdable until it is decided. */
   postingYield = 0;
   /**
-   * Units received before their confirmation: received into blocked stock, then good again (released, or reworked)
-   * and not yet in a confirmation. The next confirmations' goods receipts leave them out, so no unit is received twice.
+   * Units in unrestricted stock before their confirmation: released from blocked stock (343). The next confirmations'
+   * goods receipts leave them out, so no unit is received twice.
    */
   receivedAhead: number;
 

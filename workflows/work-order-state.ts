@@ -137,8 +137,6 @@ export class WorkOrderState extends WorkOrderLedger {
   /** The rework of a hold is confirmed (posting `seq`, the ERP's `document`): its units are good and confirmable. */
   reworked(hold: QualityHold, seq: number, document: string): void {
     hold.reworkConfirmation = document;
-    // Good again: what is in blocked stock is received already (its 343 follows), not with their confirmation.
-    this.receivedAhead += hold.blockedStock?.received ?? 0;
     // A cancellation takes it back like any confirmation; it adds nothing to the order's own operation.
     this.standing.push({ kind: 'confirmation', seq, items: [], yieldQty: 0, scrapQty: 0 });
   }
@@ -333,13 +331,6 @@ export class WorkOrderState extends WorkOrderLedger {
   receivedBlocked(hold: QualityHold, quantity: number, seq: number, items: StandingPosting['items']): void {
     hold.blockedStock!.received += quantity;
     this.received(seq, items, 'blocked-receipt');
-    // Decided while the receipt was under way: they are good already, so received ahead of their confirmation.
-    if (this.isGoodAgain(hold)) this.receivedAhead += quantity;
-  }
-
-  /** A hold's units are good again: released, or reworked with the rework's confirmation in the ERP. */
-  private isGoodAgain(hold: QualityHold): boolean {
-    return hold.disposition === 'release' || (hold.disposition === 'rework' && !this.awaitsRework(hold));
   }
 
   /**
@@ -348,13 +339,17 @@ export class WorkOrderState extends WorkOrderLedger {
    */
   get pendingBlockedMoves(): QualityHold[] {
     return this.qualityHolds.filter((h) => h.blockedStock && h.blockedStock.received > 0 && h.blockedStock.settled === null &&
-      (h.disposition === 'scrap' || this.isGoodAgain(h)));
+      (h.disposition === 'release' || h.disposition === 'scrap' || (h.disposition === 'rework' && !this.awaitsRework(h))));
   }
 
-  /** The hold's blocked units left blocked stock (posting `seq`): to unrestricted (343), or withdrawn for scrapping (555). */
+  /**
+   * The hold's blocked units left blocked stock (posting `seq`): released ones are in stock before their confirmation
+   * (`receivedAhead`), so its goods receipt leaves them out; scrapped ones are gone.
+   */
   settledBlocked(hold: QualityHold, seq: number, items: StandingPosting['items']): void {
     const scrapped = hold.disposition === 'scrap';
     hold.blockedStock!.settled = scrapped ? 'scrapped' : 'released';
+    if (!scrapped) this.receivedAhead += hold.blockedStock!.received;
     this.standing.push({ kind: scrapped ? 'blocked-scrap' : 'blocked-release', seq, items, yieldQty: 0, scrapQty: 0 });
   }
 
@@ -393,9 +388,6 @@ export class WorkOrderState extends WorkOrderLedger {
       this.good -= hold.quantity;
       this.scrap += hold.quantity;
     }
-    // Released units are confirmable from now on; those in blocked stock are received already (their 343 follows), so
-    // the next confirmation's receipt leaves them out, whether or not the 343 is posted by then.
-    if (decision === 'release') this.receivedAhead += hold.blockedStock?.received ?? 0;
   }
 
   /** Holds whose quality notification is not yet in the ERP. */

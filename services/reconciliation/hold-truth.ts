@@ -3,8 +3,8 @@ import type { ShopFloorTruth } from './compare.js';
 
 /**
  * What an order's quality holds put into the ERP besides its confirmations, from its status: the yield confirmed on
- * rework operations, the units its holds keep in blocked stock (until their 343 or 555), and the units received beyond
- * the confirmed yield (held or scrapped after their blocked receipt, or good again and not yet confirmed). A cancelled order took all
+ * rework operations, the units its holds keep in blocked stock, and the units received beyond the confirmed yield
+ * (still blocked, scrapped out of blocked stock, or released ahead of their confirmation). A cancelled order took all
  * of it back. Units in the order's unit; pure, throws nothing.
  */
 export function heldStockTruth(status: Pick<WorkOrderStatus, 'phase' | 'operation' | 'qualityHolds' | 'receivedAhead'>):
@@ -12,14 +12,11 @@ export function heldStockTruth(status: Pick<WorkOrderStatus, 'phase' | 'operatio
   if (status.phase === 'cancelled') return { operation: status.operation, reworkConfirmed: 0, blocked: 0, receivedBeyondConfirmed: 0 };
   let reworkConfirmed = 0;
   let blocked = 0;
-  let notGood = 0;
+  let scrapped = 0;
   for (const h of status.qualityHolds) {
     if (h.reworkConfirmation) reworkConfirmed += h.quantity;
-    const received = h.blockedStock?.received ?? 0;
-    if (h.blockedStock?.settled === null) blocked += received;
-    // Good again (released, reworked and confirmed): counted in `receivedAhead` until a confirmation takes them.
-    const goodAgain = h.disposition === 'release' || (h.disposition === 'rework' && Boolean(h.reworkConfirmation));
-    if (!goodAgain) notGood += received;
+    if (h.blockedStock?.settled === null) blocked += h.blockedStock.received;
+    if (h.blockedStock?.settled === 'scrapped') scrapped += h.blockedStock.received;
   }
-  return { operation: status.operation, reworkConfirmed, blocked, receivedBeyondConfirmed: notGood + (status.receivedAhead ?? 0) };
+  return { operation: status.operation, reworkConfirmed, blocked, receivedBeyondConfirmed: blocked + scrapped + (status.receivedAhead ?? 0) };
 }
