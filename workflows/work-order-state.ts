@@ -141,7 +141,17 @@ export class WorkOrderState extends WorkOrderLedger {
 
   /** Good units counted, not confirmed or being confirmed, and not held: what the next confirmation may post. */
   get confirmable(): number {
-    return this.good - this.confirmedGood - this.postingYield - this.qualityHeld;
+    return this.good - this.confirmedGood - this.postingYield - this.qualityHeld - this.awaitingBlockedRelease;
+  }
+
+  /**
+   * Units of released (or reworked and rework-confirmed) holds whose blocked stock is not yet moved out by their 343:
+   * their 101 was the one to blocked stock, so no confirmation may take them before the 343 makes them `receivedAhead`
+   * (a confirmation retried after a refusal decides its quantity again, and would otherwise receive them twice).
+   */
+  private get awaitingBlockedRelease(): number {
+    return this.qualityHolds.reduce((s, h) => s + (h.blockedStock && h.blockedStock.received > 0 && h.blockedStock.settled === null &&
+      (h.disposition === 'release' || (h.disposition === 'rework' && !this.awaitsRework(h))) ? h.quantity : 0), 0);
   }
 
   get policy(): ConfirmationPolicy {
