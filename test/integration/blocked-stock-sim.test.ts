@@ -1,4 +1,7 @@
 import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { buildPlannerApi } from '../../api/app.js';
+import { issueToken } from '../../api/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErpPosting } from '../../contracts/erp-port.js';
 import { workOrderWorkflowId } from '../../contracts/ids.js';
@@ -18,10 +21,15 @@ const FAULTS = { errorRate: 0.2, replyLossRate: 0.3, seed: 21 };
 
 describe('blocked stock against the ERP simulator, through faults', () => {
   let engine: TestEngine;
+  let api: FastifyInstance;
+  let token: string;
   beforeAll(async () => {
     engine = await startTestEngine({ erp: 'sim', faults: FAULTS, bridge: false });
+    api = await buildPlannerApi({ db: engine.services.db, client: engine.services.client });
+    token = await issueToken(engine.services.db, 'test-quality', 'quality');
   });
   afterAll(async () => {
+    await api?.close();
     await engine?.stop();
   });
   const deps = () => ({ client: engine.services.client, db: engine.services.db, erp: engine.erp });
@@ -115,5 +123,22 @@ describe('blocked stock against the ERP simulator, through faults', () => {
     expectBooksBalance(await ledger(id), cancelled);
     await eachKeyOnce(id);
     expect((await reconcileOrder(deps(), SITE, id)).differences).toEqual([]);
+  });
+
+  it('answers a bad blockedStock with a 4xx naming the field', async () => {
+    const post = (id: string, body: unknown) => api.inject().post(`/orders/${SITE}/${id}/quality-holds`).headers({ authorization: `Bearer ${token}` }).body(body as object);
+    const id = '1500003';
+    await publishRelease(engine, release(id, '100', { confirmationPolicy: { goodsReceipt: false, overdeliveryTolerancePct: 0 } }), `release-${id}`);
+    await releasesSettled(engine);
+    await sendInBatches(handle(id), counts(`${id}-a`, 5, 1, 0), 5);
+    await eventually(async () => ((await status(id)).good === 5 ? true : undefined), 'counted');
+    const notBoolean = await post(id, { quantity: 2, defectText: 'dented', blockedStock: 'yes' });
+    expect([notBoolean.statusCode, notBoolean.json().detail]).toEqual([400, expect.stringMatching(/^body\.blockedStock: /)]);
+    const noReceipt = await post(id, { quantity: 2, defectText: 'dented', blockedStock: true });
+    expect([noReceipt.statusCode, noReceipt.json().detail]).toEqual([409, expect.stringMatching(/^blockedStock: .*posts no goods receipt/)]);
+    expect((await status(id)).qualityHolds).toEqual([]);
+    const plain = await post(id, { quantity: 2, defectText: 'dented', blockedStock: false });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.json().qualityHolds[0].blockedStock).toBeUndefined();
   });
 });
