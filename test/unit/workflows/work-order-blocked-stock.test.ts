@@ -4,7 +4,7 @@ import { InspectionCharacteristic, type Measurement } from '../../../contracts/m
 import type { ProductionDeltas } from '../../../contracts/messages/outbox-delta.js';
 import type { WorkOrderStatus } from '../../../contracts/messages/work-order-status.js';
 import {
-  cancelOrderUpdate, completeOrderSignal, erpOrderClosedSignal, productionDeltasSignal, qualityDispositionUpdate, qualityHoldUpdate, retryPostingSignal, statusQuery,
+  cancelOrderUpdate, completeOrderSignal, erpOrderClosedSignal, labResultUpdate, productionDeltasSignal, resumeOrderUpdate, qualityDispositionUpdate, qualityHoldUpdate, retryPostingSignal, statusQuery,
 } from '../../../workflows/definitions.js';
 import { eventually } from '../../helpers/eventually.js';
 import { resultOf, UNIT_WAIT_MS } from '../../helpers/workflow-result.js';
@@ -201,6 +201,34 @@ describe('workOrderWorkflow blocked stock, interleaved', () => {
       const result = await resultOf(h, 'its result', UNIT_WAIT_MS);
       expect(result).toMatchObject({ phase: 'closed', confirmedGood: 0, qualityHolds: [{ blockedStock: { received: 3, settled: null } }] });
       expect(kinds(movements)).toEqual(['101-blocked 3']);
+      expectBooksBalance(movements, result);
+    });
+  });
+
+  it('moves a paused order\'s released units out of blocked stock at once, and confirms them after the resume without a second receipt', async () => {
+    const hardness = InspectionCharacteristic.parse({
+      code: 'hardness', description: 'Hardness', line: 'line-2', material: 'BRACKET-A', operation: '0010', source: 'lab',
+      unit: 'HRC', target: 45, lowerLimit: 40, upperLimit: 50, reaction: 'hold-pause', blockedStock: true,
+    });
+    const { movements, activities } = fakeActivities({ rejectFirst: false, characteristics: [hardness] });
+    await withPolicyOrder(activities, 'blocked-pause', '30', { partialEvery: 5, goodsReceipt: true }, async (h, confirmed) => {
+      await h.signal(productionDeltasSignal, delta(5));
+      await confirmed(5);
+      await h.signal(productionDeltasSignal, delta(3));
+      await eventually(async () => ((await status(h)).good === 8 ? true : undefined), 'counted');
+      const held = await h.executeUpdate(labResultUpdate, { args: [{ id: 'S-1', source: 'lab', characteristic: 'hardness', value: 55, unit: 'HRC', sourceTime: '2026-01-05T07:30:00Z' }] });
+      expect(held).toMatchObject({ held: true, qualityHeld: 3 });
+      await eventually(async () => (movements.some((m) => m.kind === '101-blocked') ? true : undefined), 'received blocked');
+      await h.signal(productionDeltasSignal, delta(7)); // made while paused: no confirmation
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: held.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
+      await eventually(async () => ((await status(h)).receivedAhead === 3 ? true : undefined), 'the 343 while paused');
+      expect((await status(h)).confirmedGood).toBe(5);
+      await h.executeUpdate(resumeOrderUpdate, { args: [{ reason: 'lab cleared', requestedBy: 'ann' }] });
+      await confirmed(15);
+      await h.signal(productionDeltasSignal, delta(15));
+      const result = await resultOf(h, 'its result', UNIT_WAIT_MS);
+      expect(result).toMatchObject({ phase: 'confirmed', confirmedGood: 30 });
+      expect(kinds(movements)).toEqual(['101 5', '101-blocked 3', '343 3', '101 7', '101 15']);
       expectBooksBalance(movements, result);
     });
   });
