@@ -60,14 +60,17 @@ export interface GoodsReceiptReversalInput extends GoodsMovementPostingInput {
   goodsReceiptSeq: number;
 }
 
-/** A blocked-stock movement of held units: 343 (blocked to unrestricted, a release) or 555 (withdrawal for scrapping). */
+/**
+ * A blocked-stock movement of held units: 343 (blocked to unrestricted, a release), 344 (unrestricted to blocked: units
+ * released ahead of their confirmation held again) or 555 (withdrawal for scrapping).
+ */
 export interface BlockedStockMoveInput extends GoodsMovementPostingInput {
-  movementType: '343' | '555';
+  movementType: '343' | '344' | '555';
 }
 
-/** A blocked-stock posting taken back when its order is cancelled: 102 of a blocked 101, 344 of a 343, 556 of a 555. */
+/** A blocked-stock posting taken back when its order is cancelled: 102 of a blocked 101, 344 of a 343, 343 of a 344, 556 of a 555. */
 export interface BlockedStockReversalInput extends GoodsMovementPostingInput {
-  movementType: '102' | '344' | '556';
+  movementType: '102' | '343' | '344' | '556';
   /** The posting this reverses; nothing is posted when that key never reached the ERP. */
   originalSeq: number;
 }
@@ -83,6 +86,9 @@ export interface QualityNotificationInput extends Omit<QualityNotificationReques
 
 /** One downtime interval of one machine, charged to its line's cost center. */
 export interface DowntimePostingInput extends Omit<DowntimeRequest, 'postingKey'>, PostingAddress {}
+
+/** The MES ledger's kind of each blocked-stock move. */
+const BLOCKED_MOVE_KIND = { 343: 'blocked-release', 344: 'blocked-transfer', 555: 'blocked-scrap' } as const;
 
 export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
   const { erp, db } = deps;
@@ -202,7 +208,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
    * The reversal movement (262 of a 261, 102 of a 101) with the original's items, under its own key. Asks the ERP (not
    * our ledger) whether the original landed: one that never reached the ERP needs no reversal, and returns null.
    */
-  async function reverseMovement(input: GoodsMovementPostingInput, originalSeq: number, movementType: '262' | '102' | '344' | '556', kind: string, stockType?: 'blocked') {
+  async function reverseMovement(input: GoodsMovementPostingInput, originalSeq: number, movementType: '262' | '102' | '343' | '344' | '556', kind: string, stockType?: 'blocked') {
     const originalKey = postingKey(input.workflowId, originalSeq);
     await originalSettled(input.workflowId, originalSeq);
     const [original] = await erp.findPostings(originalKey, 'goods-movement');
@@ -267,13 +273,16 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       return postRecorded(input, 'blocked-receipt', request, postMovement(request), 'goods-movement');
     },
 
-    /** A decided hold's blocked units out of blocked stock: 343 to unrestricted (release, rework) or 555 (scrap). */
+    /**
+     * A hold's units into or out of blocked stock: 343 to unrestricted (release, rework), 344 back from unrestricted
+     * (units released ahead, held again) or 555 (scrap).
+     */
     async moveBlockedStock(input: BlockedStockMoveInput): Promise<PostOnceResult> {
       const request = movement(input, input.movementType);
-      return postRecorded(input, input.movementType === '343' ? 'blocked-release' : 'blocked-scrap', request, postMovement(request), 'goods-movement');
+      return postRecorded(input, BLOCKED_MOVE_KIND[input.movementType], request, postMovement(request), 'goods-movement');
     },
 
-    /** A cancelled order's blocked-stock posting taken back: 102 (blocked) of a 101 to blocked, 344 of a 343, 556 of a 555. */
+    /** A cancelled order's blocked-stock posting taken back: 102 (blocked) of a 101 to blocked, 344 of a 343, 343 of a 344, 556 of a 555. */
     reverseBlockedStock: (input: BlockedStockReversalInput) =>
       reverseMovement(input, input.originalSeq, input.movementType, `blocked-reversal-${input.movementType}`, input.movementType === '102' ? 'blocked' : undefined),
 

@@ -46,7 +46,7 @@ export function erpPostings(localFirst: boolean): ErpPostings {
 }
 
 /** The movement that takes each blocked-stock posting back (SAP's reversal movement types). */
-const BLOCKED_REVERSAL = { 'blocked-receipt': '102', 'blocked-release': '344', 'blocked-scrap': '556' } as const;
+const BLOCKED_REVERSAL = { 'blocked-receipt': '102', 'blocked-transfer': '343', 'blocked-release': '344', 'blocked-scrap': '556' } as const;
 
 /**
  * A work order's postings to the ERP: confirmations (a saga: backflush 261 with its 262 compensation registered
@@ -198,18 +198,29 @@ export class WorkOrderPostings {
   }
 
   /**
-   * Held units into blocked stock (101 to blocked), each hold's new units under their own posting sequence; a refusal
-   * waits for a person. The quantity is decided before the call, so a hold growing meanwhile is topped up later.
+   * Held units into blocked stock, each hold's new units under their own posting sequences: those in no stock yet by a
+   * receipt (101 to blocked), those already in unrestricted stock (released ahead of their confirmation) by a transfer
+   * (344), so no unit is received twice. A refusal waits for a person. The quantities are decided before the calls, so
+   * a hold growing meanwhile is topped up later.
    */
   async receiveBlocked(): Promise<void> {
     const { order, erp } = this;
     for (const hold of order.pendingBlockedReceipts) {
-      const quantity = hold.quantity - hold.blockedStock!.received;
-      const postingSeq = order.allocatePostingSeq();
-      const items = this.finished(quantity);
-      const where = { ...this.where, ...this.dated() };
-      await this.untilAccepted(() => erp.postBlockedReceipt({ ...where, items, postingSeq }));
-      order.receivedBlocked(hold, quantity, postingSeq, items);
+      const { fresh, again } = order.blockedSources(hold);
+      if (again > 0) {
+        const postingSeq = order.allocatePostingSeq();
+        const items = this.finished(again);
+        const where = { ...this.where, ...this.dated() };
+        await this.untilAccepted(() => erp.moveBlockedStock({ ...where, items, postingSeq, movementType: '344' }));
+        order.receivedBlocked(hold, again, postingSeq, items, 'blocked-transfer');
+      }
+      if (fresh > 0) {
+        const postingSeq = order.allocatePostingSeq();
+        const items = this.finished(fresh);
+        const where = { ...this.where, ...this.dated() };
+        await this.untilAccepted(() => erp.postBlockedReceipt({ ...where, items, postingSeq }));
+        order.receivedBlocked(hold, fresh, postingSeq, items);
+      }
     }
   }
 

@@ -72,9 +72,12 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const automaticQuality = patched('quality-measurements');
   // Runs recorded before blocked stock never receive held units (docs/quality.md, "Blocked stock").
   const blockedStock = patched('blocked-stock');
+  // Runs recorded before it received units released ahead and held again a second time (101 to blocked), not by 344.
+  const blockedTransfer = patched('blocked-stock-344');
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
   if (automaticQuality) order.expectQuality();
   order.blockedStockEnabled = blockedStock;
+  order.blockedTransferEnabled = blockedTransfer;
   const writer = liveReadModel ? new ReadModelWriter(() => order.status(), (s, w) => local.upsertWorkOrder(s, w)) : undefined;
   if (writer) void writer.run();
   /** What an update answers: the new status (and the Web UI's current details and the read model follow). */

@@ -52,6 +52,10 @@ function expectBooksBalance(movements: Movements, s: WorkOrderStatus): void {
   const holdsBlocked = s.qualityHolds.reduce((n, h) => n + (h.blockedStock?.settled === null ? h.blockedStock.received : 0), 0);
   const scrappedOut = s.qualityHolds.reduce((n, h) => n + (h.blockedStock?.settled === 'scrapped' ? h.blockedStock.received : 0), 0);
   expect({ received, blocked }).toEqual({ received: s.confirmedGood + holdsBlocked + scrappedOut + (s.receivedAhead ?? 0), blocked: holdsBlocked });
+  // In stock and unconfirmed (released ahead, or blocked and not scrapped) are units counted good and not confirmed:
+  // no more, or a unit was received twice.
+  const blockedGood = s.qualityHolds.reduce((n, h) => n + (h.blockedStock?.settled === null && h.disposition !== 'scrap' ? h.blockedStock.received : 0), 0);
+  expect((s.receivedAhead ?? 0) + blockedGood).toBeLessThanOrEqual(s.good - s.confirmedGood);
 }
 
 describe('workOrderWorkflow blocked stock, interleaved', () => {
@@ -230,6 +234,57 @@ describe('workOrderWorkflow blocked stock, interleaved', () => {
       expect(result).toMatchObject({ phase: 'confirmed', confirmedGood: 30 });
       expect(kinds(movements)).toEqual(['101 5', '101-blocked 3', '343 3', '101 7', '101 15']);
       expectBooksBalance(movements, result);
+    });
+  });
+
+  it('holds units released ahead again by 344, not by a second receipt: each unit received once', async () => {
+    const { movements, activities } = fakeActivities({ rejectFirst: false });
+    await withPolicyOrder(activities, 'blocked-again', '1000', { partialEvery: 100, goodsReceipt: true }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(5));
+      await eventually(async () => ((await status(h)).good === 5 ? true : undefined), 'counted');
+      const first = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 5, defectText: 'dented', requestedBy: 'op', blockedStock: true }] });
+      await eventually(async () => (movements.some((m) => m.kind === '101-blocked') ? true : undefined), 'received blocked');
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: first.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
+      await eventually(async () => ((await status(h)).receivedAhead === 5 ? true : undefined), 'released ahead');
+      // The only unconfirmed units are the 5 released, in unrestricted stock: held again, they move back to blocked stock.
+      const second = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 3, defectText: 'cracks found on a second look', requestedBy: 'qa', blockedStock: true }] });
+      await eventually(async () => ((await status(h)).qualityHolds[1]!.blockedStock!.received === 3 ? true : undefined), 'the second in blocked stock');
+      await h.signal(productionDeltasSignal, delta(4)); // 4 new units, in no stock yet: received blocked
+      await eventually(async () => ((await status(h)).good === 9 ? true : undefined), 'counted again');
+      const third = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 4, defectText: 'burrs', requestedBy: 'qa', blockedStock: true }] });
+      await eventually(async () => ((await status(h)).qualityHolds[2]!.blockedStock!.received === 4 ? true : undefined), 'the third received');
+      expectBooksBalance(movements, await status(h));
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: second.qualityHolds[1]!.id, decision: 'scrap', requestedBy: 'qa' }] });
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: third.qualityHolds[2]!.id, decision: 'release', requestedBy: 'qa' }] });
+      await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+      const result = await resultOf(h, 'its result', UNIT_WAIT_MS);
+      expect(result).toMatchObject({ phase: 'confirmed', confirmedGood: 6, confirmedScrap: 3 });
+      expect(kinds(movements)).toEqual(['101-blocked 5', '343 5', '344 3', '101-blocked 4', '555 3', '343 4']);
+      expectBooksBalance(movements, result);
+      expect(result.receivedAhead ?? 0).toBe(0);
+    });
+  });
+
+  it('takes a 344 of units held again back by 343 on cancellation, the last first', async () => {
+    const { movements, activities } = fakeActivities({ rejectFirst: false });
+    await withPolicyOrder(activities, 'blocked-again-cancel', '1000', { partialEvery: 100, goodsReceipt: true }, async (h) => {
+      await h.signal(productionDeltasSignal, delta(5));
+      await eventually(async () => ((await status(h)).good === 5 ? true : undefined), 'counted');
+      const first = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 5, defectText: 'dented', requestedBy: 'op', blockedStock: true }] });
+      await eventually(async () => (movements.some((m) => m.kind === '101-blocked') ? true : undefined), 'received blocked');
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: first.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
+      await eventually(async () => ((await status(h)).receivedAhead === 5 ? true : undefined), 'released ahead');
+      const second = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 3, defectText: 'cracks', requestedBy: 'qa', blockedStock: true }] });
+      await eventually(async () => ((await status(h)).qualityHolds[1]!.blockedStock!.received === 3 ? true : undefined), 'held again');
+      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: second.qualityHolds[1]!.id, decision: 'release', requestedBy: 'qa' }] });
+      await eventually(async () => ((await status(h)).receivedAhead === 5 ? true : undefined), 'released again');
+      await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'customer cancelled', requestedBy: 'ann' }] });
+      const result = await resultOf(h, 'its result', UNIT_WAIT_MS);
+      expect(result).toMatchObject({ phase: 'cancelled' });
+      const seqOf = (kind: string, n = 0) => movements.filter((m) => m.kind === kind)[n]!.postingSeq;
+      expect(movements.filter((m) => m.reverses !== undefined).map((m) => [m.kind, m.reverses])).toEqual([
+        ['344', seqOf('343', 1)], ['343', seqOf('344')], ['344', seqOf('343')], ['102-blocked', seqOf('101-blocked')],
+      ]);
     });
   });
 });
