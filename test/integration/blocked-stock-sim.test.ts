@@ -125,6 +125,29 @@ describe('blocked stock against the ERP simulator, through faults', () => {
     expect((await reconcileOrder(deps(), SITE, id)).differences).toEqual([]);
   });
 
+  it('holds units released ahead again by 344 and scraps them by 555: the simulator\'s books balance, reconciliation clean', async () => {
+    const id = '1500004';
+    await publishRelease(engine, release(id, '10', { confirmationPolicy: { goodsReceipt: true, overdeliveryTolerancePct: 0 } }), `release-${id}`);
+    await releasesSettled(engine);
+    await sendInBatches(handle(id), counts(`${id}-a`, 5, 1, 0), 5);
+    await eventually(async () => ((await status(id)).good === 5 ? true : undefined), 'counted');
+    const a = await hold(id, 5);
+    await eventually(async () => ((await blockedReceipts(id)) === 1 ? true : undefined), 'received blocked', 60_000);
+    await decide(id, a, 'release');
+    await eventually(async () => ((await status(id)).receivedAhead === 5 ? true : undefined), 'released ahead', 60_000);
+    const b = await hold(id, 3); // only the released units are unconfirmed: back to blocked stock by 344
+    await eventually(async () => ((await status(id)).qualityHolds[1]!.blockedStock!.received === 3 ? true : undefined), 'held again', 60_000);
+    expect((await ledger(id)).filter((p) => p.movementType === '344').map((p) => p.items[0]!.quantity)).toEqual(['3']);
+    await decide(id, b, 'scrap');
+    await sendInBatches(handle(id), counts(`${id}-b`, 8, 1, 0), 8);
+    const done = await resultOf(handle(id), 'its result', 120_000);
+    expect(done).toMatchObject({ phase: 'confirmed', confirmedGood: 10, confirmedScrap: 3, exception: null });
+    expectBooksBalance(await ledger(id), done);
+    expect(done.receivedAhead ?? 0).toBe(0);
+    await eachKeyOnce(id);
+    expect((await reconcileOrder(deps(), SITE, id)).differences).toEqual([]);
+  });
+
   it('answers a bad blockedStock with a 4xx naming the field', async () => {
     const post = (id: string, body: unknown) => api.inject().post(`/orders/${SITE}/${id}/quality-holds`).headers({ authorization: `Bearer ${token}` }).body(body as object);
     const id = '1500003';
