@@ -114,17 +114,24 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       // A first attempt posts right after this write, so the row says "sent" from the start: no second write.
       .values({ workflowId: at.workflowId, postingSeq: at.postingSeq, postingKey: key, kind, status: 'pending', request, attempts: 1, postSentAt: new Date() })
       .onConflictDoUpdate({ target: [erpPostings.workflowId, erpPostings.postingSeq], set: { attempts: sql`${erpPostings.attempts} + 1` } })
-      .returning({ attempts: erpPostings.attempts, postSentAt: erpPostings.postSentAt, postEndedAt: erpPostings.postEndedAt, request: erpPostings.request });
+      .returning({ attempts: erpPostings.attempts, postSentAt: erpPostings.postSentAt, postEndedAt: erpPostings.postEndedAt, request: erpPostings.request, status: erpPostings.status });
     const mark = (set: Partial<typeof erpPostings.$inferInsert>) => db.update(erpPostings).set(set).where(eq(erpPostings.postingKey, key));
     // A retry sends what the first attempt sent. Other content under the same key means the workflow decided this
     // posting again after its first attempt (a local activity) ran in a task that was lost with its worker: the ERP
     // may hold the first content, and the look-up by key would return that document as if it were this one. Never
     // post or accept it; keep failing, visibly, with both requests named, until a person reconciles the order.
+    // Except after the ERP refused the key (a confirmation retried by a person decides its quantity again, with what
+    // was counted meanwhile): nothing stands under it, which the look-up confirms before the new content goes out.
+    const refusedBefore = async () => row!.status === 'rejected' && lookup !== false && (await erp.findPostings(key, lookup)).length === 0;
     if (row!.attempts > 1 && !isDeepStrictEqual(row!.request, JSON.parse(JSON.stringify(request)))) {
-      const message = `posting key ${key} was first sent with other content: first ${JSON.stringify(row!.request)}, now ${JSON.stringify(request)}; the ERP may hold the first, so neither is posted or taken (reconcile the order)`;
-      await mark({ lastError: message.slice(0, 1000) });
-      log.error('ERP posting key reused with other content', { postingKey: key, kind });
-      throw new PostingKeyReused(message);
+      if (await refusedBefore()) {
+        await mark({ request, status: 'pending' });
+      } else {
+        const message = `posting key ${key} was first sent with other content: first ${JSON.stringify(row!.request)}, now ${JSON.stringify(request)}; the ERP may hold the first, so neither is posted or taken (reconcile the order)`;
+        await mark({ lastError: message.slice(0, 1000) });
+        log.error('ERP posting key reused with other content', { postingKey: key, kind });
+        throw new PostingKeyReused(message);
+      }
     }
     let sent = false;
     const send = async () => {
