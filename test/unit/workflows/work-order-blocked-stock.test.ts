@@ -287,4 +287,30 @@ describe('workOrderWorkflow blocked stock, interleaved', () => {
       ]);
     });
   });
+
+  for (const decision of ['release', 'scrap'] as const) {
+    it(`posts nothing to blocked stock for a hold decided (${decision}) before its receipt went out`, async () => {
+      const { movements, notifications, activities } = fakeActivities({ rejectFirst: false });
+      const inFlight = gate();
+      const raiseQualityNotification = activities.raiseQualityNotification;
+      activities.raiseQualityNotification = async (input) => {
+        await inFlight.enter();
+        return raiseQualityNotification(input);
+      };
+      await withPolicyOrder(activities, `blocked-before-${decision}`, '1000', { partialEvery: 100, goodsReceipt: true }, async (h) => {
+        await h.signal(productionDeltasSignal, delta(6));
+        await eventually(async () => ((await status(h)).good === 6 ? true : undefined), 'counted');
+        const held = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 4, defectText: 'dented', requestedBy: 'op', blockedStock: true }] });
+        await eventually(async () => (inFlight.entered === 1 ? true : undefined), 'the notification in flight');
+        await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: held.qualityHolds[0]!.id, decision, requestedBy: 'qa' }] });
+        inFlight.open();
+        await eventually(async () => (notifications.length === 1 ? true : undefined), 'the notification out');
+        await h.signal(completeOrderSignal, { reason: 'planner', requestedBy: 'ann' });
+        const result = await resultOf(h, 'its result', UNIT_WAIT_MS);
+        expect(result.qualityHolds[0]!.blockedStock).toEqual({ received: 0, settled: null });
+        expect(kinds(movements)).toEqual([decision === 'release' ? '101 6' : '101 2']);
+        expectBooksBalance(movements, result);
+      });
+    });
+  }
 });
