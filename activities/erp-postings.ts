@@ -60,14 +60,17 @@ export interface GoodsReceiptReversalInput extends GoodsMovementPostingInput {
   goodsReceiptSeq: number;
 }
 
-/** A blocked-stock movement of held units: 343 (blocked to unrestricted, a release) or 555 (withdrawal for scrapping). */
+/**
+ * A blocked-stock movement of held units: 343 (blocked to unrestricted, a release), 344 (unrestricted to blocked: units
+ * released ahead of their confirmation held again) or 555 (withdrawal for scrapping).
+ */
 export interface BlockedStockMoveInput extends GoodsMovementPostingInput {
-  movementType: '343' | '555';
+  movementType: '343' | '344' | '555';
 }
 
-/** A blocked-stock posting taken back when its order is cancelled: 102 of a blocked 101, 344 of a 343, 556 of a 555. */
+/** A blocked-stock posting taken back when its order is cancelled: 102 of a blocked 101, 344 of a 343, 343 of a 344, 556 of a 555. */
 export interface BlockedStockReversalInput extends GoodsMovementPostingInput {
-  movementType: '102' | '344' | '556';
+  movementType: '102' | '343' | '344' | '556';
   /** The posting this reverses; nothing is posted when that key never reached the ERP. */
   originalSeq: number;
 }
@@ -83,6 +86,9 @@ export interface QualityNotificationInput extends Omit<QualityNotificationReques
 
 /** One downtime interval of one machine, charged to its line's cost center. */
 export interface DowntimePostingInput extends Omit<DowntimeRequest, 'postingKey'>, PostingAddress {}
+
+/** The MES ledger's kind of each blocked-stock move. */
+const BLOCKED_MOVE_KIND = { 343: 'blocked-release', 344: 'blocked-transfer', 555: 'blocked-scrap' } as const;
 
 export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
   const { erp, db } = deps;
@@ -108,17 +114,24 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       // A first attempt posts right after this write, so the row says "sent" from the start: no second write.
       .values({ workflowId: at.workflowId, postingSeq: at.postingSeq, postingKey: key, kind, status: 'pending', request, attempts: 1, postSentAt: new Date() })
       .onConflictDoUpdate({ target: [erpPostings.workflowId, erpPostings.postingSeq], set: { attempts: sql`${erpPostings.attempts} + 1` } })
-      .returning({ attempts: erpPostings.attempts, postSentAt: erpPostings.postSentAt, postEndedAt: erpPostings.postEndedAt, request: erpPostings.request });
+      .returning({ attempts: erpPostings.attempts, postSentAt: erpPostings.postSentAt, postEndedAt: erpPostings.postEndedAt, request: erpPostings.request, status: erpPostings.status });
     const mark = (set: Partial<typeof erpPostings.$inferInsert>) => db.update(erpPostings).set(set).where(eq(erpPostings.postingKey, key));
     // A retry sends what the first attempt sent. Other content under the same key means the workflow decided this
     // posting again after its first attempt (a local activity) ran in a task that was lost with its worker: the ERP
     // may hold the first content, and the look-up by key would return that document as if it were this one. Never
     // post or accept it; keep failing, visibly, with both requests named, until a person reconciles the order.
+    // Except after the ERP refused the key (a confirmation retried by a person decides its quantity again, with what
+    // was counted meanwhile): nothing stands under it, which the look-up confirms before the new content goes out.
+    const refusedBefore = async () => row!.status === 'rejected' && lookup !== false && (await erp.findPostings(key, lookup)).length === 0;
     if (row!.attempts > 1 && !isDeepStrictEqual(row!.request, JSON.parse(JSON.stringify(request)))) {
-      const message = `posting key ${key} was first sent with other content: first ${JSON.stringify(row!.request)}, now ${JSON.stringify(request)}; the ERP may hold the first, so neither is posted or taken (reconcile the order)`;
-      await mark({ lastError: message.slice(0, 1000) });
-      log.error('ERP posting key reused with other content', { postingKey: key, kind });
-      throw new PostingKeyReused(message);
+      if (await refusedBefore()) {
+        await mark({ request, status: 'pending' });
+      } else {
+        const message = `posting key ${key} was first sent with other content: first ${JSON.stringify(row!.request)}, now ${JSON.stringify(request)}; the ERP may hold the first, so neither is posted or taken (reconcile the order)`;
+        await mark({ lastError: message.slice(0, 1000) });
+        log.error('ERP posting key reused with other content', { postingKey: key, kind });
+        throw new PostingKeyReused(message);
+      }
     }
     let sent = false;
     const send = async () => {
@@ -202,7 +215,7 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
    * The reversal movement (262 of a 261, 102 of a 101) with the original's items, under its own key. Asks the ERP (not
    * our ledger) whether the original landed: one that never reached the ERP needs no reversal, and returns null.
    */
-  async function reverseMovement(input: GoodsMovementPostingInput, originalSeq: number, movementType: '262' | '102' | '344' | '556', kind: string, stockType?: 'blocked') {
+  async function reverseMovement(input: GoodsMovementPostingInput, originalSeq: number, movementType: '262' | '102' | '343' | '344' | '556', kind: string, stockType?: 'blocked') {
     const originalKey = postingKey(input.workflowId, originalSeq);
     await originalSettled(input.workflowId, originalSeq);
     const [original] = await erp.findPostings(originalKey, 'goods-movement');
@@ -267,13 +280,16 @@ export function createErpPostingActivities(deps: { erp: ErpAdapter; db: Db }) {
       return postRecorded(input, 'blocked-receipt', request, postMovement(request), 'goods-movement');
     },
 
-    /** A decided hold's blocked units out of blocked stock: 343 to unrestricted (release, rework) or 555 (scrap). */
+    /**
+     * A hold's units into or out of blocked stock: 343 to unrestricted (release, rework), 344 back from unrestricted
+     * (units released ahead, held again) or 555 (scrap).
+     */
     async moveBlockedStock(input: BlockedStockMoveInput): Promise<PostOnceResult> {
       const request = movement(input, input.movementType);
-      return postRecorded(input, input.movementType === '343' ? 'blocked-release' : 'blocked-scrap', request, postMovement(request), 'goods-movement');
+      return postRecorded(input, BLOCKED_MOVE_KIND[input.movementType], request, postMovement(request), 'goods-movement');
     },
 
-    /** A cancelled order's blocked-stock posting taken back: 102 (blocked) of a 101 to blocked, 344 of a 343, 556 of a 555. */
+    /** A cancelled order's blocked-stock posting taken back: 102 (blocked) of a 101 to blocked, 344 of a 343, 343 of a 344, 556 of a 555. */
     reverseBlockedStock: (input: BlockedStockReversalInput) =>
       reverseMovement(input, input.originalSeq, input.movementType, `blocked-reversal-${input.movementType}`, input.movementType === '102' ? 'blocked' : undefined),
 

@@ -16,11 +16,11 @@ export interface LedgerCarry {
 
 /**
  * A posting the order has in the ERP, kept so a cancellation can take it back: a backflush (261), a confirmation, a
- * goods receipt (101), and for held units a receipt into blocked stock (101 blocked), its release (343) or its
- * withdrawal for scrapping (555).
+ * goods receipt (101), and for held units a receipt into blocked stock (101 blocked) or a transfer into it of units
+ * released ahead (344), their release (343) or their withdrawal for scrapping (555).
  */
 export interface StandingPosting {
-  kind: 'goods-issue' | 'confirmation' | 'goods-receipt' | 'blocked-receipt' | 'blocked-release' | 'blocked-scrap';
+  kind: 'goods-issue' | 'confirmation' | 'goods-receipt' | 'blocked-receipt' | 'blocked-transfer' | 'blocked-release' | 'blocked-scrap';
   seq: number;
   /** The movement's items (empty for a confirmation): its reversal carries the same. */
   items: GoodsMovementItem[];
@@ -85,8 +85,11 @@ export class WorkOrderLedger extends WorkOrderCounts {
     this.confirmationDocument = document;
   }
 
-  /** A goods receipt stands in the ERP (to unrestricted stock, or `blocked-receipt` to blocked stock). */
-  received(seq: number, items: GoodsMovementItem[], kind: 'goods-receipt' | 'blocked-receipt' = 'goods-receipt'): void {
+  /**
+   * A goods receipt stands in the ERP (to unrestricted stock, or `blocked-receipt` to blocked stock), or a transfer of
+   * units received ahead into blocked stock (`blocked-transfer`, 344).
+   */
+  received(seq: number, items: GoodsMovementItem[], kind: 'goods-receipt' | 'blocked-receipt' | 'blocked-transfer' = 'goods-receipt'): void {
     this.standing.push({ kind, seq, items, yieldQty: 0, scrapQty: 0 });
   }
 

@@ -48,7 +48,7 @@ export function erpPostings(localFirst: boolean): ErpPostings {
 }
 
 /** The movement that takes each blocked-stock posting back (SAP's reversal movement types). */
-const BLOCKED_REVERSAL = { 'blocked-receipt': '102', 'blocked-release': '344', 'blocked-scrap': '556' } as const;
+const BLOCKED_REVERSAL = { 'blocked-receipt': '102', 'blocked-transfer': '343', 'blocked-release': '344', 'blocked-scrap': '556' } as const;
 
 /**
  * A work order's postings to the ERP: confirmations (a saga: backflush 261 with its 262 compensation registered
@@ -205,19 +205,31 @@ export class WorkOrderPostings {
   }
 
   /**
-   * Held units into blocked stock (101 to blocked), each hold's new units under their own posting sequence; a refusal
-   * waits for a person. The quantity is decided before the call, so a hold growing meanwhile is topped up later.
+   * Held units into blocked stock, each hold's new units under their own posting sequences: those in no stock yet by a
+   * receipt (101 to blocked), those already in unrestricted stock (released ahead of their confirmation) by a transfer
+   * (344), so no unit is received twice. A refusal waits for a person. The quantities are decided before the calls, so
+   * a hold growing meanwhile is topped up later.
    */
   async receiveBlocked(): Promise<void> {
     const { order, erp } = this;
     for (const hold of order.pendingBlockedReceipts) {
-      const quantity = hold.quantity - hold.blockedStock!.received;
-      const postingSeq = order.allocatePostingSeq();
-      const items = this.finished(quantity);
-      const where = { ...this.where, ...this.dated() };
-      // A hold decided while a refused receipt waited for a person needs it no more: the retry posts nothing.
-      const posted = await this.untilAccepted(async () => (hold.disposition === null ? erp.postBlockedReceipt({ ...where, items, postingSeq }) : null));
-      if (posted) order.receivedBlocked(hold, quantity, postingSeq, items);
+      const { fresh, again } = order.blockedSources(hold);
+      // A hold decided while a refused posting waited for a person needs it no more: the retry posts nothing.
+      const undecided = <T>(post: () => Promise<T>) => async () => (hold.disposition === null ? post() : null);
+      if (again > 0) {
+        const postingSeq = order.allocatePostingSeq();
+        const items = this.finished(again);
+        const where = { ...this.where, ...this.dated() };
+        const posted = await this.untilAccepted(undecided(() => erp.moveBlockedStock({ ...where, items, postingSeq, movementType: '344' })));
+        if (posted) order.receivedBlocked(hold, again, postingSeq, items, 'blocked-transfer');
+      }
+      if (fresh > 0) {
+        const postingSeq = order.allocatePostingSeq();
+        const items = this.finished(fresh);
+        const where = { ...this.where, ...this.dated() };
+        const posted = await this.untilAccepted(undecided(() => erp.postBlockedReceipt({ ...where, items, postingSeq })));
+        if (posted) order.receivedBlocked(hold, fresh, postingSeq, items);
+      }
     }
   }
 

@@ -61,6 +61,8 @@ export class WorkOrderState extends WorkOrderLedger {
   blockedStockEnabled = false;
   /** The run judges tag values in their characteristic's unit (patch 'measurement-units', workflows/work-order.ts). */
   convertsUnits = false;
+  /** Units released ahead and held again go back to blocked stock by 344 (patch 'blocked-stock-344'); older runs receive them again. */
+  blockedTransferEnabled = false;
   /** Automatic quality from measurements; null for runs recorded before it and orders without inspection characteristics. */
   quality: OrderQuality | null = null;
   private readonly qualityCarry: OrderQualityCarry | undefined;
@@ -143,7 +145,17 @@ export class WorkOrderState extends WorkOrderLedger {
 
   /** Good units counted, not confirmed or being confirmed, and not held: what the next confirmation may post. */
   get confirmable(): number {
-    return this.good - this.confirmedGood - this.postingYield - this.qualityHeld;
+    return this.good - this.confirmedGood - this.postingYield - this.qualityHeld - this.awaitingBlockedRelease;
+  }
+
+  /**
+   * Units of released (or reworked and rework-confirmed) holds whose blocked stock is not yet moved out by their 343:
+   * their 101 was the one to blocked stock, so no confirmation may take them before the 343 makes them `receivedAhead`
+   * (a confirmation retried after a refusal decides its quantity again, and would otherwise receive them twice).
+   */
+  private get awaitingBlockedRelease(): number {
+    return this.qualityHolds.reduce((s, h) => s + (h.blockedStock && h.blockedStock.received > 0 && h.blockedStock.settled === null &&
+      (h.disposition === 'release' || (h.disposition === 'rework' && !this.awaitsRework(h))) ? h.quantity : 0), 0);
   }
 
   get policy(): ConfirmationPolicy {
@@ -327,10 +339,30 @@ export class WorkOrderState extends WorkOrderLedger {
       (h.open !== true || h.blockedStock.received === 0));
   }
 
-  /** `quantity` units of the hold stand in blocked stock (posting `seq`). */
-  receivedBlocked(hold: QualityHold, quantity: number, seq: number, items: StandingPosting['items']): void {
+  /**
+   * Where the hold's units not yet in blocked stock come from: `fresh`, counted units in no stock yet (a 101 to blocked
+   * receives them), and `again`, units in unrestricted stock ahead of their confirmation (released from an earlier hold)
+   * that a 344 moves back. A hold takes counted units, not identified pieces: it takes those in no stock first, and
+   * units already received only when no others are left, as a second receipt of them would receive them twice.
+   */
+  blockedSources(hold: QualityHold): { fresh: number; again: number } {
+    const wanted = hold.quantity - hold.blockedStock!.received;
+    if (!this.blockedTransferEnabled) return { fresh: wanted, again: 0 };
+    // Counted good, unconfirmed and in no stock: neither received ahead nor blocked under a hold not scrapped.
+    const blockedGood = this.qualityHolds.reduce((s, h) => s + (h.blockedStock && h.blockedStock.settled === null && h.disposition !== 'scrap' ? h.blockedStock.received : 0), 0);
+    const inNoStock = Math.max(0, this.good - this.confirmedGood - this.postingYield - this.receivedAhead - blockedGood);
+    const again = Math.min(this.receivedAhead, Math.max(0, wanted - inNoStock));
+    return { fresh: wanted - again, again };
+  }
+
+  /**
+   * `quantity` units of the hold stand in blocked stock (posting `seq`): received into it, or moved into it from the
+   * units received ahead (`blocked-transfer`, 344), which are then no longer ahead of their confirmation.
+   */
+  receivedBlocked(hold: QualityHold, quantity: number, seq: number, items: StandingPosting['items'], kind: 'blocked-receipt' | 'blocked-transfer' = 'blocked-receipt'): void {
     hold.blockedStock!.received += quantity;
-    this.received(seq, items, 'blocked-receipt');
+    if (kind === 'blocked-transfer') this.receivedAhead -= quantity;
+    this.received(seq, items, kind);
   }
 
   /**

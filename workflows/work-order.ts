@@ -74,9 +74,12 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
   const blockedStock = patched('blocked-stock');
   // Runs recorded before it judge a tag value as it comes, whatever its unit (docs/quality.md, "Units").
   const measurementUnits = patched('measurement-units');
+  // Runs recorded before it received units released ahead and held again a second time (101 to blocked), not by 344.
+  const blockedTransfer = patched('blocked-stock-344');
   const order = new WorkOrderState(workflowInfo().workflowId, input.release, input.carry);
   if (automaticQuality) order.expectQuality();
   order.blockedStockEnabled = blockedStock;
+  order.blockedTransferEnabled = blockedTransfer;
   order.convertsUnits = measurementUnits;
   const writer = liveReadModel ? new ReadModelWriter(() => order.status(), (s, w) => local.upsertWorkOrder(s, w)) : undefined;
   if (writer) void writer.run();

@@ -111,14 +111,18 @@ export function reconcile(truth: ShopFloorTruth, postings: ErpPosting[]): Reconc
     const component = key.slice('issue:'.length);
     diffs.push({ what: `consumption of ${component}`, shopFloor: '0 (not in the BOM)', erp: fmt(qty), cause: 'a component outside the BOM was issued to the order', fix: `post reversal 262 from order ${order} of ${component} ${fmt(qty)}` });
   }
+  // Blocked stock only where the ERP says each receipt's stock type (an adapter that does not read it cannot tell).
+  const stockTypesKnown = postings.every((p) => !(p.movementType === '101' || p.movementType === '102') || p.stockType != null);
+  const blockedErp = net.get(`blocked:${truth.material}`) ?? 0;
+  // A fix posts unrestricted movements only: where blocked stock differs too, an automatic 101 would put held units
+  // into usable stock (or a 102 take good ones out), so the receipt is left to a person, who books the stock type.
+  const blockedDiffers = stockTypesKnown && (truth.blocked ?? 0) * 1000 !== blockedErp;
   const received = truth.goodsReceipt ? truth.confirmedGood + (truth.receivedBeyondConfirmed ?? 0) : 0;
   compare(`goods receipt of ${truth.material}`, received * 1000, net.get(`receipt:${truth.material}`) ?? 0, truth.unit,
     `post goods receipt 101 from order ${order} of`, `post reversal 102 to order ${order} of`,
-    movement(['101', '102'], truth.material, truth.unit));
-  // Blocked stock only where the ERP says each receipt's stock type (an adapter that does not read it cannot tell).
-  const stockTypesKnown = postings.every((p) => !(p.movementType === '101' || p.movementType === '102') || p.stockType != null);
+    blockedDiffers ? undefined : movement(['101', '102'], truth.material, truth.unit));
   if (stockTypesKnown) {
-    compare(`blocked stock of ${truth.material}`, (truth.blocked ?? 0) * 1000, net.get(`blocked:${truth.material}`) ?? 0, truth.unit,
+    compare(`blocked stock of ${truth.material}`, (truth.blocked ?? 0) * 1000, blockedErp, truth.unit,
       `receive into blocked stock (101 blocked) or move to it (344) from order ${order}:`, `release (343) or withdraw for scrapping (555) from order ${order}:`);
   }
 

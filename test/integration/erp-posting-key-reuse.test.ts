@@ -47,4 +47,26 @@ describe('a posting key asked for again with other content', () => {
     expect(again.document).toBe(first.document);
     expect((await engine.erp.listOrderPostings(erpOrderId)).filter((p) => p.kind === 'confirmation')).toHaveLength(1);
   });
+
+  it('takes other content under a key the ERP refused: nothing stands under it, so a person\'s retry posts what the order has now', async () => {
+    const acts = createErpPostingActivities({ erp: engine.erp, db: engine.services.db });
+    const erpOrderId = '7300002';
+    const workflowId = workOrderWorkflowId('plant1', erpOrderId);
+    const run = (attempt: number, input: ConfirmationPostingInput): Promise<PostOnceResult> =>
+      new MockActivityEnvironment({ attempt, workflowExecution: { workflowId, runId: 'run-1' } }).run(acts.postConfirmation, input);
+    const confirmation = (yieldQty: string): ConfirmationPostingInput => ({
+      workflowId, postingSeq: 4, erpOrderId, operation: '0010', yieldQty, scrapQty: '0', unit: 'PC', isFinal: false, postingDate: '2026-03-31',
+    });
+    // The ERP refuses the partial (the order is locked); the line goes on counting while it waits for a person.
+    engine.erpFaults.set({ rejectOrders: [erpOrderId] });
+    const refused = await run(1, confirmation('10')).catch((e: unknown) => e);
+    expect(String((refused as Error).message)).toMatch(/locked by user BOB/);
+    engine.erpFaults.set({});
+    // The person's retry decides the confirmation again, with the units counted meanwhile.
+    const posted = await run(1, confirmation('13'));
+    const ledger = (await engine.erp.listOrderPostings(erpOrderId)).filter((p) => p.kind === 'confirmation');
+    expect(ledger.map((p) => [p.yieldQty, p.document])).toEqual([['13', posted.document]]);
+    const [row] = await engine.services.db.select().from(erpPostings).where(eq(erpPostings.postingKey, `${workflowId}#4`));
+    expect(row).toMatchObject({ status: 'posted', erpDocument: posted.document, request: expect.objectContaining({ yieldQty: '13' }) });
+  });
 });

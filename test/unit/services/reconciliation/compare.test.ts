@@ -101,4 +101,21 @@ describe('reconcile', () => {
     const unsaid = held.map((p) => ({ ...p, stockType: undefined }));
     expect(reconcile(books, unsaid).differences).toEqual([]);
   });
+
+  it('leaves a missing receipt of held units to a person: an automatic 101 would put them into unrestricted stock', () => {
+    const stock = (p: ErpPosting, stockType: 'blocked' | 'unrestricted') => ({ ...p, stockType });
+    const held = [...agreeing.map((p) => (p.movementType === '101' ? stock(p, 'unrestricted') : p)), stock(mvt('wo#12', '101', [['BRACKET-A', '6', 'PC']]), 'blocked')];
+    const books = { ...truth, receivedBeyondConfirmed: 6, blocked: 6 };
+    expect(reconcile(books, held).differences).toEqual([]);
+    // Someone reversed the receipt into blocked stock in the ERP by hand: the held 6 are in no stock.
+    const r = reconcile(books, [...held, stock(mvt('by-hand', '102', [['BRACKET-A', '6', 'PC']]), 'blocked')]);
+    expect(r.differences.map((x) => [x.what, x.shopFloor, x.erp, x.action?.kind ?? null])).toEqual([
+      ['goods receipt of BRACKET-A', '106 PC', '100 PC', null],
+      ['blocked stock of BRACKET-A', '6 PC', '0 PC', null],
+    ]);
+    expect(fixActions(r)).toEqual([]);
+    // Unrestricted receipts alone still get their automatic fix.
+    const lost = reconcile(books, held.filter((p) => p.reference !== 'wo#8'));
+    expect(fixActions(lost)).toEqual([{ kind: 'goods-movement', movementType: '101', items: [{ material: 'BRACKET-A', quantity: '40', unit: 'PC' }] }]);
+  });
 });
