@@ -1,34 +1,43 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { InspectionCharacteristic, type Measurement } from '../../../contracts/messages/inspection.js';
-import type { ProductionDeltas } from '../../../contracts/messages/outbox-delta.js';
+import { InspectionCharacteristic } from '../../../contracts/messages/inspection.js';
 import type { WorkOrderStatus } from '../../../contracts/messages/work-order-status.js';
 import {
   cancelOrderUpdate, completeOrderSignal, erpOrderClosedSignal, labResultUpdate, productionDeltasSignal, resumeOrderUpdate, qualityDispositionUpdate, qualityHoldUpdate, retryPostingSignal, statusQuery,
 } from '../../../workflows/definitions.js';
 import { eventually } from '../../helpers/eventually.js';
 import { resultOf, UNIT_WAIT_MS } from '../../helpers/workflow-result.js';
-import { client, fakeActivities, release, useTemporal, withPolicyOrder, withWorker } from './work-order-harness.js';
+import { client, fakeActivities, qualityFixtures, release, useTemporal, withPolicyOrder, withWorker } from './work-order-harness.js';
 import { workOrderWorkflow } from '../../../workflows/work-order.js';
 
 // Blocked stock under interleavings a plant meets: a disposition while a confirmation waits for a person, and the
 // books the ERP then holds. Every scenario ends with the stock invariants of docs/quality.md ("Blocked stock").
 useTemporal();
 
-let seq = 0;
-let id = 0;
-const temp = (value: number): Measurement => ({ id: `oven-1:temperature:${++id}`, source: 'tag', machine: 'oven-1', tag: 'temperature', value, unit: 'CEL', sourceTime: new Date(Date.UTC(2026, 0, 5, 7, 0, id)).toISOString() });
-const delta = (good: number, ...measurements: Measurement[]): ProductionDeltas => ({
-  v: 1, source: 'outbox', fromSeq: ++seq, toSeq: seq, duplicatesDropped: 0,
-  machines: good > 0 ? [{ machine: 'press-1', good, scrap: 0, events: 1, lastSourceTime: '2026-01-05T07:00:00Z' }] : [],
-  ...(measurements.length > 0 ? { measurements } : {}),
-});
+const { temp, delta } = qualityFixtures();
 const oven = InspectionCharacteristic.parse({
   code: 'oven-temp', description: 'Oven temperature', line: 'line-2', material: 'BRACKET-A', operation: '0010', machine: 'oven-1', tag: 'temperature',
   unit: 'CEL', target: 180, lowerLimit: 175, upperLimit: 185, reaction: 'hold-continue', blockedStock: true,
 });
 const status = (h: { query: (q: typeof statusQuery) => Promise<WorkOrderStatus> }) => h.query(statusQuery);
 const kinds = (movements: Movements) => movements.filter((m) => m.kind !== '261' && m.kind !== '262').map((m) => `${m.kind} ${m.items[0]?.quantity ?? ''}`.trim());
+
+/**
+ * 5 counted and held into blocked stock, released (343: in unrestricted stock ahead of their confirmation), then 3 of
+ * them held again (the only unconfirmed units): moved back by 344. Answers the second hold's status.
+ */
+async function heldAgain(h: WorkflowHandle<typeof workOrderWorkflow>, movements: Movements): Promise<WorkOrderStatus> {
+  await h.signal(productionDeltasSignal, delta(5));
+  await eventually(async () => ((await status(h)).good === 5 ? true : undefined), 'counted');
+  const first = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 5, defectText: 'dented', requestedBy: 'op', blockedStock: true }] });
+  await eventually(async () => (movements.some((m) => m.kind === '101-blocked') ? true : undefined), 'received blocked');
+  await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: first.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
+  await eventually(async () => ((await status(h)).receivedAhead === 5 ? true : undefined), 'released ahead');
+  const second = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 3, defectText: 'cracks found on a second look', requestedBy: 'qa', blockedStock: true }] });
+  await eventually(async () => ((await status(h)).qualityHolds[1]!.blockedStock!.received === 3 ? true : undefined), 'the second in blocked stock');
+  return second;
+}
 
 /** An activity that waits for `open()` before it answers: the posting is in flight meanwhile. */
 function gate() {
@@ -240,15 +249,7 @@ describe('workOrderWorkflow blocked stock, interleaved', () => {
   it('holds units released ahead again by 344, not by a second receipt: each unit received once', async () => {
     const { movements, activities } = fakeActivities({ rejectFirst: false });
     await withPolicyOrder(activities, 'blocked-again', '1000', { partialEvery: 100, goodsReceipt: true }, async (h) => {
-      await h.signal(productionDeltasSignal, delta(5));
-      await eventually(async () => ((await status(h)).good === 5 ? true : undefined), 'counted');
-      const first = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 5, defectText: 'dented', requestedBy: 'op', blockedStock: true }] });
-      await eventually(async () => (movements.some((m) => m.kind === '101-blocked') ? true : undefined), 'received blocked');
-      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: first.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
-      await eventually(async () => ((await status(h)).receivedAhead === 5 ? true : undefined), 'released ahead');
-      // The only unconfirmed units are the 5 released, in unrestricted stock: held again, they move back to blocked stock.
-      const second = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 3, defectText: 'cracks found on a second look', requestedBy: 'qa', blockedStock: true }] });
-      await eventually(async () => ((await status(h)).qualityHolds[1]!.blockedStock!.received === 3 ? true : undefined), 'the second in blocked stock');
+      const second = await heldAgain(h, movements);
       await h.signal(productionDeltasSignal, delta(4)); // 4 new units, in no stock yet: received blocked
       await eventually(async () => ((await status(h)).good === 9 ? true : undefined), 'counted again');
       const third = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 4, defectText: 'burrs', requestedBy: 'qa', blockedStock: true }] });
@@ -268,14 +269,7 @@ describe('workOrderWorkflow blocked stock, interleaved', () => {
   it('takes a 344 of units held again back by 343 on cancellation, the last first', async () => {
     const { movements, activities } = fakeActivities({ rejectFirst: false });
     await withPolicyOrder(activities, 'blocked-again-cancel', '1000', { partialEvery: 100, goodsReceipt: true }, async (h) => {
-      await h.signal(productionDeltasSignal, delta(5));
-      await eventually(async () => ((await status(h)).good === 5 ? true : undefined), 'counted');
-      const first = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 5, defectText: 'dented', requestedBy: 'op', blockedStock: true }] });
-      await eventually(async () => (movements.some((m) => m.kind === '101-blocked') ? true : undefined), 'received blocked');
-      await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: first.qualityHolds[0]!.id, decision: 'release', requestedBy: 'qa' }] });
-      await eventually(async () => ((await status(h)).receivedAhead === 5 ? true : undefined), 'released ahead');
-      const second = await h.executeUpdate(qualityHoldUpdate, { args: [{ quantity: 3, defectText: 'cracks', requestedBy: 'qa', blockedStock: true }] });
-      await eventually(async () => ((await status(h)).qualityHolds[1]!.blockedStock!.received === 3 ? true : undefined), 'held again');
+      const second = await heldAgain(h, movements);
       await h.executeUpdate(qualityDispositionUpdate, { args: [{ holdId: second.qualityHolds[1]!.id, decision: 'release', requestedBy: 'qa' }] });
       await eventually(async () => ((await status(h)).receivedAhead === 5 ? true : undefined), 'released again');
       await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'customer cancelled', requestedBy: 'ann' }] });

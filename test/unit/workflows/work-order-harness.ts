@@ -10,7 +10,8 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Activities } from '../../../activities/index.js';
 import type { ConfirmationPostingInput, QualityNotificationInput } from '../../../activities/erp-postings.js';
 import type { GoodsMovementItem } from '../../../contracts/erp-port.js';
-import type { InspectionCharacteristic, QualityEvent } from '../../../contracts/messages/inspection.js';
+import type { InspectionCharacteristic, Measurement, QualityEvent } from '../../../contracts/messages/inspection.js';
+import type { ProductionDeltas } from '../../../contracts/messages/outbox-delta.js';
 import type { ConfirmationPolicy, OrderReleased } from '../../../contracts/messages/order-release.js';
 import { startTemporal, type TemporalServer } from '../../../stack/temporal.js';
 import { installTemporalRuntime } from '../../../workers/wiring/temporal-runtime.js';
@@ -192,4 +193,20 @@ export async function withPolicyOrder(
       for (let i = 0; i < 200 && (await h.query(statusQuery)).confirmedGood !== n; i++) await new Promise((r) => setTimeout(r, 25));
     });
   });
+}
+
+/**
+ * Oven temperatures and outbox ranges for the quality tests: `temp(v)` a tag value of oven-1 in CEL with a fresh id and
+ * source time, `delta(good, ...values)` the next outbox range with `good` pieces of press-1 and the values.
+ */
+export function qualityFixtures() {
+  let seq = 0;
+  let id = 0;
+  const temp = (value: number): Measurement => ({ id: `oven-1:temperature:${++id}`, source: 'tag', machine: 'oven-1', tag: 'temperature', value, unit: 'CEL', sourceTime: new Date(Date.UTC(2026, 0, 5, 7, 0, id)).toISOString() });
+  const delta = (good: number, ...measurements: Measurement[]): ProductionDeltas => ({
+    v: 1, source: 'outbox', fromSeq: ++seq, toSeq: seq, duplicatesDropped: 0,
+    machines: good > 0 ? [{ machine: 'press-1', good, scrap: 0, events: 1, lastSourceTime: '2026-01-05T07:00:00Z' }] : [],
+    ...(measurements.length > 0 ? { measurements } : {}),
+  });
+  return { temp, delta };
 }

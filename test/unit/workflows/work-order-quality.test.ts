@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { InspectionCharacteristic, type Measurement } from '../../../contracts/messages/inspection.js';
-import type { ProductionDeltas } from '../../../contracts/messages/outbox-delta.js';
 import {
   cancelOrderUpdate, completeOrderSignal, labResultUpdate, productionDeltasSignal, qualityDispositionUpdate, qualityHoldUpdate, resumeOrderUpdate, retryPostingSignal,
   statusQuery,
@@ -8,7 +7,7 @@ import {
 import { AUTOMATIC_HOLDER } from '../../../workflows/work-order-quality.js';
 import { eventually } from '../../helpers/eventually.js';
 import { resultOf, UNIT_WAIT_MS } from '../../helpers/workflow-result.js';
-import { client, fakeActivities, recordHistory, release, useTemporal, withPolicyOrder, withWorker } from './work-order-harness.js';
+import { client, fakeActivities, qualityFixtures, recordHistory, release, useTemporal, withPolicyOrder, withWorker } from './work-order-harness.js';
 import { workOrderWorkflow } from '../../../workflows/work-order.js';
 
 // Automatic quality inside the work order on a real dev server: measurements in outbox deltas and lab results hold
@@ -20,14 +19,7 @@ const characteristic = (over: Partial<InspectionCharacteristic> & { code: string
   unit: 'CEL', target: 180, lowerLimit: 175, upperLimit: 185, reaction: 'hold-continue', ...over,
 });
 const oven = characteristic({ code: 'oven-temp' });
-let seq = 0;
-let id = 0;
-const temp = (value: number): Measurement => ({ id: `oven-1:temperature:${++id}`, source: 'tag', machine: 'oven-1', tag: 'temperature', value, unit: 'CEL', sourceTime: new Date(Date.UTC(2026, 0, 5, 7, 0, id)).toISOString() });
-const delta = (good: number, ...measurements: Measurement[]): ProductionDeltas => ({
-  v: 1, source: 'outbox', fromSeq: ++seq, toSeq: seq, duplicatesDropped: 0,
-  machines: good > 0 ? [{ machine: 'press-1', good, scrap: 0, events: 1, lastSourceTime: '2026-01-05T07:00:00Z' }] : [],
-  ...(measurements.length > 0 ? { measurements } : {}),
-});
+const { temp, delta } = qualityFixtures();
 
 describe('workOrderWorkflow with inspection characteristics', () => {
   it('holds what an excursion covers, tells the ERP once, confirms the good before and after, and the held after release', async () => {
