@@ -198,6 +198,12 @@ export async function workOrderWorkflow(input: WorkOrderInput): Promise<WorkOrde
     let periodDue = false;
     if (periodMs === undefined) await condition(wake);
     else periodDue = !(await condition(wake, Math.max(1, lastConfirmationAt + periodMs - Date.now()))) && order.confirmable > 0;
+    // An Update that woke the loop answers before the loop acts on it: its completion is then in the history before the
+    // posting it caused, on the first run and on every replay alike. Left to the microtasks, the two raced: a disposition's
+    // 343 was scheduled between the Update's acceptance and its completion, and a replay on another worker put them the
+    // other way round (TMPRL1100, found by the soak). Not while a cancellation waits: its Update ends when the loop has
+    // taken everything back. Runs recorded before blocked stock keep their order.
+    if (blockedStock && order.cancelled === null) await condition(allHandlersFinished);
     if (qualityEvents()) {
       // Lost alerts are logged, never the order's failure: the holds themselves are in the order and the ERP.
       await announce.publishQualityEvents(order.quality!.takeOutbox()).catch((err: unknown) => log.warn('quality events not published', { error: String(err) }));
