@@ -112,6 +112,8 @@ describe('blocked stock against the ERP simulator, through faults', () => {
     await decide(id, b, 'scrap');
     await sendInBatches(handle(id), counts(`${id}-b`, 7, 1, 0), 7); // a partial of 10: 3 of them released ahead
     await eventually(async () => ((await status(id)).confirmedGood === 10 ? true : undefined), 'the partial', 60_000);
+    // The partial's own receipt (7: 3 of its 10 were received ahead) goes out after the confirmation stands.
+    await eventually(async () => ((await ledger(id)).some((p) => p.movementType === '101' && p.stockType !== 'blocked') ? true : undefined), 'the partial\'s receipt', 60_000);
     const before = await status(id);
     expectBooksBalance(await ledger(id), before);
     expect((await reconcileOrder(deps(), SITE, id)).differences).toEqual([]);
