@@ -155,7 +155,12 @@ export class WorkOrderState extends WorkOrderLedger {
    */
   private get awaitingBlockedRelease(): number {
     return this.qualityHolds.reduce((s, h) => s + (h.blockedStock && h.blockedStock.received > 0 && h.blockedStock.settled === null &&
-      (h.disposition === 'release' || (h.disposition === 'rework' && !this.awaitsRework(h))) ? h.quantity : 0), 0);
+      this.isGoodAgain(h) ? h.quantity : 0), 0);
+  }
+
+  /** A hold's units are good again: released, or reworked with the rework's confirmation in the ERP. */
+  private isGoodAgain(h: QualityHold): boolean {
+    return h.disposition === 'release' || (h.disposition === 'rework' && !this.awaitsRework(h));
   }
 
   get policy(): ConfirmationPolicy {
@@ -371,7 +376,7 @@ export class WorkOrderState extends WorkOrderLedger {
    */
   get pendingBlockedMoves(): QualityHold[] {
     return this.qualityHolds.filter((h) => h.blockedStock && h.blockedStock.received > 0 && h.blockedStock.settled === null &&
-      (h.disposition === 'release' || h.disposition === 'scrap' || (h.disposition === 'rework' && !this.awaitsRework(h))));
+      (h.disposition === 'scrap' || this.isGoodAgain(h)));
   }
 
   /**

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { blockedStockDeficit } from './blocked-stock.js';
+import { blockedStockDeficit, takesBlockedStock } from './blocked-stock.js';
 import { ConfirmationRequest, DowntimeRequest, GoodsMovementRequest, PostingKind, QualityNotificationRequest } from '../../contracts/erp-port.js';
 import type { FaultPlan } from '../../contracts/messages/erp-sim.js';
 import { Posting, PostingList } from '../../contracts/messages/erp-rest.js';
@@ -58,8 +58,9 @@ export function buildErpSimulator(opts: ErpSimOptions): FastifyInstance & { faul
   });
   app.post('/api/goods-movements', { schema: { body: GoodsMovementRequest, response: { 201: Posting } } }, async (req, reply) => {
     if (faults.orderUnavailable(req.body.erpOrderId)) return faultHttp.unavailable(reply, `injected outage for order ${req.body.erpOrderId ?? ''}`);
+    // The order's books are read only for a movement out of blocked stock, not for every backflush and receipt.
     const rejected = faults.movementRejection(req.body.erpOrderId, req.body.movementType) ??
-      blockedStockDeficit(req.body, await opts.ledger.list({ erpOrderId: req.body.erpOrderId, kind: 'goods-movement' }));
+      (takesBlockedStock(req.body) ? blockedStockDeficit(req.body, await opts.ledger.list({ erpOrderId: req.body.erpOrderId, kind: 'goods-movement' })) : null);
     if (rejected) return problem(reply, 422, 'ErpRejected', rejected);
     return periodClosed(faults, reply, req.body.postingDate) ||
       postWithFaults(faults, faultHttp, req, reply, () => opts.ledger.postGoodsMovement(req.body), (p) => reply.code(201).send(p));

@@ -12,14 +12,16 @@ function blockedSign(movementType: string | null, stockType: string | null | und
   return ({ '343': -1, '344': 1, '555': -1, '556': 1 } as Record<string, number>)[movementType ?? ''] ?? 0;
 }
 
+/** Whether the movement takes from blocked stock (343, 555, a blocked 102): only those can run short of it. */
+export const takesBlockedStock = (req: GoodsMovementRequest): boolean => blockedSign(req.movementType, req.stockType) < 0;
+
 /**
  * Why the ERP refuses a movement that takes more out of the order's blocked stock than is in it (a 343, 555 or blocked
  * 102 beyond what the order received blocked), as SAP does with M7/021 "deficit of blocked stock"; null when it can
  * be posted. `postings`: the order's documents so far (cancelled ones do not count). Quantities in thousandths.
  */
 export function blockedStockDeficit(req: GoodsMovementRequest, postings: readonly Posting[]): string | null {
-  const sign = blockedSign(req.movementType, req.stockType);
-  if (sign >= 0) return null;
+  if (!takesBlockedStock(req)) return null;
   for (const item of req.items) {
     const onHand = postings
       .filter((p) => p.kind === 'goods-movement' && !p.cancelled)
